@@ -1,0 +1,31 @@
+# Everything starts from nothing but Python and make: the venv is a file target.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+YEAR ?= 2026
+export MPLBACKEND := agg
+
+.PHONY: evaluate test lint bench demo clean
+
+$(BIN)/npdw: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+evaluate: $(BIN)/npdw
+	$(BIN)/npdw trends --demo --year $(YEAR) --out outputs/$(YEAR)
+	@echo "Tabellen en figuren staan in outputs/$(YEAR)/"
+
+test: $(BIN)/npdw
+	$(BIN)/ruff check npdw_learning tests benchmarks scripts
+	$(BIN)/python -m pytest
+
+bench: $(BIN)/npdw
+	$(BIN)/python benchmarks/bench_engine.py
+
+demo: $(BIN)/npdw
+	$(BIN)/python scripts/make_demo_series.py
+
+clean:
+	rm -rf $(VENV) outputs/*/
