@@ -19,6 +19,7 @@ evaluate: $(BIN)/npdw
 
 test: $(BIN)/npdw
 	$(BIN)/ruff check npdw_learning tests benchmarks scripts
+	$(BIN)/ruff format --check npdw_learning tests benchmarks scripts
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/npdw

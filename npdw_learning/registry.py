@@ -194,7 +194,9 @@ class _Checker:
                 continue
             ident = item.get("id")
             if not isinstance(ident, str) or not _SLUG.match(ident):
-                self.error(where, "id", f"id {ident!r} is geen kleine-letter-slug (a-z, 0-9, - of _)")
+                self.error(
+                    where, "id", f"id {ident!r} is geen slug (kleine letters, cijfers, - of _)"
+                )
                 continue
             where = f"{key}[{i}] (id '{ident}')"
             if ident in seen:

@@ -1,0 +1,222 @@
+"""The ``npdw`` command line.
+
+Input errors (a wrong file, a broken registry) print a short Dutch message
+naming file, row and column and exit 1, without a Python traceback. Anything
+else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .atomic import write_csv, write_text
+from .errors import Finding, InputError
+from .measurements import LoadResult, load_measurements
+from .paths import DATA_DIR
+from .registry import Registry, load_registry
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_INPUT = 0, 1
+SYNTHETIC_BANNER = (
+    "LET OP: deze uitvoer bevat SYNTHETISCHE DEMODATA (data/demo/). "
+    "Dit zijn geen echte cijfers; gebruik ze alleen om de werkwijze te laten zien."
+)
+SYNTHETIC_MARKER = "LET_OP_SYNTHETISCHE_DEMODATA.txt"
+
+
+def _print(msg: str = "") -> None:
+    print(msg, flush=True)
+
+
+def _registry(data_dir: Path) -> Registry:
+    return load_registry(data_dir / "registry")
+
+
+def _report_findings(findings: Sequence[Finding], *, limit: int | None = None) -> None:
+    shown = findings if limit is None else findings[:limit]
+    for f in shown:
+        _print(str(f))
+    if limit is not None and len(findings) > limit:
+        _print(f"... en nog {len(findings) - limit} (zie data_quality.csv)")
+
+
+def _summary(findings: Sequence[Finding]) -> str:
+    n_err = sum(f.severity == "error" for f in findings)
+    n_warn = sum(f.severity == "warning" for f in findings)
+    return f"{n_err} fout(en), {n_warn} waarschuwing(en)"
+
+
+# -- commands --------------------------------------------------------------------
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    reg = _registry(args.data)
+    table = reg.indicator_table()
+    table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    return EXIT_OK
+
+
+def _load(args: argparse.Namespace, reg: Registry, *, demo: bool = False) -> LoadResult:
+    return load_measurements(
+        reg,
+        args.data,
+        args.measurements or (),
+        demo=demo,
+        until_year=getattr(args, "year", None),
+    )
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    reg = _registry(args.data)
+    result = _load(args, reg, demo=args.demo)
+    _print(f"Gelezen: {len(result.files)} bestand(en), {len(result.raw)} geldige rijen.")
+    _report_findings(result.findings)
+    if args.out is not None:
+        path = write_csv(result.findings_frame(), Path(args.out) / "data_quality.csv")
+        _print(f"Bevindingen geschreven naar {path}")
+    _print(_summary(result.findings))
+    return EXIT_INPUT if result.errors else EXIT_OK
+
+
+def cmd_trends(args: argparse.Namespace) -> int:
+    # Imported here: the statistics stack is only needed for this command.
+    from .figures import save_pillar_figures
+    from .tellen import run_tellen
+
+    reg = _registry(args.data)
+    result = _load(args, reg, demo=args.demo)
+    if result.errors:
+        _report_findings(result.errors)
+        _print(
+            f"{_summary(result.findings)}. Er is niets geschreven; "
+            "herstel de fouten en probeer het opnieuw (`npdw validate` toont alles)."
+        )
+        return EXIT_INPUT
+    replaced = [f for f in result.findings if "vervangt" in f.message or f.file == "(demo)"]
+    _report_findings(replaced, limit=20)
+    if result.measurements.empty:
+        _print("Geen metingen gevonden; niets te berekenen.")
+        return EXIT_INPUT
+    synthetic = result.synthetic
+    if synthetic:
+        _print(SYNTHETIC_BANNER)
+
+    tellen = run_tellen(reg, result)
+    m, trends, progress = tellen.measurements, tellen.trends, tellen.progress
+
+    out = Path(args.out)
+    write_csv(trends, out / "trends.csv")
+    write_csv(progress, out / "progress.csv")
+    write_csv(result.findings_frame(), out / "data_quality.csv")
+    figures = save_pillar_figures(
+        m,
+        reg.indicators,
+        progress,
+        reg.pillars,
+        out / "figures",
+        area_labels=reg.area_labels(),
+        reference=reg.reference,
+        synthetic=synthetic,
+    )
+    marker = out / SYNTHETIC_MARKER
+    if synthetic:
+        write_text(SYNTHETIC_BANNER + "\n", marker)
+    else:
+        marker.unlink(missing_ok=True)
+    run = {
+        "npdw_learning": __version__,
+        "year": args.year,
+        "synthetic": synthetic,
+        "files": [str(p) for p in result.files],
+        "series": int(len(trends)),
+    }
+    write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n", out / "run.json")
+
+    _print(f"Trends: {_counts(trends['verdict'])}")
+    _print(f"Voortgang: {_counts(progress['status'])}")
+    _print(
+        f"Geschreven naar {out}/: trends.csv, progress.csv, data_quality.csv, "
+        f"{len(figures)} figuren in figures/"
+    )
+    return EXIT_OK
+
+
+def _counts(s: pd.Series) -> str:
+    return ", ".join(f"{k} {v}" for k, v in s.value_counts().sort_index().items())
+
+
+# -- parser ------------------------------------------------------------------------
+
+
+def _data_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=DATA_DIR,
+        help="datamap met registry/, measurements/ en demo/ (standaard: data/)",
+    )
+    p.add_argument(
+        "--measurements",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="extra leveringen (CSV of XLSX); bij hetzelfde indicator/gebied/jaar wint het laatste",
+    )
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="neem de synthetische demoreeksen mee (elke uitvoer meldt dat)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="npdw",
+        description="Vertellen en tellen: de jaarlijkse evaluatie van het NPDW.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("indicators", help="het indicatorenregister als CSV")
+    p.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+    p.set_defaults(func=cmd_indicators)
+
+    p = sub.add_parser("validate", help="controleer metingen; schrijf data_quality.csv")
+    _data_args(p)
+    p.add_argument("--out", type=Path, help="map voor data_quality.csv")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("trends", help="trends en voortgang per indicator en wijk")
+    _data_args(p)
+    p.add_argument(
+        "--year", type=int, default=None, help="evaluatiejaar: latere metingen tellen niet mee"
+    )
+    p.add_argument("--out", type=Path, required=True, help="uitvoermap, bijv. outputs/2026")
+    p.set_defaults(func=cmd_trends)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``npdw`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"FOUT: {exc}", file=sys.stderr, flush=True)
+        return EXIT_INPUT
+    except OSError as exc:
+        # A file that cannot be read or written is the user's to fix, not a bug.
+        print(f"FOUT: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr, flush=True)
+        return EXIT_INPUT
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

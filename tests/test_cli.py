@@ -1,0 +1,174 @@
+"""The ``npdw`` command as a user runs it: exit codes, messages, files written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from npdw_learning.cli import main
+from npdw_learning.progress import PROGRESS_COLUMNS, STATUSES
+from npdw_learning.trends import TREND_COLUMNS, VERDICTS
+
+DATA = Path(__file__).parent / "data"
+
+
+def npdw(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "npdw_learning.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={"MPLBACKEND": "agg", "PATH": "/usr/bin:/bin"},
+        timeout=300,
+    )
+
+
+def test_indicators_prints_registry_csv(capsys):
+    assert main(["indicators"]) == 0
+    out = capsys.readouterr().out
+    header = out.splitlines()[0]
+    assert header == "id,label,pillar,unit,higher_is_better,source,core,goals"
+    assert "\nstress," in out
+
+
+def test_validate_bundled_lists_disagreements_as_warnings_and_exits_0(tmp_path):
+    proc = npdw("validate", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "WARNING" in proc.stdout and "spreken elkaar tegen" in proc.stdout
+    dq = pd.read_csv(tmp_path / "data_quality.csv")
+    assert list(dq.columns) == [
+        "severity",
+        "file",
+        "row",
+        "column",
+        "indicator",
+        "area",
+        "year",
+        "message",
+    ]
+    assert set(dq["severity"]) == {"warning"}
+    assert dq["message"].str.contains("spreken elkaar tegen").sum() >= 20
+
+
+@pytest.mark.parametrize(
+    ("name", "row", "column"),
+    [
+        ("fout_tekstwaarde.csv", 3, "value"),
+        ("fout_onbekend_gebied.csv", 2, "area"),
+        ("fout_percentage_140.csv", 3, "value"),
+    ],
+)
+def test_bad_file_clear_error_exit_1_no_traceback(tmp_path, name, row, column):
+    proc = npdw("validate", "--measurements", str(DATA / name), "--out", str(tmp_path))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("ERROR"))
+    assert name in line and f"rij {row}" in line and f"kolom '{column}'" in line
+    dq = pd.read_csv(tmp_path / "data_quality.csv")
+    err = dq[dq["severity"] == "error"]
+    assert list(zip(err["row"], err["column"], strict=True)) == [(row, column)]
+
+
+def test_trends_refuses_bad_input_and_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    proc = npdw(
+        "trends", "--measurements", str(DATA / "fout_percentage_140.csv"), "--out", str(out)
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "niets geschreven" in proc.stdout
+    assert not out.exists()
+
+
+def test_semicolon_excel_delivery_loads(tmp_path):
+    proc = npdw("validate", "--measurements", str(DATA / "levering_excel_nl.csv"))
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_broken_registry_is_an_input_error(tmp_path):
+    (tmp_path / "registry").mkdir()
+    proc = npdw("indicators", "--data", str(tmp_path))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "units.yaml" in proc.stderr and "ontbreekt" in proc.stderr
+
+
+def test_unwritable_output_is_an_input_error(tmp_path):
+    blocker = tmp_path / "bestand"
+    blocker.write_text("x")
+    proc = npdw("validate", "--out", str(blocker / "sub"))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+
+
+DEMO_ARGS = ("trends", "--demo", "--year", "2026")
+
+
+@pytest.fixture(scope="module")
+def correction(tmp_path_factory):
+    extra = tmp_path_factory.mktemp("extra") / "correctie.csv"
+    extra.write_text("indicator,area,year,value\nstress,wielwijk,2022,24.5\n")
+    return extra
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory, correction):
+    out = tmp_path_factory.mktemp("run")
+    proc = npdw(*DEMO_ARGS, "--measurements", str(correction), "--out", str(out))
+    return proc, out
+
+
+def test_trends_demo_writes_tables_and_figures(demo_run):
+    proc, out = demo_run
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    trends = pd.read_csv(out / "trends.csv")
+    progress = pd.read_csv(out / "progress.csv")
+    assert list(trends.columns) == TREND_COLUMNS
+    assert list(progress.columns) == PROGRESS_COLUMNS
+    assert set(trends["verdict"]) <= set(VERDICTS)
+    assert set(progress["status"]) <= set(STATUSES)
+    # the demo shows every verdict, and more than one progress status
+    assert set(trends["verdict"]) == set(VERDICTS)
+    assert progress["status"].nunique() >= 4
+    assert "dordt-west" in set(trends["area"])
+    pngs = sorted(p.name for p in (out / "figures").glob("*.png"))
+    assert pngs == [
+        f"tellen_{p}.png" for p in sorted(["wonen", "gezond", "leren", "werk", "veilig"])
+    ]
+
+
+def test_trends_demo_says_synthetic_everywhere(demo_run):
+    proc, out = demo_run
+    assert "SYNTHETISCHE DEMODATA" in proc.stdout
+    assert (out / "LET_OP_SYNTHETISCHE_DEMODATA.txt").exists()
+    assert json.loads((out / "run.json").read_text())["synthetic"] is True
+
+
+def test_trends_says_which_value_a_later_file_replaced(demo_run):
+    proc, _ = demo_run
+    assert "correctie.csv" in proc.stdout and "vervangt" in proc.stdout
+
+
+def test_trends_real_data_only_is_not_marked_synthetic(tmp_path):
+    proc = npdw("trends", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "SYNTHETISCHE" not in proc.stdout
+    assert not (tmp_path / "LET_OP_SYNTHETISCHE_DEMODATA.txt").exists()
+    trends = pd.read_csv(tmp_path / "trends.csv")
+    # one baseline year: nothing can be tested, and the table says so
+    assert set(trends["verdict"]) == {"insufficient_data"}
+
+
+def test_two_runs_give_identical_tables(demo_run, correction, tmp_path):
+    _, first = demo_run
+    proc = npdw(*DEMO_ARGS, "--measurements", str(correction), "--out", str(tmp_path))
+    assert proc.returncode == 0
+    for name in ("trends.csv", "progress.csv", "data_quality.csv"):
+        assert (first / name).read_bytes() == (tmp_path / name).read_bytes(), name
+    for png in (first / "figures").glob("*.png"):
+        assert png.read_bytes() == (tmp_path / "figures" / png.name).read_bytes(), png.name
