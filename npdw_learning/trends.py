@@ -196,13 +196,30 @@ def _permutation_p(values: npt.NDArray[np.float64], seed: int, n_permutations: i
 def _wls_known_se(
     years: npt.NDArray[np.float64], values: npt.NDArray[np.float64], se: npt.NDArray[np.float64]
 ) -> tuple[float, float, float, float]:
-    """Slope, 95% low/high and z-test p of WLS with the variances taken as known."""
+    """Slope, 95% low/high and p of WLS with the sampling variances as a floor.
+
+    The known variances are taken as exact (``cov_type="fixed scale"``, z
+    test) unless the points scatter around the line more than their standard
+    errors allow (Pearson chi-square / df > 1): then there is variation
+    between years beyond sampling error, and the covariance is scaled by that
+    ratio and the test uses t with n - 2 df, as in a meta-regression with
+    multiplicative overdispersion. Otherwise a noisy series with small survey
+    errors would be called significant far too easily.
+    """
     # Centring the years leaves the slope and its variance unchanged but keeps
     # X'WX well conditioned (years are ~2000 with a spread of ~10).
     design = sm.add_constant(years - years.mean(), has_constant="add")
     fit = sm.WLS(values, design, weights=1.0 / se**2).fit(cov_type="fixed scale", use_t=False)
-    low, high = fit.conf_int(alpha=0.05)[1]
-    return float(fit.params[1]), float(low), float(high), float(fit.pvalues[1])
+    slope = float(fit.params[1])
+    df = len(years) - 2
+    dispersion = float(fit.ssr) / df  # ssr of WLS is the Pearson chi-square here
+    if dispersion <= 1.0:
+        low, high = fit.conf_int(alpha=0.05)[1]
+        return slope, float(low), float(high), float(fit.pvalues[1])
+    slope_se = float(fit.bse[1]) * math.sqrt(dispersion)
+    crit = float(stats.t.ppf(0.975, df))
+    p = float(2 * stats.t.sf(abs(slope) / slope_se, df))
+    return slope, slope - crit * slope_se, slope + crit * slope_se, p
 
 
 def _group_by_years(years: Sequence[npt.NDArray[np.float64]]) -> list[list[int]]:
@@ -362,7 +379,9 @@ def trend_test(
     4. When *every* point has a finite ``se > 0``, the slope, its 95% interval
        and the p-value come instead from weighted least squares with known
        variances (weights 1/se^2, ``cov_type="fixed scale"``, z test;
-       ``method="wls_known_se"``); tau is still reported. Survey figures
+       ``method="wls_known_se"``); tau is still reported. When the points
+       scatter more than their se allow (Pearson chi-square / df > 1), the
+       covariance is scaled by that ratio and the test uses t(n - 2). Survey figures
        wobble by their sampling error: five noisy points that happen to rise
        monotonically give Kendall p = 0.017, yet if the rise is small relative
        to the known se it is no evidence of change. WLS weighs the trend

@@ -235,6 +235,33 @@ def test_wls_known_se_matches_closed_form_gls():
     assert result.tau == pytest.approx(stats.kendalltau(years, values).statistic)
 
 
+def test_wls_overdispersed_scales_covariance_and_uses_t():
+    # Points scatter far beyond their se: between-year variation, not sampling error.
+    years = np.array([2015.0, 2016.0, 2017.0, 2018.0, 2019.0, 2020.0])
+    values = np.array([40.0, 46.0, 41.0, 49.0, 44.0, 52.0])
+    se = np.full(6, 0.5)
+    result = trend_test(years, values, se)
+    assert result.method == "wls_known_se"
+
+    x = np.column_stack([np.ones_like(years), years - years.mean()])
+    w = np.diag(1.0 / se**2)
+    cov = np.linalg.inv(x.T @ w @ x)
+    beta = cov @ x.T @ w @ values
+    resid = values - x @ beta
+    chi2 = float(resid @ w @ resid)
+    df = len(years) - 2
+    assert chi2 / df > 1  # the case under test
+    slope_se = math.sqrt(cov[1, 1] * chi2 / df)
+    t_crit = stats.t.ppf(0.975, df)
+    assert result.slope == pytest.approx(beta[1], rel=1e-9)
+    assert result.slope_low == pytest.approx(beta[1] - t_crit * slope_se, rel=1e-9)
+    assert result.slope_high == pytest.approx(beta[1] + t_crit * slope_se, rel=1e-9)
+    assert result.p_value == pytest.approx(2 * stats.t.sf(abs(beta[1]) / slope_se, df), rel=1e-9)
+    # the unscaled z test would have claimed far more certainty
+    z_p = math.erfc(abs(beta[1]) / math.sqrt(cov[1, 1]) / math.sqrt(2))
+    assert result.p_value > 10 * z_p
+
+
 def test_wls_monotone_but_within_sampling_error_is_not_significant():
     years, values = range(2019, 2024), [50.0, 50.4, 50.8, 51.2, 51.6]
     assert trend_test(years, values).p_value == pytest.approx(2 / 120)  # Kendall: 0.017
