@@ -17,7 +17,19 @@ except PackageNotFoundError:  # pragma: no cover - running from a plain checkout
 from .errors import Finding, InputError, MeasurementError, RegistryError
 from .measurements import LoadResult, load_measurements
 from .registry import Registry, load_registry
-from .tellen import TellenResult, run_tellen
+
+_LAZY = {"TellenResult", "run_tellen"}
+
+
+def __getattr__(name: str):
+    # The statistics stack (scipy, statsmodels) loads only when it is used, so
+    # `npdw indicators` and `npdw validate` start quickly.
+    if name in _LAZY:
+        from . import tellen
+
+        return getattr(tellen, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "__version__",

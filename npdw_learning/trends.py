@@ -30,9 +30,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.regression.linear_model import WLS
 from statsmodels.stats.multitest import multipletests
+from statsmodels.tools.tools import add_constant
 
 __all__ = [
     "MIN_POINTS",
@@ -208,8 +209,8 @@ def _wls_known_se(
     """
     # Centring the years leaves the slope and its variance unchanged but keeps
     # X'WX well conditioned (years are ~2000 with a spread of ~10).
-    design = sm.add_constant(years - years.mean(), has_constant="add")
-    fit = sm.WLS(values, design, weights=1.0 / se**2).fit(cov_type="fixed scale", use_t=False)
+    design = add_constant(years - years.mean(), has_constant="add")
+    fit = WLS(values, design, weights=1.0 / se**2).fit(cov_type="fixed scale", use_t=False)
     slope = float(fit.params[1])
     df = len(years) - 2
     dispersion = float(fit.ssr) / df  # ssr of WLS is the Pearson chi-square here
