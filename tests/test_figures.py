@@ -210,6 +210,27 @@ def test_error_bars_only_where_se_is_known(measurements, indicators, progress):
     assert segments[0][0][1] == pytest.approx(first["value"] - 1.96 * 1.5)
 
 
+def test_each_area_has_its_own_line_style(measurements, indicators, progress):
+    fig = plot_pillar(
+        measurements, indicators, progress, "gezond", pillar_label="Gezond", area_labels=AREA_LABELS
+    )
+    by_colour = {
+        matplotlib.colors.to_hex(ln.get_color()): ln
+        for ln in fig.axes[0].get_lines()
+        if len(ln.get_xdata()) == 12  # the data lines, not the target path
+    }
+    dordt_west = by_colour[AREA_PALETTE["dordt-west"].lower()]
+    assert (dordt_west.get_marker(), dordt_west.get_linewidth()) == ("D", 2.6)
+    assert dordt_west.get_linestyle() == "-"
+    crabbehof = by_colour[AREA_PALETTE["crabbehof"].lower()]
+    assert (crabbehof.get_marker(), crabbehof.get_linewidth()) == ("v", 1.5)
+    dordrecht = by_colour["#000000"]
+    assert (dordrecht.get_marker(), dordrecht.get_linewidth()) == ("o", 1.6)
+    assert dordrecht.get_linestyle() == "--"
+    # Drawn in legend order, so where lines cross the reference ends up on top.
+    assert list(by_colour)[-1] == "#000000"
+
+
 def test_single_point_series_is_a_marker(measurements, indicators, progress):
     fig = plot_pillar(
         measurements, indicators, progress, "gezond", pillar_label="Gezond", area_labels=AREA_LABELS
@@ -352,6 +373,41 @@ def test_save_is_byte_for_byte_reproducible(tmp_path, measurements, indicators, 
     )
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     assert b"Software" not in first[0].read_bytes()
+
+
+def test_saved_layout_is_the_constrained_layout(
+    tmp_path, measurements, indicators, progress, pillars
+):
+    # save_pillar_figures runs the layout itself, once; the file must be what a
+    # plain savefig, which lays the figure out while drawing it, would write.
+    (saved, _) = save_pillar_figures(
+        measurements,
+        indicators,
+        progress,
+        pillars,
+        tmp_path / "fig",
+        area_labels=AREA_LABELS,
+        dpi=50,
+    )
+    fig = plot_pillar(
+        measurements, indicators, progress, "gezond", pillar_label="Gezond", area_labels=AREA_LABELS
+    )
+    fig.savefig(
+        tmp_path / "plain.png",
+        dpi=50,
+        metadata={"Software": None},
+        pil_kwargs={"compress_level": 1},
+    )
+    assert saved.read_bytes() == (tmp_path / "plain.png").read_bytes()
+
+
+def test_save_pillar_without_data(tmp_path, measurements, indicators, progress, recwarn):
+    pillars = pd.DataFrame({"id": ["leren"], "label": ["Leren"]})
+    (path,) = save_pillar_figures(
+        measurements, indicators, progress, pillars, tmp_path, area_labels=AREA_LABELS, dpi=50
+    )
+    assert path.read_bytes()[:8] == PNG_SIGNATURE
+    assert not [w for w in recwarn if "layout" in str(w.message)]
 
 
 def test_failed_save_leaves_nothing_behind(
