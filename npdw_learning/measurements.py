@@ -472,33 +472,57 @@ def _loc(raw: pd.DataFrame, mask: pd.Series) -> tuple[str, int]:
 
 
 def check_shares(raw: pd.DataFrame, registry: Registry) -> list[Finding]:
-    """Parts of one figure (share groups) must add up to 100 percent."""
+    """Parts of one percentage figure (share groups) must add up to 100.
+
+    A sum above 100 (+ tolerance) is impossible: an error per year. A sum
+    below 100 in an exhaustive group suggests a missing category: one warning
+    per group, area, source and file, listing the years, so a long series
+    with the same gap is one finding rather than one per year.
+    """
     findings = []
     groups = registry.indicators.dropna(subset=["share_group"])
     groups = groups[groups["unit"] == "percent"]
     meta = registry.share_groups.set_index("id")
     for gid, members in groups.groupby("share_group"):
-        ids = list(members["id"])
+        ids = set(members["id"])
+        tol = float(meta.at[gid, "tolerance"])
+        exhaustive = bool(meta.at[gid, "exhaustive"])
         part = raw[raw["indicator"].isin(ids)]
-        for (area, year, _source, file), g in part.groupby(["area", "year", "source", "file"]):
-            if set(g["indicator"]) != set(ids):
-                continue  # incomplete deliveries are not summed
-            total = float(g["value"].sum())
-            tol = float(meta.at[gid, "tolerance"])
-            exhaustive = bool(meta.at[gid, "exhaustive"])
-            row = int(g["row"].min())
-            if total > 100 + tol:
-                sev, msg = "error", f"de delen van '{gid}' tellen op tot {total:g}% (> 100%)"
-            elif exhaustive and total < 100 - tol:
-                sev, msg = (
-                    "warning",
-                    f"de delen van '{gid}' tellen op tot {total:g}%, niet 100%",
+        for (area, _source, file), series in part.groupby(["area", "source", "file"]):
+            short: list[tuple[int, float, int]] = []  # (year, total, row)
+            for year, g in series.groupby("year"):
+                if set(g["indicator"]) != ids:
+                    continue  # incomplete deliveries are not summed
+                total = float(g["value"].sum())
+                row = int(g["row"].min())
+                if total > 100 + tol:
+                    findings.append(
+                        Finding(
+                            "error",
+                            file,
+                            f"de delen van '{gid}' tellen op tot {total:g}% (> 100%)",
+                            row=row,
+                            column="value",
+                            area=area,
+                            year=int(year),
+                        )
+                    )
+                elif exhaustive and total < 100 - tol:
+                    short.append((int(year), total, row))
+            if short:
+                sums = ", ".join(f"{y}: {t:g}%" for y, t, _ in short)
+                findings.append(
+                    Finding(
+                        "warning",
+                        file,
+                        f"de delen van '{gid}' tellen niet op tot 100% ({sums}); "
+                        "ontbreekt een categorie?",
+                        row=short[0][2],
+                        column="value",
+                        area=area,
+                        year=short[0][0] if len(short) == 1 else None,
+                    )
                 )
-            else:
-                continue
-            findings.append(
-                Finding(sev, file, msg, row=row, column="value", area=area, year=int(year))
-            )
     return findings
 
 

@@ -12,7 +12,7 @@ the evaluation works. They are:
   also shows biennial series and series too short to test;
 - a mix of improving, worsening and flat paths, with noise, clipped to the
   unit's range, rounded like the baseline; survey percentages carry ``n``;
-  parts of one percentage figure add up to 100% in the synthetic years;
+  parts of one percentage figure keep the sum they have in the baseline;
 - marked ``synthetisch`` in their ``source`` column and in the file name.
 
 Deterministic: a fixed seed, and each series has its own generator seeded
@@ -83,7 +83,12 @@ def make_series(seed: int = SEED) -> pd.DataFrame:
             key = zlib.crc32(f"{ind.id}|{area}".encode())
             rng = np.random.default_rng([seed, key])
             scenario = SCENARIOS[rng.integers(len(SCENARIOS))]
-            scale = abs(a_value) if a_value else 1.0
+            # Change and noise relative to the level, except on scales with an
+            # offset (Cito 501-550, a 1-10 grade), where the level says nothing.
+            if not np.isnan(lo) and not np.isnan(hi) and lo > 0:
+                scale = (hi - lo) * 0.25
+            else:
+                scale = abs(a_value) if a_value else 1.0
             step = scale * rng.uniform(0.004, 0.015)  # change per year, relative to the level
             if area == reg.reference:
                 step *= 0.4  # the city average moves slowly
@@ -117,30 +122,33 @@ def make_series(seed: int = SEED) -> pd.DataFrame:
                     }
                 )
     df = pd.DataFrame(rows)
-    df = _consistent_shares(df, reg)
+    df = _consistent_shares(df, base[base["file"] != "(berekend)"], reg)
     df["n"] = df["n"].astype("Int64")
     return df
 
 
-def _consistent_shares(df: pd.DataFrame, reg) -> pd.DataFrame:
-    """Parts of one percentage figure drawn independently can add up to over 100%.
+def _consistent_shares(df: pd.DataFrame, base: pd.DataFrame, reg) -> pd.DataFrame:
+    """Parts of one percentage figure drawn independently drift apart.
 
-    In the synthetic years, rescale the parts of an exhaustive group to 100%
-    and cap a non-exhaustive group at 100%. The published baseline year is
-    left exactly as published (its contradictions are the real data's).
+    In the synthetic years, rescale the parts of a group so they add up to
+    what they add up to in the published baseline of that area (capped at
+    100%): the composition moves, the published sum (and its gap, where
+    Bijlage 3 leaves a category out) stays, and there is no jump at the
+    baseline year.
     """
     groups = reg.indicators.dropna(subset=["share_group"])
     groups = groups[groups["unit"] == "percent"].set_index("id")["share_group"]
-    exhaustive = reg.share_groups.set_index("id")["exhaustive"]
     df = df.copy()
     df["group"] = df["indicator"].map(groups)
-    anchored = df["note"].str.endswith("(basisjaar)")
-    for (group, _area, _year), g in df[df["group"].notna() & ~anchored].groupby(
-        ["group", "area", "year"]
-    ):
-        total = g["value"].sum()
-        if exhaustive[group] or total > 100:
-            df.loc[g.index, "value"] = (g["value"] * 100 / total).round(2)
+    published = (
+        base.assign(group=base["indicator"].map(groups))
+        .dropna(subset=["group"])
+        .groupby(["group", "area"])["value"]
+        .sum()
+    )
+    for (group, area, _year), g in df[df["group"].notna()].groupby(["group", "area", "year"]):
+        target = min(float(published.get((group, area), 100.0)), 100.0)
+        df.loc[g.index, "value"] = (g["value"] * target / g["value"].sum()).round(2)
     return df.drop(columns="group")
 
 

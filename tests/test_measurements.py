@@ -144,12 +144,30 @@ def test_missing_file(tmp_path):
 
 def test_shares_must_add_to_100(tmp_path):
     result = load_measurements(REG, tmp_path, [DATA / "fout_aandelen.csv"])
-    shares = [f for f in result.findings if "tellen op tot" in f.message]
+    shares = [f for f in result.findings if "tellen" in f.message and "100" in f.message]
     by_area = {f.area: f for f in shares}
     assert by_area["wielwijk"].severity == "error"  # 120%: impossible
     assert "120" in by_area["wielwijk"].message
     assert by_area["crabbehof"].severity == "warning"  # 80%: a category is missing?
     assert by_area["crabbehof"].row == 5
+    assert "2024: 80%" in by_area["crabbehof"].message
+
+
+def test_share_warnings_are_one_per_area_not_per_year(tmp_path):
+    lines = ["indicator,area,year,value"]
+    for year in (2021, 2022, 2023):
+        lines += [
+            f"schooladvies-mavo,wielwijk,{year},50",
+            f"schooladvies-havo,wielwijk,{year},20",
+            f"schooladvies-vwo,wielwijk,{year},10",
+        ]
+    path = tmp_path / "reeks.csv"
+    path.write_text("\n".join(lines) + "\n")
+    result = load_measurements(REG, tmp_path, [path])
+    shares = [f for f in result.findings if "schooladvies" in f.message]
+    assert len(shares) == 1
+    assert "2021: 80%, 2022: 80%, 2023: 80%" in shares[0].message
+    assert shares[0].row == 2
 
 
 def test_identical_series_under_two_indicators(tmp_path):
