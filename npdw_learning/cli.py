@@ -21,6 +21,7 @@ from .errors import Finding, InputError
 from .measurements import LoadResult, load_measurements
 from .paths import DATA_DIR
 from .registry import Registry, load_registry
+from .stories import STORIES_DIR
 
 __all__ = ["main"]
 
@@ -153,6 +154,27 @@ def _counts(s: pd.Series) -> str:
     return ", ".join(f"{k} {v}" for k, v in s.value_counts().sort_index().items())
 
 
+def cmd_stories_validate(args: argparse.Namespace) -> int:
+    from .stories import load_stories, load_story_vocabulary
+
+    vocab = load_story_vocabulary(directory=Path(args.data) / "registry")
+    collection = load_stories(args.stories, vocab)
+    _report_findings(collection.findings)
+    _print(f"{len(collection.stories)} geldige verhalen; {_summary(collection.findings)}")
+    return EXIT_INPUT if collection.errors else EXIT_OK
+
+
+def _lazy(module: str, function: str):
+    """A command handler imported only when its command runs (spaCy and deduce are slow)."""
+
+    def run(args: argparse.Namespace) -> int:
+        import importlib
+
+        return getattr(importlib.import_module(f".{module}", __package__), function)(args)
+
+    return run
+
+
 # -- parser ------------------------------------------------------------------------
 
 
@@ -193,6 +215,31 @@ def build_parser() -> argparse.ArgumentParser:
     _data_args(p)
     p.add_argument("--out", type=Path, help="map voor data_quality.csv")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("stories", help="verhalen: importeren, controleren, overeenstemming")
+    stories = p.add_subparsers(dest="stories_command", required=True, metavar="STORIES_COMMAND")
+
+    s = stories.add_parser("validate", help="controleer de verhaalbestanden in stories/")
+    s.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
+    s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+    s.set_defaults(func=cmd_stories_validate)
+
+    s = stories.add_parser(
+        "import", help="importeer een CSV/XLSX-export als gepseudonimiseerde verhalen"
+    )
+    s.add_argument("file", type=Path, metavar="FILE", help="CSV- of XLSX-export van een formulier")
+    s.add_argument("--sheet", help="werkblad in een XLSX-bestand (standaard: het eerste)")
+    s.add_argument("--mapping", type=Path, help="YAML die kolomnamen van het formulier omzet")
+    s.add_argument("--out", type=Path, default=STORIES_DIR, help="map voor de verhalen")
+    s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+    s.set_defaults(func=_lazy("importer", "cli_import"))
+
+    s = stories.add_parser("agreement", help="overeenstemming tussen codeurs (kappa, alpha)")
+    s.add_argument("coders", nargs="+", metavar="CODER", help="codeurs; 'auto' = automatisch")
+    s.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
+    s.add_argument("--out", type=Path, help="CSV met de tabel per thema")
+    s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+    s.set_defaults(func=_lazy("agreement", "cli_agreement"))
 
     p = sub.add_parser("trends", help="trends en voortgang per indicator en wijk")
     _data_args(p)

@@ -20,9 +20,7 @@ The order of precedence for the same ``(indicator, area, year)``:
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,9 +30,10 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .errors import Finding, MeasurementError
+from .errors import Finding, InputError
 from .paths import DEMO_DIR, MEASUREMENTS_DIR
 from .registry import Registry
+from .tables import is_blank, read_table
 
 __all__ = [
     "MEASUREMENT_COLUMNS",
@@ -113,81 +112,6 @@ class LoadResult:
 # -- reading ---------------------------------------------------------------
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) first, then Windows-1252, then Latin-1.
-
-    Latin-1 maps every byte, so decoding never fails; cp1252 is tried before
-    it because Dutch Excel on Windows writes cp1252 (``€``, curly quotes).
-    """
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
-
-
-def _delimiter(text: str) -> str:
-    header = text.split("\n", 1)[0]
-    counts = {d: header.count(d) for d in (";", ",", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
-    text = _decode(path.read_bytes())
-    delim = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise MeasurementError(
-            f"{path}: geen leesbare CSV",
-            [Finding("error", str(path), f"geen leesbare CSV: {exc}", row=reader.line_num)],
-        ) from None
-    if not rows or not any(c.strip() for c in rows[0]):
-        raise MeasurementError(
-            f"{path}: het bestand is leeg of heeft geen kopregel",
-            [Finding("error", str(path), "leeg bestand of geen kopregel", row=1)],
-        )
-    header = [c.strip() for c in rows[0]]
-    width = len(header)
-    body = []
-    findings = []
-    for i, r in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in r):
-            continue  # blank lines are harmless
-        if len(r) != width:
-            findings.append(
-                Finding(
-                    "error",
-                    str(path),
-                    f"rij heeft {len(r)} velden, de kopregel {width} (scheidingsteken '{delim}')",
-                    row=i,
-                )
-            )
-            continue
-        body.append([*r, i])
-    if findings:
-        raise MeasurementError(f"{path}: rijen met een verkeerd aantal velden", findings)
-    df = pd.DataFrame(body, columns=[*header, "__row"], dtype=object)
-    return df, "," if delim == ";" else "."
-
-
-def _read_xlsx(path: Path) -> tuple[pd.DataFrame, str]:
-    try:
-        df = pd.read_excel(path, dtype=object, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise MeasurementError(
-            f"{path}: kan het Excel-bestand niet openen ({exc.__class__.__name__}: {exc})",
-            [Finding("error", str(path), f"geen leesbaar XLSX-bestand: {exc}")],
-        ) from None
-    df = df.dropna(how="all")
-    df.columns = [str(c).strip() for c in df.columns]
-    df["__row"] = df.index + 2  # header is spreadsheet row 1
-    return df.astype(object), ","
-
-
 def _parse_number(raw: object, decimal: str) -> float | None:
     """Parse one cell as a number, or None when it is not one.
 
@@ -212,10 +136,6 @@ def _parse_number(raw: object, decimal: str) -> float | None:
     if _DEC.match(s):
         return float(s.replace(",", "."))
     return None
-
-
-def _is_blank(raw: object) -> bool:
-    return raw is None or (isinstance(raw, float) and np.isnan(raw)) or str(raw).strip() == ""
 
 
 def _schema(registry: Registry) -> pa.DataFrameSchema:
@@ -276,17 +196,9 @@ def read_measurement_file(
     empty = pd.DataFrame(columns=[*MEASUREMENT_COLUMNS, "file", "row", "order"])
     if not path.exists():
         return empty, [Finding("error", name, "bestand bestaat niet")]
-    suffix = path.suffix.lower()
     try:
-        if suffix in (".xlsx", ".xlsm"):
-            df, decimal = _read_xlsx(path)
-        elif suffix in (".csv", ".txt"):
-            df, decimal = _read_csv(path)
-        else:
-            return empty, [
-                Finding("error", name, f"onbekend bestandstype '{suffix}'; verwacht .csv of .xlsx")
-            ]
-    except MeasurementError as exc:
+        df, decimal = read_table(path)
+    except InputError as exc:
         return empty, exc.findings
 
     findings: list[Finding] = []
@@ -335,9 +247,9 @@ def read_measurement_file(
     parsed = pd.DataFrame(index=df.index)
     parsed["row"] = df["__row"].astype(int)
     for c in ("indicator", "area"):
-        parsed[c] = df[c].map(lambda v: "" if _is_blank(v) else str(v).strip())
+        parsed[c] = df[c].map(lambda v: "" if is_blank(v) else str(v).strip())
     for c in ("source", "note"):
-        parsed[c] = df[c].map(lambda v: None if _is_blank(v) else str(v).strip())
+        parsed[c] = df[c].map(lambda v: None if is_blank(v) else str(v).strip())
     for c in ("year", "value", "n", "se"):
         values = df[c].map(lambda v, d=decimal: _parse_number(v, d))
         parsed[c] = values.astype(float)
@@ -345,9 +257,9 @@ def read_measurement_file(
         for idx, raw, num in zip(df.index, df[c], values, strict=True):
             if num is not None and not np.isnan(num):
                 continue
-            if _is_blank(raw) and not required:
+            if is_blank(raw) and not required:
                 continue
-            what = "leeg" if _is_blank(raw) else f"'{raw}'"
+            what = "leeg" if is_blank(raw) else f"'{raw}'"
             expect = "een jaartal (bijv. 2023)" if c == "year" else "een getal"
             if c in ("value", "n", "se") and decimal == ",":
                 expect += " (decimaalteken komma of punt, geen %-teken of tekst)"

@@ -13,14 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from npdw_learning.errors import Finding
-from npdw_learning.measurements import (
-    MEASUREMENT_COLUMNS,
-    _decode,
-    _delimiter,
-    _parse_number,
-    read_measurement_file,
-)
+from npdw_learning.measurements import MEASUREMENT_COLUMNS, _parse_number, read_measurement_file
 from npdw_learning.registry import load_registry
+from npdw_learning.tables import decode, sniff_delimiter
 
 REG = load_registry()
 
@@ -53,17 +48,17 @@ def test_not_a_number(raw):
 
 def test_decode_encodings():
     text = "indicator;area;year;value;note\nx;y;2020;1;café €\n"
-    assert _decode(text.encode("utf-8")) == text
-    assert _decode(b"\xef\xbb\xbf" + text.encode("utf-8")) == text
-    assert _decode(text.encode("cp1252")) == text
-    assert _decode("é".encode("latin-1")) == "é"
+    assert decode(text.encode("utf-8")) == text
+    assert decode(b"\xef\xbb\xbf" + text.encode("utf-8")) == text
+    assert decode(text.encode("cp1252")) == text
+    assert decode("é".encode("latin-1")) == "é"
 
 
-def test_delimiter():
-    assert _delimiter("indicator;area;year;value\n1,2;3\n") == ";"
-    assert _delimiter("indicator,area,year,value\n") == ","
-    assert _delimiter("indicator\tarea\tyear\tvalue\n") == "\t"
-    assert _delimiter("indicator\n") == ","
+def testsniff_delimiter():
+    assert sniff_delimiter("indicator;area;year;value\n1,2;3\n") == ";"
+    assert sniff_delimiter("indicator,area,year,value\n") == ","
+    assert sniff_delimiter("indicator\tarea\tyear\tvalue\n") == "\t"
+    assert sniff_delimiter("indicator\n") == ","
 
 
 # -- property tests -----------------------------------------------------------------
