@@ -18,16 +18,32 @@ from .errors import Finding, InputError, MeasurementError, RegistryError
 from .measurements import LoadResult, load_measurements
 from .registry import Registry, load_registry
 
-_LAZY = {"TellenResult", "run_tellen"}
+_LAZY = {
+    "TellenResult": "tellen",
+    "run_tellen": "tellen",
+    "load_stories": "stories",
+    "load_story_vocabulary": "stories",
+    "load_codebook": "coding",
+    "auto_code": "coding",
+    "theme_counts": "analysis",
+    "change_by_theme": "analysis",
+    "theme_cooccurrence": "analysis",
+    "distinctive_terms": "analysis",
+    "quotes": "analysis",
+    "agreement_table": "agreement",
+    "overall_alpha": "agreement",
+    "load_msc": "msc",
+    "selected_stories": "msc",
+}
 
 
 def __getattr__(name: str):
-    # The statistics stack (scipy, statsmodels) loads only when it is used, so
+    # The statistics and NLP stacks (scipy, statsmodels, spaCy) load only when used, so
     # `npdw indicators` and `npdw validate` start quickly.
     if name in _LAZY:
-        from . import tellen
+        import importlib
 
-        return getattr(tellen, name)
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -39,8 +55,7 @@ __all__ = [
     "MeasurementError",
     "Registry",
     "RegistryError",
-    "TellenResult",
     "load_measurements",
     "load_registry",
-    "run_tellen",
+    *_LAZY,
 ]

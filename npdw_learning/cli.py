@@ -159,9 +159,18 @@ def cmd_stories_validate(args: argparse.Namespace) -> int:
 
     vocab = load_story_vocabulary(directory=Path(args.data) / "registry")
     collection = load_stories(args.stories, vocab)
-    _report_findings(collection.findings)
-    _print(f"{len(collection.stories)} geldige verhalen; {_summary(collection.findings)}")
-    return EXIT_INPUT if collection.errors else EXIT_OK
+    findings = list(collection.findings)
+    msc_path = Path(args.stories) / "msc.yaml"
+    if msc_path.exists():
+        from .msc import load_msc
+
+        try:
+            findings += load_msc(msc_path, collection).warnings
+        except InputError as exc:
+            findings += exc.findings
+    _report_findings(findings)
+    _print(f"{len(collection.stories)} geldige verhalen; {_summary(findings)}")
+    return EXIT_INPUT if any(f.severity == "error" for f in findings) else EXIT_OK
 
 
 def _lazy(module: str, function: str):

@@ -19,6 +19,19 @@ def test_exported_members():
             "load_measurements",
             "load_registry",
             "run_tellen",
+            "load_stories",
+            "load_story_vocabulary",
+            "load_codebook",
+            "auto_code",
+            "theme_counts",
+            "change_by_theme",
+            "theme_cooccurrence",
+            "distinctive_terms",
+            "quotes",
+            "agreement_table",
+            "overall_alpha",
+            "load_msc",
+            "selected_stories",
         ]
     )
     for name in npdw_learning.__all__:
