@@ -11,6 +11,8 @@ $(BIN)/npdw: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# deduce builds its lookup tables once (about two minutes) and caches them.
+	$(BIN)/python -c "import deduce; deduce.Deduce()"
 	@touch $@
 
 evaluate: $(BIN)/npdw
@@ -24,6 +26,7 @@ test: $(BIN)/npdw
 
 bench: $(BIN)/npdw
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_stories.py
 
 demo: $(BIN)/npdw
 	$(BIN)/python scripts/make_demo_series.py

@@ -1,0 +1,847 @@
+"""Import stories from a form or survey export (CSV/XLSX) as pseudonymised story files.
+
+The default mapping reads the Dutch headers ``id, datum, wijk, verteller,
+kanaal, pijlers, verandering, toestemming, tekst`` (case and surrounding
+spaces ignored; optional ``titel``, ``msc_domein``, ``synthetisch``). Other
+forms get a mapping file::
+
+    columns:                      # header in the export -> field
+      "Datum gesprek": datum
+      "In welke wijk woont u?": wijk
+    values:                       # optional: answers -> allowed values
+      wijk:
+        "Krispijn-Oost": oud-krispijn
+      toestemming:
+        "Ja, anoniem citeren mag": citeren
+
+Every row is checked with :func:`npdw_learning.stories.validate_fields`. A row
+without consent, with an unknown area, without text, ... is skipped with its
+reason (file, row, column); the other rows are imported. The text (and title)
+is pseudonymised before anything is written, and the raw text is written
+nowhere: not in a story, a message or the cache.
+
+Import is idempotent: a story's id comes from the source id (``"001"`` ->
+``vt-001``) or, without one, from a hash of date, area and text, and a file
+that already holds the same bytes is left alone. A different story under an
+existing id is reported, never overwritten.
+
+Pseudonymising is the slow part (deduce). A cache under ``.cache/npdw/``
+(git-ignored; ``NPDW_CACHE_DIR`` or ``cache_dir=`` move it) maps the sha256 of
+the raw title and text plus the pseudonymiser version to the pseudonymised
+output, so a second run over unchanged rows skips deduce. It holds no raw
+text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import sqlite3
+import sys
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .atomic import write_text
+from .errors import Finding, InputError
+from .paths import PROJ_ROOT
+from .pseudonymise import PLACEHOLDER_TYPES, Pseudonymiser
+from .stories import Story, StoryVocabulary, render_story, validate_fields
+from .tables import ROW, is_blank, read_table
+
+__all__ = [
+    "COLUMN_FIELDS",
+    "REQUIRED_COLUMNS",
+    "DEFAULT_CACHE_DIR",
+    "ImportReport",
+    "import_stories",
+    "story_id",
+    "cli_import",
+]
+
+# Dutch column name -> story field.
+COLUMN_FIELDS = {
+    "id": "id",
+    "datum": "date",
+    "wijk": "area",
+    "verteller": "teller",
+    "kanaal": "channel",
+    "pijlers": "pillars",
+    "verandering": "change",
+    "toestemming": "consent",
+    "tekst": "text",
+    "titel": "title",
+    "msc_domein": "msc_domain",
+    "synthetisch": "synthetic",
+}
+REQUIRED_COLUMNS = (
+    "datum",
+    "wijk",
+    "verteller",
+    "kanaal",
+    "pijlers",
+    "verandering",
+    "toestemming",
+    "tekst",
+)
+DEFAULT_CACHE_DIR = Path(os.environ.get("NPDW_CACHE_DIR", PROJ_ROOT / ".cache" / "npdw"))
+
+_NO_CONSENT = frozenset({"nee", "geen", "n", "no", "neen", "0", "false", "onwaar", "-"})
+_TRUE = frozenset({"ja", "j", "true", "waar", "1", "yes", "y", "x"})
+_FALSE = frozenset({"nee", "n", "false", "onwaar", "0", "no"})
+_PROGRESS_FROM = 200  # rows; smaller files finish before a bar is worth showing
+_PARALLEL_FROM = 400  # uncached rows before two worker processes pay off
+_FORMAT_PROBE = Story(
+    id="x",
+    date=dt.date(2000, 1, 1),
+    area="x",
+    teller="x",
+    channel="x",
+    pillars=("x",),
+    change="x",
+    consent="x",
+    text="x",
+    title="x",
+    msc_domain="x",
+    synthetic=True,
+)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did. Holds ids, counts and reasons; never story text.
+
+    ``imported`` are the ids written in this run, ``unchanged`` those whose
+    file already held exactly these bytes. ``skipped`` lists one or more
+    findings per skipped row; ``conflicts`` the rows whose id belongs to a
+    different story already in ``out_dir`` (not overwritten).
+    ``replacements`` counts placeholders per type over the imported and
+    unchanged stories.
+    """
+
+    file: str
+    out_dir: str
+    rows_read: int
+    imported: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    skipped: tuple[Finding, ...] = ()
+    conflicts: tuple[Finding, ...] = ()
+    warnings: tuple[Finding, ...] = ()
+    replacements: dict[str, int] = field(default_factory=dict)
+    cache_hits: int = 0
+
+    @property
+    def skipped_rows(self) -> int:
+        """Number of rows skipped (a row can have several reasons)."""
+        return len({f.row for f in self.skipped})
+
+    @property
+    def ok(self) -> bool:
+        """Something was imported or already present, and no id conflicts."""
+        return bool(self.imported or self.unchanged) and not self.conflicts
+
+    def lines(self) -> list[str]:
+        """The report as Dutch lines for the terminal."""
+        out = []
+        for f in self.warnings:
+            out.append(str(f))
+        if self.skipped:
+            out.append(f"Overgeslagen rijen ({self.skipped_rows}), niet geïmporteerd:")
+            out += [f"  {f}" for f in self.skipped]
+        if self.conflicts:
+            out.append(f"Conflicten ({len(self.conflicts)}), niets overschreven:")
+            out += [f"  {f}" for f in self.conflicts]
+        out.append(
+            f"{self.rows_read} rijen gelezen uit {self.file}: {len(self.imported)} geïmporteerd, "
+            f"{len(self.unchanged)} ongewijzigd, {self.skipped_rows} overgeslagen, "
+            f"{len(self.conflicts)} conflict(en). Verhalen staan in {self.out_dir}"
+        )
+        counts = ", ".join(f"{k} {v}" for k, v in self.replacements.items())
+        out.append(f"Vervangingen: {counts or 'geen'}")
+        return out
+
+
+def story_id(source_id: Any, date: dt.date, area: str, raw_text: str) -> str:
+    """The id of an imported story.
+
+    ``vt-`` + the slug of the source id; without a source id, ``vt-`` + the
+    first 10 hex digits of sha256 of ``"date|area|raw text"`` (ISO date, area id).
+
+    Examples
+    --------
+    >>> story_id("001", dt.date(2025, 3, 14), "wielwijk", "...")
+    'vt-001'
+    >>> story_id(None, dt.date(2025, 3, 14), "wielwijk", "Tekst")
+    'vt-bfce4187da'
+    """
+    if not is_blank(source_id):
+        if isinstance(source_id, float) and source_id.is_integer():
+            source_id = int(source_id)
+        slug = _slug(str(source_id))
+        if slug:
+            return slug if slug.startswith("vt-") else f"vt-{slug}"
+    key = f"{date.isoformat()}|{area}|{raw_text}"
+    return "vt-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", _strip_accents(text).lower()).strip("-")
+
+
+def _strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _norm_header(name: Any) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
+def _norm_value(value: Any) -> str:
+    """A form answer as a registry word: "Doe Mee Dordrecht" -> "doe-mee-dordrecht"."""
+    return _norm_answer(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _norm_answer(text: str) -> str:
+    # Cached: a form has few distinct answers and thousands of rows.
+    return re.sub(r"[\s_]+", "-", _strip_accents(text).strip().casefold())
+
+
+# --- mapping --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Mapping:
+    columns: dict[str, str]  # normalised header -> Dutch column name
+    values: dict[str, dict[str, str]]  # field -> normalised answer -> value
+    file: str | None = None
+
+
+def _field_of(name: Any) -> str | None:
+    """Dutch column name for a mapping target ("datum" or "date")."""
+    key = _norm_header(name)
+    if key in COLUMN_FIELDS:
+        return key
+    for dutch, english in COLUMN_FIELDS.items():
+        if key == english:
+            return dutch
+    return None
+
+
+def _load_mapping(path: str | Path | None) -> _Mapping:
+    if path is None:
+        return _Mapping({}, {})
+    path = Path(path)
+    name = str(path)
+    allowed = ", ".join(COLUMN_FIELDS)
+
+    def fail(message: str, row: int | None = None) -> InputError:
+        return InputError(
+            f"{name}: het mappingbestand is ongeldig", [Finding("error", name, message, row=row)]
+        )
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise fail("mappingbestand bestaat niet") from None
+    except UnicodeDecodeError:
+        raise fail("mappingbestand is niet in UTF-8 opgeslagen") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise fail(f"geen geldige YAML: {exc}", mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise fail("verwacht 'columns:' (en eventueel 'values:') bovenaan")
+    findings = []
+    for key in sorted(set(map(str, data)) - {"columns", "values"}):
+        findings.append(
+            Finding("error", name, f"onbekende sleutel '{key}'; toegestaan: columns, values")
+        )
+    columns: dict[str, str] = {}
+    raw_columns = data.get("columns")
+    if not isinstance(raw_columns, dict) or not raw_columns:
+        findings.append(
+            Finding("error", name, "'columns' moet kopjes aan velden koppelen: \"Kopje\": datum")
+        )
+        raw_columns = {}
+    targets: dict[str, str] = {}
+    for header, target in raw_columns.items():
+        dutch = _field_of(target) if isinstance(target, str) else None
+        if dutch is None:
+            findings.append(
+                Finding(
+                    "error",
+                    name,
+                    f"kolom '{header}' verwijst naar onbekend veld {target!r}; "
+                    f"toegestaan: {allowed}",
+                    column=str(header),
+                )
+            )
+            continue
+        if dutch in targets:
+            findings.append(
+                Finding(
+                    "error",
+                    name,
+                    f"'{header}' en '{targets[dutch]}' verwijzen allebei naar '{dutch}'",
+                    column=str(header),
+                )
+            )
+            continue
+        targets[dutch] = str(header)
+        columns[_norm_header(header)] = dutch
+    values: dict[str, dict[str, str]] = {}
+    raw_values = data.get("values") or {}
+    if not isinstance(raw_values, dict):
+        findings.append(Finding("error", name, "'values' moet per veld antwoorden omzetten"))
+        raw_values = {}
+    for target, table in raw_values.items():
+        dutch = _field_of(target)
+        if dutch is None:
+            findings.append(
+                Finding(
+                    "error", name, f"'values' noemt onbekend veld {target!r}; toegestaan: {allowed}"
+                )
+            )
+            continue
+        if not isinstance(table, dict) or not all(
+            isinstance(v, str | int | float | bool) for v in table.values()
+        ):
+            findings.append(
+                Finding(
+                    "error",
+                    name,
+                    f"'values.{target}' moet antwoorden aan waarden koppelen: \"Antwoord\": waarde",
+                )
+            )
+            continue
+        values[COLUMN_FIELDS[dutch]] = {_norm_value(k): str(v) for k, v in table.items()}
+    if findings:
+        raise InputError(f"{name}: het mappingbestand is ongeldig", findings)
+    return _Mapping(columns, values, name)
+
+
+def _resolve_columns(headers: Sequence[str], mapping: _Mapping, file: str) -> dict[str, str]:
+    """Dutch column name -> header in the file; raises when a required column is missing."""
+    found: dict[str, str] = {}
+    findings = []
+    for header in headers:
+        if header == ROW:
+            continue
+        key = _norm_header(header)
+        dutch = mapping.columns.get(key)
+        if dutch is None and key in COLUMN_FIELDS and key not in mapping.columns.values():
+            dutch = key
+        if dutch is None:
+            continue
+        if dutch in found:
+            findings.append(
+                Finding(
+                    "error",
+                    file,
+                    f"kolommen '{found[dutch]}' en '{header}' zijn allebei '{dutch}'",
+                    row=1,
+                    column=str(header),
+                )
+            )
+            continue
+        found[dutch] = header
+    expected_from = {v: k for k, v in mapping.columns.items()}
+    for dutch in REQUIRED_COLUMNS:
+        if dutch not in found:
+            hint = (
+                f" (volgens {mapping.file}: kopje '{expected_from[dutch]}')"
+                if dutch in expected_from
+                else ""
+            )
+            findings.append(
+                Finding(
+                    "error",
+                    file,
+                    f"verplichte kolom '{dutch}' ontbreekt{hint}",
+                    row=1,
+                    column=dutch,
+                )
+            )
+    if findings:
+        raise InputError(f"{file}: het bestand kan niet worden geïmporteerd", findings)
+    return found
+
+
+# --- cache ----------------------------------------------------------------------------
+
+
+class _Cache:
+    """Content hash -> earlier work, in SQLite. Holds no raw text.
+
+    Two kinds of entries: sha256(version, raw title, raw text) -> the
+    pseudonymised parts and counts; and sha256(that key, story fields, file
+    format) -> sha256 of the story file, so an unchanged file is recognised
+    without rendering it again.
+    """
+
+    def __init__(self, directory: Path | None) -> None:
+        self.path = directory / "pseudonymise.sqlite3" if directory is not None else None
+        self._memory: dict[str, Any] = {}
+        self._new: dict[str, Any] = {}
+
+    @staticmethod
+    def key(version: str, parts: Sequence[str]) -> str:
+        h = hashlib.sha256(version.encode("utf-8"))
+        for part in parts:
+            h.update(b"\x1e" + part.encode("utf-8"))
+        return h.hexdigest()
+
+    def _connect(self) -> sqlite3.Connection:
+        assert self.path is not None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.path, timeout=30)
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+        )
+        return con
+
+    def load(self, keys: Sequence[str]) -> None:
+        if self.path is None or not self.path.exists() or not keys:
+            return
+        try:
+            with closing(self._connect()) as con:
+                wanted = list(dict.fromkeys(keys))
+                for i in range(0, len(wanted), 500):
+                    chunk = wanted[i : i + 500]
+                    marks = ",".join("?" * len(chunk))
+                    query = f"SELECT key, value FROM entries WHERE key IN ({marks})"
+                    for key, value in con.execute(query, chunk):
+                        self._memory[key] = json.loads(value)
+        except (sqlite3.Error, ValueError):
+            # A damaged cache only costs time: do the work again.
+            self._memory.clear()
+
+    def pseudonymised(self, key: str) -> tuple[tuple[str, ...], dict[str, int]] | None:
+        value = self._memory.get(key)
+        try:
+            parts, counts = tuple(value["parts"]), dict(value["counts"])
+        except (TypeError, KeyError):
+            return None
+        return (parts, counts) if all(isinstance(p, str) for p in parts) else None
+
+    def file_hash(self, key: str) -> str | None:
+        value = self._memory.get(key)
+        return value.get("file") if isinstance(value, dict) else None
+
+    def put(self, key: str, value: dict[str, Any]) -> None:
+        self._memory[key] = value
+        self._new[key] = value
+
+    def save(self) -> None:
+        if self.path is None or not self._new:
+            return
+        rows = [(k, json.dumps(v, ensure_ascii=False)) for k, v in self._new.items()]
+        try:
+            with closing(self._connect()) as con, con:
+                con.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", rows)
+        except sqlite3.Error as exc:
+            print(f"LET OP: cache niet bijgewerkt ({exc})", file=sys.stderr)
+        self._new.clear()
+
+
+# --- workers --------------------------------------------------------------------------
+
+_WORKER: Pseudonymiser | None = None
+
+
+def _work(job: tuple[int, tuple[str, ...]]) -> tuple[int, tuple[str, ...], dict[str, int]]:
+    assert _WORKER is not None
+    index, parts = job
+    out, counts = _WORKER.pseudonymise_parts(parts)
+    return index, out, counts
+
+
+@contextmanager
+def _worker_pool(pseudonymiser: Pseudonymiser, workers: int) -> Iterator[Any]:
+    """A pool of forked workers, or ``None`` to work in this process.
+
+    Forked workers share deduce's tables with the parent (loaded once and
+    frozen out of the garbage collector, so copy-on-write keeps them shared).
+    The pool is made before the progress bar starts its monitor thread.
+    """
+    global _WORKER
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    pseudonymiser.warm_up()
+    _WORKER = pseudonymiser
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield pool
+    finally:
+        _WORKER = None
+
+
+def _pseudonymise_all(
+    jobs: list[tuple[int, tuple[str, ...]]], pseudonymiser: Pseudonymiser, pool: Any
+) -> Iterator[tuple[int, tuple[str, ...], dict[str, int]]]:
+    if pool is not None:
+        yield from pool.imap_unordered(_work, jobs, chunksize=16)
+        return
+    for index, parts in jobs:
+        out, counts = pseudonymiser.pseudonymise_parts(parts)
+        yield index, out, counts
+
+
+# --- rows -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    row: int
+    fields: dict[str, Any]
+    parts: tuple[str, ...]  # raw title (or "") and raw text; kept in memory only
+    id: str
+
+
+def _clean_text(value: Any) -> str:
+    if is_blank(value):
+        return ""
+    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
+
+
+def _date_cell(value: Any) -> Any:
+    """Form exports add a time ("14-3-2025 10:22:13"); validation wants the date."""
+    if isinstance(value, str):
+        value = value.strip()
+        head = re.split(r"[ T]", value, maxsplit=1)[0]
+        if head != value and re.fullmatch(r"\d{1,4}[-/]\d{1,2}[-/]\d{1,4}", head):
+            return head
+    return value
+
+
+def _read_rows(
+    frame: Any, columns: dict[str, str], mapping: _Mapping, vocab: StoryVocabulary, file: str
+) -> tuple[list[_Row], list[Finding]]:
+    rows: list[_Row] = []
+    skipped: list[Finding] = []
+    header_of = {COLUMN_FIELDS[d]: h for d, h in columns.items()}
+
+    def where(name: str) -> str:
+        return header_of.get(name, name)
+
+    seen: dict[str, int] = {}
+    for record in frame.to_dict(orient="records"):
+        row = int(record[ROW])
+        cell = {name: record[header] for name, header in header_of.items()}
+        data: dict[str, Any] = {}
+        problems: list[Finding] = []
+        for name in ("date", "area", "teller", "channel", "pillars", "change", "consent"):
+            value = cell.get(name)
+            if is_blank(value):
+                continue
+            if name == "date":
+                data[name] = _date_cell(value)
+                continue
+            table = mapping.values.get(name, {})
+            if name == "pillars":
+                items = re.split(r"[;,]", str(value))
+                items = [table.get(_norm_value(p), _norm_value(p)) for p in items if p.strip()]
+                data[name] = ",".join(items)
+                continue
+            data[name] = table.get(_norm_value(value), _norm_value(value))
+        if data.get("consent") in _NO_CONSENT:
+            del data["consent"]  # validate_fields then names the missing consent
+        if not is_blank(cell.get("msc_domain")):
+            data["msc_domain"] = _norm_value(cell["msc_domain"])
+        # The title is free text like the story: it is not validated here and
+        # goes to the pseudonymiser with the text, never into ``fields`` raw.
+        raw_synthetic = cell.get("synthetic")
+        if not is_blank(raw_synthetic):
+            flag = _norm_value(raw_synthetic)
+            if isinstance(raw_synthetic, bool):
+                data["synthetic"] = raw_synthetic
+            elif flag in _TRUE or flag in _FALSE:
+                data["synthetic"] = flag in _TRUE
+            else:
+                problems.append(
+                    Finding(
+                        "error",
+                        file,
+                        f"'synthetisch' is {str(raw_synthetic)!r}; verwacht ja of nee",
+                        row=row,
+                        column=where("synthetic"),
+                    )
+                )
+        text = _clean_text(cell.get("text"))
+        title = _clean_text(cell.get("title"))
+        data["id"] = "x"  # a valid stand-in: the id is derived below from date and area
+        fields, findings = validate_fields(data, vocab, file, row)
+        for f in findings:
+            if f.severity == "error":
+                # Name the column as the file has it, also inside the message.
+                column = where(f.column or "")
+                message = f.message.replace(f"'{f.column}' is", f"'{column}' is", 1)
+                problems.append(Finding("error", f.file, message, row=f.row, column=column))
+        if not text:
+            problems.append(
+                Finding(
+                    "error", file, "het verhaal heeft geen tekst", row=row, column=where("text")
+                )
+            )
+        if problems:
+            skipped += problems
+            continue
+        ident = story_id(cell.get("id"), fields["date"], fields["area"], text)
+        if ident in seen:
+            skipped.append(
+                Finding(
+                    "error",
+                    file,
+                    f"id '{ident}' komt al voor in rij {seen[ident]}",
+                    row=row,
+                    column=where("id"),
+                )
+            )
+            continue
+        seen[ident] = row
+        fields["id"] = ident
+        rows.append(_Row(row, fields, (title, text), ident))
+    return rows, skipped
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+def import_stories(
+    path: str | Path,
+    *,
+    vocab: StoryVocabulary,
+    out_dir: str | Path,
+    sheet: str | None = None,
+    mapping: str | Path | None = None,
+    progress: bool = True,
+    cache_dir: str | Path | None = None,
+    use_cache: bool = True,
+    pseudonymiser: Pseudonymiser | None = None,
+    workers: int | None = None,
+) -> ImportReport:
+    """Import a CSV/XLSX export as pseudonymised story files in ``out_dir``.
+
+    Parameters
+    ----------
+    path : path
+        The export (``.csv`` in any Dutch Excel flavour, or ``.xlsx``).
+    vocab : StoryVocabulary
+        Allowed values and the allowlist of names to keep.
+    out_dir : path
+        Folder for the ``<id>.md`` story files.
+    sheet : str, optional
+        Worksheet of an XLSX file (default: the first).
+    mapping : path, optional
+        YAML with ``columns:`` (header -> field) and optional ``values:``.
+    progress : bool, default True
+        Show a progress bar on stderr for files over 200 rows.
+    cache_dir : path, optional
+        Folder of the pseudonymisation cache (default :data:`DEFAULT_CACHE_DIR`).
+    use_cache : bool, default True
+        ``False`` pseudonymises every row again and stores nothing.
+    pseudonymiser : Pseudonymiser, optional
+        Reuse one (deduce loads once); default: a new one with ``vocab.allowlist``.
+    workers : int, optional
+        Processes for pseudonymising; default 2 on large uncached files, else 1.
+
+    Returns
+    -------
+    ImportReport
+
+    Raises
+    ------
+    InputError
+        The file or the mapping cannot be used (unreadable, a required column
+        missing, ...). Nothing is written then.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from npdw_learning.stories import load_story_vocabulary
+    >>> tmp = Path(tempfile.mkdtemp())
+    >>> _ = (tmp / "export.csv").write_text(
+    ...     "id,datum,wijk,verteller,kanaal,pijlers,verandering,toestemming,tekst\\n"
+    ...     "7,2025-03-14,Wielwijk,bewoner,buurtbakkie,veilig,beter,citeren,"
+    ...     "Mevrouw Kowalczyk zegt: het plein is veiliger.\\n", encoding="utf-8")
+    >>> report = import_stories(tmp / "export.csv", vocab=load_story_vocabulary(),
+    ...                         out_dir=tmp / "stories", use_cache=False, progress=False)
+    >>> report.imported, report.replacements
+    (('vt-7',), {'PERSOON': 1})
+    """
+    path = Path(path)
+    out_dir = Path(out_dir)
+    file = str(path)
+    maps = _load_mapping(mapping)
+    if not path.is_file():
+        raise InputError(
+            f"{file}: bestand niet gevonden", [Finding("error", file, "bestand niet gevonden")]
+        )
+    frame, _decimal = read_table(path, sheet=sheet)
+    columns = _resolve_columns(list(frame.columns), maps, file)
+    warnings = []
+    ignored = [
+        str(h) for h in frame.columns if h != ROW and h not in columns.values() and str(h).strip()
+    ]
+    if ignored:
+        warnings.append(
+            Finding(
+                "warning",
+                file,
+                f"kolom(men) genegeerd: {', '.join(repr(h) for h in ignored)}",
+                row=1,
+            )
+        )
+    rows, skipped = _read_rows(frame, columns, maps, vocab, file)
+
+    pseudonymiser = pseudonymiser or Pseudonymiser(vocab.allowlist)
+    cache = _Cache(Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR)
+    if not use_cache:
+        cache.path = None
+    keys = [cache.key(pseudonymiser.version, r.parts) for r in rows]
+    # The file format enters the file-hash keys, so a change in render_story
+    # is never mistaken for an unchanged file.
+    file_format = render_story(_FORMAT_PROBE)
+    file_keys = [
+        cache.key(file_format, [k, repr(sorted(r.fields.items()))])
+        for k, r in zip(keys, rows, strict=True)
+    ]
+    cache.load(keys + file_keys)
+    results: dict[int, tuple[tuple[str, ...], dict[str, int]]] = {}
+    jobs = []
+    for i, key in enumerate(keys):
+        hit = cache.pseudonymised(key)
+        if hit is not None:
+            results[i] = hit
+        else:
+            jobs.append((i, rows[i].parts))
+    hits = len(rows) - len(jobs)
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if len(jobs) >= _PARALLEL_FROM else 1
+
+    from tqdm import tqdm
+
+    show = progress and len(frame) > _PROGRESS_FROM
+    with (
+        _worker_pool(pseudonymiser, workers if jobs else 1) as pool,
+        tqdm(
+            total=len(rows),
+            initial=hits,
+            disable=not show,
+            file=sys.stderr,
+            desc="pseudonimiseren",
+            unit="verhaal",
+            leave=False,
+        ) as bar,
+    ):
+        for index, out, counts in _pseudonymise_all(jobs, pseudonymiser, pool):
+            results[index] = (out, counts)
+            cache.put(keys[index], {"parts": list(out), "counts": counts})
+            bar.update(1)
+
+    imported: list[str] = []
+    unchanged: list[str] = []
+    conflicts: list[Finding] = []
+    totals: dict[str, int] = {}
+    to_write: list[tuple[Path, str]] = []
+    for i, r in enumerate(rows):
+        (title, text), counts = results[i]
+        story = Story(text=text, title=title or None, **r.fields)
+        target = out_dir / f"{story.id}.md"
+        if target.exists():
+            try:
+                existing = target.read_bytes()
+            except OSError:
+                existing = b""
+            digest = hashlib.sha256(existing).hexdigest()
+            # Rendering (YAML) costs more than hashing: a file whose hash the
+            # cache knows for exactly this story is unchanged without it.
+            same = digest == cache.file_hash(file_keys[i])
+            if not same and existing == render_story(story).encode("utf-8"):
+                same = True
+                cache.put(file_keys[i], {"file": digest})
+            if not same:
+                conflicts.append(
+                    Finding(
+                        "error",
+                        file,
+                        f"{target} bestaat al met een ander verhaal of andere gegevens; niet "
+                        "overschreven (verwijder of hernoem dat bestand, of geef de rij een "
+                        "ander id)",
+                        row=r.row,
+                        column=columns.get("id", "id"),
+                    )
+                )
+                continue
+            unchanged.append(story.id)
+        else:
+            rendered = render_story(story)
+            to_write.append((target, rendered))
+            cache.put(file_keys[i], {"file": hashlib.sha256(rendered.encode()).hexdigest()})
+            imported.append(story.id)
+        for k, v in counts.items():
+            totals[k] = totals.get(k, 0) + v
+    for target, rendered in to_write:
+        write_text(rendered, target)  # what write_story does, without rendering twice
+    cache.save()
+    ordered = {t: totals[t] for t in (*PLACEHOLDER_TYPES, *sorted(totals)) if t in totals}
+    return ImportReport(
+        file=file,
+        out_dir=str(out_dir),
+        rows_read=len(frame),
+        imported=tuple(imported),
+        unchanged=tuple(unchanged),
+        skipped=tuple(skipped),
+        conflicts=tuple(conflicts),
+        warnings=tuple(warnings),
+        replacements=ordered,
+        cache_hits=hits,
+    )
+
+
+def cli_import(args: argparse.Namespace) -> int:
+    """``npdw stories import FILE [--sheet] [--mapping] [--out] [--data]``.
+
+    Prints skipped rows with their reason and a summary; exit 0 when stories
+    were imported (or already present) and only rows were skipped, 1 when
+    the file or mapping is unusable, nothing could be imported, or an id
+    belongs to a different story already in the output folder.
+    """
+    from .stories import load_story_vocabulary
+
+    vocab = load_story_vocabulary(directory=Path(args.data) / "registry")
+    try:
+        report = import_stories(
+            args.file,
+            vocab=vocab,
+            out_dir=args.out,
+            sheet=getattr(args, "sheet", None),
+            mapping=getattr(args, "mapping", None),
+        )
+    except InputError as exc:
+        for f in exc.findings or [Finding("error", str(args.file), str(exc))]:
+            print(str(f), flush=True)
+        print(f"FOUT: {exc.args[0]}; er is niets geschreven.", flush=True)
+        return 1
+    for line in report.lines():
+        print(line, flush=True)
+    if report.rows_read == 0:
+        print("FOUT: het bestand bevat geen rijen.", flush=True)
+        return 1
+    if not (report.imported or report.unchanged):
+        print("FOUT: geen enkel verhaal geïmporteerd.", flush=True)
+        return 1
+    return 1 if report.conflicts else 0
