@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 # Bump when a change in the rules changes output: the importer's cache keys on it.
-PSEUDONYMISER_VERSION = "2"
+PSEUDONYMISER_VERSION = "3"
 
 # Placeholder types, in the order reports list them.
 PLACEHOLDER_TYPES = (
@@ -201,7 +201,7 @@ _TITLE_WORDS = _words(
 # count is checked in code, so "06 1234 5678 2 keer" stops after the number.
 _SEP = r"(?:[ \t]?[-/][ \t]?|[ \t])"
 _PHONE = re.compile(
-    rf"(?<![\w+@/])(?:(?:\+|00)[ \t]?31{_SEP}?(?:\(0\){_SEP}?)?|\(0\d{{1,3}}\){_SEP}?|\(?0(?=\d))"
+    rf"(?<![\w+@/])(?:(?:\+|00)[ \t]?31{_SEP}?(?:\(0\){_SEP}?)?|\(0\d{{1,3}}\){_SEP}?|0(?=\d))"
     rf"\d(?:{_SEP}?\d)*"
 )
 _SPECIAL_PHONE = re.compile(r"(?<![\w+])0[89]0[069][ -]?\d{4}(?:\d{3})?(?!\w)")

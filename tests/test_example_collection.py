@@ -155,3 +155,17 @@ def test_shipped_stories_are_exactly_the_import(imported):
     _, texts = imported
     shipped = {p.stem: p.read_text(encoding="utf-8") for p in STORIES_DIR.glob("vt-*.md")}
     assert shipped == texts
+
+
+def test_analysis_on_shipped_collection_is_non_empty_and_suppressed():
+    from npdw_learning.analysis import change_by_theme, theme_counts
+    from npdw_learning.coding import auto_code
+
+    frame = load_stories().frame()
+    codes = auto_code(frame[["id", "text"]])
+    for table in (theme_counts(frame, codes, by="area"), change_by_theme(frame, codes)):
+        assert not table.empty
+        cells = table.drop(columns=[c for c in ("theme", "area") if c in table]).to_numpy().ravel()
+        # every shown count is 0, at least 5, or hidden
+        assert all(c in ("<5", "x") or c == 0 or c >= 5 for c in cells)
+        assert "<5" in set(cells)

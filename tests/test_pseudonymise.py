@@ -494,3 +494,9 @@ def test_ages_in_everyday_wording(text, age):
 )
 def test_numbers_that_are_not_ages_stay(text):
     assert Pseudonymiser().pseudonymise(text).text == text
+
+
+def test_phone_in_brackets_keeps_the_brackets():
+    result = Pseudonymiser().pseudonymise("Bel Hanneke Vos (06-19283746) maar.")
+    assert "(" + "[TELEFOON-1])" in result.text
+    assert "19283746" not in result.text
