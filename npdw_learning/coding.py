@@ -35,6 +35,7 @@ from .nlp import dutch_pipeline, lemmatise
 from .paths import REGISTRY_DIR
 from .registry import Registry, load_registry
 from .tables import ROW, is_blank, read_table
+from .yamlfile import read_yaml
 
 __all__ = [
     "CODEBOOK_PATH",
@@ -146,27 +147,7 @@ def load_codebook(path: str | Path | None = None, registry: Registry | None = No
     if registry is None:
         here = path.parent
         registry = load_registry(here) if (here / "goals.yaml").exists() else load_registry()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RegistryError(
-            f"{name}: codeboek ontbreekt", [Finding("error", name, "bestand ontbreekt")]
-        ) from None
-    except UnicodeDecodeError:
-        raise RegistryError(
-            f"{name}: codeboek is niet in UTF-8 opgeslagen",
-            [Finding("error", name, "bestand is niet in UTF-8 opgeslagen")],
-        ) from None
-    try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise RegistryError(
-            f"{name}: geen geldige YAML",
-            [Finding("error", name, f"geen geldige YAML: {exc}", row=row)],
-        ) from None
+    data, root = read_yaml(path, error=RegistryError, what="codeboek")
     findings: list[Finding] = []
     themes = _validate(data, _line_numbers(root), registry, name, findings)
     if findings:

@@ -38,6 +38,7 @@ import yaml
 
 from .errors import Finding, InputError
 from .stories import STORIES_DIR, StoryCollection, load_stories
+from .yamlfile import read_yaml
 
 __all__ = [
     "MSC_FILE",
@@ -349,25 +350,8 @@ def load_msc(path: str | Path | None = None, stories: StoryCollection | None = N
     """
     path = Path(path) if path is not None else STORIES_DIR / MSC_FILE
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(
-            f"{name}: bestand ontbreekt", [Finding("error", name, "het MSC-register ontbreekt")]
-        ) from None
-    except UnicodeDecodeError:
-        raise InputError(
-            f"{name}: geen UTF-8", [Finding("error", name, "bestand is niet in UTF-8 opgeslagen")]
-        ) from None
-    try:
-        data = yaml.safe_load(text)
-        lines = _line_index(yaml.compose(text))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise InputError(
-            f"{name}: ongeldige YAML", [Finding("error", name, f"ongeldige YAML: {exc}", row=row)]
-        ) from None
+    data, root = read_yaml(path, what="het MSC-register")
+    lines = _line_index(root)
     c = _Checker(name, lines)
     if not isinstance(data, dict):
         c.add((), "", "het register moet de velden 'domains' en 'rounds' hebben")

@@ -1,0 +1,43 @@
+"""Reading a YAML file a person edits, with errors that name the file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Finding, InputError
+
+__all__ = ["read_yaml"]
+
+
+def read_yaml(
+    path: str | Path, *, error: type[InputError] = InputError, what: str = "bestand"
+) -> tuple[Any, yaml.Node | None]:
+    """Parse ``path``; return the data and the node tree (for line numbers).
+
+    Raises ``error`` (an :class:`InputError` subclass) with one finding when
+    the file is missing, not UTF-8, or not valid YAML (with its line).
+    """
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(
+            f"{name}: {what} ontbreekt", [Finding("error", name, f"{what} ontbreekt")]
+        ) from None
+    except UnicodeDecodeError:
+        raise error(
+            f"{name}: {what} is niet in UTF-8 opgeslagen",
+            [Finding("error", name, "bestand is niet in UTF-8 opgeslagen")],
+        ) from None
+    try:
+        return yaml.safe_load(text), yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        raise error(
+            f"{name}: geen geldige YAML",
+            [Finding("error", name, f"geen geldige YAML: {exc}", row=row)],
+        ) from None
