@@ -257,6 +257,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", type=Path, required=True, help="uitvoermap, bijv. outputs/2026")
     p.set_defaults(func=cmd_trends)
+
+    p = sub.add_parser(
+        "evaluate", help="de jaarlijkse evaluatie: notebooks uitvoeren, rapport.html maken"
+    )
+    p.add_argument("--year", type=int, required=True, help="evaluatiejaar, bijv. 2026")
+    p.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+    p.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
+    p.add_argument("--out", type=Path, help="uitvoermap (standaard: outputs/<jaar>/)")
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="neem de synthetische demoreeksen mee (het rapport meldt dat bovenaan)",
+    )
+    p.add_argument(
+        "--areas", nargs="+", metavar="WIJK", help="alleen deze wijken (standaard: alle vier)"
+    )
+    p.add_argument(
+        "--timeout", type=int, default=600, help="seconden die één notebookcel mag duren"
+    )
+    p.set_defaults(func=_lazy("evaluate", "cli_evaluate"))
     return parser
 
 

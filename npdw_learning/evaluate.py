@@ -1,0 +1,718 @@
+"""The yearly evaluation: the steps the notebooks call, and ``npdw evaluate``.
+
+A notebook starts with its ``parameters`` cell and builds a :class:`Run` from
+it. Each step computes one part and writes its tables (``tables/*.csv``) and
+figures (``figures/*.png``) into the run's output folder, where the next
+notebook finds them (:meth:`Run.table`):
+
+* :func:`tellen_step` - trends, progress, data quality, pillar figures;
+* :func:`vertellen_step` - coded stories, theme tables, terms, quotes, MSC;
+* :func:`joint_step` - the joint display and the proposed learning questions.
+
+:func:`evaluate` checks every input first (a wrong file is reported the same
+way as by ``npdw validate``, before any notebook starts), executes the
+notebooks listed in ``notebooks/notebooks.yaml`` with papermill into a
+temporary folder, assembles ``rapport.html``, writes ``manifest.json`` and
+only then swaps the folder into place, so a failed run leaves the previous
+outputs of that year as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .atomic import write_csv, write_text
+from .errors import InputError
+from .paths import DATA_DIR, OUTPUTS_DIR, PROJ_ROOT
+from .registry import Registry, load_registry
+from .stories import STORIES_DIR
+
+__all__ = [
+    "NOTEBOOKS_DIR",
+    "Run",
+    "tellen_step",
+    "vertellen_step",
+    "joint_step",
+    "NotebookSpec",
+    "load_notebook_list",
+    "input_files",
+    "EvaluationError",
+    "evaluate",
+    "cli_evaluate",
+]
+
+NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
+NOTEBOOK_LIST = "notebooks.yaml"
+DEFAULT_TIMEOUT = 600  # seconds per cell
+MANIFEST = "manifest.json"
+REPORT = "rapport.html"
+SYNTHETIC_PARTS = {
+    "measurements": "de cijferreeksen na de nulmeting (data/demo/)",
+    "stories": "de voorbeeldverhalen (stories/)",
+}
+
+
+def synthetic_banner(parts: Sequence[str]) -> str:
+    """The warning at the top of a report that uses synthetic data (``SYNTHETIC_PARTS`` keys)."""
+    named = " en ".join(SYNTHETIC_PARTS[p] for p in parts)
+    return (
+        f"LET OP: dit rapport gebruikt SYNTHETISCHE DEMODATA: {named}. Die zijn verzonnen "
+        "om de werkwijze te laten zien. Trek er geen conclusies uit over de wijken."
+    )
+
+
+PACKAGES = (
+    "npdw-learning",
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "pandera",
+    "spacy",
+    "deduce",
+    "krippendorff",
+    "networkx",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "ipykernel",
+)
+
+
+# -- the run of one notebook ------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """The parameters of an evaluation, resolved, with the registry loaded.
+
+    Build it with :meth:`from_parameters` from a notebook's ``parameters``
+    cell; ``None`` means the bundled default.
+    """
+
+    year: int
+    data_dir: Path
+    stories_dir: Path
+    out_dir: Path
+    areas: list[str]
+    demo: bool
+    registry: Registry = field(repr=False)
+
+    @classmethod
+    def from_parameters(
+        cls,
+        year: int = 2026,
+        data_dir: str | os.PathLike[str] | None = None,
+        stories_dir: str | os.PathLike[str] | None = None,
+        out_dir: str | os.PathLike[str] | None = None,
+        areas: Sequence[str] | None = None,
+        demo: bool = True,
+    ) -> Run:
+        """Resolve the notebook parameters.
+
+        ``out_dir=None`` writes to ``outputs/verkenning/<year>/``, a scratch
+        folder for running a notebook by hand; ``npdw evaluate`` always
+        passes its own folder. ``areas=None`` means the four neighbourhoods.
+        """
+        data = Path(data_dir) if data_dir is not None else DATA_DIR
+        registry = load_registry(data / "registry")
+        hoods = registry.areas.loc[registry.areas["kind"] == "neighbourhood", "id"].tolist()
+        chosen = list(areas) if areas else hoods
+        unknown = [a for a in chosen if a not in hoods]
+        if unknown:
+            raise InputError(
+                f"onbekende wijk(en) in areas: {', '.join(unknown)}; kies uit {', '.join(hoods)}"
+            )
+        return cls(
+            year=int(year),
+            data_dir=data,
+            stories_dir=Path(stories_dir) if stories_dir is not None else STORIES_DIR,
+            out_dir=(
+                Path(out_dir) if out_dir is not None else OUTPUTS_DIR / "verkenning" / str(year)
+            ),
+            areas=chosen,
+            demo=bool(demo),
+            registry=registry,
+        )
+
+    @property
+    def tables_dir(self) -> Path:
+        return self.out_dir / "tables"
+
+    @property
+    def figures_dir(self) -> Path:
+        return self.out_dir / "figures"
+
+    @property
+    def shown_areas(self) -> list[str]:
+        """The chosen neighbourhoods, Dordt West and the reference, in that order."""
+        return [*self.areas, self.registry.aggregate_id, self.registry.reference]
+
+    def write_table(self, frame: pd.DataFrame, name: str) -> Path:
+        return write_csv(frame, self.tables_dir / f"{name}.csv")
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A table an earlier step wrote (ids and text stay text)."""
+        path = self.tables_dir / f"{name}.csv"
+        if not path.exists():
+            raise InputError(
+                f"{path}: tabel ontbreekt; voer eerst de eerdere notebooks uit (of `npdw evaluate`)"
+            )
+        return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
+# -- the steps ------------------------------------------------------------------
+
+
+@dataclass
+class TellenStep:
+    """What :func:`tellen_step` computed."""
+
+    measurements: pd.DataFrame
+    trends: pd.DataFrame
+    progress: pd.DataFrame
+    findings: pd.DataFrame
+    figures: dict[str, Path]
+    synthetic: bool
+    files: list[Path]
+
+
+def tellen_step(run: Run) -> TellenStep:
+    """Trends, progress and data quality; ``trends.csv``, ``progress.csv``,
+    ``data_quality.csv`` and one figure per pillar (the chosen areas).
+
+    Raises
+    ------
+    InputError
+        A measurement file has errors (the same findings as ``npdw validate``).
+    """
+    from .figures import save_pillar_figures
+    from .measurements import load_measurements
+    from .tellen import run_tellen
+
+    reg = run.registry
+    loaded = load_measurements(reg, run.data_dir, demo=run.demo, until_year=run.year)
+    if loaded.errors:
+        raise InputError("de metingen bevatten fouten", loaded.errors)
+    result = run_tellen(reg, loaded)
+    findings = loaded.findings_frame()
+    run.write_table(result.trends, "trends")
+    run.write_table(result.progress, "progress")
+    run.write_table(findings, "data_quality")
+    paths = save_pillar_figures(
+        result.measurements,
+        reg.indicators,
+        result.progress,
+        reg.pillars,
+        run.figures_dir,
+        area_labels=reg.area_labels(),
+        reference=reg.reference,
+        areas=[*run.areas, reg.aggregate_id],
+        synthetic=result.synthetic,
+        dpi=110,
+    )
+    figures = {p.stem.removeprefix("tellen_"): p for p in paths}
+    return TellenStep(
+        result.measurements,
+        result.trends,
+        result.progress,
+        findings,
+        figures,
+        result.synthetic,
+        list(loaded.files),
+    )
+
+
+@dataclass
+class VertellenStep:
+    """What :func:`vertellen_step` computed; ``stories`` holds the chosen areas only."""
+
+    stories: pd.DataFrame
+    codes: pd.DataFrame
+    codebook: object
+    vocabulary: object
+    themes_by_area: pd.DataFrame
+    themes_by_teller: pd.DataFrame
+    change_by_theme: pd.DataFrame
+    terms: pd.DataFrame
+    theme_quotes: pd.DataFrame
+    msc: pd.DataFrame
+    synthetic: bool
+    findings: list = field(default_factory=list)
+
+
+def vertellen_step(run: Run, *, quotes_per_theme: int = 2) -> VertellenStep:
+    """Code the stories of the chosen areas and write the story tables.
+
+    Tables: ``verhalen_codes`` (story, theme, evidence words),
+    ``thema_per_wijk``, ``thema_per_verteller``, ``verandering_per_thema``
+    (small counts hidden), ``kenmerkende_woorden``, ``citaten_per_thema``
+    (consented sentences only) and ``msc_selecties``.
+
+    Raises
+    ------
+    InputError
+        A story file, the codebook or ``msc.yaml`` is invalid.
+    """
+    from .analysis import change_by_theme, distinctive_terms, quotes, theme_counts
+    from .coding import auto_code, load_codebook
+    from .msc import load_msc, selected_stories
+    from .nlp import dutch_pipeline
+    from .stories import load_stories, load_story_vocabulary, require_valid
+
+    reg = run.registry
+    vocab = load_story_vocabulary(reg, run.data_dir / "registry")
+    collection = require_valid(load_stories(run.stories_dir, vocab))
+    codebook = load_codebook(run.data_dir / "registry" / "codebook.yaml", reg)
+    frame = collection.frame()
+    stories = frame[frame["area"].isin(run.areas)].reset_index(drop=True)
+    nlp = dutch_pipeline()
+    codes = auto_code(stories, codebook, nlp)
+    order = list(codebook.ids)
+    by_area = theme_counts(stories, codes, "area", themes=order)
+    by_teller = theme_counts(stories, codes, "teller", themes=order)
+    change = change_by_theme(stories, codes, themes=order)
+    terms = distinctive_terms(stories, "area", top=8, nlp=nlp) if len(stories) else pd.DataFrame()
+
+    quote_rows = []
+    for theme in order:
+        q = quotes(stories, codes, theme, vocab, quotes_per_theme, nlp=nlp)
+        quote_rows.append(q.assign(theme=theme))
+    theme_quotes = pd.concat(quote_rows, ignore_index=True) if quote_rows else pd.DataFrame()
+    theme_quotes = theme_quotes[["theme", "story_id", "area", "teller", "change", "sentence"]]
+
+    msc_path = run.stories_dir / "msc.yaml"
+    msc = pd.DataFrame()
+    findings = list(collection.findings)
+    if msc_path.exists():
+        register = load_msc(msc_path, collection)
+        findings += register.warnings
+        msc = selected_stories(register, collection)
+        msc = msc[msc["area"].isin(run.areas)].reset_index(drop=True)
+
+    run.write_table(codes, "verhalen_codes")
+    run.write_table(by_area, "thema_per_wijk")
+    run.write_table(by_teller, "thema_per_verteller")
+    run.write_table(change, "verandering_per_thema")
+    run.write_table(terms, "kenmerkende_woorden")
+    run.write_table(theme_quotes, "citaten_per_thema")
+    run.write_table(msc, "msc_selecties")
+    return VertellenStep(
+        stories=stories,
+        codes=codes,
+        codebook=codebook,
+        vocabulary=vocab,
+        themes_by_area=by_area,
+        themes_by_teller=by_teller,
+        change_by_theme=change,
+        terms=terms,
+        theme_quotes=theme_quotes,
+        msc=msc,
+        synthetic=bool(stories["synthetic"].any()) if len(stories) else False,
+        findings=findings,
+    )
+
+
+@dataclass
+class JointStep:
+    """What :func:`joint_step` computed."""
+
+    joint: pd.DataFrame
+    shown: pd.DataFrame
+    proposals: pd.DataFrame
+    stories: pd.DataFrame
+    progress: pd.DataFrame
+    trends: pd.DataFrame
+
+
+def joint_step(run: Run) -> JointStep:
+    """The joint display from the tables of the two earlier steps.
+
+    Writes ``vertellen_en_tellen`` (the joint display, small story counts
+    hidden) and ``voorgestelde_leervragen`` (one per discordant goal).
+    """
+    from .coding import load_codebook
+    from .joint import add_quotes, joint_display, proposed_learning_questions, publishable
+    from .stories import load_stories, load_story_vocabulary
+
+    reg = run.registry
+    trends, progress = run.table("trends"), run.table("progress")
+    codes = run.table("verhalen_codes")
+    vocab = load_story_vocabulary(reg, run.data_dir / "registry")
+    frame = load_stories(run.stories_dir, vocab).frame()
+    stories = frame[frame["area"].isin(run.areas)].reset_index(drop=True)
+    codebook = load_codebook(run.data_dir / "registry" / "codebook.yaml", reg)
+    joint = joint_display(
+        reg, trends, progress, stories, codes, codebook.goal_links(), areas=run.areas
+    )
+    joint = add_quotes(joint, run.table("citaten_per_thema"))
+    labels = dict(zip(reg.indicators["id"], reg.indicators["label"], strict=True))
+    proposals = proposed_learning_questions(joint, labels)
+    shown = publishable(joint)
+    run.write_table(shown, "vertellen_en_tellen")
+    run.write_table(proposals, "voorgestelde_leervragen")
+    return JointStep(joint, shown, proposals, stories, progress, trends)
+
+
+# -- running the notebooks ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NotebookSpec:
+    """One entry of ``notebooks/notebooks.yaml``."""
+
+    file: str
+    title: str
+
+
+def load_notebook_list(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[NotebookSpec]:
+    """The notebooks of the evaluation, in run order (``notebooks.yaml``)."""
+    from .yamlfile import read_yaml
+
+    path = notebooks_dir / NOTEBOOK_LIST
+    data, _ = read_yaml(path, error=InputError, what="notebooklijst")
+    entries = data.get("notebooks") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise InputError(f"{path}: verwacht een lijst 'notebooks:' met file en title")
+    specs = []
+    for i, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not entry.get("file") or not entry.get("title"):
+            raise InputError(f"{path}: notebook {i}: 'file' en 'title' zijn verplicht")
+        if not (notebooks_dir / entry["file"]).exists():
+            raise InputError(f"{path}: notebook {i}: {entry['file']} bestaat niet")
+        specs.append(NotebookSpec(str(entry["file"]), str(entry["title"])))
+    return specs
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def input_files(run: Run, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """Every file the evaluation reads, sorted: registry, measurements, demo (with
+    ``demo``), agenda, stories, coding, MSC, and the notebooks themselves."""
+    groups = [
+        sorted((run.data_dir / "registry").glob("*.yaml")),
+        sorted((run.data_dir / "measurements").glob("*.csv")),
+        sorted((run.data_dir / "measurements").glob("*.xlsx")),
+        sorted((run.data_dir / "demo").glob("*.csv")) if run.demo else [],
+        sorted((run.data_dir / "agenda").glob("*.yaml")),
+        sorted(run.stories_dir.glob("*.md")),
+        sorted((run.stories_dir / "coding").glob("*.csv")),
+        sorted(run.stories_dir.glob("*.yaml")),
+        sorted(notebooks_dir.glob("*.ipynb")),
+        [notebooks_dir / NOTEBOOK_LIST],
+    ]
+    return [p for group in groups for p in group if p.is_file()]
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(PROJ_ROOT.resolve()).as_posix()
+    except ValueError:
+        return str(path.resolve())
+
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "niet geïnstalleerd"
+    return out
+
+
+def _manifest_summary(manifest: dict) -> str:
+    """The Verantwoording's paragraph on reproducibility, from the manifest."""
+    p = manifest["parameters"]
+    fingerprint = hashlib.sha256(
+        "".join(f"{i['path']}:{i['sha256']}\n" for i in manifest["inputs"]).encode()
+    ).hexdigest()[:16]
+    started = dt.datetime.fromisoformat(manifest["started"]).astimezone()
+    pk = manifest["packages"]
+    lines = [
+        "#### Herhaalbaarheid",
+        "",
+        "Dezelfde invoer geeft dezelfde tabellen, tot op de byte. Alles wat deze evaluatie "
+        f"las en gebruikte staat in `{MANIFEST}` naast dit rapport, met van elk invoerbestand "
+        "een SHA-256-controlegetal.",
+        "",
+        f"- Evaluatiejaar {p['year']}; wijken: {p.get('area_labels') or ', '.join(p['areas'])}; "
+        "demodata: "
+        f"{'ja' if p['demo'] else 'nee'}.",
+        f"- Gestart op {started:%d-%m-%Y} om {started:%H:%M}; "
+        f"{len(manifest['notebooks'])} notebooks uitgevoerd.",
+        f"- {len(manifest['inputs'])} invoerbestanden, samen met vingerafdruk `{fingerprint}`.",
+        f"- npdw-learning {manifest['npdw_learning']}, Python {manifest['python']}, "
+        f"pandas {pk['pandas']}, statsmodels {pk['statsmodels']}, scipy {pk['scipy']}, "
+        f"spaCy {pk['spacy']}, deduce {pk['deduce']}, papermill {pk['papermill']}.",
+    ]
+    return "\n".join(lines)
+
+
+class EvaluationError(Exception):
+    """A notebook failed; the message names the notebook, the cell and the error."""
+
+
+def _preflight(run: Run) -> list[str]:
+    """Check every input before the notebooks start; return the synthetic parts."""
+    from .coding import load_codebook
+    from .measurements import load_measurements
+    from .msc import load_msc
+    from .stories import load_stories, load_story_vocabulary
+
+    reg = run.registry
+    loaded = load_measurements(reg, run.data_dir, demo=run.demo, until_year=run.year)
+    if loaded.errors:
+        raise InputError("de metingen bevatten fouten (zie `npdw validate`)", loaded.errors)
+    if loaded.measurements.empty:
+        raise InputError(f"{run.data_dir / 'measurements'}: geen metingen gevonden")
+    vocab = load_story_vocabulary(reg, run.data_dir / "registry")
+    collection = load_stories(run.stories_dir, vocab)
+    if collection.errors:
+        raise InputError(
+            "de verhalen bevatten fouten (zie `npdw stories validate`)", collection.errors
+        )
+    load_codebook(run.data_dir / "registry" / "codebook.yaml", reg)
+    if (run.stories_dir / "msc.yaml").exists():
+        load_msc(run.stories_dir / "msc.yaml", collection)
+    parts = ["measurements"] if loaded.synthetic else []
+    if any(s.synthetic and s.area in run.areas for s in collection.stories):
+        parts.append("stories")
+    return parts
+
+
+def _execute(
+    spec: NotebookSpec, source: Path, target: Path, parameters: dict, timeout: int
+) -> None:
+    import logging
+
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    try:
+        pm.execute_notebook(
+            str(source),
+            str(target),
+            parameters=parameters,
+            kernel_name="python3",
+            execution_timeout=timeout,
+            progress_bar=False,
+            log_output=False,
+            cwd=str(source.parent),
+            # ipykernel warns on stderr about its local TCP transport; that is noise here.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+    except PapermillExecutionError as exc:
+        cell = exc.exec_count if exc.exec_count is not None else exc.cell_index
+        reason = f"{exc.ename}: {exc.evalue}".strip()
+        raise EvaluationError(
+            f"notebook {spec.file} ({spec.title}) is gestopt in cel {cell}: {reason}"
+        ) from None
+
+
+def _replace_dir(build: Path, out: Path) -> None:
+    """Move the finished build to ``out``; an earlier evaluation there is replaced whole."""
+    if out.exists():
+        if any(out.iterdir()) and not (out / MANIFEST).exists():
+            raise InputError(
+                f"{out}: deze map bestaat al en bevat geen eerdere evaluatie (geen {MANIFEST}); "
+                "kies een lege of nieuwe map met --out"
+            )
+        old = out.with_name(f".{out.name}.oud")
+        shutil.rmtree(old, ignore_errors=True)
+        out.rename(old)
+        build.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        build.rename(out)
+
+
+def evaluate(
+    year: int,
+    *,
+    data_dir: Path | None = None,
+    stories_dir: Path | None = None,
+    out_dir: Path | None = None,
+    areas: Sequence[str] | None = None,
+    demo: bool = False,
+    notebooks_dir: Path = NOTEBOOKS_DIR,
+    timeout: int = DEFAULT_TIMEOUT,
+    echo: Callable[[str], None] = print,
+) -> Path:
+    """Run the yearly evaluation and return the path of ``rapport.html``.
+
+    Parameters
+    ----------
+    year : int
+        Evaluation year; later measurements are ignored.
+    data_dir, stories_dir : path, optional
+        Default ``data/`` and ``stories/``.
+    out_dir : path, optional
+        Default ``outputs/<year>/``. Replaced as a whole when the run succeeds;
+        untouched when it fails.
+    areas : sequence of str, optional
+        Neighbourhoods to report on (default all four).
+    demo : bool
+        Include the synthetic demo series.
+    notebooks_dir : path
+        Folder with ``notebooks.yaml`` and the notebooks.
+    timeout : int
+        Seconds a single cell may run.
+    echo : callable
+        Progress messages.
+
+    Raises
+    ------
+    InputError
+        An input file is wrong (nothing is written).
+    EvaluationError
+        A notebook failed (the previous outputs stay; the failed build is kept
+        next to them as ``<out>.mislukt/`` for inspection).
+    """
+    from .report import add_markdown, assemble, render_html
+
+    started = dt.datetime.now(dt.UTC)
+    t0 = time.perf_counter()
+    out_dir = out_dir if out_dir is not None else OUTPUTS_DIR / str(year)
+    run = Run.from_parameters(year, data_dir, stories_dir, out_dir, areas, demo)
+    specs = load_notebook_list(notebooks_dir)
+    synthetic = _preflight(run)
+    inputs = input_files(run, notebooks_dir)
+    out = run.out_dir.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=f".{out.name}.bouw-", dir=out.parent))
+    umask = os.umask(0)  # mkdtemp makes the folder private; give it a plain mkdir's mode
+    os.umask(umask)
+    build.chmod(0o777 & ~umask)
+    parameters = {
+        "year": run.year,
+        "data_dir": str(run.data_dir.resolve()),
+        "stories_dir": str(run.stories_dir.resolve()),
+        "out_dir": str(build),
+        "areas": list(run.areas),
+        "demo": run.demo,
+    }
+    os.environ.setdefault("MPLBACKEND", "agg")
+    os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+    timings = []
+    try:
+        (build / "notebooks").mkdir()
+        for i, spec in enumerate(specs, start=1):
+            echo(f"[{i}/{len(specs)}] {spec.file}: {spec.title} ...")
+            t = time.perf_counter()
+            _execute(
+                spec,
+                notebooks_dir / spec.file,
+                build / "notebooks" / spec.file,
+                parameters,
+                timeout,
+            )
+            seconds = time.perf_counter() - t
+            timings.append({"file": spec.file, "title": spec.title, "seconds": round(seconds, 1)})
+            echo(f"      klaar in {seconds:.1f} s".replace(".", ","))
+        import nbformat
+
+        executed = [nbformat.read(build / "notebooks" / s.file, as_version=4) for s in specs]
+        reg = run.registry
+        report = assemble(executed, reg.pillars, title=f"Vertellen en tellen {run.year}")
+        manifest = {
+            "npdw_learning": __version__,
+            "parameters": {**parameters, "out_dir": str(out)},
+            "synthetic": synthetic,
+            "started": started.isoformat(timespec="seconds"),
+            "finished": None,
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "packages": _versions(),
+            "notebooks": timings,
+            "inputs": [
+                {"path": _shown_path(p), "sha256": _sha256(p), "bytes": p.stat().st_size}
+                for p in inputs
+            ],
+        }
+        add_markdown(report, "verantwoording", _manifest_summary(manifest))
+        names = ", ".join(reg.area_labels()[a] for a in run.areas)
+        manifest["parameters"]["area_labels"] = names
+        html_text = render_html(
+            report,
+            subtitle=(
+                f"Jaarlijkse evaluatie van het Nationaal Programma Dordt West, {run.year}. "
+                f"Wijken: {names}."
+            ),
+            banner=synthetic_banner(synthetic) if synthetic else None,
+            footer=(
+                f"Gemaakt met npdw-learning {__version__} op "
+                f"{started.astimezone().strftime('%d-%m-%Y %H:%M')}. "
+                f"{len(inputs)} invoerbestanden; hun SHA-256 staat in {MANIFEST}."
+            ),
+        )
+        write_text(html_text, build / REPORT)
+        manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        manifest["seconds"] = round(time.perf_counter() - t0, 1)
+        write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", build / MANIFEST)
+        _replace_dir(build, out)
+    except EvaluationError:
+        failed = out.with_name(f"{out.name}.mislukt")
+        shutil.rmtree(failed, ignore_errors=True)
+        build.rename(failed)
+        raise
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    return out / REPORT
+
+
+def cli_evaluate(args) -> int:
+    """``npdw evaluate``: print progress, the report's path, or the failing notebook."""
+    try:
+        report = evaluate(
+            args.year,
+            data_dir=args.data,
+            stories_dir=args.stories,
+            out_dir=args.out,
+            areas=args.areas,
+            demo=args.demo,
+            timeout=args.timeout,
+            echo=lambda m: print(m, flush=True),
+        )
+    except EvaluationError as exc:
+        out = (args.out or OUTPUTS_DIR / str(args.year)).resolve()
+        print(f"FOUT: {exc}", file=sys.stderr, flush=True)
+        print(
+            f"De eerdere uitvoer in {out} is niet aangeraakt. Het mislukte notebook met de "
+            f"volledige foutmelding staat in {out.with_name(out.name + '.mislukt')}/notebooks/.",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 1
+    manifest = json.loads((report.parent / MANIFEST).read_text(encoding="utf-8"))
+    if manifest["synthetic"]:
+        print(synthetic_banner(manifest["synthetic"]), flush=True)
+    print(f"Het rapport staat in {report}", flush=True)
+    print(f"Open het in een browser, bijvoorbeeld: file://{report}", flush=True)
+    return 0

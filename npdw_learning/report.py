@@ -1,0 +1,397 @@
+"""The report: what notebooks show, and how it becomes one self-contained HTML file.
+
+Notebooks stay thin and in run order (tellen, vertellen, vertellen en
+tellen, ...), but the report is ordered for its reader: a summary, one
+chapter per pillar (cijfers, verhalen, and the two together), further
+chapters such as the leeragenda, and the methods at the end. The notebooks
+therefore say *where* each piece belongs:
+
+* a code cell shows something for the report through :func:`show_markdown`,
+  :func:`show_table` or :func:`show_figure`, which attach a section key to the
+  output's metadata (``{"npdw": {"section": ...}}``);
+* a Markdown cell joins the report when it carries the cell tag
+  ``rapport:<section>``.
+
+Section keys: ``samenvatting``, ``leeswijzer``, ``pijler:<pillar id>:<part>``
+with part ``cijfers``, ``verhalen`` or ``samen``, any other chapter name
+(declared with :func:`chapter`), and ``verantwoording``. Everything else in
+a notebook (code, prompts, stray prints, warnings) stays out of the report.
+
+:func:`assemble` collects the pieces of the executed notebooks into one
+notebook in report order; :func:`render_html` turns it into HTML with
+nbconvert (no input, no prompts) inside a page with its own inline style and
+table of contents, so nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+__all__ = [
+    "PARTS",
+    "FIXED_CHAPTERS",
+    "show_markdown",
+    "show_table",
+    "show_figure",
+    "chapter",
+    "table_html",
+    "Report",
+    "assemble",
+    "add_markdown",
+    "render_html",
+]
+
+METADATA_KEY = "npdw"
+TAG_PREFIX = "rapport:"
+PARTS = {"cijfers": "Cijfers", "verhalen": "Verhalen", "samen": "Vertellen en tellen"}
+FIXED_CHAPTERS = {
+    "samenvatting": "Samenvatting",
+    "leeswijzer": "Zo leest u dit rapport",
+    "verantwoording": "Verantwoording",
+}
+_FIRST = ("samenvatting", "leeswijzer")
+_LAST = ("verantwoording",)
+
+
+# -- showing things in a notebook -------------------------------------------------
+
+
+def _display(bundle: Mapping[str, str], section: str, **extra: str) -> None:
+    from IPython.display import display
+
+    display(dict(bundle), raw=True, metadata={METADATA_KEY: {"section": section, **extra}})
+
+
+def show_markdown(text: str, section: str) -> None:
+    """Show Markdown in the notebook and put it in ``section`` of the report."""
+    _display({"text/markdown": text, "text/plain": text}, section)
+
+
+def show_table(
+    frame: pd.DataFrame,
+    section: str,
+    *,
+    caption: str | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> None:
+    """Show a table (see :func:`table_html`) and put it in ``section`` of the report."""
+    shown = table_html(frame, caption=caption, columns=columns)
+    _display({"text/html": shown, "text/plain": frame.to_string(index=False)}, section)
+
+
+def show_figure(path: str | Path, section: str, *, alt: str, caption: str | None = None) -> None:
+    """Show a PNG, embedded as data (the report must open offline)."""
+    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
+    parts = [
+        '<figure class="figuur">',
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">',
+    ]
+    if caption:
+        parts.append(f"<figcaption>{html.escape(caption)}</figcaption>")
+    parts.append("</figure>")
+    _display({"text/html": "".join(parts), "text/plain": alt}, section)
+
+
+def chapter(section: str, title: str) -> None:
+    """Declare a chapter of the report (its title), e.g. ``chapter("leeragenda", "Leeragenda")``."""
+    _display({"text/plain": title}, section, title=title)
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return f"{int(value):,}".replace(",", ".")
+        text = f"{value:,.2f}" if abs(value) < 1000 else f"{value:,.0f}"
+        return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return str(value)
+
+
+def table_html(
+    frame: pd.DataFrame,
+    *,
+    caption: str | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> str:
+    """A plain HTML table with Dutch number formatting (decimal comma), text escaped.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Shown without its index.
+    caption : str, optional
+    columns : mapping, optional
+        Column name -> Dutch header; only these columns, in this order.
+
+    Examples
+    --------
+    >>> table_html(pd.DataFrame({"a": [1.5]}), columns={"a": "waarde"}).count("1,50")
+    1
+    """
+    if columns is not None:
+        frame = frame[list(columns)].rename(columns=dict(columns))
+    out = ['<table class="tabel">']
+    if caption:
+        out.append(f"<caption>{html.escape(caption)}</caption>")
+    out.append("<thead><tr>")
+    out.extend(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    out.append("</tr></thead><tbody>")
+    for row in frame.itertuples(index=False):
+        out.append("<tr>")
+        for value in row:
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            attr = ' class="getal"' if numeric else ""
+            out.append(f"<td{attr}>{html.escape(_cell(value))}</td>")
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+# -- assembling the report -------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """The report's pieces in reading order: ``(key, title, level, cells)``."""
+
+    title: str
+    sections: list[tuple[str, str, int, list]] = field(default_factory=list)
+
+    def keys(self) -> list[str]:
+        return [key for key, *_ in self.sections]
+
+
+def _pieces(notebook: nbformat.NotebookNode) -> list[tuple[str, nbformat.NotebookNode, str]]:
+    """``(section, cell, title)`` for every reported piece of one executed notebook."""
+    pieces = []
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for tag in cell.get("metadata", {}).get("tags", []):
+                if tag.startswith(TAG_PREFIX):
+                    md = nbformat.v4.new_markdown_cell(cell.source)
+                    pieces.append((tag[len(TAG_PREFIX) :], md, ""))
+        elif cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                meta = output.get("metadata", {}).get(METADATA_KEY)
+                if output.get("output_type") != "display_data" or not meta:
+                    continue
+                data = {k: v for k, v in output["data"].items() if k != "text/plain"}
+                piece = nbformat.v4.new_code_cell(
+                    outputs=[nbformat.v4.new_output("display_data", data=data)] if data else []
+                )
+                pieces.append((meta["section"], piece, meta.get("title", "")))
+    return pieces
+
+
+def _slug(key: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+
+
+def assemble(
+    notebooks: Sequence[nbformat.NotebookNode],
+    pillars: pd.DataFrame,
+    *,
+    title: str,
+) -> Report:
+    """Collect the reported pieces of executed notebooks in report order.
+
+    Parameters
+    ----------
+    notebooks : sequence of NotebookNode
+        Executed notebooks, in run order; within a section, pieces keep that
+        order.
+    pillars : DataFrame
+        ``id, label`` in the order of the pillar chapters.
+    title : str
+        The report's title.
+
+    Returns
+    -------
+    Report
+        Sections ``(key, title, level, cells)``: level 1 for chapters, 2 for
+        the parts of a pillar chapter. Empty sections are left out.
+    """
+    by_section: dict[str, list] = {}
+    titles: dict[str, str] = {}
+    for nb in notebooks:
+        for key, cell, heading in _pieces(nb):
+            by_section.setdefault(key, [])
+            if heading:
+                titles.setdefault(key, heading)
+            else:
+                by_section[key].append(cell)
+
+    report = Report(title=title)
+
+    def add(key: str, heading: str, level: int) -> None:
+        cells = by_section.pop(key, [])
+        if cells or level == 1:
+            report.sections.append((key, heading, level, cells))
+
+    for key in _FIRST:
+        if by_section.get(key):
+            add(key, FIXED_CHAPTERS[key], 1)
+    for pillar in pillars.itertuples(index=False):
+        parts = [f"pijler:{pillar.id}:{p}" for p in PARTS]
+        if not any(by_section.get(k) for k in parts):
+            continue
+        add(f"pijler:{pillar.id}", f"Pijler {pillar.label}", 1)
+        for part, heading in zip(parts, PARTS.values(), strict=True):
+            if by_section.get(part):
+                add(part, heading, 2)
+    leftovers = [k for k in by_section if k not in _LAST and not k.startswith("pijler:")]
+    for key in leftovers:
+        if by_section.get(key):
+            add(key, titles.get(key, key.capitalize()), 1)
+    for key in _LAST:
+        if by_section.get(key):
+            add(key, FIXED_CHAPTERS[key], 1)
+    unknown = [k for k, cells in by_section.items() if cells]
+    if unknown:
+        raise ValueError(f"onbekende rapportsecties: {', '.join(sorted(unknown))}")
+    return report
+
+
+def add_markdown(report: Report, key: str, text: str) -> None:
+    """Append a Markdown cell to section ``key`` (e.g. the run summary to Verantwoording)."""
+    for section_key, _heading, _level, cells in report.sections:
+        if section_key == key:
+            cells.append(nbformat.v4.new_markdown_cell(text))
+            return
+    raise KeyError(f"het rapport heeft geen sectie {key!r}")
+
+
+_STYLE = """
+:root { --inkt: #1d2a33; --accent: #0b6e69; --zacht: #eef4f3; --rand: #c9d6d4; }
+* { box-sizing: border-box; }
+body { font-family: "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--inkt);
+       line-height: 1.5; margin: 0; background: #fff; }
+header, main, nav, footer { max-width: 68rem; margin: 0 auto; padding: 0 1.5rem; }
+header { padding-top: 2rem; }
+h1 { font-size: 2rem; margin: 0 0 .25rem; color: var(--accent); }
+h2 { font-size: 1.5rem; border-bottom: 2px solid var(--accent); padding-bottom: .2rem;
+     margin-top: 2.5rem; }
+h3 { font-size: 1.2rem; margin-top: 1.8rem; color: var(--accent); }
+h4 { font-size: 1.05rem; margin-top: 1.2rem; }
+.ondertitel { color: #51626c; margin: 0 0 1rem; }
+.banner { background: #fff3cd; border: 2px solid #c58a00; padding: .8rem 1rem; margin: 1rem 0;
+          font-weight: 600; }
+nav.inhoud { background: var(--zacht); padding: .8rem 1.5rem; border-radius: 4px; }
+nav.inhoud ol { margin: .3rem 0; }
+nav.inhoud ol ol { list-style: lower-alpha; }
+table.tabel { border-collapse: collapse; margin: .8rem 0 1.2rem; font-size: .9rem; }
+table.tabel caption { text-align: left; font-weight: 600; padding: .3rem 0; }
+table.tabel th, table.tabel td { border: 1px solid var(--rand); padding: .25rem .5rem;
+                                 vertical-align: top; text-align: left; }
+table.tabel th { background: var(--zacht); }
+table.tabel td.getal { text-align: right; font-variant-numeric: tabular-nums; }
+figure.figuur { margin: 1rem 0; }
+figure.figuur img { max-width: 100%; height: auto; border: 1px solid var(--rand); }
+figcaption { font-size: .9rem; color: #51626c; }
+blockquote { border-left: 4px solid var(--accent); margin: .8rem 0; padding: .2rem 1rem;
+             background: var(--zacht); }
+.jp-InputPrompt, .jp-OutputPrompt, .anchor-link { display: none; }
+footer { color: #51626c; font-size: .85rem; padding-bottom: 2rem; margin-top: 3rem; }
+@media print { nav.inhoud { page-break-after: always; } h2 { page-break-before: always; } }
+"""
+
+
+def _fragment(cells: list, prefix: str) -> str:
+    """The cells' HTML without input, prompts, page frame, script or style."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        anchor_link_text="",
+    )
+    for i, cell in enumerate(cells):
+        cell.id = f"{prefix}-{i}"  # stable ids: the same run gives the same page
+    nb = nbformat.v4.new_notebook(cells=cells)
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def render_html(
+    report: Report,
+    *,
+    subtitle: str = "",
+    banner: str | None = None,
+    footer: str = "",
+) -> str:
+    """The report as one HTML page: inline style, no script, images embedded.
+
+    Parameters
+    ----------
+    report : Report
+        From :func:`assemble`.
+    subtitle : str
+        Shown under the title.
+    banner : str, optional
+        A warning shown at the top, e.g. that synthetic demo data was used.
+    footer : str
+        Plain text for the foot of the page.
+    """
+    toc, body = [], []
+    number = sub = 0
+    for key, heading, level, cells in report.sections:
+        anchor = _slug(key)
+        if level == 1:
+            number, sub = number + 1, 0
+            label = f"{number}. {heading}"
+            toc.append(f'<li><a href="#{anchor}">{html.escape(label)}</a></li>')
+            body.append(f'<section id="{anchor}"><h2>{html.escape(label)}</h2>')
+        else:
+            sub += 1
+            label = f"{number}.{sub} {heading}"
+            entry = f'<li><a href="#{anchor}">{html.escape(label)}</a></li>'
+            if sub == 1:  # open a nested list inside the chapter's item
+                toc[-1] = toc[-1].removesuffix("</li>") + "<ol>" + entry + "</ol></li>"
+            else:
+                toc[-1] = toc[-1].removesuffix("</ol></li>") + entry + "</ol></li>"
+            body.append(f'<h3 id="{anchor}">{html.escape(label)}</h3>')
+        if cells:
+            body.append(_fragment(cells, anchor))
+    html_body = _close_sections(body)
+    banner_html = f'<div class="banner" role="alert">{html.escape(banner)}</div>' if banner else ""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(report.title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        f"<header><h1>{html.escape(report.title)}</h1>"
+        f'<p class="ondertitel">{html.escape(subtitle)}</p>{banner_html}</header>\n'
+        '<nav class="inhoud" aria-label="Inhoud"><h2>Inhoud</h2><ol>'
+        + "".join(toc)
+        + "</ol></nav>\n<main>\n"
+        + html_body
+        + f"\n</main>\n<footer>{html.escape(footer)}</footer>\n</body>\n</html>\n"
+    )
+
+
+def _close_sections(parts: list[str]) -> str:
+    out, open_section = [], False
+    for part in parts:
+        if part.startswith("<section "):
+            if open_section:
+                out.append("</section>")
+            open_section = True
+        out.append(part)
+    if open_section:
+        out.append("</section>")
+    return "\n".join(out)
