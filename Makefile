@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 YEAR ?= 2026
 export MPLBACKEND := agg
+export JUPYTER_PLATFORM_DIRS := 1
 
 .PHONY: evaluate test lint bench demo clean
 
@@ -16,8 +17,7 @@ $(BIN)/npdw: pyproject.toml
 	@touch $@
 
 evaluate: $(BIN)/npdw
-	$(BIN)/npdw trends --demo --year $(YEAR) --out outputs/$(YEAR)
-	@echo "Tabellen en figuren staan in outputs/$(YEAR)/"
+	$(BIN)/npdw evaluate --year $(YEAR) --demo
 
 test: $(BIN)/npdw
 	$(BIN)/ruff check npdw_learning tests benchmarks scripts
@@ -27,6 +27,7 @@ test: $(BIN)/npdw
 bench: $(BIN)/npdw
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_stories.py
+	$(BIN)/python benchmarks/bench_evaluate.py
 
 demo: $(BIN)/npdw
 	$(BIN)/python scripts/make_demo_series.py

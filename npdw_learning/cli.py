@@ -276,6 +276,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--timeout", type=int, default=600, help="seconden die één notebookcel mag duren"
     )
+    p.add_argument(
+        "--notebooks",
+        type=Path,
+        default=None,
+        help="map met notebooks.yaml en de notebooks (standaard: notebooks/)",
+    )
     p.set_defaults(func=_lazy("evaluate", "cli_evaluate"))
     return parser
 

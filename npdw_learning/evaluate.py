@@ -527,21 +527,39 @@ def _execute(
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except PapermillExecutionError as exc:
-        cell = exc.exec_count if exc.exec_count is not None else exc.cell_index
-        reason = f"{exc.ename}: {exc.evalue}".strip()
         raise EvaluationError(
-            f"notebook {spec.file} ({spec.title}) is gestopt in cel {cell}: {reason}"
+            f"notebook {spec.file} ({spec.title}) is gestopt in {_cell_name(source, exc.source)}: "
+            f"{exc.ename}: {exc.evalue}".strip()
         ) from None
+
+
+def _cell_name(notebook: Path, source: str) -> str:
+    """'cel N (first line)' with N counted in the notebook as its author sees it
+    (papermill's injected parameters cell does not count)."""
+    import nbformat
+
+    cells = nbformat.read(notebook, as_version=4).cells
+    number = next((i for i, c in enumerate(cells, start=1) if c.source == source), None)
+    first = next((line.strip() for line in source.splitlines() if line.strip()), "")
+    where = f"cel {number}" if number is not None else "een cel"
+    return f"{where} ({first[:60]})" if first else where
+
+
+def _check_out(out: Path) -> None:
+    """Refuse to replace a folder that holds something other than an earlier evaluation."""
+    if out.exists() and (
+        not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).exists())
+    ):
+        raise InputError(
+            f"{out}: deze map bestaat al en bevat geen eerdere evaluatie (geen {MANIFEST}); "
+            "kies een lege of nieuwe map met --out"
+        )
 
 
 def _replace_dir(build: Path, out: Path) -> None:
     """Move the finished build to ``out``; an earlier evaluation there is replaced whole."""
+    _check_out(out)
     if out.exists():
-        if any(out.iterdir()) and not (out / MANIFEST).exists():
-            raise InputError(
-                f"{out}: deze map bestaat al en bevat geen eerdere evaluatie (geen {MANIFEST}); "
-                "kies een lege of nieuwe map met --out"
-            )
         old = out.with_name(f".{out.name}.oud")
         shutil.rmtree(old, ignore_errors=True)
         out.rename(old)
@@ -604,6 +622,7 @@ def evaluate(
     synthetic = _preflight(run)
     inputs = input_files(run, notebooks_dir)
     out = run.out_dir.resolve()
+    _check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}.bouw-", dir=out.parent))
     umask = os.umask(0)  # mkdtemp makes the folder private; give it a plain mkdir's mode
@@ -698,6 +717,7 @@ def cli_evaluate(args) -> int:
             areas=args.areas,
             demo=args.demo,
             timeout=args.timeout,
+            notebooks_dir=args.notebooks or NOTEBOOKS_DIR,
             echo=lambda m: print(m, flush=True),
         )
     except EvaluationError as exc:

@@ -18,4 +18,5 @@ DATA_DIR = PROJ_ROOT / "data"
 REGISTRY_DIR = DATA_DIR / "registry"
 MEASUREMENTS_DIR = DATA_DIR / "measurements"
 DEMO_DIR = DATA_DIR / "demo"
-OUTPUTS_DIR = PROJ_ROOT / "outputs"
+# NPDW_OUTPUTS sends generated files elsewhere (the notebook tests use a temporary folder).
+OUTPUTS_DIR = Path(os.environ.get("NPDW_OUTPUTS", PROJ_ROOT / "outputs"))
