@@ -2,7 +2,7 @@
 
 The names a notebook needs are re-exported here; everything else lives in its
 module (``registry``, ``measurements``, ``trends``, ``progress``, ``figures``,
-``tellen``).
+``tellen``, ``agenda``, ``efforts``, ``overasking``, ``network``).
 """
 
 from __future__ import annotations
@@ -34,6 +34,14 @@ _LAZY = {
     "overall_alpha": "agreement",
     "load_msc": "msc",
     "selected_stories": "msc",
+    "Agenda": "agenda",
+    "load_agenda": "agenda",
+    "efforts_status": "efforts",
+    "overasking": "overasking",
+    "overasking_findings": "overasking",
+    "build_network": "network",
+    "coverage_report": "network",
+    "draw_network": "network",
 }
 
 

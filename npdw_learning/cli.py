@@ -258,6 +258,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="uitvoermap, bijv. outputs/2026")
     p.set_defaults(func=cmd_trends)
 
+    p = sub.add_parser("agenda", help="de leeragenda: leervragen, onderzoek, lessen")
+    agenda = p.add_subparsers(dest="agenda_command", required=True, metavar="AGENDA_COMMAND")
+    s = agenda.add_parser(
+        "check", help="controleer de leeragenda, overvraging van bewoners en de dekking"
+    )
+    s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+    s.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
+    s.add_argument(
+        "--strict", action="store_true", help="ook bij waarschuwingen afsluiten met code 1"
+    )
+    s.set_defaults(func=_lazy("agenda", "cli_agenda_check"))
+
+    p = sub.add_parser("efforts", help="de inspanningen (uitvoering)")
+    efforts = p.add_subparsers(dest="efforts_command", required=True, metavar="EFFORTS_COMMAND")
+    s = efforts.add_parser("status", help="de status van elke inspanning in een jaar")
+    s.add_argument(
+        "--year", type=int, default=None, help="jaar (standaard: het laatste jaar met een status)"
+    )
+    s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+    s.set_defaults(func=_lazy("efforts", "cli_efforts_status"))
+
     p = sub.add_parser(
         "evaluate", help="de jaarlijkse evaluatie: notebooks uitvoeren, rapport.html maken"
     )
@@ -294,6 +315,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"FOUT: {exc}", file=sys.stderr, flush=True)
         return EXIT_INPUT
+    except BrokenPipeError:
+        # The reader went away (`npdw efforts status | head`): stop quietly.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as exc:
         # A file that cannot be read or written is the user's to fix, not a bug.
         print(f"FOUT: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr, flush=True)

@@ -48,6 +48,7 @@ __all__ = [
     "tellen_step",
     "vertellen_step",
     "joint_step",
+    "leeragenda_step",
     "NotebookSpec",
     "load_notebook_list",
     "input_files",
@@ -340,6 +341,7 @@ class JointStep:
     stories: pd.DataFrame
     progress: pd.DataFrame
     trends: pd.DataFrame
+    theme_labels: dict[str, str]
 
 
 def joint_step(run: Run) -> JointStep:
@@ -368,7 +370,85 @@ def joint_step(run: Run) -> JointStep:
     shown = publishable(joint)
     run.write_table(shown, "vertellen_en_tellen")
     run.write_table(proposals, "voorgestelde_leervragen")
-    return JointStep(joint, shown, proposals, stories, progress, trends)
+    themes = {t.id: t.label for t in codebook.themes}
+    return JointStep(joint, shown, proposals, stories, progress, trends, themes)
+
+
+@dataclass
+class LeeragendaStep:
+    """What :func:`leeragenda_step` computed."""
+
+    agenda: object
+    questions: pd.DataFrame
+    research: pd.DataFrame
+    overasking: pd.DataFrame
+    lessons: pd.DataFrame
+    efforts: pd.DataFrame
+    coverage: pd.DataFrame
+    proposals: pd.DataFrame
+    network_figure: Path
+    year: int | None
+
+
+def _joined(frame: pd.DataFrame) -> pd.DataFrame:
+    """List cells as ``;``-joined text, for CSV."""
+    return frame.apply(
+        lambda col: col.map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
+    )
+
+
+def leeragenda_step(run: Run) -> LeeragendaStep:
+    """The learning agenda: questions, research with over-asking, lessons, efforts,
+    the goals-efforts network and its gaps.
+
+    Tables: ``leervragen``, ``onderzoek``, ``overvraging`` (area x quarter),
+    ``lessen``, ``inspanningen`` (status in the evaluation year, or the last
+    year with a status before it), ``dekking`` (coverage gaps; goals without
+    stories from ``vertellen_en_tellen``). Figure: ``figures/netwerk.png``.
+    """
+    from .agenda import load_agenda
+    from .coding import load_codebook
+    from .efforts import efforts_status
+    from .network import build_network, coverage_report, draw_network
+    from .overasking import overasking
+    from .stories import load_stories, load_story_vocabulary
+
+    reg = run.registry
+    codebook = load_codebook(run.data_dir / "registry" / "codebook.yaml", reg)
+    vocab = load_story_vocabulary(reg, run.data_dir / "registry")
+    stories = load_stories(run.stories_dir, vocab).frame()
+    agenda = load_agenda(run.data_dir, reg, codebook=codebook, story_ids=set(stories["id"]))
+    asked = overasking(agenda, stories[stories["area"].isin(run.areas)])
+    asked = asked[asked["area"].isin(run.areas)].reset_index(drop=True)
+    recorded = agenda.efforts_status["year"]
+    years = sorted(y for y in recorded.unique() if y <= run.year)
+    year = years[-1] if years else None
+    efforts = efforts_status(agenda, year) if year is not None else efforts_status(agenda)
+    joint = run.table("vertellen_en_tellen")
+    with_stories = joint.loc[joint["stories"].astype(str) != "0", "goal"]
+    graph = build_network(reg, agenda, codebook)
+    coverage = coverage_report(graph, goals_with_stories=set(with_stories))
+    figure = draw_network(graph, run.figures_dir / "netwerk.png", synthetic=False)
+    proposals = run.table("voorgestelde_leervragen")
+
+    run.write_table(_joined(agenda.learning_questions), "leervragen")
+    run.write_table(_joined(agenda.research), "onderzoek")
+    run.write_table(asked, "overvraging")
+    run.write_table(_joined(agenda.lessons), "lessen")
+    run.write_table(efforts, "inspanningen")
+    run.write_table(coverage, "dekking")
+    return LeeragendaStep(
+        agenda=agenda,
+        questions=agenda.learning_questions,
+        research=agenda.research,
+        overasking=asked,
+        lessons=agenda.lessons,
+        efforts=efforts,
+        coverage=coverage,
+        proposals=proposals,
+        network_figure=figure,
+        year=year,
+    )
 
 
 # -- running the notebooks ------------------------------------------------------
@@ -498,6 +578,10 @@ def _preflight(run: Run) -> list[str]:
     load_codebook(run.data_dir / "registry" / "codebook.yaml", reg)
     if (run.stories_dir / "msc.yaml").exists():
         load_msc(run.stories_dir / "msc.yaml", collection)
+    if (run.data_dir / "agenda").is_dir():
+        from .agenda import load_agenda
+
+        load_agenda(run.data_dir, reg, story_ids={s.id for s in collection.stories})
     parts = ["measurements"] if loaded.synthetic else []
     if any(s.synthetic and s.area in run.areas for s in collection.stories):
         parts.append("stories")

@@ -26,6 +26,7 @@ __all__ = [
     "show_joint",
     "show_summary",
     "synthetic_note",
+    "show_leeragenda",
 ]
 
 STATUS_NL = {
@@ -338,6 +339,15 @@ def _numbers_cell(row) -> str:
     )
 
 
+def _progress_cell(row) -> str:
+    parts = [
+        f"{getattr(row, f'n_{s}')} {STATUS_NL[s]}"
+        for s in STATUS_NL
+        if s != "not_assessable" and getattr(row, f"n_{s}")
+    ]
+    return ", ".join(parts) if parts else "niet te beoordelen"
+
+
 def _stories_cell(row) -> str:
     if row.stories == 0:
         return "geen verhalen"
@@ -350,11 +360,18 @@ def show_joint(run, step) -> None:
     for pillar in reg.pillars.itertuples(index=False):
         section = f"pijler:{pillar.id}:samen"
         mine = step.shown[step.shown["pillar"] == pillar.id]
+        rows = list(mine.itertuples(index=False))
         table = pd.DataFrame(
             {
                 "Doel": mine["label"],
-                "Cijfers": [_numbers_cell(r) for r in mine.itertuples(index=False)],
-                "Verhalen": [_stories_cell(r) for r in mine.itertuples(index=False)],
+                "Trend in de cijfers": [_numbers_cell(r) for r in rows],
+                "Voortgang naar 2043": [_progress_cell(r) for r in rows],
+                "Verhalen": [_stories_cell(r) for r in rows],
+                "Thema's": [
+                    ", ".join(step.theme_labels.get(t, t) for t in str(r.themes).split(";") if t)
+                    or "–"
+                    for r in rows
+                ],
                 "Samen": mine["meta_inference"].map(META_SHORT),
                 "Een stem uit de wijk": mine["quote"].fillna("–"),
             }
@@ -418,3 +435,162 @@ def show_summary(run, step) -> None:
             "staan in de pijlerhoofdstukken als voorgestelde leervragen voor de leeragenda.",
             section,
         )
+
+
+# -- leeragenda ------------------------------------------------------------------
+
+QUESTION_STATUS_NL = {"open": "open", "in_onderzoek": "in onderzoek", "beantwoord": "beantwoord"}
+EFFORT_STATUS_NL = {
+    "niet_gestart": "niet gestart",
+    "in_uitvoering": "in uitvoering",
+    "gerealiseerd": "gerealiseerd",
+    "vertraagd": "vertraagd",
+    "gestopt": "gestopt",
+    "niet_vastgelegd": "niet vastgelegd",
+}
+
+
+def _listed(values: object, labels: Mapping[str, str] | None = None) -> str:
+    if not isinstance(values, list | tuple) or not values:
+        return "–"
+    labels = labels or {}
+    return ", ".join(labels.get(v, str(v)) for v in values)
+
+
+def show_leeragenda(run, step) -> None:
+    """The chapter 'Leeragenda': questions, research and over-asking, lessons,
+    efforts, the network and its gaps, and the questions proposed this year."""
+    from .report import chapter
+
+    section = "leeragenda"
+    chapter(section, "Leeragenda en uitvoering")
+    reg = run.registry
+    areas = reg.area_labels()
+    pillars = dict(zip(reg.pillars["id"], reg.pillars["label"], strict=True))
+    research_titles = dict(zip(step.research["id"], step.research["title"], strict=True))
+
+    q = step.questions
+    counts = q["status"].map(QUESTION_STATUS_NL).value_counts()
+    show_markdown(
+        "#### Leervragen\n\n"
+        f"De leeragenda heeft {len(q)} leervragen: "
+        + ", ".join(f"{n} {s}" for s, n in counts.items())
+        + ". Bij elke vraag staat welk onderzoek haar beantwoordt.",
+        section,
+    )
+    show_table(
+        q.assign(
+            pillars=q["pillars"].map(lambda v: _listed(v, pillars)),
+            research=q["research"].map(lambda v: _listed(v, research_titles)),
+            status=q["status"].map(QUESTION_STATUS_NL),
+        ),
+        section,
+        columns={
+            "id": "Nr.",
+            "question": "Leervraag",
+            "pillars": "Pijlers",
+            "research": "Onderzoek",
+            "owner": "Eigenaar",
+            "status": "Status",
+        },
+    )
+    if len(step.proposals):
+        show_markdown(
+            "#### Voorgesteld uit deze evaluatie\n\nBij deze doelen spraken cijfers en verhalen "
+            "elkaar tegen (zie de pijlerhoofdstukken). Het programmateam beslist of ze op de "
+            "leeragenda komen.\n\n" + "\n".join(f"- {x}" for x in step.proposals["question"]),
+            section,
+        )
+
+    r = step.research
+    flagged = step.overasking[step.overasking["flagged"]]
+    threshold = step.agenda.overasking_threshold
+    show_markdown(
+        "#### Onderzoeksagenda en overvragen\n\n"
+        f"{len(r)} onderzoeksactiviteiten, waarvan {int(r['resident_facing'].sum())} bewoners "
+        "zelf bevragen of laten meedoen. Het programma wil voorkomen dat bewoners te vaak om "
+        "hun mening of verhaal worden gevraagd. Daarom tellen we per wijk en kwartaal de "
+        "lopende onderzoeken onder bewoners en de momenten waarop verhalen zijn opgehaald. "
+        f"Boven de {threshold} per kwartaal markeren we het kwartaal "
+        f"({len(flagged)} keer in deze periode).",
+        section,
+    )
+    show_table(
+        r.assign(
+            areas=r["areas"].map(lambda v: _listed(v, areas)),
+            start=r["start"].fillna("onbekend"),
+            end=r["end"].fillna("onbekend"),
+        ),
+        section,
+        columns={
+            "title": "Onderzoek",
+            "partner": "Partner",
+            "method": "Methode",
+            "areas": "Wijken",
+            "start": "Start",
+            "end": "Einde",
+            "status": "Status",
+        },
+    )
+    if len(flagged):
+        show_table(
+            flagged.assign(area=flagged["area"].map(lambda a: areas.get(a, a))),
+            section,
+            caption=f"Kwartalen waarin bewoners vaker dan {threshold} keer werden gevraagd",
+            columns={
+                "area": "Wijk",
+                "quarter": "Kwartaal",
+                "research": "Onderzoeken",
+                "story_moments": "Verhaalmomenten",
+                "total": "Totaal",
+            },
+        )
+
+    les = step.lessons
+    effort_labels = dict(zip(step.efforts["id"], step.efforts["label"], strict=True))
+    show_markdown(
+        "#### Geleerde lessen\n\nWat het programma uit eerder werk heeft geleerd, en in welke "
+        "inspanningen die les is toegepast.",
+        section,
+    )
+    show_table(
+        les.assign(applied_in=les["applied_in"].map(lambda v: _listed(v, effort_labels))),
+        section,
+        columns={"lesson": "Les", "applied_in": "Toegepast in", "status": "Status"},
+    )
+
+    e = step.efforts
+    year = step.year if step.year is not None else "–"
+    status = pd.crosstab(e["pillar"].map(pillars), e["status"].map(EFFORT_STATUS_NL))
+    status = status.reindex(index=list(pillars.values()), fill_value=0)
+    show_markdown(
+        "#### Uitvoering: de inspanningen\n\n"
+        f"Het programma heeft {len(e)} inspanningen (Bijlage 2). Hieronder hun status in "
+        f"{year}, het laatste jaar waarvoor een status is vastgelegd. *Niet vastgelegd* "
+        "betekent dat er voor dat jaar nog niets over bekend is, niet dat er niets gebeurt.",
+        section,
+    )
+    show_table(status.reset_index().rename(columns={"pillar": "Pijler"}), section)
+
+    show_markdown(
+        "#### Het doelen-inspanningennetwerk\n\nHoe inspanningen, doelen, indicatoren, "
+        "verhaalthema's, leervragen en onderzoek met elkaar verbonden zijn. Open symbolen zijn "
+        "gaten: een doel zonder indicator, een inspanning zonder leervraag, een leervraag "
+        "zonder onderzoek.",
+        section,
+    )
+    show_figure(
+        step.network_figure,
+        section,
+        alt="Netwerk van doelen, indicatoren, inspanningen, leervragen en verhaalthema's",
+    )
+    gaps = step.coverage
+    summary = gaps.groupby("gap", sort=False)["id"].apply(lambda s: ", ".join(s)).reset_index()
+    summary.insert(1, "aantal", gaps.groupby("gap", sort=False).size().to_numpy())
+    show_markdown(
+        "#### Wat we nog niet weten\n\nDe gaten in de dekking: doelen die nog niet gemeten "
+        "worden of waar geen verhalen over zijn, inspanningen zonder leervraag, leervragen "
+        "zonder onderzoek. Alle gaten staan in `tables/dekking.csv`.",
+        section,
+    )
+    show_table(summary, section, columns={"gap": "Gat", "aantal": "Aantal", "id": "Welke"})

@@ -9,7 +9,7 @@ import yaml
 
 from .errors import Finding, InputError
 
-__all__ = ["read_yaml"]
+__all__ = ["read_yaml", "line_index"]
 
 
 def read_yaml(
@@ -41,3 +41,30 @@ def read_yaml(
             f"{name}: geen geldige YAML",
             [Finding("error", name, f"geen geldige YAML: {exc}", row=row)],
         ) from None
+
+
+def line_index(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
+    """1-based line of every mapping key and sequence item, keyed by its path in the data.
+
+    ``yaml.safe_load`` forgets positions; the node tree :func:`read_yaml` also
+    returns keeps them, so a finding can point at the line a person has to
+    edit. ``("research", 2, "areas", 0)`` is the first area of the third entry.
+
+    Examples
+    --------
+    >>> root = yaml.compose("items:\\n  - id: a\\n    tags: [x, y]\\n")
+    >>> line_index(root)[("items", 0, "tags")]
+    3
+    """
+    if node is None:
+        return {}
+    out: dict[tuple, int] = {path: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            sub = (*path, getattr(key, "value", None))
+            out.update(line_index(value, sub))
+            out[sub] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            out.update(line_index(item, (*path, i)))
+    return out

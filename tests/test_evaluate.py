@@ -67,15 +67,15 @@ def test_report_has_the_sections_a_reader_expects(evaluated):
     pillars = Run.from_parameters().registry.pillars["label"].tolist()
     assert headings[:2] == ["Samenvatting", "Zo leest u dit rapport"]
     assert headings[2 : 2 + len(pillars)] == [f"Pijler {p}" for p in pillars]
-    assert headings[-1] == "Verantwoording"
+    assert headings[-3:] == ["Verhalen uit de wijken", "Leeragenda en uitvoering", "Verantwoording"]
     for part in ("Cijfers", "Verhalen", "Vertellen en tellen"):
         assert len(re.findall(rf"<h3 id=\"[^\"]+\">\d+\.\d+ {part}</h3>", page)) == len(pillars)
     assert page.count('href="#') >= len(headings)  # the table of contents links them
     assert "SYNTHETISCHE DEMODATA" in page[: page.index("<nav")]
     for text in ("Datakwaliteit", "Benjamini-Hochberg", "Herhaalbaarheid", "manifest.json"):
         assert text in page
-    # One embedded figure per pillar, nothing fetched from anywhere.
-    assert page.count('src="data:image/png;base64,') == len(pillars)
+    # One embedded figure per pillar and the network, nothing fetched from anywhere.
+    assert page.count('src="data:image/png;base64,') == len(pillars) + 1
     for forbidden in ("<script", "<link", "@import", "http://", "https://"):
         assert forbidden not in page, forbidden
 
@@ -131,6 +131,23 @@ def test_outputs_hold_executed_notebooks_figures_and_nothing_half_built(evaluate
     assert len(list((out / "figures").glob("tellen_*.png"))) == 5
     leftovers = [p.name for p in out.parent.iterdir() if p.name != out.name]
     assert leftovers == []
+
+
+def test_leeragenda_chapter_names_the_goals_without_indicator(evaluated):
+    out, _, _ = evaluated
+    page = (out / "rapport.html").read_text(encoding="utf-8")
+    chapter = page[page.index('<section id="leeragenda">') :]
+    chapter = chapter[: chapter.index("</section>")]
+    for heading in ("Leervragen", "Onderzoeksagenda en overvragen", "Geleerde lessen"):
+        assert heading in chapter
+    registry = Run.from_parameters().registry
+    goals = registry.operational_goals
+    unmeasured = [g for g, inds in zip(goals["id"], goals["indicators"], strict=True) if not inds]
+    assert len(unmeasured) == 16
+    for goal in unmeasured:
+        assert goal in chapter, goal
+    coverage = (out / "tables" / "dekking.csv").read_text(encoding="utf-8")
+    assert all(goal in coverage for goal in unmeasured)
 
 
 def test_published_tables_hide_small_story_counts(evaluated):
@@ -201,6 +218,23 @@ def test_bad_measurement_file_is_reported_before_any_notebook_runs(tmp_path):
     assert "[1/" not in proc.stdout
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+
+
+def test_bad_agenda_file_is_reported_before_any_notebook_runs(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(PROJ_ROOT / "data", data)
+    lessons = data / "agenda" / "lessons.yaml"
+    lessons.write_text(
+        lessons.read_text(encoding="utf-8").replace(
+            "applied_in: [", "applied_in: [e-bestaat-niet, ", 1
+        ),
+        encoding="utf-8",
+    )
+    proc = npdw("evaluate", "--year", "2026", "--data", str(data), "--out", str(tmp_path / "uit"))
+    assert proc.returncode == 1
+    assert "lessons.yaml" in proc.stderr and "e-bestaat-niet" in proc.stderr
+    assert "Traceback" not in proc.stderr and "[1/" not in proc.stdout
+    assert not (tmp_path / "uit").exists()
 
 
 def test_refuses_to_replace_a_folder_that_is_not_an_evaluation(tmp_path):

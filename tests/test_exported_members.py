@@ -32,6 +32,14 @@ def test_exported_members():
             "overall_alpha",
             "load_msc",
             "selected_stories",
+            "Agenda",
+            "load_agenda",
+            "efforts_status",
+            "overasking",
+            "overasking_findings",
+            "build_network",
+            "coverage_report",
+            "draw_network",
         ]
     )
     for name in npdw_learning.__all__:
