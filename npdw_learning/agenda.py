@@ -555,19 +555,7 @@ _EFFORT_FIELDS = (
     "source",
 )
 _EVIDENCE_KINDS = {"stories": "story", "indicators": "indicator", "research": "research"}
-_QUESTION_FIELDS = (
-    "id",
-    "question",
-    "pillars",
-    "goals",
-    "indicators",
-    "themes",
-    "research",
-    "owner",
-    "status",
-    "lessons",
-    "source",
-)
+_QUESTION_FIELDS = tuple(QUESTION_COLUMNS)  # the file's fields are the table's columns
 _RESEARCH_FIELDS = (
     "id",
     "title",
@@ -1135,9 +1123,17 @@ def cli_agenda_check(args: argparse.Namespace) -> int:
         _print("  geen wijk en kwartaal boven de drempel")
 
     graph = build_network(registry, agenda, codebook)
-    gaps = coverage_report(graph)
+    spoken = None
+    if stories is not None and len(stories):
+        from .coding import auto_code
+
+        # Stories speak to a goal through the themes the codebook links to it.
+        codes = auto_code(stories, codebook)
+        links = codebook.goal_links()
+        spoken = set(links.loc[links["theme"].isin(codes["theme"]), "goal"])
+    gaps = coverage_report(graph, goals_with_stories=spoken)
     _print()
-    _print("Dekking (wat nog geen indicator, leervraag of onderzoek heeft):")
+    _print("Dekking (wat nog geen indicator, verhalen, leervraag of onderzoek heeft):")
     for gap, group in gaps.groupby("gap", sort=False):
         ids = ", ".join(group["id"])
         _print(f"  {len(group)} x {gap}: {ids}")

@@ -779,6 +779,9 @@ def test_cli_agenda_check_warnings_exit_0(tmp_path, capsys):
     assert "16 x geen indicator" in out
     assert "e-schoolpleinen" in out and "lq-03" in out
     assert "3 waarschuwing(en)" in out
+    # Five short fixture stories speak to few goals: the rest are gaps, og01 among them.
+    line = next(x for x in out.splitlines() if "geen gecodeerde verhalen over dit doel" in x)
+    assert "og01-woonomgeving" in line
 
 
 def test_cli_agenda_check_strict_exit_1(tmp_path, capsys):
