@@ -630,14 +630,23 @@ def _cell_name(notebook: Path, source: str) -> str:
 
 
 def _check_out(out: Path) -> None:
-    """Refuse to replace a folder that holds something other than an earlier evaluation."""
-    if out.exists() and (
-        not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).exists())
-    ):
-        raise InputError(
-            f"{out}: deze map bestaat al en bevat geen eerdere evaluatie (geen {MANIFEST}); "
-            "kies een lege of nieuwe map met --out"
-        )
+    """Refuse to replace a folder that may hold something other than generated output.
+
+    Replaced are: an empty folder, a folder inside ``outputs/`` (generated,
+    never edited by hand, DESIGN.md), and one holding an earlier run's
+    ``manifest.json`` (``npdw evaluate``) or ``run.json`` (``npdw trends``).
+    """
+    if not out.exists():
+        return
+    if out.is_dir():
+        generated = any((out / name).exists() for name in (MANIFEST, "run.json"))
+        inside_outputs = out.resolve().is_relative_to(OUTPUTS_DIR.resolve())
+        if generated or inside_outputs or not any(out.iterdir()):
+            return
+    raise InputError(
+        f"{out}: deze map bestaat al en bevat geen eerdere evaluatie (geen {MANIFEST}); "
+        "kies een lege of nieuwe map met --out"
+    )
 
 
 def _replace_dir(build: Path, out: Path) -> None:

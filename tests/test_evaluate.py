@@ -249,3 +249,28 @@ def test_unknown_area_is_an_input_error():
     proc = npdw("evaluate", "--year", "2026", "--areas", "sterrenburg", "--out", "/nonexistent")
     assert proc.returncode == 1
     assert "sterrenburg" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_which_existing_folders_may_be_replaced(tmp_path, monkeypatch):
+    from npdw_learning import evaluate as ev
+    from npdw_learning.errors import InputError
+
+    monkeypatch.setattr(ev, "OUTPUTS_DIR", tmp_path / "outputs")
+    empty = tmp_path / "leeg"
+    empty.mkdir()
+    earlier_trends = tmp_path / "trends"
+    earlier_trends.mkdir()
+    (earlier_trends / "run.json").write_text("{}", encoding="utf-8")
+    generated = tmp_path / "outputs" / "2025"
+    generated.mkdir(parents=True)
+    (generated / "trends.csv").write_text("x", encoding="utf-8")
+    for ok in (tmp_path / "nieuw", empty, earlier_trends, generated):
+        ev._check_out(ok)
+    own = tmp_path / "eigen"
+    own.mkdir()
+    (own / "notities.txt").write_text("x", encoding="utf-8")
+    a_file = tmp_path / "bestand"
+    a_file.write_text("x", encoding="utf-8")
+    for refused in (own, a_file):
+        with pytest.raises(InputError, match="geen eerdere evaluatie"):
+            ev._check_out(refused)
