@@ -34,11 +34,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from .errors import Finding, InputError
 from .stories import STORIES_DIR, StoryCollection, load_stories
-from .yamlfile import read_yaml
+from .yamlfile import line_index, read_yaml
 
 __all__ = [
     "MSC_FILE",
@@ -111,26 +110,6 @@ class MscRegister:
 
     def domain_label(self, domain_id: str) -> str:
         return next((d.label for d in self.domains if d.id == domain_id), domain_id)
-
-
-def _line_index(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
-    """1-based line of every mapping key and sequence item, keyed by its path in the data.
-
-    yaml.safe_load forgets positions; composing the node tree keeps them, so a
-    finding can point at the line a person has to edit.
-    """
-    if node is None:
-        return {}
-    out: dict[tuple, int] = {path: node.start_mark.line + 1}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            sub = path + (getattr(key, "value", None),)
-            out.update(_line_index(value, sub))
-            out[sub] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            out.update(_line_index(item, path + (i,)))
-    return out
 
 
 def _is_sentence(text: str) -> bool:
@@ -351,7 +330,7 @@ def load_msc(path: str | Path | None = None, stories: StoryCollection | None = N
     path = Path(path) if path is not None else STORIES_DIR / MSC_FILE
     name = str(path)
     data, root = read_yaml(path, what="het MSC-register")
-    lines = _line_index(root)
+    lines = line_index(root)
     c = _Checker(name, lines)
     if not isinstance(data, dict):
         c.add((), "", "het register moet de velden 'domains' en 'rounds' hebben")
