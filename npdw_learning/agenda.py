@@ -848,6 +848,37 @@ def _check_refs(files: Iterable[_File], known: Mapping[str, set[str] | None]) ->
             )
 
 
+def _one_sided(
+    f: _File,
+    entries: list[dict],
+    field: str,
+    others: Mapping[str, dict],
+    back_field: str,
+    kind: str,
+    other_kind: str,
+    *,
+    keeps_list: bool = False,
+) -> None:
+    """Warn where an entry lists another entry that does not list it back.
+
+    With ``keeps_list`` the other side's list is optional: only an entry that
+    keeps a non-empty ``back_field`` can contradict the link.
+    """
+    for entry in entries:
+        for ref in entry[field]:
+            other = others.get(ref)
+            if other is None or (keeps_list and not other[back_field]):
+                continue
+            if entry["id"] not in other[back_field]:
+                f.add(
+                    (*entry["_path"], field),
+                    field,
+                    f"{kind} '{entry['id']}' noemt {other_kind} '{ref}', maar {other_kind} "
+                    f"'{ref}' noemt '{entry['id']}' niet onder '{back_field}'",
+                    "warning",
+                )
+
+
 def _check_backlinks(
     f_questions: _File,
     f_research: _File,
@@ -859,42 +890,23 @@ def _check_backlinks(
     q_by_id = {q["id"]: q for q in questions}
     r_by_id = {r["id"]: r for r in research}
     les_by_id = {les["id"]: les for les in lessons}
-    for r in research:
-        for lq in r["learning_questions"]:
-            if lq in q_by_id and r["id"] not in q_by_id[lq]["research"]:
-                f_research.add(
-                    (*r["_path"], "learning_questions"),
-                    "learning_questions",
-                    f"onderzoek '{r['id']}' noemt leervraag '{lq}', maar leervraag '{lq}' "
-                    f"noemt '{r['id']}' niet onder 'research'",
-                    "warning",
-                )
+    _one_sided(
+        f_research, research, "learning_questions", q_by_id, "research", "onderzoek", "leervraag"
+    )
+    _one_sided(
+        f_questions, questions, "research", r_by_id, "learning_questions", "leervraag", "onderzoek"
+    )
+    _one_sided(
+        f_questions,
+        questions,
+        "lessons",
+        les_by_id,
+        "learning_questions",
+        "leervraag",
+        "les",
+        keeps_list=True,
+    )
     for q in questions:
-        for rid in q["research"]:
-            if rid in r_by_id and q["id"] not in r_by_id[rid]["learning_questions"]:
-                f_questions.add(
-                    (*q["_path"], "research"),
-                    "research",
-                    f"leervraag '{q['id']}' noemt onderzoek '{rid}', maar onderzoek '{rid}' "
-                    f"noemt '{q['id']}' niet onder 'learning_questions'",
-                    "warning",
-                )
-        # A lesson's own list of questions is optional: only a lesson that keeps
-        # one can contradict the question.
-        for lid in q["lessons"]:
-            les = les_by_id.get(lid)
-            if (
-                les is not None
-                and les["learning_questions"]
-                and q["id"] not in les["learning_questions"]
-            ):
-                f_questions.add(
-                    (*q["_path"], "lessons"),
-                    "lessons",
-                    f"leervraag '{q['id']}' noemt les '{lid}', maar les '{lid}' "
-                    f"noemt '{q['id']}' niet onder 'learning_questions'",
-                    "warning",
-                )
         if q["status"] == "beantwoord" and not q["lessons"]:
             f_questions.add(
                 (*q["_path"], "status"),
@@ -906,16 +918,7 @@ def _check_backlinks(
 
 def _backlinks_from_lessons(f_lessons: _File, questions: list[dict], lessons: list[dict]) -> None:
     q_by_id = {q["id"]: q for q in questions}
-    for les in lessons:
-        for lq in les["learning_questions"]:
-            if lq in q_by_id and les["id"] not in q_by_id[lq]["lessons"]:
-                f_lessons.add(
-                    (*les["_path"], "learning_questions"),
-                    "learning_questions",
-                    f"les '{les['id']}' noemt leervraag '{lq}', maar leervraag '{lq}' "
-                    f"noemt '{les['id']}' niet onder 'lessons'",
-                    "warning",
-                )
+    _one_sided(f_lessons, lessons, "learning_questions", q_by_id, "lessons", "les", "leervraag")
 
 
 def load_agenda(

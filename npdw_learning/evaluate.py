@@ -161,11 +161,6 @@ class Run:
     def figures_dir(self) -> Path:
         return self.out_dir / "figures"
 
-    @property
-    def shown_areas(self) -> list[str]:
-        """The chosen neighbourhoods, Dordt West and the reference, in that order."""
-        return [*self.areas, self.registry.aggregate_id, self.registry.reference]
-
     def write_table(self, frame: pd.DataFrame, name: str) -> Path:
         return write_csv(frame, self.tables_dir / f"{name}.csv")
 
@@ -256,7 +251,6 @@ class VertellenStep:
     theme_quotes: pd.DataFrame
     msc: pd.DataFrame
     synthetic: bool
-    findings: list = field(default_factory=list)
 
 
 def vertellen_step(run: Run, *, quotes_per_theme: int = 2) -> VertellenStep:
@@ -301,10 +295,8 @@ def vertellen_step(run: Run, *, quotes_per_theme: int = 2) -> VertellenStep:
 
     msc_path = run.stories_dir / "msc.yaml"
     msc = pd.DataFrame()
-    findings = list(collection.findings)
     if msc_path.exists():
         register = load_msc(msc_path, collection)
-        findings += register.warnings
         msc = selected_stories(register, collection)
         msc = msc[msc["area"].isin(run.areas)].reset_index(drop=True)
 
@@ -327,7 +319,6 @@ def vertellen_step(run: Run, *, quotes_per_theme: int = 2) -> VertellenStep:
         theme_quotes=theme_quotes,
         msc=msc,
         synthetic=bool(stories["synthetic"].any()) if len(stories) else False,
-        findings=findings,
     )
 
 

@@ -25,7 +25,6 @@ __all__ = [
     "show_vertellen_per_pillar",
     "show_joint",
     "show_summary",
-    "synthetic_note",
     "show_leeragenda",
 ]
 
@@ -74,26 +73,6 @@ STORIES_NL = {
     "te_weinig": "te weinig verhalen",
     "geen_verhalen": "geen verhalen",
 }
-_CHANGE_HEADERS = {
-    "beter": "beter",
-    "slechter": "slechter",
-    "gelijk": "gelijk",
-    "gemengd": "gemengd",
-}
-
-
-def _fmt(value: object, digits: int = 1) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    return f"{float(value):.{digits}f}".replace(".", ",")
-
-
-def synthetic_note(parts: list[str]) -> str:
-    """A Markdown warning naming the synthetic parts, e.g. ``["cijferreeksen"]``."""
-    return (
-        f"> **Let op: synthetische demodata.** De {' en de '.join(parts)} in dit onderdeel zijn "
-        "verzonnen om de werkwijze te laten zien. Trek er geen conclusies uit over de wijken."
-    )
 
 
 # -- tellen ----------------------------------------------------------------------
@@ -316,7 +295,7 @@ def show_vertellen_per_pillar(run, step) -> None:
         show_table(
             table,
             section,
-            columns={"theme": "Thema", **_CHANGE_HEADERS, TOTAL: "totaal"},
+            columns={"theme": "Thema", **{c: c for c in CHANGES}, TOTAL: "totaal"},
         )
         quotes = step.theme_quotes[step.theme_quotes["theme"].isin([t.id for t in mine])]
         quotes = quotes.drop_duplicates("story_id").head(3)
