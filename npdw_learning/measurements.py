@@ -284,6 +284,17 @@ def _missing_columns(sheet: Sheet) -> list[str]:
     return [c for c in REQUIRED if c not in have]
 
 
+def _no_header(sheet: Sheet, column: str) -> Finding:
+    return Finding(
+        "error",
+        sheet.file,
+        f"verplichte kolom '{column}' ontbreekt (verplicht: {', '.join(REQUIRED)}); in de "
+        f"eerste {HEADER_SEARCH} rijen staat geen kopregel met deze kolommen",
+        row=sheet.header_row,
+        column=column,
+    )
+
+
 def _read_sheet(
     sheet: Sheet, path: Path, registry: Registry, order: int
 ) -> tuple[pd.DataFrame, list[Finding]]:
@@ -292,6 +303,9 @@ def _read_sheet(
     df, decimal = sheet.frame, sheet.decimal
     empty = pd.DataFrame(columns=[*MEASUREMENT_COLUMNS, "file", "row", "order"])
     header_findings = list(sheet.findings)
+    if len(_missing_columns(sheet)) == len(REQUIRED):
+        # No header found: the findings about its cells would only be noise.
+        return empty, [_no_header(sheet, c) for c in REQUIRED]
     if any(f.severity == "error" for f in header_findings):
         return empty, header_findings
     findings: list[Finding] = header_findings
@@ -325,17 +339,12 @@ def _read_sheet(
             )
     df = df.rename(columns=rename)
     missing = [c for c in REQUIRED if c not in df.columns]
-    hint = (
-        f"; in de eerste {HEADER_SEARCH} rijen staat geen kopregel met deze kolommen"
-        if len(missing) == len(REQUIRED)
-        else ""
-    )
     for c in missing:
         findings.append(
             Finding(
                 "error",
                 name,
-                f"verplichte kolom '{c}' ontbreekt (verplicht: {', '.join(REQUIRED)}){hint}",
+                f"verplichte kolom '{c}' ontbreekt (verplicht: {', '.join(REQUIRED)})",
                 row=sheet.header_row,
                 column=c,
             )

@@ -883,6 +883,7 @@ def test_cli_agenda_check_refuses_story_files_evaluate_refuses(tmp_path, capsys)
     assert "Samenvatting: 1 fout(en)" in out
     from npdw_learning.evaluate import Run, _preflight
 
+    shutil.copytree(DATA_DIR / "measurements", data / "measurements")
     run = Run.from_parameters(2026, data, stories, tmp_path / "uit")
     with pytest.raises(InputError) as refused:
         _preflight(run)
