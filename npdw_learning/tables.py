@@ -285,7 +285,12 @@ def _read_csv(path: Path, wanted: set[str]) -> Sheet:
                 Finding(
                     "error",
                     name,
-                    f"geen leesbare CSV (de csv-lezer meldt: {exc})",
+                    "geen leesbare CSV: "
+                    + (
+                        "de regel bevat een NUL-teken (binaire inhoud)"
+                        if "NUL" in str(exc)
+                        else "aanhalingstekens of regeleinden kloppen niet"
+                    ),
                     row=len(rows) + 1,
                 )
             ],
@@ -397,7 +402,14 @@ def _read_xlsx(path: Path, sheet: str | None, wanted: set[str]) -> list[Sheet]:
     except Exception as exc:  # openpyxl raises many types for a broken workbook
         raise InputError(
             f"{path}: kan het Excel-bestand niet openen ({exc.__class__.__name__})",
-            [Finding("error", name, f"geen leesbaar XLSX-bestand ({exc.__class__.__name__})")],
+            [
+                Finding(
+                    "error",
+                    name,
+                    "geen leesbaar Excel-bestand: beschadigd, met een wachtwoord beveiligd of "
+                    f"geen .xlsx ({exc.__class__.__name__})",
+                )
+            ],
         ) from None
     names = values.sheetnames
     if sheet is not None and sheet not in names:
