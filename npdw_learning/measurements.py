@@ -10,7 +10,7 @@ knowledge coordinator can fix a delivery in one go. The CLI decides whether
 errors stop the run.
 
 The order of precedence for the same ``(indicator, area, year)``
-(:func:`plan_deliveries`; never the file name):
+(:func:`~npdw_learning.deliveries.plan_deliveries`; never the file name):
 
 1. the later delivery wins. ``data/measurements/deliveries.yaml`` lists each
    file with the date it was delivered and by whom; a later date wins, and on
@@ -34,7 +34,6 @@ are left out with a warning per file naming the rows and years.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable, Sequence
@@ -45,19 +44,15 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from .deliveries import DELIVERIES_FILE, plan_deliveries
 from .errors import Finding, InputError
-from .paths import DEMO_DIR, MEASUREMENTS_DIR
 from .registry import Registry
 from .tables import HEADER_SEARCH, ROW, Sheet, is_blank, read_sheets
-from .yamlfile import line_index, read_yaml
 
 __all__ = [
     "MEASUREMENT_COLUMNS",
     "SYNTHETIC_MARK",
-    "DELIVERIES_FILE",
     "LoadResult",
-    "Delivery",
-    "plan_deliveries",
     "read_measurement_file",
     "load_measurements",
     "is_synthetic",
@@ -66,7 +61,6 @@ __all__ = [
 MEASUREMENT_COLUMNS = ["indicator", "area", "year", "value", "n", "se", "source", "note"]
 REQUIRED = ("indicator", "area", "year", "value")
 SYNTHETIC_MARK = "synthetisch"
-DELIVERIES_FILE = "deliveries.yaml"
 OVERRIDE_COLUMNS = [
     "indicator",
     "area",
@@ -612,6 +606,8 @@ def resolve(
     df = raw.copy()
     if "delivered" not in df.columns:
         df["delivered"] = ""
+    if "demo" not in df.columns:
+        df["demo"] = False
     df["prio"] = _source_rank(df["source"], registry.source_priority)
     df["synth"] = is_synthetic(df["source"])
     df = df.sort_values(
@@ -628,7 +624,8 @@ def resolve(
         win_first = winners.drop_duplicates(key).set_index(key)
         for r in replaced.itertuples(index=False):
             w = win_first.loc[(r.indicator, r.area, r.year)]
-            if r.synth and not w["synth"]:
+            # Demo series and synthetic figures replaced by a delivery: summarised below.
+            if (r.synth and not w["synth"]) or (r.demo and not w["demo"]):
                 n_demo_replaced += 1
                 continue
             if np.isclose(r.value, w["value"], rtol=0, atol=1e-9):
@@ -667,7 +664,7 @@ def resolve(
             Finding(
                 "warning",
                 "(demo)",
-                f"{n_demo_replaced} synthetische waarden zijn vervangen door echte cijfers "
+                f"{n_demo_replaced} synthetische waarden zijn vervangen door geleverde cijfers "
                 "voor hetzelfde jaar",
             )
         )
@@ -780,195 +777,6 @@ def aggregate(df: pd.DataFrame, registry: Registry) -> pd.DataFrame:
 # -- the one entry point the CLI and notebooks use --------------------------------
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """One file a run reads and its place in the order of precedence.
-
-    ``origin`` is ``demo``, ``register`` (listed in ``deliveries.yaml``),
-    ``unregistered`` (in the folder, not in the register) or ``extra``
-    (``--measurements``). ``order`` is the rank: higher wins; equal ranks
-    have no order between them.
-    """
-
-    path: Path
-    origin: str
-    order: int
-    delivered: str = ""
-    supplier: str = ""
-
-
-_DATE_NL = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
-
-
-def _as_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            m = _DATE_NL.match(text)
-            if m:
-                try:
-                    return dt.date(int(m[3]), int(m[2]), int(m[1]))
-                except ValueError:
-                    return None
-    return None
-
-
-def _read_register(
-    mdir: Path, present: Sequence[Path]
-) -> tuple[list[dict], list[Finding], set[str]]:
-    """The valid entries of ``deliveries.yaml`` (file, date, supplier, position), the
-    findings, and every file name the register mentions (valid or not)."""
-    path = mdir / DELIVERIES_FILE
-    name = str(path)
-    if not path.exists():
-        return [], [], set()
-    try:
-        data, node = read_yaml(path, what="leveringsregister")
-    except InputError as exc:
-        return [], exc.findings, set()
-    lines = line_index(node)
-    items = data.get("deliveries") if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        return (
-            [],
-            [Finding("error", name, "verwacht 'deliveries:' met een lijst van leveringen", row=1)],
-            set(),
-        )
-    names = {p.name for p in present}
-    entries, findings, seen = [], [], {}
-    for i, item in enumerate(items):
-        row = lines.get(("deliveries", i))
-        if not isinstance(item, dict):
-            findings.append(Finding("error", name, "verwacht file, delivered en supplier", row=row))
-            continue
-        file, when, supplier = item.get("file"), item.get("delivered"), item.get("supplier")
-        if not isinstance(file, str) or not file.strip():
-            findings.append(Finding("error", name, "'file' ontbreekt", row=row, column="file"))
-            continue
-        file = file.strip()
-        if file in seen:
-            findings.append(
-                Finding(
-                    "error",
-                    name,
-                    f"'{file}' staat twee keer in het register (ook op regel {seen[file]})",
-                    row=lines.get(("deliveries", i, "file"), row),
-                    column="file",
-                )
-            )
-            continue
-        seen[file] = lines.get(("deliveries", i, "file"), row)
-        date = _as_date(when)
-        if date is None:
-            findings.append(
-                Finding(
-                    "error",
-                    name,
-                    f"leverdatum van '{file}' is {when!r}; verwacht een datum als 2026-03-01",
-                    row=lines.get(("deliveries", i, "delivered"), row),
-                    column="delivered",
-                )
-            )
-            continue
-        if not isinstance(supplier, str) or not supplier.strip():
-            findings.append(
-                Finding(
-                    "error",
-                    name,
-                    f"leverancier van '{file}' ontbreekt",
-                    row=lines.get(("deliveries", i, "supplier"), row),
-                    column="supplier",
-                )
-            )
-            continue
-        if file not in names:
-            findings.append(
-                Finding(
-                    "warning",
-                    name,
-                    f"'{file}' staat in het register maar niet in {mdir}",
-                    row=seen[file],
-                    column="file",
-                )
-            )
-            continue
-        entries.append({"file": file, "date": date, "supplier": supplier.strip(), "pos": i})
-    return entries, findings, set(seen)
-
-
-def plan_deliveries(
-    data_dir: str | Path | None = None,
-    extra: Iterable[str | Path] = (),
-    *,
-    demo: bool = False,
-    demo_dir: str | Path | None = None,
-) -> tuple[list[Delivery], list[Finding]]:
-    """The files a run reads and their order of precedence (later wins).
-
-    Oldest first: synthetic demo series; the files in ``deliveries.yaml`` by
-    delivery date (same date: the later entry); files in the folder that are
-    not in the register (reported; equal rank among themselves); files given
-    with ``--measurements`` in the order given. Never by file name.
-
-    Returns
-    -------
-    deliveries : list of Delivery
-        In precedence order.
-    findings : list of Finding
-        Register problems (file and line) and unregistered files.
-    """
-    data_dir = Path(data_dir) if data_dir is not None else MEASUREMENTS_DIR.parent
-    mdir = data_dir / MEASUREMENTS_DIR.name
-    found = sorted(p for p in mdir.glob("*") if p.suffix.lower() in (".csv", ".xlsx"))
-    entries, findings, mentioned = _read_register(mdir, found)
-    out: list[Delivery] = []
-    if demo:
-        ddir = Path(demo_dir) if demo_dir is not None else data_dir / DEMO_DIR.name
-        demo_files = sorted(p for p in ddir.glob("*") if p.suffix.lower() in (".csv", ".xlsx"))
-        out += [Delivery(p, "demo", 0) for p in demo_files]
-    order = 1
-    for e in sorted(entries, key=lambda e: (e["date"], e["pos"])):
-        out.append(Delivery(mdir / e["file"], "register", order, str(e["date"]), e["supplier"]))
-        order += 1
-    unregistered = [p for p in found if p.name not in mentioned]
-    # Without a register a single file needs no order; otherwise say which files lack one.
-    speak = (mdir / DELIVERIES_FILE).exists() or len(found) > 1
-    for p in unregistered:
-        out.append(Delivery(p, "unregistered", order))
-        if speak:
-            findings.append(
-                Finding(
-                    "warning",
-                    str(p),
-                    f"staat niet in {mdir / DELIVERIES_FILE}: telt als nieuwste levering (na de "
-                    "geregistreerde); zet het bestand daar met leverdatum en leverancier",
-                )
-            )
-    if unregistered:
-        order += 1
-    for p in extra:
-        out.append(Delivery(Path(p), "extra", order, "opgegeven met --measurements"))
-        order += 1
-    return out, findings
-
-
-def measurement_files(
-    data_dir: str | Path | None = None,
-    extra: Iterable[str | Path] = (),
-    *,
-    demo: bool = False,
-    demo_dir: str | Path | None = None,
-) -> list[Path]:
-    """The files a run reads, in precedence order (later wins); see :func:`plan_deliveries`."""
-    return [d.path for d in plan_deliveries(data_dir, extra, demo=demo, demo_dir=demo_dir)[0]]
-
-
 def _future_findings(raw: pd.DataFrame, until_year: int) -> list[Finding]:
     """One warning per file naming the rows and years after the evaluation year."""
     out = []
@@ -1032,7 +840,7 @@ def load_measurements(
     frames = []
     for d in deliveries:
         rows, f = read_measurement_file(d.path, registry, order=d.order)
-        frames.append(rows.assign(delivered=d.delivered))
+        frames.append(rows.assign(delivered=d.delivered, demo=d.origin == "demo"))
         findings += f
     table = pd.DataFrame(
         [
@@ -1051,7 +859,9 @@ def load_measurements(
     raw = (
         pd.concat(filled, ignore_index=True)
         if filled
-        else pd.DataFrame(columns=[*MEASUREMENT_COLUMNS, "file", "row", "order", "delivered"])
+        else pd.DataFrame(
+            columns=[*MEASUREMENT_COLUMNS, "file", "row", "order", "delivered", "demo"]
+        )
     )
     future = 0
     if until_year is not None and not raw.empty:

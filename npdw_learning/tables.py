@@ -406,8 +406,8 @@ def _read_xlsx(path: Path, sheet: str | None, wanted: set[str]) -> list[Sheet]:
                 Finding(
                     "error",
                     name,
-                    "geen leesbaar Excel-bestand: beschadigd, met een wachtwoord beveiligd of "
-                    f"geen .xlsx ({exc.__class__.__name__})",
+                    "geen leesbaar Excel-bestand (XLSX): beschadigd, met een wachtwoord "
+                    f"beveiligd of geen .xlsx ({exc.__class__.__name__})",
                 )
             ],
         ) from None

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from npdw_learning.cli import main
-from npdw_learning.measurements import DELIVERIES_FILE, load_measurements, plan_deliveries
+from npdw_learning.deliveries import DELIVERIES_FILE, plan_deliveries
+from npdw_learning.measurements import load_measurements
 from npdw_learning.paths import DATA_DIR
 from npdw_learning.registry import load_registry
 
