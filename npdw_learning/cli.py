@@ -78,8 +78,11 @@ def _load(args: argparse.Namespace, reg: Registry, *, demo: bool = False) -> Loa
 def override_lines(result: LoadResult) -> list[str]:
     """Every override of a run, one line each with both files and both values (Dutch)."""
 
+    from .deliveries import delivery_label
+
     def where(file: str, row: int, delivered: str) -> str:
-        return f"{file} (rij {row}" + (f", levering {delivered})" if delivered else ")")
+        label = delivery_label(delivered)
+        return f"{file} (rij {row}" + (f", {label})" if label else ")")
 
     return [
         f"  {o.indicator}, {o.area}, {o.year}: "

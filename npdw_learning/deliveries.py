@@ -19,9 +19,24 @@ from .errors import Finding, InputError
 from .paths import DEMO_DIR, MEASUREMENTS_DIR
 from .yamlfile import line_index, read_yaml
 
-__all__ = ["DELIVERIES_FILE", "Delivery", "plan_deliveries"]
+__all__ = ["DELIVERIES_FILE", "Delivery", "plan_deliveries", "delivery_label"]
 
 DELIVERIES_FILE = "deliveries.yaml"
+UNREGISTERED = "niet in het register"
+EXTRA = "opgegeven met --measurements"
+DEMO = "demoreeks"
+
+
+def delivery_label(delivered: object) -> str:
+    """How messages name a delivery: ``levering 2026-03-01``, or why it has no date.
+
+    Examples
+    --------
+    >>> delivery_label("2026-03-01"), delivery_label("niet in het register")
+    ('levering 2026-03-01', 'niet in het register')
+    """
+    text = "" if not isinstance(delivered, str) else delivered
+    return f"levering {text}" if re.match(r"^\d{4}-\d{2}-\d{2}$", text) else text
 
 
 @dataclass(frozen=True)
@@ -31,7 +46,8 @@ class Delivery:
     ``origin`` is ``demo``, ``register`` (listed in ``deliveries.yaml``),
     ``unregistered`` (in the folder, not in the register) or ``extra``
     (``--measurements``). ``order`` is the rank: higher wins; equal ranks
-    have no order between them.
+    have no order between them. ``delivered`` is the ISO date of a
+    registered file, else a Dutch word for the origin (see :func:`delivery_label`).
     """
 
     path: Path
@@ -175,7 +191,7 @@ def plan_deliveries(
     if demo:
         ddir = Path(demo_dir) if demo_dir is not None else data_dir / DEMO_DIR.name
         demo_files = sorted(p for p in ddir.glob("*") if p.suffix.lower() in (".csv", ".xlsx"))
-        out += [Delivery(p, "demo", 0) for p in demo_files]
+        out += [Delivery(p, "demo", 0, DEMO) for p in demo_files]
     order = 1
     for e in sorted(entries, key=lambda e: (e["date"], e["pos"])):
         out.append(Delivery(mdir / e["file"], "register", order, str(e["date"]), e["supplier"]))
@@ -184,7 +200,7 @@ def plan_deliveries(
     # Without a register a single file needs no order; otherwise say which files lack one.
     speak = (mdir / DELIVERIES_FILE).exists() or len(found) > 1
     for p in unregistered:
-        out.append(Delivery(p, "unregistered", order))
+        out.append(Delivery(p, "unregistered", order, UNREGISTERED))
         if speak:
             findings.append(
                 Finding(
@@ -197,6 +213,6 @@ def plan_deliveries(
     if unregistered:
         order += 1
     for p in extra:
-        out.append(Delivery(Path(p), "extra", order, "opgegeven met --measurements"))
+        out.append(Delivery(Path(p), "extra", order, EXTRA))
         order += 1
     return out, findings

@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .deliveries import DELIVERIES_FILE, plan_deliveries
+from .deliveries import DELIVERIES_FILE, delivery_label, plan_deliveries
 from .errors import Finding, InputError
 from .registry import Registry
 from .tables import HEADER_SEARCH, ROW, Sheet, is_blank, read_sheets
@@ -581,10 +581,6 @@ def _source_rank(sources: pd.Series, priority: Sequence[str]) -> pd.Series:
     return sources.map(lambda s: rank.get(s, len(rank)))
 
 
-def _when(delivered: object) -> str:
-    return f"levering {delivered}" if isinstance(delivered, str) and delivered else "levering"
-
-
 def resolve(
     raw: pd.DataFrame, registry: Registry
 ) -> tuple[pd.DataFrame, list[Finding], pd.DataFrame]:
@@ -650,8 +646,9 @@ def resolve(
                     "warning",
                     w["file"],
                     f"vervangt de waarde {r.value:g} uit {r.file} (rij {r.row}, "
-                    f"{_when(r.delivered)}) door {w['value']:g} uit {w['file']} "
-                    f"(rij {int(w['row'])}, {_when(w['delivered'])}): de latere levering wint",
+                    f"{delivery_label(r.delivered)}) door {w['value']:g} uit {w['file']} "
+                    f"(rij {int(w['row'])}, {delivery_label(w['delivered'])}): "
+                    "de latere levering wint",
                     row=int(w["row"]),
                     column="value",
                     indicator=r.indicator,

@@ -228,7 +228,7 @@ def _show_overrides(step, section: str) -> None:
             "replaced_file": "Uit",
             "value": "Nieuwe waarde",
             "file": "Uit (nieuwer)",
-            "delivered": "Geleverd",
+            "delivered": "Geleverd op",
         },
     )
 
