@@ -607,3 +607,22 @@ def test_a_300_character_id_is_a_row_finding_not_an_os_error(tmp_path, ps):
     [finding] = report.skipped
     assert (finding.row, finding.column) == (2, "id")
     assert "303 tekens lang" in finding.message and "hoogstens 100" in finding.message
+
+
+def test_a_merged_header_cell_refuses_the_export_with_row_and_column(tmp_path, ps):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Antwoorden"
+    ws.append([*EXPORT_HEADER[:-1], "tekst", None])
+    ws.append([*_story("1"), "tweede deel van het verhaal"])
+    ws.merge_cells("I1:J1")
+    src = tmp_path / "export.xlsx"
+    wb.save(src)
+    with pytest.raises(InputError) as exc:
+        run(src, tmp_path, ps)
+    [finding] = exc.value.findings
+    assert finding.file == f"{src} [Antwoorden]" and (finding.row, finding.column) == (1, "tekst")
+    assert "samengevoegd over de cellen I1:J1" in finding.message
+    assert not (tmp_path / "stories").exists()

@@ -247,3 +247,12 @@ def test_formula_without_a_saved_value_names_row_and_column(tmp_path):
         "formule zonder opgeslagen waarde: open het bestand in Excel en sla het op"
     )
     assert (error.file, error.row, error.column) == (f"{f} [Blad1]", 2, "value")
+
+
+def test_cli_validate_a_binary_delivery_says_it_once_and_exits_1(capsys):
+    from npdw_learning.cli import main
+
+    assert main(["validate", "--measurements", str(DATA / "levering_png_hernoemd.csv")]) == 1
+    out = capsys.readouterr().out
+    assert out.count("geen tekstbestand") == 1
+    assert "Traceback" not in out
