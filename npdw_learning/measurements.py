@@ -205,6 +205,10 @@ def read_measurement_file(
 ) -> tuple[pd.DataFrame, list[Finding]]:
     """Read and validate one measurements file.
 
+    Every worksheet of a workbook with the required columns is read (its
+    rows and findings name ``file [sheet]``); the other worksheets are
+    reported as skipped. The header may sit below title rows.
+
     Parameters
     ----------
     path : path
@@ -217,7 +221,8 @@ def read_measurement_file(
     Returns
     -------
     rows : DataFrame
-        The valid rows: ``MEASUREMENT_COLUMNS`` plus ``file, row, order``.
+        The valid rows: ``MEASUREMENT_COLUMNS`` plus ``file, row, order``
+        (``file`` is ``path [sheet]`` for a workbook).
     findings : list of Finding
         Every problem found; rows with an error are left out of ``rows``.
 
