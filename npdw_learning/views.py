@@ -214,6 +214,7 @@ def _show_overrides(step, section: str) -> None:
         section,
     )
     short = overrides.assign(
+        year=overrides["year"].astype(str),  # a year, not a number with a thousands mark
         file=overrides["file"].map(lambda f: str(f).rsplit("/", 1)[-1]),
         replaced_file=overrides["replaced_file"].map(lambda f: str(f).rsplit("/", 1)[-1]),
     )

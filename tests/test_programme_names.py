@@ -186,6 +186,7 @@ def test_evaluate_prints_every_override_with_both_files_and_values(report):
 def test_report_lists_the_override_and_the_figures_after_the_evaluation_year(report):
     assert "Vervangen waarden" in report
     assert "2026_correctie.csv" in report and "levering_2024.csv" in report
+    assert "<td>2023</td>" in report  # the year as a year, not "2.023"
     assert "1 cijfer(s) uit jaren na het evaluatiejaar 2026 zijn weggelaten" in report
 
 
