@@ -1078,6 +1078,7 @@ def cli_agenda_check(args: argparse.Namespace) -> int:
 
     registry, codebook, collection, agenda = _load_for_cli(args, with_stories=True)
     warnings: list[Finding] = list(agenda.findings)
+    errors: list[Finding] = []
     _print(
         f"Leeragenda: {len(agenda.learning_questions)} leervragen, "
         f"{len(agenda.research)} onderzoeksactiviteiten, {len(agenda.lessons)} lessen, "
@@ -1093,15 +1094,12 @@ def cli_agenda_check(args: argparse.Namespace) -> int:
         stories = collection.frame()
         _print(f"Verhalen: {len(collection.stories)} geldige verhalen in {args.stories}.")
         if collection.errors:
+            # The same story files `npdw evaluate` refuses: errors here too, exit 1.
+            errors += collection.errors
             files = sorted({f.file for f in collection.errors})
-            skipped = Finding(
-                "warning",
-                str(args.stories),
-                f"{len(files)} verhaalbestand(en) met fouten overgeslagen; "
-                "zie `npdw stories validate`",
-            )
-            warnings.append(skipped)
-            _print(f"  {skipped}")
+            _print(f"  {len(files)} verhaalbestand(en) met fouten; `npdw evaluate` weigert ze ook:")
+            for finding in collection.errors:
+                _print(f"  {finding}")
 
     _print()
     _print("Controle van de bestanden:")
@@ -1144,7 +1142,9 @@ def cli_agenda_check(args: argparse.Namespace) -> int:
         _print("  geen gaten gevonden")
 
     _print()
-    _print(f"Samenvatting: 0 fouten, {len(warnings)} waarschuwing(en).")
+    _print(f"Samenvatting: {len(errors)} fout(en), {len(warnings)} waarschuwing(en).")
+    if errors:
+        return 1
     if warnings and args.strict:
         _print("--strict: waarschuwingen tellen als fout.")
         return 1

@@ -23,7 +23,7 @@ from .paths import DATA_DIR
 from .registry import Registry, load_registry
 from .stories import STORIES_DIR
 
-__all__ = ["main"]
+__all__ = ["main", "override_lines"]
 
 EXIT_OK, EXIT_INPUT = 0, 1
 SYNTHETIC_BANNER = (
@@ -75,11 +75,39 @@ def _load(args: argparse.Namespace, reg: Registry, *, demo: bool = False) -> Loa
     )
 
 
+def override_lines(result: LoadResult) -> list[str]:
+    """Every override of a run, one line each with both files and both values (Dutch)."""
+
+    from .deliveries import delivery_label
+
+    def where(file: str, row: int, delivered: str) -> str:
+        label = delivery_label(delivered)
+        return f"{file} (rij {row}" + (f", {label})" if label else ")")
+
+    return [
+        f"  {o.indicator}, {o.area}, {o.year}: "
+        f"{o.replaced_value:g} uit {where(o.replaced_file, o.replaced_row, o.replaced_delivered)}"
+        f" -> {o.value:g} uit {where(o.file, o.row, o.delivered)}"
+        for o in result.overrides.itertuples(index=False)
+    ]
+
+
+def _report_overrides(result: LoadResult) -> None:
+    n = len(result.overrides)
+    if not n:
+        _print("Vervangen waarden: geen (geen latere levering geeft een ander cijfer).")
+        return
+    _print(f"Vervangen waarden ({n}): de latere levering wint (zie deliveries.yaml)")
+    for line in override_lines(result):
+        _print(line)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     reg = _registry(args.data)
     result = _load(args, reg, demo=args.demo)
     _print(f"Gelezen: {len(result.files)} bestand(en), {len(result.raw)} geldige rijen.")
     _report_findings(result.findings)
+    _report_overrides(result)
     if args.out is not None:
         path = write_csv(result.findings_frame(), Path(args.out) / "data_quality.csv")
         _print(f"Bevindingen geschreven naar {path}")
@@ -101,8 +129,8 @@ def cmd_trends(args: argparse.Namespace) -> int:
             "herstel de fouten en probeer het opnieuw (`npdw validate` toont alles)."
         )
         return EXIT_INPUT
-    replaced = [f for f in result.findings if "vervangt" in f.message or f.file == "(demo)"]
-    _report_findings(replaced, limit=20)
+    _report_overrides(result)
+    _report_findings([f for f in result.findings if f.file == "(demo)"])
     if result.measurements.empty:
         _print("Geen metingen gevonden; niets te berekenen.")
         return EXIT_INPUT
@@ -125,6 +153,7 @@ def cmd_trends(args: argparse.Namespace) -> int:
         out / "figures",
         area_labels=reg.area_labels(),
         reference=reg.reference,
+        aggregate=reg.aggregate_id,
         synthetic=synthetic,
     )
     marker = out / SYNTHETIC_MARKER
@@ -199,7 +228,10 @@ def _data_args(p: argparse.ArgumentParser) -> None:
         type=Path,
         nargs="+",
         metavar="FILE",
-        help="extra leveringen (CSV of XLSX); bij hetzelfde indicator/gebied/jaar wint het laatste",
+        help=(
+            "extra leveringen (CSV of XLSX): nieuwer dan alle bestanden in measurements/; "
+            "bij hetzelfde indicator/gebied/jaar wint het laatst genoemde"
+        ),
     )
     p.add_argument(
         "--demo",
@@ -211,7 +243,10 @@ def _data_args(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="npdw",
-        description="Vertellen en tellen: de jaarlijkse evaluatie van het NPDW.",
+        description=(
+            "Vertellen en tellen: de jaarlijkse evaluatie van het programma in het register "
+            "(data/registry/programme.yaml)."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -222,6 +257,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="controleer metingen; schrijf data_quality.csv")
     _data_args(p)
+    p.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="evaluatiejaar: latere jaren worden gemeld en tellen niet mee",
+    )
     p.add_argument("--out", type=Path, help="map voor data_quality.csv")
     p.set_defaults(func=cmd_validate)
 
@@ -237,7 +278,10 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="importeer een CSV/XLSX-export als gepseudonimiseerde verhalen"
     )
     s.add_argument("file", type=Path, metavar="FILE", help="CSV- of XLSX-export van een formulier")
-    s.add_argument("--sheet", help="werkblad in een XLSX-bestand (standaard: het eerste)")
+    s.add_argument(
+        "--sheet",
+        help="alleen dit werkblad van een XLSX-bestand (standaard: elk werkblad met de kolommen)",
+    )
     s.add_argument("--mapping", type=Path, help="YAML die kolomnamen van het formulier omzet")
     s.add_argument("--out", type=Path, default=STORIES_DIR, help="map voor de verhalen")
     s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
@@ -292,7 +336,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="neem de synthetische demoreeksen mee (het rapport meldt dat bovenaan)",
     )
     p.add_argument(
-        "--areas", nargs="+", metavar="WIJK", help="alleen deze wijken (standaard: alle vier)"
+        "--areas",
+        nargs="+",
+        metavar="WIJK",
+        help="alleen deze wijken (standaard: alle wijken uit het register)",
     )
     p.add_argument(
         "--timeout", type=int, default=600, help="seconden die één notebookcel mag duren"

@@ -130,7 +130,7 @@ class Run:
 
         ``out_dir=None`` writes to ``outputs/verkenning/<year>/``, a scratch
         folder for running a notebook by hand; ``npdw evaluate`` always
-        passes its own folder. ``areas=None`` means the four neighbourhoods.
+        passes its own folder. ``areas=None`` means every neighbourhood in the registry.
         """
         data = Path(data_dir) if data_dir is not None else DATA_DIR
         registry = load_registry(data / "registry")
@@ -188,11 +188,14 @@ class TellenStep:
     figures: dict[str, Path]
     synthetic: bool
     files: list[Path]
+    overrides: pd.DataFrame = field(default_factory=pd.DataFrame)
+    future: int = 0
 
 
 def tellen_step(run: Run) -> TellenStep:
     """Trends, progress and data quality; ``trends.csv``, ``progress.csv``,
-    ``data_quality.csv`` and one figure per pillar (the chosen areas).
+    ``data_quality.csv``, ``vervangen_waarden.csv`` (overrides) and one figure
+    per pillar (the chosen areas).
 
     Raises
     ------
@@ -212,6 +215,7 @@ def tellen_step(run: Run) -> TellenStep:
     run.write_table(result.trends, "trends")
     run.write_table(result.progress, "progress")
     run.write_table(findings, "data_quality")
+    run.write_table(loaded.overrides, "vervangen_waarden")
     paths = save_pillar_figures(
         result.measurements,
         reg.indicators,
@@ -220,6 +224,7 @@ def tellen_step(run: Run) -> TellenStep:
         run.figures_dir,
         area_labels=reg.area_labels(),
         reference=reg.reference,
+        aggregate=reg.aggregate_id,
         areas=[*run.areas, reg.aggregate_id],
         synthetic=result.synthetic,
         dpi=110,
@@ -233,6 +238,8 @@ def tellen_step(run: Run) -> TellenStep:
         figures,
         result.synthetic,
         list(loaded.files),
+        loaded.overrides,
+        loaded.future,
     )
 
 
@@ -487,6 +494,7 @@ def input_files(run: Run, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
         sorted((run.data_dir / "registry").glob("*.yaml")),
         sorted((run.data_dir / "measurements").glob("*.csv")),
         sorted((run.data_dir / "measurements").glob("*.xlsx")),
+        sorted((run.data_dir / "measurements").glob("*.yaml")),
         sorted((run.data_dir / "demo").glob("*.csv")) if run.demo else [],
         sorted((run.data_dir / "agenda").glob("*.yaml")),
         sorted(run.stories_dir.glob("*.md")),
@@ -547,8 +555,12 @@ class EvaluationError(Exception):
     """A notebook failed; the message names the notebook, the cell and the error."""
 
 
-def _preflight(run: Run) -> list[str]:
-    """Check every input before the notebooks start; return the synthetic parts."""
+def _preflight(run: Run, echo: Callable[[str], None] | None = None) -> list[str]:
+    """Check every input before the notebooks start; return the synthetic parts.
+
+    ``echo`` is told every override (a value a later delivery replaced), with
+    both files and both values, as ``npdw validate`` prints them.
+    """
     from .coding import load_codebook
     from .measurements import load_measurements
     from .msc import load_msc
@@ -560,6 +572,12 @@ def _preflight(run: Run) -> list[str]:
         raise InputError("de metingen bevatten fouten (zie `npdw validate`)", loaded.errors)
     if loaded.measurements.empty:
         raise InputError(f"{run.data_dir / 'measurements'}: geen metingen gevonden")
+    if echo is not None and len(loaded.overrides):
+        from .cli import override_lines
+
+        echo(f"Vervangen waarden ({len(loaded.overrides)}): de latere levering wint")
+        for line in override_lines(loaded):
+            echo(line)
     vocab = load_story_vocabulary(reg, run.data_dir / "registry")
     collection = load_stories(run.stories_dir, vocab)
     if collection.errors:
@@ -678,7 +696,7 @@ def evaluate(
         Default ``outputs/<year>/``. Replaced as a whole when the run succeeds;
         untouched when it fails.
     areas : sequence of str, optional
-        Neighbourhoods to report on (default all four).
+        Neighbourhoods to report on (default all in the registry).
     demo : bool
         Include the synthetic demo series.
     notebooks_dir : path
@@ -703,7 +721,7 @@ def evaluate(
     out_dir = out_dir if out_dir is not None else OUTPUTS_DIR / str(year)
     run = Run.from_parameters(year, data_dir, stories_dir, out_dir, areas, demo)
     specs = load_notebook_list(notebooks_dir)
-    synthetic = _preflight(run)
+    synthetic = _preflight(run, echo)
     inputs = input_files(run, notebooks_dir)
     out = run.out_dir.resolve()
     _check_out(out)
@@ -764,8 +782,7 @@ def evaluate(
         html_text = render_html(
             report,
             subtitle=(
-                f"Jaarlijkse evaluatie van het Nationaal Programma Dordt West, {run.year}. "
-                f"Wijken: {names}."
+                f"Jaarlijkse evaluatie van het {reg.programme_name}, {run.year}. Wijken: {names}."
             ),
             banner=synthetic_banner(synthetic) if synthetic else None,
             footer=(

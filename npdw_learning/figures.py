@@ -1,7 +1,7 @@
 """Tellen in pictures: indicator trends per neighbourhood, per pillar.
 
 One figure per pillar, one small panel per indicator: every neighbourhood and
-Dordt West as a coloured line, Dordrecht as the black dashed reference, sampling
+the aggregate as a coloured line, the reference as a black dashed line, sampling
 error as 95% error bars, and the path to the 2043 target. Everything a reader
 sees is in Dutch; code and API are in English.
 
@@ -37,6 +37,8 @@ __all__ = [
     "SYNTHETIC_BANNER",
     "plot_pillar",
     "save_pillar_figures",
+    "parity_target_label",
+    "parity_legend_label",
 ]
 
 #: Drawing order of the areas: neighbourhoods, then the aggregate, then the reference.
@@ -68,6 +70,17 @@ AREA_MARKERS: dict[str, str] = {
     "dordt-west": "D",
     "dordrecht": "o",
 }
+
+
+def parity_target_label(reference_label: str) -> str:
+    """The note on a parity target: ``doel: gelijk aan <reference>`` (from the registry)."""
+    return f"doel: gelijk aan {reference_label}"
+
+
+def parity_legend_label(reference_label: str, target_year: int) -> str:
+    """The legend entry of the reference's level carried forward to the target year."""
+    return f"{reference_label} doorgetrokken tot {target_year}"
+
 
 #: The warning drawn on every figure made from demo data.
 SYNTHETIC_BANNER = "SYNTHETISCHE DEMODATA — geen echte cijfers"
@@ -107,7 +120,9 @@ class _Style:
     markersize: float
 
 
-def _area_styles(areas: Sequence[str], reference: str) -> dict[str, _Style]:
+def _area_styles(
+    areas: Sequence[str], reference: str, aggregate: str | None = None
+) -> dict[str, _Style]:
     styles: dict[str, _Style] = {}
     extra = 0
     for area in areas:
@@ -121,7 +136,7 @@ def _area_styles(areas: Sequence[str], reference: str) -> dict[str, _Style]:
             marker = _FALLBACK_MARKERS[extra % len(_FALLBACK_MARKERS)]
             extra += 1
         # The aggregate is what the programme reports on: draw it a bit heavier.
-        heavy = area == "dordt-west"
+        heavy = area == aggregate
         styles[area] = _Style(colour, marker, "-", 2.6 if heavy else 1.5, 6.0 if heavy else 5.0)
     return styles
 
@@ -180,10 +195,11 @@ def _draw_level_path(
     drawn: Sequence[str],
     reference: str,
     target_year: int,
+    aggregate: str | None = None,
 ) -> int | None:
     """Dotted line from a baseline point to an absolute/relative target level.
 
-    Dordt West's path if it has one, else the first neighbourhood's: one path
+    The aggregate's path if it has one, else the first neighbourhood's: one path
     per panel keeps it readable; the table gives every area's progress.
     Returns the year the path ends, or None when nothing could be drawn.
     """
@@ -194,7 +210,7 @@ def _draw_level_path(
     ].drop_duplicates("area")
     # The first usable target row of each area.
     first = dict(zip(level["area"], level.to_dict("records"), strict=True))
-    for area in ["dordt-west", *(a for a in drawn if a not in ("dordt-west", reference))]:
+    for area in [aggregate, *(a for a in drawn if a not in (aggregate, reference))]:
         if area not in drawn or area not in first:
             continue
         row = first[area]
@@ -241,8 +257,9 @@ def _draw_parity_target(
     by_area: Mapping[str, pd.DataFrame],
     reference: str,
     target_year: int,
+    reference_label: str,
 ) -> int | None:
-    """Dordrecht's latest level carried forward: the level the gap must close to."""
+    """The reference's latest level carried forward: the level the gap must close to."""
     ref = by_area.get(reference)
     if ref is None:
         return None
@@ -272,7 +289,7 @@ def _draw_parity_target(
     low, high = ax.get_ylim()
     above = high == low or (last_value - low) / (high - low) < 0.8
     ax.annotate(
-        "doel: gelijk aan Dordrecht",
+        parity_target_label(reference_label),
         xy=(end_year, last_value),
         xytext=(-4, 6 if above else -6),
         textcoords="offset points",
@@ -300,11 +317,14 @@ def _draw_panel(
     styles: Mapping[str, _Style],
     reference: str,
     target_year: int,
+    names: tuple[str, str | None],
 ) -> set[str]:
     """Draw one indicator; return which legend extras (error bars, targets) were used.
 
-    ``series`` holds the indicator's measurements of the drawn areas, sorted by year.
+    ``series`` holds the indicator's measurements of the drawn areas, sorted by year;
+    ``names`` is (the reference's label, the aggregate's id).
     """
+    reference_label, aggregate = names
     used: set[str] = set()
     by_area = {area: rows for area, rows in series.groupby("area", sort=False)}
     present = [a for a in drawn if a in by_area]
@@ -367,13 +387,19 @@ def _draw_panel(
     kinds = set(targets["target_type"]) if not targets.empty else set()
     if (
         kinds & {"absolute", "relative"}
-        and _draw_level_path(ax, targets, by_area, drawn, reference, target_year) is not None
+        and _draw_level_path(ax, targets, by_area, drawn, reference, target_year, aggregate)
+        is not None
     ):
         used.add("path")
     elif (
         "parity" in kinds
         and _draw_parity_target(
-            ax, targets[targets["target_type"] == "parity"], by_area, reference, target_year
+            ax,
+            targets[targets["target_type"] == "parity"],
+            by_area,
+            reference,
+            target_year,
+            reference_label,
         )
         is not None
     ):
@@ -417,6 +443,7 @@ def _legend_handles(
     labels: Mapping[str, str],
     used: set[str],
     target_year: int,
+    reference_label: str,
 ) -> tuple[list[Line2D], list[Line2D]]:
     """Legend entries: one per area, then the extras that some panel actually uses."""
     areas = [
@@ -466,7 +493,7 @@ def _legend_handles(
                 color="#000000",
                 linestyle=":",
                 linewidth=1.8,
-                label=f"Dordrecht doorgetrokken tot {target_year}",
+                label=parity_legend_label(reference_label, target_year),
             )
         )
     if used & {"path", "parity"}:
@@ -493,6 +520,7 @@ def plot_pillar(
     pillar_label: str,
     area_labels: Mapping[str, str],
     reference: str = "dordrecht",
+    aggregate: str | None = None,
     areas: Sequence[str] | None = None,
     target_year: int = 2043,
     synthetic: bool = False,
@@ -500,13 +528,14 @@ def plot_pillar(
     """Small multiples of every indicator of one pillar, with the path to the target.
 
     One panel per indicator of the pillar that has measurements (three a row),
-    in the order of ``indicators``. Each neighbourhood and Dordt West is a
-    coloured line with markers, the reference (Dordrecht) a black dashed line;
+    in the order of ``indicators``. Each neighbourhood and the aggregate is a
+    coloured line with markers, the reference a black dashed line;
     known sampling error is shown as ±1.96·se error bars. The target is drawn
     per panel: for ``absolute`` and ``relative`` targets a dotted line from
-    Dordt West's nulmeting (or the first neighbourhood's, when Dordt West has
-    no target row) to the target level, with a star at the target; for
-    ``parity`` Dordrecht's latest value carried forward to the target year.
+    the aggregate's nulmeting (or the first neighbourhood's, when the aggregate
+    has no target row) to the target level, with a star at the target; for
+    ``parity`` the reference's latest value carried forward to the target year.
+    Every label comes from ``area_labels`` (the registry).
     Indicators without measurements are listed under the figure instead of
     being drawn as empty panels.
 
@@ -528,6 +557,8 @@ def plot_pillar(
         Area id to Dutch label, for the legend.
     reference : str, default "dordrecht"
         The reference area, drawn as a black dashed line.
+    aggregate : str, optional
+        The aggregate area (drawn heavier; its path to the target is shown first).
     areas : sequence of str, optional
         Areas to draw, in legend order (the reference is always added).
         Default: every area with data, in :data:`AREA_ORDER`.
@@ -576,7 +607,8 @@ def plot_pillar(
     drawn.append(reference)
     # Sorted by year once: every per-area subset below is then in time order.
     data = data[data["area"].isin(drawn)].sort_values("year", kind="stable")
-    styles = _area_styles(drawn, reference)
+    styles = _area_styles(drawn, reference, aggregate)
+    names = (area_labels.get(reference, reference), aggregate)
 
     by_indicator = {key: rows for key, rows in data.groupby("indicator", sort=False)}
     with_data = set(by_indicator)
@@ -620,7 +652,7 @@ def plot_pillar(
     for ax, (_, meta) in zip(flat, panels.iterrows(), strict=False):
         series = by_indicator[meta["id"]]
         targets = targets_by_indicator.get(str(meta["id"]), _NO_TARGETS)
-        used |= _draw_panel(ax, series, meta, targets, drawn, styles, reference, target_year)
+        used |= _draw_panel(ax, series, meta, targets, drawn, styles, reference, target_year, names)
         if "target_year" in targets:
             end_year = max([end_year, *(int(y) for y in targets["target_year"] if _finite(y))])
     for ax in flat[n:]:
@@ -658,7 +690,9 @@ def plot_pillar(
     if n == 0:
         fig.text(0.5, 0.5, "Geen cijfers voor deze pijler", ha="center", va="center", fontsize=12)
     else:
-        area_handles, extra_handles = _legend_handles(drawn, styles, area_labels, used, end_year)
+        area_handles, extra_handles = _legend_handles(
+            drawn, styles, area_labels, used, end_year, names[0]
+        )
         top = footer - _PAD_IN
         for handles in (area_handles, extra_handles):
             if not handles:
@@ -717,6 +751,7 @@ def save_pillar_figures(
     *,
     area_labels: Mapping[str, str],
     reference: str = "dordrecht",
+    aggregate: str | None = None,
     areas: Sequence[str] | None = None,
     synthetic: bool = False,
     dpi: int = 150,
@@ -731,7 +766,7 @@ def save_pillar_figures(
         ``id, label``; one figure per row, in this order.
     out_dir : path
         Directory for the PNG files; created when missing.
-    area_labels, reference, areas, synthetic
+    area_labels, reference, aggregate, areas, synthetic
         As for :func:`plot_pillar`.
     dpi : int, default 150
         Resolution of the PNG files.
@@ -768,6 +803,7 @@ def save_pillar_figures(
             pillar_label=str(label),
             area_labels=area_labels,
             reference=reference,
+            aggregate=aggregate,
             areas=areas,
             synthetic=synthetic,
         )

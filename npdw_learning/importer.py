@@ -35,6 +35,7 @@ text.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -58,7 +59,7 @@ from .errors import Finding, InputError
 from .paths import PROJ_ROOT
 from .pseudonymise import PLACEHOLDER_TYPES, Pseudonymiser
 from .stories import Story, StoryVocabulary, render_story, validate_fields
-from .tables import ROW, is_blank, read_table
+from .tables import ROW, is_blank, read_sheets
 
 __all__ = [
     "COLUMN_FIELDS",
@@ -170,6 +171,9 @@ class ImportReport:
         counts = ", ".join(f"{k} {v}" for k, v in self.replacements.items())
         out.append(f"Vervangingen: {counts or 'geen'}")
         return out
+
+
+MAX_ID_LENGTH = 100  # an id is a file name; file systems stop at 255 bytes
 
 
 def story_id(source_id: Any, date: dt.date, area: str, raw_text: str) -> str:
@@ -508,6 +512,8 @@ class _Row:
     fields: dict[str, Any]
     parts: tuple[str, ...]  # raw title (or "") and raw text; kept in memory only
     id: str
+    file: str = ""  # the file (and worksheet) the row came from, as findings name it
+    id_column: str = "id"
 
 
 def _clean_text(value: Any) -> str:
@@ -600,6 +606,18 @@ def _read_rows(
             skipped += problems
             continue
         ident = story_id(cell.get("id"), fields["date"], fields["area"], text)
+        if len(ident) > MAX_ID_LENGTH:
+            skipped.append(
+                Finding(
+                    "error",
+                    file,
+                    f"id is {len(ident)} tekens lang; een id wordt de bestandsnaam en mag "
+                    f"hoogstens {MAX_ID_LENGTH} tekens hebben",
+                    row=row,
+                    column=where("id"),
+                )
+            )
+            continue
         if ident in seen:
             skipped.append(
                 Finding(
@@ -615,6 +633,77 @@ def _read_rows(
         fields["id"] = ident
         rows.append(_Row(row, fields, (title, text), ident))
     return rows, skipped
+
+
+def _read_export(
+    path: Path, sheet: str | None, maps: _Mapping, vocab: StoryVocabulary
+) -> tuple[list[_Row], list[Finding], list[Finding], int]:
+    """Rows of every sheet that has the required columns (or of ``sheet``).
+
+    Other worksheets are listed as skipped; an id that occurs in two sheets
+    is imported once. Returns rows, skipped-row findings, warnings and the
+    number of rows read.
+    """
+    expected = {*COLUMN_FIELDS, *maps.columns}
+    sheets = read_sheets(path, sheet=sheet, expected=expected)
+    warnings: list[Finding] = []
+    usable = []
+    refused: list[tuple[Any, InputError]] = []
+    for sh in sheets:
+        errors = [f for f in sh.findings if f.severity == "error"]
+        if errors:
+            exc = InputError(f"{sh.file}: het bestand kan zo niet gelezen worden", errors)
+            refused.append((sh, exc))
+            continue
+        try:
+            usable.append((sh, _resolve_columns(sh.columns, maps, sh.file)))
+        except InputError as exc:
+            refused.append((sh, exc))
+    if not usable:
+        raise InputError(
+            refused[0][1].args[0] if len(refused) == 1 else f"{path}: geen werkblad te importeren",
+            [f for _, exc in refused for f in exc.findings],
+        )
+    for sh, exc in refused:
+        reasons = "; ".join(f.message for f in exc.findings)
+        warnings.append(
+            Finding("warning", sh.file, f"werkblad '{sh.name}' overgeslagen: {reasons}")
+        )
+    rows: list[_Row] = []
+    skipped: list[Finding] = []
+    first_of: dict[str, str] = {}
+    n_read = 0
+    for sh, columns in usable:
+        warnings += [f for f in sh.findings if f.severity == "warning"]
+        ignored = [str(h) for h in sh.columns if h not in columns.values() and str(h).strip()]
+        if ignored:
+            warnings.append(
+                Finding(
+                    "warning",
+                    sh.file,
+                    f"kolom(men) genegeerd: {', '.join(repr(h) for h in ignored)}",
+                    row=sh.header_row,
+                )
+            )
+        got, bad = _read_rows(sh.frame, columns, maps, vocab, sh.file)
+        n_read += len(sh.frame)
+        skipped += bad
+        for r in got:
+            r = dataclasses.replace(r, file=sh.file, id_column=columns.get("id", "id"))
+            if r.id in first_of:
+                skipped.append(
+                    Finding(
+                        "error",
+                        sh.file,
+                        f"id '{r.id}' komt al voor in {first_of[r.id]}",
+                        row=r.row,
+                        column=columns.get("id", "id"),
+                    )
+                )
+                continue
+            first_of[r.id] = f"{sh.file}, rij {r.row}"
+            rows.append(r)
+    return rows, skipped, warnings, n_read
 
 
 # --- import -----------------------------------------------------------------------------
@@ -644,7 +733,8 @@ def import_stories(
     out_dir : path
         Folder for the ``<id>.md`` story files.
     sheet : str, optional
-        Worksheet of an XLSX file (default: the first).
+        Only this worksheet of an XLSX file (default: every worksheet with the
+        required columns; the others are reported as skipped).
     mapping : path, optional
         YAML with ``columns:`` (header -> field) and optional ``values:``.
     progress : bool, default True
@@ -690,22 +780,7 @@ def import_stories(
         raise InputError(
             f"{file}: bestand niet gevonden", [Finding("error", file, "bestand niet gevonden")]
         )
-    frame, _decimal = read_table(path, sheet=sheet)
-    columns = _resolve_columns(list(frame.columns), maps, file)
-    warnings = []
-    ignored = [
-        str(h) for h in frame.columns if h != ROW and h not in columns.values() and str(h).strip()
-    ]
-    if ignored:
-        warnings.append(
-            Finding(
-                "warning",
-                file,
-                f"kolom(men) genegeerd: {', '.join(repr(h) for h in ignored)}",
-                row=1,
-            )
-        )
-    rows, skipped = _read_rows(frame, columns, maps, vocab, file)
+    rows, skipped, warnings, rows_read = _read_export(path, sheet, maps, vocab)
 
     pseudonymiser = pseudonymiser or Pseudonymiser(vocab.allowlist)
     cache = _Cache(Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR)
@@ -734,7 +809,7 @@ def import_stories(
 
     from tqdm import tqdm
 
-    show = progress and len(frame) > _PROGRESS_FROM
+    show = progress and rows_read > _PROGRESS_FROM
     with (
         _worker_pool(pseudonymiser, workers if jobs else 1) as pool,
         tqdm(
@@ -777,12 +852,12 @@ def import_stories(
                 conflicts.append(
                     Finding(
                         "error",
-                        file,
+                        r.file or file,
                         f"{target} bestaat al met een ander verhaal of andere gegevens; niet "
                         "overschreven (verwijder of hernoem dat bestand, of geef de rij een "
                         "ander id)",
                         row=r.row,
-                        column=columns.get("id", "id"),
+                        column=r.id_column,
                     )
                 )
                 continue
@@ -801,7 +876,7 @@ def import_stories(
     return ImportReport(
         file=file,
         out_dir=str(out_dir),
-        rows_read=len(frame),
+        rows_read=rows_read,
         imported=tuple(imported),
         unchanged=tuple(unchanged),
         skipped=tuple(skipped),

@@ -9,13 +9,27 @@ file, row and column (:class:`~npdw_learning.errors.Finding`), so the
 knowledge coordinator can fix a delivery in one go. The CLI decides whether
 errors stop the run.
 
-The order of precedence for the same ``(indicator, area, year)``:
+The order of precedence for the same ``(indicator, area, year)``
+(:func:`~npdw_learning.deliveries.plan_deliveries`; never the file name):
 
-1. a later file beats an earlier one (synthetic demo series first, then the
-   bundled files by name, then ``--measurements`` files in the order given);
-   the run reports each replacement;
-2. within one file, the source ranked first in ``data/registry/sources.yaml``
-   wins; every disagreement between sources is reported as a warning.
+1. the later delivery wins. ``data/measurements/deliveries.yaml`` lists each
+   file with the date it was delivered and by whom; a later date wins, and on
+   the same date the entry lower in the list. A file in the folder that is
+   not in the register counts as newer than every registered one (it was
+   just put there) and is reported, so the coordinator adds it. Files given
+   with ``--measurements`` are newer still, in the order given. Synthetic
+   demo series are oldest: a real figure always replaces them. Every
+   replaced value that differs is an override: reported with both files and
+   both values (equal values are not an override);
+2. within one delivery, the source ranked first in
+   ``data/registry/sources.yaml`` wins; every disagreement between sources
+   is reported as a warning. Two deliveries without an order between them
+   (two unregistered files) that disagree are an error.
+
+An XLSX delivery is read sheet by sheet: every worksheet with the required
+columns is part of the delivery (its findings name ``file [sheet]``), the
+others are listed as skipped. Figures for years after the evaluation year
+are left out with a warning per file naming the rows and years.
 """
 
 from __future__ import annotations
@@ -30,10 +44,10 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from .deliveries import DELIVERIES_FILE, delivery_label, plan_deliveries
 from .errors import Finding, InputError
-from .paths import DEMO_DIR, MEASUREMENTS_DIR
 from .registry import Registry
-from .tables import is_blank, read_table
+from .tables import HEADER_SEARCH, ROW, Sheet, is_blank, read_sheets
 
 __all__ = [
     "MEASUREMENT_COLUMNS",
@@ -47,6 +61,19 @@ __all__ = [
 MEASUREMENT_COLUMNS = ["indicator", "area", "year", "value", "n", "se", "source", "note"]
 REQUIRED = ("indicator", "area", "year", "value")
 SYNTHETIC_MARK = "synthetisch"
+OVERRIDE_COLUMNS = [
+    "indicator",
+    "area",
+    "year",
+    "value",
+    "file",
+    "row",
+    "delivered",
+    "replaced_value",
+    "replaced_file",
+    "replaced_row",
+    "replaced_delivered",
+]
 # Dutch headers a partner may use, mapped to ours (compared case-insensitively).
 ALIASES = {
     "gebied": "area",
@@ -84,12 +111,23 @@ class LoadResult:
         Errors and warnings, in file order.
     files : list of Path
         The files read, in precedence order (later wins).
+    deliveries : DataFrame
+        ``file, delivered, supplier, origin, order`` per file read
+        (``origin``: demo, register, unregistered or extra).
+    overrides : DataFrame
+        Every value a later delivery replaced with a different one
+        (``OVERRIDE_COLUMNS``).
+    future : int
+        Figures left out because their year is after the evaluation year.
     """
 
     measurements: pd.DataFrame
     raw: pd.DataFrame
     findings: list[Finding] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    deliveries: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
+    overrides: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OVERRIDE_COLUMNS))
+    future: int = 0
 
     @property
     def errors(self) -> list[Finding]:
@@ -167,6 +205,10 @@ def read_measurement_file(
 ) -> tuple[pd.DataFrame, list[Finding]]:
     """Read and validate one measurements file.
 
+    Every worksheet of a workbook with the required columns is read (its
+    rows and findings name ``file [sheet]``); the other worksheets are
+    reported as skipped. The header may sit below title rows.
+
     Parameters
     ----------
     path : path
@@ -179,7 +221,8 @@ def read_measurement_file(
     Returns
     -------
     rows : DataFrame
-        The valid rows: ``MEASUREMENT_COLUMNS`` plus ``file, row, order``.
+        The valid rows: ``MEASUREMENT_COLUMNS`` plus ``file, row, order``
+        (``file`` is ``path [sheet]`` for a workbook).
     findings : list of Finding
         Every problem found; rows with an error are left out of ``rows``.
 
@@ -197,21 +240,89 @@ def read_measurement_file(
     if not path.exists():
         return empty, [Finding("error", name, "bestand bestaat niet")]
     try:
-        df, decimal = read_table(path)
+        sheets = read_sheets(path, expected={*MEASUREMENT_COLUMNS, *ALIASES})
     except InputError as exc:
         return empty, exc.findings
+    if len(sheets) == 1:
+        return _read_sheet(sheets[0], path, registry, order)
+    usable = [sh for sh in sheets if not _missing_columns(sh)]
+    if not usable:  # none has the columns: say what each one lacks
+        findings: list[Finding] = []
+        for sh in sheets:
+            findings += _read_sheet(sh, path, registry, order)[1]
+        return empty, findings
+    frames, findings = [], []
+    for sh in sheets:
+        if sh not in usable:
+            shown = ", ".join(f"'{c}'" for c in sh.columns) or "geen"
+            findings.append(
+                Finding(
+                    "warning",
+                    sh.file,
+                    f"werkblad '{sh.name}' overgeslagen: de verplichte kolommen "
+                    f"{', '.join(_missing_columns(sh))} ontbreken (kolommen: {shown}); gelezen "
+                    f"werkbladen: {', '.join(repr(u.name) for u in usable)}",
+                )
+            )
+            continue
+        rows, f = _read_sheet(sh, path, registry, order)
+        frames.append(rows)
+        findings += f
+    filled = [f for f in frames if not f.empty]
+    rows = pd.concat(filled, ignore_index=True) if filled else empty
+    return rows, findings
 
-    findings: list[Finding] = []
+
+def _column_key(col: str) -> str:
+    key = str(col).strip().lower().lstrip("\ufeff")
+    return ALIASES.get(key, key)
+
+
+def _missing_columns(sheet: Sheet) -> list[str]:
+    have = {_column_key(c) for c in sheet.columns}
+    return [c for c in REQUIRED if c not in have]
+
+
+def _no_header(sheet: Sheet, column: str) -> Finding:
+    return Finding(
+        "error",
+        sheet.file,
+        f"verplichte kolom '{column}' ontbreekt (verplicht: {', '.join(REQUIRED)}); in de "
+        f"eerste {HEADER_SEARCH} rijen staat geen kopregel met deze kolommen",
+        row=sheet.header_row,
+        column=column,
+    )
+
+
+def _read_sheet(
+    sheet: Sheet, path: Path, registry: Registry, order: int
+) -> tuple[pd.DataFrame, list[Finding]]:
+    """Validate one CSV file or worksheet (the body of :func:`read_measurement_file`)."""
+    name = sheet.file
+    df, decimal = sheet.frame, sheet.decimal
+    empty = pd.DataFrame(columns=[*MEASUREMENT_COLUMNS, "file", "row", "order"])
+    header_findings = list(sheet.findings)
+    if len(_missing_columns(sheet)) == len(REQUIRED):
+        # No header found: the findings about its cells would only be noise.
+        return empty, [_no_header(sheet, c) for c in REQUIRED]
+    if any(f.severity == "error" for f in header_findings):
+        return empty, header_findings
+    findings: list[Finding] = header_findings
     rename = {}
     for col in df.columns:
-        if col == "__row":
+        if col == ROW:
             continue
-        key = col.strip().lower().lstrip("\ufeff")
-        key = ALIASES.get(key, key)
+        key = _column_key(col)
         if key in MEASUREMENT_COLUMNS:
             if key in rename.values():
                 findings.append(
-                    Finding("error", name, f"kolom '{key}' komt twee keer voor", row=1, column=col)
+                    Finding(
+                        "error",
+                        name,
+                        f"kolom '{key}' komt twee keer voor",
+                        row=sheet.header_row,
+                        column=col,
+                    )
                 )
             rename[col] = key
         else:
@@ -221,7 +332,7 @@ def read_measurement_file(
                     name,
                     f"onbekende kolom '{col}' wordt genegeerd; bekende kolommen: "
                     + ", ".join(MEASUREMENT_COLUMNS),
-                    row=1,
+                    row=sheet.header_row,
                     column=col,
                 )
             )
@@ -233,7 +344,7 @@ def read_measurement_file(
                 "error",
                 name,
                 f"verplichte kolom '{c}' ontbreekt (verplicht: {', '.join(REQUIRED)})",
-                row=1,
+                row=sheet.header_row,
                 column=c,
             )
         )
@@ -245,7 +356,7 @@ def read_measurement_file(
 
     bad = set()  # data-frame index of rows with an error
     parsed = pd.DataFrame(index=df.index)
-    parsed["row"] = df["__row"].astype(int)
+    parsed["row"] = df[ROW].astype(int)
     for c in ("indicator", "area"):
         parsed[c] = df[c].map(lambda v: "" if is_blank(v) else str(v).strip())
     for c in ("source", "note"):
@@ -270,7 +381,7 @@ def read_measurement_file(
                     "error",
                     name,
                     f"{c} is {what}; verwacht {expect}",
-                    row=int(df.at[idx, "__row"]),
+                    row=int(df.at[idx, ROW]),
                     column=c,
                     indicator=parsed.at[idx, "indicator"] or None,
                     area=parsed.at[idx, "area"] or None,
@@ -475,35 +586,74 @@ def _source_rank(sources: pd.Series, priority: Sequence[str]) -> pd.Series:
     return sources.map(lambda s: rank.get(s, len(rank)))
 
 
-def resolve(raw: pd.DataFrame, registry: Registry) -> tuple[pd.DataFrame, list[Finding]]:
-    """One value per ``(indicator, area, year)``; report replacements and disagreements."""
+def resolve(
+    raw: pd.DataFrame, registry: Registry
+) -> tuple[pd.DataFrame, list[Finding], pd.DataFrame]:
+    """One value per ``(indicator, area, year)``; report overrides and disagreements.
+
+    ``raw["order"]`` is the delivery's rank (:func:`plan_deliveries`; a higher
+    rank wins, equal ranks have no order between them); ``raw["delivered"]``
+    the date shown in the messages.
+
+    Returns
+    -------
+    measurements : DataFrame
+    findings : list of Finding
+    overrides : DataFrame
+        Every replaced value that differs from the one used (``OVERRIDE_COLUMNS``).
+    """
     findings: list[Finding] = []
     key = ["indicator", "area", "year"]
     df = raw.copy()
+    if "delivered" not in df.columns:
+        df["delivered"] = ""
+    if "demo" not in df.columns:
+        df["demo"] = False
     df["prio"] = _source_rank(df["source"], registry.source_priority)
     df["synth"] = is_synthetic(df["source"])
     df = df.sort_values(
         [*key, "order", "prio", "source"], ascending=[True, True, True, False, True, True]
     )
 
-    # 1. a later file wins; say so (synthetic values replaced by real ones are summarised)
+    # 1. the later delivery wins; each different value it replaces is an override
     latest = df.groupby(key)["order"].transform("max")
     replaced = df[df["order"] < latest]
     winners = df[df["order"] == latest]
     n_demo_replaced = 0
+    overrides = []
     if not replaced.empty:
         win_first = winners.drop_duplicates(key).set_index(key)
         for r in replaced.itertuples(index=False):
             w = win_first.loc[(r.indicator, r.area, r.year)]
-            if r.synth and not w["synth"]:
+            # Demo series and synthetic figures replaced by a delivery: summarised below.
+            if (r.synth and not w["synth"]) or (r.demo and not w["demo"]):
                 n_demo_replaced += 1
                 continue
+            if np.isclose(r.value, w["value"], rtol=0, atol=1e-9):
+                continue  # the same figure delivered again is not an override
+            overrides.append(
+                {
+                    "indicator": r.indicator,
+                    "area": r.area,
+                    "year": int(r.year),
+                    "value": float(w["value"]),
+                    "file": w["file"],
+                    "row": int(w["row"]),
+                    "delivered": w["delivered"],
+                    "replaced_value": float(r.value),
+                    "replaced_file": r.file,
+                    "replaced_row": int(r.row),
+                    "replaced_delivered": r.delivered,
+                }
+            )
             findings.append(
                 Finding(
                     "warning",
                     w["file"],
-                    f"vervangt de waarde {r.value:g} uit {r.file} (rij {r.row}) "
-                    f"door {w['value']:g}",
+                    f"vervangt de waarde {r.value:g} uit {r.file} (rij {r.row}, "
+                    f"{delivery_label(r.delivered)}) door {w['value']:g} uit {w['file']} "
+                    f"(rij {int(w['row'])}, {delivery_label(w['delivered'])}): "
+                    "de latere levering wint",
                     row=int(w["row"]),
                     column="value",
                     indicator=r.indicator,
@@ -516,10 +666,11 @@ def resolve(raw: pd.DataFrame, registry: Registry) -> tuple[pd.DataFrame, list[F
             Finding(
                 "warning",
                 "(demo)",
-                f"{n_demo_replaced} synthetische waarden zijn vervangen door echte cijfers "
+                f"{n_demo_replaced} synthetische waarden zijn vervangen door geleverde cijfers "
                 "voor hetzelfde jaar",
             )
         )
+    findings += _unordered_conflicts(winners, key)
 
     # 2. within the winning file, the preferred source; report disagreements
     for k, g in winners.groupby(key, sort=True):
@@ -546,11 +697,40 @@ def resolve(raw: pd.DataFrame, registry: Registry) -> tuple[pd.DataFrame, list[F
     cols = [*MEASUREMENT_COLUMNS, "file"]
     resolved = resolved[cols].assign(synthetic=resolved["synth"].to_numpy())
     resolved = pd.concat([resolved, aggregate(resolved, registry)], ignore_index=True)
-    return resolved.sort_values(key).reset_index(drop=True), findings
+    table = pd.DataFrame(overrides, columns=OVERRIDE_COLUMNS)
+    return resolved.sort_values(key).reset_index(drop=True), findings, table
+
+
+def _unordered_conflicts(winners: pd.DataFrame, key: list[str]) -> list[Finding]:
+    """Two deliveries of equal rank (not in the register) that disagree: an error.
+
+    Between them no rule says which is newer, and the alphabet is no rule.
+    """
+    out = []
+    top = winners[winners["prio"] == winners.groupby(key)["prio"].transform("min")]
+    for k, g in top.groupby(key, sort=True):
+        if g["file"].nunique() < 2 or g["value"].round(9).nunique() < 2:
+            continue
+        listed = "; ".join(f"{r.file} (rij {r.row}): {r.value:g}" for r in g.itertuples())
+        first = g.iloc[0]
+        out.append(
+            Finding(
+                "error",
+                first["file"],
+                f"leveringen zonder vaste volgorde geven verschillende waarden: {listed}; zet "
+                f"de bestanden met hun leverdatum in {DELIVERIES_FILE}, dan wint de latere",
+                row=int(first["row"]),
+                column="value",
+                indicator=k[0],
+                area=k[1],
+                year=int(k[2]),
+            )
+        )
+    return out
 
 
 def aggregate(df: pd.DataFrame, registry: Registry) -> pd.DataFrame:
-    """The Dordt West aggregate where it was not measured itself.
+    """The aggregate area (``registry.aggregate_id``) where it was not measured itself.
 
     Counts are summed; rates are weighted means with the registry weights.
     A year is aggregated only when every member area has a value, so the
@@ -587,7 +767,7 @@ def aggregate(df: pd.DataFrame, registry: Registry) -> pd.DataFrame:
                 "value": float(value),
                 "n": g["n"].sum() if g["n"].notna().all() else np.nan,
                 "se": se,
-                "source": "berekend: gewogen over de vier wijken",
+                "source": f"berekend: gewogen over {len(members)} wijken",
                 "note": None,
                 "file": "(berekend)",
                 "synthetic": bool(g["synthetic"].any()),
@@ -599,23 +779,26 @@ def aggregate(df: pd.DataFrame, registry: Registry) -> pd.DataFrame:
 # -- the one entry point the CLI and notebooks use --------------------------------
 
 
-def measurement_files(
-    data_dir: str | Path | None = None,
-    extra: Iterable[str | Path] = (),
-    *,
-    demo: bool = False,
-    demo_dir: str | Path | None = None,
-) -> list[Path]:
-    """The files a run reads, in precedence order (later wins)."""
-    data_dir = Path(data_dir) if data_dir is not None else MEASUREMENTS_DIR.parent
-    files: list[Path] = []
-    if demo:
-        ddir = Path(demo_dir) if demo_dir is not None else data_dir / DEMO_DIR.name
-        files += sorted(p for p in ddir.glob("*") if p.suffix.lower() in (".csv", ".xlsx"))
-    mdir = data_dir / MEASUREMENTS_DIR.name
-    files += sorted(p for p in mdir.glob("*") if p.suffix.lower() in (".csv", ".xlsx"))
-    files += [Path(p) for p in extra]
-    return files
+def _future_findings(raw: pd.DataFrame, until_year: int) -> list[Finding]:
+    """One warning per file naming the rows and years after the evaluation year."""
+    out = []
+    late = raw[raw["year"] > until_year]
+    for file, g in late.groupby("file", sort=False):
+        g = g.sort_values("row")
+        shown = ", ".join(f"rij {r.row} ({r.year})" for r in g.head(10).itertuples())
+        more = f" en nog {len(g) - 10}" if len(g) > 10 else ""
+        out.append(
+            Finding(
+                "warning",
+                str(file),
+                f"{len(g)} cijfer(s) uit een jaar na het evaluatiejaar {until_year} tellen niet "
+                f"mee: {shown}{more}",
+                row=int(g["row"].iloc[0]),
+                column="year",
+                year=int(g["year"].iloc[0]),
+            )
+        )
+    return out
 
 
 def load_measurements(
@@ -634,11 +817,13 @@ def load_measurements(
     data_dir : path, optional
         The data folder (with ``measurements/`` and ``demo/``).
     extra : paths
-        Partner deliveries added to the bundled data; later files win.
+        Partner deliveries added to the bundled data; newer than every file
+        in the folder, later ones win.
     demo : bool
         Include the synthetic demo series (``data/demo/``).
     until_year : int, optional
-        Leave out measurements after this year (the evaluation year).
+        Leave out measurements after this year (the evaluation year), with a
+        warning per file naming the rows; ``LoadResult.future`` counts them.
 
     Returns
     -------
@@ -652,26 +837,45 @@ def load_measurements(
     >>> result.synthetic
     False
     """
-    files = measurement_files(data_dir, extra, demo=demo)
-    frames, findings = [], []
-    for order, path in enumerate(files):
-        rows, f = read_measurement_file(path, registry, order=order)
-        frames.append(rows)
+    deliveries, findings = plan_deliveries(data_dir, extra, demo=demo)
+    files = [d.path for d in deliveries]
+    frames = []
+    for d in deliveries:
+        rows, f = read_measurement_file(d.path, registry, order=d.order)
+        frames.append(rows.assign(delivered=d.delivered, demo=d.origin == "demo"))
         findings += f
+    table = pd.DataFrame(
+        [
+            {
+                "file": str(d.path),
+                "delivered": d.delivered,
+                "supplier": d.supplier,
+                "origin": d.origin,
+                "order": d.order,
+            }
+            for d in deliveries
+        ],
+        columns=["file", "delivered", "supplier", "origin", "order"],
+    )
     filled = [f for f in frames if not f.empty]
     raw = (
         pd.concat(filled, ignore_index=True)
         if filled
-        else pd.DataFrame(columns=[*MEASUREMENT_COLUMNS, "file", "row", "order"])
+        else pd.DataFrame(
+            columns=[*MEASUREMENT_COLUMNS, "file", "row", "order", "delivered", "demo"]
+        )
     )
+    future = 0
     if until_year is not None and not raw.empty:
+        findings += _future_findings(raw, until_year)
+        future = int((raw["year"] > until_year).sum())
         raw = raw[raw["year"] <= until_year].reset_index(drop=True)
     if raw.empty:
         empty = pd.DataFrame(columns=[*MEASUREMENT_COLUMNS, "file", "synthetic"])
-        return LoadResult(empty, raw, findings, files)
+        return LoadResult(empty, raw, findings, files, table, future=future)
     order = {str(p): i for i, p in enumerate(files)}
     checks = check_shares(raw, registry) + check_identical_series(raw)
     findings += sorted(checks, key=lambda f: (order.get(f.file, -1), f.row or 0))
-    measurements, resolve_findings = resolve(raw, registry)
+    measurements, resolve_findings, overrides = resolve(raw, registry)
     findings += resolve_findings
-    return LoadResult(measurements, raw, findings, files)
+    return LoadResult(measurements, raw, findings, files, table, overrides, future)

@@ -30,6 +30,7 @@ _KIND_NL = {str: "tekst", bool: "true/false", int: "geheel getal"}
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 _FILES = (
+    "programme.yaml",
     "units.yaml",
     "areas.yaml",
     "pillars.yaml",
@@ -69,6 +70,9 @@ class Registry:
         The weighted aggregate area (``dordt-west``).
     aggregate_weights : dict
         Member area -> weight.
+    programme_name, programme_short_name : str
+        The programme the evaluation follows (``programme.yaml``), as the
+        report, figures and messages name it.
     """
 
     units: pd.DataFrame
@@ -84,6 +88,8 @@ class Registry:
     aggregate_weights: Mapping[str, float]
     aggregate_weight_source: str = ""
     directory: Path = field(default=REGISTRY_DIR)
+    programme_name: str = ""
+    programme_short_name: str = ""
 
     # -- lookups used across the package ---------------------------------
     @property
@@ -104,6 +110,15 @@ class Registry:
 
     def area_labels(self) -> dict[str, str]:
         return dict(zip(self.areas["id"], self.areas["label"], strict=True))
+
+    @property
+    def reference_label(self) -> str:
+        """The reference area's label (the level parity targets aim at)."""
+        return self.area_labels()[self.reference]
+
+    @property
+    def aggregate_label(self) -> str:
+        return self.area_labels()[self.aggregate_id]
 
     def targets(self) -> pd.DataFrame:
         """One target per measuring indicator.
@@ -261,6 +276,16 @@ def load_registry(directory: str | Path | None = None) -> Registry:
     raw = {name: _read_yaml(directory / name, findings) for name in _FILES}
     if findings:
         raise RegistryError(f"Het register in {directory} kan niet gelezen worden.", findings)
+
+    # programme -----------------------------------------------------------
+    chk = _Checker(_display(directory / "programme.yaml"), findings)
+    programme = raw["programme.yaml"]
+    names = {}
+    for key in ("name", "short_name"):
+        value = programme.get(key)
+        if not isinstance(value, str) or not value.strip():
+            chk.error(key, key, f"veld '{key}' ontbreekt of is geen tekst")
+        names[key] = value.strip() if isinstance(value, str) else ""
 
     # units -------------------------------------------------------------
     chk = _Checker(_display(directory / "units.yaml"), findings)
@@ -484,4 +509,6 @@ def load_registry(directory: str | Path | None = None) -> Registry:
         aggregate_weights=weights,
         aggregate_weight_source=str(agg.get("weight_source", "")),
         directory=directory,
+        programme_name=names["name"],
+        programme_short_name=names["short_name"],
     )

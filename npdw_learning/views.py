@@ -145,9 +145,13 @@ def show_tellen(run, step) -> None:
             show_figure(
                 step.figures[pillar.id],
                 section,
-                alt=f"Indicatoren van de pijler {pillar.label} per wijk, met Dordrecht en het doel",
+                alt=(
+                    f"Indicatoren van de pijler {pillar.label} per wijk, met "
+                    f"{reg.reference_label} en het doel"
+                ),
                 caption=(
-                    "Elke lijn is een wijk; Dordrecht is de zwarte stippellijn. De gestippelde "
+                    f"Elke lijn is een wijk; {reg.reference_label} is de zwarte stippellijn. "
+                    "De gestippelde "
                     "lijn naar de ster is de route naar het doel; strepen om een punt geven de "
                     "onzekerheid van een steekproef (95%)."
                 ),
@@ -155,7 +159,9 @@ def show_tellen(run, step) -> None:
 
 
 def show_data_quality(run, step, *, limit: int = 25) -> None:
-    """The data-quality findings for the Verantwoording: counts and the first ``limit``."""
+    """The data-quality findings for the Verantwoording: counts, the first ``limit``,
+    every override (a value a later delivery replaced) and the figures left out
+    because their year is after the evaluation year."""
     findings = step.findings
     section = "verantwoording"
     n_warn = int((findings["severity"] == "warning").sum()) if len(findings) else 0
@@ -166,6 +172,13 @@ def show_data_quality(run, step, *, limit: int = 25) -> None:
         + (f"; hieronder de eerste {limit}." if n_warn > limit else "."),
         section,
     )
+    future = int(getattr(step, "future", 0))
+    if future:
+        show_markdown(
+            f"{future} cijfer(s) uit jaren na het evaluatiejaar {run.year} zijn weggelaten; "
+            "ze tellen mee in de evaluatie van dat jaar.",
+            section,
+        )
     if n_warn:
         first = findings.head(limit).assign(
             file=lambda d: d["file"].map(lambda f: str(f).rsplit("/", 1)[-1])
@@ -181,6 +194,44 @@ def show_data_quality(run, step, *, limit: int = 25) -> None:
                 "message": "Bevinding",
             },
         )
+    _show_overrides(step, section)
+
+
+def _show_overrides(step, section: str) -> None:
+    """Every value a later delivery replaced, with both files and both values."""
+    overrides = getattr(step, "overrides", None)
+    n = 0 if overrides is None else len(overrides)
+    text = (
+        "#### Vervangen waarden\n\nVoor hetzelfde cijfer (indicator, gebied, jaar) wint de "
+        "latere levering (de leverdatum in `data/measurements/deliveries.yaml`, niet de "
+        "bestandsnaam). "
+    )
+    if not n:
+        show_markdown(text + "Geen enkele latere levering gaf een ander cijfer.", section)
+        return
+    show_markdown(
+        text + f"{n} waarde(n) zijn zo vervangen; ze staan ook in `tables/vervangen_waarden.csv`.",
+        section,
+    )
+    short = overrides.assign(
+        year=overrides["year"].astype(str),  # a year, not a number with a thousands mark
+        file=overrides["file"].map(lambda f: str(f).rsplit("/", 1)[-1]),
+        replaced_file=overrides["replaced_file"].map(lambda f: str(f).rsplit("/", 1)[-1]),
+    )
+    show_table(
+        short,
+        section,
+        columns={
+            "indicator": "Indicator",
+            "area": "Gebied",
+            "year": "Jaar",
+            "replaced_value": "Oude waarde",
+            "replaced_file": "Uit",
+            "value": "Nieuwe waarde",
+            "file": "Uit (nieuwer)",
+            "delivered": "Geleverd op",
+        },
+    )
 
 
 # -- vertellen -------------------------------------------------------------------

@@ -869,13 +869,24 @@ def test_missing_file_is_reported_once(tmp_path, load):
     assert finding.file.endswith("lessons.yaml") and "ontbreekt" in finding.message
 
 
-def test_cli_agenda_check_reports_skipped_story_files(tmp_path, capsys):
+def test_cli_agenda_check_refuses_story_files_evaluate_refuses(tmp_path, capsys):
+    # `npdw evaluate` refuses a broken story file; `agenda check` must agree (exit 1).
     stories = tmp_path / "verhalen"
     shutil.copytree(STORIES, stories)
     (stories / "vt-kapot.md").write_text("geen kop\n", encoding="utf-8")
     data = cli_data(tmp_path)
     args = ["agenda", "check", "--data", str(data), "--stories", str(stories)]
-    assert main(args) == 0
+    assert main(args) == 1
     out = capsys.readouterr().out
-    assert "1 verhaalbestand(en) met fouten overgeslagen" in out
-    assert "4 waarschuwing(en)" in out
+    assert "1 verhaalbestand(en) met fouten; `npdw evaluate` weigert ze ook" in out
+    assert "ERROR: " in out and "vt-kapot.md" in out
+    assert "Samenvatting: 1 fout(en)" in out
+    from npdw_learning.evaluate import Run, _preflight
+
+    shutil.copytree(DATA_DIR / "measurements", data / "measurements")
+    run = Run.from_parameters(2026, data, stories, tmp_path / "uit")
+    with pytest.raises(InputError) as refused:
+        _preflight(run)
+    refused_files = {f.file for f in refused.value.findings}
+    assert refused_files == {str(stories / "vt-kapot.md")}
+    assert all(str(f) in out for f in refused.value.findings)

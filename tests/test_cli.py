@@ -151,7 +151,8 @@ def test_trends_demo_says_synthetic_everywhere(demo_run):
 
 def test_trends_says_which_value_a_later_file_replaced(demo_run):
     proc, _ = demo_run
-    assert "correctie.csv" in proc.stdout and "vervangt" in proc.stdout
+    line = next(ln for ln in proc.stdout.splitlines() if "stress, wielwijk, 2022" in ln)
+    assert "25 uit" in line and "correctie.csv" in line and "Vervangen waarden (1)" in proc.stdout
 
 
 def test_trends_real_data_only_is_not_marked_synthetic(tmp_path):

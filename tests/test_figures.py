@@ -212,7 +212,13 @@ def test_error_bars_only_where_se_is_known(measurements, indicators, progress):
 
 def test_each_area_has_its_own_line_style(measurements, indicators, progress):
     fig = plot_pillar(
-        measurements, indicators, progress, "gezond", pillar_label="Gezond", area_labels=AREA_LABELS
+        measurements,
+        indicators,
+        progress,
+        "gezond",
+        pillar_label="Gezond",
+        area_labels=AREA_LABELS,
+        aggregate="dordt-west",
     )
     by_colour = {
         matplotlib.colors.to_hex(ln.get_color()): ln
@@ -271,9 +277,15 @@ def test_relative_target_path_runs_from_baseline_to_target_level(
     assert line.get_ydata()[mid] == pytest.approx(np.sqrt(180.0 * 54.0))
 
 
-def test_absolute_target_path_prefers_dordt_west(measurements, indicators, progress):
+def test_absolute_target_path_prefers_the_aggregate(measurements, indicators, progress):
     fig = plot_pillar(
-        measurements, indicators, progress, "wonen", pillar_label="Wonen", area_labels=AREA_LABELS
+        measurements,
+        indicators,
+        progress,
+        "wonen",
+        pillar_label="Wonen",
+        area_labels=AREA_LABELS,
+        aggregate="dordt-west",
     )
     line = _line_ending_at(fig.axes[0], 2043, 75.0)
     assert list(line.get_xdata()) == [2015, 2043]

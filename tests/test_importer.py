@@ -532,3 +532,97 @@ def test_cli_exits_1_when_no_row_could_be_imported(tmp_path):
     assert proc.returncode == 1
     assert "geen enkel verhaal geïmporteerd" in proc.stdout
     assert "Traceback" not in proc.stderr
+
+
+# -- partner files as they really arrive (sheets, long ids and stories) ---------------
+
+EXPORT_HEADER = [
+    "id",
+    "datum",
+    "wijk",
+    "verteller",
+    "kanaal",
+    "pijlers",
+    "verandering",
+    "toestemming",
+    "tekst",
+]
+
+
+def _export(tmp_path, sheets: dict[str, list[list]]) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+    path = tmp_path / "export.xlsx"
+    wb.save(path)
+    return path
+
+
+def _story(ident: str, text: str = "Het plein is veiliger.") -> list:
+    return [ident, "2025-03-14", "Wielwijk", "bewoner", "buurtbakkie", "veilig", "beter"] + [
+        "citeren",
+        text,
+    ]
+
+
+def test_every_sheet_of_an_export_is_imported_and_others_are_listed(tmp_path, ps):
+    src = _export(
+        tmp_path,
+        {
+            "Uitleg": [["Formulier buurtbakkie, export maart"]],
+            "Maart": [EXPORT_HEADER, _story("1")],
+            "April": [["Export april"], EXPORT_HEADER, _story("2"), _story("1", "Anders.")],
+        },
+    )
+    report = run(src, tmp_path, ps)
+    assert report.imported == ("vt-1", "vt-2")
+    [dup] = report.skipped
+    assert dup.file == f"{src} [April]" and dup.row == 4
+    assert f"komt al voor in {src} [Maart], rij 2" in dup.message
+    shown = [w.message for w in report.warnings]
+    assert any(m.startswith("werkblad 'Uitleg' overgeslagen") for m in shown)
+    assert any(m.startswith("kopregel gevonden op rij 2") for m in shown)
+
+
+def test_a_wrong_sheet_lists_the_sheets_and_writes_nothing(tmp_path, ps):
+    src = _export(tmp_path, {"Verhalen": [EXPORT_HEADER, _story("1")], "Uitleg": [["x"]]})
+    with pytest.raises(InputError) as exc:
+        run(src, tmp_path, ps, sheet="Antwoord")
+    assert "'Verhalen', 'Uitleg'" in exc.value.findings[0].message
+    assert not (tmp_path / "stories").exists()
+
+
+def test_a_300_character_id_is_a_row_finding_not_an_os_error(tmp_path, ps):
+    src = tmp_path / "export.csv"
+    long_id = "a" * 300
+    rows = [EXPORT_HEADER, _story(long_id), _story("2")]
+    src.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    report = run(src, tmp_path, ps)
+    assert report.imported == ("vt-2",)
+    [finding] = report.skipped
+    assert (finding.row, finding.column) == (2, "id")
+    assert "303 tekens lang" in finding.message and "hoogstens 100" in finding.message
+
+
+def test_a_merged_header_cell_refuses_the_export_with_row_and_column(tmp_path, ps):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Antwoorden"
+    ws.append([*EXPORT_HEADER[:-1], "tekst", None])
+    ws.append([*_story("1"), "tweede deel van het verhaal"])
+    ws.merge_cells("I1:J1")
+    src = tmp_path / "export.xlsx"
+    wb.save(src)
+    with pytest.raises(InputError) as exc:
+        run(src, tmp_path, ps)
+    [finding] = exc.value.findings
+    assert finding.file == f"{src} [Antwoorden]" and (finding.row, finding.column) == (1, "tekst")
+    assert "samengevoegd over de cellen I1:J1" in finding.message
+    assert not (tmp_path / "stories").exists()

@@ -253,7 +253,7 @@ def test_real_figure_replaces_synthetic_one(tmp_path):
     assert m.loc[2023, "value"] == 25 and not m.loc[2023, "synthetic"]
     assert m.loc[2024, "synthetic"]
     assert [f.message for f in result.findings] == [
-        "1 synthetische waarden zijn vervangen door echte cijfers voor hetzelfde jaar"
+        "1 synthetische waarden zijn vervangen door geleverde cijfers voor hetzelfde jaar"
     ]
 
 

@@ -208,3 +208,19 @@ def test_missing_file(registry_copy):
     (registry_copy / "units.yaml").unlink()
     with pytest.raises(RegistryError, match="ontbreekt"):
         load_registry(registry_copy)
+
+
+def test_the_programme_name_comes_from_programme_yaml(reg):
+    assert (reg.programme_name, reg.programme_short_name) == (
+        "Nationaal Programma Dordt West",
+        "NPDW",
+    )
+    assert (reg.reference_label, reg.aggregate_label) == ("Dordrecht", "Dordt West")
+
+
+def test_programme_without_a_name_is_an_error_naming_file_and_field(registry_copy):
+    (registry_copy / "programme.yaml").write_text("short_name: 12\n", encoding="utf-8")
+    with pytest.raises(RegistryError) as err:
+        load_registry(registry_copy)
+    found = {(f.file.rsplit("/", 1)[-1], f.column) for f in err.value.findings}
+    assert found == {("programme.yaml", "name"), ("programme.yaml", "short_name")}
