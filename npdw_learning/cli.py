@@ -258,6 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
         "stories/coding/). FILE.qdc: alleen het codeboek.",
     )
     s.add_argument("file", type=Path, metavar="FILE", help="FILE.qdpx (project) of FILE.qdc")
+    s.add_argument(
+        "--no-codings",
+        action="store_true",
+        help="zonder coderingen: voor een nieuwe codeur die blind codeert",
+    )
     s.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
     s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
     s.set_defaults(func=_lazy("qda", "cli_export"))

@@ -82,6 +82,7 @@ VARIABLES = ("area", "teller", "channel", "change", "consent", "date", "pillars"
 PROJECT_FILE = "project.qde"
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/npdw/npdw-learning/refi-qda")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_MAX_QDE = 512 * 2**20  # a project file larger than this is not a story collection
 _CODER = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 # Characters XML 1.0 cannot hold at all (not even escaped); the texts themselves
 # travel as separate UTF-8 files, so only names and descriptions lose them.
@@ -292,7 +293,9 @@ def _load(stories_dir: Path, data_dir: Path) -> tuple[StoryCollection, Codebook]
     return collection, load_codebook(registry / "codebook.yaml")
 
 
-def export_project(path: str | Path, stories_dir: str | Path, data_dir: str | Path) -> dict:
+def export_project(
+    path: str | Path, stories_dir: str | Path, data_dir: str | Path, *, codings: bool = True
+) -> dict:
     """Write the stories, codebook and all codings as a REFI-QDA project (``.qdpx``).
 
     Parameters
@@ -303,6 +306,9 @@ def export_project(path: str | Path, stories_dir: str | Path, data_dir: str | Pa
         The story folder, with the coder files in its ``coding/``.
     data_dir : path
         The data folder with ``registry/`` (codebook, story vocabulary).
+    codings : bool
+        Include the automatic coding and the coder files; without them the
+        project is fit for a new coder who codes blind.
 
     Returns
     -------
@@ -318,8 +324,11 @@ def export_project(path: str | Path, stories_dir: str | Path, data_dir: str | Pa
 
     stories_dir = Path(stories_dir)
     collection, codebook = _load(stories_dir, Path(data_dir))
-    coders = _read_coders(stories_dir, codebook, [s.id for s in collection.stories])
-    selections = _selections(collection, codebook, coders)
+    coders: dict[str, pd.DataFrame] = {}
+    selections: list[Selection] = []
+    if codings:
+        coders = _read_coders(stories_dir, codebook, [s.id for s in collection.stories])
+        selections = _selections(collection, codebook, coders)
     users = [AUTO_USER, *coders]
     xml = project_xml(
         collection.stories, codebook, selections, users, origin=f"npdw-learning {__version__}"
@@ -372,8 +381,10 @@ def _read_qde(path: Path) -> ET.Element:
                 raise _fail(
                     name, f"geen {PROJECT_FILE} in het zip-bestand: is dit een REFI-QDA-project?"
                 )
+            if archive.getinfo(qde[0]).file_size > _MAX_QDE:
+                raise _fail(name, f"{qde[0]} is groter dan {_MAX_QDE // 2**20} MB")
             data = archive.read(qde[0])
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError):
         raise _fail(name, "geen zip-bestand; verwacht een REFI-QDA-project (.qdpx)") from None
     try:
         root = fromstring(data)
@@ -609,7 +620,7 @@ def import_codings(
 
 
 def cli_export(args: argparse.Namespace) -> int:
-    """``npdw stories export FILE.qdpx|FILE.qdc [--stories DIR] [--data DIR]``."""
+    """``npdw stories export FILE.qdpx|FILE.qdc [--no-codings] [--stories DIR] [--data DIR]``."""
     path = Path(args.file)
     suffix = path.suffix.lower()
     if suffix == ".qdc":
@@ -618,11 +629,16 @@ def cli_export(args: argparse.Namespace) -> int:
         return 0
     if suffix != ".qdpx":
         raise _fail(str(path), "gebruik .qdpx (project) of .qdc (alleen het codeboek)")
-    summary = export_project(path, args.stories, args.data)
+    summary = export_project(path, args.stories, args.data, codings=not args.no_codings)
     per_user = ", ".join(f"{u} {n}" for u, n in summary["selections"].items())
+    coded = (
+        "zonder coderingen (om blind te coderen)"
+        if args.no_codings
+        else f"gecodeerde fragmenten per gebruiker: {per_user}"
+    )
     print(
         f"Project geschreven naar {path}: {summary['stories']} verhalen, "
-        f"{summary['codes']} codes; gecodeerde fragmenten per gebruiker: {per_user}.",
+        f"{summary['codes']} codes; {coded}.",
         flush=True,
     )
     return 0

@@ -21,6 +21,8 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pyrefiqda import RefiProject
 from pyrefiqda.models import CodeBook, Project, TextSourceType
 from xsdata.formats.dataclass.parsers.config import ParserConfig
@@ -29,6 +31,7 @@ from xsdata_pydantic.bindings import XmlParser
 
 from npdw_learning import cli
 from npdw_learning.coding import auto_code, auto_code_spans, load_codebook, read_coder_file
+from npdw_learning.errors import InputError
 from npdw_learning.paths import DATA_DIR
 from npdw_learning.qda import (
     AUTO_USER,
@@ -38,6 +41,7 @@ from npdw_learning.qda import (
     codebook_xml,
     guid,
     project_xml,
+    read_codings,
 )
 from npdw_learning.stories import STORIES_DIR, Story, load_stories, write_story
 
@@ -648,3 +652,57 @@ def test_import_after_a_tool_gave_everything_new_guids(folder, tmp_path):
     # auto's and anouk's codings are recognised by name, not counted as carla's
     rows = read_coder_file(folder / "coding" / "carla.csv")
     assert rows.values.tolist() == [["vt-904", "werk"]]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    content=st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(lambda t: t.encode("utf-8")),
+        st.sampled_from([b"", b"PK\x03\x04", b"PK\x05\x06" + b"\x00" * 18]),
+    ),
+    zipped=st.booleans(),
+)
+def test_any_file_is_read_or_refused_with_an_input_error(tmp_path, content, zipped):
+    """A parser property: whatever the file holds, an InputError or codings, nothing else."""
+    path = tmp_path / "willekeurig.qdpx"
+    if zipped:
+        _zip(path, "project.qde", content.decode("utf-8", errors="replace"))
+    else:
+        path.write_bytes(content)
+    try:
+        frame, _ = read_codings(path, load_codebook(), ["vt-901"])
+    except InputError as exc:
+        assert "willekeurig.qdpx" in str(exc)
+    else:
+        assert list(frame.columns) == ["story_id", "theme"]
+
+
+def test_blind_export_has_no_codings_and_round_trips(folder, tmp_path, capsys):
+    out = tmp_path / "blind.qdpx"
+    args = ["stories", "export", out, "--no-codings", "--stories", folder, "--data", DATA_DIR]
+    assert _run(*args) == 0
+    assert "blind" in capsys.readouterr().out
+    data = _qde(out)
+    assert_schema_valid(data, Project)
+    root = ET.fromstring(data)
+    assert list(root.iter(_q("PlainTextSelection"))) == []
+    assert [u.get("name") for u in root.iter(_q("User"))] == [AUTO_USER]
+    assert len(list(root.iter(_q("TextSource")))) == len(TEXTS)
+
+    def code(root):
+        _add_coding(root, "vt-902", guid("code", "eenzaamheid"), _add_user(root, "Carla"))
+
+    worked = _rewrite(out, tmp_path / "carla.qdpx", code)
+    args = ["stories", "import-codings", worked, "--coder", "carla"]
+    assert _run(*args, "--stories", folder, "--data", DATA_DIR) == 0
+    rows = read_coder_file(folder / "coding" / "carla.csv")
+    assert set(rows.itertuples(index=False, name=None)) == {
+        ("vt-901", ""),
+        ("vt-902", "eenzaamheid"),
+        ("vt-903", ""),
+        ("vt-904", ""),
+        ("vt-905", ""),
+    }
