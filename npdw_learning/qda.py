@@ -64,6 +64,7 @@ __all__ = [
     "CODEBOOK_NS",
     "AUTO_USER",
     "VARIABLES",
+    "Selection",
     "guid",
     "project_xml",
     "codebook_xml",
@@ -80,7 +81,7 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 AUTO_USER = "auto"
 VARIABLES = ("area", "teller", "channel", "change", "consent", "date", "pillars")
 PROJECT_FILE = "project.qde"
-_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/npdw/npdw-learning/refi-qda")
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:npdw-learning:refi-qda")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _MAX_QDE = 512 * 2**20  # a project file larger than this is not a story collection
 _CODER = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -104,8 +105,8 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _q(tag: str, ns: str = PROJECT_NS) -> str:
-    return f"{{{ns}}}{tag}"
+def _q(tag: str) -> str:
+    return f"{{{PROJECT_NS}}}{tag}"
 
 
 def _sub(parent: ET.Element, tag: str, **attrib: str) -> ET.Element:
@@ -153,7 +154,18 @@ def _add_codes(parent: ET.Element, codebook: Codebook) -> None:
 
 
 def codebook_xml(codebook: Codebook, origin: str = "npdw-learning") -> bytes:
-    """The codebook as a REFI-QDA codebook document (``.qdc``), UTF-8 bytes."""
+    """The codebook as a REFI-QDA codebook document (``.qdc``), UTF-8 bytes.
+
+    Each theme is a code named by its id, with label, description, example and
+    pillar as the code's description.
+
+    Examples
+    --------
+    >>> from npdw_learning.coding import load_codebook
+    >>> xml = codebook_xml(load_codebook())
+    >>> xml.count(b"<Code "), b'name="overlast"' in xml
+    (14, True)
+    """
     root = _root("CodeBook", CODEBOOK_NS, origin=origin)
     _add_codes(root, codebook)
     return _xml_bytes(root)
@@ -184,6 +196,24 @@ def project_xml(
         The coded stretches; written per story in (user, start, end, theme) order.
     users : sequence of str
         Every user named by a selection.
+    origin : str
+        The ``origin`` attribute: which program wrote the project.
+
+    Returns
+    -------
+    bytes
+        The XML document; the texts themselves go into the zip next to it.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from npdw_learning.coding import load_codebook
+    >>> story = Story("vt-1", dt.date(2025, 3, 1), "wielwijk", "bewoner", "interview",
+    ...               ("veilig",), "beter", "analyse", "Veel overlast.")
+    >>> xml = project_xml([story], load_codebook(), [Selection("vt-1", "overlast", 5, 13, "auto")],
+    ...                   ["auto"])
+    >>> b'startPosition="5" endPosition="13"' in xml
+    True
     """
     root = _root(
         "Project",

@@ -706,3 +706,12 @@ def test_blind_export_has_no_codings_and_round_trips(folder, tmp_path, capsys):
         ("vt-904", ""),
         ("vt-905", ""),
     }
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from npdw_learning import qda
+
+    failures, attempted = doctest.testmod(qda)
+    assert attempted >= 3 and failures == 0
