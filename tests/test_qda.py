@@ -235,12 +235,13 @@ def _qde(path: Path) -> bytes:
 
 def _rewrite(src: Path, dst: Path, edit) -> Path:
     """What a QDA tool does: read the project, change its XML, write it back."""
-    ET.register_namespace("", PROJECT_NS)
     with zipfile.ZipFile(src) as archive:
         entries = {n: archive.read(n) for n in archive.namelist()}
     root = ET.fromstring(entries["project.qde"])
     edit(root)
-    entries["project.qde"] = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    entries["project.qde"] = ET.tostring(
+        root, encoding="utf-8", xml_declaration=True, default_namespace=PROJECT_NS
+    )
     with zipfile.ZipFile(dst, "w") as archive:
         for name, data in entries.items():
             archive.writestr(name, data)
