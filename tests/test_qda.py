@@ -239,9 +239,8 @@ def _rewrite(src: Path, dst: Path, edit) -> Path:
         entries = {n: archive.read(n) for n in archive.namelist()}
     root = ET.fromstring(entries["project.qde"])
     edit(root)
-    entries["project.qde"] = ET.tostring(
-        root, encoding="utf-8", xml_declaration=True, default_namespace=PROJECT_NS
-    )
+    # Written with a namespace prefix (ns0:Project): the same document to any XML reader.
+    entries["project.qde"] = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     with zipfile.ZipFile(dst, "w") as archive:
         for name, data in entries.items():
             archive.writestr(name, data)
