@@ -478,7 +478,7 @@ def read_codings(
     user: str | None = None,
     coded_only: bool = False,
     known_users: Iterable[str] = (),
-) -> tuple[pd.DataFrame, str]:
+) -> pd.DataFrame:
     """The codings a coder made in a QDA tool, as ``story_id, theme`` rows.
 
     Parameters
@@ -502,9 +502,9 @@ def read_codings(
 
     Returns
     -------
-    (DataFrame, str)
+    DataFrame
         Rows ``story_id, theme`` in story order and then codebook order (the format
-        of :func:`npdw_learning.coding.read_coder_file`), and the user's name.
+        of :func:`npdw_learning.coding.read_coder_file`).
 
     Raises
     ------
@@ -522,65 +522,16 @@ def read_codings(
     # Tools that re-export a project may give every user a new GUID; names stay.
     exported = {AUTO_USER, *known_users}
     ours = {g for g, n in users.items() if g == guid("user", n) or n in exported}
-    codes = _codes(root)
-    by_guid = {guid("story", s): s for s in story_ids}
-    known = set(story_ids)
     findings: list[Finding] = []
-    sources: list[tuple[str, str | None]] = []
-    codings: list[_Coding] = []
-    container = root.find(_q("Sources"))
-    for source in [] if container is None else list(container):
-        label = source.get("name") or source.get("guid", "?")
-        story_id = by_guid.get(source.get("guid", "").strip("{}").lower())
-        if story_id is None:  # a tool that re-exports gives sources new GUIDs: the name
-            story_id = _story_name(source.get("name") or "", known)
-        if story_id is None:
-            findings.append(
-                Finding("error", name, f"bron '{label}' is geen verhaal uit de verhalenmap")
-            )
-        sources.append((label, story_id))
-        codings += _source_codings(source, story_id)
-    theirs = [c for c in codings if c.user not in ours]
-    if user is not None:
-        wanted = [g for g, n in users.items() if n.casefold() == user.casefold()]
-        if not wanted:
-            listed = ", ".join(sorted(users.values())) or "geen"
-            raise _fail(name, f"gebruiker '{user}' staat niet in het project (wel: {listed})")
-        theirs = [c for c in codings if c.user in wanted]
-    else:
-        new_users = sorted({users.get(c.user, c.user or "(zonder gebruiker)") for c in theirs})
-        if len(new_users) > 1:
-            raise _fail(
-                name,
-                f"coderingen van meer dan één gebruiker ({', '.join(new_users)}); "
-                "kies er een met --user",
-            )
+    sources, codings = _read_sources(root, story_ids, name, findings)
+    theirs = _counted(codings, users, ours, user, name)
     if not theirs:
-        findings.append(
-            Finding(
-                "error",
-                name,
-                "geen coderingen gevonden van een codeur (alleen die van de export: "
-                f"{', '.join(sorted(users[g] for g in ours)) or 'geen'})",
-            )
+        exported_names = ", ".join(sorted(users[g] for g in ours)) or "geen"
+        message = (
+            f"geen coderingen gevonden van een codeur (alleen die van de export: {exported_names})"
         )
-    themes: dict[str, str | None] = {}
-    for coding in theirs:
-        code_name = codes.get(coding.code)
-        if code_name is None:
-            message = f"codering in '{coding.source}' verwijst naar een onbekende code"
-            findings.append(Finding("error", name, message))
-            continue
-        theme = themes.setdefault(coding.code, _theme_of(code_name, codebook))
-        if theme is None:
-            findings.append(
-                Finding(
-                    "error",
-                    name,
-                    f"code '{code_name}' staat niet in het codeboek "
-                    f"(toegestaan: {', '.join(codebook.ids)})",
-                )
-            )
+        findings.append(Finding("error", name, message))
+    themes = _themes(theirs, _codes(root), codebook, name, findings)
     if findings:
         unique = list(dict.fromkeys(findings))
         raise InputError(
@@ -589,12 +540,79 @@ def read_codings(
     pairs = {(c.story_id, themes[c.code]) for c in theirs}
     coded = {story for story, _ in pairs}
     if not coded_only:
-        pairs |= {(story, "") for _, story in sources if story not in coded}
+        pairs |= {(story, "") for story in sources if story not in coded}
     order = {t: i for i, t in enumerate(("", *codebook.ids))}
     rows = sorted(pairs, key=lambda p: (p[0], order[p[1]]))
-    frame = pd.DataFrame(rows, columns=["story_id", "theme"])
-    chosen = {users.get(c.user, "") for c in theirs} - {""}
-    return frame, (user or (chosen.pop() if len(chosen) == 1 else ""))
+    return pd.DataFrame(rows, columns=["story_id", "theme"])
+
+
+def _read_sources(
+    root: ET.Element, story_ids: Sequence[str], name: str, findings: list[Finding]
+) -> tuple[list[str], list[_Coding]]:
+    """The stories in the project and every coding in them; a non-story is a finding."""
+    by_guid = {guid("story", s): s for s in story_ids}
+    known = set(story_ids)
+    sources: list[str] = []
+    codings: list[_Coding] = []
+    container = root.find(_q("Sources"))
+    for source in [] if container is None else list(container):
+        label = source.get("name") or source.get("guid", "?")
+        story_id = by_guid.get(source.get("guid", "").strip("{}").lower())
+        if story_id is None:  # a tool that re-exports gives sources new GUIDs: the name
+            story_id = _story_name(source.get("name") or "", known)
+        if story_id is None:
+            message = f"bron '{label}' is geen verhaal uit de verhalenmap"
+            findings.append(Finding("error", name, message))
+        else:
+            sources.append(story_id)
+        codings += _source_codings(source, story_id)
+    return sources, codings
+
+
+def _counted(
+    codings: list[_Coding], users: dict[str, str], ours: set[str], user: str | None, name: str
+) -> list[_Coding]:
+    """The codings that count: those of ``user``, else of the one user the export did not write."""
+    if user is not None:
+        wanted = {g for g, n in users.items() if n.casefold() == user.casefold()}
+        if not wanted:
+            listed = ", ".join(sorted(users.values())) or "geen"
+            raise _fail(name, f"gebruiker '{user}' staat niet in het project (wel: {listed})")
+        return [c for c in codings if c.user in wanted]
+    theirs = [c for c in codings if c.user not in ours]
+    new_users = sorted({users.get(c.user, c.user or "(zonder gebruiker)") for c in theirs})
+    if len(new_users) > 1:
+        raise _fail(
+            name,
+            f"coderingen van meer dan één gebruiker ({', '.join(new_users)}); "
+            "kies er een met --user",
+        )
+    return theirs
+
+
+def _themes(
+    codings: list[_Coding],
+    codes: dict[str, str],
+    codebook: Codebook,
+    name: str,
+    findings: list[Finding],
+) -> dict[str, str | None]:
+    """Code GUID -> theme id for every code the codings use; an unknown code is a finding."""
+    themes: dict[str, str | None] = {}
+    for coding in codings:
+        code_name = codes.get(coding.code)
+        if code_name is None:
+            message = f"codering in '{coding.source}' verwijst naar een onbekende code"
+            findings.append(Finding("error", name, message))
+            continue
+        if coding.code in themes:
+            continue
+        themes[coding.code] = _theme_of(code_name, codebook)
+        if themes[coding.code] is None:
+            allowed = ", ".join(codebook.ids)
+            message = f"code '{code_name}' staat niet in het codeboek (toegestaan: {allowed})"
+            findings.append(Finding("error", name, message))
+    return themes
 
 
 def import_codings(
@@ -639,7 +657,7 @@ def import_codings(
     collection, codebook = _load(Path(stories_dir), Path(data_dir))
     story_ids = [s.id for s in collection.stories]
     others = [p.stem for p in target.parent.glob("*.csv") if p.stem != coder]
-    frame, _ = read_codings(
+    frame = read_codings(
         path, codebook, story_ids, user=user, coded_only=coded_only, known_users=others
     )
     write_csv(frame, target)

@@ -673,7 +673,7 @@ def test_any_file_is_read_or_refused_with_an_input_error(tmp_path, content, zipp
     else:
         path.write_bytes(content)
     try:
-        frame, _ = read_codings(path, load_codebook(), ["vt-901"])
+        frame = read_codings(path, load_codebook(), ["vt-901"])
     except InputError as exc:
         assert "willekeurig.qdpx" in str(exc)
     else:
