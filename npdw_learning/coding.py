@@ -9,8 +9,8 @@ also finds compounds ending in it (``geluidsoverlast``), a lemma ``=bankje``
 counts only as written (its lemma ``bank`` would also find the sofa). A match
 says the topic comes up, not in which direction ("geen overlast meer" still
 counts for overlast). :func:`auto_code_spans` gives the same evidence as
-character offsets into each text (for QDA tools). Human coders code blind, each in their own file
-``stories/coding/<coder>.csv`` (``story_id,theme``), read by
+character offsets into each text (for QDA tools). Human coders code blind,
+each in their own file ``stories/coding/<coder>.csv`` (``story_id,theme``), read by
 :func:`read_coder_file`; :func:`coding_matrix` turns either kind of codes into
 the story x theme 0/1 table that agreement statistics need.
 """
