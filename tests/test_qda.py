@@ -536,6 +536,14 @@ def _untouched(root):
 ENTITIES = '<!DOCTYPE x [<!ENTITY a "aaaa">]><Project xmlns="urn:QDA-XML:project:1.0">&a;</Project>'
 
 
+CODEBOOK_ONLY = '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes /></CodeBook>'
+
+
+def _code_as_nobody(root):
+    """A coding whose user is not in the project's user list."""
+    _add_coding(root, "vt-903", guid("code", "overlast"), str(uuid.uuid4()))
+
+
 def _zip(path: Path, name: str, data: str) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr(name, data)
@@ -548,11 +556,23 @@ def _zip(path: Path, name: str, data: str) -> None:
         (lambda p, exp: _zip(p, "sources/a.txt", "tekst"), "geen project.qde"),
         (lambda p, exp: _zip(p, "project.qde", "<Project><"), "geen geldige XML"),
         (lambda p, exp: _zip(p, "project.qde", ENTITIES), "geen geldige XML"),
+        (lambda p, exp: _zip(p, "project.qde", CODEBOOK_ONLY), "geen REFI-QDA-project"),
+        (lambda p, exp: _rewrite(exp, p, _code_as_nobody), "gebruiker 'carla' staat niet"),
         (lambda p, exp: _rewrite(exp, p, _unknown_code), "code 'Parkeerproblemen'"),
         (lambda p, exp: _rewrite(exp, p, _unknown_source), "bron 'interview-zeven'"),
         (lambda p, exp: _rewrite(exp, p, _untouched), "geen coderingen gevonden"),
     ],
-    ids=["geen-zip", "zonder-qde", "kapotte-xml", "entiteiten", "code", "bron", "onbewerkt"],
+    ids=[
+        "geen-zip",
+        "zonder-qde",
+        "kapotte-xml",
+        "entiteiten",
+        "codeboek",
+        "onbekende-gebruiker",
+        "code",
+        "bron",
+        "onbewerkt",
+    ],
 )
 def test_bad_project_files(folder, tmp_path, capsys, make, expected):
     exported = _export(folder, tmp_path / "project.qdpx")
@@ -560,10 +580,10 @@ def test_bad_project_files(folder, tmp_path, capsys, make, expected):
     make(bad, exported)
     before = sorted(p.name for p in (folder / "coding").iterdir())
     capsys.readouterr()
-    code = _run(
-        "stories", "import-codings", bad, "--coder", "carla", "--stories", folder,
-        "--data", DATA_DIR,
-    )  # fmt: skip
+    args = ["stories", "import-codings", bad, "--coder", "carla", "--stories", folder]
+    if expected.startswith("gebruiker"):
+        args += ["--user", "carla"]
+    code = _run(*args, "--data", DATA_DIR)
     captured = capsys.readouterr()
     assert code == 1
     assert expected in captured.err
