@@ -294,6 +294,47 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
     s.set_defaults(func=_lazy("agreement", "cli_agreement"))
 
+    s = stories.add_parser(
+        "export",
+        help="schrijf verhalen, codeboek en coderingen voor ATLAS.ti, NVivo, MAXQDA, QualCoder",
+        description="FILE.qdpx: een REFI-QDA-project met alle verhalen (als tekst, de kop als "
+        "variabelen), het codeboek en de coderingen (gebruiker 'auto' en elke codeur in "
+        "stories/coding/). FILE.qdc: alleen het codeboek.",
+    )
+    s.add_argument("file", type=Path, metavar="FILE", help="FILE.qdpx (project) of FILE.qdc")
+    s.add_argument(
+        "--no-codings",
+        action="store_true",
+        help="zonder coderingen: voor een nieuwe codeur die blind codeert",
+    )
+    s.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
+    s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+    s.set_defaults(func=_lazy("qda", "cli_export"))
+
+    s = stories.add_parser(
+        "import-codings",
+        help="zet de coderingen uit een REFI-QDA-project om in stories/coding/<codeur>.csv",
+        description="Telt de coderingen van de gebruiker die de export niet schreef (of van "
+        "--user). Een verhaal zonder code telt als gelezen zonder thema, behalve met "
+        "--coded-only. Een onbekende code of bron is een fout; dan wordt niets geschreven.",
+    )
+    s.add_argument("file", type=Path, metavar="FILE", help="het project (.qdpx) van de codeur")
+    s.add_argument(
+        "--coder", required=True, help="naam van de codeur: wordt stories/coding/NAAM.csv"
+    )
+    s.add_argument("--user", help="neem alleen de coderingen van deze gebruiker in het project")
+    s.add_argument(
+        "--coded-only",
+        action="store_true",
+        help="alleen de verhalen met minstens één code (standaard: alle verhalen in het project)",
+    )
+    s.add_argument(
+        "--overwrite", action="store_true", help="vervang een bestaand codeerbestand van NAAM"
+    )
+    s.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
+    s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+    s.set_defaults(func=_lazy("qda", "cli_import_codings"))
+
     p = sub.add_parser("trends", help="trends en voortgang per indicator en wijk")
     _data_args(p)
     p.add_argument(

@@ -8,8 +8,9 @@ the matched spans as evidence. Two marks help with Dutch: a lemma ``*overlast``
 also finds compounds ending in it (``geluidsoverlast``), a lemma ``=bankje``
 counts only as written (its lemma ``bank`` would also find the sofa). A match
 says the topic comes up, not in which direction ("geen overlast meer" still
-counts for overlast). Human coders code blind, each in their own file
-``stories/coding/<coder>.csv`` (``story_id,theme``), read by
+counts for overlast). :func:`auto_code_spans` gives the same evidence as
+character offsets into each text (for QDA tools). Human coders code blind,
+each in their own file ``stories/coding/<coder>.csv`` (``story_id,theme``), read by
 :func:`read_coder_file`; :func:`coding_matrix` turns either kind of codes into
 the story x theme 0/1 table that agreement statistics need.
 """
@@ -17,7 +18,7 @@ the story x theme 0/1 table that agreement statistics need.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,17 +41,20 @@ from .yamlfile import read_yaml
 __all__ = [
     "CODEBOOK_PATH",
     "CODE_COLUMNS",
+    "SPAN_COLUMNS",
     "EVIDENCE_SEPARATOR",
     "Theme",
     "Codebook",
     "load_codebook",
     "auto_code",
+    "auto_code_spans",
     "coding_matrix",
     "read_coder_file",
 ]
 
 CODEBOOK_PATH = REGISTRY_DIR / "codebook.yaml"
 CODE_COLUMNS = ["story_id", "theme", "evidence", "n_matches"]
+SPAN_COLUMNS = ["story_id", "theme", "start", "end", "evidence"]
 EVIDENCE_SEPARATOR = " | "
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _MIN_SUFFIX = 4  # "*les" would also find "alles"; four letters keep compounds meaningful
@@ -350,6 +354,51 @@ def auto_code(
     >>> auto_code(stories)[["theme", "evidence", "n_matches"]].to_dict("records")
     [{'theme': 'afval-verloedering', 'evidence': 'grofvuil | naast de container', 'n_matches': 2}]
     """
+    rows = [
+        (story_id, theme, EVIDENCE_SEPARATOR.join(doc[a:b].text for a, b in spans), len(spans))
+        for story_id, doc, theme, spans in _matched_spans(stories, codebook, nlp, batch_size)
+    ]
+    return pd.DataFrame(rows, columns=CODE_COLUMNS).astype({"n_matches": "int64"})
+
+
+def auto_code_spans(
+    stories: pd.DataFrame,
+    codebook: Codebook | None = None,
+    nlp: Language | None = None,
+    *,
+    batch_size: int = 256,
+) -> pd.DataFrame:
+    """Where in each text :func:`auto_code` found its evidence, as character offsets.
+
+    The same matching as :func:`auto_code` (same parameters), one row per
+    evidence span instead of per (story, theme): what a QDA tool needs to
+    show the automatic coding as marked text.
+
+    Returns
+    -------
+    DataFrame
+        ``story_id, theme, start, end, evidence``: ``text[start:end] ==
+        evidence`` (Python character offsets, ``end`` exclusive), in story
+        order, then codebook order, then text order.
+
+    Examples
+    --------
+    >>> stories = pd.DataFrame({"id": ["vt-1"], "text": ["Er ligt grofvuil naast de container."]})
+    >>> auto_code_spans(stories)[["start", "end", "evidence"]].values.tolist()
+    [[8, 16, 'grofvuil'], [17, 35, 'naast de container']]
+    """
+    rows = [
+        (story_id, theme, doc[a:b].start_char, doc[a:b].end_char, doc[a:b].text)
+        for story_id, doc, theme, spans in _matched_spans(stories, codebook, nlp, batch_size)
+        for a, b in spans
+    ]
+    return pd.DataFrame(rows, columns=SPAN_COLUMNS).astype({"start": "int64", "end": "int64"})
+
+
+def _matched_spans(
+    stories: pd.DataFrame, codebook: Codebook | None, nlp: Language | None, batch_size: int
+) -> Iterator[tuple[str, Doc, str, list[tuple[int, int]]]]:
+    """Per story and theme found: the doc and its merged token ranges, in output order."""
     if codebook is None:
         codebook = load_codebook()
     nlp = nlp if nlp is not None else dutch_pipeline()
@@ -361,24 +410,10 @@ def auto_code(
     texts = ["" if is_blank(t) else str(t) for t in stories["text"]]
     docs = lemmatise(texts, nlp, batch_size=batch_size)
     cache: dict[int, tuple[int, ...]] = {}
-    rows = [
-        row
-        for story_id, doc in zip(ids, docs, strict=True)
-        for row in _code(story_id, doc, compiled, cache)
-    ]
-    return pd.DataFrame(rows, columns=CODE_COLUMNS).astype({"n_matches": "int64"})
-
-
-def _code(
-    story_id: str, doc: Doc, compiled: _Compiled, cache: dict[int, tuple[int, ...]]
-) -> list[tuple[str, str, str, int]]:
-    rows = []
-    found = _match(doc, compiled, cache)
-    for index in sorted(found):
-        spans = _merge(found[index])
-        evidence = EVIDENCE_SEPARATOR.join(doc[start:end].text for start, end in spans)
-        rows.append((story_id, compiled.themes[index], evidence, len(spans)))
-    return rows
+    for story_id, doc in zip(ids, docs, strict=True):
+        found = _match(doc, compiled, cache)
+        for index in sorted(found):
+            yield story_id, doc, compiled.themes[index], _merge(found[index])
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
