@@ -103,63 +103,80 @@ def _read_register(
     names = {p.name for p in present}
     entries, findings, seen = [], [], {}
     for i, item in enumerate(items):
-        row = lines.get(("deliveries", i))
-        if not isinstance(item, dict):
-            findings.append(Finding("error", name, "verwacht file, delivered en supplier", row=row))
-            continue
-        file, when, supplier = item.get("file"), item.get("delivered"), item.get("supplier")
-        if not isinstance(file, str) or not file.strip():
-            findings.append(Finding("error", name, "'file' ontbreekt", row=row, column="file"))
-            continue
-        file = file.strip()
-        if file in seen:
-            findings.append(
-                Finding(
-                    "error",
-                    name,
-                    f"'{file}' staat twee keer in het register (ook op regel {seen[file]})",
-                    row=lines.get(("deliveries", i, "file"), row),
-                    column="file",
-                )
-            )
-            continue
-        seen[file] = lines.get(("deliveries", i, "file"), row)
-        date = _as_date(when)
-        if date is None:
-            findings.append(
-                Finding(
-                    "error",
-                    name,
-                    f"leverdatum van '{file}' is {when!r}; verwacht een datum als 2026-03-01",
-                    row=lines.get(("deliveries", i, "delivered"), row),
-                    column="delivered",
-                )
-            )
-            continue
-        if not isinstance(supplier, str) or not supplier.strip():
-            findings.append(
-                Finding(
-                    "error",
-                    name,
-                    f"leverancier van '{file}' ontbreekt",
-                    row=lines.get(("deliveries", i, "supplier"), row),
-                    column="supplier",
-                )
-            )
-            continue
-        if file not in names:
-            findings.append(
-                Finding(
-                    "warning",
-                    name,
-                    f"'{file}' staat in het register maar niet in {mdir}",
-                    row=seen[file],
-                    column="file",
-                )
-            )
-            continue
-        entries.append({"file": file, "date": date, "supplier": supplier.strip(), "pos": i})
+        entry, problems = _register_entry(item, i, lines, name, names, mdir, seen)
+        findings += problems
+        if entry is not None:
+            entries.append(entry)
     return entries, findings, set(seen)
+
+
+def _register_entry(
+    item: object,
+    i: int,
+    lines: dict,
+    name: str,
+    names: set[str],
+    mdir: Path,
+    seen: dict[str, int | None],
+) -> tuple[dict | None, list[Finding]]:
+    """One entry of the register checked: ``(entry or None, findings)``; records it in ``seen``."""
+    problems: list[Finding] = []
+    row = lines.get(("deliveries", i))
+    if not isinstance(item, dict):
+        problems.append(Finding("error", name, "verwacht file, delivered en supplier", row=row))
+        return None, problems
+    file, when, supplier = item.get("file"), item.get("delivered"), item.get("supplier")
+    if not isinstance(file, str) or not file.strip():
+        problems.append(Finding("error", name, "'file' ontbreekt", row=row, column="file"))
+        return None, problems
+    file = file.strip()
+    if file in seen:
+        problems.append(
+            Finding(
+                "error",
+                name,
+                f"'{file}' staat twee keer in het register (ook op regel {seen[file]})",
+                row=lines.get(("deliveries", i, "file"), row),
+                column="file",
+            )
+        )
+        return None, problems
+    seen[file] = lines.get(("deliveries", i, "file"), row)
+    date = _as_date(when)
+    if date is None:
+        problems.append(
+            Finding(
+                "error",
+                name,
+                f"leverdatum van '{file}' is {when!r}; verwacht een datum als 2026-03-01",
+                row=lines.get(("deliveries", i, "delivered"), row),
+                column="delivered",
+            )
+        )
+        return None, problems
+    if not isinstance(supplier, str) or not supplier.strip():
+        problems.append(
+            Finding(
+                "error",
+                name,
+                f"leverancier van '{file}' ontbreekt",
+                row=lines.get(("deliveries", i, "supplier"), row),
+                column="supplier",
+            )
+        )
+        return None, problems
+    if file not in names:
+        problems.append(
+            Finding(
+                "warning",
+                name,
+                f"'{file}' staat in het register maar niet in {mdir}",
+                row=seen[file],
+                column="file",
+            )
+        )
+        return None, problems
+    return {"file": file, "date": date, "supplier": supplier.strip(), "pos": i}, problems
 
 
 def plan_deliveries(

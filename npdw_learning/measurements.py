@@ -297,64 +297,79 @@ def _no_header(sheet: Sheet, column: str) -> Finding:
 def _read_sheet(
     sheet: Sheet, path: Path, registry: Registry, order: int
 ) -> tuple[pd.DataFrame, list[Finding]]:
-    """Validate one CSV file or worksheet (the body of :func:`read_measurement_file`)."""
-    name = sheet.file
-    df, decimal = sheet.frame, sheet.decimal
+    """Validate one CSV file or worksheet (the body of :func:`read_measurement_file`).
+
+    The steps: name the columns, parse the cells, check the rules (pandera),
+    refuse duplicate rows; a row with an error in any step is left out.
+    """
     empty = pd.DataFrame(columns=[*MEASUREMENT_COLUMNS, "file", "row", "order"])
-    header_findings = list(sheet.findings)
     if len(_missing_columns(sheet)) == len(REQUIRED):
         # No header found: the findings about its cells would only be noise.
         return empty, [_no_header(sheet, c) for c in REQUIRED]
-    if any(f.severity == "error" for f in header_findings):
-        return empty, header_findings
-    findings: list[Finding] = header_findings
+    if any(f.severity == "error" for f in sheet.findings):
+        return empty, list(sheet.findings)
+    df, findings = _name_columns(sheet)
+    if df is None:
+        return empty, findings
+    parsed, bad, cell_findings = _parse_cells(df, sheet.decimal, sheet.file, path)
+    findings += cell_findings
+    findings += _check_rules(parsed, bad, registry, sheet.file)
+    findings += _duplicate_rows(parsed, bad, sheet.file)
+    good = parsed.drop(index=list(bad))
+    findings.sort(key=lambda f: (f.row or 0, f.column or ""))
+    out = good[["indicator", "area", "year", "value", "n", "se", "source", "note", "row"]].copy()
+    out["year"] = out["year"].astype(int)
+    out["file"] = sheet.file
+    out["order"] = order
+    return out.reset_index(drop=True), findings
+
+
+def _name_columns(sheet: Sheet) -> tuple[pd.DataFrame | None, list[Finding]]:
+    """Map the headers (Dutch aliases too) to ours; ``None`` when a required one is missing."""
+    name, df = sheet.file, sheet.frame
+    findings: list[Finding] = list(sheet.findings)
     rename = {}
     for col in df.columns:
         if col == ROW:
             continue
         key = _column_key(col)
-        if key in MEASUREMENT_COLUMNS:
-            if key in rename.values():
-                findings.append(
-                    Finding(
-                        "error",
-                        name,
-                        f"kolom '{key}' komt twee keer voor",
-                        row=sheet.header_row,
-                        column=col,
-                    )
-                )
-            rename[col] = key
-        else:
-            findings.append(
-                Finding(
-                    "warning",
-                    name,
-                    f"onbekende kolom '{col}' wordt genegeerd; bekende kolommen: "
-                    + ", ".join(MEASUREMENT_COLUMNS),
-                    row=sheet.header_row,
-                    column=col,
-                )
+        if key not in MEASUREMENT_COLUMNS:
+            message = f"onbekende kolom '{col}' wordt genegeerd; bekende kolommen: " + ", ".join(
+                MEASUREMENT_COLUMNS
             )
+            findings.append(Finding("warning", name, message, row=sheet.header_row, column=col))
+            continue
+        if key in rename.values():
+            message = f"kolom '{key}' komt twee keer voor"
+            findings.append(Finding("error", name, message, row=sheet.header_row, column=col))
+        rename[col] = key
     df = df.rename(columns=rename)
-    missing = [c for c in REQUIRED if c not in df.columns]
-    for c in missing:
-        findings.append(
-            Finding(
-                "error",
-                name,
-                f"verplichte kolom '{c}' ontbreekt (verplicht: {', '.join(REQUIRED)})",
-                row=sheet.header_row,
-                column=c,
-            )
-        )
-    if missing or any(f.severity == "error" for f in findings):
-        return empty, findings
+    for c in REQUIRED:
+        if c not in df.columns:
+            message = f"verplichte kolom '{c}' ontbreekt (verplicht: {', '.join(REQUIRED)})"
+            findings.append(Finding("error", name, message, row=sheet.header_row, column=c))
+    if any(f.severity == "error" for f in findings):
+        return None, findings
     for c in MEASUREMENT_COLUMNS:
         if c not in df.columns:
             df[c] = None
+    return df, findings
 
-    bad = set()  # data-frame index of rows with an error
+
+def _expected(column: str, decimal: str) -> str:
+    if column == "year":
+        return "een jaartal (bijv. 2023)"
+    if decimal == ",":
+        return "een getal (decimaalteken komma of punt, geen %-teken of tekst)"
+    return "een getal (geen %-teken of tekst)"
+
+
+def _parse_cells(
+    df: pd.DataFrame, decimal: str, name: str, path: Path
+) -> tuple[pd.DataFrame, set, list[Finding]]:
+    """Text and number cells parsed; returns the frame, the bad row indexes, the findings."""
+    bad: set = set()  # data-frame index of rows with an error
+    findings: list[Finding] = []
     parsed = pd.DataFrame(index=df.index)
     parsed["row"] = df[ROW].astype(int)
     for c in ("indicator", "area"):
@@ -364,23 +379,15 @@ def _read_sheet(
     for c in ("year", "value", "n", "se"):
         values = df[c].map(lambda v, d=decimal: _parse_number(v, d))
         parsed[c] = values.astype(float)
-        required = c in REQUIRED
         for idx, raw, num in zip(df.index, df[c], values, strict=True):
-            if num is not None and not np.isnan(num):
-                continue
-            if is_blank(raw) and not required:
+            if (num is not None and not np.isnan(num)) or (is_blank(raw) and c not in REQUIRED):
                 continue
             what = "leeg" if is_blank(raw) else f"'{raw}'"
-            expect = "een jaartal (bijv. 2023)" if c == "year" else "een getal"
-            if c in ("value", "n", "se") and decimal == ",":
-                expect += " (decimaalteken komma of punt, geen %-teken of tekst)"
-            elif c in ("value", "n", "se"):
-                expect += " (geen %-teken of tekst)"
             findings.append(
                 Finding(
                     "error",
                     name,
-                    f"{c} is {what}; verwacht {expect}",
+                    f"{c} is {what}; verwacht {_expected(c, decimal)}",
                     row=int(df.at[idx, ROW]),
                     column=c,
                     indicator=parsed.at[idx, "indicator"] or None,
@@ -388,24 +395,22 @@ def _read_sheet(
                 )
             )
             bad.add(idx)
-        if c == "year":
-            frac = parsed["year"].notna() & (parsed["year"] % 1 != 0)
-            for idx in parsed.index[frac]:
-                findings.append(
-                    Finding(
-                        "error",
-                        name,
-                        f"jaar {parsed.at[idx, 'year']} is geen geheel jaartal",
-                        row=int(parsed.at[idx, "row"]),
-                        column="year",
-                    )
-                )
-                bad.add(idx)
+    frac = parsed["year"].notna() & (parsed["year"] % 1 != 0)
+    for idx in parsed.index[frac]:
+        message = f"jaar {parsed.at[idx, 'year']} is geen geheel jaartal"
+        findings.append(
+            Finding("error", name, message, row=int(parsed.at[idx, "row"]), column="year")
+        )
+        bad.add(idx)
     parsed["source"] = parsed["source"].fillna(path.stem)
+    return parsed, bad, findings
 
+
+def _check_rules(parsed: pd.DataFrame, bad: set, registry: Registry, name: str) -> list[Finding]:
+    """Known indicator and area, year range, unit bounds, n and se (pandera); adds to ``bad``."""
+    findings: list[Finding] = []
     units = registry.units.set_index("id")
-    unit_of = registry.unit_of()
-    parsed["unit"] = parsed["indicator"].map(unit_of)
+    parsed["unit"] = parsed["indicator"].map(registry.unit_of())
     parsed["unit_min"] = parsed["unit"].map(units["min"]).astype(float)
     parsed["unit_max"] = parsed["unit"].map(units["max"]).astype(float)
     checkable = parsed.drop(index=list(bad))
@@ -417,37 +422,37 @@ def _read_sheet(
             column = group["column"].iloc[0]
             findings.append(_schema_finding(name, checkable.loc[idx], str(check), column, registry))
             bad.add(idx)
+    return findings
+
+
+def _duplicate_rows(parsed: pd.DataFrame, bad: set, name: str) -> list[Finding]:
+    """The same indicator, area, year and source twice: every later row is an error."""
+    findings: list[Finding] = []
+    key = ["indicator", "area", "year", "source"]
     good = parsed.drop(index=list(bad))
-
-    dup = good.duplicated(["indicator", "area", "year", "source"], keep=False)
-    if dup.any():
-        first_rows = good[dup].groupby(["indicator", "area", "year", "source"])["row"].min()
-        for idx in good.index[dup]:
-            r = good.loc[idx]
-            first = first_rows[(r["indicator"], r["area"], r["year"], r["source"])]
-            if r["row"] == first:
-                continue
-            findings.append(
-                Finding(
-                    "error",
-                    name,
-                    f"dubbele rij: dezelfde indicator, gebied, jaar en bron als rij {first}",
-                    row=int(r["row"]),
-                    column="indicator",
-                    indicator=r["indicator"],
-                    area=r["area"],
-                    year=int(r["year"]),
-                )
+    dup = good.duplicated(key, keep=False)
+    if not dup.any():
+        return findings
+    first_rows = good[dup].groupby(key)["row"].min()
+    for idx in good.index[dup]:
+        r = good.loc[idx]
+        first = first_rows[(r["indicator"], r["area"], r["year"], r["source"])]
+        if r["row"] == first:
+            continue
+        findings.append(
+            Finding(
+                "error",
+                name,
+                f"dubbele rij: dezelfde indicator, gebied, jaar en bron als rij {first}",
+                row=int(r["row"]),
+                column="indicator",
+                indicator=r["indicator"],
+                area=r["area"],
+                year=int(r["year"]),
             )
-            bad.add(idx)
-        good = parsed.drop(index=list(bad))
-
-    findings.sort(key=lambda f: (f.row or 0, f.column or ""))
-    out = good[["indicator", "area", "year", "value", "n", "se", "source", "note", "row"]].copy()
-    out["year"] = out["year"].astype(int)
-    out["file"] = name
-    out["order"] = order
-    return out.reset_index(drop=True), findings
+        )
+        bad.add(idx)
+    return findings
 
 
 def _schema_finding(
@@ -615,52 +620,69 @@ def resolve(
         [*key, "order", "prio", "source"], ascending=[True, True, True, False, True, True]
     )
 
-    # 1. the later delivery wins; each different value it replaces is an override
     latest = df.groupby(key)["order"].transform("max")
-    replaced = df[df["order"] < latest]
     winners = df[df["order"] == latest]
+    overrides, override_findings = _overrides(df[df["order"] < latest], winners, key)
+    findings += override_findings
+    findings += _unordered_conflicts(winners, key)
+    findings += _source_disagreements(winners, key)
+    resolved = winners.drop_duplicates(key, keep="first")
+    cols = [*MEASUREMENT_COLUMNS, "file"]
+    resolved = resolved[cols].assign(synthetic=resolved["synth"].to_numpy())
+    resolved = pd.concat([resolved, aggregate(resolved, registry)], ignore_index=True)
+    table = pd.DataFrame(overrides, columns=OVERRIDE_COLUMNS)
+    return resolved.sort_values(key).reset_index(drop=True), findings, table
+
+
+def _overrides(
+    replaced: pd.DataFrame, winners: pd.DataFrame, key: list[str]
+) -> tuple[list[dict], list[Finding]]:
+    """The later delivery wins: each different value it replaces is an override.
+
+    Demo series and synthetic figures replaced by a delivery are summarised in
+    one finding; the same figure delivered again is no override.
+    """
+    overrides: list[dict] = []
+    findings: list[Finding] = []
     n_demo_replaced = 0
-    overrides = []
-    if not replaced.empty:
-        win_first = winners.drop_duplicates(key).set_index(key)
-        for r in replaced.itertuples(index=False):
-            w = win_first.loc[(r.indicator, r.area, r.year)]
-            # Demo series and synthetic figures replaced by a delivery: summarised below.
-            if (r.synth and not w["synth"]) or (r.demo and not w["demo"]):
-                n_demo_replaced += 1
-                continue
-            if np.isclose(r.value, w["value"], rtol=0, atol=1e-9):
-                continue  # the same figure delivered again is not an override
-            overrides.append(
-                {
-                    "indicator": r.indicator,
-                    "area": r.area,
-                    "year": int(r.year),
-                    "value": float(w["value"]),
-                    "file": w["file"],
-                    "row": int(w["row"]),
-                    "delivered": w["delivered"],
-                    "replaced_value": float(r.value),
-                    "replaced_file": r.file,
-                    "replaced_row": int(r.row),
-                    "replaced_delivered": r.delivered,
-                }
+    win_first = winners.drop_duplicates(key).set_index(key) if not replaced.empty else None
+    for r in replaced.itertuples(index=False):
+        w = win_first.loc[(r.indicator, r.area, r.year)]
+        if (r.synth and not w["synth"]) or (r.demo and not w["demo"]):
+            n_demo_replaced += 1
+            continue
+        if np.isclose(r.value, w["value"], rtol=0, atol=1e-9):
+            continue
+        overrides.append(
+            {
+                "indicator": r.indicator,
+                "area": r.area,
+                "year": int(r.year),
+                "value": float(w["value"]),
+                "file": w["file"],
+                "row": int(w["row"]),
+                "delivered": w["delivered"],
+                "replaced_value": float(r.value),
+                "replaced_file": r.file,
+                "replaced_row": int(r.row),
+                "replaced_delivered": r.delivered,
+            }
+        )
+        findings.append(
+            Finding(
+                "warning",
+                w["file"],
+                f"vervangt de waarde {r.value:g} uit {r.file} (rij {r.row}, "
+                f"{delivery_label(r.delivered)}) door {w['value']:g} uit {w['file']} "
+                f"(rij {int(w['row'])}, {delivery_label(w['delivered'])}): "
+                "de latere levering wint",
+                row=int(w["row"]),
+                column="value",
+                indicator=r.indicator,
+                area=r.area,
+                year=int(r.year),
             )
-            findings.append(
-                Finding(
-                    "warning",
-                    w["file"],
-                    f"vervangt de waarde {r.value:g} uit {r.file} (rij {r.row}, "
-                    f"{delivery_label(r.delivered)}) door {w['value']:g} uit {w['file']} "
-                    f"(rij {int(w['row'])}, {delivery_label(w['delivered'])}): "
-                    "de latere levering wint",
-                    row=int(w["row"]),
-                    column="value",
-                    indicator=r.indicator,
-                    area=r.area,
-                    year=int(r.year),
-                )
-            )
+        )
     if n_demo_replaced:
         findings.append(
             Finding(
@@ -670,9 +692,12 @@ def resolve(
                 "voor hetzelfde jaar",
             )
         )
-    findings += _unordered_conflicts(winners, key)
+    return overrides, findings
 
-    # 2. within the winning file, the preferred source; report disagreements
+
+def _source_disagreements(winners: pd.DataFrame, key: list[str]) -> list[Finding]:
+    """Within the winning delivery the preferred source is used; other values are reported."""
+    findings = []
     for k, g in winners.groupby(key, sort=True):
         if len(g) < 2 or g["value"].nunique() < 2:
             continue
@@ -693,12 +718,7 @@ def resolve(
                 year=int(k[2]),
             )
         )
-    resolved = winners.drop_duplicates(key, keep="first")
-    cols = [*MEASUREMENT_COLUMNS, "file"]
-    resolved = resolved[cols].assign(synthetic=resolved["synth"].to_numpy())
-    resolved = pd.concat([resolved, aggregate(resolved, registry)], ignore_index=True)
-    table = pd.DataFrame(overrides, columns=OVERRIDE_COLUMNS)
-    return resolved.sort_values(key).reset_index(drop=True), findings, table
+    return findings
 
 
 def _unordered_conflicts(winners: pd.DataFrame, key: list[str]) -> list[Finding]:

@@ -234,36 +234,39 @@ def project_xml(
         by_story.setdefault(sel.story_id, []).append(sel)
     sources = _sub(root, "Sources")
     for story in stories:
-        source_guid = guid("story", story.id)
-        source = _sub(
-            sources,
-            "TextSource",
-            guid=source_guid,
-            name=story.id,
-            plainTextPath=f"internal://{source_guid}.txt",
-        )
-        ordered = sorted(
-            by_story.get(story.id, []), key=lambda s: (s.user, s.start, s.end, s.theme)
-        )
-        for sel in ordered:
-            key = f"{sel.user}:{story.id}:{sel.theme}:{sel.start}:{sel.end}"
-            user_guid = guid("user", sel.user)
-            element = _sub(
-                source,
-                "PlainTextSelection",
-                guid=guid("selection", key),
-                name=sel.theme,
-                startPosition=str(sel.start),
-                endPosition=str(sel.end),
-                creatingUser=user_guid,
-            )
-            coding = _sub(element, "Coding", guid=guid("coding", key), creatingUser=user_guid)
-            _sub(coding, "CodeRef", targetGUID=guid("code", sel.theme))
-        for name in VARIABLES:
-            value = _sub(source, "VariableValue")
-            _sub(value, "VariableRef", targetGUID=guid("variable", name))
-            _sub(value, "TextValue").text = _clean(_variable_value(story, name))
+        _add_source(sources, story, by_story.get(story.id, []))
     return _xml_bytes(root)
+
+
+def _add_source(sources: ET.Element, story: Story, selections: list[Selection]) -> None:
+    """One story as a ``TextSource``: its coded selections, then its variables."""
+    source_guid = guid("story", story.id)
+    source = _sub(
+        sources,
+        "TextSource",
+        guid=source_guid,
+        name=story.id,
+        plainTextPath=f"internal://{source_guid}.txt",
+    )
+    ordered = sorted(selections, key=lambda s: (s.user, s.start, s.end, s.theme))
+    for sel in ordered:
+        key = f"{sel.user}:{story.id}:{sel.theme}:{sel.start}:{sel.end}"
+        user_guid = guid("user", sel.user)
+        element = _sub(
+            source,
+            "PlainTextSelection",
+            guid=guid("selection", key),
+            name=sel.theme,
+            startPosition=str(sel.start),
+            endPosition=str(sel.end),
+            creatingUser=user_guid,
+        )
+        coding = _sub(element, "Coding", guid=guid("coding", key), creatingUser=user_guid)
+        _sub(coding, "CodeRef", targetGUID=guid("code", sel.theme))
+    for name in VARIABLES:
+        value = _sub(source, "VariableValue")
+        _sub(value, "VariableRef", targetGUID=guid("variable", name))
+        _sub(value, "TextValue").text = _clean(_variable_value(story, name))
 
 
 def _zip_entry(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
