@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .atomic import write_csv, write_text
+from .atomic import formula_safe, write_csv, write_text
 from .errors import Finding, InputError
 from .measurements import LoadResult, load_measurements
 from .paths import DATA_DIR
@@ -61,7 +61,7 @@ def _summary(findings: Sequence[Finding]) -> str:
 def cmd_indicators(args: argparse.Namespace) -> int:
     reg = _registry(args.data)
     table = reg.indicator_table()
-    table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    formula_safe(table).to_csv(sys.stdout, index=False, lineterminator="\n")
     return EXIT_OK
 
 

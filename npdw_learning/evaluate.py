@@ -36,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .atomic import write_csv, write_text
+from .atomic import read_csv, write_csv, write_text
 from .errors import InputError
 from .paths import DATA_DIR, OUTPUTS_DIR, PROJ_ROOT
 from .registry import Registry, load_registry
@@ -171,7 +171,7 @@ class Run:
             raise InputError(
                 f"{path}: tabel ontbreekt; voer eerst de eerdere notebooks uit (of `npdw evaluate`)"
             )
-        return pd.read_csv(path, keep_default_na=False, na_values=[""])
+        return read_csv(path)
 
 
 # -- the steps ------------------------------------------------------------------
@@ -523,8 +523,12 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _manifest_summary(manifest: dict) -> str:
-    """The Verantwoording's paragraph on reproducibility, from the manifest."""
+def _manifest_summary(manifest: dict) -> tuple[str, dict[str, str]]:
+    """The Verantwoording's paragraph on reproducibility, from the manifest.
+
+    Returns the Markdown template and its values (the area names come from the
+    registry, a file a person edits, so they enter the report as values).
+    """
     p = manifest["parameters"]
     fingerprint = hashlib.sha256(
         "".join(f"{i['path']}:{i['sha256']}\n" for i in manifest["inputs"]).encode()
@@ -538,8 +542,7 @@ def _manifest_summary(manifest: dict) -> str:
         f"las en gebruikte staat in `{MANIFEST}` naast dit rapport, met van elk invoerbestand "
         "een SHA-256-controlegetal.",
         "",
-        f"- Evaluatiejaar {p['year']}; wijken: {p.get('area_labels') or ', '.join(p['areas'])}; "
-        "demodata: "
+        f"- Evaluatiejaar {p['year']}; wijken: {{areas}}; demodata: "
         f"{'ja' if p['demo'] else 'nee'}.",
         f"- Gestart op {started:%d-%m-%Y} om {started:%H:%M}; "
         f"{len(manifest['notebooks'])} notebooks uitgevoerd.",
@@ -548,7 +551,8 @@ def _manifest_summary(manifest: dict) -> str:
         f"pandas {pk['pandas']}, statsmodels {pk['statsmodels']}, scipy {pk['scipy']}, "
         f"spaCy {pk['spacy']}, deduce {pk['deduce']}, papermill {pk['papermill']}.",
     ]
-    return "\n".join(lines)
+    areas = p.get("area_labels") or ", ".join(p["areas"])
+    return "\n".join(lines), {"areas": areas}
 
 
 class EvaluationError(Exception):
@@ -776,7 +780,8 @@ def evaluate(
                 for p in inputs
             ],
         }
-        add_markdown(report, "verantwoording", _manifest_summary(manifest))
+        template, values = _manifest_summary(manifest)
+        add_markdown(report, "verantwoording", template, **values)
         names = ", ".join(reg.area_labels()[a] for a in run.areas)
         manifest["parameters"]["area_labels"] = names
         html_text = render_html(

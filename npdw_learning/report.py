@@ -21,6 +21,18 @@ a notebook (code, prompts, stray prints, warnings) stays out of the report.
 notebook in report order; :func:`render_html` turns it into HTML with
 nbconvert (no input, no prompts) inside a page with its own inline style and
 table of contents, so nothing is fetched from the network.
+Text from outside
+-----------------
+Stories, partner files and hand-edited YAML are data, never markup. Outside
+text enters the report in exactly one way: as a *value* of
+:func:`show_markdown` (or :func:`add_markdown`), whose template is Markdown
+written in the code; :func:`markdown_literal` escapes every value for HTML and
+Markdown alike, so ``<b>``, ``[a](b)`` or ``# x`` show as written. Tables
+(:func:`table_html`), captions and alt texts are HTML-escaped. Two walls
+behind that: every HTML fragment of the report passes an allow-list sanitizer
+(``nh3``: no script, no event attributes, links only within the page, images
+only as embedded data), and the page carries a Content-Security-Policy that
+allows no script and no network.
 """
 
 from __future__ import annotations
@@ -38,6 +50,9 @@ import pandas as pd
 __all__ = [
     "PARTS",
     "FIXED_CHAPTERS",
+    "CSP",
+    "markdown_literal",
+    "sanitize",
     "show_markdown",
     "show_table",
     "show_figure",
@@ -70,8 +85,63 @@ def _display(bundle: Mapping[str, str], section: str, **extra: str) -> None:
     display(dict(bundle), raw=True, metadata={METADATA_KEY: {"section": section, **extra}})
 
 
-def show_markdown(text: str, section: str) -> None:
-    """Show Markdown in the notebook and put it in ``section`` of the report."""
+# CommonMark lets a backslash escape any ASCII punctuation; the four characters
+# that matter to HTML become entities instead, so neither syntax survives.
+_HTML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+_MD_PUNCTUATION = frozenset("!#$%'()*+,-./:;=?@[\\]^_`{|}~")
+
+
+def markdown_literal(value: object) -> str:
+    """Text from outside as Markdown that renders to exactly that text.
+
+    HTML-special characters become entities, every other ASCII punctuation
+    mark is backslash-escaped (CommonMark), and line breaks become spaces, so
+    a value can start no block (heading, list, quote, code) and contain no
+    link, image, emphasis or HTML element.
+
+    Examples
+    --------
+    >>> print(markdown_literal("<b>[klik](x)</b>"))
+    &lt;b&gt;\\[klik\\]\\(x\\)&lt;\\/b&gt;
+    """
+    text = " ".join(str(value).split())
+    out = []
+    for ch in text:
+        if ch in _HTML_ENTITIES:
+            out.append(_HTML_ENTITIES[ch])
+        elif ch in _MD_PUNCTUATION:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _fill(template: str, values: Mapping[str, object]) -> str:
+    """The template with every value escaped; a list or tuple value becomes a bullet list."""
+    escaped = {}
+    for name, value in values.items():
+        if isinstance(value, list | tuple):
+            escaped[name] = "\n".join(f"- {markdown_literal(v)}" for v in value)
+        else:
+            escaped[name] = markdown_literal(value)
+    return template.format(**escaped) if values else template
+
+
+def show_markdown(template: str, section: str, **values: object) -> None:
+    """Show Markdown in the notebook and put it in ``section`` of the report.
+
+    Parameters
+    ----------
+    template : str
+        Markdown written in the code, with ``{name}`` placeholders (``{{`` for a
+        brace) when ``values`` are given.
+    section : str
+        Where in the report it goes.
+    **values
+        Text from outside (stories, partner files, YAML): each is shown literally
+        (:func:`markdown_literal`); a list or tuple becomes a bullet list.
+    """
+    text = _fill(template, values)
     _display({"text/markdown": text, "text/plain": text}, section)
 
 
@@ -265,8 +335,12 @@ def assemble(
     return report
 
 
-def add_markdown(report: Report, key: str, text: str) -> None:
-    """Append a Markdown cell to section ``key`` (e.g. the run summary to Verantwoording)."""
+def add_markdown(report: Report, key: str, template: str, **values: object) -> None:
+    """Append a Markdown cell to section ``key`` (e.g. the run summary to Verantwoording).
+
+    ``template`` and ``values`` as in :func:`show_markdown`.
+    """
+    text = _fill(template, values)
     for section_key, _heading, _level, cells in report.sections:
         if section_key == key:
             cells.append(nbformat.v4.new_markdown_cell(text))
@@ -324,7 +398,58 @@ def _fragment(cells: list, prefix: str) -> str:
         cell.id = f"{prefix}-{i}"  # stable ids: the same run gives the same page
     nb = nbformat.v4.new_notebook(cells=cells)
     body, _ = exporter.from_notebook_node(nb)
-    return body
+    return sanitize(body)
+
+
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+_TAGS = {
+    *("a", "b", "blockquote", "br", "caption", "code", "div", "em", "figcaption", "figure"),
+    *("h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "span"),
+    *("strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"),
+    *("details", "summary", "section", "del", "s"),
+}
+_ATTRIBUTES = {
+    "*": {"class", "id", "role", "aria-label", "title", "lang"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start"},
+}
+
+
+def _allowed_url(element: str, attribute: str, value: str) -> str | None:
+    # Links stay inside the page; images are embedded data. Nothing reaches the network.
+    if attribute == "href":
+        return value if value.startswith("#") else None
+    if attribute == "src":
+        return value if value.startswith("data:image/") else None
+    return value
+
+
+def sanitize(fragment: str) -> str:
+    """An HTML fragment with only the report's own kinds of elements left.
+
+    An allow-list (``nh3``, the Python binding of the Ammonia sanitizer): no
+    script or style element, no event attribute, links only to ``#`` anchors
+    in the page and images only as ``data:image/`` URLs. Text is kept.
+
+    Examples
+    --------
+    >>> sanitize('<p onclick="x()">a<script>b()</script><a href="https://x">c</a></p>')
+    '<p>a<a>c</a></p>'
+    """
+    import nh3
+
+    return nh3.clean(
+        fragment,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        attribute_filter=_allowed_url,
+        url_schemes={"data"},
+        link_rel=None,
+        strip_comments=True,
+    )
 
 
 def render_html(
@@ -373,6 +498,7 @@ def render_html(
         "<!DOCTYPE html>\n"
         '<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{html.escape(CSP)}">\n'
         f"<title>{html.escape(report.title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
         f"<header><h1>{html.escape(report.title)}</h1>"
         f'<p class="ondertitel">{html.escape(subtitle)}</p>{banner_html}</header>\n'

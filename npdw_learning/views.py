@@ -241,11 +241,21 @@ def _theme_labels(step) -> dict[str, str]:
     return {t.id: t.label for t in step.codebook.themes}
 
 
-def _quote_md(row, labels: Mapping[str, str]) -> str:
-    return (
-        f"> \u201c{row.sentence}\u201d  \n"
-        f"> \u2014 {row.teller}, {labels.get(row.area, row.area)}; vindt het {row.change} "
-        f"geworden ({row.story_id})"
+_QUOTE = (
+    "> \u201c{sentence}\u201d  \n> \u2014 {teller}, {area}; vindt het {change} geworden ({story})"
+)
+
+
+def _show_quote(row, labels: Mapping[str, str], section: str) -> None:
+    """One consented quote as a block quote; every part of it is text from outside."""
+    show_markdown(
+        _QUOTE,
+        section,
+        sentence=row.sentence,
+        teller=row.teller,
+        area=labels.get(row.area, row.area),
+        change=row.change,
+        story=row.story_id,
     )
 
 
@@ -350,11 +360,8 @@ def show_vertellen_per_pillar(run, step) -> None:
         )
         quotes = step.theme_quotes[step.theme_quotes["theme"].isin([t.id for t in mine])]
         quotes = quotes.drop_duplicates("story_id").head(3)
-        if len(quotes):
-            show_markdown(
-                "\n>\n".join(_quote_md(q, labels) for q in quotes.itertuples(index=False)),
-                section,
-            )
+        for q in quotes.itertuples(index=False):
+            _show_quote(q, labels, section)
 
 
 # -- vertellen en tellen ---------------------------------------------------------
@@ -410,9 +417,10 @@ def show_joint(run, step) -> None:
         asked = step.proposals[step.proposals["pillar"] == pillar.id]
         if len(asked):
             show_markdown(
-                "**Voorgestelde leervragen** (cijfers en verhalen spreken elkaar tegen):\n\n"
-                + "\n".join(f"- {q}" for q in asked["question"]),
+                "**Voorgestelde leervragen** (cijfers en verhalen spreken elkaar tegen):"
+                "\n\n{questions}",
                 section,
+                questions=list(asked["question"]),
             )
 
 
@@ -528,8 +536,9 @@ def show_leeragenda(run, step) -> None:
         show_markdown(
             "#### Voorgesteld uit deze evaluatie\n\nBij deze doelen spraken cijfers en verhalen "
             "elkaar tegen (zie de pijlerhoofdstukken). Het programmateam beslist of ze op de "
-            "leeragenda komen.\n\n" + "\n".join(f"- {x}" for x in step.proposals["question"]),
+            "leeragenda komen.\n\n{questions}",
             section,
+            questions=list(step.proposals["question"]),
         )
 
     r = step.research
