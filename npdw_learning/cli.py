@@ -19,7 +19,7 @@ from . import __version__
 from .atomic import formula_safe, write_csv, write_text
 from .errors import Finding, InputError
 from .measurements import LoadResult, load_measurements
-from .paths import DATA_DIR
+from .paths import DATA_DIR, OUTPUTS_DIR
 from .registry import Registry, load_registry
 from .stories import STORIES_DIR
 
@@ -395,11 +395,70 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
+# What Ctrl-C leaves behind, per command: every output is written whole or not at all.
+_INTERRUPTED_NL = {
+    "evaluate": "de evaluatie is afgebroken; de eerdere uitvoer in {out} is niet veranderd",
+    "trends": "de berekening is afgebroken; tabellen die al klaar waren zijn heel, de rest is "
+    "niet veranderd",
+    "import": "het importeren is afgebroken; verhalen die al geschreven waren zijn heel; "
+    "importeer opnieuw om de rest toe te voegen (wat er al staat blijft ongewijzigd)",
+    "export": "het exporteren is afgebroken; er is geen (half) projectbestand geschreven",
+    "import-codings": "het overnemen is afgebroken; er is geen codeerbestand geschreven",
+}
+
+
+def interrupted_message(args: argparse.Namespace) -> str:
+    """The one Dutch line for Ctrl-C: what was stopped and what it left unchanged.
+
+    Examples
+    --------
+    >>> interrupted_message(argparse.Namespace(command="validate"))
+    'Gestopt (Ctrl-C): npdw validate is afgebroken; er is niets veranderd.'
+    """
+    command = args.command
+    sub = next(
+        (
+            getattr(args, k)
+            for k in ("stories_command", "agenda_command", "efforts_command")
+            if getattr(args, k, None)
+        ),
+        None,
+    )
+    shown = f"{command} {sub}" if sub else command
+    detail = _INTERRUPTED_NL.get(sub or command)
+    if command == "evaluate" and detail is not None:
+        out = getattr(args, "out", None) or OUTPUTS_DIR / str(getattr(args, "year", ""))
+        detail = detail.format(out=out)
+    if detail is None:
+        return f"Gestopt (Ctrl-C): npdw {shown} is afgebroken; er is niets veranderd."
+    return f"Gestopt (Ctrl-C): npdw {shown}: {detail}."
+
+
+def _stop_quietly(code: int) -> None:
+    """Leave now, without the interpreter's shutdown noise (ZMQ sockets of a stopped kernel).
+
+    Every file the command wrote is complete (atomic writes) and its clean-up
+    handlers have run while the interrupt unwound; the kernel of a notebook
+    ends itself when it sees its parent gone.
+    """
+    import os
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``npdw`` console script."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except KeyboardInterrupt:
+        print(interrupted_message(args), file=sys.stderr, flush=True)
+        if argv is None:  # the console script: exit at once, quietly
+            _stop_quietly(EXIT_INTERRUPTED)
+        return EXIT_INTERRUPTED
     except InputError as exc:
         print(f"FOUT: {exc}", file=sys.stderr, flush=True)
         return EXIT_INPUT

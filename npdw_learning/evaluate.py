@@ -43,6 +43,7 @@ from .registry import Registry, load_registry
 from .stories import STORIES_DIR
 
 __all__ = [
+    "remove_stale_builds",
     "NOTEBOOKS_DIR",
     "Run",
     "tellen_step",
@@ -610,6 +611,10 @@ def _execute(
     from papermill.exceptions import PapermillExecutionError
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
+    # nbclient logs through traitlets; its one error line ("Kernel died while waiting
+    # for execute reply") comes when Ctrl-C stops the kernel, and would be a second line.
+    # A cell that fails still reaches us as an exception.
+    logging.getLogger("traitlets").setLevel(logging.CRITICAL)
     try:
         pm.execute_notebook(
             str(source),
@@ -620,8 +625,10 @@ def _execute(
             progress_bar=False,
             log_output=False,
             cwd=str(source.parent),
-            # ipykernel warns on stderr about its local TCP transport; that is noise here.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # The kernel shares our stderr. Its own log (a warning about its local TCP
+            # transport; on Ctrl-C a socket error while we close it) is noise there:
+            # a failing cell reaches us as PapermillExecutionError, not as a log line.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         raise EvaluationError(
@@ -660,6 +667,43 @@ def _check_out(out: Path) -> None:
         f"{out}: deze map bestaat al en bevat geen eerdere evaluatie (geen {MANIFEST}); "
         "kies een lege of nieuwe map met --out"
     )
+
+
+BUILD_MARK = ".bouw-"
+BUILD_PID = ".pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_stale_builds(out: Path) -> list[Path]:
+    """Remove build folders of ``out`` that a killed run left behind; return them.
+
+    A run builds in ``.<out>.bouw-*`` next to ``out`` and writes its process id
+    in it. A folder whose process is gone (or that has no id) belongs to a run
+    that was killed before it could clean up; a folder of a run still going is
+    left alone.
+    """
+    removed = []
+    for folder in sorted(out.parent.glob(f".{out.name}{BUILD_MARK}*")):
+        if not folder.is_dir():
+            continue
+        try:
+            pid = int((folder / BUILD_PID).read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            pid = None
+        if pid is not None and pid != os.getpid() and _alive(pid):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 def _replace_dir(build: Path, out: Path) -> None:
@@ -730,7 +774,9 @@ def evaluate(
     out = run.out_dir.resolve()
     _check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix=f".{out.name}.bouw-", dir=out.parent))
+    remove_stale_builds(out)
+    build = Path(tempfile.mkdtemp(prefix=f".{out.name}{BUILD_MARK}", dir=out.parent))
+    (build / BUILD_PID).write_text(str(os.getpid()), encoding="ascii")
     umask = os.umask(0)  # mkdtemp makes the folder private; give it a plain mkdir's mode
     os.umask(umask)
     build.chmod(0o777 & ~umask)
@@ -800,10 +846,12 @@ def evaluate(
         manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         manifest["seconds"] = round(time.perf_counter() - t0, 1)
         write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", build / MANIFEST)
+        (build / BUILD_PID).unlink()
         _replace_dir(build, out)
     except EvaluationError:
         failed = out.with_name(f"{out.name}.mislukt")
         shutil.rmtree(failed, ignore_errors=True)
+        (build / BUILD_PID).unlink(missing_ok=True)
         build.rename(failed)
         raise
     except BaseException:

@@ -471,6 +471,12 @@ def _work(job: tuple[int, tuple[str, ...]]) -> tuple[int, tuple[str, ...], dict[
     return index, out, counts
 
 
+def _ignore_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @contextmanager
 def _worker_pool(pseudonymiser: Pseudonymiser, workers: int) -> Iterator[Any]:
     """A pool of forked workers, or ``None`` to work in this process.
@@ -486,7 +492,8 @@ def _worker_pool(pseudonymiser: Pseudonymiser, workers: int) -> Iterator[Any]:
     pseudonymiser.warm_up()
     _WORKER = pseudonymiser
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        # Workers ignore Ctrl-C: the parent stops them, and prints the one message.
+        with multiprocessing.get_context("fork").Pool(workers, _ignore_sigint) as pool:
             yield pool
     finally:
         _WORKER = None

@@ -1,0 +1,106 @@
+"""Ctrl-C: one Dutch line, exit 130, the earlier output untouched, no build folder left."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from npdw_learning import cli
+from npdw_learning.evaluate import BUILD_PID, remove_stale_builds
+
+NPDW = Path(sys.executable).with_name("npdw")
+
+
+def test_ctrl_c_in_a_command_is_one_line_and_exit_130(monkeypatch, capsys):
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "cmd_validate", interrupted)
+    assert cli.main(["validate"]) == cli.EXIT_INTERRUPTED == 130
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["Gestopt (Ctrl-C): npdw validate is afgebroken; er is niets veranderd."]
+
+
+def test_interrupted_message_names_what_stopped_and_what_stayed(tmp_path):
+    parser = cli.build_parser()
+    args = parser.parse_args(["evaluate", "--year", "2026", "--out", str(tmp_path / "uit")])
+    message = cli.interrupted_message(args)
+    assert message.startswith("Gestopt (Ctrl-C): npdw evaluate:")
+    assert f"de eerdere uitvoer in {tmp_path / 'uit'} is niet veranderd" in message
+    args = parser.parse_args(["stories", "import", "x.csv"])
+    assert "importeer opnieuw" in cli.interrupted_message(args)
+
+
+def test_a_killed_runs_build_folder_is_removed_by_the_next_run(tmp_path):
+    out = tmp_path / "2026"
+    out.mkdir()
+    (out / "rapport.html").write_text("oud", encoding="utf-8")
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = tmp_path / ".2026.bouw-dood"
+    dead.mkdir()
+    (dead / BUILD_PID).write_text(finished.stdout.strip(), encoding="ascii")
+    no_pid = tmp_path / ".2026.bouw-zonderpid"
+    no_pid.mkdir()
+    other = tmp_path / ".2027.bouw-anderjaar"
+    other.mkdir()
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        busy = tmp_path / ".2026.bouw-loopt"
+        busy.mkdir()
+        (busy / BUILD_PID).write_text(str(sleeper.pid), encoding="ascii")
+        removed = remove_stale_builds(out)
+        assert sorted(p.name for p in removed) == [".2026.bouw-dood", ".2026.bouw-zonderpid"]
+        assert busy.is_dir() and other.is_dir()
+        assert (out / "rapport.html").read_text(encoding="utf-8") == "oud"
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_evaluate_keeps_the_earlier_report(tmp_path):
+    out = tmp_path / "uit"
+    out.mkdir()
+    (out / "manifest.json").write_text("{}", encoding="utf-8")
+    (out / "rapport.html").write_text("het rapport van vorig jaar", encoding="utf-8")
+    env = {**os.environ, "MPLBACKEND": "agg", "JUPYTER_PLATFORM_DIRS": "1"}
+    proc = subprocess.Popen(
+        [str(NPDW), "evaluate", "--year", "2026", "--demo", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 240
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if line.startswith("[2/"):
+            break
+        assert time.monotonic() < deadline, seen
+    time.sleep(2)  # inside the second notebook
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    rest, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, (seen, rest, err)
+    assert "Traceback" not in err and "Error" not in err, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert lines == [
+        f"Gestopt (Ctrl-C): npdw evaluate: de evaluatie is afgebroken; de eerdere uitvoer in "
+        f"{out} is niet veranderd."
+    ]
+    assert (out / "rapport.html").read_text(encoding="utf-8") == "het rapport van vorig jaar"
+    assert not list(tmp_path.glob(".uit.bouw-*"))
+    assert not (tmp_path / "uit.mislukt").exists()
