@@ -442,7 +442,10 @@ def quotes(
     if "evidence" not in codes.columns:
         return pd.DataFrame(columns=columns)
     mine = codes[(codes["theme"] == theme) & ~codes["evidence"].map(is_blank)]
-    allowed = stories_frame[[may_quote(str(c), vocab) for c in stories_frame["consent"]]]
+    # A boolean Series, not a list: an empty list would select columns, not rows.
+    allowed = stories_frame[
+        stories_frame["consent"].map(lambda c: may_quote(str(c), vocab)).astype(bool)
+    ]
     matches = mine.assign(
         n=mine["n_matches"] if "n_matches" in mine.columns else 1
     ).drop_duplicates("story_id")

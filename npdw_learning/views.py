@@ -259,6 +259,14 @@ def _show_quote(row, labels: Mapping[str, str], section: str) -> None:
     )
 
 
+NO_STORIES_NL = (
+    "Er zijn nog geen verhalen voor {year} uit deze wijken. Verzamel ze bij bewoners en "
+    "professionals, bijvoorbeeld in buurtgesprekken, wijkbijeenkomsten of interviews, en lees "
+    "de formulieren in met `npdw stories import` (zie `stories/README.md`). Tot die er zijn, "
+    "laat dit rapport alleen de cijfers zien."
+)
+
+
 def show_vertellen(run, step) -> None:
     """The chapter 'Verhalen uit de wijken': who told, themes, terms, MSC."""
     from .report import chapter
@@ -270,7 +278,7 @@ def show_vertellen(run, step) -> None:
     stories = step.stories
     themes = _theme_labels(step)
     if stories.empty:
-        show_markdown("Er zijn voor deze wijken nog geen verhalen verzameld.", section)
+        show_markdown(NO_STORIES_NL.format(year=run.year), section)
         return
     first, last = stories["date"].min(), stories["date"].max()
     show_markdown(
@@ -344,6 +352,9 @@ def show_vertellen_per_pillar(run, step) -> None:
         mine = [t for t in step.codebook.themes if t.pillar == pillar.id]
         rows = totals[totals["theme"].isin([t.id for t in mine])]
         told = rows[rows[TOTAL].map(lambda v: v != 0)]
+        if step.stories.empty:
+            show_markdown("Er zijn nog geen verhalen (zie *Verhalen uit de wijken*).", section)
+            continue
         if told.empty:
             show_markdown("Geen van de verhalen gaat over de thema's van deze pijler.", section)
             continue
@@ -497,41 +508,63 @@ def _listed(values: object, labels: Mapping[str, str] | None = None) -> str:
 
 def show_leeragenda(run, step) -> None:
     """The chapter 'Leeragenda': questions, research and over-asking, lessons,
-    efforts, the network and its gaps, and the questions proposed this year."""
+    efforts, the network and its gaps, and the questions proposed this year.
+
+    Each part that is still empty says so, and where to fill it in.
+    """
     from .report import chapter
 
     section = "leeragenda"
     chapter(section, "Leeragenda en uitvoering")
+    _show_questions(run, step, section)
+    _show_research(run, step, section)
+    _show_lessons(step, section)
+    _show_efforts(run, step, section)
+    _show_network(step, section)
+
+
+_EMPTY_NL = (
+    "Nog leeg: er staan nog geen {what} in `{file}`. Vul ze daar in (de velden staan in "
+    "`data/README.md`) en controleer ze met `npdw agenda check`."
+)
+
+
+def _show_questions(run, step, section: str) -> None:
     reg = run.registry
-    areas = reg.area_labels()
     pillars = dict(zip(reg.pillars["id"], reg.pillars["label"], strict=True))
     research_titles = dict(zip(step.research["id"], step.research["title"], strict=True))
-
     q = step.questions
-    counts = q["status"].map(QUESTION_STATUS_NL).value_counts()
-    show_markdown(
-        "#### Leervragen\n\n"
-        f"De leeragenda heeft {len(q)} leervragen: "
-        + ", ".join(f"{n} {s}" for s, n in counts.items())
-        + ". Bij elke vraag staat welk onderzoek haar beantwoordt.",
-        section,
-    )
-    show_table(
-        q.assign(
-            pillars=q["pillars"].map(lambda v: _listed(v, pillars)),
-            research=q["research"].map(lambda v: _listed(v, research_titles)),
-            status=q["status"].map(QUESTION_STATUS_NL),
-        ),
-        section,
-        columns={
-            "id": "Nr.",
-            "question": "Leervraag",
-            "pillars": "Pijlers",
-            "research": "Onderzoek",
-            "owner": "Eigenaar",
-            "status": "Status",
-        },
-    )
+    if q.empty:
+        show_markdown(
+            "#### Leervragen\n\n"
+            + _EMPTY_NL.format(what="leervragen", file="data/agenda/learning_questions.yaml"),
+            section,
+        )
+    else:
+        counts = q["status"].map(QUESTION_STATUS_NL).value_counts()
+        show_markdown(
+            "#### Leervragen\n\n"
+            f"De leeragenda heeft {len(q)} leervragen: "
+            + ", ".join(f"{n} {s}" for s, n in counts.items())
+            + ". Bij elke vraag staat welk onderzoek haar beantwoordt.",
+            section,
+        )
+        show_table(
+            q.assign(
+                pillars=q["pillars"].map(lambda v: _listed(v, pillars)),
+                research=q["research"].map(lambda v: _listed(v, research_titles)),
+                status=q["status"].map(QUESTION_STATUS_NL),
+            ),
+            section,
+            columns={
+                "id": "Nr.",
+                "question": "Leervraag",
+                "pillars": "Pijlers",
+                "research": "Onderzoek",
+                "owner": "Eigenaar",
+                "status": "Status",
+            },
+        )
     if len(step.proposals):
         show_markdown(
             "#### Voorgesteld uit deze evaluatie\n\nBij deze doelen spraken cijfers en verhalen "
@@ -541,36 +574,48 @@ def show_leeragenda(run, step) -> None:
             questions=list(step.proposals["question"]),
         )
 
+
+def _show_research(run, step, section: str) -> None:
+    areas = run.registry.area_labels()
     r = step.research
-    flagged = step.overasking[step.overasking["flagged"]]
+    flagged = step.overasking[step.overasking["flagged"].astype(bool)]
     threshold = step.agenda.overasking_threshold
-    show_markdown(
-        "#### Onderzoeksagenda en overvragen\n\n"
-        f"{len(r)} onderzoeksactiviteiten, waarvan {int(r['resident_facing'].sum())} bewoners "
-        "zelf bevragen of laten meedoen. Het programma wil voorkomen dat bewoners te vaak om "
-        "hun mening of verhaal worden gevraagd. Daarom tellen we per wijk en kwartaal de "
-        "lopende onderzoeken onder bewoners en de momenten waarop verhalen zijn opgehaald. "
-        f"Boven de {threshold} per kwartaal markeren we het kwartaal "
-        f"({len(flagged)} keer in deze periode).",
-        section,
-    )
-    show_table(
-        r.assign(
-            areas=r["areas"].map(lambda v: _listed(v, areas)),
-            start=r["start"].fillna("onbekend"),
-            end=r["end"].fillna("onbekend"),
-        ),
-        section,
-        columns={
-            "title": "Onderzoek",
-            "partner": "Partner",
-            "method": "Methode",
-            "areas": "Wijken",
-            "start": "Start",
-            "end": "Einde",
-            "status": "Status",
-        },
-    )
+    if r.empty:
+        show_markdown(
+            "#### Onderzoeksagenda en overvragen\n\n"
+            + _EMPTY_NL.format(what="onderzoeksactiviteiten", file="data/agenda/research.yaml")
+            + f" Overvragen telt dan alleen de verhaalmomenten (drempel: {threshold} per wijk "
+            f"per kwartaal; {len(flagged)} keer overschreden).",
+            section,
+        )
+    else:
+        show_markdown(
+            "#### Onderzoeksagenda en overvragen\n\n"
+            f"{len(r)} onderzoeksactiviteiten, waarvan {int(r['resident_facing'].sum())} "
+            "bewoners zelf bevragen of laten meedoen. Het programma wil voorkomen dat bewoners "
+            "te vaak om hun mening of verhaal worden gevraagd. Daarom tellen we per wijk en "
+            "kwartaal de lopende onderzoeken onder bewoners en de momenten waarop verhalen zijn "
+            f"opgehaald. Boven de {threshold} per kwartaal markeren we het kwartaal "
+            f"({len(flagged)} keer in deze periode).",
+            section,
+        )
+        show_table(
+            r.assign(
+                areas=r["areas"].map(lambda v: _listed(v, areas)),
+                start=r["start"].fillna("onbekend"),
+                end=r["end"].fillna("onbekend"),
+            ),
+            section,
+            columns={
+                "title": "Onderzoek",
+                "partner": "Partner",
+                "method": "Methode",
+                "areas": "Wijken",
+                "start": "Start",
+                "end": "Einde",
+                "status": "Status",
+            },
+        )
     if len(flagged):
         show_table(
             flagged.assign(area=flagged["area"].map(lambda a: areas.get(a, a))),
@@ -585,7 +630,16 @@ def show_leeragenda(run, step) -> None:
             },
         )
 
+
+def _show_lessons(step, section: str) -> None:
     les = step.lessons
+    if les.empty:
+        show_markdown(
+            "#### Geleerde lessen\n\n"
+            + _EMPTY_NL.format(what="lessen", file="data/agenda/lessons.yaml"),
+            section,
+        )
+        return
     effort_labels = dict(zip(step.efforts["id"], step.efforts["label"], strict=True))
     show_markdown(
         "#### Geleerde lessen\n\nWat het programma uit eerder werk heeft geleerd, en in welke "
@@ -598,19 +652,31 @@ def show_leeragenda(run, step) -> None:
         columns={"lesson": "Les", "applied_in": "Toegepast in", "status": "Status"},
     )
 
+
+def _show_efforts(run, step, section: str) -> None:
     e = step.efforts
+    if e.empty:
+        show_markdown(
+            "#### Uitvoering: de inspanningen\n\n"
+            + _EMPTY_NL.format(what="inspanningen", file="data/registry/efforts.yaml"),
+            section,
+        )
+        return
+    pillars = dict(zip(run.registry.pillars["id"], run.registry.pillars["label"], strict=True))
     year = step.year if step.year is not None else "–"
     status = pd.crosstab(e["pillar"].map(pillars), e["status"].map(EFFORT_STATUS_NL))
     status = status.reindex(index=list(pillars.values()), fill_value=0)
     show_markdown(
         "#### Uitvoering: de inspanningen\n\n"
-        f"Het programma heeft {len(e)} inspanningen (Bijlage 2). Hieronder hun status in "
+        f"Het programma heeft {len(e)} inspanningen. Hieronder hun status in "
         f"{year}, het laatste jaar waarvoor een status is vastgelegd. *Niet vastgelegd* "
         "betekent dat er voor dat jaar nog niets over bekend is, niet dat er niets gebeurt.",
         section,
     )
     show_table(status.reset_index().rename(columns={"pillar": "Pijler"}), section)
 
+
+def _show_network(step, section: str) -> None:
     show_markdown(
         "#### Het doelen-inspanningennetwerk\n\nHoe inspanningen, doelen, indicatoren, "
         "verhaalthema's, leervragen en onderzoek met elkaar verbonden zijn. Open symbolen zijn "
