@@ -712,6 +712,18 @@ def test_pillars_given_in_some_rows_are_kept_and_only_the_empty_ones_proposed(tm
     assert [f.row for f in report.warnings if "geen pijler" in f.message] == [11]
 
 
+def test_blank_looking_pillar_cells_in_an_xlsx_export_are_proposed(tmp_path, ps):
+    frame = pd.read_csv(NO_PILLARS, dtype=str).rename(columns={"pijlers": "Pijlers "})
+    frame["Pijlers "] = frame["Pijlers "].astype(object)
+    frame.loc[0, "Pijlers "] = " ; "  # only separators
+    frame.loc[1, "Pijlers "] = "   "
+    frame.loc[2, "Pijlers "] = None
+    src = tmp_path / "export.xlsx"
+    frame.to_excel(src, sheet_name="Antwoorden", index=False)
+    report = run(src, tmp_path, ps)
+    assert_proposed(report, tmp_path / "stories", "Pijlers")  # the header as read, trimmed
+
+
 def parse(path: Path):
     story, findings = parse_story(path, VOCAB)
     assert story is not None, findings
