@@ -199,6 +199,13 @@ def cmd_stories_validate(args: argparse.Namespace) -> int:
             findings += exc.findings
     _report_findings(findings)
     _print(f"{len(collection.stories)} geldige verhalen; {_summary(findings)}")
+    unsorted = sum(1 for s in collection.stories if not s.pillars)
+    proposed = sum(1 for s in collection.stories if s.pillars_source == "auto")
+    if unsorted or proposed:
+        _print(
+            f"{unsorted} nog niet ingedeeld (zonder pijler); {proposed} met voorgestelde "
+            "pijlers om te controleren (pillars_source: auto)"
+        )
     return EXIT_INPUT if any(f.severity == "error" for f in findings) else EXIT_OK
 
 

@@ -2,8 +2,8 @@
 
 The default mapping reads the Dutch headers ``id, datum, wijk, verteller,
 kanaal, pijlers, verandering, toestemming, tekst`` (case and surrounding
-spaces ignored; optional ``titel``, ``msc_domein``, ``synthetisch``). Other
-forms get a mapping file::
+spaces ignored; optional ``titel``, ``msc_domein``, ``synthetisch``; ``pijlers``
+may be empty or absent). Other forms get a mapping file::
 
     columns:                      # header in the export -> field
       "Datum gesprek": datum
@@ -24,6 +24,16 @@ Import is idempotent: a story's id comes from the source id (``"001"`` ->
 ``vt-001``) or, without one, from a hash of date, area and text, and a file
 that already holds the same bytes is left alone. A different story under an
 existing id is reported, never overwritten.
+
+Residents tell a story; they do not pick a programme pillar. A row whose
+pillars column is empty (or a file without one) gets its pillars proposed by
+the automatic coding of its pseudonymised text (each theme of the codebook
+that matches gives its pillar), written with ``pillars_source: auto`` and
+listed in the import summary for review; a story no theme matches is imported
+without a pillar and a warning. A proposal someone has since reviewed in the
+story file is kept on a re-import (the file is left alone). Messages name
+every column as the user's file has it (``pijlers`` or the header from the
+mapping), never the internal field.
 
 Pseudonymising is the slow part (deduce). A cache under ``.cache/npdw/``
 (git-ignored; ``NPDW_CACHE_DIR`` or ``cache_dir=`` move it) maps the sha256 of
@@ -50,7 +60,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -58,8 +68,11 @@ from .atomic import write_text
 from .errors import Finding, InputError
 from .paths import PROJ_ROOT
 from .pseudonymise import PLACEHOLDER_TYPES, Pseudonymiser
-from .stories import Story, StoryVocabulary, render_story, validate_fields
+from .stories import Story, StoryVocabulary, parse_story, render_story, validate_fields
 from .tables import ROW, is_blank, read_sheets
+
+if TYPE_CHECKING:
+    from .coding import Codebook
 
 __all__ = [
     "COLUMN_FIELDS",
@@ -86,12 +99,11 @@ COLUMN_FIELDS = {
     "msc_domein": "msc_domain",
     "synthetisch": "synthetic",
 }
-REQUIRED_COLUMNS = (
+REQUIRED_COLUMNS = (  # "pijlers" may be absent or empty: then they are proposed
     "datum",
     "wijk",
     "verteller",
     "kanaal",
-    "pijlers",
     "verandering",
     "toestemming",
     "tekst",
@@ -116,6 +128,7 @@ _FORMAT_PROBE = Story(
     title="x",
     msc_domain="x",
     synthetic=True,
+    pillars_source="auto",
 )
 
 
@@ -128,7 +141,8 @@ class ImportReport:
     findings per skipped row; ``conflicts`` the rows whose id belongs to a
     different story already in ``out_dir`` (not overwritten).
     ``replacements`` counts placeholders per type over the imported and
-    unchanged stories.
+    unchanged stories. ``proposed`` lists, per story imported without
+    pillars, the pillars the automatic coding proposed (empty: none).
     """
 
     file: str
@@ -141,6 +155,7 @@ class ImportReport:
     warnings: tuple[Finding, ...] = ()
     replacements: dict[str, int] = field(default_factory=dict)
     cache_hits: int = 0
+    proposed: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def skipped_rows(self) -> int:
@@ -163,6 +178,15 @@ class ImportReport:
         if self.conflicts:
             out.append(f"Conflicten ({len(self.conflicts)}), niets overschreven:")
             out += [f"  {f}" for f in self.conflicts]
+        if self.proposed:
+            out.append(
+                f"Voorgestelde pijlers ({len(self.proposed)} verhalen zonder pijlers; "
+                "controleer ze en haal daarna 'pillars_source: auto' uit het verhaal):"
+            )
+            out += [
+                f"  {ident}: {', '.join(pillars) or 'geen (nog niet ingedeeld)'}"
+                for ident, pillars in self.proposed
+            ]
         out.append(
             f"{self.rows_read} rijen gelezen uit {self.file}: {len(self.imported)} geïmporteerd, "
             f"{len(self.unchanged)} ongewijzigd, {self.skipped_rows} overgeslagen, "
@@ -521,6 +545,8 @@ class _Row:
     id: str
     file: str = ""  # the file (and worksheet) the row came from, as findings name it
     id_column: str = "id"
+    propose: bool = False  # no pillars given: propose them from the automatic coding
+    pillars_column: str = "pijlers"  # as the user's file has it (or would have it)
 
 
 def _clean_text(value: Any) -> str:
@@ -540,105 +566,117 @@ def _date_cell(value: Any) -> Any:
     return value
 
 
+def _column_names(columns: dict[str, str], mapping: _Mapping) -> dict[str, str]:
+    """Field -> the column as the user's file has it (or would have it, when absent).
+
+    Every message about a row names the column by this name, never the field.
+    """
+    expected = {dutch: header for header, dutch in mapping.columns.items()}
+    return {
+        name: columns.get(dutch) or expected.get(dutch) or dutch
+        for dutch, name in COLUMN_FIELDS.items()
+    }
+
+
+def _row_values(cell: dict[str, Any], mapping: _Mapping) -> dict[str, Any]:
+    """The choice fields of one row as registry words (form answers mapped)."""
+    data: dict[str, Any] = {}
+    for name in ("date", "area", "teller", "channel", "pillars", "change", "consent"):
+        value = cell.get(name)
+        if is_blank(value):
+            continue
+        if name == "date":
+            data[name] = _date_cell(value)
+            continue
+        table = mapping.values.get(name, {})
+        if name == "pillars":
+            items = re.split(r"[;,]", str(value))
+            items = [table.get(_norm_value(p), _norm_value(p)) for p in items if p.strip()]
+            data[name] = ",".join(items)
+            continue
+        data[name] = table.get(_norm_value(value), _norm_value(value))
+    if data.get("consent") in _NO_CONSENT:
+        del data["consent"]  # validate_fields then names the missing consent
+    if not is_blank(cell.get("msc_domain")):
+        data["msc_domain"] = _norm_value(cell["msc_domain"])
+    return data
+
+
+def _synthetic_flag(raw: Any, file: str, row: int, column: str) -> bool | Finding | None:
+    """The ``synthetisch`` cell as a bool, ``None`` when blank, a finding when unreadable."""
+    if is_blank(raw):
+        return None
+    if isinstance(raw, bool):
+        return raw
+    flag = _norm_value(raw)
+    if flag in _TRUE or flag in _FALSE:
+        return flag in _TRUE
+    message = f"'{column}' is {str(raw)!r}; verwacht ja of nee"
+    return Finding("error", file, message, row=row, column=column)
+
+
+def _id_problem(ident: str, seen: dict[str, int], file: str, row: int, column: str):
+    """Why a row's id cannot be used (too long, or already in this sheet), else ``None``."""
+    if len(ident) > MAX_ID_LENGTH:
+        message = (
+            f"id is {len(ident)} tekens lang; een id wordt de bestandsnaam en mag "
+            f"hoogstens {MAX_ID_LENGTH} tekens hebben"
+        )
+    elif ident in seen:
+        message = f"id '{ident}' komt al voor in rij {seen[ident]}"
+    else:
+        return None
+    return Finding("error", file, message, row=row, column=column)
+
+
 def _read_rows(
     frame: Any, columns: dict[str, str], mapping: _Mapping, vocab: StoryVocabulary, file: str
 ) -> tuple[list[_Row], list[Finding]]:
+    """The importable rows of one sheet, and a finding per problem of the others.
+
+    A row with an empty (or without a) pillars column is marked ``propose``:
+    its pillars are proposed after pseudonymisation.
+    """
     rows: list[_Row] = []
     skipped: list[Finding] = []
     header_of = {COLUMN_FIELDS[d]: h for d, h in columns.items()}
-
-    def where(name: str) -> str:
-        return header_of.get(name, name)
-
+    names = _column_names(columns, mapping)
     seen: dict[str, int] = {}
     for record in frame.to_dict(orient="records"):
         row = int(record[ROW])
         cell = {name: record[header] for name, header in header_of.items()}
-        data: dict[str, Any] = {}
+        data = _row_values(cell, mapping)
         problems: list[Finding] = []
-        for name in ("date", "area", "teller", "channel", "pillars", "change", "consent"):
-            value = cell.get(name)
-            if is_blank(value):
-                continue
-            if name == "date":
-                data[name] = _date_cell(value)
-                continue
-            table = mapping.values.get(name, {})
-            if name == "pillars":
-                items = re.split(r"[;,]", str(value))
-                items = [table.get(_norm_value(p), _norm_value(p)) for p in items if p.strip()]
-                data[name] = ",".join(items)
-                continue
-            data[name] = table.get(_norm_value(value), _norm_value(value))
-        if data.get("consent") in _NO_CONSENT:
-            del data["consent"]  # validate_fields then names the missing consent
-        if not is_blank(cell.get("msc_domain")):
-            data["msc_domain"] = _norm_value(cell["msc_domain"])
+        flag = _synthetic_flag(cell.get("synthetic"), file, row, names["synthetic"])
+        if isinstance(flag, Finding):
+            problems.append(flag)
+        elif flag is not None:
+            data["synthetic"] = flag
         # The title is free text like the story: it is not validated here and
         # goes to the pseudonymiser with the text, never into ``fields`` raw.
-        raw_synthetic = cell.get("synthetic")
-        if not is_blank(raw_synthetic):
-            flag = _norm_value(raw_synthetic)
-            if isinstance(raw_synthetic, bool):
-                data["synthetic"] = raw_synthetic
-            elif flag in _TRUE or flag in _FALSE:
-                data["synthetic"] = flag in _TRUE
-            else:
-                problems.append(
-                    Finding(
-                        "error",
-                        file,
-                        f"'synthetisch' is {str(raw_synthetic)!r}; verwacht ja of nee",
-                        row=row,
-                        column=where("synthetic"),
-                    )
-                )
         text = _clean_text(cell.get("text"))
         title = _clean_text(cell.get("title"))
         data["id"] = "x"  # a valid stand-in: the id is derived below from date and area
-        fields, findings = validate_fields(data, vocab, file, row)
-        for f in findings:
-            if f.severity == "error":
-                # Name the column as the file has it, also inside the message.
-                column = where(f.column or "")
-                message = f.message.replace(f"'{f.column}' is", f"'{column}' is", 1)
-                problems.append(Finding("error", f.file, message, row=f.row, column=column))
+        fields, findings = validate_fields(data, vocab, file, row, names)
+        problems += [f for f in findings if f.severity == "error"]
         if not text:
-            problems.append(
-                Finding(
-                    "error", file, "het verhaal heeft geen tekst", row=row, column=where("text")
-                )
-            )
+            message = "het verhaal heeft geen tekst"
+            problems.append(Finding("error", file, message, row=row, column=names["text"]))
         if problems:
             skipped += problems
             continue
         ident = story_id(cell.get("id"), fields["date"], fields["area"], text)
-        if len(ident) > MAX_ID_LENGTH:
-            skipped.append(
-                Finding(
-                    "error",
-                    file,
-                    f"id is {len(ident)} tekens lang; een id wordt de bestandsnaam en mag "
-                    f"hoogstens {MAX_ID_LENGTH} tekens hebben",
-                    row=row,
-                    column=where("id"),
-                )
-            )
-            continue
-        if ident in seen:
-            skipped.append(
-                Finding(
-                    "error",
-                    file,
-                    f"id '{ident}' komt al voor in rij {seen[ident]}",
-                    row=row,
-                    column=where("id"),
-                )
-            )
+        problem = _id_problem(ident, seen, file, row, names["id"])
+        if problem is not None:
+            skipped.append(problem)
             continue
         seen[ident] = row
         fields["id"] = ident
-        rows.append(_Row(row, fields, (title, text), ident))
+        propose = not fields["pillars"]
+        parts = (title, text)
+        rows.append(
+            _Row(row, fields, parts, ident, propose=propose, pillars_column=names["pillars"])
+        )
     return rows, skipped
 
 
@@ -728,6 +766,7 @@ def import_stories(
     use_cache: bool = True,
     pseudonymiser: Pseudonymiser | None = None,
     workers: int | None = None,
+    codebook: Codebook | str | Path | None = None,
 ) -> ImportReport:
     """Import a CSV/XLSX export as pseudonymised story files in ``out_dir``.
 
@@ -754,6 +793,10 @@ def import_stories(
         Reuse one (deduce loads once); default: a new one with ``vocab.allowlist``.
     workers : int, optional
         Processes for pseudonymising; default 2 on large uncached files, else 1.
+    codebook : Codebook or path, optional
+        Proposes the pillars of a row whose pillars column is empty or absent
+        (each theme the automatic coding finds gives its pillar); default
+        ``data/registry/codebook.yaml``. Read only when such a row exists.
 
     Returns
     -------
@@ -763,7 +806,8 @@ def import_stories(
     ------
     InputError
         The file or the mapping cannot be used (unreadable, a required column
-        missing, ...). Nothing is written then.
+        missing, ...), or the codebook is needed and invalid. Nothing is
+        written then.
 
     Examples
     --------
@@ -788,20 +832,81 @@ def import_stories(
             f"{file}: bestand niet gevonden", [Finding("error", file, "bestand niet gevonden")]
         )
     rows, skipped, warnings, rows_read = _read_export(path, sheet, maps, vocab)
+    book = _codebook_for(rows, codebook)
 
     pseudonymiser = pseudonymiser or Pseudonymiser(vocab.allowlist)
     cache = _Cache(Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR)
     if not use_cache:
         cache.path = None
     keys = [cache.key(pseudonymiser.version, r.parts) for r in rows]
-    # The file format enters the file-hash keys, so a change in render_story
-    # is never mistaken for an unchanged file.
+    file_keys = _file_keys(cache, keys, rows, book)
+    cache.load(keys + file_keys)
+    show = progress and rows_read > _PROGRESS_FROM
+    results, hits = _pseudonymise_rows(rows, keys, cache, pseudonymiser, workers, show)
+    proposals = _propose_pillars(rows, results, book, vocab)
+    placed = _place_stories(rows, results, proposals, file_keys, cache, out_dir, vocab, file)
+    for target, rendered in placed.to_write:
+        write_text(rendered, target)  # what write_story does, without rendering twice
+    cache.save()
+    totals = placed.totals
+    ordered = {t: totals[t] for t in (*PLACEHOLDER_TYPES, *sorted(totals)) if t in totals}
+    return ImportReport(
+        file=file,
+        out_dir=str(out_dir),
+        rows_read=rows_read,
+        imported=tuple(placed.imported),
+        unchanged=tuple(placed.unchanged),
+        skipped=tuple(skipped),
+        conflicts=tuple(placed.conflicts),
+        warnings=(*warnings, *placed.warnings),
+        replacements=ordered,
+        cache_hits=hits,
+        proposed=tuple(placed.proposed),
+    )
+
+
+def _codebook_for(rows: Sequence[_Row], codebook: Codebook | str | Path | None) -> Codebook | None:
+    """The codebook that proposes pillars; only read when a row has none (else ``None``)."""
+    if not any(r.propose for r in rows):
+        return None
+    from .coding import Codebook, load_codebook
+
+    if isinstance(codebook, Codebook):
+        return codebook
+
+    return load_codebook(codebook)
+
+
+def _file_keys(
+    cache: _Cache, keys: Sequence[str], rows: Sequence[_Row], book: Codebook | None
+) -> list[str]:
+    """Cache keys for the hash of each story file.
+
+    The file format (rendered from :data:`_FORMAT_PROBE`, which sets every
+    field) enters every key, so a change in :func:`render_story` is never
+    mistaken for an unchanged file; for a row whose pillars are proposed, so
+    does the codebook that proposes them.
+    """
     file_format = render_story(_FORMAT_PROBE)
-    file_keys = [
-        cache.key(file_format, [k, repr(sorted(r.fields.items()))])
+    proposer = repr(book.themes) if book is not None else ""
+    return [
+        cache.key(file_format, [k, repr(sorted(r.fields.items())), proposer if r.propose else ""])
         for k, r in zip(keys, rows, strict=True)
     ]
-    cache.load(keys + file_keys)
+
+
+def _pseudonymise_rows(
+    rows: Sequence[_Row],
+    keys: Sequence[str],
+    cache: _Cache,
+    pseudonymiser: Pseudonymiser,
+    workers: int | None,
+    show: bool,
+) -> tuple[dict[int, tuple[tuple[str, ...], dict[str, int]]], int]:
+    """Row index -> (pseudonymised title and text, counts), from the cache or deduce.
+
+    Returns the results and the number of cache hits.
+    """
     results: dict[int, tuple[tuple[str, ...], dict[str, int]]] = {}
     jobs = []
     for i, key in enumerate(keys):
@@ -816,7 +921,6 @@ def import_stories(
 
     from tqdm import tqdm
 
-    show = progress and rows_read > _PROGRESS_FROM
     with (
         _worker_pool(pseudonymiser, workers if jobs else 1) as pool,
         tqdm(
@@ -833,30 +937,74 @@ def import_stories(
             results[index] = (out, counts)
             cache.put(keys[index], {"parts": list(out), "counts": counts})
             bar.update(1)
+    return results, hits
 
-    imported: list[str] = []
-    unchanged: list[str] = []
-    conflicts: list[Finding] = []
-    totals: dict[str, int] = {}
-    to_write: list[tuple[Path, str]] = []
+
+def _propose_pillars(
+    rows: Sequence[_Row],
+    results: dict[int, tuple[tuple[str, ...], dict[str, int]]],
+    book: Codebook | None,
+    vocab: StoryVocabulary,
+) -> dict[int, tuple[str, ...]]:
+    """Row index -> the pillars of the themes the automatic coding finds in its text.
+
+    Only for rows without pillars; on the pseudonymised text (the raw text is
+    used for nothing but pseudonymising). Pillars in the registry's order; an
+    empty tuple when no theme matches.
+    """
+    wanted = [i for i, r in enumerate(rows) if r.propose]
+    if not wanted or book is None:
+        return {}
+    import pandas as pd
+
+    from .coding import auto_code
+
+    texts = pd.DataFrame(
+        {"id": [str(i) for i in wanted], "text": [results[i][0][1] for i in wanted]}
+    )
+    codes = auto_code(texts, book)
+    pillar_of = {t.id: t.pillar for t in book.themes}
+    found: dict[int, set[str]] = {}
+    for index, theme in zip(codes["story_id"], codes["theme"], strict=True):
+        found.setdefault(int(index), set()).add(pillar_of[theme])
+    return {i: tuple(p for p in vocab.pillars if p in found.get(i, ())) for i in wanted}
+
+
+@dataclass
+class _Placed:
+    """What :func:`_place_stories` decided, before anything is written."""
+
+    imported: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    proposed: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+    to_write: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def _place_stories(
+    rows: Sequence[_Row],
+    results: dict[int, tuple[tuple[str, ...], dict[str, int]]],
+    proposals: dict[int, tuple[str, ...]],
+    file_keys: Sequence[str],
+    cache: _Cache,
+    out_dir: Path,
+    vocab: StoryVocabulary,
+    file: str,
+) -> _Placed:
+    """Per row: a new file to write, an unchanged file, or a conflict (nothing overwritten)."""
+    placed = _Placed()
     for i, r in enumerate(rows):
         (title, text), counts = results[i]
         story = Story(text=text, title=title or None, **r.fields)
+        if r.propose:
+            story = dataclasses.replace(story, pillars=proposals[i], pillars_source="auto")
         target = out_dir / f"{story.id}.md"
         if target.exists():
-            try:
-                existing = target.read_bytes()
-            except OSError:
-                existing = b""
-            digest = hashlib.sha256(existing).hexdigest()
-            # Rendering (YAML) costs more than hashing: a file whose hash the
-            # cache knows for exactly this story is unchanged without it.
-            same = digest == cache.file_hash(file_keys[i])
-            if not same and existing == render_story(story).encode("utf-8"):
-                same = True
-                cache.put(file_keys[i], {"file": digest})
-            if not same:
-                conflicts.append(
+            kept = _existing(target, story, r, file_keys[i], cache, vocab)
+            if kept is None:
+                placed.conflicts.append(
                     Finding(
                         "error",
                         r.file or file,
@@ -868,30 +1016,64 @@ def import_stories(
                     )
                 )
                 continue
-            unchanged.append(story.id)
+            story = kept
+            placed.unchanged.append(story.id)
         else:
             rendered = render_story(story)
-            to_write.append((target, rendered))
+            placed.to_write.append((target, rendered))
             cache.put(file_keys[i], {"file": hashlib.sha256(rendered.encode()).hexdigest()})
-            imported.append(story.id)
+            placed.imported.append(story.id)
+            if r.propose:
+                placed.proposed.append((story.id, story.pillars))
+        if r.propose and not story.pillars and story.pillars_source == "auto":
+            placed.warnings.append(_no_pillar(story.id, r, file))
         for k, v in counts.items():
-            totals[k] = totals.get(k, 0) + v
-    for target, rendered in to_write:
-        write_text(rendered, target)  # what write_story does, without rendering twice
-    cache.save()
-    ordered = {t: totals[t] for t in (*PLACEHOLDER_TYPES, *sorted(totals)) if t in totals}
-    return ImportReport(
-        file=file,
-        out_dir=str(out_dir),
-        rows_read=rows_read,
-        imported=tuple(imported),
-        unchanged=tuple(unchanged),
-        skipped=tuple(skipped),
-        conflicts=tuple(conflicts),
-        warnings=tuple(warnings),
-        replacements=ordered,
-        cache_hits=hits,
+            placed.totals[k] = placed.totals.get(k, 0) + v
+    return placed
+
+
+def _existing(
+    target: Path, story: Story, r: _Row, file_key: str, cache: _Cache, vocab: StoryVocabulary
+) -> Story | None:
+    """The story as ``target`` holds it when that is this story, else ``None``.
+
+    Also this story when only its proposed pillars were reviewed since: the
+    review is kept, the file is left alone.
+    """
+    try:
+        existing = target.read_bytes()
+    except OSError:
+        existing = b""
+    digest = hashlib.sha256(existing).hexdigest()
+    # Rendering (YAML) costs more than hashing: a file whose hash the cache
+    # knows for exactly this story is unchanged without it.
+    if digest == cache.file_hash(file_key):
+        return _reviewed(target, story, vocab) if r.propose else story
+    if existing == render_story(story).encode("utf-8"):
+        cache.put(file_key, {"file": digest})
+        return story
+    kept = _reviewed(target, story, vocab) if r.propose else None
+    if kept is not None and render_story(kept).encode("utf-8") == existing:
+        cache.put(file_key, {"file": digest})
+        return kept
+    return None
+
+
+def _reviewed(target: Path, story: Story, vocab: StoryVocabulary) -> Story | None:
+    """``story`` with the pillars (and their source) that ``target`` has now."""
+    old, _ = parse_story(target, vocab)
+    if old is None:
+        return None
+    return dataclasses.replace(story, pillars=old.pillars, pillars_source=old.pillars_source)
+
+
+def _no_pillar(ident: str, r: _Row, file: str) -> Finding:
+    message = (
+        f"verhaal {ident}: geen thema uit het codeboek herkend, dus geen pijler voorgesteld; "
+        "het telt als 'nog niet ingedeeld' tot iemand de pijler invult (in deze kolom of in "
+        "het verhaalbestand)"
     )
+    return Finding("warning", r.file or file, message, row=r.row, column=r.pillars_column)
 
 
 def cli_import(args: argparse.Namespace) -> int:
@@ -912,6 +1094,7 @@ def cli_import(args: argparse.Namespace) -> int:
             out_dir=args.out,
             sheet=getattr(args, "sheet", None),
             mapping=getattr(args, "mapping", None),
+            codebook=Path(args.data) / "registry" / "codebook.yaml",
         )
     except InputError as exc:
         for f in exc.findings or [Finding("error", str(args.file), str(exc))]:

@@ -8,7 +8,8 @@ A story file looks like::
     area: wielwijk
     teller: bewoner
     channel: buurtbakkie
-    pillars: [gezond, veilig]
+    pillars: [gezond, veilig]           # may be empty: []
+    pillars_source: auto                # optional: the pillars were proposed
     change: beter
     consent: citeren
     title: Een bankje op het plein      # optional
@@ -21,12 +22,19 @@ The allowed values for area (``areas.yaml``), pillars (``pillars.yaml``),
 teller, channel, change and consent (``stories.yaml``) live in the registry.
 Validation names file, field and the allowed values. A story without a
 valid consent level is rejected: it never reaches an analysis.
+
+Pillars may be empty (a resident tells a story, they do not pick a programme
+pillar): such a story counts as "nog niet ingedeeld". ``pillars_source: auto``
+says the pillars were proposed by the automatic coding on import and not yet
+reviewed; whoever reviews them removes that line. It follows ``pillars`` in the
+file and is only written when set, so other story files keep their bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,8 +62,9 @@ __all__ = [
 ]
 
 STORIES_DIR = PROJ_ROOT / "stories"
-REQUIRED_FIELDS = ("id", "date", "area", "teller", "channel", "pillars", "change", "consent")
-OPTIONAL_FIELDS = ("title", "msc_domain", "synthetic")
+REQUIRED_FIELDS = ("id", "date", "area", "teller", "channel", "change", "consent")
+OPTIONAL_FIELDS = ("pillars", "pillars_source", "title", "msc_domain", "synthetic")
+PILLAR_SOURCES = ("auto",)  # pillars_source: proposed by the automatic coding
 STORY_COLUMNS = [
     "id",
     "date",
@@ -64,6 +73,7 @@ STORY_COLUMNS = [
     "teller",
     "channel",
     "pillars",
+    "pillars_source",
     "change",
     "consent",
     "title",
@@ -166,6 +176,7 @@ class Story:
     msc_domain: str | None = None
     synthetic: bool = False
     file: str | None = None
+    pillars_source: str | None = None  # "auto": proposed on import, not yet reviewed
 
     def front_matter(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -175,6 +186,10 @@ class Story:
             "teller": self.teller,
             "channel": self.channel,
             "pillars": list(self.pillars),
+        }
+        if self.pillars_source:
+            data["pillars_source"] = self.pillars_source
+        data |= {
             "change": self.change,
             "consent": self.consent,
         }
@@ -208,71 +223,111 @@ def _coerce_date(value: Any) -> dt.date | None:
 
 
 def validate_fields(
-    data: dict[str, Any], vocab: StoryVocabulary, file: str, row: int | None = None
+    data: dict[str, Any],
+    vocab: StoryVocabulary,
+    file: str,
+    row: int | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Any], list[Finding]]:
     """Check and normalise story metadata; shared by the file parser and the importer.
 
-    Returns the normalised fields (``date`` as a date, ``pillars`` as a tuple)
-    and the findings; any error finding means the story must not be used.
+    Parameters
+    ----------
+    data : dict
+        Field -> value (``date``, ``area``, ``pillars``, ...).
+    vocab : StoryVocabulary
+        The allowed values.
+    file, row : str, int
+        Where the findings point.
+    names : mapping, optional
+        Field -> the name the user's file gives it (the importer passes the
+        column headers, e.g. ``{"pillars": "pijlers"}``). Messages and the
+        findings' ``column`` use these names; default: the field names, as a
+        story file's front matter has them.
+
+    Returns
+    -------
+    tuple
+        The normalised fields (``date`` as a date, ``pillars`` as a tuple,
+        empty when none are given) and the findings; any error finding means
+        the story must not be used.
     """
     findings: list[Finding] = []
     out: dict[str, Any] = {}
+    names = names or {}
 
-    def error(column: str, message: str) -> None:
-        findings.append(Finding("error", file, message, row=row, column=column))
+    def label(name: str) -> str:
+        return names.get(name, name)
+
+    def error(name: str, message: str) -> None:
+        findings.append(Finding("error", file, message, row=row, column=label(name)))
 
     for name in REQUIRED_FIELDS:
         if data.get(name) in (None, "", []):
             if name == "consent":
                 error(name, "geen toestemming: het verhaal wordt niet gebruikt")
             else:
-                error(name, f"veld '{name}' ontbreekt")
+                error(name, f"veld '{label(name)}' ontbreekt")
     ident = data.get("id")
     if ident not in (None, ""):
         if isinstance(ident, str) and _ID.match(ident):
             out["id"] = ident
         else:
-            error("id", f"id {ident!r} mag alleen kleine letters, cijfers, - en _ bevatten")
+            error("id", f"'{label('id')}' is {ident!r}: alleen kleine letters, cijfers, - en _")
     if data.get("date") not in (None, ""):
         date = _coerce_date(data["date"])
         if date is None:
-            error("date", f"datum {data['date']!r} is geen datum (JJJJ-MM-DD)")
+            error("date", f"'{label('date')}' is {data['date']!r}: geen datum (JJJJ-MM-DD)")
         elif not dt.date(2000, 1, 1) <= date <= dt.date(2100, 1, 1):
-            error("date", f"datum {date} ligt niet tussen 2000 en 2100")
+            error("date", f"'{label('date')}' is {date}: ligt niet tussen 2000 en 2100")
         else:
             out["date"] = date
-    for name in ("area", "teller", "channel", "change", "consent"):
-        value = data.get(name)
-        if value in (None, ""):
-            continue
-        value = str(value).strip().lower()
-        allowed = vocab.allowed(name)
-        if value not in allowed:
-            what = "toestemming" if name == "consent" else f"'{name}'"
-            error(name, f"{what} is {value!r}; toegestaan: {', '.join(allowed)}")
-        else:
-            out[name] = value
-    pillars = data.get("pillars")
-    if pillars not in (None, "", []):
-        items = pillars if isinstance(pillars, list) else re.split(r"[;,]", str(pillars))
-        items = [str(p).strip().lower() for p in items if str(p).strip()]
-        bad = [p for p in items if p not in vocab.pillars]
-        if bad:
-            error("pillars", f"onbekende pijler(s) {bad}; toegestaan: {', '.join(vocab.pillars)}")
-        else:
-            out["pillars"] = tuple(dict.fromkeys(items))
+    out |= _choices(data, vocab, label, error)
+    out["pillars"] = _pillars(data.get("pillars"), vocab, label("pillars"), error)
     for name in ("title", "msc_domain"):
         if data.get(name) not in (None, ""):
             out[name] = str(data[name]).strip()
     synthetic = data.get("synthetic", False)
     if not isinstance(synthetic, bool):
-        error("synthetic", "'synthetic' moet true of false zijn")
+        error("synthetic", f"'{label('synthetic')}' moet true of false zijn")
     out["synthetic"] = bool(synthetic) if isinstance(synthetic, bool) else False
     unknown = sorted(set(data) - set(REQUIRED_FIELDS) - set(OPTIONAL_FIELDS))
     for name in unknown:
-        message = f"onbekend veld '{name}' wordt genegeerd"
-        findings.append(Finding("warning", file, message, row=row, column=name))
+        message = f"onbekend veld '{label(name)}' wordt genegeerd"
+        findings.append(Finding("warning", file, message, row=row, column=label(name)))
     return out, findings
+
+
+def _choices(data: dict[str, Any], vocab: StoryVocabulary, label, error) -> dict[str, str]:
+    """The fields with a fixed list of values (area, ..., pillars_source), where valid."""
+    out = {}
+    choices = {n: vocab.allowed(n) for n in ("area", "teller", "channel", "change", "consent")}
+    choices["pillars_source"] = PILLAR_SOURCES
+    for name, allowed in choices.items():
+        value = data.get(name)
+        if value in (None, ""):
+            continue
+        value = str(value).strip().lower()
+        if value not in allowed:
+            what = f"'{label(name)}'" + (" (toestemming)" if name == "consent" else "")
+            error(name, f"{what} is {value!r}; toegestaan: {', '.join(allowed)}")
+        else:
+            out[name] = value
+    return out
+
+
+def _pillars(value: Any, vocab: StoryVocabulary, label: str, error) -> tuple[str, ...]:
+    """The pillars as a tuple (empty when none are given); unknown ones are an error."""
+    if value in (None, "", []):
+        return ()
+    items = value if isinstance(value, list) else re.split(r"[;,]", str(value))
+    items = [str(p).strip().lower() for p in items if str(p).strip()]
+    bad = [p for p in items if p not in vocab.pillars]
+    if bad:
+        allowed = ", ".join(vocab.pillars)
+        error("pillars", f"'{label}': onbekende pijler(s) {bad}; toegestaan: {allowed}")
+        return ()
+    return tuple(dict.fromkeys(items))
 
 
 def parse_story(path: str | Path, vocab: StoryVocabulary) -> tuple[Story | None, list[Finding]]:

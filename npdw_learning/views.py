@@ -25,9 +25,12 @@ __all__ = [
     "show_vertellen_per_pillar",
     "show_joint",
     "show_summary",
+    "stories_by_pillar",
+    "UNSORTED",
     "show_leeragenda",
 ]
 
+UNSORTED = "Nog niet ingedeeld"  # stories without a pillar (yet)
 STATUS_NL = {
     "target_reached": "doel bereikt",
     "on_track": "op koers",
@@ -435,6 +438,41 @@ def show_joint(run, step) -> None:
             )
 
 
+def stories_by_pillar(stories: pd.DataFrame, pillars: pd.DataFrame) -> pd.DataFrame:
+    """Stories per pillar by their direction of change, small counts suppressed.
+
+    Parameters
+    ----------
+    stories : DataFrame
+        ``pillars`` (a tuple per story, possibly empty) and ``change``, as
+        :meth:`npdw_learning.stories.StoryCollection.frame` gives them.
+    pillars : DataFrame
+        The registry's pillars (``id``, ``label``), in report order.
+
+    Returns
+    -------
+    DataFrame
+        ``Pijler``, one column per direction and ``totaal``: a row per pillar
+        (a story with two pillars counts in both) and a last row
+        :data:`UNSORTED` for the stories without a pillar. Counts from 1 to 4
+        and the cells they could be derived from are hidden
+        (:func:`npdw_learning.analysis.suppress`).
+    """
+    exploded = stories.explode("pillars")
+    # "" is no pillar id (ids are slugs): it stands for "no pillar" in the table.
+    keys = exploded["pillars"].where(exploded["pillars"].notna(), "")
+    directions = pd.crosstab(keys, exploded["change"]).reindex(
+        index=[*pillars["id"], ""], columns=list(CHANGES), fill_value=0
+    )
+    directions[TOTAL] = directions.sum(axis=1)
+    directions = suppress(directions.fillna(0).astype("int64"))
+    labels = [*pillars["label"], UNSORTED]
+    table = pd.DataFrame({"Pijler": labels})
+    for c in [*CHANGES, TOTAL]:
+        table[c] = directions[c].to_numpy()
+    return table
+
+
 def show_summary(run, step) -> None:
     """The Samenvatting: per pillar the progress statuses and the stories' directions."""
     reg = run.registry
@@ -445,12 +483,6 @@ def show_summary(run, step) -> None:
     status = pd.crosstab(progress["pillar"], progress["status"]).reindex(
         index=reg.pillars["id"], columns=list(STATUS_NL), fill_value=0
     )
-    stories = step.stories.explode("pillars")
-    directions = pd.crosstab(stories["pillars"], stories["change"]).reindex(
-        index=reg.pillars["id"], columns=list(CHANGES), fill_value=0
-    )
-    directions[TOTAL] = directions.sum(axis=1)
-    directions = suppress(directions.fillna(0).astype("int64"))
     pillar_labels = dict(zip(reg.pillars["id"], reg.pillars["label"], strict=True))
     table = pd.DataFrame({"Pijler": [pillar_labels[p] for p in reg.pillars["id"]]})
     for s, label in STATUS_NL.items():
@@ -462,16 +494,14 @@ def show_summary(run, step) -> None:
         section,
     )
     show_table(table, section)
-    stories_table = pd.DataFrame({"Pijler": [pillar_labels[p] for p in reg.pillars["id"]]})
-    for c in [*CHANGES, TOTAL]:
-        stories_table[c] = directions[c].to_numpy()
     show_markdown(
         "**Verhalen.** Per pijler het aantal verhalen naar de richting van verandering die de "
-        "verteller zelf aangaf (een verhaal kan over meer pijlers gaan). Aantallen onder de "
-        "vijf staan als <5, zodat niemand herkenbaar is.",
+        "verteller zelf aangaf (een verhaal kan over meer pijlers gaan). Verhalen waarbij nog "
+        f"geen pijler is ingevuld, staan als '{UNSORTED}'. Aantallen onder de vijf staan als "
+        "<5, zodat niemand herkenbaar is.",
         section,
     )
-    show_table(stories_table, section)
+    show_table(stories_by_pillar(step.stories, reg.pillars), section)
     meta = step.joint["meta_inference"].value_counts()
     show_markdown(
         "**Cijfers en verhalen samen**, per operationeel doel:\n\n"

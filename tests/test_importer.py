@@ -7,6 +7,7 @@ first test proves none of them survives the import.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -20,10 +21,24 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from npdw_learning.coding import load_codebook
 from npdw_learning.errors import InputError
-from npdw_learning.importer import _load_mapping, import_stories, story_id
+from npdw_learning.importer import (
+    _FORMAT_PROBE,
+    COLUMN_FIELDS,
+    _load_mapping,
+    import_stories,
+    story_id,
+)
 from npdw_learning.pseudonymise import Pseudonymiser
-from npdw_learning.stories import load_stories, load_story_vocabulary
+from npdw_learning.stories import (
+    OPTIONAL_FIELDS,
+    REQUIRED_FIELDS,
+    STORIES_DIR,
+    load_stories,
+    load_story_vocabulary,
+    parse_story,
+)
 
 DATA = Path(__file__).parent / "data"
 VOCAB = load_story_vocabulary()
@@ -420,12 +435,11 @@ def test_form_without_mapping_names_the_missing_columns(tmp_path, ps):
     with pytest.raises(InputError) as info:
         run(DATA / "import_formulier.csv", tmp_path, ps)
     missing = {f.column for f in info.value.findings}
-    assert missing == {
+    assert missing == {  # not "pijlers": without it the pillars are proposed
         "datum",
         "wijk",
         "verteller",
         "kanaal",
-        "pijlers",
         "verandering",
         "toestemming",
         "tekst",
@@ -626,3 +640,254 @@ def test_a_merged_header_cell_refuses_the_export_with_row_and_column(tmp_path, p
     assert finding.file == f"{src} [Antwoorden]" and (finding.row, finding.column) == (1, "tekst")
     assert "samengevoegd over de cellen I1:J1" in finding.message
     assert not (tmp_path / "stories").exists()
+
+
+# --- forms without pillars ----------------------------------------------------------------
+
+# tests/data/import_zonder_pijlers.csv: 10 consented rows in the default Dutch
+# headers, an empty pijlers column, fictional texts. Rows 9 and 11 (vt-208,
+# vt-210) name no theme of the codebook.
+NO_PILLARS = DATA / "import_zonder_pijlers.csv"
+PROPOSED = {
+    "vt-201": ("leren", "veilig"),  # jongeren (leren), lawaai (veilig)
+    "vt-202": ("wonen",),
+    "vt-203": ("werk",),
+    "vt-204": ("wonen",),
+    "vt-205": ("gezond",),
+    "vt-206": ("leren",),
+    "vt-207": ("veilig",),
+    "vt-208": (),
+    "vt-209": ("werk",),
+    "vt-210": (),
+}
+INTERNAL = [f for d, f in COLUMN_FIELDS.items() if d != f]  # date, area, ..., pillars, ...
+
+
+def assert_proposed(report, out: Path, pillars_column: str) -> None:
+    assert sorted(report.imported) == sorted(PROPOSED) and report.skipped == ()
+    stories = {s.id: s for s in load_stories(out, VOCAB).stories}
+    assert {i: s.pillars for i, s in stories.items()} == PROPOSED
+    assert {s.pillars_source for s in stories.values()} == {"auto"}
+    assert dict(report.proposed) == PROPOSED
+    lines = report.lines()
+    assert "  vt-203: werk" in lines and "  vt-201: leren, veilig" in lines
+    assert "  vt-208: geen (nog niet ingedeeld)" in lines
+    warned = {(f.row, f.column) for f in report.warnings if "geen pijler" in f.message}
+    assert warned == {(9, pillars_column), (11, pillars_column)}
+
+
+def test_a_form_with_an_empty_pillars_column_imports_every_consented_row(tmp_path, ps):
+    report = run(NO_PILLARS, tmp_path, ps)
+    assert_proposed(report, tmp_path / "stories", "pijlers")
+    assert report.ok
+
+
+def test_a_form_without_a_pillars_column_imports_every_consented_row(tmp_path, ps):
+    src = tmp_path / "export.csv"
+    pd.read_csv(NO_PILLARS, dtype=str).drop(columns="pijlers").to_csv(src, index=False)
+    assert "pijlers" not in src.read_text(encoding="utf-8")
+    assert_proposed(run(src, tmp_path, ps), tmp_path / "stories", "pijlers")
+
+
+def test_a_mapping_that_renames_the_pillars_column_names_it_in_the_warnings(tmp_path, ps):
+    src = tmp_path / "export.csv"
+    frame = pd.read_csv(NO_PILLARS, dtype=str).rename(columns={"pijlers": "Programmapijler"})
+    frame.to_csv(src, index=False)
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text('columns:\n  "Programmapijler": pijlers\n', encoding="utf-8")
+    report = run(src, tmp_path, ps, mapping=mapping)
+    assert_proposed(report, tmp_path / "stories", "Programmapijler")
+
+
+def test_pillars_given_in_some_rows_are_kept_and_only_the_empty_ones_proposed(tmp_path, ps):
+    src = tmp_path / "export.csv"
+    frame = pd.read_csv(NO_PILLARS, dtype=str)
+    frame.loc[frame["id"] == "208", "pijlers"] = "Wonen; werk"
+    frame.to_csv(src, index=False)
+    report = run(src, tmp_path, ps)
+    one = parse(tmp_path / "stories" / "vt-208.md")
+    assert one.pillars == ("wonen", "werk") and one.pillars_source is None
+    assert "pillars_source" not in (tmp_path / "stories" / "vt-208.md").read_text()
+    assert "vt-208" not in dict(report.proposed)
+    assert [f.row for f in report.warnings if "geen pijler" in f.message] == [11]
+
+
+def test_blank_looking_pillar_cells_in_an_xlsx_export_are_proposed(tmp_path, ps):
+    frame = pd.read_csv(NO_PILLARS, dtype=str).rename(columns={"pijlers": "Pijlers "})
+    frame["Pijlers "] = frame["Pijlers "].astype(object)
+    frame.loc[0, "Pijlers "] = " ; "  # only separators
+    frame.loc[1, "Pijlers "] = "   "
+    frame.loc[2, "Pijlers "] = None
+    src = tmp_path / "export.xlsx"
+    frame.to_excel(src, sheet_name="Antwoorden", index=False)
+    report = run(src, tmp_path, ps)
+    assert_proposed(report, tmp_path / "stories", "Pijlers")  # the header as read, trimmed
+
+
+def parse(path: Path):
+    story, findings = parse_story(path, VOCAB)
+    assert story is not None, findings
+    return story
+
+
+def test_reimporting_a_form_without_pillars_changes_nothing(tmp_path, ps):
+    run(NO_PILLARS, tmp_path, ps)
+    before = written(tmp_path / "stories")
+    again = run(NO_PILLARS, tmp_path, ps)
+    assert again.imported == () and len(again.unchanged) == 10 and again.conflicts == ()
+    assert again.proposed == ()  # listed once, when written
+    assert written(tmp_path / "stories") == before
+    fresh = run(NO_PILLARS, tmp_path, ps, use_cache=False)  # without the file-hash cache
+    assert len(fresh.unchanged) == 10 and fresh.conflicts == ()
+
+
+def test_a_reviewed_proposal_is_kept_on_reimport(tmp_path, ps):
+    run(NO_PILLARS, tmp_path, ps)
+    for ident, new in (("vt-201", "- veilig\n"), ("vt-208", "- gezond\n")):
+        path = tmp_path / "stories" / f"{ident}.md"
+        text = path.read_text(encoding="utf-8")
+        head, body = text.split("change:", 1)
+        head = head.split("pillars:", 1)[0] + "pillars:\n" + new
+        path.write_text(head + "change:" + body, encoding="utf-8")
+    before = written(tmp_path / "stories")
+    for use_cache in (True, True, False):
+        again = run(NO_PILLARS, tmp_path, ps, use_cache=use_cache)
+        assert again.conflicts == () and len(again.unchanged) == 10
+        assert written(tmp_path / "stories") == before
+        assert [f.row for f in again.warnings if "geen pijler" in f.message] == [11]
+    assert parse(tmp_path / "stories" / "vt-201.md").pillars == ("veilig",)
+    assert parse(tmp_path / "stories" / "vt-208.md").pillars_source is None
+
+
+def test_a_changed_story_is_still_a_conflict_when_pillars_were_proposed(tmp_path, ps):
+    run(NO_PILLARS, tmp_path, ps)
+    path = tmp_path / "stories" / "vt-203.md"
+    path.write_text(path.read_text().replace("change: beter", "change: slechter"))
+    again = run(NO_PILLARS, tmp_path, ps)
+    assert [f.row for f in again.conflicts] == [4]
+    assert "change: slechter" in path.read_text()
+
+
+def test_the_codebook_of_the_data_folder_proposes_the_pillars(tmp_path, ps):
+    book = load_codebook()
+    only = [t for t in book.themes if t.id == "werk"]
+    report = run(NO_PILLARS, tmp_path, ps, codebook=dataclasses.replace(book, themes=tuple(only)))
+    assert {i for i, p in report.proposed if p} == {"vt-203"}
+    broken = tmp_path / "codebook.yaml"
+    broken.write_text("themes: niets\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        run(NO_PILLARS, tmp_path / "b", ps, codebook=broken)
+    assert not (tmp_path / "b" / "stories").exists()
+
+
+def test_the_file_format_probe_sets_every_field_of_a_story_file():
+    front = _FORMAT_PROBE.front_matter()
+    assert set(front) == set(REQUIRED_FIELDS) | set(OPTIONAL_FIELDS)
+
+
+# Per field: a bad cell (by the Dutch column) and what the message must name.
+BAD_CELLS = [
+    ("datum", "gisteren"),
+    ("datum", ""),
+    ("wijk", "Zwijndrecht"),
+    ("wijk", ""),
+    ("verteller", "buurman"),
+    ("verteller", ""),
+    ("kanaal", "facebook"),
+    ("kanaal", ""),
+    ("pijlers", "sport"),
+    ("verandering", "top"),
+    ("verandering", ""),
+    ("toestemming", "misschien"),
+    ("toestemming", "nee"),
+    ("tekst", ""),
+    ("synthetisch", "misschien"),
+]
+RENAMED = {
+    "datum": "Datum gesprek",
+    "wijk": "In welke wijk woont u?",
+    "verteller": "Wie vertelt",
+    "kanaal": "Hoe opgehaald",
+    "pijlers": "Programmapijler",
+    "verandering": "Wat is er veranderd",
+    "toestemming": "Mag dit gebruikt worden",
+    "tekst": "Uw verhaal",
+    "synthetisch": "Verzonnen",
+    "id": "Nummer",
+}
+
+
+def bad_export(tmp_path: Path, renamed: bool) -> tuple[Path, dict[str, str]]:
+    good = {
+        "id": "1",
+        "datum": "2025-05-02",
+        "wijk": "Wielwijk",
+        "verteller": "bewoner",
+        "kanaal": "buurtbakkie",
+        "pijlers": "",
+        "verandering": "beter",
+        "toestemming": "citeren",
+        "tekst": "Het plein is opgeknapt.",
+        "synthetisch": "ja",
+    }
+    rows = [
+        {**good, "id": str(i + 1), column: value} for i, (column, value) in enumerate(BAD_CELLS)
+    ]
+    frame = pd.DataFrame(rows)
+    header = {d: RENAMED[d] if renamed else d for d in good}
+    src = tmp_path / ("hernoemd.csv" if renamed else "standaard.csv")
+    frame.rename(columns=header).to_csv(src, index=False)
+    return src, header
+
+
+@pytest.mark.parametrize("renamed", [False, True])
+def test_every_message_names_the_column_as_the_file_has_it(tmp_path, ps, renamed):
+    src, header = bad_export(tmp_path, renamed)
+    mapping = None
+    if renamed:
+        mapping = tmp_path / "mapping.yaml"
+        mapping.write_text(
+            yaml.safe_dump({"columns": {v: k for k, v in RENAMED.items()}}), encoding="utf-8"
+        )
+    report = run(src, tmp_path, ps, mapping=mapping)
+    assert report.imported == () and report.skipped_rows == len(BAD_CELLS)
+    by_row = {}
+    for f in report.skipped:
+        by_row.setdefault(f.row, []).append(f)
+    for i, (column, value) in enumerate(BAD_CELLS):
+        findings = by_row[i + 2]  # the header is row 1
+        assert [f.column for f in findings] == [header[column]], (column, value, findings)
+        [f] = findings
+        if column not in ("tekst", "toestemming") or value == "misschien":
+            assert f"'{header[column]}'" in f.message, f.message
+    for f in (*report.skipped, *report.warnings):
+        for name in INTERNAL:
+            assert not re.search(rf"\b{name}\b", f.message + (f.column or "")), (name, f)
+
+
+def test_cli_lists_the_proposed_pillars(tmp_path):
+    out = tmp_path / "s"
+    proc = npdw(str(NO_PILLARS), "--out", str(out), cache=tmp_path / "c")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "10 geïmporteerd" in proc.stdout
+    assert "Voorgestelde pijlers (10 verhalen zonder pijlers" in proc.stdout
+    assert "  vt-209: werk" in proc.stdout
+    assert "rij 11, kolom 'pijlers'" in proc.stdout
+
+
+@pytest.mark.slow
+def test_the_bundled_stories_reimport_unchanged_byte_for_byte(tmp_path, ps):
+    # test_example_collection checks a fresh import gives the shipped bytes;
+    # this one imports the same export over a copy of the shipped folder.
+    originals = {p.name: p.read_bytes() for p in STORIES_DIR.glob("vt-*.md")}
+    assert len(originals) == 60
+    copy = tmp_path / "kopie"
+    copy.mkdir()
+    for name, data in originals.items():
+        (copy / name).write_bytes(data)
+    export = DATA / "verhalen_synthetisch_fictief.csv"
+    for _ in range(2):  # without, then with the file hashes in the cache
+        again = run(export, tmp_path, ps, out_dir=copy)
+        assert len(again.unchanged) == 60 and again.conflicts == () and again.imported == ()
+        assert again.proposed == () and again.warnings == ()
+        assert {p.name: p.read_bytes() for p in copy.iterdir()} == originals

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -153,3 +155,73 @@ def test_cli_validate(tmp_path, capsys):
     assert main(["stories", "validate", "--stories", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "kolom 'area'" in out and "zwijndrecht" in out
+
+
+# --- stories without pillars, or with proposed pillars ----------------------------------
+
+
+def test_validate_accepts_proposed_pillars_and_stories_without_pillars(tmp_path, capsys):
+    write(tmp_path, "vt-901.md", GOOD)  # pillars given
+    proposed = GOOD.replace("id: vt-901", "id: vt-902").replace(
+        "pillars: [gezond, veilig]\n", "pillars: [veilig]\npillars_source: auto\n"
+    )
+    write(tmp_path, "vt-902.md", proposed)
+    empty = GOOD.replace("id: vt-901", "id: vt-903").replace(
+        "pillars: [gezond, veilig]\n", "pillars: []\npillars_source: auto\n"
+    )
+    write(tmp_path, "vt-903.md", empty)
+    absent = GOOD.replace("id: vt-901", "id: vt-904").replace("pillars: [gezond, veilig]\n", "")
+    write(tmp_path, "vt-904.md", absent)
+    assert main(["stories", "validate", "--stories", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "4 geldige verhalen" in out
+    assert "2 nog niet ingedeeld (zonder pijler); 2 met voorgestelde pijlers" in out
+    stories = {s.id: s for s in load_stories(tmp_path, VOCAB).stories}
+    assert stories["vt-902"].pillars == ("veilig",)
+    assert stories["vt-902"].pillars_source == "auto"
+    assert stories["vt-903"].pillars == stories["vt-904"].pillars == ()
+    assert stories["vt-901"].pillars_source is None and stories["vt-904"].pillars_source is None
+    frame = load_stories(tmp_path, VOCAB).frame().set_index("id")
+    assert frame.loc["vt-902", "pillars_source"] == "auto"
+    assert frame.loc["vt-904", "pillars"] == ()
+
+
+def test_an_unknown_pillars_source_is_an_error_naming_the_field(tmp_path, capsys):
+    text = GOOD.replace("pillars: [gezond, veilig]\n", "pillars: [veilig]\npillars_source: hand\n")
+    path = write(tmp_path, "vt-901.md", text)
+    story, findings = parse_story(path, VOCAB)
+    assert story is None
+    [error] = [f for f in findings if f.severity == "error"]
+    assert error.column == "pillars_source" and "'hand'" in error.message
+    assert "auto" in error.message
+    assert main(["stories", "validate", "--stories", str(tmp_path)]) != 0
+
+
+def test_a_story_with_given_pillars_renders_as_before_and_a_proposed_one_says_so():
+    story = Story(
+        id="vt-905",
+        date=dt.date(2026, 1, 5),
+        area="crabbehof",
+        teller="bewoner",
+        channel="interview",
+        pillars=("wonen",),
+        change="beter",
+        consent="citeren",
+        text="Tekst.",
+    )
+    given = render_story(story)
+    assert "pillars_source" not in given
+    assert given.startswith(
+        "---\nid: vt-905\ndate: 2026-01-05\narea: crabbehof\nteller: bewoner\n"
+        "channel: interview\npillars:\n- wonen\nchange: beter\n"
+    )
+    proposed = render_story(dataclasses.replace(story, pillars=(), pillars_source="auto"))
+    assert "pillars: []\npillars_source: auto\nchange: beter\n" in proposed
+
+
+def test_every_bundled_story_renders_to_its_own_bytes():
+    collection = load_stories()
+    assert len(collection.stories) == 60 and collection.errors == []
+    for story in collection.stories:
+        assert story.pillars and story.pillars_source is None
+        assert render_story(story).encode("utf-8") == Path(story.file).read_bytes(), story.id
