@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from npdw_learning.trends import _check_measurements, _iter_series, _theil_sen_many
+from npdw_learning.trends import MIN_POINTS, _check_measurements, _iter_series, _theil_sen_many
 
 __all__ = [
     "MODERATE",
@@ -279,7 +279,7 @@ def progress_table(
     higher_is_better: Mapping[str, bool],
     *,
     reference: str = "dordrecht",
-    min_points: int = 4,
+    min_points: int = MIN_POINTS,
 ) -> pd.DataFrame:
     """Progress towards the target of every indicator x area series.
 
@@ -301,8 +301,8 @@ def progress_table(
     reference : str, default "dordrecht"
         Area that parity targets compare with. It gets no row of its own for
         parity indicators.
-    min_points : int, default 4
-        Fewest points for rates, RAR and projection.
+    min_points : int, default :data:`~npdw_learning.trends.MIN_POINTS` (4)
+        Fewest points for rates, RAR and projection; the trend test's minimum.
 
     Returns
     -------

@@ -14,6 +14,7 @@ import pandas as pd
 
 from .analysis import CHANGES, TOTAL, suppress
 from .report import show_figure, show_markdown, show_table
+from .trends import MIN_POINTS
 
 __all__ = [
     "STATUS_NL",
@@ -490,7 +491,7 @@ def show_summary(run, step) -> None:
     show_markdown(
         "**Cijfers.** Per pijler het aantal reeksen (indicator x wijk) naar hun voortgang "
         "richting het doel voor 2043. Een reeks is pas te beoordelen met een doel en minstens "
-        "twee metingen.",
+        f"{MIN_POINTS} metingen (of als het doel al bereikt is).",
         section,
     )
     show_table(table, section)

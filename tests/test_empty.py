@@ -123,3 +123,20 @@ def test_everything_empty_gives_a_report(tmp_path):
     assert "Er zijn nog geen verhalen voor 2026 uit deze wijken" in text
     assert "Nog leeg: er staan nog geen leervragen" in text
     assert "SYNTHETISCHE" not in text
+
+
+def test_summary_states_the_minimum_the_engine_uses(baseline_only, tmp_path, shown, monkeypatch):
+    from npdw_learning.trends import MIN_POINTS
+
+    run, _ = baseline_only
+    empty = tmp_path / "verhalen"
+    empty.mkdir()
+    run = evaluate.Run.from_parameters(2026, run.data_dir, empty, run.out_dir, None, False)
+    evaluate.vertellen_step(run)
+    joint = evaluate.joint_step(run)
+    views.show_summary(run, joint)
+    assert any(f"minstens {MIN_POINTS} metingen" in t for t in shown)
+    monkeypatch.setattr(views, "MIN_POINTS", 7)
+    shown.clear()
+    views.show_summary(run, joint)
+    assert any("minstens 7 metingen" in t for t in shown)
