@@ -120,63 +120,33 @@ def _register_entry(
     seen: dict[str, int | None],
 ) -> tuple[dict | None, list[Finding]]:
     """One entry of the register checked: ``(entry or None, findings)``; records it in ``seen``."""
-    problems: list[Finding] = []
     row = lines.get(("deliveries", i))
+
+    def refuse(message: str, field: str | None, severity: str = "error"):
+        at = lines.get(("deliveries", i, field), row) if field else row
+        return None, [Finding(severity, name, message, row=at, column=field)]
+
     if not isinstance(item, dict):
-        problems.append(Finding("error", name, "verwacht file, delivered en supplier", row=row))
-        return None, problems
+        return refuse("verwacht file, delivered en supplier", None)
     file, when, supplier = item.get("file"), item.get("delivered"), item.get("supplier")
     if not isinstance(file, str) or not file.strip():
-        problems.append(Finding("error", name, "'file' ontbreekt", row=row, column="file"))
-        return None, problems
+        return refuse("'file' ontbreekt", "file")
     file = file.strip()
     if file in seen:
-        problems.append(
-            Finding(
-                "error",
-                name,
-                f"'{file}' staat twee keer in het register (ook op regel {seen[file]})",
-                row=lines.get(("deliveries", i, "file"), row),
-                column="file",
-            )
+        return refuse(
+            f"'{file}' staat twee keer in het register (ook op regel {seen[file]})", "file"
         )
-        return None, problems
     seen[file] = lines.get(("deliveries", i, "file"), row)
     date = _as_date(when)
     if date is None:
-        problems.append(
-            Finding(
-                "error",
-                name,
-                f"leverdatum van '{file}' is {when!r}; verwacht een datum als 2026-03-01",
-                row=lines.get(("deliveries", i, "delivered"), row),
-                column="delivered",
-            )
+        return refuse(
+            f"leverdatum van '{file}' is {when!r}; verwacht een datum als 2026-03-01", "delivered"
         )
-        return None, problems
     if not isinstance(supplier, str) or not supplier.strip():
-        problems.append(
-            Finding(
-                "error",
-                name,
-                f"leverancier van '{file}' ontbreekt",
-                row=lines.get(("deliveries", i, "supplier"), row),
-                column="supplier",
-            )
-        )
-        return None, problems
+        return refuse(f"leverancier van '{file}' ontbreekt", "supplier")
     if file not in names:
-        problems.append(
-            Finding(
-                "warning",
-                name,
-                f"'{file}' staat in het register maar niet in {mdir}",
-                row=seen[file],
-                column="file",
-            )
-        )
-        return None, problems
-    return {"file": file, "date": date, "supplier": supplier.strip(), "pos": i}, problems
+        return refuse(f"'{file}' staat in het register maar niet in {mdir}", "file", "warning")
+    return {"file": file, "date": date, "supplier": supplier.strip(), "pos": i}, []
 
 
 def plan_deliveries(
