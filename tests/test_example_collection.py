@@ -2,7 +2,8 @@
 
 ``tests/data/verhalen_synthetisch_fictief.csv`` holds 60 invented stories into
 which fictional but realistic-looking identifiers were planted on purpose
-(listed below). Importing it must remove every one of them and keep the
+(listed below; e-mail addresses use the reserved ``.example`` top-level domain,
+so none can be anyone's real address). Importing it must remove every one of them and keep the
 neighbourhood; the story files shipped in ``stories/`` must be exactly what
 that import writes.
 """
@@ -31,7 +32,7 @@ PLANTED = [
     ("004", "leeftijd", "17 jaar"),
     ("006", "adres", "Hennepstraat 41"),
     ("006", "postcode", "3313 BN"),
-    ("006", "email", "j.vanderlinden62@gmail.com"),
+    ("006", "email", "j.vanderlinden62@gmail.example"),
     ("006", "persoon", "Jeroen"),
     ("006", "persoon", "van der Linden"),
     ("007", "persoon", "Mehmet"),
@@ -54,7 +55,7 @@ PLANTED = [
     ("016", "adres", "Distelvinkhof 18"),
     ("016", "postcode", "3319 AX"),
     ("018", "bsn", "219043759"),
-    ("018", "email", "h.elkaddouri@outlook.com"),
+    ("018", "email", "h.elkaddouri@outlook.example"),
     ("020", "persoon", "Piotr"),
     ("020", "persoon", "Wiśniewski"),
     ("023", "adres", "Gaspeldoornstraat 7"),
@@ -86,7 +87,7 @@ PLANTED = [
     ("040", "persoon", "Kaya"),
     ("041", "persoon", "Shanti"),
     ("041", "persoon", "Jagesar"),
-    ("041", "email", "salon@knipenzo-dordrecht.nl"),
+    ("041", "email", "salon@knipenzo-dordrecht.example"),
     ("041", "telefoon", "0786152087"),
     ("043", "leeftijd", "Ik ben 16"),
     ("045", "leeftijd", "Ik ben 63"),
@@ -110,7 +111,7 @@ PLANTED = [
     ("058", "persoon", "Z. Azzouz"),
     ("058", "adres", "Jasmijnhof 4a"),
     ("058", "postcode", "3314 TE"),
-    ("058", "email", "zazzouz.dordt@hotmail.com"),
+    ("058", "email", "zazzouz.dordt@hotmail.example"),
     ("060", "persoon", "Dimitar"),
     ("060", "persoon", "Petrov"),
 ]
