@@ -655,23 +655,7 @@ def _check_questions(f: _File) -> list[dict]:
 
 
 def _check_research(f: _File) -> tuple[list[dict], dict[str, Any]]:
-    settings: dict[str, Any] = {}
-    if f.readable:
-        raw = f.data.get("settings")
-        threshold = raw.get("overasking_threshold") if isinstance(raw, dict) else None
-        if not isinstance(raw, dict):
-            f.add(("settings",), "settings", "'settings' met 'overasking_threshold' ontbreekt")
-        elif isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
-            f.add(
-                ("settings", "overasking_threshold"),
-                "settings.overasking_threshold",
-                f"'overasking_threshold' moet een geheel getal >= 0 zijn, niet {threshold!r}",
-            )
-        else:
-            settings["overasking_threshold"] = threshold
-        if isinstance(raw, dict):
-            f.unknown_fields(("settings",), "settings", raw, ["overasking_threshold"])
-        f.unknown_fields((), "bestand", f.data, ["settings", "research"])
+    settings = _check_settings(f)
     research = []
     for path, where, r in f.entries("research", "research"):
         f.unknown_fields(path, where, r, _RESEARCH_FIELDS)
@@ -691,28 +675,7 @@ def _check_research(f: _File) -> tuple[list[dict], dict[str, Any]]:
                     f"{where}: onbekende doelgroep {group!r}; toegestaan: "
                     f"{', '.join(TARGET_GROUPS)}",
                 )
-        dates: dict[str, PartialDate | None] = {}
-        for key in ("start", "end"):
-            value = r.get(key)
-            if value is None or value == "":
-                f.add(
-                    (*path, key),
-                    key,
-                    f"{where}: veld '{key}' ontbreekt (JJJJ-MM-DD, JJJJ-MM, JJJJ of onbekend)",
-                )
-                continue
-            try:
-                dates[key] = parse_partial_date(value)
-            except ValueError as exc:
-                f.add(
-                    (*path, key),
-                    key,
-                    f"{where}: {key} {value!r} is geen datum ({exc}); "
-                    "schrijf JJJJ-MM-DD, JJJJ-MM, JJJJ of onbekend",
-                )
-        start, end = dates.get("start"), dates.get("end")
-        if start is not None and end is not None and end.last < start.first:
-            f.add((*path, "end"), "end", f"{where}: eind {end.text} ligt voor start {start.text}")
+        start, end = _research_dates(f, r, path, where)
         respondents = r.get("expected_respondents")
         if respondents is not None and (
             isinstance(respondents, bool) or not isinstance(respondents, int) or respondents < 0
@@ -748,6 +711,57 @@ def _check_research(f: _File) -> tuple[list[dict], dict[str, Any]]:
             }
         )
     return research, settings
+
+
+def _check_settings(f: _File) -> dict[str, Any]:
+    """``settings`` of the research register: the over-asking threshold, a whole number >= 0."""
+    settings: dict[str, Any] = {}
+    if f.readable:
+        raw = f.data.get("settings")
+        threshold = raw.get("overasking_threshold") if isinstance(raw, dict) else None
+        if not isinstance(raw, dict):
+            f.add(("settings",), "settings", "'settings' met 'overasking_threshold' ontbreekt")
+        elif isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
+            f.add(
+                ("settings", "overasking_threshold"),
+                "settings.overasking_threshold",
+                f"'overasking_threshold' moet een geheel getal >= 0 zijn, niet {threshold!r}",
+            )
+        else:
+            settings["overasking_threshold"] = threshold
+        if isinstance(raw, dict):
+            f.unknown_fields(("settings",), "settings", raw, ["overasking_threshold"])
+        f.unknown_fields((), "bestand", f.data, ["settings", "research"])
+    return settings
+
+
+def _research_dates(
+    f: _File, r: Mapping, path: tuple, where: str
+) -> tuple[PartialDate | None, PartialDate | None]:
+    """Start and end of a research activity (full or partial dates, or ``onbekend``)."""
+    dates: dict[str, PartialDate | None] = {}
+    for key in ("start", "end"):
+        value = r.get(key)
+        if value is None or value == "":
+            f.add(
+                (*path, key),
+                key,
+                f"{where}: veld '{key}' ontbreekt (JJJJ-MM-DD, JJJJ-MM, JJJJ of onbekend)",
+            )
+            continue
+        try:
+            dates[key] = parse_partial_date(value)
+        except ValueError as exc:
+            f.add(
+                (*path, key),
+                key,
+                f"{where}: {key} {value!r} is geen datum ({exc}); "
+                "schrijf JJJJ-MM-DD, JJJJ-MM, JJJJ of onbekend",
+            )
+    start, end = dates.get("start"), dates.get("end")
+    if start is not None and end is not None and end.last < start.first:
+        f.add((*path, "end"), "end", f"{where}: eind {end.text} ligt voor start {start.text}")
+    return start, end
 
 
 def _written(raw: Any, parsed: PartialDate | None) -> str | None:

@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .coding import Codebook, coding_matrix
+from .coding import Codebook, coding_matrix, read_coder_file
 from .errors import Finding, InputError
 from .stories import StoryCollection
 
@@ -389,56 +389,23 @@ def cli_agreement(args: argparse.Namespace) -> int:
     (``theme, n, percent_agreement, kappa``). Returns 1 on bad input.
     """
     from .atomic import write_csv
-    from .coding import load_codebook, read_coder_file
+    from .coding import load_codebook
     from .stories import load_stories, load_story_vocabulary
 
     stories_dir = Path(args.stories)
     data_dir = Path(args.data)
     coders = [str(c).strip() for c in args.coders]
     coding_dir = stories_dir / "coding"
-    problems: list[Finding] = []
-    if len(coders) < 2:
-        problems.append(
-            Finding("error", "(opdrachtregel)", "geef minstens twee codeurs, bijv. 'anna bram'")
-        )
-    for coder in sorted({c for c in coders if coders.count(c) > 1}):
-        problems.append(Finding("error", "(opdrachtregel)", f"codeur '{coder}' staat er dubbel"))
-    for coder in coders:
-        if not _CODER.match(coder):
-            problems.append(
-                Finding(
-                    "error",
-                    "(opdrachtregel)",
-                    f"codeur {coder!r}: gebruik kleine letters, cijfers, - en _ "
-                    "(de naam van het bestand in stories/coding/ zonder .csv)",
-                )
-            )
+    problems = _coder_name_problems(coders)
     if problems:
         return _fail(problems)
 
     vocab = load_story_vocabulary(directory=data_dir / "registry")
     collection = load_stories(stories_dir, vocab)
-    story_ids = [s.id for s in collection.stories]
     codebook = load_codebook(data_dir / "registry" / "codebook.yaml")
     themes = list(codebook.ids)
 
-    codes: dict[str, pd.DataFrame] = {}
-    for coder in coders:
-        if coder == AUTO:
-            codes[coder] = _auto_codes(collection, codebook)
-            continue
-        path = coding_dir / f"{coder}.csv"
-        if not path.is_file():
-            known = sorted(p.stem for p in coding_dir.glob("*.csv")) if coding_dir.is_dir() else []
-            hint = f"; aanwezig: {', '.join(known)}" if known else ""
-            problems.append(
-                Finding("error", str(path), f"codeerbestand van '{coder}' ontbreekt{hint}")
-            )
-            continue
-        try:
-            codes[coder] = read_coder_file(path, codebook, story_ids)
-        except InputError as exc:
-            problems += exc.findings or [Finding("error", str(path), str(exc))]
+    codes, problems = _read_codes(coders, collection, codebook, coding_dir)
     if problems:
         if not collection.stories:
             print(f"Let op: geen geldige verhalen in {stories_dir}; klopt --stories?", flush=True)
@@ -466,9 +433,75 @@ def cli_agreement(args: argparse.Namespace) -> int:
     alpha = overall_alpha(codes, themes)
     diffs = disagreements(codes, themes)
 
+    _print_agreement(coders, codes, common, table, alpha, diffs, len(themes))
+    if args.out is not None:
+        path = write_csv(table[AGREEMENT_COLUMNS], Path(args.out))
+        print()
+        print(f"Tabel per thema geschreven naar {path}")
+    return 0
+
+
+def _coder_name_problems(coders: list[str]) -> list[Finding]:
+    """At least two coders, none twice, each the name of a file in ``stories/coding/``."""
+    problems: list[Finding] = []
+    if len(coders) < 2:
+        problems.append(
+            Finding("error", "(opdrachtregel)", "geef minstens twee codeurs, bijv. 'anna bram'")
+        )
+    for coder in sorted({c for c in coders if coders.count(c) > 1}):
+        problems.append(Finding("error", "(opdrachtregel)", f"codeur '{coder}' staat er dubbel"))
+    for coder in coders:
+        if not _CODER.match(coder):
+            problems.append(
+                Finding(
+                    "error",
+                    "(opdrachtregel)",
+                    f"codeur {coder!r}: gebruik kleine letters, cijfers, - en _ "
+                    "(de naam van het bestand in stories/coding/ zonder .csv)",
+                )
+            )
+    return problems
+
+
+def _read_codes(
+    coders: list[str], collection: StoryCollection, codebook: Codebook, coding_dir: Path
+) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+    """Each coder's codes (``auto``: the automatic coding), and the problems found."""
+    story_ids = [s.id for s in collection.stories]
+    problems: list[Finding] = []
+    codes: dict[str, pd.DataFrame] = {}
+    for coder in coders:
+        if coder == AUTO:
+            codes[coder] = _auto_codes(collection, codebook)
+            continue
+        path = coding_dir / f"{coder}.csv"
+        if not path.is_file():
+            known = sorted(p.stem for p in coding_dir.glob("*.csv")) if coding_dir.is_dir() else []
+            hint = f"; aanwezig: {', '.join(known)}" if known else ""
+            problems.append(
+                Finding("error", str(path), f"codeerbestand van '{coder}' ontbreekt{hint}")
+            )
+            continue
+        try:
+            codes[coder] = read_coder_file(path, codebook, story_ids)
+        except InputError as exc:
+            problems += exc.findings or [Finding("error", str(path), str(exc))]
+    return codes, problems
+
+
+def _print_agreement(
+    coders: list[str],
+    codes: Mapping[str, pd.DataFrame],
+    common: list[str],
+    table: pd.DataFrame,
+    alpha: float,
+    diffs: pd.DataFrame,
+    n_themes: int,
+) -> None:
+    """The per-theme table, alpha with its reading guide and the disagreements, in Dutch."""
     print(
         f"Overeenstemming tussen {', '.join(coders)}: "
-        f"{len(common)} verhalen door alle codeurs gecodeerd, {len(themes)} thema's."
+        f"{len(common)} verhalen door alle codeurs gecodeerd, {n_themes} thema's."
     )
     for coder, frame in codes.items():
         extra = len(set(frame["story_id"]) - set(common))
@@ -500,11 +533,6 @@ def cli_agreement(args: argparse.Namespace) -> int:
         width = max(len(t) for t in diffs["theme"])
         for r in diffs.itertuples(index=False):
             print(f"  {r.story_id}  {r.theme:<{width}}  wel: {r.coded_by}; niet: {r.not_coded_by}")
-    if args.out is not None:
-        path = write_csv(table[AGREEMENT_COLUMNS], Path(args.out))
-        print()
-        print(f"Tabel per thema geschreven naar {path}")
-    return 0
 
 
 def _fail(findings: Sequence[Finding]) -> int:

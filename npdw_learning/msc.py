@@ -229,6 +229,20 @@ def _check_round(
             "domain",
             f"{where}: onbekend domein {domain!r}; bekend: {', '.join(sorted(domain_ids))}",
         )
+    chosen = _check_selected(entry, path, where, c, story_ids)
+    clean = _check_reasons(entry, path, where, c, chosen)
+    for key in sorted(set(entry) - set(_ROUND_KEYS), key=str):
+        c.add(path + (key,), str(key), f"{where}: onbekend veld '{key}'", "warning")
+    if len([f for f in c.findings if f.severity == "error"]) > n_before:
+        return None
+    assert date is not None and panel is not None
+    return MscRound(ident, panel, date, domain, tuple(chosen), clean)
+
+
+def _check_selected(
+    entry: Mapping, path: tuple, where: str, c: _Checker, story_ids: set[str]
+) -> list[str]:
+    """The chosen story ids of a round that exist, each once; problems reported on ``c``."""
     selected = entry.get("selected")
     chosen: list[str] = []
     if selected in (None, "", []):
@@ -249,6 +263,14 @@ def _check_round(
                 c.add(spot, "selected", f"{where}: verhaal '{story}' staat twee keer in 'selected'")
             else:
                 chosen.append(story)
+    return chosen
+
+
+def _check_reasons(
+    entry: Mapping, path: tuple, where: str, c: _Checker, chosen: list[str]
+) -> dict[str, str]:
+    """One written reason per chosen story, each a full sentence; problems reported on ``c``."""
+    selected = entry.get("selected")
     reasons = entry.get("reasons")
     clean: dict[str, str] = {}
     if reasons in (None, "", {}):
@@ -282,12 +304,7 @@ def _check_round(
                 )
             else:
                 clean[story] = " ".join(reason.split())
-    for key in sorted(set(entry) - set(_ROUND_KEYS), key=str):
-        c.add(path + (key,), str(key), f"{where}: onbekend veld '{key}'", "warning")
-    if len([f for f in c.findings if f.severity == "error"]) > n_before:
-        return None
-    assert date is not None and panel is not None
-    return MscRound(ident, panel, date, domain, tuple(chosen), clean)
+    return clean
 
 
 def load_msc(path: str | Path | None = None, stories: StoryCollection | None = None) -> MscRegister:
@@ -354,8 +371,19 @@ def load_msc(path: str | Path | None = None, stories: StoryCollection | None = N
             rounds.append(checked)
     for key in sorted(set(data) - {"domains", "rounds"}, key=str):
         c.add((key,), str(key), f"onbekend veld '{key}'", "warning")
-    # A story's msc_domain refers to this register: an unknown one is a typo
-    # that would silently drop the story from its domain.
+    _check_story_domains(stories, domains, name, c)
+    errors = [f for f in c.findings if f.severity == "error"]
+    if errors:
+        raise InputError(f"{name} bevat {len(errors)} fout(en)", errors)
+    return MscRegister(tuple(domains), tuple(rounds), name, tuple(c.findings))
+
+
+def _check_story_domains(
+    stories: StoryCollection, domains: list[MscDomain], name: str, c: _Checker
+) -> None:
+    """A story's ``msc_domain`` refers to this register: an unknown one is a typo that would
+    silently drop the story from its domain."""
+    domain_ids = {d.id for d in domains}
     if domains:
         for story in stories.stories:
             if story.msc_domain and story.msc_domain not in domain_ids:
@@ -368,10 +396,6 @@ def load_msc(path: str | Path | None = None, stories: StoryCollection | None = N
                         column="msc_domain",
                     )
                 )
-    errors = [f for f in c.findings if f.severity == "error"]
-    if errors:
-        raise InputError(f"{name} bevat {len(errors)} fout(en)", errors)
-    return MscRegister(tuple(domains), tuple(rounds), name, tuple(c.findings))
 
 
 def selected_stories(register: MscRegister, collection: StoryCollection) -> pd.DataFrame:
