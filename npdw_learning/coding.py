@@ -236,21 +236,7 @@ def _validate(
                 bad("goals", f"onbekend operationeel doel {goal!r}{extra}")
         lemmas = _patterns(item, "lemmas", bad)
         phrases = _patterns(item, "phrases", bad)
-        for lemma in lemmas:
-            if " " in lemma:
-                bad("lemmas", f"'{lemma}' bestaat uit meer woorden: zet het bij 'phrases'")
-            stem = lemma[1:] if lemma[:1] in "*=" else lemma
-            if "*" in stem or "=" in stem:
-                bad("lemmas", f"'{lemma}': * of = mag alleen vooraan staan")
-            elif lemma.startswith("*") and len(stem) < _MIN_SUFFIX:
-                bad("lemmas", f"'{lemma}': na * moeten minstens {_MIN_SUFFIX} letters staan")
-            elif not stem:
-                bad("lemmas", f"'{lemma}': na = moet een woord staan")
-        for phrase in phrases:
-            if " " not in phrase:
-                bad("phrases", f"'{phrase}' is één woord: zet het bij 'lemmas'")
-            if "*" in phrase or phrase.startswith("="):
-                bad("phrases", f"'{phrase}': * en = werken alleen bij 'lemmas'")
+        _check_patterns(lemmas, phrases, bad)
         if not lemmas and not phrases:
             bad("lemmas", "geen patronen: geef minstens één lemma of woordgroep")
         unknown = sorted(set(item) - {"id", *Theme.__dataclass_fields__})
@@ -269,6 +255,25 @@ def _validate(
             )
         )
     return themes
+
+
+def _check_patterns(lemmas: tuple[str, ...], phrases: tuple[str, ...], bad) -> None:
+    """Lemmas are one word (``*`` or ``=`` only in front), phrases several; ``bad`` reports."""
+    for lemma in lemmas:
+        if " " in lemma:
+            bad("lemmas", f"'{lemma}' bestaat uit meer woorden: zet het bij 'phrases'")
+        stem = lemma[1:] if lemma[:1] in "*=" else lemma
+        if "*" in stem or "=" in stem:
+            bad("lemmas", f"'{lemma}': * of = mag alleen vooraan staan")
+        elif lemma.startswith("*") and len(stem) < _MIN_SUFFIX:
+            bad("lemmas", f"'{lemma}': na * moeten minstens {_MIN_SUFFIX} letters staan")
+        elif not stem:
+            bad("lemmas", f"'{lemma}': na = moet een woord staan")
+    for phrase in phrases:
+        if " " not in phrase:
+            bad("phrases", f"'{phrase}' is één woord: zet het bij 'lemmas'")
+        if "*" in phrase or phrase.startswith("="):
+            bad("phrases", f"'{phrase}': * en = werken alleen bij 'lemmas'")
 
 
 def _patterns(item: dict[str, Any], field: str, bad) -> tuple[str, ...]:
@@ -565,6 +570,26 @@ def read_coder_file(
     ]
     if findings:
         raise InputError(f"{name}: verkeerde kopregel", findings)
+    rows = _coder_rows(frame, columns, codebook, story_ids, name, findings)
+    if not rows:
+        findings.append(Finding("error", name, "het bestand bevat geen codes", row=2))
+    if findings:
+        raise InputError(f"{name}: het codeerbestand bevat fouten", findings)
+    out = pd.DataFrame(rows, columns=["story_id", "theme"]).drop_duplicates()
+    coded = set(out.loc[out["theme"] != "", "story_id"])
+    out = out[(out["theme"] != "") | ~out["story_id"].isin(coded)]
+    return out.reset_index(drop=True)
+
+
+def _coder_rows(
+    frame: pd.DataFrame,
+    columns: dict[str, Any],
+    codebook: Codebook,
+    story_ids: Iterable[str] | None,
+    name: str,
+    findings: list[Finding],
+) -> list[tuple[str, str]]:
+    """``(story_id, theme)`` per row of a coder file; each bad cell adds a finding."""
     allowed = set(codebook.ids)
     known = set(story_ids) if story_ids is not None else None
     rows: list[tuple[str, str]] = []
@@ -594,11 +619,4 @@ def read_coder_file(
                 )
             )
         rows.append((story_id, theme))
-    if not rows:
-        findings.append(Finding("error", name, "het bestand bevat geen codes", row=2))
-    if findings:
-        raise InputError(f"{name}: het codeerbestand bevat fouten", findings)
-    out = pd.DataFrame(rows, columns=["story_id", "theme"]).drop_duplicates()
-    coded = set(out.loc[out["theme"] != "", "story_id"])
-    out = out[(out["theme"] != "") | ~out["story_id"].isin(coded)]
-    return out.reset_index(drop=True)
+    return rows
