@@ -762,8 +762,6 @@ def evaluate(
         A notebook failed (the previous outputs stay; the failed build is kept
         next to them as ``<out>.mislukt/`` for inspection).
     """
-    from .report import add_markdown, assemble, render_html
-
     started = dt.datetime.now(dt.UTC)
     t0 = time.perf_counter()
     out_dir = out_dir if out_dir is not None else OUTPUTS_DIR / str(year)
@@ -790,59 +788,10 @@ def evaluate(
     }
     os.environ.setdefault("MPLBACKEND", "agg")
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
-    timings = []
     try:
-        (build / "notebooks").mkdir()
-        for i, spec in enumerate(specs, start=1):
-            echo(f"[{i}/{len(specs)}] {spec.file}: {spec.title} ...")
-            t = time.perf_counter()
-            _execute(
-                spec,
-                notebooks_dir / spec.file,
-                build / "notebooks" / spec.file,
-                parameters,
-                timeout,
-            )
-            seconds = time.perf_counter() - t
-            timings.append({"file": spec.file, "title": spec.title, "seconds": round(seconds, 1)})
-            echo(f"      klaar in {seconds:.1f} s".replace(".", ","))
-        import nbformat
-
-        executed = [nbformat.read(build / "notebooks" / s.file, as_version=4) for s in specs]
-        reg = run.registry
-        report = assemble(executed, reg.pillars, title=f"Vertellen en tellen {run.year}")
-        manifest = {
-            "npdw_learning": __version__,
-            "parameters": {**parameters, "out_dir": str(out)},
-            "synthetic": synthetic,
-            "started": started.isoformat(timespec="seconds"),
-            "finished": None,
-            "python": sys.version.split()[0],
-            "platform": platform.platform(),
-            "packages": _versions(),
-            "notebooks": timings,
-            "inputs": [
-                {"path": _shown_path(p), "sha256": _sha256(p), "bytes": p.stat().st_size}
-                for p in inputs
-            ],
-        }
-        template, values = _manifest_summary(manifest)
-        add_markdown(report, "verantwoording", template, **values)
-        names = ", ".join(reg.area_labels()[a] for a in run.areas)
-        manifest["parameters"]["area_labels"] = names
-        html_text = render_html(
-            report,
-            subtitle=(
-                f"Jaarlijkse evaluatie van het {reg.programme_name}, {run.year}. Wijken: {names}."
-            ),
-            banner=synthetic_banner(synthetic) if synthetic else None,
-            footer=(
-                f"Gemaakt met npdw-learning {__version__} op "
-                f"{started.astimezone().strftime('%d-%m-%Y %H:%M')}. "
-                f"{len(inputs)} invoerbestanden; hun SHA-256 staat in {MANIFEST}."
-            ),
-        )
-        write_text(html_text, build / REPORT)
+        timings = _run_notebooks(specs, notebooks_dir, build, parameters, timeout, echo)
+        manifest = _manifest(run, out, parameters, synthetic, started, timings, inputs)
+        _write_report(run, specs, build, manifest, inputs, synthetic, started)
         manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         manifest["seconds"] = round(time.perf_counter() - t0, 1)
         write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", build / MANIFEST)
@@ -858,6 +807,94 @@ def evaluate(
         shutil.rmtree(build, ignore_errors=True)
         raise
     return out / REPORT
+
+
+def _run_notebooks(
+    specs: Sequence[NotebookSpec],
+    notebooks_dir: Path,
+    build: Path,
+    parameters: dict,
+    timeout: int,
+    echo: Callable[[str], None],
+) -> list[dict]:
+    """Execute the notebooks in order into ``build/notebooks``; their timings."""
+    timings = []
+    (build / "notebooks").mkdir()
+    for i, spec in enumerate(specs, start=1):
+        echo(f"[{i}/{len(specs)}] {spec.file}: {spec.title} ...")
+        t = time.perf_counter()
+        _execute(
+            spec, notebooks_dir / spec.file, build / "notebooks" / spec.file, parameters, timeout
+        )
+        seconds = time.perf_counter() - t
+        timings.append({"file": spec.file, "title": spec.title, "seconds": round(seconds, 1)})
+        echo(f"      klaar in {seconds:.1f} s".replace(".", ","))
+    return timings
+
+
+def _manifest(
+    run: Run,
+    out: Path,
+    parameters: dict,
+    synthetic: list[str],
+    started: dt.datetime,
+    timings: list[dict],
+    inputs: Sequence[Path],
+) -> dict:
+    """What this run read and used: parameters, versions, timings, inputs with SHA-256."""
+    labels = run.registry.area_labels()
+    return {
+        "npdw_learning": __version__,
+        "parameters": {
+            **parameters,
+            "out_dir": str(out),
+            "area_labels": ", ".join(labels[a] for a in run.areas),
+        },
+        "synthetic": synthetic,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": None,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "packages": _versions(),
+        "notebooks": timings,
+        "inputs": [
+            {"path": _shown_path(p), "sha256": _sha256(p), "bytes": p.stat().st_size}
+            for p in inputs
+        ],
+    }
+
+
+def _write_report(
+    run: Run,
+    specs: Sequence[NotebookSpec],
+    build: Path,
+    manifest: dict,
+    inputs: Sequence[Path],
+    synthetic: list[str],
+    started: dt.datetime,
+) -> None:
+    """Assemble the executed notebooks into ``rapport.html`` in ``build``."""
+    import nbformat
+
+    from .report import add_markdown, assemble, render_html
+
+    executed = [nbformat.read(build / "notebooks" / s.file, as_version=4) for s in specs]
+    reg = run.registry
+    report = assemble(executed, reg.pillars, title=f"Vertellen en tellen {run.year}")
+    template, values = _manifest_summary(manifest)
+    add_markdown(report, "verantwoording", template, **values)
+    names = manifest["parameters"]["area_labels"]
+    html_text = render_html(
+        report,
+        subtitle=f"Jaarlijkse evaluatie van het {reg.programme_name}, {run.year}. Wijken: {names}.",
+        banner=synthetic_banner(synthetic) if synthetic else None,
+        footer=(
+            f"Gemaakt met npdw-learning {__version__} op "
+            f"{started.astimezone().strftime('%d-%m-%Y %H:%M')}. "
+            f"{len(inputs)} invoerbestanden; hun SHA-256 staat in {MANIFEST}."
+        ),
+    )
+    write_text(html_text, build / REPORT)
 
 
 def cli_evaluate(args) -> int:
