@@ -22,7 +22,7 @@ evaluate: $(BIN)/npdw
 test: $(BIN)/npdw
 	$(BIN)/ruff check npdw_learning tests benchmarks scripts
 	$(BIN)/ruff format --check npdw_learning tests benchmarks scripts
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 bench: $(BIN)/npdw
 	$(BIN)/python benchmarks/bench_engine.py

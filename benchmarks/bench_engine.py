@@ -15,8 +15,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from npdw_learning.progress import progress_table
-from npdw_learning.trends import trend_table
+from npdw_learning.tellen.progress import progress_table
+from npdw_learning.tellen.trends import trend_table
 
 N_INDICATORS = 100
 AREAS = ("dordrecht", "dordt-west", "oud-krispijn", "nieuw-krispijn", "wielwijk", "crabbehof")

@@ -30,11 +30,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from npdw_learning.importer import import_stories
-from npdw_learning.stories import load_story_vocabulary
+from npdw_learning.vertellen.importer import import_stories
+from npdw_learning.vertellen.stories import load_story_vocabulary
 
 try:
-    from npdw_learning.coding import auto_code
+    from npdw_learning.vertellen.coding import auto_code
 except ImportError:  # pragma: no cover - coding is written by another change
     auto_code = None
 
@@ -262,7 +262,9 @@ def main() -> int:
         words = int(frame["tekst"].str.split().str.len().sum())
         print(f"{len(frame)} verhalen, {words} woorden ({words / len(frame):.0f} per verhaal)")
         if auto_code is None:
-            print("LET OP: npdw_learning.coding.auto_code ontbreekt; coderen overgeslagen")
+            print(
+                "LET OP: npdw_learning.vertellen.coding.auto_code ontbreekt; coderen overgeslagen"
+            )
         vocab = load_story_vocabulary()
 
         out_dir, cache_dir = tmp / "stories", tmp / "cache"

@@ -1,8 +1,15 @@
 """npdw-learning: the yearly *vertellen en tellen* evaluation of the Nationaal Programma Dordt West.
 
-The names a notebook needs are re-exported here; everything else lives in its
-module (``registry``, ``measurements``, ``trends``, ``progress``, ``figures``,
-``tellen``, ``agenda``, ``efforts``, ``overasking``, ``network``).
+The package has one room per capability:
+
+* :mod:`npdw_learning.kern` - paths, errors, atomic writes, tables, YAML, the registry;
+* :mod:`npdw_learning.tellen` - measurements, trends, progress, figures;
+* :mod:`npdw_learning.vertellen` - stories, import, NLP, coding, agreement, analysis, MSC, QDA;
+* :mod:`npdw_learning.leeragenda` - learning questions, research, lessons, efforts, network;
+* :mod:`npdw_learning.evaluatie` - the notebook steps, the joint display, the report.
+
+The names a notebook needs are re-exported here, so ``from npdw_learning
+import load_registry`` works without knowing the room.
 """
 
 from __future__ import annotations
@@ -14,34 +21,34 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a plain checkout
     __version__ = "0+unknown"
 
-from .errors import Finding, InputError, MeasurementError, RegistryError
-from .measurements import LoadResult, load_measurements
-from .registry import Registry, load_registry
+from .kern.errors import Finding, InputError, MeasurementError, RegistryError
+from .kern.registry import Registry, load_registry
+from .tellen.measurements import LoadResult, load_measurements
 
 _LAZY = {
-    "TellenResult": "tellen",
-    "run_tellen": "tellen",
-    "load_stories": "stories",
-    "load_story_vocabulary": "stories",
-    "load_codebook": "coding",
-    "auto_code": "coding",
-    "theme_counts": "analysis",
-    "change_by_theme": "analysis",
-    "theme_cooccurrence": "analysis",
-    "distinctive_terms": "analysis",
-    "quotes": "analysis",
-    "agreement_table": "agreement",
-    "overall_alpha": "agreement",
-    "load_msc": "msc",
-    "selected_stories": "msc",
-    "Agenda": "agenda",
-    "load_agenda": "agenda",
-    "efforts_status": "efforts",
-    "overasking": "overasking",
-    "overasking_findings": "overasking",
-    "build_network": "network",
-    "coverage_report": "network",
-    "draw_network": "network",
+    "TellenResult": "tellen.run",
+    "run_tellen": "tellen.run",
+    "load_stories": "vertellen.stories",
+    "load_story_vocabulary": "vertellen.stories",
+    "load_codebook": "vertellen.coding",
+    "auto_code": "vertellen.coding",
+    "theme_counts": "vertellen.analysis",
+    "change_by_theme": "vertellen.analysis",
+    "theme_cooccurrence": "vertellen.analysis",
+    "distinctive_terms": "vertellen.analysis",
+    "quotes": "vertellen.analysis",
+    "agreement_table": "vertellen.agreement",
+    "overall_alpha": "vertellen.agreement",
+    "load_msc": "vertellen.msc",
+    "selected_stories": "vertellen.msc",
+    "Agenda": "leeragenda.agenda",
+    "load_agenda": "leeragenda.agenda",
+    "efforts_status": "leeragenda.efforts",
+    "overasking": "leeragenda.overasking",
+    "overasking_findings": "leeragenda.overasking",
+    "build_network": "leeragenda.network",
+    "coverage_report": "leeragenda.network",
+    "draw_network": "leeragenda.network",
 }
 
 

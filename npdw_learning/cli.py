@@ -8,214 +8,30 @@ else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
-
 from . import __version__
-from .atomic import formula_safe, write_csv, write_text
-from .errors import Finding, InputError
-from .measurements import LoadResult, load_measurements
-from .paths import DATA_DIR, OUTPUTS_DIR
-from .registry import Registry, load_registry
-from .stories import STORIES_DIR
+from .kern.console import EXIT_INPUT, EXIT_OK
+from .kern.errors import InputError
+from .kern.paths import DATA_DIR, OUTPUTS_DIR
+from .vertellen.stories import STORIES_DIR
 
-__all__ = ["main", "override_lines"]
-
-EXIT_OK, EXIT_INPUT = 0, 1
-SYNTHETIC_BANNER = (
-    "LET OP: deze uitvoer bevat SYNTHETISCHE DEMODATA (data/demo/). "
-    "Dit zijn geen echte cijfers; gebruik ze alleen om de werkwijze te laten zien."
-)
-SYNTHETIC_MARKER = "LET_OP_SYNTHETISCHE_DEMODATA.txt"
-
-
-def _print(msg: str = "") -> None:
-    print(msg, flush=True)
-
-
-def _registry(data_dir: Path) -> Registry:
-    return load_registry(data_dir / "registry")
-
-
-def _report_findings(findings: Sequence[Finding], *, limit: int | None = None) -> None:
-    shown = findings if limit is None else findings[:limit]
-    for f in shown:
-        _print(str(f))
-    if limit is not None and len(findings) > limit:
-        _print(f"... en nog {len(findings) - limit} (zie data_quality.csv)")
-
-
-def _summary(findings: Sequence[Finding]) -> str:
-    n_err = sum(f.severity == "error" for f in findings)
-    n_warn = sum(f.severity == "warning" for f in findings)
-    return f"{n_err} fout(en), {n_warn} waarschuwing(en)"
-
-
-# -- commands --------------------------------------------------------------------
-
-
-def cmd_indicators(args: argparse.Namespace) -> int:
-    reg = _registry(args.data)
-    table = reg.indicator_table()
-    formula_safe(table).to_csv(sys.stdout, index=False, lineterminator="\n")
-    return EXIT_OK
-
-
-def _load(args: argparse.Namespace, reg: Registry, *, demo: bool = False) -> LoadResult:
-    return load_measurements(
-        reg,
-        args.data,
-        args.measurements or (),
-        demo=demo,
-        until_year=getattr(args, "year", None),
-    )
-
-
-def override_lines(result: LoadResult) -> list[str]:
-    """Every override of a run, one line each with both files and both values (Dutch)."""
-
-    from .deliveries import delivery_label
-
-    def where(file: str, row: int, delivered: str) -> str:
-        label = delivery_label(delivered)
-        return f"{file} (rij {row}" + (f", {label})" if label else ")")
-
-    return [
-        f"  {o.indicator}, {o.area}, {o.year}: "
-        f"{o.replaced_value:g} uit {where(o.replaced_file, o.replaced_row, o.replaced_delivered)}"
-        f" -> {o.value:g} uit {where(o.file, o.row, o.delivered)}"
-        for o in result.overrides.itertuples(index=False)
-    ]
-
-
-def _report_overrides(result: LoadResult) -> None:
-    n = len(result.overrides)
-    if not n:
-        _print("Vervangen waarden: geen (geen latere levering geeft een ander cijfer).")
-        return
-    _print(f"Vervangen waarden ({n}): de latere levering wint (zie deliveries.yaml)")
-    for line in override_lines(result):
-        _print(line)
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    reg = _registry(args.data)
-    result = _load(args, reg, demo=args.demo)
-    _print(f"Gelezen: {len(result.files)} bestand(en), {len(result.raw)} geldige rijen.")
-    _report_findings(result.findings)
-    _report_overrides(result)
-    if args.out is not None:
-        path = write_csv(result.findings_frame(), Path(args.out) / "data_quality.csv")
-        _print(f"Bevindingen geschreven naar {path}")
-    _print(_summary(result.findings))
-    return EXIT_INPUT if result.errors else EXIT_OK
-
-
-def cmd_trends(args: argparse.Namespace) -> int:
-    # Imported here: the statistics stack is only needed for this command.
-    from .figures import save_pillar_figures
-    from .tellen import run_tellen
-
-    reg = _registry(args.data)
-    result = _load(args, reg, demo=args.demo)
-    if result.errors:
-        _report_findings(result.errors)
-        _print(
-            f"{_summary(result.findings)}. Er is niets geschreven; "
-            "herstel de fouten en probeer het opnieuw (`npdw validate` toont alles)."
-        )
-        return EXIT_INPUT
-    _report_overrides(result)
-    _report_findings([f for f in result.findings if f.file == "(demo)"])
-    if result.measurements.empty:
-        _print("Geen metingen gevonden; niets te berekenen.")
-        return EXIT_INPUT
-    synthetic = result.synthetic
-    if synthetic:
-        _print(SYNTHETIC_BANNER)
-
-    tellen = run_tellen(reg, result)
-    m, trends, progress = tellen.measurements, tellen.trends, tellen.progress
-
-    out = Path(args.out)
-    write_csv(trends, out / "trends.csv")
-    write_csv(progress, out / "progress.csv")
-    write_csv(result.findings_frame(), out / "data_quality.csv")
-    figures = save_pillar_figures(
-        m,
-        reg.indicators,
-        progress,
-        reg.pillars,
-        out / "figures",
-        area_labels=reg.area_labels(),
-        reference=reg.reference,
-        aggregate=reg.aggregate_id,
-        synthetic=synthetic,
-    )
-    marker = out / SYNTHETIC_MARKER
-    if synthetic:
-        write_text(SYNTHETIC_BANNER + "\n", marker)
-    else:
-        marker.unlink(missing_ok=True)
-    run = {
-        "npdw_learning": __version__,
-        "year": args.year,
-        "synthetic": synthetic,
-        "files": [str(p) for p in result.files],
-        "series": int(len(trends)),
-    }
-    write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n", out / "run.json")
-
-    _print(f"Trends: {_counts(trends['verdict'])}")
-    _print(f"Voortgang: {_counts(progress['status'])}")
-    _print(
-        f"Geschreven naar {out}/: trends.csv, progress.csv, data_quality.csv, "
-        f"{len(figures)} figuren in figures/"
-    )
-    return EXIT_OK
-
-
-def _counts(s: pd.Series) -> str:
-    return ", ".join(f"{k} {v}" for k, v in s.value_counts().sort_index().items())
-
-
-def cmd_stories_validate(args: argparse.Namespace) -> int:
-    from .stories import load_stories, load_story_vocabulary
-
-    vocab = load_story_vocabulary(directory=Path(args.data) / "registry")
-    collection = load_stories(args.stories, vocab)
-    findings = list(collection.findings)
-    msc_path = Path(args.stories) / "msc.yaml"
-    if msc_path.exists():
-        from .msc import load_msc
-
-        try:
-            findings += load_msc(msc_path, collection).warnings
-        except InputError as exc:
-            findings += exc.findings
-    _report_findings(findings)
-    _print(f"{len(collection.stories)} geldige verhalen; {_summary(findings)}")
-    unsorted = sum(1 for s in collection.stories if not s.pillars)
-    proposed = sum(1 for s in collection.stories if s.pillars_source == "auto")
-    if unsorted or proposed:
-        _print(
-            f"{unsorted} nog niet ingedeeld (zonder pijler); {proposed} met voorgestelde "
-            "pijlers om te controleren (pillars_source: auto)"
-        )
-    return EXIT_INPUT if any(f.severity == "error" for f in findings) else EXIT_OK
+__all__ = ["main", "build_parser"]
 
 
 def _lazy(module: str, function: str):
-    """A command handler imported only when its command runs (spaCy and deduce are slow)."""
+    """A room's command handler (``<room>.cli``), imported only when its command runs.
+
+    spaCy, deduce and the statistics stack are slow to import; ``npdw validate``
+    should not wait for them.
+    """
 
     def run(args: argparse.Namespace) -> int:
         import importlib
 
-        return getattr(importlib.import_module(f".{module}", __package__), function)(args)
+        return getattr(importlib.import_module(f".{module}.cli", __package__), function)(args)
 
     return run
 
@@ -260,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("indicators", help="het indicatorenregister als CSV")
     p.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
-    p.set_defaults(func=cmd_indicators)
+    p.set_defaults(func=_lazy("tellen", "cmd_indicators"))
 
     p = sub.add_parser("validate", help="controleer metingen; schrijf data_quality.csv")
     _data_args(p)
@@ -271,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="evaluatiejaar: latere jaren worden gemeld en tellen niet mee",
     )
     p.add_argument("--out", type=Path, help="map voor data_quality.csv")
-    p.set_defaults(func=cmd_validate)
+    p.set_defaults(func=_lazy("tellen", "cmd_validate"))
 
     p = sub.add_parser("stories", help="verhalen: importeren, controleren, overeenstemming")
     stories = p.add_subparsers(dest="stories_command", required=True, metavar="STORIES_COMMAND")
@@ -279,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = stories.add_parser("validate", help="controleer de verhaalbestanden in stories/")
     s.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
     s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
-    s.set_defaults(func=cmd_stories_validate)
+    s.set_defaults(func=_lazy("vertellen", "cmd_stories_validate"))
 
     s = stories.add_parser(
         "import", help="importeer een CSV/XLSX-export als gepseudonimiseerde verhalen"
@@ -292,14 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--mapping", type=Path, help="YAML die kolomnamen van het formulier omzet")
     s.add_argument("--out", type=Path, default=STORIES_DIR, help="map voor de verhalen")
     s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
-    s.set_defaults(func=_lazy("importer", "cli_import"))
+    s.set_defaults(func=_lazy("vertellen", "cli_import"))
 
     s = stories.add_parser("agreement", help="overeenstemming tussen codeurs (kappa, alpha)")
     s.add_argument("coders", nargs="+", metavar="CODER", help="codeurs; 'auto' = automatisch")
     s.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
     s.add_argument("--out", type=Path, help="CSV met de tabel per thema")
     s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
-    s.set_defaults(func=_lazy("agreement", "cli_agreement"))
+    s.set_defaults(func=_lazy("vertellen", "cli_agreement"))
 
     s = stories.add_parser(
         "export",
@@ -316,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
     s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
-    s.set_defaults(func=_lazy("qda", "cli_export"))
+    s.set_defaults(func=_lazy("vertellen", "cli_export"))
 
     s = stories.add_parser(
         "import-codings",
@@ -340,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
     s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
-    s.set_defaults(func=_lazy("qda", "cli_import_codings"))
+    s.set_defaults(func=_lazy("vertellen", "cli_import_codings"))
 
     p = sub.add_parser("trends", help="trends en voortgang per indicator en wijk")
     _data_args(p)
@@ -348,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--year", type=int, default=None, help="evaluatiejaar: latere metingen tellen niet mee"
     )
     p.add_argument("--out", type=Path, required=True, help="uitvoermap, bijv. outputs/2026")
-    p.set_defaults(func=cmd_trends)
+    p.set_defaults(func=_lazy("tellen", "cmd_trends"))
 
     p = sub.add_parser("agenda", help="de leeragenda: leervragen, onderzoek, lessen")
     agenda = p.add_subparsers(dest="agenda_command", required=True, metavar="AGENDA_COMMAND")
@@ -360,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--strict", action="store_true", help="ook bij waarschuwingen afsluiten met code 1"
     )
-    s.set_defaults(func=_lazy("agenda", "cli_agenda_check"))
+    s.set_defaults(func=_lazy("leeragenda", "cli_agenda_check"))
 
     p = sub.add_parser("efforts", help="de inspanningen (uitvoering)")
     efforts = p.add_subparsers(dest="efforts_command", required=True, metavar="EFFORTS_COMMAND")
@@ -369,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--year", type=int, default=None, help="jaar (standaard: het laatste jaar met een status)"
     )
     s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
-    s.set_defaults(func=_lazy("efforts", "cli_efforts_status"))
+    s.set_defaults(func=_lazy("leeragenda", "cli_efforts_status"))
 
     p = sub.add_parser(
         "evaluate", help="de jaarlijkse evaluatie: notebooks uitvoeren, rapport.html maken"
@@ -398,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="map met notebooks.yaml en de notebooks (standaard: notebooks/)",
     )
-    p.set_defaults(func=_lazy("evaluate", "cli_evaluate"))
+    p.set_defaults(func=_lazy("evaluatie", "cli_evaluate"))
     return parser
 
 

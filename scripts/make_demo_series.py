@@ -29,10 +29,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from npdw_learning.atomic import write_csv
-from npdw_learning.measurements import load_measurements
-from npdw_learning.paths import DEMO_DIR
-from npdw_learning.registry import load_registry
+from npdw_learning.kern.atomic import write_csv
+from npdw_learning.kern.paths import DEMO_DIR
+from npdw_learning.kern.registry import load_registry
+from npdw_learning.tellen.measurements import load_measurements
 
 SEED = 20431
 YEARS = range(2015, 2027)

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from npdw_learning.cli import main
-from npdw_learning.progress import PROGRESS_COLUMNS, STATUSES
-from npdw_learning.trends import TREND_COLUMNS, VERDICTS
+from npdw_learning.tellen.progress import PROGRESS_COLUMNS, STATUSES
+from npdw_learning.tellen.trends import TREND_COLUMNS, VERDICTS
 
 DATA = Path(__file__).parent / "data"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from npdw_learning import cli
-from npdw_learning.evaluate import BUILD_PID, remove_stale_builds
+from npdw_learning.evaluatie.runner import BUILD_PID, remove_stale_builds
 
 NPDW = Path(sys.executable).with_name("npdw")
 
@@ -21,7 +21,9 @@ def test_ctrl_c_in_a_command_is_one_line_and_exit_130(monkeypatch, capsys):
     def interrupted(args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "cmd_validate", interrupted)
+    from npdw_learning.tellen import cli as tellen_cli
+
+    monkeypatch.setattr(tellen_cli, "cmd_validate", interrupted)
     assert cli.main(["validate"]) == cli.EXIT_INTERRUPTED == 130
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["Gestopt (Ctrl-C): npdw validate is afgebroken; er is niets veranderd."]

@@ -23,15 +23,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from npdw_learning.atomic import (
+from npdw_learning.evaluatie.report import CSP, markdown_literal, sanitize
+from npdw_learning.kern.atomic import (
     formula_safe_text,
     read_csv,
     unformula_text,
     write_csv,
 )
-from npdw_learning.paths import DATA_DIR
-from npdw_learning.report import CSP, markdown_literal, sanitize
-from npdw_learning.stories import STORIES_DIR
+from npdw_learning.kern.paths import DATA_DIR
+from npdw_learning.vertellen.stories import STORIES_DIR
 
 SCRIPT = "<script>alert(1)</script>"
 ONERROR = "<img src=x onerror=alert(2)>"
@@ -218,7 +218,7 @@ def _poison_yaml(path: Path, edit) -> None:
 
 @pytest.fixture(scope="module")
 def poisoned(tmp_path_factory):
-    from npdw_learning.evaluate import evaluate
+    from npdw_learning.evaluatie.runner import evaluate
 
     root = tmp_path_factory.mktemp("vergif")
     data, stories = root / "data", root / "stories"

@@ -1,0 +1,44 @@
+"""``npdw evaluate``: run the notebooks and say where the report is."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..kern.paths import OUTPUTS_DIR
+from .runner import MANIFEST, NOTEBOOKS_DIR, EvaluationError, evaluate, synthetic_banner
+
+__all__ = ["cli_evaluate"]
+
+
+def cli_evaluate(args: argparse.Namespace) -> int:
+    """``npdw evaluate``: print progress, the report's path, or the failing notebook."""
+    try:
+        report = evaluate(
+            args.year,
+            data_dir=args.data,
+            stories_dir=args.stories,
+            out_dir=args.out,
+            areas=args.areas,
+            demo=args.demo,
+            timeout=args.timeout,
+            notebooks_dir=args.notebooks or NOTEBOOKS_DIR,
+            echo=lambda m: print(m, flush=True),
+        )
+    except EvaluationError as exc:
+        out = (args.out or OUTPUTS_DIR / str(args.year)).resolve()
+        print(f"FOUT: {exc}", file=sys.stderr, flush=True)
+        print(
+            f"De eerdere uitvoer in {out} is niet aangeraakt. Het mislukte notebook met de "
+            f"volledige foutmelding staat in {out.with_name(out.name + '.mislukt')}/notebooks/.",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 1
+    manifest = json.loads((report.parent / MANIFEST).read_text(encoding="utf-8"))
+    if manifest["synthetic"]:
+        print(synthetic_banner(manifest["synthetic"]), flush=True)
+    print(f"Het rapport staat in {report}", flush=True)
+    print(f"Open het in een browser, bijvoorbeeld: file://{report}", flush=True)
+    return 0

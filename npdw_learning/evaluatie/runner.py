@@ -1,0 +1,526 @@
+"""``npdw evaluate``: the notebooks run in order, the manifest and the report.
+
+:func:`evaluate` checks every input first (a wrong file is reported the same
+way as by ``npdw validate``, before any notebook starts), executes the
+notebooks listed in ``notebooks/notebooks.yaml`` with papermill into a
+temporary folder, assembles ``rapport.html``, writes ``manifest.json`` and
+only then swaps the folder into place, so a failed run leaves the previous
+outputs of that year as they were. The notebooks themselves call the steps in
+:mod:`npdw_learning.evaluatie.steps`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from .. import __version__
+from ..kern.atomic import write_text
+from ..kern.errors import InputError
+from ..kern.paths import OUTPUTS_DIR, PROJ_ROOT
+from .steps import Run
+
+__all__ = [
+    "remove_stale_builds",
+    "NOTEBOOKS_DIR",
+    "NotebookSpec",
+    "load_notebook_list",
+    "input_files",
+    "EvaluationError",
+    "evaluate",
+    "synthetic_banner",
+]
+
+NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
+NOTEBOOK_LIST = "notebooks.yaml"
+DEFAULT_TIMEOUT = 600  # seconds per cell
+MANIFEST = "manifest.json"
+REPORT = "rapport.html"
+SYNTHETIC_PARTS = {
+    "measurements": "de cijferreeksen na de nulmeting (data/demo/)",
+    "stories": "de voorbeeldverhalen (stories/)",
+}
+
+
+def synthetic_banner(parts: Sequence[str]) -> str:
+    """The warning at the top of a report that uses synthetic data (``SYNTHETIC_PARTS`` keys)."""
+    named = " en ".join(SYNTHETIC_PARTS[p] for p in parts)
+    return (
+        f"LET OP: dit rapport gebruikt SYNTHETISCHE DEMODATA: {named}. Die zijn verzonnen "
+        "om de werkwijze te laten zien. Trek er geen conclusies uit over de wijken."
+    )
+
+
+PACKAGES = (
+    "npdw-learning",
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "pandera",
+    "spacy",
+    "deduce",
+    "krippendorff",
+    "networkx",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "ipykernel",
+)
+
+
+@dataclass(frozen=True)
+class NotebookSpec:
+    """One entry of ``notebooks/notebooks.yaml``."""
+
+    file: str
+    title: str
+
+
+def load_notebook_list(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[NotebookSpec]:
+    """The notebooks of the evaluation, in run order (``notebooks.yaml``)."""
+    from ..kern.yamlfile import read_yaml
+
+    path = notebooks_dir / NOTEBOOK_LIST
+    data, _ = read_yaml(path, error=InputError, what="notebooklijst")
+    entries = data.get("notebooks") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise InputError(f"{path}: verwacht een lijst 'notebooks:' met file en title")
+    specs = []
+    for i, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not entry.get("file") or not entry.get("title"):
+            raise InputError(f"{path}: notebook {i}: 'file' en 'title' zijn verplicht")
+        if not (notebooks_dir / entry["file"]).exists():
+            raise InputError(f"{path}: notebook {i}: {entry['file']} bestaat niet")
+        specs.append(NotebookSpec(str(entry["file"]), str(entry["title"])))
+    return specs
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def input_files(run: Run, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """Every file the evaluation reads, sorted: registry, measurements, demo (with
+    ``demo``), agenda, stories, coding, MSC, and the notebooks themselves."""
+    groups = [
+        sorted((run.data_dir / "registry").glob("*.yaml")),
+        sorted((run.data_dir / "measurements").glob("*.csv")),
+        sorted((run.data_dir / "measurements").glob("*.xlsx")),
+        sorted((run.data_dir / "measurements").glob("*.yaml")),
+        sorted((run.data_dir / "demo").glob("*.csv")) if run.demo else [],
+        sorted((run.data_dir / "agenda").glob("*.yaml")),
+        sorted(run.stories_dir.glob("*.md")),
+        sorted((run.stories_dir / "coding").glob("*.csv")),
+        sorted(run.stories_dir.glob("*.yaml")),
+        sorted(notebooks_dir.glob("*.ipynb")),
+        [notebooks_dir / NOTEBOOK_LIST],
+    ]
+    return [p for group in groups for p in group if p.is_file()]
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(PROJ_ROOT.resolve()).as_posix()
+    except ValueError:
+        return str(path.resolve())
+
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "niet geïnstalleerd"
+    return out
+
+
+def _manifest_summary(manifest: dict) -> tuple[str, dict[str, str]]:
+    """The Verantwoording's paragraph on reproducibility, from the manifest.
+
+    Returns the Markdown template and its values (the area names come from the
+    registry, a file a person edits, so they enter the report as values).
+    """
+    p = manifest["parameters"]
+    fingerprint = hashlib.sha256(
+        "".join(f"{i['path']}:{i['sha256']}\n" for i in manifest["inputs"]).encode()
+    ).hexdigest()[:16]
+    started = dt.datetime.fromisoformat(manifest["started"]).astimezone()
+    pk = manifest["packages"]
+    lines = [
+        "#### Herhaalbaarheid",
+        "",
+        "Dezelfde invoer geeft dezelfde tabellen, tot op de byte. Alles wat deze evaluatie "
+        f"las en gebruikte staat in `{MANIFEST}` naast dit rapport, met van elk invoerbestand "
+        "een SHA-256-controlegetal.",
+        "",
+        f"- Evaluatiejaar {p['year']}; wijken: {{areas}}; demodata: "
+        f"{'ja' if p['demo'] else 'nee'}.",
+        f"- Gestart op {started:%d-%m-%Y} om {started:%H:%M}; "
+        f"{len(manifest['notebooks'])} notebooks uitgevoerd.",
+        f"- {len(manifest['inputs'])} invoerbestanden, samen met vingerafdruk `{fingerprint}`.",
+        f"- npdw-learning {manifest['npdw_learning']}, Python {manifest['python']}, "
+        f"pandas {pk['pandas']}, statsmodels {pk['statsmodels']}, scipy {pk['scipy']}, "
+        f"spaCy {pk['spacy']}, deduce {pk['deduce']}, papermill {pk['papermill']}.",
+    ]
+    areas = p.get("area_labels") or ", ".join(p["areas"])
+    return "\n".join(lines), {"areas": areas}
+
+
+class EvaluationError(Exception):
+    """A notebook failed; the message names the notebook, the cell and the error."""
+
+
+def _preflight(run: Run, echo: Callable[[str], None] | None = None) -> list[str]:
+    """Check every input before the notebooks start; return the synthetic parts.
+
+    ``echo`` is told every override (a value a later delivery replaced), with
+    both files and both values, as ``npdw validate`` prints them.
+    """
+    from ..tellen.measurements import load_measurements
+    from ..vertellen.coding import load_codebook
+    from ..vertellen.msc import load_msc
+    from ..vertellen.stories import load_stories, load_story_vocabulary
+
+    reg = run.registry
+    loaded = load_measurements(reg, run.data_dir, demo=run.demo, until_year=run.year)
+    if loaded.errors:
+        raise InputError("de metingen bevatten fouten (zie `npdw validate`)", loaded.errors)
+    if loaded.measurements.empty:
+        raise InputError(f"{run.data_dir / 'measurements'}: geen metingen gevonden")
+    if echo is not None and len(loaded.overrides):
+        from ..tellen.measurements import override_lines
+
+        echo(f"Vervangen waarden ({len(loaded.overrides)}): de latere levering wint")
+        for line in override_lines(loaded):
+            echo(line)
+    vocab = load_story_vocabulary(reg, run.data_dir / "registry")
+    collection = load_stories(run.stories_dir, vocab)
+    if collection.errors:
+        raise InputError(
+            "de verhalen bevatten fouten (zie `npdw stories validate`)", collection.errors
+        )
+    load_codebook(run.data_dir / "registry" / "codebook.yaml", reg)
+    if (run.stories_dir / "msc.yaml").exists():
+        load_msc(run.stories_dir / "msc.yaml", collection)
+    if (run.data_dir / "agenda").is_dir():
+        from ..leeragenda.agenda import load_agenda
+
+        load_agenda(run.data_dir, reg, story_ids={s.id for s in collection.stories})
+    parts = ["measurements"] if loaded.synthetic else []
+    if any(s.synthetic and s.area in run.areas for s in collection.stories):
+        parts.append("stories")
+    return parts
+
+
+def _execute(
+    spec: NotebookSpec, source: Path, target: Path, parameters: dict, timeout: int
+) -> None:
+    import logging
+
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    # nbclient logs through traitlets; its one error line ("Kernel died while waiting
+    # for execute reply") comes when Ctrl-C stops the kernel, and would be a second line.
+    # A cell that fails still reaches us as an exception.
+    logging.getLogger("traitlets").setLevel(logging.CRITICAL)
+    try:
+        pm.execute_notebook(
+            str(source),
+            str(target),
+            parameters=parameters,
+            kernel_name="python3",
+            execution_timeout=timeout,
+            progress_bar=False,
+            log_output=False,
+            cwd=str(source.parent),
+            # The kernel shares our stderr. Its own log (a warning about its local TCP
+            # transport; on Ctrl-C a socket error while we close it) is noise there:
+            # a failing cell reaches us as PapermillExecutionError, not as a log line.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        )
+    except PapermillExecutionError as exc:
+        raise EvaluationError(
+            f"notebook {spec.file} ({spec.title}) is gestopt in {_cell_name(source, exc.source)}: "
+            f"{exc.ename}: {exc.evalue}".strip()
+        ) from None
+
+
+def _cell_name(notebook: Path, source: str) -> str:
+    """'cel N (first line)' with N counted in the notebook as its author sees it
+    (papermill's injected parameters cell does not count)."""
+    import nbformat
+
+    cells = nbformat.read(notebook, as_version=4).cells
+    number = next((i for i, c in enumerate(cells, start=1) if c.source == source), None)
+    first = next((line.strip() for line in source.splitlines() if line.strip()), "")
+    where = f"cel {number}" if number is not None else "een cel"
+    return f"{where} ({first[:60]})" if first else where
+
+
+def _check_out(out: Path) -> None:
+    """Refuse to replace a folder that may hold something other than generated output.
+
+    Replaced are: an empty folder, a folder inside ``outputs/`` (generated,
+    never edited by hand, DESIGN.md), and one holding an earlier run's
+    ``manifest.json`` (``npdw evaluate``) or ``run.json`` (``npdw trends``).
+    """
+    if not out.exists():
+        return
+    if out.is_dir():
+        generated = any((out / name).exists() for name in (MANIFEST, "run.json"))
+        inside_outputs = out.resolve().is_relative_to(OUTPUTS_DIR.resolve())
+        if generated or inside_outputs or not any(out.iterdir()):
+            return
+    raise InputError(
+        f"{out}: deze map bestaat al en bevat geen eerdere evaluatie (geen {MANIFEST}); "
+        "kies een lege of nieuwe map met --out"
+    )
+
+
+BUILD_MARK = ".bouw-"
+BUILD_PID = ".pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_stale_builds(out: Path) -> list[Path]:
+    """Remove build folders of ``out`` that a killed run left behind; return them.
+
+    A run builds in ``.<out>.bouw-*`` next to ``out`` and writes its process id
+    in it. A folder whose process is gone (or that has no id) belongs to a run
+    that was killed before it could clean up; a folder of a run still going is
+    left alone.
+    """
+    removed = []
+    for folder in sorted(out.parent.glob(f".{out.name}{BUILD_MARK}*")):
+        if not folder.is_dir():
+            continue
+        try:
+            pid = int((folder / BUILD_PID).read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            pid = None
+        if pid is not None and pid != os.getpid() and _alive(pid):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _replace_dir(build: Path, out: Path) -> None:
+    """Move the finished build to ``out``; an earlier evaluation there is replaced whole."""
+    _check_out(out)
+    if out.exists():
+        old = out.with_name(f".{out.name}.oud")
+        shutil.rmtree(old, ignore_errors=True)
+        out.rename(old)
+        build.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        build.rename(out)
+
+
+def evaluate(
+    year: int,
+    *,
+    data_dir: Path | None = None,
+    stories_dir: Path | None = None,
+    out_dir: Path | None = None,
+    areas: Sequence[str] | None = None,
+    demo: bool = False,
+    notebooks_dir: Path = NOTEBOOKS_DIR,
+    timeout: int = DEFAULT_TIMEOUT,
+    echo: Callable[[str], None] = print,
+) -> Path:
+    """Run the yearly evaluation and return the path of ``rapport.html``.
+
+    Parameters
+    ----------
+    year : int
+        Evaluation year; later measurements are ignored.
+    data_dir, stories_dir : path, optional
+        Default ``data/`` and ``stories/``.
+    out_dir : path, optional
+        Default ``outputs/<year>/``. Replaced as a whole when the run succeeds;
+        untouched when it fails.
+    areas : sequence of str, optional
+        Neighbourhoods to report on (default all in the registry).
+    demo : bool
+        Include the synthetic demo series.
+    notebooks_dir : path
+        Folder with ``notebooks.yaml`` and the notebooks.
+    timeout : int
+        Seconds a single cell may run.
+    echo : callable
+        Progress messages.
+
+    Raises
+    ------
+    InputError
+        An input file is wrong (nothing is written).
+    EvaluationError
+        A notebook failed (the previous outputs stay; the failed build is kept
+        next to them as ``<out>.mislukt/`` for inspection).
+    """
+    started = dt.datetime.now(dt.UTC)
+    t0 = time.perf_counter()
+    out_dir = out_dir if out_dir is not None else OUTPUTS_DIR / str(year)
+    run = Run.from_parameters(year, data_dir, stories_dir, out_dir, areas, demo)
+    specs = load_notebook_list(notebooks_dir)
+    synthetic = _preflight(run, echo)
+    inputs = input_files(run, notebooks_dir)
+    out = run.out_dir.resolve()
+    _check_out(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_builds(out)
+    build = Path(tempfile.mkdtemp(prefix=f".{out.name}{BUILD_MARK}", dir=out.parent))
+    (build / BUILD_PID).write_text(str(os.getpid()), encoding="ascii")
+    umask = os.umask(0)  # mkdtemp makes the folder private; give it a plain mkdir's mode
+    os.umask(umask)
+    build.chmod(0o777 & ~umask)
+    parameters = {
+        "year": run.year,
+        "data_dir": str(run.data_dir.resolve()),
+        "stories_dir": str(run.stories_dir.resolve()),
+        "out_dir": str(build),
+        "areas": list(run.areas),
+        "demo": run.demo,
+    }
+    os.environ.setdefault("MPLBACKEND", "agg")
+    os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+    try:
+        timings = _run_notebooks(specs, notebooks_dir, build, parameters, timeout, echo)
+        manifest = _manifest(run, out, parameters, synthetic, started, timings, inputs)
+        _write_report(run, specs, build, manifest, inputs, synthetic, started)
+        manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        manifest["seconds"] = round(time.perf_counter() - t0, 1)
+        write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", build / MANIFEST)
+        (build / BUILD_PID).unlink()
+        _replace_dir(build, out)
+    except EvaluationError:
+        failed = out.with_name(f"{out.name}.mislukt")
+        shutil.rmtree(failed, ignore_errors=True)
+        (build / BUILD_PID).unlink(missing_ok=True)
+        build.rename(failed)
+        raise
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    return out / REPORT
+
+
+def _run_notebooks(
+    specs: Sequence[NotebookSpec],
+    notebooks_dir: Path,
+    build: Path,
+    parameters: dict,
+    timeout: int,
+    echo: Callable[[str], None],
+) -> list[dict]:
+    """Execute the notebooks in order into ``build/notebooks``; their timings."""
+    timings = []
+    (build / "notebooks").mkdir()
+    for i, spec in enumerate(specs, start=1):
+        echo(f"[{i}/{len(specs)}] {spec.file}: {spec.title} ...")
+        t = time.perf_counter()
+        _execute(
+            spec, notebooks_dir / spec.file, build / "notebooks" / spec.file, parameters, timeout
+        )
+        seconds = time.perf_counter() - t
+        timings.append({"file": spec.file, "title": spec.title, "seconds": round(seconds, 1)})
+        echo(f"      klaar in {seconds:.1f} s".replace(".", ","))
+    return timings
+
+
+def _manifest(
+    run: Run,
+    out: Path,
+    parameters: dict,
+    synthetic: list[str],
+    started: dt.datetime,
+    timings: list[dict],
+    inputs: Sequence[Path],
+) -> dict:
+    """What this run read and used: parameters, versions, timings, inputs with SHA-256."""
+    labels = run.registry.area_labels()
+    return {
+        "npdw_learning": __version__,
+        "parameters": {
+            **parameters,
+            "out_dir": str(out),
+            "area_labels": ", ".join(labels[a] for a in run.areas),
+        },
+        "synthetic": synthetic,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": None,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "packages": _versions(),
+        "notebooks": timings,
+        "inputs": [
+            {"path": _shown_path(p), "sha256": _sha256(p), "bytes": p.stat().st_size}
+            for p in inputs
+        ],
+    }
+
+
+def _write_report(
+    run: Run,
+    specs: Sequence[NotebookSpec],
+    build: Path,
+    manifest: dict,
+    inputs: Sequence[Path],
+    synthetic: list[str],
+    started: dt.datetime,
+) -> None:
+    """Assemble the executed notebooks into ``rapport.html`` in ``build``."""
+    import nbformat
+
+    from .report import add_markdown, assemble, render_html
+
+    executed = [nbformat.read(build / "notebooks" / s.file, as_version=4) for s in specs]
+    reg = run.registry
+    report = assemble(executed, reg.pillars, title=f"Vertellen en tellen {run.year}")
+    template, values = _manifest_summary(manifest)
+    add_markdown(report, "verantwoording", template, **values)
+    names = manifest["parameters"]["area_labels"]
+    html_text = render_html(
+        report,
+        subtitle=f"Jaarlijkse evaluatie van het {reg.programme_name}, {run.year}. Wijken: {names}.",
+        banner=synthetic_banner(synthetic) if synthetic else None,
+        footer=(
+            f"Gemaakt met npdw-learning {__version__} op "
+            f"{started.astimezone().strftime('%d-%m-%Y %H:%M')}. "
+            f"{len(inputs)} invoerbestanden; hun SHA-256 staat in {MANIFEST}."
+        ),
+    )
+    write_text(html_text, build / REPORT)

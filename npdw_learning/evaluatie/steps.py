@@ -1,0 +1,394 @@
+"""The steps the notebooks call, one per notebook.
+
+A notebook starts with its ``parameters`` cell and builds a :class:`Run` from
+it. Each step computes one part and writes its tables (``tables/*.csv``) and
+figures (``figures/*.png``) into the run's output folder, where the next
+notebook finds them (:meth:`Run.table`):
+
+* :func:`tellen_step` - trends, progress, data quality, pillar figures;
+* :func:`vertellen_step` - coded stories, theme tables, terms, quotes, MSC;
+* :func:`joint_step` - the joint display and the proposed learning questions;
+* :func:`leeragenda_step` - the learning agenda, efforts, over-asking, network.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..kern.atomic import read_csv, write_csv
+from ..kern.errors import InputError
+from ..kern.paths import DATA_DIR, OUTPUTS_DIR
+from ..kern.registry import Registry, load_registry
+from ..vertellen.stories import STORIES_DIR
+
+__all__ = [
+    "Run",
+    "TellenStep",
+    "tellen_step",
+    "VertellenStep",
+    "vertellen_step",
+    "JointStep",
+    "joint_step",
+    "LeeragendaStep",
+    "leeragenda_step",
+]
+
+
+# -- the run of one notebook ------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """The parameters of an evaluation, resolved, with the registry loaded.
+
+    Build it with :meth:`from_parameters` from a notebook's ``parameters``
+    cell; ``None`` means the bundled default.
+    """
+
+    year: int
+    data_dir: Path
+    stories_dir: Path
+    out_dir: Path
+    areas: list[str]
+    demo: bool
+    registry: Registry = field(repr=False)
+
+    @classmethod
+    def from_parameters(
+        cls,
+        year: int = 2026,
+        data_dir: str | os.PathLike[str] | None = None,
+        stories_dir: str | os.PathLike[str] | None = None,
+        out_dir: str | os.PathLike[str] | None = None,
+        areas: Sequence[str] | None = None,
+        demo: bool = True,
+    ) -> Run:
+        """Resolve the notebook parameters.
+
+        ``out_dir=None`` writes to ``outputs/verkenning/<year>/``, a scratch
+        folder for running a notebook by hand; ``npdw evaluate`` always
+        passes its own folder. ``areas=None`` means every neighbourhood in the registry.
+        """
+        data = Path(data_dir) if data_dir is not None else DATA_DIR
+        registry = load_registry(data / "registry")
+        hoods = registry.areas.loc[registry.areas["kind"] == "neighbourhood", "id"].tolist()
+        chosen = list(areas) if areas else hoods
+        unknown = [a for a in chosen if a not in hoods]
+        if unknown:
+            raise InputError(
+                f"onbekende wijk(en) in areas: {', '.join(unknown)}; kies uit {', '.join(hoods)}"
+            )
+        return cls(
+            year=int(year),
+            data_dir=data,
+            stories_dir=Path(stories_dir) if stories_dir is not None else STORIES_DIR,
+            out_dir=(
+                Path(out_dir) if out_dir is not None else OUTPUTS_DIR / "verkenning" / str(year)
+            ),
+            areas=chosen,
+            demo=bool(demo),
+            registry=registry,
+        )
+
+    @property
+    def tables_dir(self) -> Path:
+        return self.out_dir / "tables"
+
+    @property
+    def figures_dir(self) -> Path:
+        return self.out_dir / "figures"
+
+    def write_table(self, frame: pd.DataFrame, name: str) -> Path:
+        return write_csv(frame, self.tables_dir / f"{name}.csv")
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A table an earlier step wrote (ids and text stay text)."""
+        path = self.tables_dir / f"{name}.csv"
+        if not path.exists():
+            raise InputError(
+                f"{path}: tabel ontbreekt; voer eerst de eerdere notebooks uit (of `npdw evaluate`)"
+            )
+        return read_csv(path)
+
+
+# -- the steps ------------------------------------------------------------------
+
+
+@dataclass
+class TellenStep:
+    """What :func:`tellen_step` computed."""
+
+    measurements: pd.DataFrame
+    trends: pd.DataFrame
+    progress: pd.DataFrame
+    findings: pd.DataFrame
+    figures: dict[str, Path]
+    synthetic: bool
+    files: list[Path]
+    overrides: pd.DataFrame = field(default_factory=pd.DataFrame)
+    future: int = 0
+
+
+def tellen_step(run: Run) -> TellenStep:
+    """Trends, progress and data quality; ``trends.csv``, ``progress.csv``,
+    ``data_quality.csv``, ``vervangen_waarden.csv`` (overrides) and one figure
+    per pillar (the chosen areas).
+
+    Raises
+    ------
+    InputError
+        A measurement file has errors (the same findings as ``npdw validate``).
+    """
+    from ..tellen.figures import save_pillar_figures
+    from ..tellen.measurements import load_measurements
+    from ..tellen.run import run_tellen
+
+    reg = run.registry
+    loaded = load_measurements(reg, run.data_dir, demo=run.demo, until_year=run.year)
+    if loaded.errors:
+        raise InputError("de metingen bevatten fouten", loaded.errors)
+    result = run_tellen(reg, loaded)
+    findings = loaded.findings_frame()
+    run.write_table(result.trends, "trends")
+    run.write_table(result.progress, "progress")
+    run.write_table(findings, "data_quality")
+    run.write_table(loaded.overrides, "vervangen_waarden")
+    paths = save_pillar_figures(
+        result.measurements,
+        reg.indicators,
+        result.progress,
+        reg.pillars,
+        run.figures_dir,
+        area_labels=reg.area_labels(),
+        reference=reg.reference,
+        aggregate=reg.aggregate_id,
+        areas=[*run.areas, reg.aggregate_id],
+        synthetic=result.synthetic,
+        dpi=110,
+    )
+    figures = {p.stem.removeprefix("tellen_"): p for p in paths}
+    return TellenStep(
+        result.measurements,
+        result.trends,
+        result.progress,
+        findings,
+        figures,
+        result.synthetic,
+        list(loaded.files),
+        loaded.overrides,
+        loaded.future,
+    )
+
+
+@dataclass
+class VertellenStep:
+    """What :func:`vertellen_step` computed; ``stories`` holds the chosen areas only."""
+
+    stories: pd.DataFrame
+    codes: pd.DataFrame
+    codebook: object
+    vocabulary: object
+    themes_by_area: pd.DataFrame
+    themes_by_teller: pd.DataFrame
+    change_by_theme: pd.DataFrame
+    terms: pd.DataFrame
+    theme_quotes: pd.DataFrame
+    msc: pd.DataFrame
+    synthetic: bool
+
+
+def vertellen_step(run: Run, *, quotes_per_theme: int = 2) -> VertellenStep:
+    """Code the stories of the chosen areas and write the story tables.
+
+    Tables: ``verhalen_codes`` (story, theme, evidence words),
+    ``thema_per_wijk``, ``thema_per_verteller``, ``verandering_per_thema``
+    (small counts hidden), ``kenmerkende_woorden``, ``citaten_per_thema``
+    (consented sentences only) and ``msc_selecties``.
+
+    Raises
+    ------
+    InputError
+        A story file, the codebook or ``msc.yaml`` is invalid.
+    """
+    from ..vertellen.analysis import change_by_theme, distinctive_terms, quotes, theme_counts
+    from ..vertellen.coding import auto_code, load_codebook
+    from ..vertellen.msc import load_msc, selected_stories
+    from ..vertellen.nlp import dutch_pipeline
+    from ..vertellen.stories import load_stories, load_story_vocabulary, require_valid
+
+    reg = run.registry
+    vocab = load_story_vocabulary(reg, run.data_dir / "registry")
+    collection = require_valid(load_stories(run.stories_dir, vocab))
+    codebook = load_codebook(run.data_dir / "registry" / "codebook.yaml", reg)
+    frame = collection.frame()
+    stories = frame[frame["area"].isin(run.areas)].reset_index(drop=True)
+    nlp = dutch_pipeline()
+    codes = auto_code(stories, codebook, nlp)
+    order = list(codebook.ids)
+    by_area = theme_counts(stories, codes, "area", themes=order)
+    by_teller = theme_counts(stories, codes, "teller", themes=order)
+    change = change_by_theme(stories, codes, themes=order)
+    terms = distinctive_terms(stories, "area", top=8, nlp=nlp) if len(stories) else pd.DataFrame()
+
+    quote_rows = []
+    for theme in order:
+        q = quotes(stories, codes, theme, vocab, quotes_per_theme, nlp=nlp)
+        quote_rows.append(q.assign(theme=theme))
+    theme_quotes = pd.concat(quote_rows, ignore_index=True) if quote_rows else pd.DataFrame()
+    theme_quotes = theme_quotes[["theme", "story_id", "area", "teller", "change", "sentence"]]
+
+    msc_path = run.stories_dir / "msc.yaml"
+    msc = pd.DataFrame()
+    if msc_path.exists():
+        register = load_msc(msc_path, collection)
+        msc = selected_stories(register, collection)
+        msc = msc[msc["area"].isin(run.areas)].reset_index(drop=True)
+
+    run.write_table(codes, "verhalen_codes")
+    run.write_table(by_area, "thema_per_wijk")
+    run.write_table(by_teller, "thema_per_verteller")
+    run.write_table(change, "verandering_per_thema")
+    run.write_table(terms, "kenmerkende_woorden")
+    run.write_table(theme_quotes, "citaten_per_thema")
+    run.write_table(msc, "msc_selecties")
+    return VertellenStep(
+        stories=stories,
+        codes=codes,
+        codebook=codebook,
+        vocabulary=vocab,
+        themes_by_area=by_area,
+        themes_by_teller=by_teller,
+        change_by_theme=change,
+        terms=terms,
+        theme_quotes=theme_quotes,
+        msc=msc,
+        synthetic=bool(stories["synthetic"].any()) if len(stories) else False,
+    )
+
+
+@dataclass
+class JointStep:
+    """What :func:`joint_step` computed."""
+
+    joint: pd.DataFrame
+    shown: pd.DataFrame
+    proposals: pd.DataFrame
+    stories: pd.DataFrame
+    progress: pd.DataFrame
+    trends: pd.DataFrame
+    theme_labels: dict[str, str]
+
+
+def joint_step(run: Run) -> JointStep:
+    """The joint display from the tables of the two earlier steps.
+
+    Writes ``vertellen_en_tellen`` (the joint display, small story counts
+    hidden) and ``voorgestelde_leervragen`` (one per discordant goal).
+    """
+    from ..vertellen.coding import load_codebook
+    from ..vertellen.stories import load_stories, load_story_vocabulary
+    from .joint import add_quotes, joint_display, proposed_learning_questions, publishable
+
+    reg = run.registry
+    trends, progress = run.table("trends"), run.table("progress")
+    codes = run.table("verhalen_codes")
+    vocab = load_story_vocabulary(reg, run.data_dir / "registry")
+    frame = load_stories(run.stories_dir, vocab).frame()
+    stories = frame[frame["area"].isin(run.areas)].reset_index(drop=True)
+    codebook = load_codebook(run.data_dir / "registry" / "codebook.yaml", reg)
+    joint = joint_display(
+        reg, trends, progress, stories, codes, codebook.goal_links(), areas=run.areas
+    )
+    joint = add_quotes(joint, run.table("citaten_per_thema"))
+    labels = dict(zip(reg.indicators["id"], reg.indicators["label"], strict=True))
+    proposals = proposed_learning_questions(joint, labels)
+    shown = publishable(joint)
+    run.write_table(shown, "vertellen_en_tellen")
+    run.write_table(proposals, "voorgestelde_leervragen")
+    themes = {t.id: t.label for t in codebook.themes}
+    return JointStep(joint, shown, proposals, stories, progress, trends, themes)
+
+
+@dataclass
+class LeeragendaStep:
+    """What :func:`leeragenda_step` computed."""
+
+    agenda: object
+    questions: pd.DataFrame
+    research: pd.DataFrame
+    overasking: pd.DataFrame
+    lessons: pd.DataFrame
+    efforts: pd.DataFrame
+    coverage: pd.DataFrame
+    proposals: pd.DataFrame
+    network_figure: Path
+    year: int | None
+
+
+def _joined(frame: pd.DataFrame) -> pd.DataFrame:
+    """List cells as ``;``-joined text, for CSV."""
+    return frame.apply(
+        lambda col: col.map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
+    )
+
+
+def leeragenda_step(run: Run) -> LeeragendaStep:
+    """The learning agenda: questions, research with over-asking, lessons, efforts,
+    the goals-efforts network and its gaps.
+
+    Tables: ``leervragen``, ``onderzoek``, ``overvraging`` (area x quarter),
+    ``lessen``, ``inspanningen`` (status in the evaluation year, or the last
+    year with a status before it), ``dekking`` (coverage gaps; goals without
+    stories from ``vertellen_en_tellen``). Figure: ``figures/netwerk.png``.
+    """
+    from ..leeragenda.agenda import load_agenda
+    from ..leeragenda.efforts import efforts_status
+    from ..leeragenda.network import build_network, coverage_report, draw_network
+    from ..leeragenda.overasking import overasking
+    from ..vertellen.coding import load_codebook
+    from ..vertellen.stories import load_stories, load_story_vocabulary
+
+    reg = run.registry
+    codebook = load_codebook(run.data_dir / "registry" / "codebook.yaml", reg)
+    vocab = load_story_vocabulary(reg, run.data_dir / "registry")
+    stories = load_stories(run.stories_dir, vocab).frame()
+    agenda = load_agenda(run.data_dir, reg, codebook=codebook, story_ids=set(stories["id"]))
+    asked = overasking(agenda, stories[stories["area"].isin(run.areas)])
+    asked = asked[asked["area"].isin(run.areas)].reset_index(drop=True)
+    recorded = agenda.efforts_status["year"]
+    years = sorted(y for y in recorded.unique() if y <= run.year)
+    year = years[-1] if years else None
+    efforts = efforts_status(agenda, year) if year is not None else efforts_status(agenda)
+    joint = run.table("vertellen_en_tellen")
+    with_stories = joint.loc[joint["stories"].astype(str) != "0", "goal"]
+    graph = build_network(reg, agenda, codebook)
+    coverage = coverage_report(graph, goals_with_stories=set(with_stories))
+    figure = draw_network(graph, run.figures_dir / "netwerk.png", synthetic=False)
+    proposals = run.table("voorgestelde_leervragen")
+
+    run.write_table(_joined(agenda.learning_questions), "leervragen")
+    run.write_table(_joined(agenda.research), "onderzoek")
+    run.write_table(asked, "overvraging")
+    run.write_table(_joined(agenda.lessons), "lessen")
+    run.write_table(efforts, "inspanningen")
+    run.write_table(coverage, "dekking")
+    return LeeragendaStep(
+        agenda=agenda,
+        questions=agenda.learning_questions,
+        research=agenda.research,
+        overasking=asked,
+        lessons=agenda.lessons,
+        efforts=efforts,
+        coverage=coverage,
+        proposals=proposals,
+        network_figure=figure,
+        year=year,
+    )
+
+
+# -- running the notebooks ------------------------------------------------------

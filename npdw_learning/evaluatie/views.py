@@ -1,0 +1,732 @@
+"""What the evaluation notebooks show, in Dutch, section by section of the report.
+
+Each ``show_*`` function takes the result of a step of
+:mod:`npdw_learning.evaluatie.runner` and shows tables, figures and short texts
+through :mod:`npdw_learning.evaluatie.report`, each in its place in the report. The
+notebooks call one function per part, so their prose can sit right above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from ..tellen.trends import MIN_POINTS
+from ..vertellen.analysis import CHANGES, TOTAL, suppress
+from .report import show_figure, show_markdown, show_table
+
+__all__ = [
+    "STATUS_NL",
+    "VERDICT_NL",
+    "META_NL",
+    "show_tellen",
+    "show_data_quality",
+    "show_vertellen",
+    "show_vertellen_per_pillar",
+    "show_joint",
+    "show_summary",
+    "stories_by_pillar",
+    "UNSORTED",
+    "show_leeragenda",
+]
+
+UNSORTED = "Nog niet ingedeeld"  # stories without a pillar (yet)
+STATUS_NL = {
+    "target_reached": "doel bereikt",
+    "on_track": "op koers",
+    "moderate_progress": "matige voortgang",
+    "insufficient_progress": "onvoldoende voortgang",
+    "moving_away": "van het doel af",
+    "not_assessable": "niet te beoordelen",
+}
+VERDICT_NL = {
+    "improving": "verbetert",
+    "worsening": "verslechtert",
+    "no_significant_trend": "geen duidelijke trend",
+    "insufficient_data": "te weinig metingen",
+}
+META_NL = {
+    "convergent": "eensgezind: cijfers en verhalen wijzen dezelfde kant op",
+    "expansion": "aanvullend: de verhalen laten iets anders zien dan de cijfers",
+    "discordant": "tegenstrijdig: cijfers en verhalen wijzen tegengestelde kanten op",
+    "numbers_only": "alleen cijfers, nog geen verhalen",
+    "stories_only": "alleen verhalen, nog geen beoordeelbare cijfers",
+    "no_evidence": "nog geen cijfers en geen verhalen",
+}
+META_SHORT = {
+    "convergent": "eensgezind",
+    "expansion": "aanvullend",
+    "discordant": "tegenstrijdig",
+    "numbers_only": "alleen cijfers",
+    "stories_only": "alleen verhalen",
+    "no_evidence": "geen bewijs",
+}
+NUMBERS_NL = {
+    "verbetering": "verbetering",
+    "verslechtering": "verslechtering",
+    "gemengd": "gemengd",
+    "geen_trend": "geen duidelijke trend",
+    "geen_cijfers": "geen beoordeelbare cijfers",
+}
+STORIES_NL = {
+    "beter": "vooral beter",
+    "slechter": "vooral slechter",
+    "gelijk": "vooral gelijk",
+    "gemengd": "gemengd",
+    "te_weinig": "te weinig verhalen",
+    "geen_verhalen": "geen verhalen",
+}
+
+
+# -- tellen ----------------------------------------------------------------------
+
+
+def show_tellen(run, step) -> None:
+    """Per pillar: a sentence with the counts, the indicator x area table and the figure."""
+    reg = run.registry
+    labels = reg.area_labels()
+    shown = [*run.areas, reg.aggregate_id]
+    ind = reg.indicators.set_index("id")
+    trends = step.trends[step.trends["area"].isin(shown)]
+    progress = step.progress[step.progress["area"].isin(shown)]
+    merged = trends[["indicator", "area", "verdict", "first_year", "last_year"]].merge(
+        progress[["indicator", "area", "status"]], on=["indicator", "area"], how="left"
+    )
+    for pillar in reg.pillars.itertuples(index=False):
+        section = f"pijler:{pillar.id}:cijfers"
+        mine = merged[merged["indicator"].map(ind["pillar"]) == pillar.id]
+        if mine.empty:
+            show_markdown(
+                "Voor deze pijler zijn (nog) geen metingen beschikbaar in dit evaluatiejaar.",
+                section,
+            )
+            continue
+        hoods = mine[mine["area"].isin(run.areas)]
+        counts = hoods["status"].fillna("not_assessable").value_counts()
+        verdicts = hoods["verdict"].value_counts()
+        assessable = int(len(hoods) - counts.get("not_assessable", 0))
+        text = [
+            f"In de gekozen wijken zijn {len(hoods)} reeksen (indicator x wijk) van deze pijler "
+            f"gemeten. {verdicts.get('improving', 0)} verbeteren aantoonbaar, "
+            f"{verdicts.get('worsening', 0)} verslechteren aantoonbaar en "
+            f"{verdicts.get('no_significant_trend', 0)} laten geen duidelijke trend zien; "
+            f"{verdicts.get('insufficient_data', 0)} hebben te weinig metingen voor een trend."
+        ]
+        if assessable:
+            parts = [
+                f"{counts.get(s, 0)} {STATUS_NL[s]}"
+                for s in STATUS_NL
+                if s != "not_assessable" and counts.get(s, 0)
+            ]
+            text.append(
+                f"Van de {assessable} reeksen met een doel en genoeg metingen: {', '.join(parts)}."
+            )
+        show_markdown(" ".join(text), section)
+        cells = mine.assign(
+            cell=[
+                f"{VERDICT_NL[v]}; {STATUS_NL[s]}"
+                if isinstance(s, str) and s != "not_assessable"
+                else VERDICT_NL[v]
+                for v, s in zip(mine["verdict"], mine["status"], strict=True)
+            ]
+        )
+        table = cells.pivot(index="indicator", columns="area", values="cell")
+        order = [i for i in ind.index if i in table.index]
+        table = table.reindex(index=order, columns=[a for a in shown if a in table.columns])
+        table = table.fillna("–")
+        table.insert(0, "Indicator", [ind.loc[i, "label"] for i in table.index])
+        table.columns = ["Indicator", *[labels[a] for a in table.columns[1:]]]
+        show_table(
+            table.reset_index(drop=True),
+            section,
+            caption=(
+                "Trend sinds de eerste meting en, waar te beoordelen, de voortgang naar het "
+                "doel voor 2043"
+            ),
+        )
+        if pillar.id in step.figures:
+            show_figure(
+                step.figures[pillar.id],
+                section,
+                alt=(
+                    f"Indicatoren van de pijler {pillar.label} per wijk, met "
+                    f"{reg.reference_label} en het doel"
+                ),
+                caption=(
+                    f"Elke lijn is een wijk; {reg.reference_label} is de zwarte stippellijn. "
+                    "De gestippelde "
+                    "lijn naar de ster is de route naar het doel; strepen om een punt geven de "
+                    "onzekerheid van een steekproef (95%)."
+                ),
+            )
+
+
+def show_data_quality(run, step, *, limit: int = 25) -> None:
+    """The data-quality findings for the Verantwoording: counts, the first ``limit``,
+    every override (a value a later delivery replaced) and the figures left out
+    because their year is after the evaluation year."""
+    findings = step.findings
+    section = "verantwoording"
+    n_warn = int((findings["severity"] == "warning").sum()) if len(findings) else 0
+    show_markdown(
+        f"#### Datakwaliteit\n\nBij het inlezen van {len(step.files)} bestand(en) met metingen "
+        f"zijn {n_warn} waarschuwingen gevonden (fouten stoppen de evaluatie, dus die zijn er "
+        "niet). Ze staan allemaal in `tables/data_quality.csv`"
+        + (f"; hieronder de eerste {limit}." if n_warn > limit else "."),
+        section,
+    )
+    future = int(getattr(step, "future", 0))
+    if future:
+        show_markdown(
+            f"{future} cijfer(s) uit jaren na het evaluatiejaar {run.year} zijn weggelaten; "
+            "ze tellen mee in de evaluatie van dat jaar.",
+            section,
+        )
+    if n_warn:
+        first = findings.head(limit).assign(
+            file=lambda d: d["file"].map(lambda f: str(f).rsplit("/", 1)[-1])
+        )
+        show_table(
+            first,
+            section,
+            columns={
+                "file": "Bestand",
+                "row": "Rij",
+                "indicator": "Indicator",
+                "area": "Gebied",
+                "message": "Bevinding",
+            },
+        )
+    _show_overrides(step, section)
+
+
+def _show_overrides(step, section: str) -> None:
+    """Every value a later delivery replaced, with both files and both values."""
+    overrides = getattr(step, "overrides", None)
+    n = 0 if overrides is None else len(overrides)
+    text = (
+        "#### Vervangen waarden\n\nVoor hetzelfde cijfer (indicator, gebied, jaar) wint de "
+        "latere levering (de leverdatum in `data/measurements/deliveries.yaml`, niet de "
+        "bestandsnaam). "
+    )
+    if not n:
+        show_markdown(text + "Geen enkele latere levering gaf een ander cijfer.", section)
+        return
+    show_markdown(
+        text + f"{n} waarde(n) zijn zo vervangen; ze staan ook in `tables/vervangen_waarden.csv`.",
+        section,
+    )
+    short = overrides.assign(
+        year=overrides["year"].astype(str),  # a year, not a number with a thousands mark
+        file=overrides["file"].map(lambda f: str(f).rsplit("/", 1)[-1]),
+        replaced_file=overrides["replaced_file"].map(lambda f: str(f).rsplit("/", 1)[-1]),
+    )
+    show_table(
+        short,
+        section,
+        columns={
+            "indicator": "Indicator",
+            "area": "Gebied",
+            "year": "Jaar",
+            "replaced_value": "Oude waarde",
+            "replaced_file": "Uit",
+            "value": "Nieuwe waarde",
+            "file": "Uit (nieuwer)",
+            "delivered": "Geleverd op",
+        },
+    )
+
+
+# -- vertellen -------------------------------------------------------------------
+
+
+def _theme_labels(step) -> dict[str, str]:
+    return {t.id: t.label for t in step.codebook.themes}
+
+
+_QUOTE = (
+    "> \u201c{sentence}\u201d  \n> \u2014 {teller}, {area}; vindt het {change} geworden ({story})"
+)
+
+
+def _show_quote(row, labels: Mapping[str, str], section: str) -> None:
+    """One consented quote as a block quote; every part of it is text from outside."""
+    show_markdown(
+        _QUOTE,
+        section,
+        sentence=row.sentence,
+        teller=row.teller,
+        area=labels.get(row.area, row.area),
+        change=row.change,
+        story=row.story_id,
+    )
+
+
+NO_STORIES_NL = (
+    "Er zijn nog geen verhalen voor {year} uit deze wijken. Verzamel ze bij bewoners en "
+    "professionals, bijvoorbeeld in buurtgesprekken, wijkbijeenkomsten of interviews, en lees "
+    "de formulieren in met `npdw stories import` (zie `stories/README.md`). Tot die er zijn, "
+    "laat dit rapport alleen de cijfers zien."
+)
+
+
+def show_vertellen(run, step) -> None:
+    """The chapter 'Verhalen uit de wijken': who told, themes, terms, MSC."""
+    from .report import chapter
+
+    section = "verhalen"
+    chapter(section, "Verhalen uit de wijken")
+    reg = run.registry
+    labels = reg.area_labels()
+    stories = step.stories
+    themes = _theme_labels(step)
+    if stories.empty:
+        show_markdown(NO_STORIES_NL.format(year=run.year), section)
+        return
+    first, last = stories["date"].min(), stories["date"].max()
+    show_markdown(
+        f"Er zijn {len(stories)} verhalen verzameld tussen {first:%d-%m-%Y} en "
+        f"{last:%d-%m-%Y}, via {stories['channel'].nunique()} verschillende kanalen.",
+        section,
+    )
+    who = pd.crosstab(stories["teller"], stories["area"])
+    who = who.reindex(columns=[a for a in run.areas if a in who.columns], fill_value=0)
+    who[TOTAL] = who.sum(axis=1)
+    who = suppress(who)
+    who.columns = [labels.get(c, c) for c in who.columns]
+    show_table(
+        who.reset_index().rename(columns={"teller": "Verteller"}),
+        section,
+        caption="Verhalen per verteller en wijk (<5: minder dan vijf; x: verborgen)",
+    )
+    by_area = step.themes_by_area.copy()
+    by_area = by_area[["theme", *[a for a in run.areas if a in by_area.columns], TOTAL]]
+    by_area.insert(0, "Thema", by_area.pop("theme").map(themes))
+    by_area.columns = [labels.get(c, c) for c in by_area.columns]
+    show_table(by_area, section, caption="Verhalen per thema en wijk")
+    by_teller = step.themes_by_teller.copy()
+    by_teller.insert(0, "Thema", by_teller.pop("theme").map(themes))
+    show_table(by_teller, section, caption="Verhalen per thema en verteller")
+    if len(step.terms):
+        terms = (
+            step.terms.groupby("group", sort=False)["term"]
+            .apply(lambda s: ", ".join(s))
+            .reset_index()
+        )
+        terms["group"] = terms["group"].map(lambda a: labels.get(a, a))
+        show_markdown(
+            "#### Woorden die een wijk kenmerken\n\nDeze woorden komen in de verhalen uit een "
+            "wijk opvallend vaker voor dan in de verhalen uit de andere wijken. Ze kunnen "
+            "wijzen op onderwerpen die (nog) niet in het codeboek staan.",
+            section,
+        )
+        show_table(terms, section, columns={"group": "Wijk", "term": "Kenmerkende woorden"})
+    if len(step.msc):
+        show_markdown(
+            "#### Meest betekenisvolle verandering\n\nPanels van bewoners en professionals "
+            "kozen uit de verhalen per domein het verhaal dat voor hen de belangrijkste "
+            "verandering laat zien, en schreven op waarom.",
+            section,
+        )
+        msc = step.msc.assign(area=step.msc["area"].map(lambda a: labels.get(a, a)))
+        show_table(
+            msc,
+            section,
+            columns={
+                "date": "Datum",
+                "domain": "Domein",
+                "panel": "Panel",
+                "title": "Verhaal",
+                "area": "Wijk",
+                "change": "Richting",
+                "reason": "Waarom gekozen",
+            },
+        )
+
+
+def show_vertellen_per_pillar(run, step) -> None:
+    """Per pillar: its themes with the directions of change, and consented quotes."""
+    reg = run.registry
+    labels = reg.area_labels()
+    change = step.change_by_theme
+    totals = change[change["area"] == TOTAL]
+    for pillar in reg.pillars.itertuples(index=False):
+        section = f"pijler:{pillar.id}:verhalen"
+        mine = [t for t in step.codebook.themes if t.pillar == pillar.id]
+        rows = totals[totals["theme"].isin([t.id for t in mine])]
+        told = rows[rows[TOTAL].map(lambda v: v != 0)]
+        if step.stories.empty:
+            show_markdown("Er zijn nog geen verhalen (zie *Verhalen uit de wijken*).", section)
+            continue
+        if told.empty:
+            show_markdown("Geen van de verhalen gaat over de thema's van deze pijler.", section)
+            continue
+        show_markdown(
+            "Hoeveel verhalen over de thema's van deze pijler gaan, en welke kant de "
+            "vertellers zelf vinden dat het op gaat.",
+            section,
+        )
+        table = told.assign(theme=told["theme"].map(_theme_labels(step)))
+        show_table(
+            table,
+            section,
+            columns={"theme": "Thema", **{c: c for c in CHANGES}, TOTAL: "totaal"},
+        )
+        quotes = step.theme_quotes[step.theme_quotes["theme"].isin([t.id for t in mine])]
+        quotes = quotes.drop_duplicates("story_id").head(3)
+        for q in quotes.itertuples(index=False):
+            _show_quote(q, labels, section)
+
+
+# -- vertellen en tellen ---------------------------------------------------------
+
+
+def _numbers_cell(row) -> str:
+    if row.series == 0:
+        return NUMBERS_NL[row.numbers_direction]
+    return (
+        f"{NUMBERS_NL[row.numbers_direction]} ({row.improving} beter, {row.worsening} slechter, "
+        f"{row.no_trend} geen trend)"
+    )
+
+
+def _progress_cell(row) -> str:
+    parts = [
+        f"{getattr(row, f'n_{s}')} {STATUS_NL[s]}"
+        for s in STATUS_NL
+        if s != "not_assessable" and getattr(row, f"n_{s}")
+    ]
+    return ", ".join(parts) if parts else "niet te beoordelen"
+
+
+def _stories_cell(row) -> str:
+    if row.stories == 0:
+        return "geen verhalen"
+    return f"{row.stories} verhalen, {STORIES_NL[row.stories_direction]}"
+
+
+def show_joint(run, step) -> None:
+    """Per pillar: the joint display of its goals, and the discordances as questions."""
+    reg = run.registry
+    for pillar in reg.pillars.itertuples(index=False):
+        section = f"pijler:{pillar.id}:samen"
+        mine = step.shown[step.shown["pillar"] == pillar.id]
+        rows = list(mine.itertuples(index=False))
+        table = pd.DataFrame(
+            {
+                "Doel": mine["label"],
+                "Trend in de cijfers": [_numbers_cell(r) for r in rows],
+                "Voortgang naar 2043": [_progress_cell(r) for r in rows],
+                "Verhalen": [_stories_cell(r) for r in rows],
+                "Thema's": [
+                    ", ".join(step.theme_labels.get(t, t) for t in str(r.themes).split(";") if t)
+                    or "–"
+                    for r in rows
+                ],
+                "Samen": mine["meta_inference"].map(META_SHORT),
+                "Een stem uit de wijk": mine["quote"].fillna("–"),
+            }
+        )
+        show_table(table, section)
+        asked = step.proposals[step.proposals["pillar"] == pillar.id]
+        if len(asked):
+            show_markdown(
+                "**Voorgestelde leervragen** (cijfers en verhalen spreken elkaar tegen):"
+                "\n\n{questions}",
+                section,
+                questions=list(asked["question"]),
+            )
+
+
+def stories_by_pillar(stories: pd.DataFrame, pillars: pd.DataFrame) -> pd.DataFrame:
+    """Stories per pillar by their direction of change, small counts suppressed.
+
+    Parameters
+    ----------
+    stories : DataFrame
+        ``pillars`` (a tuple per story, possibly empty) and ``change``, as
+        :meth:`npdw_learning.vertellen.stories.StoryCollection.frame` gives them.
+    pillars : DataFrame
+        The registry's pillars (``id``, ``label``), in report order.
+
+    Returns
+    -------
+    DataFrame
+        ``Pijler``, one column per direction and ``totaal``: a row per pillar
+        (a story with two pillars counts in both) and a last row
+        :data:`UNSORTED` for the stories without a pillar. Counts from 1 to 4
+        and the cells they could be derived from are hidden
+        (:func:`npdw_learning.vertellen.analysis.suppress`).
+    """
+    exploded = stories.explode("pillars")
+    # "" is no pillar id (ids are slugs): it stands for "no pillar" in the table.
+    keys = exploded["pillars"].where(exploded["pillars"].notna(), "")
+    directions = pd.crosstab(keys, exploded["change"]).reindex(
+        index=[*pillars["id"], ""], columns=list(CHANGES), fill_value=0
+    )
+    directions[TOTAL] = directions.sum(axis=1)
+    directions = suppress(directions.fillna(0).astype("int64"))
+    labels = [*pillars["label"], UNSORTED]
+    table = pd.DataFrame({"Pijler": labels})
+    for c in [*CHANGES, TOTAL]:
+        table[c] = directions[c].to_numpy()
+    return table
+
+
+def show_summary(run, step) -> None:
+    """The Samenvatting: per pillar the progress statuses and the stories' directions."""
+    reg = run.registry
+    section = "samenvatting"
+    ind_pillar = reg.indicators.set_index("id")["pillar"]
+    progress = step.progress[step.progress["area"].isin(run.areas)]
+    progress = progress.assign(pillar=progress["indicator"].map(ind_pillar))
+    status = pd.crosstab(progress["pillar"], progress["status"]).reindex(
+        index=reg.pillars["id"], columns=list(STATUS_NL), fill_value=0
+    )
+    pillar_labels = dict(zip(reg.pillars["id"], reg.pillars["label"], strict=True))
+    table = pd.DataFrame({"Pijler": [pillar_labels[p] for p in reg.pillars["id"]]})
+    for s, label in STATUS_NL.items():
+        table[label] = status[s].to_numpy()
+    show_markdown(
+        "**Cijfers.** Per pijler het aantal reeksen (indicator x wijk) naar hun voortgang "
+        "richting het doel voor 2043. Een reeks is pas te beoordelen met een doel en minstens "
+        f"{MIN_POINTS} metingen (of als het doel al bereikt is).",
+        section,
+    )
+    show_table(table, section)
+    show_markdown(
+        "**Verhalen.** Per pijler het aantal verhalen naar de richting van verandering die de "
+        "verteller zelf aangaf (een verhaal kan over meer pijlers gaan). Verhalen waarbij nog "
+        f"geen pijler is ingevuld, staan als '{UNSORTED}'. Aantallen onder de vijf staan als "
+        "<5, zodat niemand herkenbaar is.",
+        section,
+    )
+    show_table(stories_by_pillar(step.stories, reg.pillars), section)
+    meta = step.joint["meta_inference"].value_counts()
+    show_markdown(
+        "**Cijfers en verhalen samen**, per operationeel doel:\n\n"
+        + "\n".join(f"- {int(meta.get(k, 0))} doelen {text}" for k, text in META_NL.items()),
+        section,
+    )
+    if len(step.proposals):
+        show_markdown(
+            f"Bij {len(step.proposals)} doelen spreken cijfers en verhalen elkaar tegen. Die "
+            "staan in de pijlerhoofdstukken als voorgestelde leervragen voor de leeragenda.",
+            section,
+        )
+
+
+# -- leeragenda ------------------------------------------------------------------
+
+QUESTION_STATUS_NL = {"open": "open", "in_onderzoek": "in onderzoek", "beantwoord": "beantwoord"}
+EFFORT_STATUS_NL = {
+    "niet_gestart": "niet gestart",
+    "in_uitvoering": "in uitvoering",
+    "gerealiseerd": "gerealiseerd",
+    "vertraagd": "vertraagd",
+    "gestopt": "gestopt",
+    "niet_vastgelegd": "niet vastgelegd",
+}
+
+
+def _listed(values: object, labels: Mapping[str, str] | None = None) -> str:
+    if not isinstance(values, list | tuple) or not values:
+        return "–"
+    labels = labels or {}
+    return ", ".join(labels.get(v, str(v)) for v in values)
+
+
+def show_leeragenda(run, step) -> None:
+    """The chapter 'Leeragenda': questions, research and over-asking, lessons,
+    efforts, the network and its gaps, and the questions proposed this year.
+
+    Each part that is still empty says so, and where to fill it in.
+    """
+    from .report import chapter
+
+    section = "leeragenda"
+    chapter(section, "Leeragenda en uitvoering")
+    _show_questions(run, step, section)
+    _show_research(run, step, section)
+    _show_lessons(step, section)
+    _show_efforts(run, step, section)
+    _show_network(step, section)
+
+
+_EMPTY_NL = (
+    "Nog leeg: er staan nog geen {what} in `{file}`. Vul ze daar in (de velden staan in "
+    "`data/README.md`) en controleer ze met `npdw agenda check`."
+)
+
+
+def _show_questions(run, step, section: str) -> None:
+    reg = run.registry
+    pillars = dict(zip(reg.pillars["id"], reg.pillars["label"], strict=True))
+    research_titles = dict(zip(step.research["id"], step.research["title"], strict=True))
+    q = step.questions
+    if q.empty:
+        show_markdown(
+            "#### Leervragen\n\n"
+            + _EMPTY_NL.format(what="leervragen", file="data/agenda/learning_questions.yaml"),
+            section,
+        )
+    else:
+        counts = q["status"].map(QUESTION_STATUS_NL).value_counts()
+        show_markdown(
+            "#### Leervragen\n\n"
+            f"De leeragenda heeft {len(q)} leervragen: "
+            + ", ".join(f"{n} {s}" for s, n in counts.items())
+            + ". Bij elke vraag staat welk onderzoek haar beantwoordt.",
+            section,
+        )
+        show_table(
+            q.assign(
+                pillars=q["pillars"].map(lambda v: _listed(v, pillars)),
+                research=q["research"].map(lambda v: _listed(v, research_titles)),
+                status=q["status"].map(QUESTION_STATUS_NL),
+            ),
+            section,
+            columns={
+                "id": "Nr.",
+                "question": "Leervraag",
+                "pillars": "Pijlers",
+                "research": "Onderzoek",
+                "owner": "Eigenaar",
+                "status": "Status",
+            },
+        )
+    if len(step.proposals):
+        show_markdown(
+            "#### Voorgesteld uit deze evaluatie\n\nBij deze doelen spraken cijfers en verhalen "
+            "elkaar tegen (zie de pijlerhoofdstukken). Het programmateam beslist of ze op de "
+            "leeragenda komen.\n\n{questions}",
+            section,
+            questions=list(step.proposals["question"]),
+        )
+
+
+def _show_research(run, step, section: str) -> None:
+    areas = run.registry.area_labels()
+    r = step.research
+    flagged = step.overasking[step.overasking["flagged"].astype(bool)]
+    threshold = step.agenda.overasking_threshold
+    if r.empty:
+        show_markdown(
+            "#### Onderzoeksagenda en overvragen\n\n"
+            + _EMPTY_NL.format(what="onderzoeksactiviteiten", file="data/agenda/research.yaml")
+            + f" Overvragen telt dan alleen de verhaalmomenten (drempel: {threshold} per wijk "
+            f"per kwartaal; {len(flagged)} keer overschreden).",
+            section,
+        )
+    else:
+        show_markdown(
+            "#### Onderzoeksagenda en overvragen\n\n"
+            f"{len(r)} onderzoeksactiviteiten, waarvan {int(r['resident_facing'].sum())} "
+            "bewoners zelf bevragen of laten meedoen. Het programma wil voorkomen dat bewoners "
+            "te vaak om hun mening of verhaal worden gevraagd. Daarom tellen we per wijk en "
+            "kwartaal de lopende onderzoeken onder bewoners en de momenten waarop verhalen zijn "
+            f"opgehaald. Boven de {threshold} per kwartaal markeren we het kwartaal "
+            f"({len(flagged)} keer in deze periode).",
+            section,
+        )
+        show_table(
+            r.assign(
+                areas=r["areas"].map(lambda v: _listed(v, areas)),
+                start=r["start"].fillna("onbekend"),
+                end=r["end"].fillna("onbekend"),
+            ),
+            section,
+            columns={
+                "title": "Onderzoek",
+                "partner": "Partner",
+                "method": "Methode",
+                "areas": "Wijken",
+                "start": "Start",
+                "end": "Einde",
+                "status": "Status",
+            },
+        )
+    if len(flagged):
+        show_table(
+            flagged.assign(area=flagged["area"].map(lambda a: areas.get(a, a))),
+            section,
+            caption=f"Kwartalen waarin bewoners vaker dan {threshold} keer werden gevraagd",
+            columns={
+                "area": "Wijk",
+                "quarter": "Kwartaal",
+                "research": "Onderzoeken",
+                "story_moments": "Verhaalmomenten",
+                "total": "Totaal",
+            },
+        )
+
+
+def _show_lessons(step, section: str) -> None:
+    les = step.lessons
+    if les.empty:
+        show_markdown(
+            "#### Geleerde lessen\n\n"
+            + _EMPTY_NL.format(what="lessen", file="data/agenda/lessons.yaml"),
+            section,
+        )
+        return
+    effort_labels = dict(zip(step.efforts["id"], step.efforts["label"], strict=True))
+    show_markdown(
+        "#### Geleerde lessen\n\nWat het programma uit eerder werk heeft geleerd, en in welke "
+        "inspanningen die les is toegepast.",
+        section,
+    )
+    show_table(
+        les.assign(applied_in=les["applied_in"].map(lambda v: _listed(v, effort_labels))),
+        section,
+        columns={"lesson": "Les", "applied_in": "Toegepast in", "status": "Status"},
+    )
+
+
+def _show_efforts(run, step, section: str) -> None:
+    e = step.efforts
+    if e.empty:
+        show_markdown(
+            "#### Uitvoering: de inspanningen\n\n"
+            + _EMPTY_NL.format(what="inspanningen", file="data/registry/efforts.yaml"),
+            section,
+        )
+        return
+    pillars = dict(zip(run.registry.pillars["id"], run.registry.pillars["label"], strict=True))
+    year = step.year if step.year is not None else "–"
+    status = pd.crosstab(e["pillar"].map(pillars), e["status"].map(EFFORT_STATUS_NL))
+    status = status.reindex(index=list(pillars.values()), fill_value=0)
+    show_markdown(
+        "#### Uitvoering: de inspanningen\n\n"
+        f"Het programma heeft {len(e)} inspanningen. Hieronder hun status in "
+        f"{year}, het laatste jaar waarvoor een status is vastgelegd. *Niet vastgelegd* "
+        "betekent dat er voor dat jaar nog niets over bekend is, niet dat er niets gebeurt.",
+        section,
+    )
+    show_table(status.reset_index().rename(columns={"pillar": "Pijler"}), section)
+
+
+def _show_network(step, section: str) -> None:
+    show_markdown(
+        "#### Het doelen-inspanningennetwerk\n\nHoe inspanningen, doelen, indicatoren, "
+        "verhaalthema's, leervragen en onderzoek met elkaar verbonden zijn. Open symbolen zijn "
+        "gaten: een doel zonder indicator, een inspanning zonder leervraag, een leervraag "
+        "zonder onderzoek.",
+        section,
+    )
+    show_figure(
+        step.network_figure,
+        section,
+        alt="Netwerk van doelen, indicatoren, inspanningen, leervragen en verhaalthema's",
+    )
+    gaps = step.coverage
+    summary = gaps.groupby("gap", sort=False)["id"].apply(lambda s: ", ".join(s)).reset_index()
+    summary.insert(1, "aantal", gaps.groupby("gap", sort=False).size().to_numpy())
+    show_markdown(
+        "#### Wat we nog niet weten\n\nDe gaten in de dekking: doelen die nog niet gemeten "
+        "worden of waar geen verhalen over zijn, inspanningen zonder leervraag, leervragen "
+        "zonder onderzoek. Alle gaten staan in `tables/dekking.csv`.",
+        section,
+    )
+    show_table(summary, section, columns={"gap": "Gat", "aantal": "Aantal", "id": "Welke"})

@@ -1,0 +1,22 @@
+"""One home for the project's paths (cookiecutter-data-science ``config.py``).
+
+Every command also takes explicit ``--data`` and ``--out`` options; these are
+only the defaults, resolved against the repository root so the CLI works from
+any working directory inside a checkout.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["PROJ_ROOT", "DATA_DIR", "REGISTRY_DIR", "MEASUREMENTS_DIR", "DEMO_DIR", "OUTPUTS_DIR"]
+
+# NPDW_ROOT lets an installed (non-editable) copy point at a data checkout.
+PROJ_ROOT = Path(os.environ.get("NPDW_ROOT", Path(__file__).resolve().parents[2]))
+DATA_DIR = PROJ_ROOT / "data"
+REGISTRY_DIR = DATA_DIR / "registry"
+MEASUREMENTS_DIR = DATA_DIR / "measurements"
+DEMO_DIR = DATA_DIR / "demo"
+# NPDW_OUTPUTS sends generated files elsewhere (the notebook tests use a temporary folder).
+OUTPUTS_DIR = Path(os.environ.get("NPDW_OUTPUTS", PROJ_ROOT / "outputs"))

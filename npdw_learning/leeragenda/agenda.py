@@ -1,0 +1,1060 @@
+"""The leeragenda and the uitvoering: efforts, learning questions, research, lessons.
+
+Four files a person edits, validated together by :func:`load_agenda`:
+
+``data/registry/efforts.yaml``
+    The efforts (*inspanningen*, Bijlage 2): primary pillar, the pillars they
+    contribute to, the operational goals they work on, the intended results
+    for 2026, a status per year and the evidence (stories, indicators,
+    research) that shows how they are doing.
+``data/agenda/learning_questions.yaml``
+    The learning questions (*leervragen*) of the Lokale leeragenda, linked to
+    pillars, goals, indicators, codebook themes, research and lessons.
+``data/agenda/research.yaml``
+    The research register (*onderzoeksregister*): who researches what, where,
+    among whom and when, plus ``settings`` (the over-asking threshold).
+``data/agenda/lessons.yaml``
+    The lessons learned (*geleerde lessen*): where they come from and where
+    they were applied.
+
+Every id that refers to nothing (a pillar, goal, indicator, area, codebook
+theme, story, or an entry of one of the other three files) is an error naming
+file, line, entry and field; all errors are collected and raised together as
+one :class:`~npdw_learning.kern.errors.InputError`. A link written on one side only
+(a research activity lists a learning question that does not list it back) is
+a warning, kept on :attr:`Agenda.findings`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ..kern.errors import Finding, InputError
+from ..kern.paths import DATA_DIR
+from ..kern.registry import Registry, load_registry
+from ..kern.yamlfile import line_index, read_yaml
+
+if TYPE_CHECKING:
+    from ..vertellen.coding import Codebook
+
+__all__ = [
+    "EFFORTS_FILE",
+    "LEARNING_QUESTIONS_FILE",
+    "RESEARCH_FILE",
+    "LESSONS_FILE",
+    "EFFORT_STATUSES",
+    "RESEARCH_STATUSES",
+    "QUESTION_STATUSES",
+    "LESSON_STATUSES",
+    "TARGET_GROUPS",
+    "RESIDENT_GROUPS",
+    "PartialDate",
+    "Agenda",
+    "load_agenda",
+    "parse_partial_date",
+]
+
+#: Where the four files live, relative to the data folder.
+EFFORTS_FILE = Path("registry") / "efforts.yaml"
+LEARNING_QUESTIONS_FILE = Path("agenda") / "learning_questions.yaml"
+RESEARCH_FILE = Path("agenda") / "research.yaml"
+LESSONS_FILE = Path("agenda") / "lessons.yaml"
+
+EFFORT_STATUSES = ("niet_gestart", "in_uitvoering", "gerealiseerd", "vertraagd", "gestopt")
+RESEARCH_STATUSES = ("gepland", "lopend", "afgerond", "onbekend")
+QUESTION_STATUSES = ("open", "in_onderzoek", "beantwoord")
+LESSON_STATUSES = ("voorgesteld", "toegepast", "geborgd")
+TARGET_GROUPS = (
+    "bewoners",
+    "jongeren",
+    "kinderen",
+    "ouders",
+    "professionals",
+    "ondernemers",
+    "sleutelfiguren",
+    "ervaringsdeskundigen",
+)
+#: Target groups that make a research activity *resident-facing* for the
+#: over-asking check. The programme wants to prevent *overvragen van bewoners*;
+#: key figures and experts by experience are residents who are asked again and
+#: again, so they count. Professionals and entrepreneurs are asked in their
+#: working role and do not count.
+RESIDENT_GROUPS = frozenset(
+    {"bewoners", "jongeren", "kinderen", "ouders", "sleutelfiguren", "ervaringsdeskundigen"}
+)
+UNKNOWN_DATE = "onbekend"
+
+EFFORT_COLUMNS = [
+    "id",
+    "label",
+    "pillar",
+    "contributes_to",
+    "goals",
+    "results_2026",
+    "evidence_stories",
+    "evidence_indicators",
+    "evidence_research",
+    "source",
+]
+EFFORT_STATUS_LONG_COLUMNS = ["effort", "year", "status"]
+QUESTION_COLUMNS = [
+    "id",
+    "question",
+    "pillars",
+    "goals",
+    "indicators",
+    "themes",
+    "research",
+    "owner",
+    "status",
+    "lessons",
+    "source",
+]
+RESEARCH_COLUMNS = [
+    "id",
+    "title",
+    "partner",
+    "method",
+    "areas",
+    "target_groups",
+    "resident_facing",
+    "start",
+    "end",
+    "start_date",
+    "end_date",
+    "expected_respondents",
+    "status",
+    "learning_questions",
+    "source",
+    "note",
+]
+LESSON_COLUMNS = [
+    "id",
+    "lesson",
+    "date",
+    "stories",
+    "research",
+    "evaluation_years",
+    "documents",
+    "applied_in",
+    "learning_questions",
+    "status",
+]
+_ID_PATTERNS = {
+    "effort": (re.compile(r"^e-[a-z0-9]+(?:-[a-z0-9]+)*$"), "e-<slug>, bijv. e-buurtbakkies"),
+    "research": (re.compile(r"^r-[a-z0-9]+(?:-[a-z0-9]+)*$"), "r-<slug>, bijv. r-enquete-2025"),
+    "learning_question": (re.compile(r"^lq-[0-9]{2,}$"), "lq-NN, bijv. lq-01"),
+    "lesson": (re.compile(r"^les-[0-9]{2,}$"), "les-NN, bijv. les-01"),
+}
+# Dutch nouns for the messages, per kind of id.
+_NOUN = {
+    "effort": "inspanning",
+    "research": "onderzoek",
+    "learning_question": "leervraag",
+    "lesson": "les",
+    "pillar": "pijler",
+    "operational_goal": "operationeel doel",
+    "goal": "doel",
+    "indicator": "indicator",
+    "area": "gebied",
+    "theme": "thema",
+    "story": "verhaal",
+}
+# Dutch "het"-words take "onbekend", the others "onbekende".
+_NEUTER = frozenset({"research", "operational_goal", "goal", "area", "theme", "story"})
+_WHERE_DEFINED = {
+    "effort": str(EFFORTS_FILE),
+    "research": str(RESEARCH_FILE),
+    "learning_question": str(LEARNING_QUESTIONS_FILE),
+    "lesson": str(LESSONS_FILE),
+    "pillar": "registry/pillars.yaml",
+    "operational_goal": "registry/goals.yaml",
+    "goal": "registry/goals.yaml",
+    "indicator": "registry/indicators.yaml",
+    "area": "registry/areas.yaml",
+    "theme": "registry/codebook.yaml",
+    "story": "de verhalenmap",
+}
+_FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+_YEARS = (2000, 2100)
+
+
+# -- partial dates -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to the day, the month or the year.
+
+    ``text`` is the date as written (``2025-03-14``, ``2025-03`` or ``2025``);
+    ``first`` and ``last`` are the first and last day it can mean.
+    """
+
+    text: str
+    first: dt.date
+    last: dt.date
+
+
+def parse_partial_date(value: Any) -> PartialDate | None:
+    """Read a full or partial date as the research register allows it.
+
+    Parameters
+    ----------
+    value : date, int or str
+        ``YYYY-MM-DD`` (YAML gives a date), ``YYYY-MM``, ``YYYY`` (YAML may
+        give an int) or ``"onbekend"``.
+
+    Returns
+    -------
+    PartialDate or None
+        ``None`` for ``onbekend``.
+
+    Raises
+    ------
+    ValueError
+        For anything else (a month 13, a year outside 2000-2100, free text).
+
+    Examples
+    --------
+    >>> parse_partial_date("2025-02").last
+    datetime.date(2025, 2, 28)
+    >>> parse_partial_date(2025).first
+    datetime.date(2025, 1, 1)
+    >>> parse_partial_date("onbekend") is None
+    True
+    """
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        result = PartialDate(value.isoformat(), value, value)
+    elif isinstance(value, bool):
+        raise ValueError(f"{value!r} is geen datum")
+    elif isinstance(value, int):
+        result = _year(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.lower() == UNKNOWN_DATE:
+            return None
+        if m := _FULL_DATE.match(text):
+            day = dt.date(int(m[1]), int(m[2]), int(m[3]))  # ValueError for 2025-02-30
+            result = PartialDate(text, day, day)
+        elif m := _MONTH.match(text):
+            year, month = int(m[1]), int(m[2])
+            if not 1 <= month <= 12:
+                raise ValueError(f"maand {month} bestaat niet")
+            last = calendar.monthrange(year, month)[1]
+            result = PartialDate(text, dt.date(year, month, 1), dt.date(year, month, last))
+        elif _YEAR.match(text):
+            result = _year(int(text))
+        else:
+            raise ValueError(f"{value!r} is geen datum")
+    else:
+        raise ValueError(f"{value!r} is geen datum")
+    if not _YEARS[0] <= result.first.year <= _YEARS[1]:
+        raise ValueError(f"{result.text} ligt niet tussen {_YEARS[0]} en {_YEARS[1]}")
+    return result
+
+
+def _year(year: int) -> PartialDate:
+    if not _YEARS[0] <= year <= _YEARS[1]:
+        raise ValueError(f"jaar {year} ligt niet tussen {_YEARS[0]} en {_YEARS[1]}")
+    return PartialDate(str(year), dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+def _full_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _FULL_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+# -- the validated agenda ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """The validated leeragenda and uitvoering.
+
+    Id lists are Python lists inside the cells (as in
+    :attr:`Registry.operational_goals`), in the order of the file.
+
+    Attributes
+    ----------
+    efforts : DataFrame
+        ``id, label, pillar, contributes_to, goals, results_2026,
+        evidence_stories, evidence_indicators, evidence_research, source``.
+    efforts_status : DataFrame
+        Long table ``effort, year, status``: one row per recorded year.
+    learning_questions : DataFrame
+        ``id, question, pillars, goals, indicators, themes, research, owner,
+        status, lessons, source``.
+    research : DataFrame
+        ``id, title, partner, method, areas, target_groups, resident_facing,
+        start, end`` (as written, ``onbekend`` allowed), ``start_date``
+        (first day of ``start``), ``end_date`` (last day of ``end``; both
+        ``None`` when unknown), ``expected_respondents`` (nullable int),
+        ``status, learning_questions, source, note``.
+    lessons : DataFrame
+        ``id, lesson, date, stories, research, evaluation_years, documents,
+        applied_in, learning_questions, status`` (``sources`` flattened).
+    settings : Mapping
+        From ``research.yaml``: ``overasking_threshold``.
+    findings : tuple of Finding
+        Warnings: one-sided links, unknown fields, answered questions without
+        a lesson, ...
+    area_labels : Mapping
+        Area id -> Dutch label (from the registry).
+    area_groups : Mapping
+        Aggregate area id -> its member areas (``dordt-west`` -> the four
+        neighbourhoods), so a research activity in Dordt West counts in each.
+    directory : Path
+        The data folder the files were read from.
+    """
+
+    efforts: pd.DataFrame
+    efforts_status: pd.DataFrame
+    learning_questions: pd.DataFrame
+    research: pd.DataFrame
+    lessons: pd.DataFrame
+    settings: Mapping[str, Any]
+    findings: tuple[Finding, ...] = ()
+    area_labels: Mapping[str, str] = field(default_factory=dict)
+    area_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    directory: Path = DATA_DIR
+
+    @property
+    def overasking_threshold(self) -> int:
+        """Research activities plus story moments per area per quarter that are still fine."""
+        return int(self.settings["overasking_threshold"])
+
+
+# -- validation ----------------------------------------------------------------------
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class _Ref:
+    """An id one entry uses, checked once every file has been read."""
+
+    file: _File
+    path: tuple
+    column: str
+    where: str
+    kind: str
+    value: str
+
+
+class _File:
+    """One YAML file: its data, the lines of its entries, and the shared findings."""
+
+    def __init__(self, path: Path, findings: list[Finding], what: str) -> None:
+        self.name = _display(path)
+        self.findings = findings
+        self.refs: list[_Ref] = []
+        try:
+            self.data, root = read_yaml(self.name, what=what)
+        except InputError as exc:
+            findings.extend(exc.findings)
+            self.data, root, self.readable = None, None, False
+        else:
+            self.readable = True
+        self.lines = line_index(root)
+        if self.readable and not isinstance(self.data, dict):
+            self.add((), None, "verwacht velden bovenaan het bestand (een YAML-mapping)")
+            self.data = {}
+        self.data = self.data or {}
+
+    # -- reporting -------------------------------------------------------------
+    def add(self, path: tuple, column: str | None, message: str, severity: str = "error") -> None:
+        # The line of the field itself, else of the nearest enclosing entry.
+        row = next(
+            (self.lines[path[:n]] for n in range(len(path), -1, -1) if path[:n] in self.lines), None
+        )
+        self.findings.append(Finding(severity, self.name, message, row=row, column=column))
+
+    # -- entries ---------------------------------------------------------------
+    def entries(self, key: str, kind: str) -> list[tuple[tuple, str, dict[str, Any]]]:
+        """The entries of list ``key`` with a valid, unique id: ``(path, where, entry)``."""
+        if not self.readable:
+            return []
+        if key not in self.data:
+            self.add((key,), key, f"de lijst '{key}' ontbreekt")
+            return []
+        items = self.data[key]
+        if items is None:  # "lessons:" with nothing under it yet
+            return []
+        if not isinstance(items, list):
+            self.add((key,), key, f"'{key}' moet een lijst zijn")
+            return []
+        pattern, hint = _ID_PATTERNS[kind]
+        noun = _NOUN[kind]
+        out = []
+        seen: dict[str, int | None] = {}
+        for i, item in enumerate(items):
+            path = (key, i)
+            if not isinstance(item, dict):
+                self.add(path, key, f"{noun} nummer {i + 1}: verwacht velden (id, ...)")
+                continue
+            ident = item.get("id")
+            if not isinstance(ident, str) or not pattern.match(ident):
+                self.add(
+                    (*path, "id"),
+                    "id",
+                    f"{noun} nummer {i + 1}: id {ident!r} ontbreekt of heeft niet de vorm {hint}",
+                )
+                continue
+            where = f"{noun} '{ident}'"
+            if ident in seen:
+                line = seen[ident]
+                also = f" (ook op regel {line})" if line else ""
+                self.add((*path, "id"), "id", f"{where}: id komt twee keer voor{also}")
+                continue
+            seen[ident] = self.lines.get(path)
+            out.append((path, where, item))
+        return out
+
+    def unknown_fields(self, path: tuple, where: str, item: Mapping, allowed: Iterable[str]):
+        for key in sorted(set(item) - set(allowed), key=str):
+            self.add((*path, key), str(key), f"{where}: onbekend veld '{key}'", "warning")
+
+    # -- fields ----------------------------------------------------------------
+    def text(self, item: Mapping, path: tuple, where: str, key: str, *, required: bool = True):
+        value = item.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.add((*path, key), key, f"{where}: veld '{key}' ontbreekt of is leeg")
+            return None
+        if not isinstance(value, str):
+            self.add((*path, key), key, f"{where}: '{key}' moet tekst zijn, niet {value!r}")
+            return None
+        return value.strip()
+
+    def choice(self, item: Mapping, path: tuple, where: str, key: str, allowed: tuple[str, ...]):
+        value = item.get(key)
+        if value is None:
+            self.add((*path, key), key, f"{where}: veld '{key}' ontbreekt")
+            return None
+        if value not in allowed:
+            self.add(
+                (*path, key),
+                key,
+                f"{where}: '{key}' is {value!r}; toegestaan: {', '.join(allowed)}",
+            )
+            return None
+        return value
+
+    def strings(
+        self, item: Mapping, path: tuple, where: str, key: str, *, column: str | None = None
+    ) -> list[str]:
+        """A list of texts; absent means empty."""
+        column = column or key
+        value = item.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.add((*path, key), column, f"{where}: '{column}' moet een lijst zijn ([a, b])")
+            return []
+        out = []
+        for j, v in enumerate(value):
+            if not isinstance(v, str) or not v.strip():
+                self.add(
+                    (*path, key, j), column, f"{where}: '{column}' bevat {v!r}; verwacht tekst"
+                )
+            else:
+                out.append(v.strip())
+        return out
+
+    def ids(
+        self,
+        item: Mapping,
+        path: tuple,
+        where: str,
+        key: str,
+        kind: str,
+        *,
+        column: str | None = None,
+        required: bool = False,
+    ) -> list[str]:
+        """A list of ids of ``kind``; each is checked once all files are read."""
+        column = column or key
+        if required and item.get(key) in (None, []):
+            self.add(
+                (*path, key), column, f"{where}: '{column}' ontbreekt of is leeg; geef minstens één"
+            )
+            return []
+        values = self.strings(item, path, where, key, column=column)
+        for j, value in enumerate(values):
+            self.refs.append(_Ref(self, (*path, key, j), column, where, kind, value))
+        duplicates = sorted({v for v in values if values.count(v) > 1})
+        for value in duplicates:
+            self.add(
+                (*path, key),
+                column,
+                f"{where}: '{column}' noemt {value!r} twee keer",
+                "warning",
+            )
+        return list(dict.fromkeys(values))
+
+    def ref(self, item: Mapping, path: tuple, where: str, key: str, kind: str) -> str | None:
+        """A single id of ``kind``, required."""
+        value = item.get(key)
+        if not isinstance(value, str) or not value.strip():
+            self.add((*path, key), key, f"{where}: veld '{key}' ontbreekt of is geen id")
+            return None
+        self.refs.append(_Ref(self, (*path, key), key, where, kind, value))
+        return value
+
+    def mapping(self, item: Mapping, path: tuple, where: str, key: str) -> dict[Any, Any]:
+        value = item.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.add((*path, key), key, f"{where}: '{key}' moet velden hebben (een mapping)")
+            return {}
+        return value
+
+
+def _hint(value: str, known: Iterable[str]) -> str:
+    """A suggestion for an id written short: ``og12`` for ``og12-beweegrichtlijn``."""
+    options = sorted(k for k in known if k.startswith(f"{value}-") or k.startswith(value))
+    return f" (bedoel je {options[0]}?)" if len(options) == 1 else ""
+
+
+_EFFORT_FIELDS = (
+    "id",
+    "label",
+    "pillar",
+    "contributes_to",
+    "goals",
+    "results_2026",
+    "status",
+    "evidence",
+    "source",
+)
+_EVIDENCE_KINDS = {"stories": "story", "indicators": "indicator", "research": "research"}
+_QUESTION_FIELDS = tuple(QUESTION_COLUMNS)  # the file's fields are the table's columns
+_RESEARCH_FIELDS = (
+    "id",
+    "title",
+    "partner",
+    "method",
+    "areas",
+    "target_groups",
+    "start",
+    "end",
+    "expected_respondents",
+    "status",
+    "learning_questions",
+    "source",
+    "note",
+)
+_LESSON_FIELDS = (
+    "id",
+    "lesson",
+    "date",
+    "sources",
+    "applied_in",
+    "learning_questions",
+    "status",
+)
+_SOURCE_KINDS = {"stories": "story", "research": "research"}
+
+
+def _check_efforts(f: _File) -> tuple[list[dict], list[dict]]:
+    efforts, status_rows = [], []
+    for path, where, e in f.entries("efforts", "effort"):
+        f.unknown_fields(path, where, e, _EFFORT_FIELDS)
+        row: dict[str, Any] = {
+            "id": e["id"],
+            "_path": path,
+            "label": f.text(e, path, where, "label"),
+            "pillar": f.ref(e, path, where, "pillar", "pillar"),
+            "contributes_to": f.ids(e, path, where, "contributes_to", "pillar"),
+            "goals": f.ids(e, path, where, "goals", "operational_goal"),
+            "results_2026": f.strings(e, path, where, "results_2026"),
+            "source": f.text(e, path, where, "source"),
+        }
+        evidence = f.mapping(e, path, where, "evidence")
+        for key, kind in _EVIDENCE_KINDS.items():
+            row[f"evidence_{key}"] = f.ids(
+                evidence, (*path, "evidence"), where, key, kind, column=f"evidence.{key}"
+            )
+        f.unknown_fields(
+            (*path, "evidence"),
+            where,
+            {f"evidence.{k}": v for k, v in evidence.items()},
+            [f"evidence.{k}" for k in _EVIDENCE_KINDS],
+        )
+        status = f.mapping(e, path, where, "status")
+        for year, value in status.items():
+            spot = (*path, "status", year)
+            column = f"status.{year}"
+            is_year = isinstance(year, int) and not isinstance(year, bool)
+            if isinstance(year, str) and _YEAR.match(year.strip()):
+                year, is_year = int(year), True
+            if not is_year or not _YEARS[0] <= year <= _YEARS[1]:
+                f.add(spot, column, f"{where}: status-jaar {year!r} is geen jaartal (bijv. 2025)")
+                continue
+            if value not in EFFORT_STATUSES:
+                f.add(
+                    spot,
+                    column,
+                    f"{where}: status {value!r} in {year}; toegestaan: "
+                    f"{', '.join(EFFORT_STATUSES)}",
+                )
+                continue
+            status_rows.append({"effort": e["id"], "year": year, "status": value})
+        efforts.append(row)
+    return efforts, status_rows
+
+
+def _check_questions(f: _File) -> list[dict]:
+    questions = []
+    for path, where, q in f.entries("learning_questions", "learning_question"):
+        f.unknown_fields(path, where, q, _QUESTION_FIELDS)
+        questions.append(
+            {
+                "id": q["id"],
+                "_path": path,
+                "question": f.text(q, path, where, "question"),
+                "pillars": f.ids(q, path, where, "pillars", "pillar"),
+                "goals": f.ids(q, path, where, "goals", "goal"),
+                "indicators": f.ids(q, path, where, "indicators", "indicator"),
+                "themes": f.ids(q, path, where, "themes", "theme"),
+                "research": f.ids(q, path, where, "research", "research"),
+                "owner": f.text(q, path, where, "owner"),
+                "status": f.choice(q, path, where, "status", QUESTION_STATUSES),
+                "lessons": f.ids(q, path, where, "lessons", "lesson"),
+                "source": f.text(q, path, where, "source"),
+            }
+        )
+    return questions
+
+
+def _check_research(f: _File) -> tuple[list[dict], dict[str, Any]]:
+    settings = _check_settings(f)
+    research = []
+    for path, where, r in f.entries("research", "research"):
+        f.unknown_fields(path, where, r, _RESEARCH_FIELDS)
+        groups = f.strings(r, path, where, "target_groups")
+        if not groups:
+            f.add(
+                (*path, "target_groups"),
+                "target_groups",
+                f"{where}: 'target_groups' ontbreekt of is leeg; "
+                f"kies uit {', '.join(TARGET_GROUPS)}",
+            )
+        for j, group in enumerate(groups):
+            if group not in TARGET_GROUPS:
+                f.add(
+                    (*path, "target_groups", j),
+                    "target_groups",
+                    f"{where}: onbekende doelgroep {group!r}; toegestaan: "
+                    f"{', '.join(TARGET_GROUPS)}",
+                )
+        start, end = _research_dates(f, r, path, where)
+        respondents = r.get("expected_respondents")
+        if respondents is not None and (
+            isinstance(respondents, bool) or not isinstance(respondents, int) or respondents < 0
+        ):
+            f.add(
+                (*path, "expected_respondents"),
+                "expected_respondents",
+                f"{where}: 'expected_respondents' moet een geheel getal >= 0 of leeg zijn, "
+                f"niet {respondents!r}",
+            )
+            respondents = None
+        research.append(
+            {
+                "id": r["id"],
+                "_path": path,
+                "title": f.text(r, path, where, "title"),
+                "partner": f.text(r, path, where, "partner"),
+                "method": f.text(r, path, where, "method"),
+                "areas": f.ids(r, path, where, "areas", "area", required=True),
+                "target_groups": groups,
+                "resident_facing": bool(RESIDENT_GROUPS & set(groups)),
+                "start": _written(r.get("start"), start),
+                "end": _written(r.get("end"), end),
+                "start_date": start.first if start else None,
+                "end_date": end.last if end else None,
+                "expected_respondents": respondents,
+                "status": f.choice(r, path, where, "status", RESEARCH_STATUSES),
+                "learning_questions": f.ids(
+                    r, path, where, "learning_questions", "learning_question"
+                ),
+                "source": f.text(r, path, where, "source"),
+                "note": f.text(r, path, where, "note", required=False),
+            }
+        )
+    return research, settings
+
+
+def _check_settings(f: _File) -> dict[str, Any]:
+    """``settings`` of the research register: the over-asking threshold, a whole number >= 0."""
+    settings: dict[str, Any] = {}
+    if f.readable:
+        raw = f.data.get("settings")
+        threshold = raw.get("overasking_threshold") if isinstance(raw, dict) else None
+        if not isinstance(raw, dict):
+            f.add(("settings",), "settings", "'settings' met 'overasking_threshold' ontbreekt")
+        elif isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
+            f.add(
+                ("settings", "overasking_threshold"),
+                "settings.overasking_threshold",
+                f"'overasking_threshold' moet een geheel getal >= 0 zijn, niet {threshold!r}",
+            )
+        else:
+            settings["overasking_threshold"] = threshold
+        if isinstance(raw, dict):
+            f.unknown_fields(("settings",), "settings", raw, ["overasking_threshold"])
+        f.unknown_fields((), "bestand", f.data, ["settings", "research"])
+    return settings
+
+
+def _research_dates(
+    f: _File, r: Mapping, path: tuple, where: str
+) -> tuple[PartialDate | None, PartialDate | None]:
+    """Start and end of a research activity (full or partial dates, or ``onbekend``)."""
+    dates: dict[str, PartialDate | None] = {}
+    for key in ("start", "end"):
+        value = r.get(key)
+        if value is None or value == "":
+            f.add(
+                (*path, key),
+                key,
+                f"{where}: veld '{key}' ontbreekt (JJJJ-MM-DD, JJJJ-MM, JJJJ of onbekend)",
+            )
+            continue
+        try:
+            dates[key] = parse_partial_date(value)
+        except ValueError as exc:
+            f.add(
+                (*path, key),
+                key,
+                f"{where}: {key} {value!r} is geen datum ({exc}); "
+                "schrijf JJJJ-MM-DD, JJJJ-MM, JJJJ of onbekend",
+            )
+    start, end = dates.get("start"), dates.get("end")
+    if start is not None and end is not None and end.last < start.first:
+        f.add((*path, "end"), "end", f"{where}: eind {end.text} ligt voor start {start.text}")
+    return start, end
+
+
+def _written(raw: Any, parsed: PartialDate | None) -> str | None:
+    if parsed is not None:
+        return parsed.text
+    return UNKNOWN_DATE if isinstance(raw, str) and raw.strip().lower() == UNKNOWN_DATE else None
+
+
+def _check_lessons(f: _File) -> list[dict]:
+    lessons = []
+    for path, where, les in f.entries("lessons", "lesson"):
+        f.unknown_fields(path, where, les, _LESSON_FIELDS)
+        date = _full_date(les.get("date"))
+        if les.get("date") in (None, ""):
+            f.add((*path, "date"), "date", f"{where}: veld 'date' ontbreekt (JJJJ-MM-DD)")
+        elif date is None or not _YEARS[0] <= date.year <= _YEARS[1]:
+            f.add(
+                (*path, "date"),
+                "date",
+                f"{where}: datum {les.get('date')!r} is geen datum (JJJJ-MM-DD)",
+            )
+            date = None
+        sources = f.mapping(les, path, where, "sources")
+        spot = (*path, "sources")
+        row: dict[str, Any] = {"id": les["id"], "_path": path}
+        row["lesson"] = f.text(les, path, where, "lesson")
+        row["date"] = date
+        for key, kind in _SOURCE_KINDS.items():
+            row[key] = f.ids(sources, spot, where, key, kind, column=f"sources.{key}")
+        years = sources.get("evaluation_years") or []
+        if not isinstance(years, list):
+            f.add(
+                (*spot, "evaluation_years"),
+                "sources.evaluation_years",
+                f"{where}: 'sources.evaluation_years' moet een lijst van jaartallen zijn",
+            )
+            years = []
+        good_years = []
+        for j, year in enumerate(years):
+            if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+                f.add(
+                    (*spot, "evaluation_years", j),
+                    "sources.evaluation_years",
+                    f"{where}: evaluatiejaar {year!r} is geen jaartal",
+                )
+            else:
+                good_years.append(year)
+        row["evaluation_years"] = good_years
+        row["documents"] = f.strings(sources, spot, where, "documents", column="sources.documents")
+        allowed = ["stories", "research", "evaluation_years", "documents"]
+        f.unknown_fields(
+            spot,
+            where,
+            {f"sources.{k}": v for k, v in sources.items()},
+            [f"sources.{k}" for k in allowed],
+        )
+        if not any(row[k] for k in ("stories", "research", "evaluation_years", "documents")):
+            f.add(
+                (*path, "sources"),
+                "sources",
+                f"{where}: geen bron (verhalen, onderzoek, evaluatiejaar of document)",
+                "warning",
+            )
+        row["applied_in"] = f.ids(les, path, where, "applied_in", "effort")
+        row["learning_questions"] = f.ids(
+            les, path, where, "learning_questions", "learning_question"
+        )
+        row["status"] = f.choice(les, path, where, "status", LESSON_STATUSES)
+        if row["status"] in ("toegepast", "geborgd") and not row["applied_in"]:
+            f.add(
+                (*path, "applied_in"),
+                "applied_in",
+                f"{where}: status '{row['status']}', maar 'applied_in' noemt geen inspanning",
+                "warning",
+            )
+        lessons.append(row)
+    return lessons
+
+
+def _check_refs(files: Iterable[_File], known: Mapping[str, set[str] | None]) -> None:
+    for f in files:
+        for ref in f.refs:
+            ids = known.get(ref.kind)
+            if ids is None or ref.value in ids:
+                continue  # stories are only checked when their ids are given
+            noun = _NOUN[ref.kind]
+            adjective = "onbekend" if ref.kind in _NEUTER else "onbekende"
+            extra = (
+                " (of het verhaalbestand heeft fouten: `npdw stories validate`)"
+                if ref.kind == "story"
+                else _hint(ref.value, ids)
+            )
+            f.add(
+                ref.path,
+                ref.column,
+                f"{ref.where}: '{ref.column}' verwijst naar {adjective} {noun} {ref.value!r}; "
+                f"niet gevonden in {_WHERE_DEFINED[ref.kind]}{extra}",
+            )
+
+
+def _one_sided(
+    f: _File,
+    entries: list[dict],
+    field: str,
+    others: Mapping[str, dict],
+    back_field: str,
+    kind: str,
+    other_kind: str,
+    *,
+    keeps_list: bool = False,
+) -> None:
+    """Warn where an entry lists another entry that does not list it back.
+
+    With ``keeps_list`` the other side's list is optional: only an entry that
+    keeps a non-empty ``back_field`` can contradict the link.
+    """
+    for entry in entries:
+        for ref in entry[field]:
+            other = others.get(ref)
+            if other is None or (keeps_list and not other[back_field]):
+                continue
+            if entry["id"] not in other[back_field]:
+                f.add(
+                    (*entry["_path"], field),
+                    field,
+                    f"{kind} '{entry['id']}' noemt {other_kind} '{ref}', maar {other_kind} "
+                    f"'{ref}' noemt '{entry['id']}' niet onder '{back_field}'",
+                    "warning",
+                )
+
+
+def _check_backlinks(
+    f_questions: _File,
+    f_research: _File,
+    questions: list[dict],
+    research: list[dict],
+    lessons: list[dict],
+) -> None:
+    """Warn where a link between two entries is written on one side only."""
+    q_by_id = {q["id"]: q for q in questions}
+    r_by_id = {r["id"]: r for r in research}
+    les_by_id = {les["id"]: les for les in lessons}
+    _one_sided(
+        f_research, research, "learning_questions", q_by_id, "research", "onderzoek", "leervraag"
+    )
+    _one_sided(
+        f_questions, questions, "research", r_by_id, "learning_questions", "leervraag", "onderzoek"
+    )
+    _one_sided(
+        f_questions,
+        questions,
+        "lessons",
+        les_by_id,
+        "learning_questions",
+        "leervraag",
+        "les",
+        keeps_list=True,
+    )
+    for q in questions:
+        if q["status"] == "beantwoord" and not q["lessons"]:
+            f_questions.add(
+                (*q["_path"], "status"),
+                "status",
+                f"leervraag '{q['id']}' is beantwoord, maar noemt geen les onder 'lessons'",
+                "warning",
+            )
+
+
+def _backlinks_from_lessons(f_lessons: _File, questions: list[dict], lessons: list[dict]) -> None:
+    q_by_id = {q["id"]: q for q in questions}
+    _one_sided(f_lessons, lessons, "learning_questions", q_by_id, "lessons", "les", "leervraag")
+
+
+def load_agenda(
+    data_dir: str | Path | None = None,
+    registry: Registry | None = None,
+    *,
+    codebook: Codebook | None = None,
+    story_ids: Iterable[str] | None = None,
+) -> Agenda:
+    """Load and validate efforts, learning questions, research register and lessons.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (default ``data/``): efforts from
+        ``registry/efforts.yaml``, the rest from ``agenda/``.
+    registry : Registry, optional
+        For pillars, goals, indicators and areas (default: ``data_dir/registry``).
+    codebook : Codebook, optional
+        For the theme ids (default: ``data_dir/registry/codebook.yaml``).
+    story_ids : iterable of str, optional
+        The ids of the valid stories. When given, every story id an effort or
+        lesson cites must be one of them; when ``None`` story ids are not checked.
+
+    Returns
+    -------
+    Agenda
+        With the warnings on :attr:`Agenda.findings`.
+
+    Raises
+    ------
+    InputError
+        Listing every error of the four files, each naming file, line, entry
+        and field: a missing file or field, a wrong type, an unknown status,
+        a bad date, a duplicate id, and every id that refers to nothing.
+
+    Examples
+    --------
+    >>> agenda = load_agenda()
+    >>> agenda.overasking_threshold >= 0
+    True
+    """
+    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+    if registry is None:
+        registry = load_registry(data_dir / "registry")
+    if codebook is None:
+        from ..vertellen.coding import load_codebook  # spaCy: only when no codebook is handed in
+
+        codebook = load_codebook(data_dir / "registry" / "codebook.yaml", registry)
+    findings: list[Finding] = []
+    f_efforts = _File(data_dir / EFFORTS_FILE, findings, "het inspanningenbestand")
+    f_questions = _File(data_dir / LEARNING_QUESTIONS_FILE, findings, "het leervragenbestand")
+    f_research = _File(data_dir / RESEARCH_FILE, findings, "het onderzoeksregister")
+    f_lessons = _File(data_dir / LESSONS_FILE, findings, "het lessenbestand")
+    files = (f_efforts, f_questions, f_research, f_lessons)
+
+    efforts, status_rows = _check_efforts(f_efforts)
+    questions = _check_questions(f_questions)
+    research, settings = _check_research(f_research)
+    lessons = _check_lessons(f_lessons)
+    for f, key in (
+        (f_efforts, "efforts"),
+        (f_questions, "learning_questions"),
+        (f_lessons, "lessons"),
+    ):
+        if f.readable:
+            f.unknown_fields((), "bestand", f.data, [key])
+
+    operational = set(registry.operational_goals["id"])
+    known: dict[str, set[str] | None] = {
+        "pillar": set(registry.pillars["id"]),
+        "operational_goal": operational,
+        "goal": operational | set(registry.strategic_goals["id"]),
+        "indicator": registry.indicator_ids,
+        "area": registry.area_ids,
+        "theme": set(codebook.ids),
+        "story": set(story_ids) if story_ids is not None else None,
+        "effort": {e["id"] for e in efforts},
+        "research": {r["id"] for r in research},
+        "learning_question": {q["id"] for q in questions},
+        "lesson": {les["id"] for les in lessons},
+    }
+    # A file that could not be read has already been reported; every id pointing
+    # into it would only repeat that.
+    for kind, f in (
+        ("effort", f_efforts),
+        ("learning_question", f_questions),
+        ("research", f_research),
+        ("lesson", f_lessons),
+    ):
+        if not f.readable:
+            known[kind] = None
+    _check_refs(files, known)
+    _check_backlinks(f_questions, f_research, questions, research, lessons)
+    _backlinks_from_lessons(f_lessons, questions, lessons)
+
+    # In file order, then by line, as a person works through them.
+    rank = {f.name: i for i, f in enumerate(files)}
+    findings.sort(key=lambda f: (rank.get(f.file, len(rank)), f.row or 0))
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise InputError(
+            f"De leeragenda in {data_dir} bevat {len(errors)} fout(en).",
+            errors,
+        )
+    research_df = pd.DataFrame(research, columns=RESEARCH_COLUMNS)
+    research_df["expected_respondents"] = research_df["expected_respondents"].astype("Int64")
+    status_df = pd.DataFrame(status_rows, columns=EFFORT_STATUS_LONG_COLUMNS)
+    order = {e["id"]: i for i, e in enumerate(efforts)}
+    status_df = status_df.sort_values(
+        ["effort", "year"], key=lambda s: s.map(order) if s.name == "effort" else s
+    ).reset_index(drop=True)
+    status_df["year"] = status_df["year"].astype("int64")
+    members = tuple(registry.aggregate_weights)
+    return Agenda(
+        efforts=pd.DataFrame(efforts, columns=EFFORT_COLUMNS),
+        efforts_status=status_df,
+        learning_questions=pd.DataFrame(questions, columns=QUESTION_COLUMNS),
+        research=research_df,
+        lessons=pd.DataFrame(lessons, columns=LESSON_COLUMNS),
+        settings=dict(settings),
+        findings=tuple(findings),
+        area_labels=registry.area_labels(),
+        area_groups={registry.aggregate_id: members} if members else {},
+        directory=data_dir,
+    )

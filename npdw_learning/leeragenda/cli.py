@@ -1,0 +1,167 @@
+"""The leeragenda commands: ``npdw agenda check`` and ``npdw efforts status``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from ..kern.console import echo
+from ..kern.errors import Finding
+from ..kern.registry import load_registry
+from .agenda import load_agenda
+from .efforts import NOT_RECORDED, efforts_status
+from .network import build_network, coverage_report
+from .overasking import overasking, overasking_findings
+
+__all__ = ["cli_agenda_check", "cli_efforts_status"]
+
+
+def _load_for_cli(args: argparse.Namespace, *, with_stories: bool):
+    from ..vertellen.coding import load_codebook
+    from ..vertellen.stories import load_stories, load_story_vocabulary
+
+    data = Path(args.data)
+    registry = load_registry(data / "registry")
+    codebook = load_codebook(data / "registry" / "codebook.yaml", registry)
+    collection = None
+    stories_dir = getattr(args, "stories", None)
+    if with_stories and stories_dir is not None and Path(stories_dir).is_dir():
+        vocab = load_story_vocabulary(registry, data / "registry")
+        collection = load_stories(stories_dir, vocab)
+    story_ids = [s.id for s in collection.stories] if collection is not None else None
+    agenda = load_agenda(data, registry, codebook=codebook, story_ids=story_ids)
+    return registry, codebook, collection, agenda
+
+
+def cli_agenda_check(args: argparse.Namespace) -> int:
+    """``npdw agenda check``: validation findings, over-asking flags, coverage gaps."""
+    registry, codebook, collection, agenda = _load_for_cli(args, with_stories=True)
+    warnings: list[Finding] = list(agenda.findings)
+    errors: list[Finding] = []
+    echo(
+        f"Leeragenda: {len(agenda.learning_questions)} leervragen, "
+        f"{len(agenda.research)} onderzoeksactiviteiten, {len(agenda.lessons)} lessen, "
+        f"{len(agenda.efforts)} inspanningen."
+    )
+    if collection is None:
+        echo(
+            f"Geen verhalenmap gevonden ({args.stories}): verhaal-id's zijn niet gecontroleerd "
+            "en verhaalmomenten tellen niet mee."
+        )
+        stories = None
+    else:
+        stories = collection.frame()
+        echo(f"Verhalen: {len(collection.stories)} geldige verhalen in {args.stories}.")
+        if collection.errors:
+            # The same story files `npdw evaluate` refuses: errors here too, exit 1.
+            errors += collection.errors
+            files = sorted({f.file for f in collection.errors})
+            echo(f"  {len(files)} verhaalbestand(en) met fouten; `npdw evaluate` weigert ze ook:")
+            for finding in collection.errors:
+                echo(f"  {finding}")
+
+    echo()
+    echo("Controle van de bestanden:")
+    if agenda.findings:
+        for finding in agenda.findings:
+            echo(f"  {finding}")
+    else:
+        echo("  geen fouten of waarschuwingen")
+
+    threshold = agenda.overasking_threshold
+    table = overasking(agenda, stories)
+    over = overasking_findings(agenda, stories)
+    warnings += over
+    echo()
+    echo(
+        f"Overvraging (meer dan {threshold} vraagmomenten per wijk per kwartaal: "
+        "onderzoeksactiviteiten onder bewoners plus verhaalmomenten):"
+    )
+    for finding in over:
+        echo(f"  {finding}")
+    if not any(table["flagged"]):
+        echo("  geen wijk en kwartaal boven de drempel")
+
+    graph = build_network(registry, agenda, codebook)
+    spoken = None
+    if stories is not None and len(stories):
+        from ..vertellen.coding import auto_code
+
+        # Stories speak to a goal through the themes the codebook links to it.
+        codes = auto_code(stories, codebook)
+        links = codebook.goal_links()
+        spoken = set(links.loc[links["theme"].isin(codes["theme"]), "goal"])
+    gaps = coverage_report(graph, goals_with_stories=spoken)
+    echo()
+    echo("Dekking (wat nog geen indicator, verhalen, leervraag of onderzoek heeft):")
+    for gap, group in gaps.groupby("gap", sort=False):
+        ids = ", ".join(group["id"])
+        echo(f"  {len(group)} x {gap}: {ids}")
+    if gaps.empty:
+        echo("  geen gaten gevonden")
+
+    echo()
+    echo(f"Samenvatting: {len(errors)} fout(en), {len(warnings)} waarschuwing(en).")
+    if errors:
+        return 1
+    if warnings and args.strict:
+        echo("--strict: waarschuwingen tellen als fout.")
+        return 1
+    return 0
+
+
+_STATUS_NL = {
+    "niet_gestart": "niet gestart",
+    "in_uitvoering": "in uitvoering",
+    "gerealiseerd": "gerealiseerd",
+    "vertraagd": "vertraagd",
+    "gestopt": "gestopt",
+    NOT_RECORDED: "niet vastgelegd",
+}
+
+
+def _plain_table(frame: pd.DataFrame, left: tuple[str, ...]) -> str:
+    """Text columns left-aligned, counts right-aligned, as in a printed table."""
+    widths = {c: max(len(c), *(len(str(v)) for v in frame[c])) for c in frame.columns}
+
+    def cell(column: str, value: object) -> str:
+        width = widths[column]
+        return f"{value!s:<{width}}" if column in left else f"{value!s:>{width}}"
+
+    lines = ["  ".join(cell(c, c) for c in frame.columns)]
+    for row in frame.itertuples(index=False):
+        lines.append("  ".join(cell(c, v) for c, v in zip(frame.columns, row, strict=True)))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def cli_efforts_status(args: argparse.Namespace) -> int:
+    """``npdw efforts status``: a readable table of the efforts in one year."""
+    _, _, _, agenda = _load_for_cli(args, with_stories=False)
+    table = efforts_status(agenda, args.year)
+    if table.empty:
+        print("Er staan geen inspanningen in registry/efforts.yaml.")
+        return 0
+    year = table["year"].iloc[0]
+    if pd.isna(year):
+        print("Voor geen enkele inspanning is een status vastgelegd.")
+    else:
+        print(f"Status van de inspanningen in {year}:")
+    shown = pd.DataFrame(
+        {
+            "id": table["id"],
+            "inspanning": table["label"].map(lambda s: s if len(s) <= 48 else s[:47] + "…"),
+            "pijler": table["pillar"],
+            "status": table["status"].map(_STATUS_NL),
+            "resultaten 2026": table["n_results_2026"],
+            "verhalen": table["n_stories"],
+            "indicatoren": table["n_indicators"],
+            "onderzoek": table["n_research"],
+        }
+    )
+    print(_plain_table(shown, left=("id", "inspanning", "pijler", "status")))
+    counts = table["status"].map(_STATUS_NL).value_counts()
+    print()
+    print("Totaal: " + ", ".join(f"{n} {label}" for label, n in counts.items()))
+    return 0

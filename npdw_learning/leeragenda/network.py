@@ -1,0 +1,540 @@
+"""The programme as a network: goals, indicators, efforts, learning questions, research.
+
+:func:`build_network` joins the registry (pillars, goals, indicators), the
+codebook (themes) and the leeragenda (efforts, learning questions, research,
+lessons) into one directed graph. :func:`coverage_report` reads the gaps off
+it: which operational goals have no indicator, or no stories; which efforts
+no learning question; which learning questions no research.
+:func:`draw_network` draws it in columns by kind, gaps drawn hollow.
+
+Node keys are ``"<kind>:<id>"`` (a pillar and a theme may share an id, such as
+``werk``); every node carries ``kind``, ``id`` and ``label``. Every edge
+carries ``relation``:
+
+======================  ===========================  =========================
+from                    to                           relation
+======================  ===========================  =========================
+pillar                  strategic_goal               ``omvat``
+strategic_goal          operational_goal             ``omvat``
+operational_goal        indicator                    ``gemeten_door`` / ``context``
+effort                  operational_goal             ``werkt_aan``
+effort                  pillar                       ``hoort_bij`` / ``draagt_bij_aan``
+effort                  indicator, research          ``onderbouwd_door``
+theme                   operational_goal             ``gaat_over``
+learning_question       goal, indicator, theme       ``vraagt_naar``
+learning_question       pillar                       ``hoort_bij``
+research                learning_question            ``onderzoekt``
+lesson                  learning_question            ``beantwoordt``
+lesson                  effort                       ``toegepast_in``
+lesson                  research                     ``gebaseerd_op``
+======================  ===========================  =========================
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from ..kern.atomic import write_atomic
+from ..kern.registry import Registry
+from ..kern.synthetic import FIGURE_BANNER
+from .agenda import Agenda
+
+__all__ = [
+    "NODE_KINDS",
+    "KIND_LABELS",
+    "COVERAGE_COLUMNS",
+    "GAP_NO_INDICATOR",
+    "GAP_NO_STORIES",
+    "GAP_NO_QUESTION",
+    "GAP_NO_RESEARCH",
+    "node_key",
+    "build_network",
+    "coverage_report",
+    "draw_network",
+]
+
+NODE_KINDS = (
+    "pillar",
+    "strategic_goal",
+    "operational_goal",
+    "indicator",
+    "theme",
+    "effort",
+    "learning_question",
+    "research",
+    "lesson",
+)
+#: Dutch names of the node kinds, for legends and reports.
+KIND_LABELS = {
+    "pillar": "Pijler",
+    "strategic_goal": "Strategisch doel",
+    "operational_goal": "Operationeel doel",
+    "indicator": "Indicator",
+    "theme": "Thema (codeboek)",
+    "effort": "Inspanning",
+    "learning_question": "Leervraag",
+    "research": "Onderzoek",
+    "lesson": "Geleerde les",
+}
+COVERAGE_COLUMNS = ["kind", "id", "label", "gap"]
+GAP_NO_INDICATOR = "geen indicator die dit doel meet (contextindicatoren tellen niet mee)"
+GAP_NO_STORIES = "geen gecodeerde verhalen over dit doel"
+GAP_NO_QUESTION = "geen leervraag over een doel waaraan deze inspanning werkt"
+GAP_NO_RESEARCH = "geen onderzoeksactiviteit bij deze leervraag"
+
+
+def node_key(kind: str, ident: str) -> str:
+    """The graph key of a node: ``node_key("operational_goal", "og01-...")``."""
+    return f"{kind}:{ident}"
+
+
+def build_network(registry: Registry, agenda: Agenda, codebook: object | None = None) -> nx.DiGraph:
+    """Join registry, codebook and leeragenda into one directed graph.
+
+    Parameters
+    ----------
+    registry : Registry
+    agenda : Agenda
+    codebook : Codebook, optional
+        Its themes become ``theme`` nodes linked to their goals
+        (:meth:`~npdw_learning.vertellen.coding.Codebook.goal_links`); without it the
+        graph has no themes (and learning questions link to no theme).
+
+    Returns
+    -------
+    networkx.DiGraph
+        Nodes and edges as in the module text, added in file order so the
+        same inputs give the same graph.
+
+    Examples
+    --------
+    >>> from npdw_learning.leeragenda.agenda import load_agenda
+    >>> from npdw_learning.kern.registry import load_registry
+    >>> g = build_network(load_registry(), load_agenda())
+    >>> g.nodes[node_key("pillar", "wonen")]["kind"]
+    'pillar'
+    """
+    g = nx.DiGraph()
+
+    def node(kind: str, ident: str, label: str, **attrs) -> str:
+        key = node_key(kind, ident)
+        g.add_node(key, kind=kind, id=ident, label=label, **attrs)
+        return key
+
+    def edge(a: str, b: str, relation: str) -> None:
+        if a in g and b in g and not g.has_edge(a, b):
+            g.add_edge(a, b, relation=relation)
+
+    for p in registry.pillars.itertuples():
+        node("pillar", p.id, p.label)
+    for s in registry.strategic_goals.itertuples():
+        node("strategic_goal", s.id, s.label, pillar=s.pillar)
+        edge(node_key("pillar", s.pillar), node_key("strategic_goal", s.id), "omvat")
+    for ind in registry.indicators.itertuples():
+        node("indicator", ind.id, ind.label, pillar=ind.pillar, core=bool(ind.core))
+    for o in registry.operational_goals.itertuples():
+        key = node("operational_goal", o.id, o.label, pillar=o.pillar)
+        edge(node_key("strategic_goal", o.strategic_goal), key, "omvat")
+        for ind in o.indicators:
+            edge(key, node_key("indicator", ind), "gemeten_door")
+        for ind in o.context_indicators:
+            edge(key, node_key("indicator", ind), "context")
+    if codebook is not None:
+        for theme in getattr(codebook, "themes", ()):
+            node("theme", theme.id, theme.label, pillar=theme.pillar)
+        for link in codebook.goal_links().itertuples():
+            edge(
+                node_key("theme", link.theme), node_key("operational_goal", link.goal), "gaat_over"
+            )
+
+    for e in agenda.efforts.itertuples():
+        key = node("effort", e.id, e.label, pillar=e.pillar)
+        for goal in e.goals:
+            edge(key, node_key("operational_goal", goal), "werkt_aan")
+        edge(key, node_key("pillar", e.pillar), "hoort_bij")
+        for pillar in e.contributes_to:
+            edge(key, node_key("pillar", pillar), "draagt_bij_aan")
+        for ind in e.evidence_indicators:
+            edge(key, node_key("indicator", ind), "onderbouwd_door")
+    for r in agenda.research.itertuples():
+        node("research", r.id, r.title, status=r.status)
+    for q in agenda.learning_questions.itertuples():
+        key = node("learning_question", q.id, q.question, status=q.status)
+        for goal in q.goals:
+            kind = "strategic_goal" if node_key("strategic_goal", goal) in g else "operational_goal"
+            edge(key, node_key(kind, goal), "vraagt_naar")
+        for ind in q.indicators:
+            edge(key, node_key("indicator", ind), "vraagt_naar")
+        for theme in q.themes:
+            edge(key, node_key("theme", theme), "vraagt_naar")
+        for pillar in q.pillars:
+            edge(key, node_key("pillar", pillar), "hoort_bij")
+        for rid in q.research:
+            edge(node_key("research", rid), key, "onderzoekt")
+    for r in agenda.research.itertuples():
+        for lq in r.learning_questions:
+            edge(node_key("research", r.id), node_key("learning_question", lq), "onderzoekt")
+    for e in agenda.efforts.itertuples():
+        for rid in e.evidence_research:
+            edge(node_key("effort", e.id), node_key("research", rid), "onderbouwd_door")
+    for les in agenda.lessons.itertuples():
+        key = node("lesson", les.id, les.lesson, status=les.status)
+        for lq in les.learning_questions:
+            edge(key, node_key("learning_question", lq), "beantwoordt")
+        for eid in les.applied_in:
+            edge(key, node_key("effort", eid), "toegepast_in")
+        for rid in les.research:
+            edge(key, node_key("research", rid), "gebaseerd_op")
+    for q in agenda.learning_questions.itertuples():
+        for lid in q.lessons:
+            edge(node_key("lesson", lid), node_key("learning_question", q.id), "beantwoordt")
+    return g
+
+
+def _nodes(g: nx.DiGraph, kind: str) -> list[str]:
+    return [n for n, data in g.nodes(data=True) if data["kind"] == kind]
+
+
+def _related(g: nx.DiGraph, key: str, relation: str, *, incoming: bool = False) -> list[str]:
+    edges = g.in_edges(key, data="relation") if incoming else g.out_edges(key, data="relation")
+    return [a if incoming else b for a, b, rel in edges if rel == relation]
+
+
+def coverage_report(
+    source: nx.DiGraph | Registry,
+    agenda: Agenda | None = None,
+    codebook: object | None = None,
+    *,
+    goals_with_stories: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """What the programme does not yet measure, ask or research.
+
+    Parameters
+    ----------
+    source : networkx.DiGraph or Registry
+        A graph from :func:`build_network`, or the registry (then ``agenda``
+        is required and the graph is built here).
+    agenda, codebook
+        Only when ``source`` is a registry.
+    goals_with_stories : iterable of str, optional
+        Operational goal ids that coded stories speak to (via their themes).
+        When given, every other operational goal is a gap; when ``None`` that
+        check is left out (the stories were not coded).
+
+    Returns
+    -------
+    DataFrame
+        :data:`COVERAGE_COLUMNS`: ``kind, id, label, gap`` (a fixed Dutch
+        description per kind of gap), in this order:
+
+        - operational goals without an indicator that measures them
+          (:data:`GAP_NO_INDICATOR`; context indicators do not count);
+        - operational goals without stories (:data:`GAP_NO_STORIES`);
+        - efforts without a learning question (:data:`GAP_NO_QUESTION`). An
+          effort is covered when a learning question asks about one of the
+          operational goals it works on, or about the strategic goal above
+          one. Lessons do not count: a lesson without a question behind it is
+          not a leeragenda.
+        - learning questions without research (:data:`GAP_NO_RESEARCH`), in
+          either file's list.
+
+    Examples
+    --------
+    >>> from npdw_learning.leeragenda.agenda import load_agenda
+    >>> from npdw_learning.kern.registry import load_registry
+    >>> gaps = coverage_report(load_registry(), load_agenda())
+    >>> "og05-toegankelijk-wonen" in set(gaps.loc[gaps["gap"] == GAP_NO_INDICATOR, "id"])
+    True
+    """
+    if isinstance(source, nx.DiGraph):
+        g = source
+    else:
+        if agenda is None:
+            raise TypeError("coverage_report(registry, ...) heeft ook de agenda nodig")
+        g = build_network(source, agenda, codebook)
+    rows = []
+
+    def gap(key: str, text: str) -> None:
+        data = g.nodes[key]
+        rows.append({"kind": data["kind"], "id": data["id"], "label": data["label"], "gap": text})
+
+    goals = _nodes(g, "operational_goal")
+    for key in goals:
+        if not _related(g, key, "gemeten_door"):
+            gap(key, GAP_NO_INDICATOR)
+    if goals_with_stories is not None:
+        told = set(goals_with_stories)
+        for key in goals:
+            if g.nodes[key]["id"] not in told:
+                gap(key, GAP_NO_STORIES)
+    asked = {b for q in _nodes(g, "learning_question") for b in _related(g, q, "vraagt_naar")}
+    for key in _nodes(g, "effort"):
+        worked_on = _related(g, key, "werkt_aan")
+        above = {s for goal in worked_on for s in _related(g, goal, "omvat", incoming=True)}
+        if not asked & (set(worked_on) | above):
+            gap(key, GAP_NO_QUESTION)
+    for key in _nodes(g, "learning_question"):
+        if not _related(g, key, "onderzoekt", incoming=True):
+            gap(key, GAP_NO_RESEARCH)
+    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+
+
+# -- drawing ---------------------------------------------------------------------------
+
+# Left to right: what is learned, asked and done, then the goals, then how they
+# are measured and told. The operational goals are the anchor the rest lines up to.
+_COLUMNS = (
+    "lesson",
+    "research",
+    "learning_question",
+    "effort",
+    "pillar",
+    "strategic_goal",
+    "operational_goal",
+    "indicator",
+    "theme",
+)
+_COLOURS = {  # Okabe-Ito, with Tol's purple for the lessons
+    "pillar": "#000000",
+    "strategic_goal": "#0072B2",
+    "operational_goal": "#56B4E9",
+    "indicator": "#999999",
+    "theme": "#CC79A7",
+    "effort": "#E69F00",
+    "learning_question": "#009E73",
+    "research": "#D55E00",
+    "lesson": "#AA4499",
+}
+_MARKERS = {
+    "pillar": "s",
+    "strategic_goal": "D",
+    "operational_goal": "o",
+    "indicator": ".",
+    "theme": "h",
+    "effort": "^",
+    "learning_question": "p",
+    "research": "v",
+    "lesson": "*",
+}
+_GAP_LEGEND = {
+    "operational_goal": "Operationeel doel zonder indicator",
+    "effort": "Inspanning zonder leervraag",
+    "learning_question": "Leervraag zonder onderzoek",
+}
+
+
+def _short(data: dict) -> str | None:
+    kind, ident = data["kind"], data["id"]
+    if kind in ("strategic_goal", "operational_goal"):
+        return ident.split("-", 1)[0]  # og07-wooncarriere -> og07
+    if kind == "pillar":
+        return textwrap.fill(data["label"], 18, break_long_words=False)
+    if kind == "indicator":
+        return None  # too many to label; the legend says what they are
+    text = ident[2:] if kind in ("effort", "research") else ident
+    return text if len(text) <= 22 else text[:21] + "…"
+
+
+def _spread(desired: list[float], gap: float) -> list[float]:
+    """Keep the order and at least ``gap`` between neighbours, within [0, 1]."""
+    ys: list[float] = []
+    for d in desired:  # top to bottom
+        ys.append(d if not ys else min(d, ys[-1] - gap))
+    if ys and ys[-1] < 0:
+        ys = [y - ys[-1] for y in ys]
+    if ys and ys[0] > 1:
+        low, high = ys[-1], ys[0]
+        ys = [(y - low) / (high - low) if high > low else 0.5 for y in ys]
+    return ys
+
+
+def _layout(g: nx.DiGraph) -> dict[str, tuple[float, float]]:
+    """Columns by kind; within a column, nodes near the goals they link to.
+
+    Fully deterministic (no random seed involved): the operational goals are
+    spread evenly in registry order, every other column is placed at the mean
+    height of its already-placed neighbours, in a fixed column order.
+    """
+    pos: dict[str, tuple[float, float]] = {}
+    x_of = {kind: float(i) for i, kind in enumerate(_COLUMNS)}
+    goals = _nodes(g, "operational_goal")
+    for i, key in enumerate(goals):
+        pos[key] = (x_of["operational_goal"], 1 - (i + 0.5) / max(len(goals), 1))
+    undirected = g.to_undirected(as_view=True)
+    for kind in (
+        "strategic_goal",
+        "pillar",
+        "indicator",
+        "theme",
+        "effort",
+        "learning_question",
+        "research",
+        "lesson",
+    ):
+        keys = _nodes(g, kind)
+        if not keys:
+            continue
+        desired = {}
+        for key in keys:
+            ys = [pos[n][1] for n in undirected.neighbors(key) if n in pos]
+            desired[key] = sum(ys) / len(ys) if ys else -1.0
+        ordered = sorted(keys, key=lambda k: (-desired[k], g.nodes[k]["id"]))
+        placed = [d if d >= 0 else 0.0 for d in (desired[k] for k in ordered)]
+        ys = _spread(placed, 1 / (len(keys) + 1))
+        for key, y in zip(ordered, ys, strict=True):
+            pos[key] = (x_of[kind], y)
+    return pos
+
+
+def draw_network(
+    graph: nx.DiGraph, path: str | Path, *, synthetic: bool = False, dpi: int = 110
+) -> Path:
+    """Draw the network as a PNG, written atomically.
+
+    Columns by kind (lessons, research, learning questions, efforts, pillars,
+    strategic goals, operational goals, indicators, themes); goals and
+    efforts labelled with their short ids; gaps of :func:`coverage_report`
+    (goals without indicator, efforts without learning question, learning
+    questions without research) drawn hollow. Legend and titles in Dutch. The
+    layout is deterministic, so the same graph gives the same bytes.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        From :func:`build_network`.
+    path : path
+        The PNG to write; its folder is created when missing.
+    synthetic : bool, default False
+        Print the synthetic-data warning on the figure.
+    dpi : int, default 110
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from npdw_learning.leeragenda.agenda import load_agenda
+    >>> from npdw_learning.kern.registry import load_registry
+    >>> g = build_network(load_registry(), load_agenda())
+    >>> draw_network(g, pathlib.Path(tempfile.mkdtemp()) / "netwerk.png").suffix
+    '.png'
+    """
+    pos = _layout(graph)
+    gaps = coverage_report(graph)
+    hollow = {
+        node_key(k, i)
+        for k, i, gp in zip(gaps["kind"], gaps["id"], gaps["gap"], strict=True)
+        if gp in (GAP_NO_INDICATOR, GAP_NO_QUESTION, GAP_NO_RESEARCH)
+    }
+    fig = Figure(figsize=(18, 13), layout=None)
+    ax = fig.add_axes((0.02, 0.09, 0.96, 0.84))
+    ax.set_axis_off()
+    ax.set_xlim(-0.6, len(_COLUMNS) - 0.4)
+    ax.set_ylim(-0.03, 1.04)
+
+    segments = [(pos[a], pos[b]) for a, b in graph.edges if a in pos and b in pos]
+    ax.add_collection(
+        LineCollection(segments, colors="#9a9a9a", linewidths=0.5, alpha=0.45, zorder=1)
+    )
+    present = [k for k in _COLUMNS if _nodes(graph, k)]
+    for kind in present:
+        keys = _nodes(graph, kind)
+        full = [k for k in keys if k not in hollow]
+        empty = [k for k in keys if k in hollow]
+        size = 90 if kind == "indicator" else 60
+        for group, face in ((full, _COLOURS[kind]), (empty, "white")):
+            if not group:
+                continue
+            ax.scatter(
+                [pos[k][0] for k in group],
+                [pos[k][1] for k in group],
+                s=size,
+                marker=_MARKERS[kind],
+                c=face,
+                edgecolors=_COLOURS[kind],
+                linewidths=1.2,
+                zorder=3,
+            )
+        for key in keys:
+            text = _short(graph.nodes[key])
+            if text is None:
+                continue
+            x, y = pos[key]
+            ax.annotate(
+                text,
+                (x, y),
+                xytext=(6, 0),
+                textcoords="offset points",
+                fontsize=6.5 if kind != "pillar" else 7.5,
+                va="center",
+                ha="left",
+                zorder=4,
+            )
+        ax.text(
+            _COLUMNS.index(kind),
+            1.03,
+            KIND_LABELS[kind],
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            fontweight="bold",
+        )
+    handles = [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker=_MARKERS[k],
+            markersize=8,
+            markerfacecolor=_COLOURS[k],
+            markeredgecolor=_COLOURS[k],
+            label=KIND_LABELS[k],
+        )
+        for k in present
+    ]
+    handles += [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker=_MARKERS[k],
+            markersize=8,
+            markerfacecolor="white",
+            markeredgecolor=_COLOURS[k],
+            label=label,
+        )
+        for k, label in _GAP_LEGEND.items()
+        if any(key in hollow for key in _nodes(graph, k))
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=6, fontsize=9, frameon=False)
+    fig.suptitle(
+        "Samenhang van doelen, indicatoren, inspanningen, leervragen en onderzoek",
+        fontsize=13,
+        y=0.985,
+    )
+    if synthetic:
+        fig.text(
+            0.5,
+            0.955,
+            FIGURE_BANNER,
+            ha="center",
+            color="#B00020",
+            fontsize=11,
+            fontweight="bold",
+        )
+    return write_atomic(
+        Path(path),
+        lambda tmp: fig.savefig(
+            tmp, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white"
+        ),
+    )

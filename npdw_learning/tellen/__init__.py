@@ -1,0 +1,12 @@
+"""tellen: the numbers. Indicator series per neighbourhood against the reference area and the goals.
+
+Partner deliveries are read and checked against the registry
+(:mod:`.measurements`, with the delivery order in :mod:`.deliveries`); every
+series gets a trend (:mod:`.trends`) and, where the registry sets a goal, a
+progress status (:mod:`.progress`); :mod:`.figures` draws one figure per
+pillar, and :mod:`.run` ties these together for the evaluation.
+
+Who changes it: a statistician adding or refining a method (a new trend test
+goes in :mod:`.trends`, with its test in ``tests/tellen/``). It imports only
+from :mod:`npdw_learning.kern`.
+"""

@@ -1,0 +1,205 @@
+"""The delivery register: which files a run reads, and which one is the later delivery.
+
+``data/measurements/deliveries.yaml`` lists each file in the folder with the
+date it was delivered and its supplier. The order it gives (oldest first:
+demo series, registered files by date, unregistered files, ``--measurements``
+files) decides which value wins for the same figure in
+:func:`~npdw_learning.tellen.measurements.resolve`; the file name never does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..kern.errors import Finding, InputError
+from ..kern.paths import DEMO_DIR, MEASUREMENTS_DIR
+from ..kern.yamlfile import line_index, read_yaml
+
+__all__ = ["DELIVERIES_FILE", "Delivery", "plan_deliveries", "delivery_label"]
+
+DELIVERIES_FILE = "deliveries.yaml"
+UNREGISTERED = "niet in het register"
+EXTRA = "opgegeven met --measurements"
+DEMO = "demoreeks"
+
+
+def delivery_label(delivered: object) -> str:
+    """How messages name a delivery: ``levering 2026-03-01``, or why it has no date.
+
+    Examples
+    --------
+    >>> delivery_label("2026-03-01"), delivery_label("niet in het register")
+    ('levering 2026-03-01', 'niet in het register')
+    """
+    text = "" if not isinstance(delivered, str) else delivered
+    return f"levering {text}" if re.match(r"^\d{4}-\d{2}-\d{2}$", text) else text
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One file a run reads and its place in the order of precedence.
+
+    ``origin`` is ``demo``, ``register`` (listed in ``deliveries.yaml``),
+    ``unregistered`` (in the folder, not in the register) or ``extra``
+    (``--measurements``). ``order`` is the rank: higher wins; equal ranks
+    have no order between them. ``delivered`` is the ISO date of a
+    registered file, else a Dutch word for the origin (see :func:`delivery_label`).
+    """
+
+    path: Path
+    origin: str
+    order: int
+    delivered: str = ""
+    supplier: str = ""
+
+
+_DATE_NL = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
+
+
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            m = _DATE_NL.match(text)
+            if m:
+                try:
+                    return dt.date(int(m[3]), int(m[2]), int(m[1]))
+                except ValueError:
+                    return None
+    return None
+
+
+def _read_register(
+    mdir: Path, present: Sequence[Path]
+) -> tuple[list[dict], list[Finding], set[str]]:
+    """The valid entries of ``deliveries.yaml`` (file, date, supplier, position), the
+    findings, and every file name the register mentions (valid or not)."""
+    path = mdir / DELIVERIES_FILE
+    name = str(path)
+    if not path.exists():
+        return [], [], set()
+    try:
+        data, node = read_yaml(path, what="leveringsregister")
+    except InputError as exc:
+        return [], exc.findings, set()
+    lines = line_index(node)
+    items = data.get("deliveries") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return (
+            [],
+            [Finding("error", name, "verwacht 'deliveries:' met een lijst van leveringen", row=1)],
+            set(),
+        )
+    names = {p.name for p in present}
+    entries, findings, seen = [], [], {}
+    for i, item in enumerate(items):
+        entry, problems = _register_entry(item, i, lines, name, names, mdir, seen)
+        findings += problems
+        if entry is not None:
+            entries.append(entry)
+    return entries, findings, set(seen)
+
+
+def _register_entry(
+    item: object,
+    i: int,
+    lines: dict,
+    name: str,
+    names: set[str],
+    mdir: Path,
+    seen: dict[str, int | None],
+) -> tuple[dict | None, list[Finding]]:
+    """One entry of the register checked: ``(entry or None, findings)``; records it in ``seen``."""
+    row = lines.get(("deliveries", i))
+
+    def refuse(message: str, field: str | None, severity: str = "error"):
+        at = lines.get(("deliveries", i, field), row) if field else row
+        return None, [Finding(severity, name, message, row=at, column=field)]
+
+    if not isinstance(item, dict):
+        return refuse("verwacht file, delivered en supplier", None)
+    file, when, supplier = item.get("file"), item.get("delivered"), item.get("supplier")
+    if not isinstance(file, str) or not file.strip():
+        return refuse("'file' ontbreekt", "file")
+    file = file.strip()
+    if file in seen:
+        return refuse(
+            f"'{file}' staat twee keer in het register (ook op regel {seen[file]})", "file"
+        )
+    seen[file] = lines.get(("deliveries", i, "file"), row)
+    date = _as_date(when)
+    if date is None:
+        return refuse(
+            f"leverdatum van '{file}' is {when!r}; verwacht een datum als 2026-03-01", "delivered"
+        )
+    if not isinstance(supplier, str) or not supplier.strip():
+        return refuse(f"leverancier van '{file}' ontbreekt", "supplier")
+    if file not in names:
+        return refuse(f"'{file}' staat in het register maar niet in {mdir}", "file", "warning")
+    return {"file": file, "date": date, "supplier": supplier.strip(), "pos": i}, []
+
+
+def plan_deliveries(
+    data_dir: str | Path | None = None,
+    extra: Iterable[str | Path] = (),
+    *,
+    demo: bool = False,
+    demo_dir: str | Path | None = None,
+) -> tuple[list[Delivery], list[Finding]]:
+    """The files a run reads and their order of precedence (later wins).
+
+    Oldest first: synthetic demo series; the files in ``deliveries.yaml`` by
+    delivery date (same date: the later entry); files in the folder that are
+    not in the register (reported; equal rank among themselves); files given
+    with ``--measurements`` in the order given. Never by file name.
+
+    Returns
+    -------
+    deliveries : list of Delivery
+        In precedence order.
+    findings : list of Finding
+        Register problems (file and line) and unregistered files.
+    """
+    data_dir = Path(data_dir) if data_dir is not None else MEASUREMENTS_DIR.parent
+    mdir = data_dir / MEASUREMENTS_DIR.name
+    found = sorted(p for p in mdir.glob("*") if p.suffix.lower() in (".csv", ".xlsx"))
+    entries, findings, mentioned = _read_register(mdir, found)
+    out: list[Delivery] = []
+    if demo:
+        ddir = Path(demo_dir) if demo_dir is not None else data_dir / DEMO_DIR.name
+        demo_files = sorted(p for p in ddir.glob("*") if p.suffix.lower() in (".csv", ".xlsx"))
+        out += [Delivery(p, "demo", 0, DEMO) for p in demo_files]
+    order = 1
+    for e in sorted(entries, key=lambda e: (e["date"], e["pos"])):
+        out.append(Delivery(mdir / e["file"], "register", order, str(e["date"]), e["supplier"]))
+        order += 1
+    unregistered = [p for p in found if p.name not in mentioned]
+    # Without a register a single file needs no order; otherwise say which files lack one.
+    speak = (mdir / DELIVERIES_FILE).exists() or len(found) > 1
+    for p in unregistered:
+        out.append(Delivery(p, "unregistered", order, UNREGISTERED))
+        if speak:
+            findings.append(
+                Finding(
+                    "warning",
+                    str(p),
+                    f"staat niet in {mdir / DELIVERIES_FILE}: telt als nieuwste levering (na de "
+                    "geregistreerde); zet het bestand daar met leverdatum en leverancier",
+                )
+            )
+    if unregistered:
+        order += 1
+    for p in extra:
+        out.append(Delivery(Path(p), "extra", order, EXTRA))
+        order += 1
+    return out, findings

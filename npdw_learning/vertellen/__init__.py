@@ -1,0 +1,12 @@
+"""vertellen: the stories of residents and professionals, analysed in Dutch.
+
+Story files and their front matter (:mod:`.stories`); importing a form export
+with pseudonymisation (:mod:`.importer`, :mod:`.pseudonymise`); the Dutch
+language pipeline (:mod:`.nlp`); the codebook and automatic coding
+(:mod:`.coding`); agreement between coders (:mod:`.agreement`); themes, terms
+and quotes (:mod:`.analysis`); Most Significant Change rounds (:mod:`.msc`);
+exchange with QDA software such as ATLAS.ti or QualCoder (:mod:`.qda`).
+
+Who changes it: a researcher or intern working on story collections and the
+codebook. It imports only from :mod:`npdw_learning.kern`.
+"""

@@ -1,0 +1,341 @@
+"""The vertellen commands: ``npdw stories validate|import|agreement|export|import-codings``.
+
+Each command loads what it needs, calls the domain module that does the work
+(:mod:`.importer`, :mod:`.agreement`, :mod:`.qda`) and prints the result in Dutch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from ..kern.console import EXIT_INPUT, EXIT_OK, echo, findings_summary, report_findings
+from ..kern.errors import Finding, InputError
+from ..kern.registry import ID_PATTERN
+from .agreement import (
+    AGREEMENT_COLUMNS,
+    AUTO,
+    agreement_table,
+    alpha_reading,
+    common_stories,
+    disagreements,
+    overall_alpha,
+)
+from .coding import Codebook, read_coder_file
+from .importer import import_stories
+from .qda import export_codebook, export_project, import_codings
+from .stories import StoryCollection
+
+__all__ = [
+    "cmd_stories_validate",
+    "cli_import",
+    "cli_agreement",
+    "cli_export",
+    "cli_import_codings",
+]
+
+
+def cmd_stories_validate(args: argparse.Namespace) -> int:
+    from .stories import load_stories, load_story_vocabulary
+
+    vocab = load_story_vocabulary(directory=Path(args.data) / "registry")
+    collection = load_stories(args.stories, vocab)
+    findings = list(collection.findings)
+    msc_path = Path(args.stories) / "msc.yaml"
+    if msc_path.exists():
+        from .msc import load_msc
+
+        try:
+            findings += load_msc(msc_path, collection).warnings
+        except InputError as exc:
+            findings += exc.findings
+    report_findings(findings)
+    echo(f"{len(collection.stories)} geldige verhalen; {findings_summary(findings)}")
+    unsorted = sum(1 for s in collection.stories if not s.pillars)
+    proposed = sum(1 for s in collection.stories if s.pillars_source == "auto")
+    if unsorted or proposed:
+        echo(
+            f"{unsorted} nog niet ingedeeld (zonder pijler); {proposed} met voorgestelde "
+            "pijlers om te controleren (pillars_source: auto)"
+        )
+    return EXIT_INPUT if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def cli_import(args: argparse.Namespace) -> int:
+    """``npdw stories import FILE [--sheet] [--mapping] [--out] [--data]``.
+
+    Prints skipped rows with their reason and a summary; exit 0 when stories
+    were imported (or already present) and only rows were skipped, 1 when
+    the file or mapping is unusable, nothing could be imported, or an id
+    belongs to a different story already in the output folder.
+    """
+    from .stories import load_story_vocabulary
+
+    vocab = load_story_vocabulary(directory=Path(args.data) / "registry")
+    try:
+        report = import_stories(
+            args.file,
+            vocab=vocab,
+            out_dir=args.out,
+            sheet=getattr(args, "sheet", None),
+            mapping=getattr(args, "mapping", None),
+            codebook=Path(args.data) / "registry" / "codebook.yaml",
+        )
+    except InputError as exc:
+        for f in exc.findings or [Finding("error", str(args.file), str(exc))]:
+            print(str(f), flush=True)
+        print(f"FOUT: {exc.args[0]}; er is niets geschreven.", flush=True)
+        return 1
+    for line in report.lines():
+        print(line, flush=True)
+    if report.rows_read == 0:
+        print("FOUT: het bestand bevat geen rijen.", flush=True)
+        return 1
+    if not (report.imported or report.unchanged):
+        print("FOUT: geen enkel verhaal geïmporteerd.", flush=True)
+        return 1
+    return 1 if report.conflicts else 0
+
+
+def _auto_codes(collection: StoryCollection, codebook: Codebook) -> pd.DataFrame:
+    from .coding import auto_code
+
+    coded = auto_code(collection.frame(), codebook=codebook)[["story_id", "theme"]]
+    # The automatic coder "read" every story: stories without a match are coded with no theme.
+    empty = sorted({s.id for s in collection.stories} - set(coded["story_id"]))
+    none = pd.DataFrame({"story_id": empty, "theme": [None] * len(empty)})
+    return pd.concat([coded, none], ignore_index=True)
+
+
+# -- command line ------------------------------------------------------------------
+
+
+def _number(x: float, digits: int) -> str:
+    """Dutch decimal comma for the printout (the CSV keeps a point)."""
+    x = round(x, digits) + 0.0  # no "-0,00" for a kappa a hair below zero
+    return f"{x:.{digits}f}".replace(".", ",")
+
+
+def _format_table(table: pd.DataFrame) -> list[str]:
+    width = max(len("thema"), *(len(t) for t in table["theme"]))
+    lines = [f"{'thema':<{width}}  {'n':>4}  {'% overeenstemming':>17}  kappa"]
+    for r in table.itertuples(index=False):
+        pct = "-" if math.isnan(r.percent_agreement) else _number(r.percent_agreement, 1)
+        kappa = "niet te berekenen" if math.isnan(r.kappa) else _number(r.kappa, 2)
+        lines.append(f"{r.theme:<{width}}  {r.n:>4}  {pct:>17}  {kappa}")
+    return lines
+
+
+def cli_agreement(args: argparse.Namespace) -> int:
+    """``npdw stories agreement CODER CODER [...] [--stories DIR] [--out FILE] [--data DIR]``.
+
+    Prints the per-theme table, Krippendorff's alpha with a reading guide and
+    the disagreements; ``--out`` writes the per-theme table as CSV
+    (``theme, n, percent_agreement, kappa``). Returns 1 on bad input.
+    """
+    from ..kern.atomic import write_csv
+    from .coding import load_codebook
+    from .stories import load_stories, load_story_vocabulary
+
+    stories_dir = Path(args.stories)
+    data_dir = Path(args.data)
+    coders = [str(c).strip() for c in args.coders]
+    coding_dir = stories_dir / "coding"
+    problems = _coder_name_problems(coders)
+    if problems:
+        return _fail(problems)
+
+    vocab = load_story_vocabulary(directory=data_dir / "registry")
+    collection = load_stories(stories_dir, vocab)
+    codebook = load_codebook(data_dir / "registry" / "codebook.yaml")
+    themes = list(codebook.ids)
+
+    codes, problems = _read_codes(coders, collection, codebook, coding_dir)
+    if problems:
+        if not collection.stories:
+            print(f"Let op: geen geldige verhalen in {stories_dir}; klopt --stories?", flush=True)
+        elif collection.errors:
+            # An "unknown" story may be one whose file is broken, not a typo in the codes.
+            print(
+                f"Let op: {len(collection.errors)} fout(en) in de verhaalbestanden; "
+                "die verhalen tellen niet mee (zie `npdw stories validate`).",
+                flush=True,
+            )
+        return _fail(problems)
+
+    common = common_stories(codes)
+    if not common:
+        return _fail(
+            [
+                Finding(
+                    "error",
+                    str(coding_dir),
+                    f"geen verhaal is door alle codeurs ({', '.join(coders)}) gecodeerd",
+                )
+            ]
+        )
+    table = agreement_table(codes, themes)
+    alpha = overall_alpha(codes, themes)
+    diffs = disagreements(codes, themes)
+
+    _print_agreement(coders, codes, common, table, alpha, diffs, len(themes))
+    if args.out is not None:
+        path = write_csv(table[AGREEMENT_COLUMNS], Path(args.out))
+        print()
+        print(f"Tabel per thema geschreven naar {path}")
+    return 0
+
+
+def _coder_name_problems(coders: list[str]) -> list[Finding]:
+    """At least two coders, none twice, each the name of a file in ``stories/coding/``."""
+    problems: list[Finding] = []
+    if len(coders) < 2:
+        problems.append(
+            Finding("error", "(opdrachtregel)", "geef minstens twee codeurs, bijv. 'anna bram'")
+        )
+    for coder in sorted({c for c in coders if coders.count(c) > 1}):
+        problems.append(Finding("error", "(opdrachtregel)", f"codeur '{coder}' staat er dubbel"))
+    for coder in coders:
+        if not ID_PATTERN.match(coder):
+            problems.append(
+                Finding(
+                    "error",
+                    "(opdrachtregel)",
+                    f"codeur {coder!r}: gebruik kleine letters, cijfers, - en _ "
+                    "(de naam van het bestand in stories/coding/ zonder .csv)",
+                )
+            )
+    return problems
+
+
+def _read_codes(
+    coders: list[str], collection: StoryCollection, codebook: Codebook, coding_dir: Path
+) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+    """Each coder's codes (``auto``: the automatic coding), and the problems found."""
+    story_ids = [s.id for s in collection.stories]
+    problems: list[Finding] = []
+    codes: dict[str, pd.DataFrame] = {}
+    for coder in coders:
+        if coder == AUTO:
+            codes[coder] = _auto_codes(collection, codebook)
+            continue
+        path = coding_dir / f"{coder}.csv"
+        if not path.is_file():
+            known = sorted(p.stem for p in coding_dir.glob("*.csv")) if coding_dir.is_dir() else []
+            hint = f"; aanwezig: {', '.join(known)}" if known else ""
+            problems.append(
+                Finding("error", str(path), f"codeerbestand van '{coder}' ontbreekt{hint}")
+            )
+            continue
+        try:
+            codes[coder] = read_coder_file(path, codebook, story_ids)
+        except InputError as exc:
+            problems += exc.findings or [Finding("error", str(path), str(exc))]
+    return codes, problems
+
+
+def _print_agreement(
+    coders: list[str],
+    codes: Mapping[str, pd.DataFrame],
+    common: list[str],
+    table: pd.DataFrame,
+    alpha: float,
+    diffs: pd.DataFrame,
+    n_themes: int,
+) -> None:
+    """The per-theme table, alpha with its reading guide and the disagreements, in Dutch."""
+    print(
+        f"Overeenstemming tussen {', '.join(coders)}: "
+        f"{len(common)} verhalen door alle codeurs gecodeerd, {n_themes} thema's."
+    )
+    for coder, frame in codes.items():
+        extra = len(set(frame["story_id"]) - set(common))
+        if extra:
+            print(f"  ({coder} codeerde nog {extra} verhaal/verhalen die niet iedereen codeerde.)")
+    print()
+    for line in _format_table(table):
+        print(line)
+    print()
+    pairs = "het gemiddelde over alle paren codeurs" if len(coders) > 2 else "de twee codeurs"
+    print(f"kappa: Cohen's kappa van {pairs}.")
+    print(
+        "'niet te berekenen': geen codeur gaf dit thema (of allen gaven het bij elk "
+        "verhaal); dan zegt kappa niets."
+    )
+    print()
+    alpha_text = "niet te berekenen" if math.isnan(alpha) else _number(alpha, 3)
+    print(f"Krippendorff's alpha (nominaal, alle verhaal x thema-beslissingen): {alpha_text}")
+    print(
+        "  Leeswijzer (Krippendorff): alpha >= 0,800 betrouwbaar; 0,667-0,800 alleen "
+        "voorlopige conclusies; lager: codeboek bespreken."
+    )
+    print(f"  Hier: {alpha_reading(alpha)}.")
+    print()
+    if diffs.empty:
+        print("Geen verschillen: alle codeurs gaven dezelfde thema's.")
+    else:
+        print(f"Verschillen om te bespreken ({len(diffs)}):")
+        width = max(len(t) for t in diffs["theme"])
+        for r in diffs.itertuples(index=False):
+            print(f"  {r.story_id}  {r.theme:<{width}}  wel: {r.coded_by}; niet: {r.not_coded_by}")
+
+
+def _fail(findings: Sequence[Finding]) -> int:
+    for f in findings:
+        print(str(f), flush=True)
+    n = sum(f.severity == "error" for f in findings)
+    print(f"{n} fout(en); er is niets berekend of geschreven.", flush=True)
+    return 1
+
+
+def cli_export(args: argparse.Namespace) -> int:
+    """``npdw stories export FILE.qdpx|FILE.qdc [--no-codings] [--stories DIR] [--data DIR]``."""
+    path = Path(args.file)
+    suffix = path.suffix.lower()
+    if suffix == ".qdc":
+        n = export_codebook(path, args.data)
+        print(f"Codeboek geschreven naar {path}: {n} codes.", flush=True)
+        return 0
+    if suffix != ".qdpx":
+        raise InputError(
+            f"{path}: gebruik .qdpx (project) of .qdc (alleen het codeboek); "
+            "er is niets geschreven."
+        )
+    summary = export_project(path, args.stories, args.data, codings=not args.no_codings)
+    per_user = ", ".join(f"{u} {n}" for u, n in summary["selections"].items())
+    coded = (
+        "zonder coderingen (om blind te coderen)"
+        if args.no_codings
+        else f"gecodeerde fragmenten per gebruiker: {per_user}"
+    )
+    print(
+        f"Project geschreven naar {path}: {summary['stories']} verhalen, "
+        f"{summary['codes']} codes; {coded}.",
+        flush=True,
+    )
+    return 0
+
+
+def cli_import_codings(args: argparse.Namespace) -> int:
+    """``npdw stories import-codings FILE.qdpx --coder NAME [--user] [--coded-only]``."""
+    target, frame = import_codings(
+        args.file,
+        args.coder,
+        args.stories,
+        args.data,
+        user=args.user,
+        coded_only=args.coded_only,
+        overwrite=args.overwrite,
+    )
+    n_stories = frame["story_id"].nunique()
+    n_codes = int((frame["theme"] != "").sum())
+    print(
+        f"Geschreven naar {target}: {n_stories} verhalen, {n_codes} codes. "
+        f"Vergelijk met `npdw stories agreement {args.coder} ...`.",
+        flush=True,
+    )
+    return 0

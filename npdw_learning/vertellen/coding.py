@@ -1,0 +1,620 @@
+"""Coding stories on the themes of the codebook: automatically and by human coders.
+
+The codebook (``data/registry/codebook.yaml``) links each theme to a pillar and
+operational goals and lists lemma and phrase patterns. :func:`auto_code` is a
+deductive first reading: spaCy's ``PhraseMatcher`` finds the patterns on the
+lemmas (and, as a safety net, on the lowercased words) of each story and keeps
+the matched spans as evidence. Two marks help with Dutch: a lemma ``*overlast``
+also finds compounds ending in it (``geluidsoverlast``), a lemma ``=bankje``
+counts only as written (its lemma ``bank`` would also find the sofa). A match
+says the topic comes up, not in which direction ("geen overlast meer" still
+counts for overlast). :func:`auto_code_spans` gives the same evidence as
+character offsets into each text (for QDA tools). Human coders code blind,
+each in their own file ``stories/coding/<coder>.csv`` (``story_id,theme``), read by
+:func:`read_coder_file`; :func:`coding_matrix` turns either kind of codes into
+the story x theme 0/1 table that agreement statistics need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from spacy.attrs import LEMMA, LOWER
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from ..kern.errors import Finding, InputError, RegistryError
+from ..kern.paths import REGISTRY_DIR
+from ..kern.registry import ID_PATTERN, Registry, load_registry
+from ..kern.tables import ROW, is_blank, read_table
+from ..kern.yamlfile import read_yaml
+from .nlp import dutch_pipeline, lemmatise
+
+__all__ = [
+    "CODEBOOK_PATH",
+    "CODE_COLUMNS",
+    "SPAN_COLUMNS",
+    "EVIDENCE_SEPARATOR",
+    "Theme",
+    "Codebook",
+    "load_codebook",
+    "auto_code",
+    "auto_code_spans",
+    "coding_matrix",
+    "read_coder_file",
+]
+
+CODEBOOK_PATH = REGISTRY_DIR / "codebook.yaml"
+CODE_COLUMNS = ["story_id", "theme", "evidence", "n_matches"]
+SPAN_COLUMNS = ["story_id", "theme", "start", "end", "evidence"]
+EVIDENCE_SEPARATOR = " | "
+_MIN_SUFFIX = 4  # "*les" would also find "alles"; four letters keep compounds meaningful
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme of the codebook."""
+
+    id: str
+    label: str
+    description: str
+    pillar: str
+    goals: tuple[str, ...]
+    lemmas: tuple[str, ...]
+    phrases: tuple[str, ...]
+    example: str
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """The validated codebook: themes in file order."""
+
+    themes: tuple[Theme, ...]
+    file: str = ""
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.themes)
+
+    def __getitem__(self, theme_id: str) -> Theme:
+        for theme in self.themes:
+            if theme.id == theme_id:
+                return theme
+        raise KeyError(theme_id)
+
+    def __len__(self) -> int:
+        return len(self.themes)
+
+    def frame(self) -> pd.DataFrame:
+        """One row per theme: ``id, label, pillar, goals`` (``;``-joined), ``n_patterns``."""
+        return pd.DataFrame(
+            [
+                {
+                    "id": t.id,
+                    "label": t.label,
+                    "pillar": t.pillar,
+                    "goals": ";".join(t.goals),
+                    "n_patterns": len(t.lemmas) + len(t.phrases),
+                }
+                for t in self.themes
+            ],
+            columns=["id", "label", "pillar", "goals", "n_patterns"],
+        )
+
+    def goal_links(self) -> pd.DataFrame:
+        """Long table ``theme, goal``: which themes speak to which operational goal."""
+        rows = [{"theme": t.id, "goal": g} for t in self.themes for g in t.goals]
+        return pd.DataFrame(rows, columns=["theme", "goal"])
+
+
+# -- loading ------------------------------------------------------------------
+
+
+def load_codebook(path: str | Path | None = None, registry: Registry | None = None) -> Codebook:
+    """Read and validate the codebook.
+
+    Parameters
+    ----------
+    path : path, optional
+        Defaults to ``data/registry/codebook.yaml``.
+    registry : Registry, optional
+        For the allowed pillars and goals. Defaults to the registry next to the
+        file when there is one, else the project's registry.
+
+    Returns
+    -------
+    Codebook
+
+    Raises
+    ------
+    RegistryError
+        Listing every problem, each naming file, line, theme and field: unknown
+        pillar or goal, duplicate id, a theme without patterns, ...
+
+    Examples
+    --------
+    >>> book = load_codebook()
+    >>> book["overlast"].pillar
+    'veilig'
+    """
+    path = Path(path) if path is not None else CODEBOOK_PATH
+    name = str(path)
+    if registry is None:
+        here = path.parent
+        registry = load_registry(here) if (here / "goals.yaml").exists() else load_registry()
+    data, root = read_yaml(path, error=RegistryError, what="codeboek")
+    findings: list[Finding] = []
+    themes = _validate(data, _line_numbers(root), registry, name, findings)
+    if findings:
+        raise RegistryError(f"Het codeboek {name} bevat fouten.", findings)
+    return Codebook(tuple(themes), name)
+
+
+def _line_numbers(root: Any) -> list[dict[str, int]]:
+    """Per theme entry: 1-based line of the entry (``""``) and of each field."""
+    out: list[dict[str, int]] = []
+    if not isinstance(root, yaml.MappingNode):
+        return out
+    for key, value in root.value:
+        if key.value == "themes" and isinstance(value, yaml.SequenceNode):
+            for item in value.value:
+                lines = {"": item.start_mark.line + 1}
+                if isinstance(item, yaml.MappingNode):
+                    lines.update({k.value: k.start_mark.line + 1 for k, _ in item.value})
+                out.append(lines)
+    return out
+
+
+def _validate(
+    data: Any,
+    lines: list[dict[str, int]],
+    registry: Registry,
+    name: str,
+    findings: list[Finding],
+) -> list[Theme]:
+    def error(message: str, row: int | None = None, column: str | None = None) -> None:
+        findings.append(Finding("error", name, message, row=row, column=column))
+
+    if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
+        error("verwacht een lijst 'themes' bovenaan het bestand", row=1, column="themes")
+        return []
+    if not data["themes"]:
+        error("de lijst 'themes' is leeg", column="themes")
+        return []
+    pillars = list(registry.pillars["id"])
+    goals = list(registry.operational_goals["id"])
+    themes: list[Theme] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(data["themes"]):
+        at = lines[i] if i < len(lines) else {}
+        if not isinstance(item, dict):
+            error(f"thema nummer {i + 1}: verwacht velden (id, label, ...)", row=at.get(""))
+            continue
+        ident = item.get("id")
+        if not isinstance(ident, str) or not ID_PATTERN.match(ident):
+            error(
+                f"thema nummer {i + 1}: id {ident!r} is geen slug (kleine letters, cijfers, -)",
+                row=at.get("id", at.get("")),
+                column="id",
+            )
+            continue
+        where = f"thema '{ident}'"
+
+        def bad(field: str, message: str, where: str = where, at: dict = at) -> None:
+            error(f"{where}: {message}", row=at.get(field, at.get("")), column=field)
+
+        if ident in seen:
+            bad("id", f"id komt twee keer voor (ook op regel {seen[ident]})")
+            continue
+        seen[ident] = at.get("", 0)
+        texts: dict[str, str] = {}
+        for field in ("label", "description", "example"):
+            value = item.get(field)
+            if not isinstance(value, str) or not value.strip():
+                bad(field, f"veld '{field}' ontbreekt of is leeg")
+            texts[field] = str(value or "").strip()
+        pillar = item.get("pillar")
+        if pillar not in pillars:
+            bad("pillar", f"onbekende pijler {pillar!r}; toegestaan: {', '.join(pillars)}")
+        theme_goals = item.get("goals")
+        if not isinstance(theme_goals, list) or not theme_goals:
+            bad("goals", "'goals' moet een lijst van operationele doelen zijn (og01-...)")
+            theme_goals = []
+        for goal in theme_goals:
+            if goal not in goals:
+                hint = [g for g in goals if isinstance(goal, str) and g.startswith(goal)]
+                extra = f" (bedoel je {hint[0]}?)" if len(hint) == 1 else ""
+                bad("goals", f"onbekend operationeel doel {goal!r}{extra}")
+        lemmas = _patterns(item, "lemmas", bad)
+        phrases = _patterns(item, "phrases", bad)
+        _check_patterns(lemmas, phrases, bad)
+        if not lemmas and not phrases:
+            bad("lemmas", "geen patronen: geef minstens één lemma of woordgroep")
+        unknown = sorted(set(item) - {"id", *Theme.__dataclass_fields__})
+        for field in unknown:
+            bad(field, f"onbekend veld '{field}'")
+        themes.append(
+            Theme(
+                id=ident,
+                label=texts["label"],
+                description=texts["description"],
+                pillar=str(pillar),
+                goals=tuple(str(g) for g in theme_goals),
+                lemmas=lemmas,
+                phrases=phrases,
+                example=texts["example"],
+            )
+        )
+    return themes
+
+
+def _check_patterns(lemmas: tuple[str, ...], phrases: tuple[str, ...], bad) -> None:
+    """Lemmas are one word (``*`` or ``=`` only in front), phrases several; ``bad`` reports."""
+    for lemma in lemmas:
+        if " " in lemma:
+            bad("lemmas", f"'{lemma}' bestaat uit meer woorden: zet het bij 'phrases'")
+        stem = lemma[1:] if lemma[:1] in "*=" else lemma
+        if "*" in stem or "=" in stem:
+            bad("lemmas", f"'{lemma}': * of = mag alleen vooraan staan")
+        elif lemma.startswith("*") and len(stem) < _MIN_SUFFIX:
+            bad("lemmas", f"'{lemma}': na * moeten minstens {_MIN_SUFFIX} letters staan")
+        elif not stem:
+            bad("lemmas", f"'{lemma}': na = moet een woord staan")
+    for phrase in phrases:
+        if " " not in phrase:
+            bad("phrases", f"'{phrase}' is één woord: zet het bij 'lemmas'")
+        if "*" in phrase or phrase.startswith("="):
+            bad("phrases", f"'{phrase}': * en = werken alleen bij 'lemmas'")
+
+
+def _patterns(item: dict[str, Any], field: str, bad) -> tuple[str, ...]:
+    values = item.get(field)
+    if values is None:
+        return ()
+    if not isinstance(values, list):
+        bad(field, f"'{field}' moet een lijst zijn")
+        return ()
+    out = []
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            bad(field, f"leeg of ongeldig patroon {value!r} in '{field}'")
+            continue
+        out.append(" ".join(value.split()))
+    return tuple(dict.fromkeys(out))
+
+
+# -- automatic coding ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """Matchers for one (codebook, pipeline) pair."""
+
+    themes: tuple[str, ...]
+    index_of: dict[int, int]  # match id (string hash of the theme id) -> theme index
+    on_lemma: PhraseMatcher
+    on_lower: PhraseMatcher
+    suffixes: tuple[tuple[str, int], ...]  # (ending, theme index)
+
+
+def _compile(codebook: Codebook, nlp: Language) -> _Compiled:
+    on_lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
+    on_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+    suffixes: list[tuple[str, int]] = []
+    for index, theme in enumerate(codebook.themes):
+        suffixes += [(p[1:].lower(), index) for p in theme.lemmas if p.startswith("*")]
+        exact = [p[1:].lower() for p in theme.lemmas if p.startswith("=")]
+        words = [p.lower() for p in theme.lemmas if p[:1] not in "*="]
+        patterns = [*words, *(p.lower() for p in theme.phrases)]
+        if patterns:
+            # The patterns go through the same pipeline as the stories, so a
+            # pattern and a text word meet on the same lemma whatever its form.
+            on_lemma.add(theme.id, list(lemmatise(patterns, nlp)))
+        if patterns or exact:
+            on_lower.add(theme.id, [nlp.make_doc(p) for p in (*patterns, *exact)])
+    index_of = {nlp.vocab.strings[t]: i for i, t in enumerate(codebook.ids)}
+    return _Compiled(codebook.ids, index_of, on_lemma, on_lower, tuple(suffixes))
+
+
+def auto_code(
+    stories: pd.DataFrame,
+    codebook: Codebook | None = None,
+    nlp: Language | None = None,
+    *,
+    batch_size: int = 256,
+) -> pd.DataFrame:
+    """Code stories on the codebook's themes by pattern matching.
+
+    Parameters
+    ----------
+    stories : DataFrame
+        Columns ``id`` and ``text`` (e.g. ``load_stories().frame()``).
+    codebook : Codebook, optional
+        Defaults to :func:`load_codebook`.
+    nlp : spacy.Language, optional
+        Defaults to :func:`npdw_learning.vertellen.nlp.dutch_pipeline`.
+    batch_size : int
+        Texts per ``nlp.pipe`` batch.
+
+    Returns
+    -------
+    DataFrame
+        ``story_id, theme, evidence, n_matches``: one row per (story, theme)
+        found, in story order and then codebook order. ``evidence`` holds the
+        matched words as written, in text order, joined with ``" | "``;
+        overlapping matches of one theme are joined into one span and count once.
+
+    Examples
+    --------
+    >>> stories = pd.DataFrame({"id": ["vt-1"], "text": ["Er ligt grofvuil naast de container."]})
+    >>> auto_code(stories)[["theme", "evidence", "n_matches"]].to_dict("records")
+    [{'theme': 'afval-verloedering', 'evidence': 'grofvuil | naast de container', 'n_matches': 2}]
+    """
+    rows = [
+        (story_id, theme, EVIDENCE_SEPARATOR.join(doc[a:b].text for a, b in spans), len(spans))
+        for story_id, doc, theme, spans in _matched_spans(stories, codebook, nlp, batch_size)
+    ]
+    return pd.DataFrame(rows, columns=CODE_COLUMNS).astype({"n_matches": "int64"})
+
+
+def auto_code_spans(
+    stories: pd.DataFrame,
+    codebook: Codebook | None = None,
+    nlp: Language | None = None,
+    *,
+    batch_size: int = 256,
+) -> pd.DataFrame:
+    """Where in each text :func:`auto_code` found its evidence, as character offsets.
+
+    The same matching as :func:`auto_code` (same parameters), one row per
+    evidence span instead of per (story, theme): what a QDA tool needs to
+    show the automatic coding as marked text.
+
+    Returns
+    -------
+    DataFrame
+        ``story_id, theme, start, end, evidence``: ``text[start:end] ==
+        evidence`` (Python character offsets, ``end`` exclusive), in story
+        order, then codebook order, then text order.
+
+    Examples
+    --------
+    >>> stories = pd.DataFrame({"id": ["vt-1"], "text": ["Er ligt grofvuil naast de container."]})
+    >>> auto_code_spans(stories)[["start", "end", "evidence"]].values.tolist()
+    [[8, 16, 'grofvuil'], [17, 35, 'naast de container']]
+    """
+    rows = [
+        (story_id, theme, doc[a:b].start_char, doc[a:b].end_char, doc[a:b].text)
+        for story_id, doc, theme, spans in _matched_spans(stories, codebook, nlp, batch_size)
+        for a, b in spans
+    ]
+    return pd.DataFrame(rows, columns=SPAN_COLUMNS).astype({"start": "int64", "end": "int64"})
+
+
+def _matched_spans(
+    stories: pd.DataFrame, codebook: Codebook | None, nlp: Language | None, batch_size: int
+) -> Iterator[tuple[str, Doc, str, list[tuple[int, int]]]]:
+    """Per story and theme found: the doc and its merged token ranges, in output order."""
+    if codebook is None:
+        codebook = load_codebook()
+    nlp = nlp if nlp is not None else dutch_pipeline()
+    missing = {"id", "text"} - set(stories.columns)
+    if missing:
+        raise ValueError(f"stories mist kolom(men) {sorted(missing)}")
+    compiled = _compile(codebook, nlp)
+    ids = stories["id"].astype(str).tolist()
+    texts = ["" if is_blank(t) else str(t) for t in stories["text"]]
+    docs = lemmatise(texts, nlp, batch_size=batch_size)
+    cache: dict[int, tuple[int, ...]] = {}
+    for story_id, doc in zip(ids, docs, strict=True):
+        found = _match(doc, compiled, cache)
+        for index in sorted(found):
+            yield story_id, doc, compiled.themes[index], _merge(found[index])
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping token ranges joined into one, in text order."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _match(
+    doc: Doc, compiled: _Compiled, cache: dict[int, tuple[int, ...]]
+) -> dict[int, list[tuple[int, int]]]:
+    """Theme index -> matched (start, end) token ranges, overlaps included."""
+    found: dict[int, list[tuple[int, int]]] = {}
+    for matcher in (compiled.on_lemma, compiled.on_lower):
+        for match_id, start, end in matcher(doc):
+            found.setdefault(compiled.index_of[match_id], []).append((start, end))
+    if compiled.suffixes and len(doc):
+        # Compounds ("geluidsoverlast" for "*overlast"): decide once per
+        # distinct lemma/word hash, then find the tokens with numpy.
+        hashes = doc.to_array([LEMMA, LOWER])
+        distinct = np.unique(hashes).tolist()
+        for h in distinct:
+            if h not in cache:
+                word = doc.vocab.strings[h]
+                cache[h] = tuple(i for end, i in compiled.suffixes if word.endswith(end))
+        hits = {h for h in distinct if cache[h]}
+        if hits:
+            wanted = np.fromiter(hits, dtype=np.uint64, count=len(hits))
+            for position in np.flatnonzero(np.isin(hashes, wanted).any(axis=1)).tolist():
+                pair = hashes[position].tolist()
+                for i in {i for h in pair if h in hits for i in cache[h]}:
+                    found.setdefault(i, []).append((position, position + 1))
+    return found
+
+
+# -- human coding -------------------------------------------------------------
+
+
+def coding_matrix(
+    codes: pd.DataFrame, story_ids: Sequence[str], themes: Sequence[str]
+) -> pd.DataFrame:
+    """Story x theme table of 0/1: did this coder (or ``auto``) give the theme?
+
+    Parameters
+    ----------
+    codes : DataFrame
+        Columns ``story_id, theme`` (more columns are ignored). Rows with an
+        empty theme (a story read but given no theme) add nothing; codes of
+        stories not in ``story_ids`` are left out.
+    story_ids : sequence of str
+        The rows, in this order (e.g. the stories every coder coded).
+    themes : sequence of str
+        The columns, in this order (e.g. ``codebook.ids``).
+
+    Returns
+    -------
+    DataFrame
+        Index ``story_id``, one int column per theme.
+
+    Raises
+    ------
+    ValueError
+        When ``codes`` holds a theme that is not in ``themes``.
+
+    Examples
+    --------
+    >>> codes = pd.DataFrame({"story_id": ["a", "a", "b"], "theme": ["werk", "jongeren", ""]})
+    >>> coding_matrix(codes, ["a", "b"], ["werk", "jongeren"]).to_dict("index")
+    {'a': {'werk': 1, 'jongeren': 1}, 'b': {'werk': 0, 'jongeren': 0}}
+    """
+    matrix = pd.DataFrame(
+        0, index=pd.Index(list(story_ids), name="story_id"), columns=list(themes), dtype="int64"
+    )
+    given = codes.loc[~codes["theme"].map(is_blank), ["story_id", "theme"]].astype(str)
+    unknown = sorted(set(given["theme"]) - set(themes))
+    if unknown:
+        raise ValueError(f"onbekende thema's in de codes: {', '.join(unknown)}")
+    given = given[given["story_id"].isin(matrix.index)].drop_duplicates()
+    for story_id, theme in given.itertuples(index=False):
+        matrix.loc[story_id, theme] = 1
+    return matrix
+
+
+def read_coder_file(
+    path: str | Path,
+    codebook: Codebook | None = None,
+    story_ids: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Read one coder's file ``stories/coding/<coder>.csv``.
+
+    The header is ``story_id,theme`` (any case; other columns, such as a
+    coder's notes, are ignored). One row per (story, theme); a story read but
+    given no theme appears once with an empty theme.
+
+    Parameters
+    ----------
+    path : path
+        CSV (comma or semicolon, any Excel encoding) or XLSX.
+    codebook : Codebook, optional
+        The allowed themes; defaults to :func:`load_codebook`.
+    story_ids : iterable of str, optional
+        When given, a story id outside it is an error.
+
+    Returns
+    -------
+    DataFrame
+        ``story_id, theme`` as strings, file order, duplicates dropped; a
+        story's empty-theme row is dropped when the story also has a theme.
+
+    Raises
+    ------
+    InputError
+        Missing file or column, empty story id, unknown theme or story; each
+        finding names file, row and column.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "anna.csv"
+    >>> _ = f.write_text("story_id,theme\\nvt-001,werk\\nvt-002,\\n", encoding="utf-8")
+    >>> read_coder_file(f).to_dict("records")
+    [{'story_id': 'vt-001', 'theme': 'werk'}, {'story_id': 'vt-002', 'theme': ''}]
+    """
+    path = Path(path)
+    name = str(path)
+    if not path.is_file():
+        raise InputError(
+            f"{name}: codeerbestand ontbreekt", [Finding("error", name, "bestand ontbreekt")]
+        )
+    codebook = codebook if codebook is not None else load_codebook()
+    frame, _ = read_table(path)
+    columns = {str(c).strip().lower(): c for c in frame.columns if c != ROW}
+    findings = [
+        Finding(
+            "error",
+            name,
+            f"kolom '{col}' ontbreekt; de kopregel moet 'story_id,theme' zijn "
+            f"(gevonden: {', '.join(map(str, columns.values())) or 'niets'})",
+            row=1,
+            column=col,
+        )
+        for col in ("story_id", "theme")
+        if col not in columns
+    ]
+    if findings:
+        raise InputError(f"{name}: verkeerde kopregel", findings)
+    rows = _coder_rows(frame, columns, codebook, story_ids, name, findings)
+    if not rows:
+        findings.append(Finding("error", name, "het bestand bevat geen codes", row=2))
+    if findings:
+        raise InputError(f"{name}: het codeerbestand bevat fouten", findings)
+    out = pd.DataFrame(rows, columns=["story_id", "theme"]).drop_duplicates()
+    coded = set(out.loc[out["theme"] != "", "story_id"])
+    out = out[(out["theme"] != "") | ~out["story_id"].isin(coded)]
+    return out.reset_index(drop=True)
+
+
+def _coder_rows(
+    frame: pd.DataFrame,
+    columns: dict[str, Any],
+    codebook: Codebook,
+    story_ids: Iterable[str] | None,
+    name: str,
+    findings: list[Finding],
+) -> list[tuple[str, str]]:
+    """``(story_id, theme)`` per row of a coder file; each bad cell adds a finding."""
+    allowed = set(codebook.ids)
+    known = set(story_ids) if story_ids is not None else None
+    rows: list[tuple[str, str]] = []
+    for raw_id, raw_theme, row in zip(
+        frame[columns["story_id"]], frame[columns["theme"]], frame[ROW], strict=True
+    ):
+        story_id = "" if is_blank(raw_id) else str(raw_id).strip()
+        theme = "" if is_blank(raw_theme) else str(raw_theme).strip().lower()
+        if not story_id:
+            findings.append(
+                Finding("error", name, "story_id is leeg", row=int(row), column="story_id")
+            )
+        elif known is not None and story_id not in known:
+            findings.append(
+                Finding(
+                    "error", name, f"onbekend verhaal '{story_id}'", row=int(row), column="story_id"
+                )
+            )
+        if theme and theme not in allowed:
+            findings.append(
+                Finding(
+                    "error",
+                    name,
+                    f"onbekend thema '{theme}'; toegestaan: {', '.join(codebook.ids)}",
+                    row=int(row),
+                    column="theme",
+                )
+            )
+        rows.append((story_id, theme))
+    return rows

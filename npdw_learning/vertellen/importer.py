@@ -1,0 +1,1074 @@
+"""Import stories from a form or survey export (CSV/XLSX) as pseudonymised story files.
+
+The default mapping reads the Dutch headers ``id, datum, wijk, verteller,
+kanaal, pijlers, verandering, toestemming, tekst`` (case and surrounding
+spaces ignored; optional ``titel``, ``msc_domein``, ``synthetisch``; ``pijlers``
+may be empty or absent). Other forms get a mapping file::
+
+    columns:                      # header in the export -> field
+      "Datum gesprek": datum
+      "In welke wijk woont u?": wijk
+    values:                       # optional: answers -> allowed values
+      wijk:
+        "Krispijn-Oost": oud-krispijn
+      toestemming:
+        "Ja, anoniem citeren mag": citeren
+
+Every row is checked with :func:`npdw_learning.vertellen.stories.validate_fields`. A row
+without consent, with an unknown area, without text, ... is skipped with its
+reason (file, row, column); the other rows are imported. The text (and title)
+is pseudonymised before anything is written, and the raw text is written
+nowhere: not in a story, a message or the cache.
+
+Import is idempotent: a story's id comes from the source id (``"001"`` ->
+``vt-001``) or, without one, from a hash of date, area and text, and a file
+that already holds the same bytes is left alone. A different story under an
+existing id is reported, never overwritten.
+
+Residents tell a story; they do not pick a programme pillar. A row whose
+pillars column is empty (or a file without one) gets its pillars proposed by
+the automatic coding of its pseudonymised text (each theme of the codebook
+that matches gives its pillar), written with ``pillars_source: auto`` and
+listed in the import summary for review; a story no theme matches is imported
+without a pillar and a warning. A proposal someone has since reviewed in the
+story file is kept on a re-import (the file is left alone). Messages name
+every column as the user's file has it (``pijlers`` or the header from the
+mapping), never the internal field.
+
+Pseudonymising is the slow part (deduce). A cache under ``.cache/npdw/``
+(git-ignored; ``NPDW_CACHE_DIR`` or ``cache_dir=`` move it) maps the sha256 of
+the raw title and text plus the pseudonymiser version to the pseudonymised
+output, so a second run over unchanged rows skips deduce. It holds no raw
+text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import sqlite3
+import sys
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from ..kern.atomic import write_text
+from ..kern.errors import Finding, InputError
+from ..kern.paths import PROJ_ROOT
+from ..kern.tables import ROW, is_blank, read_sheets
+from .pseudonymise import PLACEHOLDER_TYPES, Pseudonymiser
+from .stories import Story, StoryVocabulary, parse_story, render_story, validate_fields
+
+if TYPE_CHECKING:
+    from .coding import Codebook
+
+__all__ = [
+    "COLUMN_FIELDS",
+    "REQUIRED_COLUMNS",
+    "DEFAULT_CACHE_DIR",
+    "ImportReport",
+    "import_stories",
+    "story_id",
+]
+
+# Dutch column name -> story field.
+COLUMN_FIELDS = {
+    "id": "id",
+    "datum": "date",
+    "wijk": "area",
+    "verteller": "teller",
+    "kanaal": "channel",
+    "pijlers": "pillars",
+    "verandering": "change",
+    "toestemming": "consent",
+    "tekst": "text",
+    "titel": "title",
+    "msc_domein": "msc_domain",
+    "synthetisch": "synthetic",
+}
+REQUIRED_COLUMNS = (  # "pijlers" may be absent or empty: then they are proposed
+    "datum",
+    "wijk",
+    "verteller",
+    "kanaal",
+    "verandering",
+    "toestemming",
+    "tekst",
+)
+DEFAULT_CACHE_DIR = Path(os.environ.get("NPDW_CACHE_DIR", PROJ_ROOT / ".cache" / "npdw"))
+
+_NO_CONSENT = frozenset({"nee", "geen", "n", "no", "neen", "0", "false", "onwaar", "-"})
+_TRUE = frozenset({"ja", "j", "true", "waar", "1", "yes", "y", "x"})
+_FALSE = frozenset({"nee", "n", "false", "onwaar", "0", "no"})
+_PROGRESS_FROM = 200  # rows; smaller files finish before a bar is worth showing
+_PARALLEL_FROM = 400  # uncached rows before two worker processes pay off
+_FORMAT_PROBE = Story(
+    id="x",
+    date=dt.date(2000, 1, 1),
+    area="x",
+    teller="x",
+    channel="x",
+    pillars=("x",),
+    change="x",
+    consent="x",
+    text="x",
+    title="x",
+    msc_domain="x",
+    synthetic=True,
+    pillars_source="auto",
+)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did. Holds ids, counts and reasons; never story text.
+
+    ``imported`` are the ids written in this run, ``unchanged`` those whose
+    file already held exactly these bytes. ``skipped`` lists one or more
+    findings per skipped row; ``conflicts`` the rows whose id belongs to a
+    different story already in ``out_dir`` (not overwritten).
+    ``replacements`` counts placeholders per type over the imported and
+    unchanged stories. ``proposed`` lists, per story imported without
+    pillars, the pillars the automatic coding proposed (empty: none).
+    """
+
+    file: str
+    out_dir: str
+    rows_read: int
+    imported: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    skipped: tuple[Finding, ...] = ()
+    conflicts: tuple[Finding, ...] = ()
+    warnings: tuple[Finding, ...] = ()
+    replacements: dict[str, int] = field(default_factory=dict)
+    cache_hits: int = 0
+    proposed: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def skipped_rows(self) -> int:
+        """Number of rows skipped (a row can have several reasons)."""
+        return len({f.row for f in self.skipped})
+
+    @property
+    def ok(self) -> bool:
+        """Something was imported or already present, and no id conflicts."""
+        return bool(self.imported or self.unchanged) and not self.conflicts
+
+    def lines(self) -> list[str]:
+        """The report as Dutch lines for the terminal."""
+        out = []
+        for f in self.warnings:
+            out.append(str(f))
+        if self.skipped:
+            out.append(f"Overgeslagen rijen ({self.skipped_rows}), niet geïmporteerd:")
+            out += [f"  {f}" for f in self.skipped]
+        if self.conflicts:
+            out.append(f"Conflicten ({len(self.conflicts)}), niets overschreven:")
+            out += [f"  {f}" for f in self.conflicts]
+        if self.proposed:
+            out.append(
+                f"Voorgestelde pijlers ({len(self.proposed)} verhalen zonder pijlers; "
+                "controleer ze en haal daarna 'pillars_source: auto' uit het verhaal):"
+            )
+            out += [
+                f"  {ident}: {', '.join(pillars) or 'geen (nog niet ingedeeld)'}"
+                for ident, pillars in self.proposed
+            ]
+        out.append(
+            f"{self.rows_read} rijen gelezen uit {self.file}: {len(self.imported)} geïmporteerd, "
+            f"{len(self.unchanged)} ongewijzigd, {self.skipped_rows} overgeslagen, "
+            f"{len(self.conflicts)} conflict(en). Verhalen staan in {self.out_dir}"
+        )
+        counts = ", ".join(f"{k} {v}" for k, v in self.replacements.items())
+        out.append(f"Vervangingen: {counts or 'geen'}")
+        return out
+
+
+MAX_ID_LENGTH = 100  # an id is a file name; file systems stop at 255 bytes
+
+
+def story_id(source_id: Any, date: dt.date, area: str, raw_text: str) -> str:
+    """The id of an imported story.
+
+    ``vt-`` + the slug of the source id; without a source id, ``vt-`` + the
+    first 10 hex digits of sha256 of ``"date|area|raw text"`` (ISO date, area id).
+
+    Examples
+    --------
+    >>> story_id("001", dt.date(2025, 3, 14), "wielwijk", "...")
+    'vt-001'
+    >>> story_id(None, dt.date(2025, 3, 14), "wielwijk", "Tekst")
+    'vt-bfce4187da'
+    """
+    if not is_blank(source_id):
+        if isinstance(source_id, float) and source_id.is_integer():
+            source_id = int(source_id)
+        slug = _slug(str(source_id))
+        if slug:
+            return slug if slug.startswith("vt-") else f"vt-{slug}"
+    key = f"{date.isoformat()}|{area}|{raw_text}"
+    return "vt-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", _strip_accents(text).lower()).strip("-")
+
+
+def _strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _norm_header(name: Any) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
+def _norm_value(value: Any) -> str:
+    """A form answer as a registry word: "Doe Mee Dordrecht" -> "doe-mee-dordrecht"."""
+    return _norm_answer(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _norm_answer(text: str) -> str:
+    # Cached: a form has few distinct answers and thousands of rows.
+    return re.sub(r"[\s_]+", "-", _strip_accents(text).strip().casefold())
+
+
+# --- mapping --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Mapping:
+    columns: dict[str, str]  # normalised header -> Dutch column name
+    values: dict[str, dict[str, str]]  # field -> normalised answer -> value
+    file: str | None = None
+
+
+def _field_of(name: Any) -> str | None:
+    """Dutch column name for a mapping target ("datum" or "date")."""
+    key = _norm_header(name)
+    if key in COLUMN_FIELDS:
+        return key
+    for dutch, english in COLUMN_FIELDS.items():
+        if key == english:
+            return dutch
+    return None
+
+
+def _load_mapping(path: str | Path | None) -> _Mapping:
+    if path is None:
+        return _Mapping({}, {})
+    path = Path(path)
+    name = str(path)
+    allowed = ", ".join(COLUMN_FIELDS)
+
+    def fail(message: str, row: int | None = None) -> InputError:
+        return InputError(
+            f"{name}: het mappingbestand is ongeldig", [Finding("error", name, message, row=row)]
+        )
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise fail("mappingbestand bestaat niet") from None
+    except UnicodeDecodeError:
+        raise fail("mappingbestand is niet in UTF-8 opgeslagen") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise fail(f"geen geldige YAML: {exc}", mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise fail("verwacht 'columns:' (en eventueel 'values:') bovenaan")
+    findings = []
+    for key in sorted(set(map(str, data)) - {"columns", "values"}):
+        findings.append(
+            Finding("error", name, f"onbekende sleutel '{key}'; toegestaan: columns, values")
+        )
+    columns: dict[str, str] = {}
+    raw_columns = data.get("columns")
+    if not isinstance(raw_columns, dict) or not raw_columns:
+        findings.append(
+            Finding("error", name, "'columns' moet kopjes aan velden koppelen: \"Kopje\": datum")
+        )
+        raw_columns = {}
+    targets: dict[str, str] = {}
+    for header, target in raw_columns.items():
+        dutch = _field_of(target) if isinstance(target, str) else None
+        if dutch is None:
+            findings.append(
+                Finding(
+                    "error",
+                    name,
+                    f"kolom '{header}' verwijst naar onbekend veld {target!r}; "
+                    f"toegestaan: {allowed}",
+                    column=str(header),
+                )
+            )
+            continue
+        if dutch in targets:
+            findings.append(
+                Finding(
+                    "error",
+                    name,
+                    f"'{header}' en '{targets[dutch]}' verwijzen allebei naar '{dutch}'",
+                    column=str(header),
+                )
+            )
+            continue
+        targets[dutch] = str(header)
+        columns[_norm_header(header)] = dutch
+    values: dict[str, dict[str, str]] = {}
+    raw_values = data.get("values") or {}
+    if not isinstance(raw_values, dict):
+        findings.append(Finding("error", name, "'values' moet per veld antwoorden omzetten"))
+        raw_values = {}
+    for target, table in raw_values.items():
+        dutch = _field_of(target)
+        if dutch is None:
+            findings.append(
+                Finding(
+                    "error", name, f"'values' noemt onbekend veld {target!r}; toegestaan: {allowed}"
+                )
+            )
+            continue
+        if not isinstance(table, dict) or not all(
+            isinstance(v, str | int | float | bool) for v in table.values()
+        ):
+            findings.append(
+                Finding(
+                    "error",
+                    name,
+                    f"'values.{target}' moet antwoorden aan waarden koppelen: \"Antwoord\": waarde",
+                )
+            )
+            continue
+        values[COLUMN_FIELDS[dutch]] = {_norm_value(k): str(v) for k, v in table.items()}
+    if findings:
+        raise InputError(f"{name}: het mappingbestand is ongeldig", findings)
+    return _Mapping(columns, values, name)
+
+
+def _resolve_columns(headers: Sequence[str], mapping: _Mapping, file: str) -> dict[str, str]:
+    """Dutch column name -> header in the file; raises when a required column is missing."""
+    found: dict[str, str] = {}
+    findings = []
+    for header in headers:
+        if header == ROW:
+            continue
+        key = _norm_header(header)
+        dutch = mapping.columns.get(key)
+        if dutch is None and key in COLUMN_FIELDS and key not in mapping.columns.values():
+            dutch = key
+        if dutch is None:
+            continue
+        if dutch in found:
+            findings.append(
+                Finding(
+                    "error",
+                    file,
+                    f"kolommen '{found[dutch]}' en '{header}' zijn allebei '{dutch}'",
+                    row=1,
+                    column=str(header),
+                )
+            )
+            continue
+        found[dutch] = header
+    expected_from = {v: k for k, v in mapping.columns.items()}
+    for dutch in REQUIRED_COLUMNS:
+        if dutch not in found:
+            hint = (
+                f" (volgens {mapping.file}: kopje '{expected_from[dutch]}')"
+                if dutch in expected_from
+                else ""
+            )
+            findings.append(
+                Finding(
+                    "error",
+                    file,
+                    f"verplichte kolom '{dutch}' ontbreekt{hint}",
+                    row=1,
+                    column=dutch,
+                )
+            )
+    if findings:
+        raise InputError(f"{file}: het bestand kan niet worden geïmporteerd", findings)
+    return found
+
+
+# --- cache ----------------------------------------------------------------------------
+
+
+class _Cache:
+    """Content hash -> earlier work, in SQLite. Holds no raw text.
+
+    Two kinds of entries: sha256(version, raw title, raw text) -> the
+    pseudonymised parts and counts; and sha256(that key, story fields, file
+    format) -> sha256 of the story file, so an unchanged file is recognised
+    without rendering it again.
+    """
+
+    def __init__(self, directory: Path | None) -> None:
+        self.path = directory / "pseudonymise.sqlite3" if directory is not None else None
+        self._memory: dict[str, Any] = {}
+        self._new: dict[str, Any] = {}
+
+    @staticmethod
+    def key(version: str, parts: Sequence[str]) -> str:
+        h = hashlib.sha256(version.encode("utf-8"))
+        for part in parts:
+            h.update(b"\x1e" + part.encode("utf-8"))
+        return h.hexdigest()
+
+    def _connect(self) -> sqlite3.Connection:
+        assert self.path is not None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.path, timeout=30)
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+        )
+        return con
+
+    def load(self, keys: Sequence[str]) -> None:
+        if self.path is None or not self.path.exists() or not keys:
+            return
+        try:
+            with closing(self._connect()) as con:
+                wanted = list(dict.fromkeys(keys))
+                for i in range(0, len(wanted), 500):
+                    chunk = wanted[i : i + 500]
+                    marks = ",".join("?" * len(chunk))
+                    query = f"SELECT key, value FROM entries WHERE key IN ({marks})"
+                    for key, value in con.execute(query, chunk):
+                        self._memory[key] = json.loads(value)
+        except (sqlite3.Error, ValueError):
+            # A damaged cache only costs time: do the work again.
+            self._memory.clear()
+
+    def pseudonymised(self, key: str) -> tuple[tuple[str, ...], dict[str, int]] | None:
+        value = self._memory.get(key)
+        try:
+            parts, counts = tuple(value["parts"]), dict(value["counts"])
+        except (TypeError, KeyError):
+            return None
+        return (parts, counts) if all(isinstance(p, str) for p in parts) else None
+
+    def file_hash(self, key: str) -> str | None:
+        value = self._memory.get(key)
+        return value.get("file") if isinstance(value, dict) else None
+
+    def put(self, key: str, value: dict[str, Any]) -> None:
+        self._memory[key] = value
+        self._new[key] = value
+
+    def save(self) -> None:
+        if self.path is None or not self._new:
+            return
+        rows = [(k, json.dumps(v, ensure_ascii=False)) for k, v in self._new.items()]
+        try:
+            with closing(self._connect()) as con, con:
+                con.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", rows)
+        except sqlite3.Error as exc:
+            print(f"LET OP: cache niet bijgewerkt ({exc})", file=sys.stderr)
+        self._new.clear()
+
+
+# --- workers --------------------------------------------------------------------------
+
+_WORKER: Pseudonymiser | None = None
+
+
+def _work(job: tuple[int, tuple[str, ...]]) -> tuple[int, tuple[str, ...], dict[str, int]]:
+    assert _WORKER is not None
+    index, parts = job
+    out, counts = _WORKER.pseudonymise_parts(parts)
+    return index, out, counts
+
+
+def _ignore_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def _worker_pool(pseudonymiser: Pseudonymiser, workers: int) -> Iterator[Any]:
+    """A pool of forked workers, or ``None`` to work in this process.
+
+    Forked workers share deduce's tables with the parent (loaded once and
+    frozen out of the garbage collector, so copy-on-write keeps them shared).
+    The pool is made before the progress bar starts its monitor thread.
+    """
+    global _WORKER
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    pseudonymiser.warm_up()
+    _WORKER = pseudonymiser
+    try:
+        # Workers ignore Ctrl-C: the parent stops them, and prints the one message.
+        with multiprocessing.get_context("fork").Pool(workers, _ignore_sigint) as pool:
+            yield pool
+    finally:
+        _WORKER = None
+
+
+def _pseudonymise_all(
+    jobs: list[tuple[int, tuple[str, ...]]], pseudonymiser: Pseudonymiser, pool: Any
+) -> Iterator[tuple[int, tuple[str, ...], dict[str, int]]]:
+    if pool is not None:
+        yield from pool.imap_unordered(_work, jobs, chunksize=16)
+        return
+    for index, parts in jobs:
+        out, counts = pseudonymiser.pseudonymise_parts(parts)
+        yield index, out, counts
+
+
+# --- rows -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    row: int
+    fields: dict[str, Any]
+    parts: tuple[str, ...]  # raw title (or "") and raw text; kept in memory only
+    id: str
+    file: str = ""  # the file (and worksheet) the row came from, as findings name it
+    id_column: str = "id"
+    propose: bool = False  # no pillars given: propose them from the automatic coding
+    pillars_column: str = "pijlers"  # as the user's file has it (or would have it)
+
+
+def _clean_text(value: Any) -> str:
+    if is_blank(value):
+        return ""
+    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
+
+
+def _date_cell(value: Any) -> Any:
+    """Form exports add a time ("14-3-2025 10:22:13"); validation wants the date."""
+    if isinstance(value, str):
+        value = value.strip()
+        head = re.split(r"[ T]", value, maxsplit=1)[0]
+        if head != value and re.fullmatch(r"\d{1,4}[-/]\d{1,2}[-/]\d{1,4}", head):
+            return head
+    return value
+
+
+def _column_names(columns: dict[str, str], mapping: _Mapping) -> dict[str, str]:
+    """Field -> the column as the user's file has it (or would have it, when absent).
+
+    Every message about a row names the column by this name, never the field.
+    """
+    expected = {dutch: header for header, dutch in mapping.columns.items()}
+    return {
+        name: columns.get(dutch) or expected.get(dutch) or dutch
+        for dutch, name in COLUMN_FIELDS.items()
+    }
+
+
+def _row_values(cell: dict[str, Any], mapping: _Mapping) -> dict[str, Any]:
+    """The choice fields of one row as registry words (form answers mapped)."""
+    data: dict[str, Any] = {}
+    for name in ("date", "area", "teller", "channel", "pillars", "change", "consent"):
+        value = cell.get(name)
+        if is_blank(value):
+            continue
+        if name == "date":
+            data[name] = _date_cell(value)
+            continue
+        table = mapping.values.get(name, {})
+        if name == "pillars":
+            items = re.split(r"[;,]", str(value))
+            items = [table.get(_norm_value(p), _norm_value(p)) for p in items if p.strip()]
+            data[name] = ",".join(items)
+            continue
+        data[name] = table.get(_norm_value(value), _norm_value(value))
+    if data.get("consent") in _NO_CONSENT:
+        del data["consent"]  # validate_fields then names the missing consent
+    if not is_blank(cell.get("msc_domain")):
+        data["msc_domain"] = _norm_value(cell["msc_domain"])
+    return data
+
+
+def _synthetic_flag(raw: Any, file: str, row: int, column: str) -> bool | Finding | None:
+    """The ``synthetisch`` cell as a bool, ``None`` when blank, a finding when unreadable."""
+    if is_blank(raw):
+        return None
+    if isinstance(raw, bool):
+        return raw
+    flag = _norm_value(raw)
+    if flag in _TRUE or flag in _FALSE:
+        return flag in _TRUE
+    message = f"'{column}' is {str(raw)!r}; verwacht ja of nee"
+    return Finding("error", file, message, row=row, column=column)
+
+
+def _id_problem(ident: str, seen: dict[str, int], file: str, row: int, column: str):
+    """Why a row's id cannot be used (too long, or already in this sheet), else ``None``."""
+    if len(ident) > MAX_ID_LENGTH:
+        message = (
+            f"id is {len(ident)} tekens lang; een id wordt de bestandsnaam en mag "
+            f"hoogstens {MAX_ID_LENGTH} tekens hebben"
+        )
+    elif ident in seen:
+        message = f"id '{ident}' komt al voor in rij {seen[ident]}"
+    else:
+        return None
+    return Finding("error", file, message, row=row, column=column)
+
+
+def _read_rows(
+    frame: Any, columns: dict[str, str], mapping: _Mapping, vocab: StoryVocabulary, file: str
+) -> tuple[list[_Row], list[Finding]]:
+    """The importable rows of one sheet, and a finding per problem of the others.
+
+    A row with an empty (or without a) pillars column is marked ``propose``:
+    its pillars are proposed after pseudonymisation.
+    """
+    rows: list[_Row] = []
+    skipped: list[Finding] = []
+    header_of = {COLUMN_FIELDS[d]: h for d, h in columns.items()}
+    names = _column_names(columns, mapping)
+    seen: dict[str, int] = {}
+    for record in frame.to_dict(orient="records"):
+        row = int(record[ROW])
+        cell = {name: record[header] for name, header in header_of.items()}
+        data = _row_values(cell, mapping)
+        problems: list[Finding] = []
+        flag = _synthetic_flag(cell.get("synthetic"), file, row, names["synthetic"])
+        if isinstance(flag, Finding):
+            problems.append(flag)
+        elif flag is not None:
+            data["synthetic"] = flag
+        # The title is free text like the story: it is not validated here and
+        # goes to the pseudonymiser with the text, never into ``fields`` raw.
+        text = _clean_text(cell.get("text"))
+        title = _clean_text(cell.get("title"))
+        data["id"] = "x"  # a valid stand-in: the id is derived below from date and area
+        fields, findings = validate_fields(data, vocab, file, row, names)
+        problems += [f for f in findings if f.severity == "error"]
+        if not text:
+            message = "het verhaal heeft geen tekst"
+            problems.append(Finding("error", file, message, row=row, column=names["text"]))
+        if problems:
+            skipped += problems
+            continue
+        ident = story_id(cell.get("id"), fields["date"], fields["area"], text)
+        problem = _id_problem(ident, seen, file, row, names["id"])
+        if problem is not None:
+            skipped.append(problem)
+            continue
+        seen[ident] = row
+        fields["id"] = ident
+        propose = not fields["pillars"]
+        parts = (title, text)
+        rows.append(
+            _Row(row, fields, parts, ident, propose=propose, pillars_column=names["pillars"])
+        )
+    return rows, skipped
+
+
+def _read_export(
+    path: Path, sheet: str | None, maps: _Mapping, vocab: StoryVocabulary
+) -> tuple[list[_Row], list[Finding], list[Finding], int]:
+    """Rows of every sheet that has the required columns (or of ``sheet``).
+
+    Other worksheets are listed as skipped; an id that occurs in two sheets
+    is imported once. Returns rows, skipped-row findings, warnings and the
+    number of rows read.
+    """
+    expected = {*COLUMN_FIELDS, *maps.columns}
+    sheets = read_sheets(path, sheet=sheet, expected=expected)
+    warnings: list[Finding] = []
+    usable = []
+    refused: list[tuple[Any, InputError]] = []
+    for sh in sheets:
+        errors = [f for f in sh.findings if f.severity == "error"]
+        if errors:
+            exc = InputError(f"{sh.file}: het bestand kan zo niet gelezen worden", errors)
+            refused.append((sh, exc))
+            continue
+        try:
+            usable.append((sh, _resolve_columns(sh.columns, maps, sh.file)))
+        except InputError as exc:
+            refused.append((sh, exc))
+    if not usable:
+        raise InputError(
+            refused[0][1].args[0] if len(refused) == 1 else f"{path}: geen werkblad te importeren",
+            [f for _, exc in refused for f in exc.findings],
+        )
+    for sh, exc in refused:
+        reasons = "; ".join(f.message for f in exc.findings)
+        warnings.append(
+            Finding("warning", sh.file, f"werkblad '{sh.name}' overgeslagen: {reasons}")
+        )
+    rows: list[_Row] = []
+    skipped: list[Finding] = []
+    first_of: dict[str, str] = {}
+    n_read = 0
+    for sh, columns in usable:
+        warnings += [f for f in sh.findings if f.severity == "warning"]
+        ignored = [str(h) for h in sh.columns if h not in columns.values() and str(h).strip()]
+        if ignored:
+            warnings.append(
+                Finding(
+                    "warning",
+                    sh.file,
+                    f"kolom(men) genegeerd: {', '.join(repr(h) for h in ignored)}",
+                    row=sh.header_row,
+                )
+            )
+        got, bad = _read_rows(sh.frame, columns, maps, vocab, sh.file)
+        n_read += len(sh.frame)
+        skipped += bad
+        for r in got:
+            r = dataclasses.replace(r, file=sh.file, id_column=columns.get("id", "id"))
+            if r.id in first_of:
+                skipped.append(
+                    Finding(
+                        "error",
+                        sh.file,
+                        f"id '{r.id}' komt al voor in {first_of[r.id]}",
+                        row=r.row,
+                        column=columns.get("id", "id"),
+                    )
+                )
+                continue
+            first_of[r.id] = f"{sh.file}, rij {r.row}"
+            rows.append(r)
+    return rows, skipped, warnings, n_read
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+def import_stories(
+    path: str | Path,
+    *,
+    vocab: StoryVocabulary,
+    out_dir: str | Path,
+    sheet: str | None = None,
+    mapping: str | Path | None = None,
+    progress: bool = True,
+    cache_dir: str | Path | None = None,
+    use_cache: bool = True,
+    pseudonymiser: Pseudonymiser | None = None,
+    workers: int | None = None,
+    codebook: Codebook | str | Path | None = None,
+) -> ImportReport:
+    """Import a CSV/XLSX export as pseudonymised story files in ``out_dir``.
+
+    Parameters
+    ----------
+    path : path
+        The export (``.csv`` in any Dutch Excel flavour, or ``.xlsx``).
+    vocab : StoryVocabulary
+        Allowed values and the allowlist of names to keep.
+    out_dir : path
+        Folder for the ``<id>.md`` story files.
+    sheet : str, optional
+        Only this worksheet of an XLSX file (default: every worksheet with the
+        required columns; the others are reported as skipped).
+    mapping : path, optional
+        YAML with ``columns:`` (header -> field) and optional ``values:``.
+    progress : bool, default True
+        Show a progress bar on stderr for files over 200 rows.
+    cache_dir : path, optional
+        Folder of the pseudonymisation cache (default :data:`DEFAULT_CACHE_DIR`).
+    use_cache : bool, default True
+        ``False`` pseudonymises every row again and stores nothing.
+    pseudonymiser : Pseudonymiser, optional
+        Reuse one (deduce loads once); default: a new one with ``vocab.allowlist``.
+    workers : int, optional
+        Processes for pseudonymising; default 2 on large uncached files, else 1.
+    codebook : Codebook or path, optional
+        Proposes the pillars of a row whose pillars column is empty or absent
+        (each theme the automatic coding finds gives its pillar); default
+        ``data/registry/codebook.yaml``. Read only when such a row exists.
+
+    Returns
+    -------
+    ImportReport
+
+    Raises
+    ------
+    InputError
+        The file or the mapping cannot be used (unreadable, a required column
+        missing, ...), or the codebook is needed and invalid. Nothing is
+        written then.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from npdw_learning.vertellen.stories import load_story_vocabulary
+    >>> tmp = Path(tempfile.mkdtemp())
+    >>> _ = (tmp / "export.csv").write_text(
+    ...     "id,datum,wijk,verteller,kanaal,pijlers,verandering,toestemming,tekst\\n"
+    ...     "7,2025-03-14,Wielwijk,bewoner,buurtbakkie,veilig,beter,citeren,"
+    ...     "Mevrouw Kowalczyk zegt: het plein is veiliger.\\n", encoding="utf-8")
+    >>> report = import_stories(tmp / "export.csv", vocab=load_story_vocabulary(),
+    ...                         out_dir=tmp / "stories", use_cache=False, progress=False)
+    >>> report.imported, report.replacements
+    (('vt-7',), {'PERSOON': 1})
+    """
+    path = Path(path)
+    out_dir = Path(out_dir)
+    file = str(path)
+    maps = _load_mapping(mapping)
+    if not path.is_file():
+        raise InputError(
+            f"{file}: bestand niet gevonden", [Finding("error", file, "bestand niet gevonden")]
+        )
+    rows, skipped, warnings, rows_read = _read_export(path, sheet, maps, vocab)
+    book = _codebook_for(rows, codebook)
+
+    pseudonymiser = pseudonymiser or Pseudonymiser(vocab.allowlist)
+    cache = _Cache(Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR)
+    if not use_cache:
+        cache.path = None
+    keys = [cache.key(pseudonymiser.version, r.parts) for r in rows]
+    file_keys = _file_keys(cache, keys, rows, book)
+    cache.load(keys + file_keys)
+    show = progress and rows_read > _PROGRESS_FROM
+    results, hits = _pseudonymise_rows(rows, keys, cache, pseudonymiser, workers, show)
+    proposals = _propose_pillars(rows, results, book, vocab)
+    placed = _place_stories(rows, results, proposals, file_keys, cache, out_dir, vocab, file)
+    for target, rendered in placed.to_write:
+        write_text(rendered, target)  # what write_story does, without rendering twice
+    cache.save()
+    totals = placed.totals
+    ordered = {t: totals[t] for t in (*PLACEHOLDER_TYPES, *sorted(totals)) if t in totals}
+    return ImportReport(
+        file=file,
+        out_dir=str(out_dir),
+        rows_read=rows_read,
+        imported=tuple(placed.imported),
+        unchanged=tuple(placed.unchanged),
+        skipped=tuple(skipped),
+        conflicts=tuple(placed.conflicts),
+        warnings=(*warnings, *placed.warnings),
+        replacements=ordered,
+        cache_hits=hits,
+        proposed=tuple(placed.proposed),
+    )
+
+
+def _codebook_for(rows: Sequence[_Row], codebook: Codebook | str | Path | None) -> Codebook | None:
+    """The codebook that proposes pillars; only read when a row has none (else ``None``)."""
+    if not any(r.propose for r in rows):
+        return None
+    from .coding import Codebook, load_codebook
+
+    if isinstance(codebook, Codebook):
+        return codebook
+
+    return load_codebook(codebook)
+
+
+def _file_keys(
+    cache: _Cache, keys: Sequence[str], rows: Sequence[_Row], book: Codebook | None
+) -> list[str]:
+    """Cache keys for the hash of each story file.
+
+    The file format (rendered from :data:`_FORMAT_PROBE`, which sets every
+    field) enters every key, so a change in :func:`render_story` is never
+    mistaken for an unchanged file; for a row whose pillars are proposed, so
+    does the codebook that proposes them.
+    """
+    file_format = render_story(_FORMAT_PROBE)
+    proposer = repr(book.themes) if book is not None else ""
+    return [
+        cache.key(file_format, [k, repr(sorted(r.fields.items())), proposer if r.propose else ""])
+        for k, r in zip(keys, rows, strict=True)
+    ]
+
+
+def _pseudonymise_rows(
+    rows: Sequence[_Row],
+    keys: Sequence[str],
+    cache: _Cache,
+    pseudonymiser: Pseudonymiser,
+    workers: int | None,
+    show: bool,
+) -> tuple[dict[int, tuple[tuple[str, ...], dict[str, int]]], int]:
+    """Row index -> (pseudonymised title and text, counts), from the cache or deduce.
+
+    Returns the results and the number of cache hits.
+    """
+    results: dict[int, tuple[tuple[str, ...], dict[str, int]]] = {}
+    jobs = []
+    for i, key in enumerate(keys):
+        hit = cache.pseudonymised(key)
+        if hit is not None:
+            results[i] = hit
+        else:
+            jobs.append((i, rows[i].parts))
+    hits = len(rows) - len(jobs)
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if len(jobs) >= _PARALLEL_FROM else 1
+
+    from tqdm import tqdm
+
+    with (
+        _worker_pool(pseudonymiser, workers if jobs else 1) as pool,
+        tqdm(
+            total=len(rows),
+            initial=hits,
+            disable=not show,
+            file=sys.stderr,
+            desc="pseudonimiseren",
+            unit="verhaal",
+            leave=False,
+        ) as bar,
+    ):
+        for index, out, counts in _pseudonymise_all(jobs, pseudonymiser, pool):
+            results[index] = (out, counts)
+            cache.put(keys[index], {"parts": list(out), "counts": counts})
+            bar.update(1)
+    return results, hits
+
+
+def _propose_pillars(
+    rows: Sequence[_Row],
+    results: dict[int, tuple[tuple[str, ...], dict[str, int]]],
+    book: Codebook | None,
+    vocab: StoryVocabulary,
+) -> dict[int, tuple[str, ...]]:
+    """Row index -> the pillars of the themes the automatic coding finds in its text.
+
+    Only for rows without pillars; on the pseudonymised text (the raw text is
+    used for nothing but pseudonymising). Pillars in the registry's order; an
+    empty tuple when no theme matches.
+    """
+    wanted = [i for i, r in enumerate(rows) if r.propose]
+    if not wanted or book is None:
+        return {}
+    import pandas as pd
+
+    from .coding import auto_code
+
+    texts = pd.DataFrame(
+        {"id": [str(i) for i in wanted], "text": [results[i][0][1] for i in wanted]}
+    )
+    codes = auto_code(texts, book)
+    pillar_of = {t.id: t.pillar for t in book.themes}
+    found: dict[int, set[str]] = {}
+    for index, theme in zip(codes["story_id"], codes["theme"], strict=True):
+        found.setdefault(int(index), set()).add(pillar_of[theme])
+    return {i: tuple(p for p in vocab.pillars if p in found.get(i, ())) for i in wanted}
+
+
+@dataclass
+class _Placed:
+    """What :func:`_place_stories` decided, before anything is written."""
+
+    imported: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    proposed: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+    to_write: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def _place_stories(
+    rows: Sequence[_Row],
+    results: dict[int, tuple[tuple[str, ...], dict[str, int]]],
+    proposals: dict[int, tuple[str, ...]],
+    file_keys: Sequence[str],
+    cache: _Cache,
+    out_dir: Path,
+    vocab: StoryVocabulary,
+    file: str,
+) -> _Placed:
+    """Per row: a new file to write, an unchanged file, or a conflict (nothing overwritten)."""
+    placed = _Placed()
+    for i, r in enumerate(rows):
+        (title, text), counts = results[i]
+        story = Story(text=text, title=title or None, **r.fields)
+        if r.propose:
+            story = dataclasses.replace(story, pillars=proposals[i], pillars_source="auto")
+        target = out_dir / f"{story.id}.md"
+        if target.exists():
+            kept = _existing(target, story, r, file_keys[i], cache, vocab)
+            if kept is None:
+                placed.conflicts.append(
+                    Finding(
+                        "error",
+                        r.file or file,
+                        f"{target} bestaat al met een ander verhaal of andere gegevens; niet "
+                        "overschreven (verwijder of hernoem dat bestand, of geef de rij een "
+                        "ander id)",
+                        row=r.row,
+                        column=r.id_column,
+                    )
+                )
+                continue
+            story = kept
+            placed.unchanged.append(story.id)
+        else:
+            rendered = render_story(story)
+            placed.to_write.append((target, rendered))
+            cache.put(file_keys[i], {"file": hashlib.sha256(rendered.encode()).hexdigest()})
+            placed.imported.append(story.id)
+            if r.propose:
+                placed.proposed.append((story.id, story.pillars))
+        if r.propose and not story.pillars and story.pillars_source == "auto":
+            placed.warnings.append(_no_pillar(story.id, r, file))
+        for k, v in counts.items():
+            placed.totals[k] = placed.totals.get(k, 0) + v
+    return placed
+
+
+def _existing(
+    target: Path, story: Story, r: _Row, file_key: str, cache: _Cache, vocab: StoryVocabulary
+) -> Story | None:
+    """The story as ``target`` holds it when that is this story, else ``None``.
+
+    Also this story when only its proposed pillars were reviewed since: the
+    review is kept, the file is left alone.
+    """
+    try:
+        existing = target.read_bytes()
+    except OSError:
+        existing = b""
+    digest = hashlib.sha256(existing).hexdigest()
+    # Rendering (YAML) costs more than hashing: a file whose hash the cache
+    # knows for exactly this story is unchanged without it.
+    if digest == cache.file_hash(file_key):
+        return _reviewed(target, story, vocab) if r.propose else story
+    if existing == render_story(story).encode("utf-8"):
+        cache.put(file_key, {"file": digest})
+        return story
+    kept = _reviewed(target, story, vocab) if r.propose else None
+    if kept is not None and render_story(kept).encode("utf-8") == existing:
+        cache.put(file_key, {"file": digest})
+        return kept
+    return None
+
+
+def _reviewed(target: Path, story: Story, vocab: StoryVocabulary) -> Story | None:
+    """``story`` with the pillars (and their source) that ``target`` has now."""
+    old, _ = parse_story(target, vocab)
+    if old is None:
+        return None
+    return dataclasses.replace(story, pillars=old.pillars, pillars_source=old.pillars_source)
+
+
+def _no_pillar(ident: str, r: _Row, file: str) -> Finding:
+    message = (
+        f"verhaal {ident}: geen thema uit het codeboek herkend, dus geen pijler voorgesteld; "
+        "het telt als 'nog niet ingedeeld' tot iemand de pijler invult (in deze kolom of in "
+        "het verhaalbestand)"
+    )
+    return Finding("warning", r.file or file, message, row=r.row, column=r.pillars_column)

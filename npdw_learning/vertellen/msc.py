@@ -1,0 +1,436 @@
+"""Most Significant Change (MSC): domains of change and the panels' selections.
+
+``stories/msc.yaml`` holds the domains of change and one entry per selection
+round: which panel met when, in which domain, which stories it chose and, for
+each chosen story, *why* in full sentences (Davies & Dart 2005: the written
+reasons are the main result of MSC, not the choice alone)::
+
+    domains:
+      - id: samenleven
+        label: "Samen leven in de buurt"
+        description: "..."
+    rounds:
+      - id: msc-2025-najaar
+        panel: "Bewonerspanel Wielwijk en professionals van het wijkteam (6 personen)"
+        date: 2025-11-20
+        domain: samenleven
+        selected: [vt-012, vt-031]
+        reasons:
+          vt-012: "Het panel koos dit verhaal omdat ..."
+          vt-031: "..."
+
+:func:`load_msc` validates the file against the story collection and raises
+:class:`~npdw_learning.kern.errors.InputError` naming file, line, round and field;
+:func:`selected_stories` lists the chosen stories with their reasons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..kern.errors import Finding, InputError
+from ..kern.registry import ID_PATTERN
+from ..kern.yamlfile import line_index, read_yaml
+from .stories import STORIES_DIR, StoryCollection, load_stories
+
+__all__ = [
+    "MSC_FILE",
+    "MIN_REASON_WORDS",
+    "SELECTED_COLUMNS",
+    "MscDomain",
+    "MscRound",
+    "MscRegister",
+    "load_msc",
+    "selected_stories",
+]
+
+MSC_FILE = "msc.yaml"
+# A reason is a written argument, not a keyword: "Mooi verhaal." says nothing a
+# reader of the report can weigh. Eight words is about the shortest Dutch
+# sentence that gives a why ("Het panel koos dit omdat bewoners zelf ...").
+MIN_REASON_WORDS = 8
+SELECTED_COLUMNS = [
+    "round",
+    "date",
+    "domain",
+    "panel",
+    "story_id",
+    "area",
+    "teller",
+    "change",
+    "title",
+    "reason",
+]
+_ROUND_KEYS = ("id", "panel", "date", "domain", "selected", "reasons")
+_DOMAIN_KEYS = ("id", "label", "description")
+# Closing quotes or brackets may follow the final punctuation: 'zei ze: "Eindelijk!"'.
+_CLOSERS = "\"')]»”’"
+
+
+@dataclass(frozen=True)
+class MscDomain:
+    """A domain of change the panels select stories in."""
+
+    id: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class MscRound:
+    """One selection round: a panel chose stories in one domain and wrote down why."""
+
+    id: str
+    panel: str
+    date: dt.date
+    domain: str
+    selected: tuple[str, ...]
+    reasons: Mapping[str, str]  # story id -> reason, one per selected story
+
+
+@dataclass(frozen=True)
+class MscRegister:
+    """The validated contents of ``stories/msc.yaml``."""
+
+    domains: tuple[MscDomain, ...]
+    rounds: tuple[MscRound, ...]
+    file: str
+    warnings: tuple[Finding, ...] = field(default=())
+
+    @property
+    def domain_ids(self) -> tuple[str, ...]:
+        return tuple(d.id for d in self.domains)
+
+    def domain_label(self, domain_id: str) -> str:
+        return next((d.label for d in self.domains if d.id == domain_id), domain_id)
+
+
+def _is_sentence(text: str) -> bool:
+    words = text.split()
+    return len(words) >= MIN_REASON_WORDS and text.rstrip().rstrip(_CLOSERS)[-1:] in ".!?"
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+class _Checker:
+    """Collects findings located by file, YAML line and field."""
+
+    def __init__(self, file: str, lines: dict[tuple, int]) -> None:
+        self.file = file
+        self.lines = lines
+        self.findings: list[Finding] = []
+
+    def add(self, path: tuple, column: str, message: str, severity: str = "error") -> None:
+        # The line of the field itself, else of the nearest enclosing entry.
+        row = None
+        for n in range(len(path), -1, -1):
+            if path[:n] in self.lines:
+                row = self.lines[path[:n]]
+                break
+        self.findings.append(Finding(severity, self.file, message, row=row, column=column))
+
+    def text(self, entry: Mapping, path: tuple, key: str, where: str) -> str | None:
+        value = entry.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.add(path + (key,), key, f"{where}: veld '{key}' ontbreekt of is leeg")
+            return None
+        if not isinstance(value, str):
+            self.add(path + (key,), key, f"{where}: '{key}' moet tekst zijn, niet {value!r}")
+            return None
+        return value.strip()
+
+
+def _check_domains(raw: Any, c: _Checker) -> list[MscDomain]:
+    if not isinstance(raw, list) or not raw:
+        c.add(("domains",), "domains", "'domains' moet een lijst met minstens één domein zijn")
+        return []
+    domains: list[MscDomain] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(raw):
+        path = ("domains", i)
+        if not isinstance(entry, dict):
+            c.add(path, "domains", f"domein {i + 1}: verwacht velden id, label, description")
+            continue
+        ident = entry.get("id")
+        where = f"domein '{ident}'" if ident else f"domein {i + 1}"
+        if not isinstance(ident, str) or not ID_PATTERN.match(ident):
+            c.add(
+                path + ("id",),
+                "id",
+                f"{where}: id {ident!r} moet een slug zijn (kleine letters, cijfers en -)",
+            )
+            ident = None
+        elif ident in seen:
+            c.add(path + ("id",), "id", f"{where}: id '{ident}' komt twee keer voor")
+            ident = None
+        label = c.text(entry, path, "label", where)
+        description = entry.get("description") or ""
+        if not isinstance(description, str):
+            c.add(path + ("description",), "description", f"{where}: 'description' moet tekst zijn")
+            description = ""
+        for key in sorted(set(entry) - set(_DOMAIN_KEYS), key=str):
+            c.add(path + (key,), str(key), f"{where}: onbekend veld '{key}'", "warning")
+        if ident and label:
+            seen.add(ident)
+            domains.append(MscDomain(ident, label, description.strip()))
+    return domains
+
+
+def _check_round(
+    entry: Any, i: int, c: _Checker, domain_ids: set[str], story_ids: set[str], seen: set[str]
+) -> MscRound | None:
+    path = ("rounds", i)
+    if not isinstance(entry, dict):
+        c.add(path, "rounds", f"ronde {i + 1}: verwacht velden {', '.join(_ROUND_KEYS)}")
+        return None
+    n_before = len([f for f in c.findings if f.severity == "error"])
+    ident = entry.get("id")
+    where = f"ronde '{ident}'" if isinstance(ident, str) and ident else f"ronde {i + 1}"
+    if not isinstance(ident, str) or not ID_PATTERN.match(ident):
+        c.add(
+            path + ("id",),
+            "id",
+            f"{where}: id {ident!r} ontbreekt of is geen slug (kleine letters, cijfers en -)",
+        )
+    elif ident in seen:
+        c.add(path + ("id",), "id", f"{where}: id '{ident}' komt twee keer voor")
+    else:
+        seen.add(ident)
+    panel = c.text(entry, path, "panel", where)
+    date = _as_date(entry.get("date"))
+    if entry.get("date") in (None, ""):
+        c.add(path + ("date",), "date", f"{where}: veld 'date' ontbreekt")
+    elif date is None:
+        c.add(path + ("date",), "date", f"{where}: {entry['date']!r} is geen datum (JJJJ-MM-DD)")
+    domain = entry.get("domain")
+    if domain in (None, ""):
+        c.add(path + ("domain",), "domain", f"{where}: veld 'domain' ontbreekt")
+    elif domain not in domain_ids:
+        c.add(
+            path + ("domain",),
+            "domain",
+            f"{where}: onbekend domein {domain!r}; bekend: {', '.join(sorted(domain_ids))}",
+        )
+    chosen = _check_selected(entry, path, where, c, story_ids)
+    clean = _check_reasons(entry, path, where, c, chosen)
+    for key in sorted(set(entry) - set(_ROUND_KEYS), key=str):
+        c.add(path + (key,), str(key), f"{where}: onbekend veld '{key}'", "warning")
+    if len([f for f in c.findings if f.severity == "error"]) > n_before:
+        return None
+    assert date is not None and panel is not None
+    return MscRound(ident, panel, date, domain, tuple(chosen), clean)
+
+
+def _check_selected(
+    entry: Mapping, path: tuple, where: str, c: _Checker, story_ids: set[str]
+) -> list[str]:
+    """The chosen story ids of a round that exist, each once; problems reported on ``c``."""
+    selected = entry.get("selected")
+    chosen: list[str] = []
+    if selected in (None, "", []):
+        c.add(path + ("selected",), "selected", f"{where}: geen gekozen verhalen ('selected')")
+    elif not isinstance(selected, list):
+        c.add(path + ("selected",), "selected", f"{where}: 'selected' moet een lijst van ids zijn")
+    else:
+        for j, story in enumerate(selected):
+            spot = path + ("selected", j)
+            if not isinstance(story, str) or story not in story_ids:
+                c.add(
+                    spot,
+                    "selected",
+                    f"{where}: verhaal {story!r} bestaat niet in de verhalenmap "
+                    "(of het verhaalbestand heeft fouten: `npdw stories validate`)",
+                )
+            elif story in chosen:
+                c.add(spot, "selected", f"{where}: verhaal '{story}' staat twee keer in 'selected'")
+            else:
+                chosen.append(story)
+    return chosen
+
+
+def _check_reasons(
+    entry: Mapping, path: tuple, where: str, c: _Checker, chosen: list[str]
+) -> dict[str, str]:
+    """One written reason per chosen story, each a full sentence; problems reported on ``c``."""
+    selected = entry.get("selected")
+    reasons = entry.get("reasons")
+    clean: dict[str, str] = {}
+    if reasons in (None, "", {}):
+        c.add(path + ("reasons",), "reasons", f"{where}: de redenen ('reasons') ontbreken")
+    elif not isinstance(reasons, dict):
+        c.add(
+            path + ("reasons",), "reasons", f"{where}: 'reasons' moet per verhaal-id een tekst zijn"
+        )
+    else:
+        for story in chosen:
+            if story not in reasons:
+                c.add(
+                    path + ("reasons",),
+                    "reasons",
+                    f"{where}: geen reden voor gekozen verhaal '{story}'; "
+                    "schrijf op waarom het panel het koos",
+                )
+        listed = set(selected) if isinstance(selected, list) else set()
+        for story, reason in reasons.items():
+            spot = path + ("reasons", story)
+            if story not in listed:
+                c.add(
+                    spot, "reasons", f"{where}: reden voor '{story}', dat niet in 'selected' staat"
+                )
+            elif not isinstance(reason, str) or not _is_sentence(reason):
+                c.add(
+                    spot,
+                    "reasons",
+                    f"{where}: de reden voor '{story}' moet een volledige zin zijn "
+                    f"(minstens {MIN_REASON_WORDS} woorden, eindigend op . ! of ?): {reason!r}",
+                )
+            else:
+                clean[story] = " ".join(reason.split())
+    return clean
+
+
+def load_msc(path: str | Path | None = None, stories: StoryCollection | None = None) -> MscRegister:
+    """Read and validate the Most Significant Change register.
+
+    Parameters
+    ----------
+    path : path, optional
+        The register (default ``stories/msc.yaml``).
+    stories : StoryCollection, optional
+        The stories the rounds select from (default: the story files next to
+        ``path``). Every story's ``msc_domain`` must also be a known domain.
+
+    Returns
+    -------
+    MscRegister
+        Domains, rounds and any warnings (unknown fields).
+
+    Raises
+    ------
+    InputError
+        The file is missing or unreadable, or a rule is broken: domain ids
+        must be unique slugs; each round needs ``panel`` (text), ``date``,
+        a known ``domain``, ``selected`` story ids that exist, and per chosen
+        story a reason of at least :data:`MIN_REASON_WORDS` words ending in
+        ``.``, ``!`` or ``?``. Each finding names file, line, round and field.
+
+    Examples
+    --------
+    >>> from npdw_learning.vertellen.stories import StoryCollection
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "msc.yaml").write_text(
+    ...     "domains:\\n  - id: samenleven\\n    label: Samen leven\\nrounds: []\\n",
+    ...     encoding="utf-8",
+    ... )
+    >>> load_msc(folder / "msc.yaml", StoryCollection([])).domain_ids
+    ('samenleven',)
+    """
+    path = Path(path) if path is not None else STORIES_DIR / MSC_FILE
+    name = str(path)
+    data, root = read_yaml(path, what="het MSC-register")
+    lines = line_index(root)
+    c = _Checker(name, lines)
+    if not isinstance(data, dict):
+        c.add((), "", "het register moet de velden 'domains' en 'rounds' hebben")
+        raise InputError(f"{name} bevat fouten", c.findings)
+    if stories is None:
+        stories = load_stories(path.parent)
+    domains = _check_domains(data.get("domains"), c)
+    domain_ids = {d.id for d in domains}
+    story_ids = {s.id for s in stories.stories}
+    raw_rounds = data.get("rounds")
+    rounds: list[MscRound] = []
+    if raw_rounds is None:
+        raw_rounds = []  # a register may list its domains before the first panel meets
+    if not isinstance(raw_rounds, list):
+        c.add(("rounds",), "rounds", "'rounds' moet een lijst van selectierondes zijn")
+        raw_rounds = []
+    seen: set[str] = set()
+    for i, entry in enumerate(raw_rounds):
+        checked = _check_round(entry, i, c, domain_ids, story_ids, seen)
+        if checked is not None:
+            rounds.append(checked)
+    for key in sorted(set(data) - {"domains", "rounds"}, key=str):
+        c.add((key,), str(key), f"onbekend veld '{key}'", "warning")
+    _check_story_domains(stories, domains, name, c)
+    errors = [f for f in c.findings if f.severity == "error"]
+    if errors:
+        raise InputError(f"{name} bevat {len(errors)} fout(en)", errors)
+    return MscRegister(tuple(domains), tuple(rounds), name, tuple(c.findings))
+
+
+def _check_story_domains(
+    stories: StoryCollection, domains: list[MscDomain], name: str, c: _Checker
+) -> None:
+    """A story's ``msc_domain`` refers to this register: an unknown one is a typo that would
+    silently drop the story from its domain."""
+    domain_ids = {d.id for d in domains}
+    if domains:
+        for story in stories.stories:
+            if story.msc_domain and story.msc_domain not in domain_ids:
+                c.findings.append(
+                    Finding(
+                        "error",
+                        story.file or story.id,
+                        f"msc_domain {story.msc_domain!r} staat niet in {name}; "
+                        f"bekend: {', '.join(sorted(domain_ids))}",
+                        column="msc_domain",
+                    )
+                )
+
+
+def selected_stories(register: MscRegister, collection: StoryCollection) -> pd.DataFrame:
+    """The stories the panels chose, one row per (round, story), with the reason.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`SELECTED_COLUMNS` (``round, date, domain, panel,
+        story_id, area, teller, change, title, reason``), in round order and
+        then in the order the panel listed its choices.
+
+    Examples
+    --------
+    >>> from npdw_learning.vertellen.stories import StoryCollection
+    >>> empty = MscRegister((MscDomain("samenleven", "Samen leven"),), (), "msc.yaml")
+    >>> list(selected_stories(empty, StoryCollection([])).columns) == SELECTED_COLUMNS
+    True
+    """
+    by_id = {s.id: s for s in collection.stories}
+    rows = []
+    for r in register.rounds:
+        for story_id in r.selected:
+            story = by_id.get(story_id)
+            rows.append(
+                {
+                    "round": r.id,
+                    "date": r.date,
+                    "domain": r.domain,
+                    "panel": r.panel,
+                    "story_id": story_id,
+                    "area": story.area if story else None,
+                    "teller": story.teller if story else None,
+                    "change": story.change if story else None,
+                    "title": story.title if story else None,
+                    "reason": r.reasons.get(story_id),
+                }
+            )
+    return pd.DataFrame(rows, columns=SELECTED_COLUMNS)

@@ -1,0 +1,449 @@
+"""Story files (vertellen): one Markdown file per story with YAML front matter.
+
+A story file looks like::
+
+    ---
+    id: vt-001
+    date: 2025-03-14
+    area: wielwijk
+    teller: bewoner
+    channel: buurtbakkie
+    pillars: [gezond, veilig]           # may be empty: []
+    pillars_source: auto                # optional: the pillars were proposed
+    change: beter
+    consent: citeren
+    title: Een bankje op het plein      # optional
+    msc_domain: samenleven              # optional
+    synthetic: true                     # optional
+    ---
+    De pseudonimised text of the story ...
+
+The allowed values for area (``areas.yaml``), pillars (``pillars.yaml``),
+teller, channel, change and consent (``stories.yaml``) live in the registry.
+Validation names file, field and the allowed values. A story without a
+valid consent level is rejected: it never reaches an analysis.
+
+Pillars may be empty (a resident tells a story, they do not pick a programme
+pillar): such a story counts as "nog niet ingedeeld". ``pillars_source: auto``
+says the pillars were proposed by the automatic coding on import and not yet
+reviewed; whoever reviews them removes that line. It follows ``pillars`` in the
+file and is only written when set, so other story files keep their bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from ..kern.atomic import write_text
+from ..kern.errors import Finding, InputError
+from ..kern.paths import PROJ_ROOT, REGISTRY_DIR
+from ..kern.registry import ID_PATTERN, Registry, load_registry
+
+__all__ = [
+    "STORIES_DIR",
+    "STORY_COLUMNS",
+    "Story",
+    "StoryCollection",
+    "StoryVocabulary",
+    "load_story_vocabulary",
+    "parse_story",
+    "load_stories",
+    "write_story",
+    "render_story",
+    "may_quote",
+]
+
+STORIES_DIR = PROJ_ROOT / "stories"
+REQUIRED_FIELDS = ("id", "date", "area", "teller", "channel", "change", "consent")
+OPTIONAL_FIELDS = ("pillars", "pillars_source", "title", "msc_domain", "synthetic")
+PILLAR_SOURCES = ("auto",)  # pillars_source: proposed by the automatic coding
+STORY_COLUMNS = [
+    "id",
+    "date",
+    "year",
+    "area",
+    "teller",
+    "channel",
+    "pillars",
+    "pillars_source",
+    "change",
+    "consent",
+    "title",
+    "msc_domain",
+    "synthetic",
+    "text",
+    "file",
+]
+_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)(.*)\Z", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class StoryVocabulary:
+    """Allowed values for story fields (``data/registry/stories.yaml`` + areas, pillars)."""
+
+    areas: tuple[str, ...]
+    pillars: tuple[str, ...]
+    tellers: tuple[str, ...]
+    channels: tuple[str, ...]
+    changes: tuple[str, ...]
+    consent_levels: tuple[str, ...]  # ordered from least to most permissive
+    allowlist: tuple[str, ...]  # names pseudonymisation keeps (places, organisations, areas)
+
+    def allowed(self, name: str) -> tuple[str, ...]:
+        return {
+            "area": self.areas,
+            "teller": self.tellers,
+            "channel": self.channels,
+            "change": self.changes,
+            "consent": self.consent_levels,
+            "pillars": self.pillars,
+        }[name]
+
+
+def load_story_vocabulary(
+    registry: Registry | None = None, directory: str | Path | None = None
+) -> StoryVocabulary:
+    """Read ``stories.yaml`` next to the registry and combine it with areas and pillars.
+
+    Raises
+    ------
+    RegistryError
+        When the file is missing or a list is malformed.
+    """
+    from ..kern.errors import RegistryError
+
+    directory = Path(directory) if directory is not None else REGISTRY_DIR
+    registry = registry if registry is not None else load_registry(directory)
+    path = directory / "stories.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise RegistryError(
+            f"{path}: kan de woordenlijst van de verhalen niet lezen",
+            [Finding("error", str(path), str(exc))],
+        ) from None
+    findings = []
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in ("tellers", "channels", "changes", "consent_levels"):
+        values = data.get(key)
+        ok = isinstance(values, list) and values and all(isinstance(v, str) for v in values)
+        if not ok:
+            findings.append(Finding("error", str(path), f"'{key}' moet een lijst van woorden zijn"))
+            values = []
+        lists[key] = tuple(values)
+    allow = data.get("allowlist") or {}
+    names: list[str] = list(registry.areas["label"])
+    for group in allow.values() if isinstance(allow, dict) else []:
+        names += [str(v) for v in group or []]
+    if findings:
+        raise RegistryError(f"{path} bevat fouten", findings)
+    # Neighbourhoods only: a story is about a place people live, not an aggregate.
+    story_areas = registry.areas.loc[registry.areas["kind"] == "neighbourhood", "id"]
+    return StoryVocabulary(
+        areas=(*story_areas, registry.reference, registry.aggregate_id),
+        pillars=tuple(registry.pillars["id"]),
+        tellers=lists["tellers"],
+        channels=lists["channels"],
+        changes=lists["changes"],
+        consent_levels=lists["consent_levels"],
+        allowlist=tuple(dict.fromkeys(names)),
+    )
+
+
+@dataclass(frozen=True)
+class Story:
+    """One pseudonymised story."""
+
+    id: str
+    date: dt.date
+    area: str
+    teller: str
+    channel: str
+    pillars: tuple[str, ...]
+    change: str
+    consent: str
+    text: str
+    title: str | None = None
+    msc_domain: str | None = None
+    synthetic: bool = False
+    file: str | None = None
+    pillars_source: str | None = None  # "auto": proposed on import, not yet reviewed
+
+    def front_matter(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "date": self.date,
+            "area": self.area,
+            "teller": self.teller,
+            "channel": self.channel,
+            "pillars": list(self.pillars),
+        }
+        if self.pillars_source:
+            data["pillars_source"] = self.pillars_source
+        data |= {
+            "change": self.change,
+            "consent": self.consent,
+        }
+        if self.title:
+            data["title"] = self.title
+        if self.msc_domain:
+            data["msc_domain"] = self.msc_domain
+        if self.synthetic:
+            data["synthetic"] = True
+        return data
+
+
+def may_quote(consent: str, vocab: StoryVocabulary) -> bool:
+    """Whether a consent level allows quoting (``citeren`` or more)."""
+    levels = vocab.consent_levels
+    return consent in levels and levels.index(consent) >= levels.index("citeren")
+
+
+def _coerce_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+            try:
+                return dt.datetime.strptime(value.strip(), fmt).date()
+            except ValueError:
+                continue
+    return None
+
+
+def validate_fields(
+    data: dict[str, Any],
+    vocab: StoryVocabulary,
+    file: str,
+    row: int | None = None,
+    names: Mapping[str, str] | None = None,
+) -> tuple[dict[str, Any], list[Finding]]:
+    """Check and normalise story metadata; shared by the file parser and the importer.
+
+    Parameters
+    ----------
+    data : dict
+        Field -> value (``date``, ``area``, ``pillars``, ...).
+    vocab : StoryVocabulary
+        The allowed values.
+    file, row : str, int
+        Where the findings point.
+    names : mapping, optional
+        Field -> the name the user's file gives it (the importer passes the
+        column headers, e.g. ``{"pillars": "pijlers"}``). Messages and the
+        findings' ``column`` use these names; default: the field names, as a
+        story file's front matter has them.
+
+    Returns
+    -------
+    tuple
+        The normalised fields (``date`` as a date, ``pillars`` as a tuple,
+        empty when none are given) and the findings; any error finding means
+        the story must not be used.
+    """
+    findings: list[Finding] = []
+    out: dict[str, Any] = {}
+    names = names or {}
+
+    def label(name: str) -> str:
+        return names.get(name, name)
+
+    def error(name: str, message: str) -> None:
+        findings.append(Finding("error", file, message, row=row, column=label(name)))
+
+    for name in REQUIRED_FIELDS:
+        if data.get(name) in (None, "", []):
+            if name == "consent":
+                error(name, "geen toestemming: het verhaal wordt niet gebruikt")
+            else:
+                error(name, f"veld '{label(name)}' ontbreekt")
+    ident = data.get("id")
+    if ident not in (None, ""):
+        if isinstance(ident, str) and ID_PATTERN.match(ident):
+            out["id"] = ident
+        else:
+            error("id", f"'{label('id')}' is {ident!r}: alleen kleine letters, cijfers, - en _")
+    if data.get("date") not in (None, ""):
+        date = _coerce_date(data["date"])
+        if date is None:
+            error("date", f"'{label('date')}' is {data['date']!r}: geen datum (JJJJ-MM-DD)")
+        elif not dt.date(2000, 1, 1) <= date <= dt.date(2100, 1, 1):
+            error("date", f"'{label('date')}' is {date}: ligt niet tussen 2000 en 2100")
+        else:
+            out["date"] = date
+    out |= _choices(data, vocab, label, error)
+    out["pillars"] = _pillars(data.get("pillars"), vocab, label("pillars"), error)
+    for name in ("title", "msc_domain"):
+        if data.get(name) not in (None, ""):
+            out[name] = str(data[name]).strip()
+    synthetic = data.get("synthetic", False)
+    if not isinstance(synthetic, bool):
+        error("synthetic", f"'{label('synthetic')}' moet true of false zijn")
+    out["synthetic"] = bool(synthetic) if isinstance(synthetic, bool) else False
+    unknown = sorted(set(data) - set(REQUIRED_FIELDS) - set(OPTIONAL_FIELDS))
+    for name in unknown:
+        message = f"onbekend veld '{label(name)}' wordt genegeerd"
+        findings.append(Finding("warning", file, message, row=row, column=label(name)))
+    return out, findings
+
+
+def _choices(data: dict[str, Any], vocab: StoryVocabulary, label, error) -> dict[str, str]:
+    """The fields with a fixed list of values (area, ..., pillars_source), where valid."""
+    out = {}
+    choices = {n: vocab.allowed(n) for n in ("area", "teller", "channel", "change", "consent")}
+    choices["pillars_source"] = PILLAR_SOURCES
+    for name, allowed in choices.items():
+        value = data.get(name)
+        if value in (None, ""):
+            continue
+        value = str(value).strip().lower()
+        if value not in allowed:
+            what = f"'{label(name)}'" + (" (toestemming)" if name == "consent" else "")
+            error(name, f"{what} is {value!r}; toegestaan: {', '.join(allowed)}")
+        else:
+            out[name] = value
+    return out
+
+
+def _pillars(value: Any, vocab: StoryVocabulary, label: str, error) -> tuple[str, ...]:
+    """The pillars as a tuple (empty when none are given); unknown ones are an error."""
+    if value in (None, "", []):
+        return ()
+    items = value if isinstance(value, list) else re.split(r"[;,]", str(value))
+    items = [str(p).strip().lower() for p in items if str(p).strip()]
+    bad = [p for p in items if p not in vocab.pillars]
+    if bad:
+        allowed = ", ".join(vocab.pillars)
+        error("pillars", f"'{label}': onbekende pijler(s) {bad}; toegestaan: {allowed}")
+        return ()
+    return tuple(dict.fromkeys(items))
+
+
+def parse_story(path: str | Path, vocab: StoryVocabulary) -> tuple[Story | None, list[Finding]]:
+    """Read one story file; ``None`` and the findings when it cannot be used."""
+    path = Path(path)
+    name = str(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None, [Finding("error", name, "bestand is niet in UTF-8 opgeslagen")]
+    match = _FRONT.match(raw)
+    if not match:
+        return None, [
+            Finding("error", name, "geen YAML-kop: het bestand moet beginnen met '---'", row=1)
+        ]
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 2 if mark is not None else None
+        return None, [Finding("error", name, f"de YAML-kop is ongeldig: {exc}", row=row)]
+    if not isinstance(data, dict):
+        return None, [Finding("error", name, "de YAML-kop moet velden bevatten", row=2)]
+    fields, findings = validate_fields(data, vocab, name)
+    text = match.group(2).strip()
+    if not text:
+        findings.append(Finding("error", name, "het verhaal heeft geen tekst", column="text"))
+    if fields.get("id") and path.stem != fields["id"]:
+        findings.append(
+            Finding(
+                "warning",
+                name,
+                f"bestandsnaam '{path.name}' past niet bij id '{fields['id']}'",
+                column="id",
+            )
+        )
+    if any(f.severity == "error" for f in findings):
+        return None, findings
+    return Story(text=text, file=name, **fields), findings
+
+
+@dataclass
+class StoryCollection:
+    """The valid stories of a folder, and what was wrong with the others."""
+
+    stories: list[Story]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    def frame(self) -> pd.DataFrame:
+        """One row per story: :data:`STORY_COLUMNS`."""
+        rows = [
+            {
+                **{k: getattr(s, k) for k in STORY_COLUMNS if k not in ("year",)},
+                "year": s.date.year,
+            }
+            for s in self.stories
+        ]
+        return pd.DataFrame(rows, columns=STORY_COLUMNS)
+
+
+def load_stories(
+    stories_dir: str | Path | None = None, vocab: StoryVocabulary | None = None
+) -> StoryCollection:
+    """Read every ``*.md`` story in a folder (not its subfolders).
+
+    Invalid stories are left out and reported; duplicate ids are errors.
+
+    Examples
+    --------
+    >>> collection = load_stories()
+    >>> collection.errors
+    []
+    """
+    stories_dir = Path(stories_dir) if stories_dir is not None else STORIES_DIR
+    vocab = vocab if vocab is not None else load_story_vocabulary()
+    stories: list[Story] = []
+    findings: list[Finding] = []
+    seen: dict[str, str] = {}
+    for path in sorted(stories_dir.glob("*.md")):
+        if path.name.lower() == "readme.md":
+            continue
+        story, f = parse_story(path, vocab)
+        findings += f
+        if story is None:
+            continue
+        if story.id in seen:
+            findings.append(
+                Finding(
+                    "error",
+                    str(path),
+                    f"id '{story.id}' staat ook in {seen[story.id]}",
+                    column="id",
+                )
+            )
+            continue
+        seen[story.id] = str(path)
+        stories.append(story)
+    return StoryCollection(stories, findings)
+
+
+def render_story(story: Story) -> str:
+    """The Markdown text of a story file (stable: same story, same bytes)."""
+    head = yaml.safe_dump(story.front_matter(), allow_unicode=True, sort_keys=False, width=100)
+    return f"---\n{head}---\n{story.text.strip()}\n"
+
+
+def write_story(story: Story, stories_dir: str | Path) -> Path:
+    """Write ``<id>.md`` atomically; returns its path."""
+    return write_text(render_story(story), Path(stories_dir) / f"{story.id}.md")
+
+
+def require_valid(collection: StoryCollection) -> StoryCollection:
+    """Raise :class:`InputError` listing the errors, if there are any."""
+    if collection.errors:
+        raise InputError("Er zijn verhalen met fouten.", collection.errors)
+    return collection

@@ -1,0 +1,277 @@
+"""``npdw evaluate`` end to end, as the knowledge coordinator runs it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from npdw_learning.evaluatie.runner import input_files, load_notebook_list
+from npdw_learning.evaluatie.steps import Run
+from npdw_learning.kern.paths import PROJ_ROOT
+
+pytestmark = pytest.mark.slow
+
+DATA = Path(__file__).parents[1] / "data"
+
+
+def npdw(*args: str) -> subprocess.CompletedProcess:
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "MPLBACKEND": "agg",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "npdw_learning.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def evaluated(tmp_path_factory):
+    """Two runs into the same folder: the tables of the first are kept aside."""
+    out = tmp_path_factory.mktemp("evaluatie") / "2026"
+    first = npdw("evaluate", "--year", "2026", "--demo", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    tables = {p.name: p.read_bytes() for p in sorted((out / "tables").glob("*.csv"))}
+    second = npdw("evaluate", "--year", "2026", "--demo", "--out", str(out))
+    assert second.returncode == 0, second.stderr
+    return out, first, tables
+
+
+def test_prints_progress_per_notebook_and_where_the_report_is(evaluated):
+    out, proc, _ = evaluated
+    specs = load_notebook_list()
+    for i, spec in enumerate(specs, start=1):
+        assert f"[{i}/{len(specs)}] {spec.file}" in proc.stdout
+    assert f"Het rapport staat in {out / 'rapport.html'}" in proc.stdout
+    assert "SYNTHETISCHE DEMODATA" in proc.stdout
+    assert "Traceback" not in proc.stderr
+    assert "without encryption" not in proc.stderr
+
+
+def test_report_has_the_sections_a_reader_expects(evaluated):
+    out, _, _ = evaluated
+    page = (out / "rapport.html").read_text(encoding="utf-8")
+    headings = re.findall(r"<h2>\d+\. ([^<]+)</h2>", page)
+    pillars = Run.from_parameters().registry.pillars["label"].tolist()
+    assert headings[:2] == ["Samenvatting", "Zo leest u dit rapport"]
+    assert headings[2 : 2 + len(pillars)] == [f"Pijler {p}" for p in pillars]
+    assert headings[-3:] == ["Verhalen uit de wijken", "Leeragenda en uitvoering", "Verantwoording"]
+    for part in ("Cijfers", "Verhalen", "Vertellen en tellen"):
+        assert len(re.findall(rf"<h3 id=\"[^\"]+\">\d+\.\d+ {part}</h3>", page)) == len(pillars)
+    assert page.count('href="#') >= len(headings)  # the table of contents links them
+    assert "SYNTHETISCHE DEMODATA" in page[: page.index("<nav")]
+    for text in ("Datakwaliteit", "Benjamini-Hochberg", "Herhaalbaarheid", "manifest.json"):
+        assert text in page
+    # One embedded figure per pillar and the network, nothing fetched from anywhere.
+    assert page.count('src="data:image/png;base64,') == len(pillars) + 1
+    for forbidden in ("<script", "<link", "@import", "http://", "https://"):
+        assert forbidden not in page, forbidden
+
+
+def test_report_has_no_code_and_no_prompts(evaluated):
+    out, _, _ = evaluated
+    page = (out / "rapport.html").read_text(encoding="utf-8")
+    for code in ("evaluate.Run", "tellen_step", "import ", "views.show", "assert "):
+        assert code not in page, code
+    for marker in ("input_area", "jp-InputArea", "In&nbsp;[", "Out[", "prompt"):
+        assert marker not in page, marker
+
+
+def test_manifest_hashes_match_the_inputs(evaluated):
+    out, _, _ = evaluated
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    params = manifest["parameters"]
+    assert params["year"] == 2026 and params["demo"] is True
+    assert params["areas"] == ["oud-krispijn", "nieuw-krispijn", "wielwijk", "crabbehof"]
+    assert manifest["synthetic"] == ["measurements", "stories"]
+    assert manifest["started"] <= manifest["finished"]
+    assert manifest["packages"]["papermill"] and manifest["packages"]["pandas"]
+    listed = {i["path"]: i for i in manifest["inputs"]}
+    expected = input_files(Run.from_parameters(demo=True))
+    assert sorted(listed) == sorted(p.relative_to(PROJ_ROOT).as_posix() for p in expected)
+    for must in (
+        "data/measurements/bijlage3.csv",
+        "stories/vt-001.md",
+        "notebooks/01_tellen.ipynb",
+    ):
+        assert must in listed
+    for path, entry in listed.items():
+        data = (PROJ_ROOT / path).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest(), path
+        assert entry["bytes"] == len(data)
+    assert [n["file"] for n in manifest["notebooks"]] == [s.file for s in load_notebook_list()]
+
+
+def test_two_runs_give_byte_identical_tables(evaluated):
+    out, _, first = evaluated
+    second = {p.name: p.read_bytes() for p in sorted((out / "tables").glob("*.csv"))}
+    assert set(first) >= {"trends.csv", "progress.csv", "vertellen_en_tellen.csv"}
+    assert first.keys() == second.keys()
+    for name in first:
+        assert first[name] == second[name], name
+
+
+def test_outputs_hold_executed_notebooks_figures_and_nothing_half_built(evaluated):
+    out, _, _ = evaluated
+    for spec in load_notebook_list():
+        nb = nbformat.read(out / "notebooks" / spec.file, as_version=4)
+        assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    assert len(list((out / "figures").glob("tellen_*.png"))) == 5
+    leftovers = [p.name for p in out.parent.iterdir() if p.name != out.name]
+    assert leftovers == []
+
+
+def test_leeragenda_chapter_names_the_goals_without_indicator(evaluated):
+    out, _, _ = evaluated
+    page = (out / "rapport.html").read_text(encoding="utf-8")
+    chapter = page[page.index('<section id="leeragenda">') :]
+    chapter = chapter[: chapter.index("</section>")]
+    for heading in ("Leervragen", "Onderzoeksagenda en overvragen", "Geleerde lessen"):
+        assert heading in chapter
+    registry = Run.from_parameters().registry
+    goals = registry.operational_goals
+    unmeasured = [g for g, inds in zip(goals["id"], goals["indicators"], strict=True) if not inds]
+    assert len(unmeasured) == 16
+    for goal in unmeasured:
+        assert goal in chapter, goal
+    coverage = (out / "tables" / "dekking.csv").read_text(encoding="utf-8")
+    assert all(goal in coverage for goal in unmeasured)
+
+
+def test_published_tables_hide_small_story_counts(evaluated):
+    out, _, _ = evaluated
+    joint = (out / "tables" / "vertellen_en_tellen.csv").read_text(encoding="utf-8")
+    header, *rows = joint.splitlines()
+    columns = header.split(",")
+    for row in rows:
+        cells = dict(zip(columns, next(__import__("csv").reader([row])), strict=True))
+        for change in ("beter", "slechter", "gelijk", "gemengd"):
+            value = cells[change]
+            assert value in ("0", "<5", "x") or int(value) >= 5, (cells["goal"], change, value)
+
+
+# -- failures -----------------------------------------------------------------------
+
+
+def broken_notebooks(tmp_path: Path) -> Path:
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    params = nbformat.v4.new_code_cell(
+        "year = 2026\ndata_dir = None\nstories_dir = None\nout_dir = None\nareas = None\n"
+        "demo = True"
+    )
+    params.metadata["tags"] = ["parameters"]
+    nb = nbformat.v4.new_notebook(
+        cells=[params, nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("1 / 0")]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, folder / "01_kapot.ipynb")
+    (folder / "notebooks.yaml").write_text(
+        "notebooks:\n  - file: 01_kapot.ipynb\n    title: Kapot\n", encoding="utf-8"
+    )
+    return folder
+
+
+def test_a_failing_notebook_stops_the_run_and_leaves_earlier_outputs(tmp_path):
+    out = tmp_path / "2026"
+    out.mkdir()
+    (out / "manifest.json").write_text("{}", encoding="utf-8")
+    (out / "rapport.html").write_text("VORIG RAPPORT", encoding="utf-8")
+    notebooks = broken_notebooks(tmp_path)
+    proc = npdw("evaluate", "--year", "2026", "--out", str(out), "--notebooks", str(notebooks))
+    assert proc.returncode == 1
+    assert "01_kapot.ipynb" in proc.stderr
+    assert "cel 3 (1 / 0)" in proc.stderr
+    assert "ZeroDivisionError: division by zero" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert (out / "rapport.html").read_text(encoding="utf-8") == "VORIG RAPPORT"
+    kept = tmp_path / "2026.mislukt" / "notebooks" / "01_kapot.ipynb"
+    assert kept.exists(), "the failed notebook is kept for inspection"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026", "2026.mislukt", "notebooks"]
+
+
+def test_bad_measurement_file_is_reported_before_any_notebook_runs(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(PROJ_ROOT / "data", data)
+    shutil.copy(DATA / "fout_percentage_140.csv", data / "measurements" / "levering.csv")
+    out = tmp_path / "uit"
+    proc = npdw("evaluate", "--year", "2026", "--data", str(data), "--out", str(out))
+    assert proc.returncode == 1
+    assert "levering.csv" in proc.stderr and "rij" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "[1/" not in proc.stdout
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+
+
+def test_bad_agenda_file_is_reported_before_any_notebook_runs(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(PROJ_ROOT / "data", data)
+    lessons = data / "agenda" / "lessons.yaml"
+    lessons.write_text(
+        lessons.read_text(encoding="utf-8").replace(
+            "applied_in: [", "applied_in: [e-bestaat-niet, ", 1
+        ),
+        encoding="utf-8",
+    )
+    proc = npdw("evaluate", "--year", "2026", "--data", str(data), "--out", str(tmp_path / "uit"))
+    assert proc.returncode == 1
+    assert "lessons.yaml" in proc.stderr and "e-bestaat-niet" in proc.stderr
+    assert "Traceback" not in proc.stderr and "[1/" not in proc.stdout
+    assert not (tmp_path / "uit").exists()
+
+
+def test_refuses_to_replace_a_folder_that_is_not_an_evaluation(tmp_path):
+    (tmp_path / "mijn-bestand.docx").write_text("belangrijk", encoding="utf-8")
+    proc = npdw("evaluate", "--year", "2026", "--out", str(tmp_path))
+    assert proc.returncode == 1
+    assert "geen eerdere evaluatie" in proc.stderr
+    assert (tmp_path / "mijn-bestand.docx").read_text(encoding="utf-8") == "belangrijk"
+
+
+def test_unknown_area_is_an_input_error():
+    proc = npdw("evaluate", "--year", "2026", "--areas", "sterrenburg", "--out", "/nonexistent")
+    assert proc.returncode == 1
+    assert "sterrenburg" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_which_existing_folders_may_be_replaced(tmp_path, monkeypatch):
+    from npdw_learning.evaluatie import runner as ev
+    from npdw_learning.kern.errors import InputError
+
+    monkeypatch.setattr(ev, "OUTPUTS_DIR", tmp_path / "outputs")
+    empty = tmp_path / "leeg"
+    empty.mkdir()
+    earlier_trends = tmp_path / "trends"
+    earlier_trends.mkdir()
+    (earlier_trends / "run.json").write_text("{}", encoding="utf-8")
+    generated = tmp_path / "outputs" / "2025"
+    generated.mkdir(parents=True)
+    (generated / "trends.csv").write_text("x", encoding="utf-8")
+    for ok in (tmp_path / "nieuw", empty, earlier_trends, generated):
+        ev._check_out(ok)
+    own = tmp_path / "eigen"
+    own.mkdir()
+    (own / "notities.txt").write_text("x", encoding="utf-8")
+    a_file = tmp_path / "bestand"
+    a_file.write_text("x", encoding="utf-8")
+    for refused in (own, a_file):
+        with pytest.raises(InputError, match="geen eerdere evaluatie"):
+            ev._check_out(refused)

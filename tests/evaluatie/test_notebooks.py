@@ -1,0 +1,91 @@
+"""The notebooks: committed clean, thin, parameterised, and run by nbval."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from npdw_learning.evaluatie.runner import NOTEBOOKS_DIR, load_notebook_list
+
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+PARAMETERS = {"year", "data_dir", "stories_dir", "out_dir", "areas", "demo"}
+
+
+def test_the_notebook_list_names_every_notebook_in_run_order():
+    listed = [s.file for s in load_notebook_list()]
+    assert listed == [p.name for p in NOTEBOOKS]
+    assert listed == sorted(listed)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name}: uitvoer in cel {cell.id}"
+            assert cell.execution_count is None
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_one_parameters_cell_with_the_six_parameters(path):
+    nb = nbformat.read(path, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    assigned = {
+        t.id for node in ast.parse(tagged[0].source).body for t in getattr(node, "targets", [])
+    }
+    assert assigned == PARAMETERS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_thin_no_definitions_and_report_prose_present(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            tree = ast.parse(cell.source)
+            assert not any(
+                isinstance(n, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef)
+                for n in ast.walk(tree)
+            ), f"{path.name}: definitions belong in the package"
+    tags = {t for c in nb.cells for t in c.metadata.get("tags", [])}
+    assert any(t.startswith("rapport:") for t in tags), "no prose for the report"
+
+
+def test_nbval_runs_every_notebook_with_its_defaults(tmp_path):
+    env = {
+        **os.environ,
+        "NPDW_OUTPUTS": str(tmp_path),
+        "MPLBACKEND": "agg",
+        "JUPYTER_PLATFORM_DIRS": "1",
+    }
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval-lax",
+            "--nbval-current-env",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            *[str(p) for p in NOTEBOOKS],
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=NOTEBOOKS_DIR.parent,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert " passed" in proc.stdout and "failed" not in proc.stdout
+    # The defaults wrote into the scratch folder, which NPDW_OUTPUTS moved here.
+    tables = {p.name for p in Path(tmp_path, "verkenning", "2026", "tables").glob("*.csv")}
+    assert {"trends.csv", "verhalen_codes.csv", "vertellen_en_tellen.csv"} <= tables

@@ -1,0 +1,191 @@
+"""The programme network: nodes and edges, the coverage report, the drawing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from npdw_learning.kern.registry import load_registry
+from npdw_learning.leeragenda.agenda import load_agenda
+from npdw_learning.leeragenda.network import (
+    COVERAGE_COLUMNS,
+    GAP_NO_INDICATOR,
+    GAP_NO_QUESTION,
+    GAP_NO_RESEARCH,
+    GAP_NO_STORIES,
+    NODE_KINDS,
+    build_network,
+    coverage_report,
+    draw_network,
+    node_key,
+)
+from npdw_learning.vertellen.coding import load_codebook
+
+FIXTURE = Path(__file__).parents[1] / "data" / "agenda"
+
+#: Bijlage 1 goals for which Bijlage 3 has no measuring indicator (context only, or nothing).
+GOALS_WITHOUT_INDICATOR = {
+    "og02-gezonde-leefomgeving",
+    "og04-tevreden-woning",
+    "og05-toegankelijk-wonen",
+    "og06-ondersteuning-fysieke-aanpak",
+    "og10-huisarts-mondzorg",
+    "og11-gezonde-scholen",
+    "og13-jeugd-sport",
+    "og16-instroom-sociaal-kapitaal",
+    "og19-kinderarmoede",
+    "og20-voorschoolse-educatie",
+    "og23-rekenen-taal",
+    "og25-ontwikkelroute",
+    "og26-laaggeletterdheid",
+    "og39-huiselijk-geweld",
+    "og40-pandgebruik",
+    "og41-leefbaarometer",
+}
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return load_registry()
+
+
+@pytest.fixture(scope="module")
+def codebook(registry):
+    return load_codebook(registry=registry)
+
+
+@pytest.fixture(scope="module")
+def agenda(registry, codebook):
+    return load_agenda(FIXTURE, registry, codebook=codebook)
+
+
+@pytest.fixture(scope="module")
+def graph(registry, agenda, codebook):
+    return build_network(registry, agenda, codebook)
+
+
+def gap_ids(report, gap):
+    return set(report.loc[report["gap"] == gap, "id"])
+
+
+def test_node_kinds_and_counts(graph, registry, codebook):
+    kinds = {}
+    for _, data in graph.nodes(data=True):
+        kinds[data["kind"]] = kinds.get(data["kind"], 0) + 1
+    assert set(kinds) == set(NODE_KINDS)
+    assert kinds["pillar"] == 5
+    assert kinds["strategic_goal"] == 10
+    assert kinds["operational_goal"] == 43
+    assert kinds["indicator"] == len(registry.indicators)
+    assert kinds["theme"] == len(codebook)
+    assert kinds["effort"] == 3
+    assert kinds["learning_question"] == 3
+    assert kinds["research"] == 5
+    assert kinds["lesson"] == 2
+    for key, data in graph.nodes(data=True):
+        assert key == node_key(data["kind"], data["id"])
+        assert isinstance(data["label"], str) and data["label"]
+
+
+def test_shared_ids_of_different_kinds_stay_apart(graph):
+    # "werk" is a pillar and a theme, "eenzaamheid" an indicator and a theme
+    assert graph.nodes[node_key("pillar", "werk")]["kind"] == "pillar"
+    assert graph.nodes[node_key("theme", "werk")]["kind"] == "theme"
+    assert node_key("indicator", "eenzaamheid") in graph
+    assert node_key("theme", "eenzaamheid") in graph
+
+
+def relation(graph, kind_a, a, kind_b, b):
+    return graph.edges[node_key(kind_a, a), node_key(kind_b, b)]["relation"]
+
+
+def test_edges(graph):
+    og = "operational_goal"
+    assert relation(graph, og, "og17-betrokkenheid", "indicator", "sociale-cohesie") == (
+        "gemeten_door"
+    )
+    assert relation(graph, og, "og02-gezonde-leefomgeving", "indicator", "kpi-groen") == "context"
+    assert relation(graph, "pillar", "wonen", "strategic_goal", "s2-wonen") == "omvat"
+    assert relation(graph, "strategic_goal", "s2-wonen", og, "og08-duurzame-energie") == "omvat"
+    assert relation(graph, "effort", "e-energiecoaches", og, "og08-duurzame-energie") == (
+        "werkt_aan"
+    )
+    assert relation(graph, "effort", "e-energiecoaches", "pillar", "wonen") == "hoort_bij"
+    assert relation(graph, "effort", "e-energiecoaches", "pillar", "werk") == "draagt_bij_aan"
+    assert relation(graph, "effort", "e-buurtbakkies", "research", "r-enquete") == (
+        "onderbouwd_door"
+    )
+    assert relation(graph, "theme", "overlast", og, "og43-overlastmeldingen") == "gaat_over"
+    assert relation(graph, "learning_question", "lq-02", "strategic_goal", "s2-wonen") == (
+        "vraagt_naar"
+    )
+    assert relation(graph, "learning_question", "lq-01", "theme", "ontmoeting") == "vraagt_naar"
+    assert relation(graph, "research", "r-citizen", "learning_question", "lq-02") == "onderzoekt"
+    assert relation(graph, "lesson", "les-01", "learning_question", "lq-01") == "beantwoordt"
+    assert relation(graph, "lesson", "les-01", "effort", "e-buurtbakkies") == "toegepast_in"
+    assert relation(graph, "lesson", "les-01", "research", "r-actieonderzoek") == "gebaseerd_op"
+    # every edge says what it means
+    assert all(rel for _, _, rel in graph.edges(data="relation"))
+
+
+def test_network_without_codebook_has_no_themes(registry, agenda):
+    g = build_network(registry, agenda)
+    assert not [n for n, kind in g.nodes(data="kind") if kind == "theme"]
+
+
+def test_coverage_report_on_fixtures(graph):
+    report = coverage_report(graph)
+    assert list(report.columns) == COVERAGE_COLUMNS
+    assert set(report["gap"]) == {GAP_NO_INDICATOR, GAP_NO_QUESTION, GAP_NO_RESEARCH}
+    assert gap_ids(report, GAP_NO_INDICATOR) == GOALS_WITHOUT_INDICATOR
+    # e-energiecoaches is covered through lq-02, which asks about its strategic goal s2
+    assert gap_ids(report, GAP_NO_QUESTION) == {"e-schoolpleinen"}
+    assert gap_ids(report, GAP_NO_RESEARCH) == {"lq-03"}
+    assert set(report.loc[report["gap"] == GAP_NO_INDICATOR, "kind"]) == {"operational_goal"}
+    label = report.set_index("id").loc["e-schoolpleinen", "label"]
+    assert label == "Groene schoolpleinen"
+
+
+def test_coverage_report_goals_without_stories(graph, registry):
+    told = {"og17-betrokkenheid", "og18-vertrouwen"}
+    report = coverage_report(graph, goals_with_stories=told)
+    expected = set(registry.operational_goals["id"]) - told
+    assert gap_ids(report, GAP_NO_STORIES) == expected
+    assert len(report[report["gap"] == GAP_NO_STORIES]) == 41
+
+
+def test_coverage_report_from_registry_and_agenda(registry, agenda, graph):
+    from_graph = coverage_report(graph)
+    from_parts = coverage_report(registry, agenda)
+    assert from_graph.equals(from_parts)
+    with pytest.raises(TypeError):
+        coverage_report(registry)
+
+
+def test_effort_loses_coverage_without_its_question(registry, agenda, codebook):
+    # Without lq-01 (og17) nothing asks about e-buurtbakkies' goals any more.
+    fewer = agenda.learning_questions[agenda.learning_questions["id"] != "lq-01"]
+    trimmed = type(agenda)(**{**agenda.__dict__, "learning_questions": fewer})
+    report = coverage_report(build_network(registry, trimmed, codebook))
+    assert gap_ids(report, GAP_NO_QUESTION) == {"e-schoolpleinen", "e-buurtbakkies"}
+
+
+def test_draw_network_writes_a_deterministic_png(tmp_path, graph):
+    first = draw_network(graph, tmp_path / "a" / "netwerk.png")
+    second = draw_network(graph, tmp_path / "b" / "netwerk.png")
+    assert first.read_bytes() == second.read_bytes()
+    assert first.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with Image.open(first) as img:
+        assert img.size == (18 * 110, 13 * 110)
+    # written atomically: no temporary file left behind
+    assert [p.name for p in first.parent.iterdir()] == ["netwerk.png"]
+    banner = draw_network(graph, tmp_path / "c" / "netwerk.png", synthetic=True)
+    assert banner.read_bytes() != first.read_bytes()
+
+
+def test_bundled_coverage_names_the_16_goals_without_indicator(registry, codebook):
+    agenda = load_agenda(registry=registry, codebook=codebook)
+    report = coverage_report(build_network(registry, agenda, codebook))
+    assert gap_ids(report, GAP_NO_INDICATOR) == GOALS_WITHOUT_INDICATOR
