@@ -6,7 +6,7 @@ YEAR ?= 2026
 export MPLBACKEND := agg
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: evaluate test lint bench demo clean
+.PHONY: evaluate test test-fast lab lint bench demo clean
 
 $(BIN)/npdw: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ test: $(BIN)/npdw
 	$(BIN)/ruff check npdw_learning tests benchmarks scripts
 	$(BIN)/ruff format --check npdw_learning tests benchmarks scripts
 	$(BIN)/python -m pytest -n auto
+
+# JupyterLab on the notebooks, in the project's venv. Jupytext keeps each notebook and its
+# plain-text twin (notebooks/*.py) in step on every save; `make test` fails when they differ.
+lab: $(BIN)/npdw
+	$(BIN)/jupytext --quiet --sync notebooks/0*.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks \
+		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(BIN)/npdw
 	$(BIN)/python benchmarks/bench_engine.py

@@ -89,3 +89,31 @@ def test_nbval_runs_every_notebook_with_its_defaults(tmp_path):
     # The defaults wrote into the scratch folder, which NPDW_OUTPUTS moved here.
     tables = {p.name for p in Path(tmp_path, "verkenning", "2026", "tables").glob("*.csv")}
     assert {"trends.csv", "verhalen_codes.csv", "vertellen_en_tellen.csv"} <= tables
+
+
+def _cells(nb) -> list[tuple[str, str, list[str]]]:
+    return [(c.cell_type, c.source.strip(), sorted(c.metadata.get("tags", []))) for c in nb.cells]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_notebook_has_a_plain_text_twin_in_sync(path):
+    """The percent-format script holds the same cells, text and tags (`jupytext --sync`)."""
+    import jupytext
+
+    twin = path.with_suffix(".py")
+    assert twin.exists(), f"{twin.name} ontbreekt: `make lab` of `jupytext --sync {path}`"
+    assert nbformat.read(path, as_version=4).metadata["jupytext"]["formats"] == "ipynb,py:percent"
+    assert _cells(jupytext.read(twin)) == _cells(nbformat.read(path, as_version=4)), (
+        f"{path.name} en {twin.name} lopen uiteen: `.venv/bin/jupytext --sync notebooks/*.ipynb`"
+    )
+
+
+def test_the_twin_check_sees_a_changed_line(tmp_path):
+    import jupytext
+
+    path = NOTEBOOKS[0]
+    text = path.with_suffix(".py").read_text(encoding="utf-8")
+    changed = tmp_path / "twin.py"
+    changed.write_text(text.replace("run = steps.Run", "run = steps.Run  # edited", 1), "utf-8")
+    assert "# edited" in changed.read_text(encoding="utf-8")
+    assert _cells(jupytext.read(changed)) != _cells(nbformat.read(path, as_version=4))

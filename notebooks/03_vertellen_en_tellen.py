@@ -1,0 +1,62 @@
+# %% [markdown]
+# # 03 Vertellen en tellen: cijfers en verhalen per doel naast elkaar
+#
+# Dit notebook zet per operationeel doel de cijfers (trend en voortgang van de indicatoren die het doel meten) naast de verhalen die over dat doel gaan (via de thema's van het codeboek), en trekt er een gezamenlijke conclusie uit. Het leest de tabellen die 01 en 02 in dezelfde uitvoermap schreven.
+
+# %% tags=["parameters"]
+# Parameters. `npdw evaluate` vult ze in; zo gelden de meegeleverde data.
+year = 2026  # evaluatiejaar: latere metingen tellen niet mee
+data_dir = None  # None: data/ van dit project
+stories_dir = None  # None: stories/
+out_dir = None  # None: outputs/verkenning/<jaar>/ (een kladmap)
+areas = None  # None: alle wijken uit het register; of bv. ["wielwijk", "crabbehof"]
+demo = True  # de synthetische demoreeksen meenemen (het rapport meldt dat)
+
+# %%
+from npdw_learning.evaluatie import steps, views
+
+run = steps.Run.from_parameters(year, data_dir, stories_dir, out_dir, areas, demo)
+run
+
+# %% [markdown] tags=["rapport:leeswijzer"]
+# #### Vertellen en tellen
+#
+# Aan het eind van elk pijlerhoofdstuk staan per doel de cijfers en de verhalen naast elkaar, met wat ze samen zeggen:
+#
+# - **eensgezind**: cijfers en verhalen wijzen dezelfde kant op;
+# - **aanvullend**: allebei aanwezig, maar de verhalen laten iets zien wat de cijfers (nog) niet tonen, of andersom;
+# - **tegenstrijdig**: de cijfers verbeteren terwijl de verhalen vooral over verslechtering gaan, of omgekeerd. Zo'n verschil is geen fout maar een vraag: het wordt voorgesteld als leervraag;
+# - **alleen cijfers**, **alleen verhalen** of **geen bewijs**: dan is er nog een gat in wat we weten.
+
+# %%
+samen = steps.joint_step(run)
+
+# Controles (nbval): elk operationeel doel één rij, met een bekend label.
+from npdw_learning.evaluatie.joint import META_INFERENCES
+
+assert len(samen.joint) == len(run.registry.operational_goals)
+assert samen.joint["meta_inference"].isin(META_INFERENCES).all()
+assert set(samen.proposals["goal"]) == set(
+    samen.joint.loc[samen.joint["meta_inference"] == "discordant", "goal"]
+)
+samen.joint["meta_inference"].value_counts()
+
+# %% [markdown]
+# ## Samenvatting
+
+# %%
+views.show_summary(run, samen)
+
+# %% [markdown]
+# ## Per pijler: de doelen
+
+# %%
+views.show_joint(run, samen)
+
+# %% [markdown] tags=["rapport:verantwoording"]
+# #### Hoe cijfers en verhalen zijn samengebracht
+#
+# - **Welke verhalen bij een doel horen.** Elk thema van het codeboek hoort bij één of meer operationele doelen. Een verhaal telt bij een doel als het een van die thema's heeft.
+# - **Richting van de cijfers.** Van de reeksen (indicator x wijk) met een oordeel: meer verbeterend dan verslechterend is *verbetering*, andersom *verslechtering*, evenveel *gemengd*, geen enkele aantoonbare trend *geen duidelijke trend*.
+# - **Richting van de verhalen.** De richting die vertellers het vaakst noemen (beter, slechter of gelijk), als die vaker voorkomt dan elk van de andere twee; anders *gemengd*. Met minder dan drie verhalen geven we geen richting.
+# - **De conclusie** volgt uit die twee richtingen (zie de leeswijzer). Dit is een hulpmiddel om het gesprek te voeren, geen eindoordeel: lees de verhalen en de reeksen erbij.
