@@ -24,6 +24,10 @@ test: $(BIN)/npdw
 	$(BIN)/ruff format --check npdw_learning tests benchmarks scripts
 	$(BIN)/python -m pytest -n auto
 
+# The same without the end-to-end runs (marked slow): for a quick check while working.
+test-fast: $(BIN)/npdw
+	$(BIN)/python -m pytest -n auto -m "not slow"
+
 # JupyterLab on the notebooks, in the project's venv. Jupytext keeps each notebook and its
 # plain-text twin (notebooks/*.py) in step on every save; `make test` fails when they differ.
 lab: $(BIN)/npdw

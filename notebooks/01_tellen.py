@@ -3,7 +3,7 @@
 #
 # Dit notebook berekent voor elke indicator en wijk de trend sinds de eerste meting en de voortgang naar het doel voor 2043, en tekent per pijler de reeksen tegen het referentiegebied uit het register (`data/registry/areas.yaml`). De rekenregels staan in het pakket (`npdw_learning.tellen.trends`, `npdw_learning.tellen.progress`); dit notebook roept ze alleen aan.
 #
-# Tekst met het label `rapport:...` komt in het rapport; de rest is voor wie het notebook zelf leest.
+# Tekst met het label `rapport:...` komt in het rapport; de rest is voor wie het notebook zelf leest. Een naam tussen dubbele accolades, zoals `{{min_points}}`, vult het rapport in met de waarde die de code gebruikt (`npdw_learning/evaluatie/method.py`).
 
 # %% tags=["parameters"]
 # Parameters. `npdw evaluate` vult ze in; zo gelden de meegeleverde data.
@@ -25,8 +25,8 @@ run
 #
 # Per pijler staat een tabel met elke indicator en elke wijk. In een vakje staan twee dingen:
 #
-# - **de trend**: *verbetert* of *verslechtert* als de reeks sinds de eerste meting aantoonbaar (statistisch betrouwbaar) die kant op gaat; *geen duidelijke trend* als de schommelingen net zo goed toeval kunnen zijn; *te weinig metingen* als er minder dan vier jaren zijn;
-# - **de voortgang** naar het doel voor 2043: *doel bereikt*, *op koers* (het tempo is minstens 95% van wat nodig is), *matige voortgang* (60-95%), *onvoldoende voortgang* (minder dan 60%) of *van het doel af* (de verkeerde kant op). Zonder doel of met minder dan vier metingen is de voortgang *niet te beoordelen*.
+# - **de trend**: *verbetert* of *verslechtert* als de reeks sinds de eerste meting aantoonbaar (statistisch betrouwbaar) die kant op gaat; *geen duidelijke trend* als de schommelingen net zo goed toeval kunnen zijn; *te weinig metingen* als er minder dan {{min_points_word}} jaren zijn;
+# - **de voortgang** naar het doel voor 2043: *doel bereikt*, *op koers* (het tempo is minstens {{on_track}} van wat nodig is), *matige voortgang* ({{moderate}} tot {{on_track}}), *onvoldoende voortgang* (minder dan {{moderate}}) of *van het doel af* (de verkeerde kant op). Zonder doel of met minder dan {{min_points_word}} metingen is de voortgang *niet te beoordelen*.
 #
 # De figuur eronder toont dezelfde reeksen: elke wijk een gekleurde lijn, het gebied als geheel een dikkere lijn, en het referentiegebied als zwarte stippellijn (de legenda noemt ze). Waar het doel 'gelijk aan' het referentiegebied is, is dat de lat.
 
@@ -57,8 +57,8 @@ views.show_tellen(run, tellen)
 #
 # - **Nulmeting.** Het startpunt zijn de cijfers uit Bijlage 3 van het uitvoeringsprogramma. Waar het document twee verschillende waarden geeft, telt de lokale tabel (zie `data/README.md`).
 # - **Trend.** Per reeks toetsen we of de waarden sinds de eerste meting stelselmatig stijgen of dalen (Mann-Kendall-toets; bij acht of minder jaren exact, anders met 10.000 herschikkingen met een vaste startwaarde, zodat elke run hetzelfde geeft). Komt een cijfer uit een steekproef met bekende foutmarge, dan gebruiken we een gewogen regressie die die foutmarge meeneemt. De helling per jaar is de mediaan van alle hellingen tussen twee jaren (Theil-Sen).
-# - **Toeval uitsluiten.** We toetsen veel reeksen tegelijk. Daarom corrigeren we de overschrijdingskansen voor het aantal toetsen (Benjamini-Hochberg, 'false discovery rate'): een trend heet aantoonbaar als de gecorrigeerde kans (q) onder 5% ligt. Met minder dan vier jaren is er geen oordeel; met vier jaren kan de toets nooit betrouwbaar genoeg zijn, dus pas vanaf vijf jaren kan een trend aantoonbaar zijn.
-# - **Voortgang.** We vergelijken het tempo sinds de nulmeting met het tempo dat nodig is om het doel in 2043 te halen (de 'ratio van werkelijke en benodigde verandering', zoals Eurostat die gebruikt): vanaf 95% *op koers*, 60-95% *matige voortgang*, 0-60% *onvoldoende*, onder nul *van het doel af*.
+# - **Toeval uitsluiten.** We toetsen veel reeksen tegelijk. Daarom corrigeren we de overschrijdingskansen voor het aantal toetsen (Benjamini-Hochberg, 'false discovery rate'): een trend heet aantoonbaar als de gecorrigeerde kans (q) onder {{fdr}} ligt. Met minder dan {{min_points_word}} jaren is er geen oordeel; een trend kan pas vanaf {{first_significant_word}} jaren aantoonbaar zijn, omdat de toets met minder jaren nooit onder die grens kan komen.
+# - **Voortgang.** We vergelijken het tempo sinds de nulmeting met het tempo dat nodig is om het doel in 2043 te halen (de 'ratio van werkelijke en benodigde verandering', zoals Eurostat die gebruikt): vanaf {{on_track}} *op koers*, {{moderate}} tot {{on_track}} *matige voortgang*, 0 tot {{moderate}} *onvoldoende*, onder nul *van het doel af*.
 
 # %%
 views.show_data_quality(run, tellen)

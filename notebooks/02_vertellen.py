@@ -21,7 +21,7 @@ run
 # %% [markdown] tags=["rapport:leeswijzer"]
 # #### Verhalen
 #
-# Bewoners en professionals vertellen in hun eigen woorden wat er in hun buurt verandert. Elk verhaal krijgt thema's uit het codeboek, en de verteller geeft zelf aan of het *beter*, *slechter*, *gelijk* of *gemengd* gaat. Verhalen zijn geen steekproef: ze laten zien *hoe* en *waarom* iets verandert, niet hoe vaak. Tellingen onder de vijf staan als **<5** en soms is een tweede getal verborgen (**x**), zodat niemand herkenbaar wordt. Citaten komen alleen uit verhalen waarvan de verteller toestemming gaf om te citeren, en nooit uit een zin met een weggelaten naam of adres.
+# Bewoners en professionals vertellen in hun eigen woorden wat er in hun buurt verandert. Elk verhaal krijgt thema's uit het codeboek, en de verteller geeft zelf aan of het *beter*, *slechter*, *gelijk* of *gemengd* gaat. Verhalen zijn geen steekproef: ze laten zien *hoe* en *waarom* iets verandert, niet hoe vaak. Tellingen onder de {{min_cell_word}} staan als **<{{min_cell}}** en soms is een tweede getal verborgen (**x**), zodat niemand herkenbaar wordt. Citaten komen alleen uit verhalen waarvan de verteller toestemming gaf om te citeren, en nooit uit een zin met een weggelaten naam of adres.
 
 # %%
 verhalen = steps.vertellen_step(run)

@@ -58,5 +58,5 @@ views.show_joint(run, samen)
 #
 # - **Welke verhalen bij een doel horen.** Elk thema van het codeboek hoort bij één of meer operationele doelen. Een verhaal telt bij een doel als het een van die thema's heeft.
 # - **Richting van de cijfers.** Van de reeksen (indicator x wijk) met een oordeel: meer verbeterend dan verslechterend is *verbetering*, andersom *verslechtering*, evenveel *gemengd*, geen enkele aantoonbare trend *geen duidelijke trend*.
-# - **Richting van de verhalen.** De richting die vertellers het vaakst noemen (beter, slechter of gelijk), als die vaker voorkomt dan elk van de andere twee; anders *gemengd*. Met minder dan drie verhalen geven we geen richting.
+# - **Richting van de verhalen.** De richting die vertellers het vaakst noemen (beter, slechter of gelijk), als die vaker voorkomt dan elk van de andere twee; anders *gemengd*. Met minder dan {{min_stories_word}} verhalen geven we geen richting.
 # - **De conclusie** volgt uit die twee richtingen (zie de leeswijzer). Dit is een hulpmiddel om het gesprek te voeren, geen eindoordeel: lees de verhalen en de reeksen erbij.

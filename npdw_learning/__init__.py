@@ -14,15 +14,9 @@ import load_registry`` works without knowing the room.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("npdw-learning")
-except PackageNotFoundError:  # pragma: no cover - running from a plain checkout
-    __version__ = "0+unknown"
-
 from .kern.errors import Finding, InputError, MeasurementError, RegistryError
 from .kern.registry import Registry, load_registry
+from .kern.version import __version__
 from .tellen.measurements import LoadResult, load_measurements
 
 _LAZY = {

@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
 from .kern.console import EXIT_INPUT, EXIT_OK
 from .kern.errors import InputError
 from .kern.paths import DATA_DIR, OUTPUTS_DIR
+from .kern.version import __version__
 from .vertellen.stories import STORIES_DIR
 
 __all__ = ["main", "build_parser"]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -17,17 +15,6 @@ from npdw_learning.tellen.trends import TREND_COLUMNS, VERDICTS
 DATA = Path(__file__).parent / "data"
 
 
-def npdw(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "npdw_learning.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={"MPLBACKEND": "agg", "PATH": "/usr/bin:/bin"},
-        timeout=300,
-    )
-
-
 def test_indicators_prints_registry_csv(capsys):
     assert main(["indicators"]) == 0
     out = capsys.readouterr().out
@@ -36,7 +23,7 @@ def test_indicators_prints_registry_csv(capsys):
     assert "\nstress," in out
 
 
-def test_validate_bundled_lists_disagreements_as_warnings_and_exits_0(tmp_path):
+def test_validate_bundled_lists_disagreements_as_warnings_and_exits_0(npdw, tmp_path):
     proc = npdw("validate", "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "WARNING" in proc.stdout and "spreken elkaar tegen" in proc.stdout
@@ -63,7 +50,7 @@ def test_validate_bundled_lists_disagreements_as_warnings_and_exits_0(tmp_path):
         ("fout_percentage_140.csv", 3, "value"),
     ],
 )
-def test_bad_file_clear_error_exit_1_no_traceback(tmp_path, name, row, column):
+def test_bad_file_clear_error_exit_1_no_traceback(npdw, tmp_path, name, row, column):
     proc = npdw("validate", "--measurements", str(DATA / name), "--out", str(tmp_path))
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
@@ -74,7 +61,7 @@ def test_bad_file_clear_error_exit_1_no_traceback(tmp_path, name, row, column):
     assert list(zip(err["row"], err["column"], strict=True)) == [(row, column)]
 
 
-def test_trends_refuses_bad_input_and_writes_nothing(tmp_path):
+def test_trends_refuses_bad_input_and_writes_nothing(npdw, tmp_path):
     out = tmp_path / "out"
     proc = npdw(
         "trends", "--measurements", str(DATA / "fout_percentage_140.csv"), "--out", str(out)
@@ -85,12 +72,12 @@ def test_trends_refuses_bad_input_and_writes_nothing(tmp_path):
     assert not out.exists()
 
 
-def test_semicolon_excel_delivery_loads(tmp_path):
+def test_semicolon_excel_delivery_loads(npdw, tmp_path):
     proc = npdw("validate", "--measurements", str(DATA / "levering_excel_nl.csv"))
     assert proc.returncode == 0, proc.stdout
 
 
-def test_broken_registry_is_an_input_error(tmp_path):
+def test_broken_registry_is_an_input_error(npdw, tmp_path):
     (tmp_path / "registry").mkdir()
     proc = npdw("indicators", "--data", str(tmp_path))
     assert proc.returncode == 1
@@ -98,7 +85,7 @@ def test_broken_registry_is_an_input_error(tmp_path):
     assert "units.yaml" in proc.stderr and "ontbreekt" in proc.stderr
 
 
-def test_unwritable_output_is_an_input_error(tmp_path):
+def test_unwritable_output_is_an_input_error(npdw, tmp_path):
     blocker = tmp_path / "bestand"
     blocker.write_text("x")
     proc = npdw("validate", "--out", str(blocker / "sub"))
@@ -117,7 +104,7 @@ def correction(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory, correction):
+def demo_run(tmp_path_factory, correction, npdw):
     out = tmp_path_factory.mktemp("run")
     proc = npdw(*DEMO_ARGS, "--measurements", str(correction), "--out", str(out))
     return proc, out
@@ -155,7 +142,7 @@ def test_trends_says_which_value_a_later_file_replaced(demo_run):
     assert "25 uit" in line and "correctie.csv" in line and "Vervangen waarden (1)" in proc.stdout
 
 
-def test_trends_real_data_only_is_not_marked_synthetic(tmp_path):
+def test_trends_real_data_only_is_not_marked_synthetic(npdw, tmp_path):
     proc = npdw("trends", "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "SYNTHETISCHE" not in proc.stdout
@@ -165,7 +152,7 @@ def test_trends_real_data_only_is_not_marked_synthetic(tmp_path):
     assert set(trends["verdict"]) == {"insufficient_data"}
 
 
-def test_two_runs_give_identical_tables(demo_run, correction, tmp_path):
+def test_two_runs_give_identical_tables(npdw, demo_run, correction, tmp_path):
     _, first = demo_run
     proc = npdw(*DEMO_ARGS, "--measurements", str(correction), "--out", str(tmp_path))
     assert proc.returncode == 0

@@ -48,7 +48,7 @@ import pandas as pd
 
 from ..kern.registry import Registry
 from ..tellen.progress import STATUSES
-from ..vertellen.analysis import CHANGES, TOTAL, suppress
+from ..vertellen.analysis import CHANGES, MIN_CELL, TOTAL, suppress
 
 __all__ = [
     "META_INFERENCES",
@@ -286,7 +286,7 @@ def add_quotes(joint: pd.DataFrame, theme_quotes: pd.DataFrame) -> pd.DataFrame:
     return joint.assign(quote_story=stories, quote=sentences)
 
 
-def publishable(joint: pd.DataFrame, min_cell: int = 5) -> pd.DataFrame:
+def publishable(joint: pd.DataFrame, min_cell: int = MIN_CELL) -> pd.DataFrame:
     """The joint display with small story counts hidden (``vertellen.analysis.suppress``).
 
     The goals x directions block is suppressed with ``stories`` as its row

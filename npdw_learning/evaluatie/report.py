@@ -47,6 +47,8 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
+from .method import fill, method_values
+
 __all__ = [
     "PARTS",
     "FIXED_CHAPTERS",
@@ -244,14 +246,21 @@ class Report:
         return [key for key, *_ in self.sections]
 
 
-def _pieces(notebook: nbformat.NotebookNode) -> list[tuple[str, nbformat.NotebookNode, str]]:
-    """``(section, cell, title)`` for every reported piece of one executed notebook."""
+def _pieces(
+    notebook: nbformat.NotebookNode, method: Mapping[str, str]
+) -> list[tuple[str, nbformat.NotebookNode, str]]:
+    """``(section, cell, title)`` for every reported piece of one executed notebook.
+
+    Report prose gets its method parameters filled in (``{{min_points}}``, see
+    :mod:`.method`).
+    """
     pieces = []
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             for tag in cell.get("metadata", {}).get("tags", []):
                 if tag.startswith(TAG_PREFIX):
-                    md = nbformat.v4.new_markdown_cell(cell.source)
+                    where = f"notebookcel met label {tag}"
+                    md = nbformat.v4.new_markdown_cell(fill(cell.source, method, where=where))
                     pieces.append((tag[len(TAG_PREFIX) :], md, ""))
         elif cell.cell_type == "code":
             for output in cell.get("outputs", []):
@@ -275,6 +284,7 @@ def assemble(
     pillars: pd.DataFrame,
     *,
     title: str,
+    method: Mapping[str, str] | None = None,
 ) -> Report:
     """Collect the reported pieces of executed notebooks in report order.
 
@@ -287,6 +297,9 @@ def assemble(
         ``id, label`` in the order of the pillar chapters.
     title : str
         The report's title.
+    method : mapping, optional
+        The values for ``{{name}}`` in report prose; default
+        :func:`.method.method_values`.
 
     Returns
     -------
@@ -296,8 +309,9 @@ def assemble(
     """
     by_section: dict[str, list] = {}
     titles: dict[str, str] = {}
+    method = method_values() if method is None else method
     for nb in notebooks:
-        for key, cell, heading in _pieces(nb):
+        for key, cell, heading in _pieces(nb, method):
             by_section.setdefault(key, [])
             if heading:
                 titles.setdefault(key, heading)

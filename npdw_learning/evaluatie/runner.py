@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .. import __version__
 from ..kern.atomic import write_text
 from ..kern.errors import InputError
 from ..kern.paths import OUTPUTS_DIR, PROJ_ROOT
+from ..kern.version import __version__
 from .steps import Run
 
 __all__ = [

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..tellen.trends import MIN_POINTS
-from ..vertellen.analysis import CHANGES, TOTAL, suppress
+from ..tellen.trends import INTERVAL, MIN_POINTS
+from ..vertellen.analysis import CHANGES, MIN_CELL, TOTAL, suppress
+from .method import dutch_number, percent
 from .report import show_figure, show_markdown, show_table
 
 __all__ = [
@@ -157,7 +158,7 @@ def show_tellen(run, step) -> None:
                     f"Elke lijn is een wijk; {reg.reference_label} is de zwarte stippellijn. "
                     "De gestippelde "
                     "lijn naar de ster is de route naar het doel; strepen om een punt geven de "
-                    "onzekerheid van een steekproef (95%)."
+                    f"onzekerheid van een steekproef ({percent(INTERVAL)})."
                 ),
             )
 
@@ -298,7 +299,10 @@ def show_vertellen(run, step) -> None:
     show_table(
         who.reset_index().rename(columns={"teller": "Verteller"}),
         section,
-        caption="Verhalen per verteller en wijk (<5: minder dan vijf; x: verborgen)",
+        caption=(
+            f"Verhalen per verteller en wijk (<{MIN_CELL}: minder dan "
+            f"{dutch_number(MIN_CELL)}; x: verborgen)"
+        ),
     )
     by_area = step.themes_by_area.copy()
     by_area = by_area[["theme", *[a for a in run.areas if a in by_area.columns], TOTAL]]
@@ -498,8 +502,8 @@ def show_summary(run, step) -> None:
     show_markdown(
         "**Verhalen.** Per pijler het aantal verhalen naar de richting van verandering die de "
         "verteller zelf aangaf (een verhaal kan over meer pijlers gaan). Verhalen waarbij nog "
-        f"geen pijler is ingevuld, staan als '{UNSORTED}'. Aantallen onder de vijf staan als "
-        "<5, zodat niemand herkenbaar is.",
+        f"geen pijler is ingevuld, staan als '{UNSORTED}'. Aantallen onder de "
+        f"{dutch_number(MIN_CELL)} staan als <{MIN_CELL}, zodat niemand herkenbaar is.",
         section,
     )
     show_table(stories_by_pillar(step.stories, reg.pillars), section)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
 from ..kern.atomic import formula_safe, write_csv, write_text
 from ..kern.console import EXIT_INPUT, EXIT_OK, echo, findings_summary, report_findings
 from ..kern.registry import Registry, load_registry
 from ..kern.synthetic import COMMAND_BANNER, MARKER_FILE
+from ..kern.version import __version__
 from .measurements import LoadResult, load_measurements, override_lines
 
 __all__ = ["cmd_indicators", "cmd_validate", "cmd_trends", "SYNTHETIC_BANNER"]

@@ -37,6 +37,8 @@ from statsmodels.tools.tools import add_constant
 
 __all__ = [
     "MIN_POINTS",
+    "FDR_ALPHA",
+    "INTERVAL",
     "METHODS",
     "TREND_COLUMNS",
     "VERDICTS",
@@ -71,6 +73,10 @@ METHODS = ("insufficient_data", "kendall_exact", "kendall_permutation", "wls_kno
 # series shorter than 5 can ever be significant at 0.05; 4 is kept as the
 # minimum so that a very clean 4-point series still reports its p and slope.
 MIN_POINTS = 4
+# The false discovery rate over all trend tests of a run (Benjamini-Hochberg), and the
+# confidence level of every interval the report shows.
+FDR_ALPHA = 0.05
+INTERVAL = 0.95
 
 # All n! orderings are enumerated up to this length (8! = 40 320 rows); longer
 # series use Monte Carlo permutations.
@@ -215,7 +221,7 @@ def _wls_known_se(
     df = len(years) - 2
     dispersion = float(fit.ssr) / df  # ssr of WLS is the Pearson chi-square here
     if dispersion <= 1.0:
-        low, high = fit.conf_int(alpha=0.05)[1]
+        low, high = fit.conf_int(alpha=1 - INTERVAL)[1]
         return slope, float(low), float(high), float(fit.pvalues[1])
     slope_se = float(fit.bse[1]) * math.sqrt(dispersion)
     crit = float(stats.t.ppf(0.975, df))
@@ -244,7 +250,7 @@ def _theil_sen_many(
     for idx in _group_by_years(years):
         # scipy's `alpha` here is the confidence level, not the error rate.
         ts = stats.theilslopes(
-            np.stack([values[k] for k in idx]), years[idx[0]], alpha=0.95, axis=-1
+            np.stack([values[k] for k in idx]), years[idx[0]], alpha=INTERVAL, axis=-1
         )
         out[idx] = np.column_stack([ts.slope, ts.low_slope, ts.high_slope])
     return out
@@ -517,7 +523,7 @@ def trend_table(
     measurements: pd.DataFrame,
     higher_is_better: Mapping[str, bool],
     *,
-    alpha: float = 0.05,
+    alpha: float = FDR_ALPHA,
     seed: int = 20431,
 ) -> pd.DataFrame:
     """Trend test, slope, BH q-value and verdict for every series.

@@ -36,6 +36,7 @@ from .nlp import PLACEHOLDER, dutch_pipeline, is_placeholder, lemmatise
 from .stories import StoryVocabulary, may_quote
 
 __all__ = [
+    "MIN_CELL",
     "CHANGES",
     "COMPLEMENT",
     "TOTAL",
@@ -50,11 +51,13 @@ __all__ = [
 
 CHANGES = ("beter", "slechter", "gelijk", "gemengd")
 TOTAL = "totaal"
+# Counts from 1 to MIN_CELL - 1 are never shown (primary suppression).
+MIN_CELL = 5
 COMPLEMENT = "x"  # hidden to protect a small cell elsewhere in its row or column
 _GROUPINGS = ("area", "teller", "channel", "year")
 
 
-def suppress(table: pd.DataFrame, min_cell: int = 5) -> pd.DataFrame:
+def suppress(table: pd.DataFrame, min_cell: int = MIN_CELL) -> pd.DataFrame:
     """Hide small counts and the cells they could be derived from.
 
     Parameters
@@ -128,7 +131,7 @@ def theme_counts(
     stories_frame: pd.DataFrame,
     codes: pd.DataFrame,
     by: str = "area",
-    min_cell: int = 5,
+    min_cell: int = MIN_CELL,
     themes: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Number of stories per theme and area, teller, channel or year, small cells hidden.
@@ -182,7 +185,7 @@ def theme_counts(
 def change_by_theme(
     stories_frame: pd.DataFrame,
     codes: pd.DataFrame,
-    min_cell: int = 5,
+    min_cell: int = MIN_CELL,
     themes: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Direction of change the tellers gave, per theme and area, small cells hidden.

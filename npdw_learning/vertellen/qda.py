@@ -350,7 +350,7 @@ def export_project(
     InputError
         A story file, the codebook or a coder file is wrong; nothing is written.
     """
-    from .. import __version__
+    from ..kern.version import __version__
 
     stories_dir = Path(stories_dir)
     collection, codebook = _load(stories_dir, Path(data_dir))
@@ -378,7 +378,7 @@ def export_project(
 
 def export_codebook(path: str | Path, data_dir: str | Path) -> int:
     """Write the codebook alone as a REFI-QDA codebook (``.qdc``); returns the number of codes."""
-    from .. import __version__
+    from ..kern.version import __version__
 
     codebook = load_codebook(Path(data_dir) / "registry" / "codebook.yaml")
     xml = codebook_xml(codebook, origin=f"npdw-learning {__version__}")

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -23,23 +20,8 @@ pytestmark = pytest.mark.slow
 DATA = Path(__file__).parents[1] / "data"
 
 
-def npdw(*args: str) -> subprocess.CompletedProcess:
-    env = {
-        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "MPLBACKEND": "agg",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "npdw_learning.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
-
-
 @pytest.fixture(scope="module")
-def evaluated(tmp_path_factory):
+def evaluated(tmp_path_factory, npdw):
     """Two runs into the same folder: the tables of the first are kept aside."""
     out = tmp_path_factory.mktemp("evaluatie") / "2026"
     first = npdw("evaluate", "--year", "2026", "--demo", "--out", str(out))
@@ -189,7 +171,7 @@ def broken_notebooks(tmp_path: Path) -> Path:
     return folder
 
 
-def test_a_failing_notebook_stops_the_run_and_leaves_earlier_outputs(tmp_path):
+def test_a_failing_notebook_stops_the_run_and_leaves_earlier_outputs(npdw, tmp_path):
     out = tmp_path / "2026"
     out.mkdir()
     (out / "manifest.json").write_text("{}", encoding="utf-8")
@@ -207,7 +189,7 @@ def test_a_failing_notebook_stops_the_run_and_leaves_earlier_outputs(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2026", "2026.mislukt", "notebooks"]
 
 
-def test_bad_measurement_file_is_reported_before_any_notebook_runs(tmp_path):
+def test_bad_measurement_file_is_reported_before_any_notebook_runs(npdw, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(PROJ_ROOT / "data", data)
     shutil.copy(DATA / "fout_percentage_140.csv", data / "measurements" / "levering.csv")
@@ -221,7 +203,7 @@ def test_bad_measurement_file_is_reported_before_any_notebook_runs(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
 
 
-def test_bad_agenda_file_is_reported_before_any_notebook_runs(tmp_path):
+def test_bad_agenda_file_is_reported_before_any_notebook_runs(npdw, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(PROJ_ROOT / "data", data)
     lessons = data / "agenda" / "lessons.yaml"
@@ -238,7 +220,7 @@ def test_bad_agenda_file_is_reported_before_any_notebook_runs(tmp_path):
     assert not (tmp_path / "uit").exists()
 
 
-def test_refuses_to_replace_a_folder_that_is_not_an_evaluation(tmp_path):
+def test_refuses_to_replace_a_folder_that_is_not_an_evaluation(npdw, tmp_path):
     (tmp_path / "mijn-bestand.docx").write_text("belangrijk", encoding="utf-8")
     proc = npdw("evaluate", "--year", "2026", "--out", str(tmp_path))
     assert proc.returncode == 1
@@ -246,7 +228,7 @@ def test_refuses_to_replace_a_folder_that_is_not_an_evaluation(tmp_path):
     assert (tmp_path / "mijn-bestand.docx").read_text(encoding="utf-8") == "belangrijk"
 
 
-def test_unknown_area_is_an_input_error():
+def test_unknown_area_is_an_input_error(npdw):
     proc = npdw("evaluate", "--year", "2026", "--areas", "sterrenburg", "--out", "/nonexistent")
     assert proc.returncode == 1
     assert "sterrenburg" in proc.stderr and "Traceback" not in proc.stderr

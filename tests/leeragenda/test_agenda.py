@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from npdw_learning.cli import main
 from npdw_learning.kern.errors import InputError
 from npdw_learning.kern.paths import DATA_DIR
-from npdw_learning.kern.registry import load_registry
 from npdw_learning.leeragenda.agenda import (
     EFFORTS_FILE,
     LEARNING_QUESTIONS_FILE,
@@ -28,7 +27,6 @@ from npdw_learning.leeragenda.agenda import (
 )
 from npdw_learning.leeragenda.efforts import EFFORTS_STATUS_COLUMNS, NOT_RECORDED, efforts_status
 from npdw_learning.leeragenda.overasking import OVERASKING_COLUMNS, overasking, overasking_findings
-from npdw_learning.vertellen.coding import load_codebook
 from npdw_learning.vertellen.stories import load_stories, load_story_vocabulary
 
 FIXTURE = Path(__file__).parents[1] / "data" / "agenda"
@@ -39,16 +37,6 @@ FILES = {
     "research": RESEARCH_FILE,
     "lessons": LESSONS_FILE,
 }
-
-
-@pytest.fixture(scope="module")
-def registry():
-    return load_registry()
-
-
-@pytest.fixture(scope="module")
-def codebook(registry):
-    return load_codebook(registry=registry)
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,6 @@ import datetime as dt
 import itertools
 import math
 import shutil
-import subprocess
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -259,16 +257,6 @@ def test_no_disagreements_is_an_empty_table():
 # -- command line ------------------------------------------------------------------
 
 
-def npdw(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "npdw_learning.cli", *args],
-        capture_output=True,
-        text=True,
-        env={"PATH": "/usr/bin:/bin"},
-        timeout=300,
-    )
-
-
 @pytest.fixture
 def stories(tmp_path: Path) -> Path:
     folder = tmp_path / "stories"
@@ -280,7 +268,7 @@ def stories(tmp_path: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_cli_agreement(stories, tmp_path):
+def test_cli_agreement(npdw, stories, tmp_path):
     out = tmp_path / "uit" / "overeenstemming.csv"
     result = npdw(
         "stories", "agreement", "anna", "bram", "--stories", str(stories), "--out", str(out)
@@ -314,7 +302,7 @@ def test_cli_agreement(stories, tmp_path):
         ("agreement_fout_leeg_id.csv", "rij 3, kolom 'story_id': story_id is leeg"),
     ],
 )
-def test_cli_bad_coder_file(stories, tmp_path, fixture, expected):
+def test_cli_bad_coder_file(npdw, stories, tmp_path, fixture, expected):
     shutil.copy(DATA / fixture, stories / "coding" / "bram.csv")
     out = tmp_path / "uit.csv"
     result = npdw(
@@ -327,7 +315,7 @@ def test_cli_bad_coder_file(stories, tmp_path, fixture, expected):
 
 
 @pytest.mark.slow
-def test_cli_missing_coder_and_too_few_coders(stories):
+def test_cli_missing_coder_and_too_few_coders(npdw, stories):
     result = npdw("stories", "agreement", "anna", "carla", "--stories", str(stories))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -338,7 +326,7 @@ def test_cli_missing_coder_and_too_few_coders(stories):
 
 
 @pytest.mark.slow
-def test_cli_three_coders_with_auto(stories):
+def test_cli_three_coders_with_auto(npdw, stories):
     result = npdw("stories", "agreement", "anna", "bram", "auto", "--stories", str(stories))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Overeenstemming tussen anna, bram, auto: 6 verhalen" in result.stdout
@@ -347,7 +335,7 @@ def test_cli_three_coders_with_auto(stories):
 
 
 @pytest.mark.slow
-def test_cli_no_story_in_common(stories):
+def test_cli_no_story_in_common(npdw, stories):
     (stories / "coding" / "bram.csv").write_text("story_id,theme\nvt-806,\n", encoding="utf-8")
     (stories / "coding" / "anna.csv").write_text("story_id,theme\nvt-801,werk\n", encoding="utf-8")
     result = npdw("stories", "agreement", "anna", "bram", "--stories", str(stories))

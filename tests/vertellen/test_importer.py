@@ -129,11 +129,6 @@ KEPT = [
 ]
 
 
-@pytest.fixture(scope="module")
-def ps() -> Pseudonymiser:
-    return Pseudonymiser(VOCAB.allowlist)
-
-
 def run(path, tmp_path, ps=None, **kwargs):
     kwargs.setdefault("out_dir", tmp_path / "stories")
     kwargs.setdefault("cache_dir", tmp_path / "cache")

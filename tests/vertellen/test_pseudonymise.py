@@ -22,11 +22,6 @@ from npdw_learning.vertellen.stories import load_story_vocabulary
 VOCAB = load_story_vocabulary()
 
 
-@pytest.fixture(scope="module")
-def ps() -> Pseudonymiser:
-    return Pseudonymiser(VOCAB.allowlist)
-
-
 def only(result: PseudonymResult) -> set[str]:
     return set(re.findall(r"\[([A-Z]+)-\d+\]", result.text))
 

@@ -1,0 +1,74 @@
+"""Fixtures shared by every room's tests.
+
+The registry, codebook, story vocabulary and pseudonymiser are loaded once per
+test process (they are read-only in tests). ``npdw`` runs the command line in a
+subprocess with a clean environment, as a user's shell would.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+TEST_DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def registry():
+    from npdw_learning.kern.registry import load_registry
+
+    return load_registry()
+
+
+@pytest.fixture(scope="session")
+def codebook(registry):
+    from npdw_learning.vertellen.coding import load_codebook
+
+    return load_codebook(registry=registry)
+
+
+@pytest.fixture(scope="session")
+def vocab(registry):
+    from npdw_learning.vertellen.stories import load_story_vocabulary
+
+    return load_story_vocabulary(registry)
+
+
+@pytest.fixture(scope="session")
+def ps(vocab):
+    """One pseudonymiser per test process: building deduce's model takes seconds."""
+    from npdw_learning.vertellen.pseudonymise import Pseudonymiser
+
+    return Pseudonymiser(vocab.allowlist)
+
+
+@pytest.fixture(scope="session")
+def npdw() -> Callable[..., subprocess.CompletedProcess]:
+    """``npdw(*args, cwd=None, env=None)``: the CLI in a subprocess, output captured as text.
+
+    The environment holds only PATH (the venv first), HOME and MPLBACKEND, plus ``env``.
+    """
+
+    def run(
+        *args: str | Path, cwd: Path | None = None, env: Mapping[str, str] | None = None
+    ) -> subprocess.CompletedProcess:
+        base = {
+            "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+            "HOME": os.environ.get("HOME", "/tmp"),
+            "MPLBACKEND": "agg",
+        }
+        return subprocess.run(
+            [sys.executable, "-m", "npdw_learning.cli", *map(str, args)],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env={**base, **(env or {})},
+            timeout=600,
+        )
+
+    return run

@@ -1,0 +1,129 @@
+"""The package layout: one room per capability, imports in one direction, no cycle.
+
+The import graph is read from the source with ``ast`` (every import, also the
+ones inside a function, which run later but still make one module depend on
+another), so the test needs no import side effects.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import npdw_learning
+
+PACKAGE = Path(npdw_learning.__file__).parent
+ROOMS = ("kern", "tellen", "vertellen", "leeragenda", "evaluatie")
+# Which rooms a room may import from (itself always).
+ALLOWED = {
+    "kern": set(),
+    "tellen": {"kern"},
+    "vertellen": {"kern"},
+    "leeragenda": {"kern", "vertellen"},
+    "evaluatie": {"kern", "tellen", "vertellen", "leeragenda"},
+}
+
+
+def _module_name(path: Path, package: Path = PACKAGE) -> str:
+    parts = path.relative_to(package.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path, modules: set[str], package: Path = PACKAGE) -> set[str]:
+    """The package modules ``path`` imports (``from x import y`` counts y if y is a module)."""
+    name = _module_name(path, package)
+    base = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = base.split(".")[: len(base.split(".")) - node.level + 1]
+                target = ".".join([*parts, node.module] if node.module else parts)
+            else:
+                target = node.module or ""
+            for alias in node.names:
+                sub = f"{target}.{alias.name}"
+                found.add(sub if sub in modules else target)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {m for m in found if m in modules and m != name}
+
+
+def import_graph(package: Path = PACKAGE) -> nx.DiGraph:
+    paths = {_module_name(p, package): p for p in package.rglob("*.py")}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(paths)
+    for name, path in paths.items():
+        graph.add_edges_from((name, target) for target in _imports(path, set(paths), package))
+    return graph
+
+
+def _room(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 and parts[1] in ROOMS else None
+
+
+GRAPH = import_graph()
+
+
+def test_every_module_lives_in_a_room_except_the_entry_points():
+    rooms = {f"npdw_learning.{room}" for room in ROOMS}
+    loose = {m for m in GRAPH if _room(m) is None and m.count(".") >= 1} - rooms
+    assert loose == {"npdw_learning.cli"}
+    assert rooms <= set(GRAPH)
+    for room in ROOMS:
+        init = PACKAGE / room / "__init__.py"
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
+        assert doc and "Who changes it" in doc, f"{room}/__init__.py: wat en voor wie"
+
+
+def test_there_is_no_import_cycle():
+    cycles = [sorted(c) for c in nx.strongly_connected_components(GRAPH) if len(c) > 1]
+    assert cycles == []
+
+
+@pytest.mark.parametrize("room", ROOMS)
+def test_a_room_imports_only_the_rooms_below_it(room):
+    wrong = [
+        (a, b)
+        for a, b in GRAPH.edges
+        if _room(a) == room and _room(b) not in (ALLOWED[room] | {room})
+    ]
+    assert wrong == []
+
+
+def test_no_domain_module_imports_a_command_module():
+    wrong = [
+        (a, b)
+        for a, b in GRAPH.edges
+        if b.endswith(".cli") and a != "npdw_learning.cli" and not a.endswith(".cli")
+    ]
+    assert wrong == []
+
+
+def test_room_init_files_load_nothing():
+    """`npdw validate` stays quick: a room's __init__ holds a docstring, no imports."""
+    for room in ROOMS:
+        tree = ast.parse((PACKAGE / room / "__init__.py").read_text(encoding="utf-8"))
+        assert all(
+            isinstance(n, ast.Expr) or (isinstance(n, ast.ImportFrom) and n.module == "__future__")
+            for n in tree.body
+        ), room
+
+
+def test_the_graph_reader_sees_a_cycle_and_a_wrong_direction(tmp_path):
+    """The checks above can fail: a planted cycle and a planted upward import are found."""
+    pkg = tmp_path / "npdw_learning"
+    for room in ("kern", "tellen"):
+        (pkg / room).mkdir(parents=True)
+        (pkg / room / "__init__.py").write_text('"""x"""\n')
+    (pkg / "__init__.py").write_text("")
+    (pkg / "kern" / "a.py").write_text("def f():\n    from ..tellen.b import g\n")
+    (pkg / "tellen" / "b.py").write_text("from ..kern import a\n")
+    graph = import_graph(pkg)
+    assert ("npdw_learning.kern.a", "npdw_learning.tellen.b") in graph.edges
+    assert ("npdw_learning.tellen.b", "npdw_learning.kern.a") in graph.edges
+    assert any(len(c) > 1 for c in nx.strongly_connected_components(graph))
