@@ -34,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..kern.atomic import write_text
+from ..kern.atomic import FLOAT_FORMAT, write_text
 from ..kern.errors import Finding, InputError
 from ..kern.registry import Registry
 from ..kern.yamlfile import line_index, read_yaml
@@ -169,7 +169,7 @@ def _read_tables(data: dict, lines: dict, name: str, findings: list[Finding]) ->
     out = {}
     for key, table_id in tables.items():
         year = _year(key)
-        row = lines.get(("tables", key))
+        row = lines.get(("tables", key), lines.get(("tables", str(key))))
         if year is None or not 1990 <= year <= 2100:
             findings.append(Finding("error", name, f"{key!r} is geen jaar", row=row))
         elif not isinstance(table_id, str) or not _TABLE_ID.match(table_id.strip()):
@@ -348,11 +348,11 @@ def resolve_topic(
     'Woz_35'
     """
     *groups, leaf = [part.strip() for part in title.split("/")] if "/" in title else [title]
-    by_id = {p.get("ID"): p for p in properties}
+    by_id = {p.get("ID"): p for p in properties if isinstance(p.get("ID"), int | str)}
 
     def ancestors(p: dict) -> list[str]:
         out, parent, seen = [], p.get("ParentID"), set()
-        while parent is not None and parent in by_id and parent not in seen:
+        while isinstance(parent, int | str) and parent in by_id and parent not in seen:
             seen.add(parent)
             out.append(_norm(by_id[parent].get("Title")))
             parent = by_id[parent].get("ParentID")
@@ -576,8 +576,13 @@ def _check_shape(payload: object, name: str) -> tuple[list[dict], list[dict]]:
     for part, rows in (("DataProperties", props), ("data", data)):
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise CbsError(f"{name}: '{part}' moet een lijst van objecten zijn")
-    if not all("Key" in p and "Title" in p and "Type" in p for p in props):
-        raise CbsError(f"{name}: elk element van 'DataProperties' heeft Key, Title en Type")
+    if not all(
+        isinstance(p.get("Key"), str)
+        and isinstance(p.get("Type"), str)
+        and isinstance(p.get("Title", ""), str | None)
+        for p in props
+    ):
+        raise CbsError(f"{name}: elk element van 'DataProperties' heeft Key, Title en Type (tekst)")
     return props, data
 
 
@@ -687,7 +692,11 @@ def revisions(previous: pd.DataFrame | None, frame: pd.DataFrame) -> list[str]:
     key = ["indicator", "area", "year"]
     old = previous[[*key, "value"]].rename(columns={"value": "old"})
     both = frame[[*key, "value"]].merge(old, on=key)
-    changed = both[(both["value"] - both["old"]).abs() > 1e-9]
+    # compare as written: the file keeps FLOAT_FORMAT's significant digits
+    shown = both["value"].map(lambda v: FLOAT_FORMAT % v) != both["old"].map(
+        lambda v: FLOAT_FORMAT % v
+    )
+    changed = both[shown]
     return [
         f"  {r.indicator}, {r.area}, {r.year}: {r.old:g} -> {r.value:g}"
         for r in changed.itertuples(index=False)
