@@ -551,9 +551,10 @@ def build_measurements(
         missing += m
         errors += e
     if errors:
-        findings = [Finding("error", str(mapping.path), str(e)) for e in errors]
+        messages = list(dict.fromkeys(str(e) for e in errors))  # one region column, many areas
+        findings = [Finding("error", str(mapping.path), m) for m in messages]
         raise CbsError(
-            f"{len(errors)} probleem/problemen met de CBS-tabellen; er is niets geschreven",
+            f"{len(messages)} probleem/problemen met de CBS-tabellen; er is niets geschreven",
             findings,
         )
     frame = pd.DataFrame(rows, columns=MEASUREMENT_COLUMNS)

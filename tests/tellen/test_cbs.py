@@ -202,6 +202,20 @@ def test_an_area_at_the_wrong_level_is_not_found(data, capsys):
     assert "geen buurt 'Wielwijk' in Dordrecht" in capsys.readouterr().err
 
 
+def test_a_missing_region_column_is_reported_once_per_table(data, recorded, capsys):
+    def drop_level(payload):
+        payload["DataProperties"] = [
+            p for p in payload["DataProperties"] if p["Title"] != "Soort regio"
+        ]
+
+    edit_table(recorded, "85039NED", drop_level)
+    assert fetch(data, offline=recorded) == 1
+    err = capsys.readouterr().err
+    assert err.count("CBS-tabel 85039NED (2021): geen kolom met de titel 'Soort regio'") == 1
+    assert "85318NED" not in err
+    assert err.startswith("FOUT: 1 probleem/problemen met de CBS-tabellen")
+
+
 def test_a_different_unit_is_an_error(data, capsys):
     edit_mapping(data, "unit: x 1 000 euro", "unit: euro")
     before = snapshot(data)
