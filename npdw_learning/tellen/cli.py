@@ -223,11 +223,26 @@ def _cbs_report_replaced(reg: Registry, data_dir: Path, out: Path, registered: b
             echo(f"  {where}: {o.replaced_value:g} -> {o.value:g} uit {o.file}")
 
 
+def _previous_fetch(out: Path) -> pd.DataFrame | None:
+    """The file an earlier fetch wrote, to show what CBS revised; None when absent or unreadable."""
+    from ..kern.atomic import read_csv
+
+    if not out.exists():
+        return None
+    try:
+        previous = read_csv(out)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
+        return None
+    needed = {"indicator", "area", "year", "value"}
+    if not needed <= set(previous.columns) or not pd.api.types.is_numeric_dtype(previous["value"]):
+        return None
+    return previous
+
+
 def cmd_fetch_cbs(args: argparse.Namespace) -> int:
     """``npdw fetch cbs``: CBS Kerncijfers wijken en buurten into one measurement file."""
     import datetime as dt
 
-    from ..kern.atomic import read_csv
     from .cbs import (
         CBS_MAPPING_FILE,
         CbsError,
@@ -252,7 +267,9 @@ def cmd_fetch_cbs(args: argparse.Namespace) -> int:
     warnings = check_frame(frame, reg)
     mdir = data_dir / "measurements"
     out = Path(args.out) if args.out is not None else mdir / CBS_OUTPUT
-    previous = read_csv(out) if out.exists() else None
+    if out.suffix.lower() != ".csv":
+        raise CbsError(f"--out {out}: het meetbestand wordt een .csv-bestand")
+    previous = _previous_fetch(out)
     fetched = dt.datetime.now(dt.UTC).date()
     write_csv(frame, out)
     manifest = _cbs_manifest(args, mapping, tables, frame, missing, out, fetched)

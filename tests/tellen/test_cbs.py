@@ -384,6 +384,23 @@ def test_fetching_again_updates_the_date_and_reports_what_cbs_revised(data, reco
     assert "2025-01-31" not in after
 
 
+@pytest.mark.parametrize(
+    "content", [b"\x00\xff\xfe binary", b"indicator,area\nx,y\n", b'a,b\n1,"2\n']
+)
+def test_an_unreadable_earlier_fetch_is_replaced_without_a_revision_list(data, capsys, content):
+    out = data / "measurements" / "cbs_kerncijfers.csv"
+    out.write_bytes(content)
+    assert fetch(data) == 0
+    assert "herzien" not in capsys.readouterr().out
+    assert len(read_csv(out)) == 38
+
+
+def test_the_output_must_be_a_csv_file(data, tmp_path, capsys):
+    assert fetch(data, "--out", str(tmp_path / "cbs.xlsx")) == 1
+    assert "het meetbestand wordt een .csv-bestand" in capsys.readouterr().err
+    assert not (tmp_path / "cbs.xlsx").exists()
+
+
 def test_register_delivery_changes_only_the_date_line(tmp_path):
     original = (
         "# kop\ndeliveries:\n"
