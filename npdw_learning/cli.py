@@ -63,6 +63,38 @@ def _data_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _fetch_parser(sub) -> None:
+    """``npdw fetch cbs``: public history into a measurement file."""
+    p = sub.add_parser("fetch", help="haal open data op (CBS) als meetbestand")
+    fetch = p.add_subparsers(dest="fetch_command", required=True, metavar="BRON")
+    s = fetch.add_parser(
+        "cbs",
+        help="historie uit CBS Kerncijfers wijken en buurten",
+        description=(
+            "Haalt per jaar de tabel Kerncijfers wijken en buurten op (data/registry/cbs.yaml "
+            "noemt tabel, kolomtitel, gebieden en omrekening) en schrijft één meetbestand. "
+            "In data/measurements/ komt het in het leveringsregister met de datum van ophalen. "
+            "Een titel of gebied dat niet gevonden wordt is een fout; dan wordt niets geschreven."
+        ),
+    )
+    s.add_argument("--from", dest="first", type=int, metavar="JAAR", help="eerste jaar")
+    s.add_argument("--to", dest="last", type=int, metavar="JAAR", help="laatste jaar")
+    s.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="meetbestand (standaard: data/measurements/cbs_kerncijfers.csv)",
+    )
+    s.add_argument(
+        "--offline",
+        type=Path,
+        metavar="DIR",
+        help="zonder internet: lees opgenomen antwoorden DIR/<tabel>.json (bijv. .cache/cbs)",
+    )
+    s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+    s.set_defaults(func=_lazy("tellen", "cmd_fetch_cbs"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="npdw",
@@ -166,6 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="uitvoermap, bijv. outputs/2026")
     p.set_defaults(func=_lazy("tellen", "cmd_trends"))
 
+    _fetch_parser(sub)
+
     p = sub.add_parser("agenda", help="de leeragenda: leervragen, onderzoek, lessen")
     agenda = p.add_subparsers(dest="agenda_command", required=True, metavar="AGENDA_COMMAND")
     s = agenda.add_parser(
@@ -228,6 +262,8 @@ _INTERRUPTED_NL = {
     "importeer opnieuw om de rest toe te voegen (wat er al staat blijft ongewijzigd)",
     "export": "het exporteren is afgebroken; er is geen (half) projectbestand geschreven",
     "import-codings": "het overnemen is afgebroken; er is geen codeerbestand geschreven",
+    "cbs": "het ophalen is afgebroken; het meetbestand en het leveringsregister zijn heel "
+    "(het oude of het nieuwe bestand, nooit een half)",
 }
 
 
@@ -243,7 +279,7 @@ def interrupted_message(args: argparse.Namespace) -> str:
     sub = next(
         (
             getattr(args, k)
-            for k in ("stories_command", "agenda_command", "efforts_command")
+            for k in ("stories_command", "agenda_command", "efforts_command", "fetch_command")
             if getattr(args, k, None)
         ),
         None,

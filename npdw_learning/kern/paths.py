@@ -10,7 +10,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["PROJ_ROOT", "DATA_DIR", "REGISTRY_DIR", "MEASUREMENTS_DIR", "DEMO_DIR", "OUTPUTS_DIR"]
+__all__ = [
+    "PROJ_ROOT",
+    "DATA_DIR",
+    "REGISTRY_DIR",
+    "MEASUREMENTS_DIR",
+    "DEMO_DIR",
+    "OUTPUTS_DIR",
+    "CBS_CACHE_DIR",
+]
 
 # NPDW_ROOT lets an installed (non-editable) copy point at a data checkout.
 PROJ_ROOT = Path(os.environ.get("NPDW_ROOT", Path(__file__).resolve().parents[2]))
@@ -20,3 +28,5 @@ MEASUREMENTS_DIR = DATA_DIR / "measurements"
 DEMO_DIR = DATA_DIR / "demo"
 # NPDW_OUTPUTS sends generated files elsewhere (the notebook tests use a temporary folder).
 OUTPUTS_DIR = Path(os.environ.get("NPDW_OUTPUTS", PROJ_ROOT / "outputs"))
+# Raw CBS responses of `npdw fetch cbs` (git-ignored; replay with --offline .cache/cbs).
+CBS_CACHE_DIR = Path(os.environ.get("NPDW_CBS_CACHE", PROJ_ROOT / ".cache" / "cbs"))

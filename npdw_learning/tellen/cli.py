@@ -1,4 +1,4 @@
-"""The tellen commands: ``npdw indicators``, ``npdw validate``, ``npdw trends``."""
+"""The tellen commands: ``npdw indicators``, ``validate``, ``trends`` and ``fetch cbs``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ..kern.synthetic import COMMAND_BANNER, MARKER_FILE
 from ..kern.version import __version__
 from .measurements import LoadResult, load_measurements, override_lines
 
-__all__ = ["cmd_indicators", "cmd_validate", "cmd_trends", "SYNTHETIC_BANNER"]
+__all__ = ["cmd_indicators", "cmd_validate", "cmd_trends", "cmd_fetch_cbs", "SYNTHETIC_BANNER"]
 
 SYNTHETIC_BANNER = COMMAND_BANNER
 SYNTHETIC_MARKER = MARKER_FILE
@@ -132,3 +132,172 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
 def _counts(s: pd.Series) -> str:
     return ", ".join(f"{k} {v}" for k, v in s.value_counts().sort_index().items())
+
+
+# -- npdw fetch cbs ----------------------------------------------------------------
+
+CBS_OUTPUT = "cbs_kerncijfers.csv"
+CBS_SUPPLIER = "CBS Open Data (Kerncijfers wijken en buurten), opgehaald met npdw fetch cbs"
+
+
+def _cbs_tables(mapping, years: list[int], offline: Path | None) -> dict:
+    """year -> RecordedTable: from the recorded responses in ``offline``, or fetched and cached."""
+    from ..kern.paths import CBS_CACHE_DIR
+    from .cbs import fetch_table, read_recorded
+
+    tables = {}
+    for year in years:
+        table_id = mapping.tables[year]
+        if offline is not None:
+            tables[year] = read_recorded(offline, table_id)
+        else:
+            echo(f"Ophalen: CBS-tabel {table_id} ({year}) ...")
+            tables[year] = fetch_table(
+                table_id, CBS_CACHE_DIR, municipality_code=mapping.municipality_code
+            )
+    return tables
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _cbs_manifest(args, mapping, tables: dict, frame, missing, out: Path, fetched) -> dict:
+    import datetime as dt
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        cbsodata_version = version("cbsodata")
+    except PackageNotFoundError:  # pragma: no cover - a dependency of the project
+        cbsodata_version = None
+    notes = frame.drop_duplicates(["indicator", "year"])
+    return {
+        "command": "npdw fetch cbs",
+        "fetched": fetched.isoformat(),
+        "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "mode": "offline" if args.offline is not None else "online",
+        "offline_dir": str(args.offline) if args.offline is not None else None,
+        "npdw_learning": __version__,
+        "cbsodata": cbsodata_version,
+        "mapping": {"file": str(mapping.path), "sha256": _sha256(mapping.path)},
+        "tables": [
+            {
+                "year": year,
+                "table_id": t.table_id,
+                "file": t.file,
+                "sha256": _sha256(Path(t.file)) if t.file else None,
+                "columns": {r.indicator: r.note for r in notes[notes["year"] == year].itertuples()},
+            }
+            for year, t in sorted(tables.items())
+        ],
+        "output": {"file": str(out), "rows": int(len(frame)), "sha256": _sha256(out)},
+        "missing": missing,
+    }
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    return Path(a).resolve() == Path(b).resolve()
+
+
+def _cbs_report_replaced(reg: Registry, data_dir: Path, out: Path, registered: bool) -> None:
+    """Say which earlier values the fetched file replaces, and which later ones win over it."""
+    result = load_measurements(reg, data_dir, () if registered else (out,))
+    ov = result.overrides
+    mine = ov[[_same_file(f, out) for f in ov["file"]]] if not ov.empty else ov
+    theirs = ov[[_same_file(f, out) for f in ov["replaced_file"]]] if not ov.empty else ov
+    if mine.empty:
+        echo("Vervangen waarden: geen (geen eerdere levering geeft voor deze cijfers iets anders).")
+    else:
+        echo(f"Vervangen waarden ({len(mine)}): deze CBS-cijfers zijn de latere levering en winnen")
+        for o in mine.itertuples(index=False):
+            echo(
+                f"  {o.indicator}, {o.area}, {o.year}: {o.replaced_value:g} uit "
+                f"{o.replaced_file} (rij {o.replaced_row}) -> {o.value:g}"
+            )
+    if not theirs.empty:
+        echo(f"Niet gebruikt ({len(theirs)}): een latere levering gaat voor deze CBS-cijfers")
+        for o in theirs.itertuples(index=False):
+            where = f"{o.indicator}, {o.area}, {o.year}"
+            echo(f"  {where}: {o.replaced_value:g} -> {o.value:g} uit {o.file}")
+
+
+def _previous_fetch(out: Path) -> pd.DataFrame | None:
+    """The file an earlier fetch wrote, to show what CBS revised; None when absent or unreadable."""
+    from ..kern.atomic import read_csv
+
+    if not out.exists():
+        return None
+    try:
+        previous = read_csv(out)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
+        return None
+    needed = {"indicator", "area", "year", "value"}
+    if not needed <= set(previous.columns) or not pd.api.types.is_numeric_dtype(previous["value"]):
+        return None
+    return previous
+
+
+def cmd_fetch_cbs(args: argparse.Namespace) -> int:
+    """``npdw fetch cbs``: CBS Kerncijfers wijken en buurten into one measurement file."""
+    import datetime as dt
+
+    from .cbs import (
+        CBS_MAPPING_FILE,
+        CbsError,
+        build_measurements,
+        check_frame,
+        load_cbs_mapping,
+        revisions,
+    )
+    from .deliveries import register_delivery
+
+    data_dir = Path(args.data)
+    reg = _registry(data_dir)
+    mapping = load_cbs_mapping(data_dir / "registry" / CBS_MAPPING_FILE, reg)
+    years = mapping.years(args.first, args.last)
+    if not years:
+        known = ", ".join(str(y) for y in sorted(mapping.tables))
+        raise CbsError(
+            f"geen CBS-tabel tussen --from en --to; {mapping.path} noemt de jaren {known}"
+        )
+    tables = _cbs_tables(mapping, years, args.offline)
+    frame, missing = build_measurements(tables, mapping)
+    warnings = check_frame(frame, reg)
+    mdir = data_dir / "measurements"
+    out = Path(args.out) if args.out is not None else mdir / CBS_OUTPUT
+    if out.suffix.lower() != ".csv":
+        raise CbsError(f"--out {out}: het meetbestand wordt een .csv-bestand")
+    previous = _previous_fetch(out)
+    fetched = dt.datetime.now(dt.UTC).date()
+    write_csv(frame, out)
+    manifest = _cbs_manifest(args, mapping, tables, frame, missing, out, fetched)
+    registered = _same_file(out.parent, mdir)
+    if registered:
+        manifest["register"] = register_delivery(
+            mdir, out.name, fetched, CBS_SUPPLIER, comment="datum van ophalen (npdw fetch cbs)"
+        )
+    manifest_path = out.with_name(out.stem + ".manifest.json")
+    write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", manifest_path)
+    echo(
+        f"Geschreven: {out} ({len(frame)} cijfers, {len(years)} jaren {years[0]}-{years[-1]}, "
+        f"{frame['indicator'].nunique()} indicatoren); manifest: {manifest_path}"
+    )
+    if registered:
+        echo(f"Leveringsregister: {out.name} staat in {mdir}/deliveries.yaml met datum {fetched}")
+    else:
+        echo(
+            f"Niet in {mdir}: het leveringsregister is niet aangepast. Gebruik het bestand met "
+            f"--measurements {out} (dan telt het als nieuwste levering)."
+        )
+    if missing:
+        echo(f"Leeg bij CBS (niet gepubliceerd of geheim), overgeslagen: {len(missing)} cijfers")
+    report_findings(warnings)
+    changed = revisions(previous, frame)
+    if changed:
+        echo(f"Door CBS herzien sinds de vorige keer ophalen ({len(changed)}):")
+        for line in changed:
+            echo(line)
+    _cbs_report_replaced(reg, data_dir, out, registered)
+    return EXIT_OK

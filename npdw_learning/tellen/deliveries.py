@@ -15,11 +15,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
+from ..kern.atomic import write_text
 from ..kern.errors import Finding, InputError
 from ..kern.paths import DEMO_DIR, MEASUREMENTS_DIR
 from ..kern.yamlfile import line_index, read_yaml
 
-__all__ = ["DELIVERIES_FILE", "Delivery", "plan_deliveries", "delivery_label"]
+__all__ = [
+    "DELIVERIES_FILE",
+    "Delivery",
+    "plan_deliveries",
+    "delivery_label",
+    "register_delivery",
+]
 
 DELIVERIES_FILE = "deliveries.yaml"
 UNREGISTERED = "niet in het register"
@@ -203,3 +212,89 @@ def plan_deliveries(
         out.append(Delivery(Path(p), "extra", order, EXTRA))
         order += 1
     return out, findings
+
+
+_NEW_REGISTER = """# Leveringsregister: welk bestand in deze map wanneer en door wie geleverd is.
+# Voor hetzelfde (indicator, gebied, jaar) wint de latere levering. Zie data/README.md.
+deliveries:
+"""
+
+
+def _entries_for(text: str, file: str, path: Path) -> list[dict]:
+    """The register's entries for ``file``; an unreadable register is an input error."""
+    try:
+        data = yaml.safe_load(text) if text.strip() else {"deliveries": []}
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: geen geldige YAML ({exc}); herstel het register eerst") from None
+    items = data.get("deliveries") if isinstance(data, dict) else None
+    if items is None and isinstance(data, dict) and "deliveries" in data:
+        items = []
+    if not isinstance(items, list):
+        raise InputError(f"{path}: verwacht 'deliveries:' met een lijst; herstel het register")
+    return [e for e in items if isinstance(e, dict) and str(e.get("file", "")).strip() == file]
+
+
+def _set_date(lines: list[str], start: int, iso: str) -> bool:
+    """Replace the ``delivered:`` value of the entry that starts at line ``start``."""
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    for i in range(start, len(lines)):
+        line = lines[i]
+        stripped = line.lstrip()
+        if i > start and stripped and (len(line) - len(stripped) <= indent):
+            return False  # the next entry or section: this one has no date line
+        m = re.match(r"^(\s*(?:-\s+)?delivered:\s*)([^#\n]*?)(\s*#.*)?(\n?)$", line)
+        if m:
+            lines[i] = f"{m[1]}{iso}{m[3] or ''}{m[4]}"
+            return True
+    return False
+
+
+def register_delivery(
+    mdir: str | Path, file: str, delivered: dt.date, supplier: str, *, comment: str = ""
+) -> str:
+    """Put ``file`` in ``deliveries.yaml`` with this delivery date (add it, or update its date).
+
+    The rest of the register, comments included, is left as it is; the
+    register is written atomically and read back before it replaces the old one.
+
+    Returns
+    -------
+    str
+        ``"added"``, ``"updated"`` or ``"unchanged"``.
+
+    Raises
+    ------
+    InputError
+        The register cannot be read, or names the file in a way this cannot update.
+    """
+    path = Path(mdir) / DELIVERIES_FILE
+    text = path.read_text(encoding="utf-8") if path.exists() else _NEW_REGISTER
+    iso = delivered.isoformat()
+    found = _entries_for(text, file, path)
+    if len(found) > 1:
+        raise InputError(f"{path}: '{file}' staat er {len(found)} keer in; houd er één over")
+    lines = text.splitlines(keepends=True)
+    if found:
+        if _as_date(found[0].get("delivered")) == delivered:
+            return "unchanged"
+        pattern = re.compile(rf"^\s*-\s+file:\s*['\"]?{re.escape(file)}['\"]?\s*(#.*)?$")
+        start = next((i for i, line in enumerate(lines) if pattern.match(line.rstrip("\n"))), None)
+        if start is None or not _set_date(lines, start, iso):
+            raise InputError(
+                f"{path}: kan de leverdatum van '{file}' niet bijwerken; zet die met de hand "
+                f"op {iso}"
+            )
+        status = "updated"
+    else:
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        note = f"   # {comment}" if comment else ""
+        lines += [f"  - file: {file}\n", f"    delivered: {iso}{note}\n"]
+        lines += [f"    supplier: {supplier}\n"]
+        status = "added"
+    new = "".join(lines)
+    check = _entries_for(new, file, path)
+    if len(check) != 1 or _as_date(check[0].get("delivered")) != delivered:
+        raise InputError(f"{path}: het bijgewerkte register klopt niet; zet '{file}' met de hand")
+    write_text(new, path)
+    return status
