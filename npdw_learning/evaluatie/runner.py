@@ -196,7 +196,7 @@ def _preflight(run: Run, echo: Callable[[str], None] | None = None) -> list[str]
     both files and both values, as ``npdw validate`` prints them.
     """
     from ..tellen.measurements import load_measurements
-    from ..vertellen.coding import load_codebook
+    from ..vertellen.coding import codebook_path, load_codebook
     from ..vertellen.msc import load_msc
     from ..vertellen.stories import load_stories, load_story_vocabulary
 
@@ -218,7 +218,7 @@ def _preflight(run: Run, echo: Callable[[str], None] | None = None) -> list[str]
         raise InputError(
             "de verhalen bevatten fouten (zie `npdw stories validate`)", collection.errors
         )
-    load_codebook(run.data_dir / "registry" / "codebook.yaml", reg)
+    load_codebook(codebook_path(run.data_dir), reg)
     if (run.stories_dir / "msc.yaml").exists():
         load_msc(run.stories_dir / "msc.yaml", collection)
     if (run.data_dir / "agenda").is_dir():

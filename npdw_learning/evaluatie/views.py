@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from ..leeragenda.efforts import EFFORT_STATUS_NL
 from ..tellen.trends import MIN_POINTS
 from ..vertellen.analysis import CHANGES, TOTAL, suppress
 from .report import show_figure, show_markdown, show_table
@@ -520,14 +521,6 @@ def show_summary(run, step) -> None:
 # -- leeragenda ------------------------------------------------------------------
 
 QUESTION_STATUS_NL = {"open": "open", "in_onderzoek": "in onderzoek", "beantwoord": "beantwoord"}
-EFFORT_STATUS_NL = {
-    "niet_gestart": "niet gestart",
-    "in_uitvoering": "in uitvoering",
-    "gerealiseerd": "gerealiseerd",
-    "vertraagd": "vertraagd",
-    "gestopt": "gestopt",
-    "niet_vastgelegd": "niet vastgelegd",
-}
 
 
 def _listed(values: object, labels: Mapping[str, str] | None = None) -> str:

@@ -31,7 +31,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from ..kern.errors import Finding, InputError, RegistryError
-from ..kern.paths import REGISTRY_DIR
+from ..kern.paths import DATA_DIR
 from ..kern.registry import ID_PATTERN, Registry, load_registry
 from ..kern.tables import ROW, is_blank, read_table
 from ..kern.yamlfile import read_yaml
@@ -39,6 +39,7 @@ from .nlp import dutch_pipeline, lemmatise
 
 __all__ = [
     "CODEBOOK_PATH",
+    "codebook_path",
     "CODE_COLUMNS",
     "SPAN_COLUMNS",
     "EVIDENCE_SEPARATOR",
@@ -51,7 +52,24 @@ __all__ = [
     "read_coder_file",
 ]
 
-CODEBOOK_PATH = REGISTRY_DIR / "codebook.yaml"
+
+def codebook_path(data_dir: str | Path | None = None) -> Path:
+    """Where the codebook of a data folder is: ``<data_dir>/registry/codebook.yaml``.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (default ``data/``).
+
+    Examples
+    --------
+    >>> codebook_path("elders").as_posix()
+    'elders/registry/codebook.yaml'
+    """
+    return Path(data_dir if data_dir is not None else DATA_DIR) / "registry" / "codebook.yaml"
+
+
+CODEBOOK_PATH = codebook_path()
 CODE_COLUMNS = ["story_id", "theme", "evidence", "n_matches"]
 SPAN_COLUMNS = ["story_id", "theme", "start", "end", "evidence"]
 EVIDENCE_SEPARATOR = " | "

@@ -13,7 +13,9 @@ from npdw_learning.kern.errors import InputError, RegistryError
 from npdw_learning.kern.registry import load_registry
 from npdw_learning.vertellen.coding import (
     CODE_COLUMNS,
+    CODEBOOK_PATH,
     auto_code,
+    codebook_path,
     coding_matrix,
     load_codebook,
     read_coder_file,
@@ -318,3 +320,10 @@ def test_coding_matrix():
     assert matrix.to_numpy().tolist() == [[1, 0, 0], [0, 0, 0], [1, 1, 0]]
     with pytest.raises(ValueError, match="jongeren"):
         coding_matrix(codes, ["a"], ["werk"])
+
+
+def test_codebook_path_is_under_the_registry_of_the_data_folder(tmp_path):
+    assert codebook_path(tmp_path) == tmp_path / "registry" / "codebook.yaml"
+    assert codebook_path(str(tmp_path)) == tmp_path / "registry" / "codebook.yaml"
+    assert codebook_path() == CODEBOOK_PATH
+    assert CODEBOOK_PATH.is_file()  # the bundled codebook is where the helper says
