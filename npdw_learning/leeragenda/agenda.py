@@ -983,41 +983,56 @@ def load_agenda(
         codebook = load_codebook(codebook_path(data_dir), registry)
     findings: list[Finding] = []
     files = _open_files(data_dir, findings)
-    f_efforts, f_questions, f_research, f_lessons = files
-    efforts, status_rows = _check_efforts(f_efforts)
-    questions = _check_questions(f_questions)
-    research, settings = _check_research(f_research)
-    lessons = _check_lessons(f_lessons)
+    entries, status_rows, settings = _check_entries(files)
     _check_top_level_fields(files)
-    entries = {
-        "effort": efforts,
-        "learning_question": questions,
-        "research": research,
-        "lesson": lessons,
-    }
     _check_refs(files, _known_ids(registry, codebook, story_ids, entries, files))
-    _check_backlinks(f_questions, f_research, questions, research, lessons)
-    _backlinks_from_lessons(f_lessons, questions, lessons)
+    _check_links_both_ways(files, entries)
     _sort_findings(findings, files)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
-        raise InputError(
-            f"De leeragenda in {data_dir} bevat {len(errors)} fout(en).",
-            errors,
-        )
+        raise InputError(f"De leeragenda in {data_dir} bevat {len(errors)} fout(en).", errors)
     members = tuple(registry.aggregate_weights)
     return Agenda(
-        efforts=pd.DataFrame(efforts, columns=EFFORT_COLUMNS),
-        efforts_status=_status_table(status_rows, efforts),
-        learning_questions=pd.DataFrame(questions, columns=QUESTION_COLUMNS),
-        research=_research_table(research),
-        lessons=pd.DataFrame(lessons, columns=LESSON_COLUMNS),
+        efforts=pd.DataFrame(entries["effort"], columns=EFFORT_COLUMNS),
+        efforts_status=_status_table(status_rows, entries["effort"]),
+        learning_questions=pd.DataFrame(entries["learning_question"], columns=QUESTION_COLUMNS),
+        research=_research_table(entries["research"]),
+        lessons=pd.DataFrame(entries["lesson"], columns=LESSON_COLUMNS),
         settings=dict(settings),
         findings=tuple(findings),
         area_labels=registry.area_labels(),
         area_groups={registry.aggregate_id: members} if members else {},
         directory=data_dir,
     )
+
+
+def _check_entries(
+    files: tuple[_File, _File, _File, _File],
+) -> tuple[dict[str, list[dict]], list[dict], dict[str, Any]]:
+    """Check the entries of each file: per kind the valid entries, the status rows of the
+    efforts and the settings of the research register."""
+    f_efforts, f_questions, f_research, f_lessons = files
+    efforts, status_rows = _check_efforts(f_efforts)
+    questions = _check_questions(f_questions)
+    research, settings = _check_research(f_research)
+    lessons = _check_lessons(f_lessons)
+    entries = {
+        "effort": efforts,
+        "learning_question": questions,
+        "research": research,
+        "lesson": lessons,
+    }
+    return entries, status_rows, settings
+
+
+def _check_links_both_ways(
+    files: tuple[_File, _File, _File, _File], entries: Mapping[str, list[dict]]
+) -> None:
+    """Warn where a link between questions, research and lessons is written on one side only."""
+    _, f_questions, f_research, f_lessons = files
+    questions, lessons = entries["learning_question"], entries["lesson"]
+    _check_backlinks(f_questions, f_research, questions, entries["research"], lessons)
+    _backlinks_from_lessons(f_lessons, questions, lessons)
 
 
 def _open_files(data_dir: Path, findings: list[Finding]) -> tuple[_File, _File, _File, _File]:

@@ -28,7 +28,7 @@ existing id is reported, never overwritten.
 Residents tell a story; they do not pick a programme pillar. A row whose
 pillars column is empty (or a file without one) gets its pillars proposed by
 the automatic coding of its pseudonymised text (each theme of the codebook
-that matches gives its pillar), written with ``pillars_source: auto`` and
+that matches gives its pillar; the codebook is read only then), written with ``pillars_source: auto`` and
 listed in the import summary for review; a story no theme matches is imported
 without a pillar and a warning. A proposal someone has since reviewed in the
 story file is kept on a re-import (the file is left alone). Messages name
@@ -686,8 +686,9 @@ def _read_export(
 
     Other worksheets are listed as skipped; an id that occurs in two sheets
     is imported once. Returns rows, skipped-row findings, warnings and the
-    number of rows read.
+    number of rows read. A missing export raises.
     """
+    _require_file(path)
     expected = {*COLUMN_FIELDS, *maps.columns}
     sheets = read_sheets(path, sheet=sheet, expected=expected)
     warnings: list[Finding] = []
@@ -782,7 +783,7 @@ def import_stories(
     mapping : path, optional
         YAML with ``columns:`` (header -> field) and optional ``values:``.
     progress : bool, default True
-        Show a progress bar on stderr for files over 200 rows.
+        A progress bar on stderr for files over 200 rows.
     cache_dir : path, optional
         Folder of the pseudonymisation cache (default :data:`DEFAULT_CACHE_DIR`).
     use_cache : bool, default True
@@ -792,8 +793,7 @@ def import_stories(
     workers : int, optional
         Processes for pseudonymising; default 2 on large uncached files, else 1.
     codebook : Codebook or path, optional
-        Proposes the pillars of rows without any (see the module text); default
-        ``data/registry/codebook.yaml``, read only when such a row exists.
+        For rows without pillars (module text); default ``data/registry/codebook.yaml``.
 
     Returns
     -------
@@ -802,8 +802,8 @@ def import_stories(
     Raises
     ------
     InputError
-        The file, the mapping or a needed codebook cannot be used (unreadable, a
-        required column missing, ...); nothing is written then.
+        The export (a required column missing, ...), the mapping or a needed
+        codebook cannot be used. Nothing is written then.
 
     Examples
     --------
@@ -821,7 +821,6 @@ def import_stories(
     """
     path, out_dir = Path(path), Path(out_dir)
     maps = _load_mapping(mapping)  # a bad mapping is reported before a missing export
-    _require_file(path)
     rows, skipped, warnings, rows_read = _read_export(path, sheet, maps, vocab)
     book = _codebook_for(rows, codebook)
     pseudonymiser = pseudonymiser or Pseudonymiser(vocab.allowlist)

@@ -151,3 +151,35 @@ def test_effort_status_words_cover_every_status_the_files_allow():
     # one table, used by the command and the report
     assert cli.EFFORT_STATUS_NL is EFFORT_STATUS_NL
     assert views.EFFORT_STATUS_NL is EFFORT_STATUS_NL
+
+
+def test_check_entries_gives_the_valid_entries_per_kind(tmp_path):
+    files = ag._open_files(copy_fixture(tmp_path), [])
+    entries, status_rows, settings = ag._check_entries(files)
+    assert set(entries) == {"effort", "learning_question", "research", "lesson"}
+    assert [e["id"] for e in entries["effort"]] == [
+        "e-buurtbakkies",
+        "e-energiecoaches",
+        "e-schoolpleinen",
+    ]
+    assert [q["id"] for q in entries["learning_question"]] == ["lq-01", "lq-02", "lq-03"]
+    assert len(entries["research"]) == 5 and len(entries["lesson"]) == 2
+    assert {row["effort"] for row in status_rows} <= {e["id"] for e in entries["effort"]}
+    assert settings["overasking_threshold"] == 3
+
+
+def test_links_written_on_one_side_are_warnings(tmp_path):
+    findings: list[Finding] = []
+    files = ag._open_files(copy_fixture(tmp_path), findings)
+    entries, _, _ = ag._check_entries(files)
+    assert findings == []
+    ag._check_links_both_ways(files, entries)
+    assert findings == []  # the fixture is consistent
+    # lq-01 no longer names r-enquete, which still names lq-01
+    question = next(q for q in entries["learning_question"] if q["id"] == "lq-01")
+    research = next(r for r in entries["research"] if "lq-01" in r["learning_questions"])
+    question["research"] = [r for r in question["research"] if r != research["id"]]
+    ag._check_links_both_ways(files, entries)
+    assert len(findings) == 1 and findings[0].severity == "warning"
+    assert f"onderzoek '{research['id']}' noemt leervraag 'lq-01'" in findings[0].message
+    assert findings[0].file.endswith("research.yaml")
