@@ -28,12 +28,12 @@ existing id is reported, never overwritten.
 Residents tell a story; they do not pick a programme pillar. A row whose
 pillars column is empty (or a file without one) gets its pillars proposed by
 the automatic coding of its pseudonymised text (each theme of the codebook
-that matches gives its pillar; the codebook is read only then), written with ``pillars_source: auto`` and
-listed in the import summary for review; a story no theme matches is imported
-without a pillar and a warning. A proposal someone has since reviewed in the
-story file is kept on a re-import (the file is left alone). Messages name
-every column as the user's file has it (``pijlers`` or the header from the
-mapping), never the internal field.
+that matches gives its pillar; the codebook is read only then), written with
+``pillars_source: auto`` and listed in the import summary for review; a
+story no theme matches is imported without a pillar and a warning. A proposal
+someone has since reviewed in the story file is kept on a re-import (the file
+is left alone). Messages name every column as the user's file has it
+(``pijlers`` or the header from the mapping), never the internal field.
 
 Pseudonymising is the slow part (deduce). A cache under ``.cache/npdw/``
 (git-ignored; ``NPDW_CACHE_DIR`` or ``cache_dir=`` move it) maps the sha256 of
