@@ -6,25 +6,12 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from npdw_learning.kern.errors import Finding
-from npdw_learning.kern.registry import load_registry
 from npdw_learning.leeragenda import agenda as ag
-from npdw_learning.vertellen.coding import load_codebook
 
 FIXTURE = Path(__file__).parents[1] / "data" / "agenda"
 FILES = (ag.EFFORTS_FILE, ag.LEARNING_QUESTIONS_FILE, ag.RESEARCH_FILE, ag.LESSONS_FILE)
-
-
-@pytest.fixture(scope="module")
-def registry():
-    return load_registry()
-
-
-@pytest.fixture(scope="module")
-def codebook(registry):
-    return load_codebook(registry=registry)
 
 
 def copy_fixture(tmp_path: Path) -> Path:

@@ -9,7 +9,6 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from npdw_learning.kern.registry import load_registry
 from npdw_learning.kern.synthetic import FIGURE_BANNER
 from npdw_learning.leeragenda import network
 from npdw_learning.leeragenda.agenda import load_agenda
@@ -26,7 +25,6 @@ from npdw_learning.leeragenda.network import (
     draw_network,
     node_key,
 )
-from npdw_learning.vertellen.coding import load_codebook
 
 FIXTURE = Path(__file__).parents[1] / "data" / "agenda"
 
@@ -49,16 +47,6 @@ GOALS_WITHOUT_INDICATOR = {
     "og40-pandgebruik",
     "og41-leefbaarometer",
 }
-
-
-@pytest.fixture(scope="module")
-def registry():
-    return load_registry()
-
-
-@pytest.fixture(scope="module")
-def codebook(registry):
-    return load_codebook(registry=registry)
 
 
 @pytest.fixture(scope="module")
