@@ -213,47 +213,61 @@ def joint_display(
         ``themes`` are ``;``-separated; the counts are raw (use
         :func:`publishable` before showing them).
     """
-    if areas is None:
-        areas = [
-            a for a in registry.areas["id"] if a not in (registry.reference, registry.aggregate_id)
-        ]
-    areas = list(areas)
+    areas = list(areas) if areas is not None else _programme_areas(registry)
     trends = trends[trends["area"].isin(areas)]
     progress = progress[progress["area"].isin(areas)]
+    by_goal = _stories_by_goal(stories, codes, goal_links, areas)
+    rows = [
+        _goal_row(goal, trends, progress, by_goal, min_stories)
+        for goal in registry.operational_goals.itertuples(index=False)
+    ]
+    return pd.DataFrame(rows, columns=JOINT_COLUMNS)
+
+
+def _programme_areas(registry: Registry) -> list[str]:
+    """The neighbourhoods: every area but the reference and the aggregate."""
+    return [a for a in registry.areas["id"] if a not in (registry.reference, registry.aggregate_id)]
+
+
+def _stories_by_goal(
+    stories: pd.DataFrame, codes: pd.DataFrame, goal_links: pd.DataFrame, areas: Sequence[str]
+) -> pd.DataFrame:
+    """``story_id, theme, id, change, goal``: each coded story of ``areas`` per goal of its
+    themes (a story counts once per theme, however often it was coded on it)."""
     mine = stories[stories["area"].isin(areas)][["id", "change"]]
     coded = codes[["story_id", "theme"]].dropna().drop_duplicates()
     coded = coded.merge(mine, left_on="story_id", right_on="id", how="inner")
-    by_goal = coded.merge(goal_links, on="theme", how="inner")
+    return coded.merge(goal_links, on="theme", how="inner")
 
-    rows = []
-    for goal in registry.operational_goals.itertuples(index=False):
-        indicators = list(goal.indicators)
-        verdicts = trends.loc[trends["indicator"].isin(indicators), "verdict"].tolist()
-        statuses = progress.loc[progress["indicator"].isin(indicators), "status"].tolist()
-        on_goal = by_goal[by_goal["goal"] == goal.id]
-        per_story = on_goal.drop_duplicates("story_id")
-        changes = per_story["change"].astype(str).tolist()
-        numbers = numbers_direction(verdicts)
-        told = stories_direction(changes, min_stories)
-        row = {
-            "goal": goal.id,
-            "pillar": goal.pillar,
-            "label": goal.label,
-            "indicators": ";".join(indicators),
-            "series": sum(v in _ASSESSABLE for v in verdicts),
-            "improving": verdicts.count("improving"),
-            "worsening": verdicts.count("worsening"),
-            "no_trend": verdicts.count("no_significant_trend"),
-            **{f"n_{s}": statuses.count(s) for s in STATUSES if s != "not_assessable"},
-            "numbers_direction": numbers,
-            "stories": len(changes),
-            **{c: changes.count(c) for c in CHANGES},
-            "themes": ";".join(sorted(on_goal["theme"].unique())),
-            "stories_direction": told,
-            "meta_inference": meta_inference(numbers, told),
-        }
-        rows.append(row)
-    return pd.DataFrame(rows, columns=JOINT_COLUMNS)
+
+def _goal_row(
+    goal, trends: pd.DataFrame, progress: pd.DataFrame, by_goal: pd.DataFrame, min_stories: int
+) -> dict:
+    """One row of the joint display: the goal's series and statuses, its stories, the verdict."""
+    indicators = list(goal.indicators)
+    verdicts = trends.loc[trends["indicator"].isin(indicators), "verdict"].tolist()
+    statuses = progress.loc[progress["indicator"].isin(indicators), "status"].tolist()
+    on_goal = by_goal[by_goal["goal"] == goal.id]
+    changes = on_goal.drop_duplicates("story_id")["change"].astype(str).tolist()
+    numbers = numbers_direction(verdicts)
+    told = stories_direction(changes, min_stories)
+    return {
+        "goal": goal.id,
+        "pillar": goal.pillar,
+        "label": goal.label,
+        "indicators": ";".join(indicators),
+        "series": sum(v in _ASSESSABLE for v in verdicts),
+        "improving": verdicts.count("improving"),
+        "worsening": verdicts.count("worsening"),
+        "no_trend": verdicts.count("no_significant_trend"),
+        **{f"n_{s}": statuses.count(s) for s in STATUSES if s != "not_assessable"},
+        "numbers_direction": numbers,
+        "stories": len(changes),
+        **{c: changes.count(c) for c in CHANGES},
+        "themes": ";".join(sorted(on_goal["theme"].unique())),
+        "stories_direction": told,
+        "meta_inference": meta_inference(numbers, told),
+    }
 
 
 def add_quotes(joint: pd.DataFrame, theme_quotes: pd.DataFrame) -> pd.DataFrame:

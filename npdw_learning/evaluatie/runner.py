@@ -26,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..kern.atomic import write_text
-from ..kern.errors import InputError
+from ..kern.errors import EvaluationError, InputError
 from ..kern.paths import OUTPUTS_DIR, PROJ_ROOT
 from ..kern.version import __version__
 from .steps import Run
@@ -185,10 +185,6 @@ def _manifest_summary(manifest: dict) -> tuple[str, dict[str, str]]:
     return "\n".join(lines), {"areas": areas}
 
 
-class EvaluationError(Exception):
-    """A notebook failed; the message names the notebook, the cell and the error."""
-
-
 def _preflight(run: Run, echo: Callable[[str], None] | None = None) -> list[str]:
     """Check every input before the notebooks start; return the synthetic parts.
 
@@ -196,7 +192,7 @@ def _preflight(run: Run, echo: Callable[[str], None] | None = None) -> list[str]
     both files and both values, as ``npdw validate`` prints them.
     """
     from ..tellen.measurements import load_measurements
-    from ..vertellen.coding import load_codebook
+    from ..vertellen.coding import codebook_path, load_codebook
     from ..vertellen.msc import load_msc
     from ..vertellen.stories import load_stories, load_story_vocabulary
 
@@ -218,7 +214,7 @@ def _preflight(run: Run, echo: Callable[[str], None] | None = None) -> list[str]
         raise InputError(
             "de verhalen bevatten fouten (zie `npdw stories validate`)", collection.errors
         )
-    load_codebook(run.data_dir / "registry" / "codebook.yaml", reg)
+    load_codebook(codebook_path(run.data_dir), reg)
     if (run.stories_dir / "msc.yaml").exists():
         load_msc(run.stories_dir / "msc.yaml", collection)
     if (run.data_dir / "agenda").is_dir():
@@ -400,14 +396,45 @@ def evaluate(
     inputs = input_files(run, notebooks_dir)
     out = run.out_dir.resolve()
     _check_out(out)
+    build = _make_build_dir(out)
+    parameters = _notebook_parameters(run, build)
+    os.environ.setdefault("MPLBACKEND", "agg")
+    os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+    try:
+        timings = _run_notebooks(specs, notebooks_dir, build, parameters, timeout, echo)
+        manifest = _manifest(run, out, parameters, synthetic, started, timings, inputs)
+        _write_report(run, specs, build, manifest, inputs, synthetic, started)
+        _finish_manifest(build, manifest, seconds=time.perf_counter() - t0)
+        (build / BUILD_PID).unlink()
+        _replace_dir(build, out)
+    except EvaluationError:
+        _keep_failed_build(build, out)
+        raise
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    return out / REPORT
+
+
+def _make_build_dir(out: Path) -> Path:
+    """A fresh build folder next to ``out``, marked with this process's id.
+
+    Build folders of runs that were killed are removed first. The folder gets
+    the mode a plain ``mkdir`` would give (``mkdtemp`` makes it private).
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_builds(out)
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}{BUILD_MARK}", dir=out.parent))
     (build / BUILD_PID).write_text(str(os.getpid()), encoding="ascii")
-    umask = os.umask(0)  # mkdtemp makes the folder private; give it a plain mkdir's mode
+    umask = os.umask(0)
     os.umask(umask)
     build.chmod(0o777 & ~umask)
-    parameters = {
+    return build
+
+
+def _notebook_parameters(run: Run, build: Path) -> dict:
+    """The papermill parameters of every notebook: absolute paths, output into ``build``."""
+    return {
         "year": run.year,
         "data_dir": str(run.data_dir.resolve()),
         "stories_dir": str(run.stories_dir.resolve()),
@@ -415,27 +442,22 @@ def evaluate(
         "areas": list(run.areas),
         "demo": run.demo,
     }
-    os.environ.setdefault("MPLBACKEND", "agg")
-    os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
-    try:
-        timings = _run_notebooks(specs, notebooks_dir, build, parameters, timeout, echo)
-        manifest = _manifest(run, out, parameters, synthetic, started, timings, inputs)
-        _write_report(run, specs, build, manifest, inputs, synthetic, started)
-        manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        manifest["seconds"] = round(time.perf_counter() - t0, 1)
-        write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", build / MANIFEST)
-        (build / BUILD_PID).unlink()
-        _replace_dir(build, out)
-    except EvaluationError:
-        failed = out.with_name(f"{out.name}.mislukt")
-        shutil.rmtree(failed, ignore_errors=True)
-        (build / BUILD_PID).unlink(missing_ok=True)
-        build.rename(failed)
-        raise
-    except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
-        raise
-    return out / REPORT
+
+
+def _finish_manifest(build: Path, manifest: dict, *, seconds: float) -> None:
+    """Stamp the end time and duration on the manifest and write it into ``build``."""
+    manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    manifest["seconds"] = round(seconds, 1)
+    write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", build / MANIFEST)
+
+
+def _keep_failed_build(build: Path, out: Path) -> Path:
+    """Keep a failed build as ``<out>.mislukt/`` (replacing an earlier one) for inspection."""
+    failed = out.with_name(f"{out.name}.mislukt")
+    shutil.rmtree(failed, ignore_errors=True)
+    (build / BUILD_PID).unlink(missing_ok=True)
+    build.rename(failed)
+    return failed
 
 
 def _run_notebooks(

@@ -216,7 +216,7 @@ def vertellen_step(run: Run, *, quotes_per_theme: int = 2) -> VertellenStep:
         A story file, the codebook or ``msc.yaml`` is invalid.
     """
     from ..vertellen.analysis import change_by_theme, distinctive_terms, quotes, theme_counts
-    from ..vertellen.coding import auto_code, load_codebook
+    from ..vertellen.coding import auto_code, codebook_path, load_codebook
     from ..vertellen.msc import load_msc, selected_stories
     from ..vertellen.nlp import dutch_pipeline
     from ..vertellen.stories import load_stories, load_story_vocabulary, require_valid
@@ -224,7 +224,7 @@ def vertellen_step(run: Run, *, quotes_per_theme: int = 2) -> VertellenStep:
     reg = run.registry
     vocab = load_story_vocabulary(reg, run.data_dir / "registry")
     collection = require_valid(load_stories(run.stories_dir, vocab))
-    codebook = load_codebook(run.data_dir / "registry" / "codebook.yaml", reg)
+    codebook = load_codebook(codebook_path(run.data_dir), reg)
     frame = collection.frame()
     stories = frame[frame["area"].isin(run.areas)].reset_index(drop=True)
     nlp = dutch_pipeline()
@@ -290,7 +290,7 @@ def joint_step(run: Run) -> JointStep:
     Writes ``vertellen_en_tellen`` (the joint display, small story counts
     hidden) and ``voorgestelde_leervragen`` (one per discordant goal).
     """
-    from ..vertellen.coding import load_codebook
+    from ..vertellen.coding import codebook_path, load_codebook
     from ..vertellen.stories import load_stories, load_story_vocabulary
     from .joint import add_quotes, joint_display, proposed_learning_questions, publishable
 
@@ -300,7 +300,7 @@ def joint_step(run: Run) -> JointStep:
     vocab = load_story_vocabulary(reg, run.data_dir / "registry")
     frame = load_stories(run.stories_dir, vocab).frame()
     stories = frame[frame["area"].isin(run.areas)].reset_index(drop=True)
-    codebook = load_codebook(run.data_dir / "registry" / "codebook.yaml", reg)
+    codebook = load_codebook(codebook_path(run.data_dir), reg)
     joint = joint_display(
         reg, trends, progress, stories, codes, codebook.goal_links(), areas=run.areas
     )
@@ -350,11 +350,11 @@ def leeragenda_step(run: Run) -> LeeragendaStep:
     from ..leeragenda.efforts import efforts_status
     from ..leeragenda.network import build_network, coverage_report, draw_network
     from ..leeragenda.overasking import overasking
-    from ..vertellen.coding import load_codebook
+    from ..vertellen.coding import codebook_path, load_codebook
     from ..vertellen.stories import load_stories, load_story_vocabulary
 
     reg = run.registry
-    codebook = load_codebook(run.data_dir / "registry" / "codebook.yaml", reg)
+    codebook = load_codebook(codebook_path(run.data_dir), reg)
     vocab = load_story_vocabulary(reg, run.data_dir / "registry")
     stories = load_stories(run.stories_dir, vocab).frame()
     agenda = load_agenda(run.data_dir, reg, codebook=codebook, story_ids=set(stories["id"]))

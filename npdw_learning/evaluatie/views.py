@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from ..leeragenda.efforts import EFFORT_STATUS_NL
 from ..tellen.trends import INTERVAL, MIN_POINTS
 from ..vertellen.analysis import CHANGES, MIN_CELL, TOTAL, suppress
 from .method import dutch_number, percent
@@ -524,14 +525,6 @@ def show_summary(run, step) -> None:
 # -- leeragenda ------------------------------------------------------------------
 
 QUESTION_STATUS_NL = {"open": "open", "in_onderzoek": "in onderzoek", "beantwoord": "beantwoord"}
-EFFORT_STATUS_NL = {
-    "niet_gestart": "niet gestart",
-    "in_uitvoering": "in uitvoering",
-    "gerealiseerd": "gerealiseerd",
-    "vertraagd": "vertraagd",
-    "gestopt": "gestopt",
-    "niet_vastgelegd": "niet vastgelegd",
-}
 
 
 def _listed(values: object, labels: Mapping[str, str] | None = None) -> str:

@@ -1,14 +1,21 @@
 """Error types. Input errors are expected and shown without a traceback.
 
-The CLI catches :class:`InputError` (and only that) and prints its message;
-anything else is a bug and keeps its traceback.
+The CLI catches :class:`InputError` and prints its message; ``npdw evaluate``
+also catches :class:`EvaluationError` (a notebook failed). Anything else is a
+bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Finding", "InputError", "RegistryError", "MeasurementError"]
+__all__ = [
+    "Finding",
+    "InputError",
+    "RegistryError",
+    "MeasurementError",
+    "EvaluationError",
+]
 
 
 @dataclass(frozen=True)
@@ -57,3 +64,11 @@ class RegistryError(InputError):
 
 class MeasurementError(InputError):
     """A measurements file cannot be read or breaks a validation rule."""
+
+
+class EvaluationError(Exception):
+    """A notebook failed; the message names the notebook, the cell and the error.
+
+    Not an :class:`InputError`: the inputs passed their checks, the run itself
+    broke (the previous outputs stay).
+    """

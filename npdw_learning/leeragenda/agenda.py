@@ -978,20 +978,76 @@ def load_agenda(
     if registry is None:
         registry = load_registry(data_dir / "registry")
     if codebook is None:
-        from ..vertellen.coding import load_codebook  # spaCy: only when no codebook is handed in
+        from ..vertellen.coding import codebook_path, load_codebook  # spaCy: only when needed
 
-        codebook = load_codebook(data_dir / "registry" / "codebook.yaml", registry)
+        codebook = load_codebook(codebook_path(data_dir), registry)
     findings: list[Finding] = []
-    f_efforts = _File(data_dir / EFFORTS_FILE, findings, "het inspanningenbestand")
-    f_questions = _File(data_dir / LEARNING_QUESTIONS_FILE, findings, "het leervragenbestand")
-    f_research = _File(data_dir / RESEARCH_FILE, findings, "het onderzoeksregister")
-    f_lessons = _File(data_dir / LESSONS_FILE, findings, "het lessenbestand")
-    files = (f_efforts, f_questions, f_research, f_lessons)
+    files = _open_files(data_dir, findings)
+    entries, status_rows, settings = _check_entries(files)
+    _check_top_level_fields(files)
+    _check_refs(files, _known_ids(registry, codebook, story_ids, entries, files))
+    _check_links_both_ways(files, entries)
+    _sort_findings(findings, files)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise InputError(f"De leeragenda in {data_dir} bevat {len(errors)} fout(en).", errors)
+    members = tuple(registry.aggregate_weights)
+    return Agenda(
+        efforts=pd.DataFrame(entries["effort"], columns=EFFORT_COLUMNS),
+        efforts_status=_status_table(status_rows, entries["effort"]),
+        learning_questions=pd.DataFrame(entries["learning_question"], columns=QUESTION_COLUMNS),
+        research=_research_table(entries["research"]),
+        lessons=pd.DataFrame(entries["lesson"], columns=LESSON_COLUMNS),
+        settings=dict(settings),
+        findings=tuple(findings),
+        area_labels=registry.area_labels(),
+        area_groups={registry.aggregate_id: members} if members else {},
+        directory=data_dir,
+    )
 
+
+def _check_entries(
+    files: tuple[_File, _File, _File, _File],
+) -> tuple[dict[str, list[dict]], list[dict], dict[str, Any]]:
+    """Check the entries of each file: per kind the valid entries, the status rows of the
+    efforts and the settings of the research register."""
+    f_efforts, f_questions, f_research, f_lessons = files
     efforts, status_rows = _check_efforts(f_efforts)
     questions = _check_questions(f_questions)
     research, settings = _check_research(f_research)
     lessons = _check_lessons(f_lessons)
+    entries = {
+        "effort": efforts,
+        "learning_question": questions,
+        "research": research,
+        "lesson": lessons,
+    }
+    return entries, status_rows, settings
+
+
+def _check_links_both_ways(
+    files: tuple[_File, _File, _File, _File], entries: Mapping[str, list[dict]]
+) -> None:
+    """Warn where a link between questions, research and lessons is written on one side only."""
+    _, f_questions, f_research, f_lessons = files
+    questions, lessons = entries["learning_question"], entries["lesson"]
+    _check_backlinks(f_questions, f_research, questions, entries["research"], lessons)
+    _backlinks_from_lessons(f_lessons, questions, lessons)
+
+
+def _open_files(data_dir: Path, findings: list[Finding]) -> tuple[_File, _File, _File, _File]:
+    """The four agenda files (efforts, learning questions, research, lessons), in that order."""
+    return (
+        _File(data_dir / EFFORTS_FILE, findings, "het inspanningenbestand"),
+        _File(data_dir / LEARNING_QUESTIONS_FILE, findings, "het leervragenbestand"),
+        _File(data_dir / RESEARCH_FILE, findings, "het onderzoeksregister"),
+        _File(data_dir / LESSONS_FILE, findings, "het lessenbestand"),
+    )
+
+
+def _check_top_level_fields(files: tuple[_File, _File, _File, _File]) -> None:
+    """Warn about unknown top-level fields (the research register checks its own)."""
+    f_efforts, f_questions, _, f_lessons = files
     for f, key in (
         (f_efforts, "efforts"),
         (f_questions, "learning_questions"),
@@ -1000,6 +1056,22 @@ def load_agenda(
         if f.readable:
             f.unknown_fields((), "bestand", f.data, [key])
 
+
+def _known_ids(
+    registry: Registry,
+    codebook: Codebook,
+    story_ids: Iterable[str] | None,
+    entries: Mapping[str, list[dict]],
+    files: tuple[_File, _File, _File, _File],
+) -> dict[str, set[str] | None]:
+    """Every id a reference may point to, per kind; ``None`` means "do not check".
+
+    ``entries`` holds the checked entries per agenda kind (``effort``,
+    ``learning_question``, ``research``, ``lesson``). Story ids are checked only
+    when given; the ids of an unreadable agenda file are not checked either, as
+    the file has already been reported and every reference into it would only
+    repeat that.
+    """
     operational = set(registry.operational_goals["id"])
     known: dict[str, set[str] | None] = {
         "pillar": set(registry.pillars["id"]),
@@ -1009,52 +1081,31 @@ def load_agenda(
         "area": registry.area_ids,
         "theme": set(codebook.ids),
         "story": set(story_ids) if story_ids is not None else None,
-        "effort": {e["id"] for e in efforts},
-        "research": {r["id"] for r in research},
-        "learning_question": {q["id"] for q in questions},
-        "lesson": {les["id"] for les in lessons},
     }
-    # A file that could not be read has already been reported; every id pointing
-    # into it would only repeat that.
-    for kind, f in (
-        ("effort", f_efforts),
-        ("learning_question", f_questions),
-        ("research", f_research),
-        ("lesson", f_lessons),
-    ):
-        if not f.readable:
-            known[kind] = None
-    _check_refs(files, known)
-    _check_backlinks(f_questions, f_research, questions, research, lessons)
-    _backlinks_from_lessons(f_lessons, questions, lessons)
+    for kind, f in zip(("effort", "learning_question", "research", "lesson"), files, strict=True):
+        known[kind] = {e["id"] for e in entries[kind]} if f.readable else None
+    return known
 
-    # In file order, then by line, as a person works through them.
+
+def _sort_findings(findings: list[Finding], files: tuple[_File, ...]) -> None:
+    """In file order, then by line, as a person works through them (sorted in place)."""
     rank = {f.name: i for i, f in enumerate(files)}
     findings.sort(key=lambda f: (rank.get(f.file, len(rank)), f.row or 0))
-    errors = [f for f in findings if f.severity == "error"]
-    if errors:
-        raise InputError(
-            f"De leeragenda in {data_dir} bevat {len(errors)} fout(en).",
-            errors,
-        )
-    research_df = pd.DataFrame(research, columns=RESEARCH_COLUMNS)
-    research_df["expected_respondents"] = research_df["expected_respondents"].astype("Int64")
+
+
+def _status_table(status_rows: list[dict], efforts: list[dict]) -> pd.DataFrame:
+    """The long ``effort, year, status`` table, in file order of the efforts, then by year."""
     status_df = pd.DataFrame(status_rows, columns=EFFORT_STATUS_LONG_COLUMNS)
     order = {e["id"]: i for i, e in enumerate(efforts)}
     status_df = status_df.sort_values(
         ["effort", "year"], key=lambda s: s.map(order) if s.name == "effort" else s
     ).reset_index(drop=True)
     status_df["year"] = status_df["year"].astype("int64")
-    members = tuple(registry.aggregate_weights)
-    return Agenda(
-        efforts=pd.DataFrame(efforts, columns=EFFORT_COLUMNS),
-        efforts_status=status_df,
-        learning_questions=pd.DataFrame(questions, columns=QUESTION_COLUMNS),
-        research=research_df,
-        lessons=pd.DataFrame(lessons, columns=LESSON_COLUMNS),
-        settings=dict(settings),
-        findings=tuple(findings),
-        area_labels=registry.area_labels(),
-        area_groups={registry.aggregate_id: members} if members else {},
-        directory=data_dir,
-    )
+    return status_df
+
+
+def _research_table(research: list[dict]) -> pd.DataFrame:
+    """The research register as a table; expected respondents a nullable integer."""
+    research_df = pd.DataFrame(research, columns=RESEARCH_COLUMNS)
+    research_df["expected_respondents"] = research_df["expected_respondents"].astype("Int64")
+    return research_df

@@ -11,7 +11,7 @@ from ..kern.console import echo
 from ..kern.errors import Finding
 from ..kern.registry import load_registry
 from .agenda import load_agenda
-from .efforts import NOT_RECORDED, efforts_status
+from .efforts import EFFORT_STATUS_NL, efforts_status
 from .network import build_network, coverage_report
 from .overasking import overasking, overasking_findings
 
@@ -19,12 +19,12 @@ __all__ = ["cli_agenda_check", "cli_efforts_status"]
 
 
 def _load_for_cli(args: argparse.Namespace, *, with_stories: bool):
-    from ..vertellen.coding import load_codebook
+    from ..vertellen.coding import codebook_path, load_codebook
     from ..vertellen.stories import load_stories, load_story_vocabulary
 
     data = Path(args.data)
     registry = load_registry(data / "registry")
-    codebook = load_codebook(data / "registry" / "codebook.yaml", registry)
+    codebook = load_codebook(codebook_path(data), registry)
     collection = None
     stories_dir = getattr(args, "stories", None)
     if with_stories and stories_dir is not None and Path(stories_dir).is_dir():
@@ -112,16 +112,6 @@ def cli_agenda_check(args: argparse.Namespace) -> int:
     return 0
 
 
-_STATUS_NL = {
-    "niet_gestart": "niet gestart",
-    "in_uitvoering": "in uitvoering",
-    "gerealiseerd": "gerealiseerd",
-    "vertraagd": "vertraagd",
-    "gestopt": "gestopt",
-    NOT_RECORDED: "niet vastgelegd",
-}
-
-
 def _plain_table(frame: pd.DataFrame, left: tuple[str, ...]) -> str:
     """Text columns left-aligned, counts right-aligned, as in a printed table."""
     widths = {c: max(len(c), *(len(str(v)) for v in frame[c])) for c in frame.columns}
@@ -153,7 +143,7 @@ def cli_efforts_status(args: argparse.Namespace) -> int:
             "id": table["id"],
             "inspanning": table["label"].map(lambda s: s if len(s) <= 48 else s[:47] + "…"),
             "pijler": table["pillar"],
-            "status": table["status"].map(_STATUS_NL),
+            "status": table["status"].map(EFFORT_STATUS_NL),
             "resultaten 2026": table["n_results_2026"],
             "verhalen": table["n_stories"],
             "indicatoren": table["n_indicators"],
@@ -161,7 +151,7 @@ def cli_efforts_status(args: argparse.Namespace) -> int:
         }
     )
     print(_plain_table(shown, left=("id", "inspanning", "pijler", "status")))
-    counts = table["status"].map(_STATUS_NL).value_counts()
+    counts = table["status"].map(EFFORT_STATUS_NL).value_counts()
     print()
     print("Totaal: " + ", ".join(f"{n} {label}" for label, n in counts.items()))
     return 0

@@ -12,10 +12,19 @@ import pandas as pd
 
 from .agenda import Agenda
 
-__all__ = ["NOT_RECORDED", "EFFORTS_STATUS_COLUMNS", "efforts_status"]
+__all__ = ["NOT_RECORDED", "EFFORT_STATUS_NL", "EFFORTS_STATUS_COLUMNS", "efforts_status"]
 
 #: The status shown for an effort whose status was not recorded for a year.
 NOT_RECORDED = "niet_vastgelegd"
+#: Dutch words for each effort status, as ``npdw efforts status`` and the report show them.
+EFFORT_STATUS_NL = {
+    "niet_gestart": "niet gestart",
+    "in_uitvoering": "in uitvoering",
+    "gerealiseerd": "gerealiseerd",
+    "vertraagd": "vertraagd",
+    "gestopt": "gestopt",
+    NOT_RECORDED: "niet vastgelegd",
+}
 EFFORTS_STATUS_COLUMNS = [
     "id",
     "label",

@@ -123,80 +123,111 @@ def build_network(registry: Registry, agenda: Agenda, codebook: object | None = 
     'pillar'
     """
     g = nx.DiGraph()
-
-    def node(kind: str, ident: str, label: str, **attrs) -> str:
-        key = node_key(kind, ident)
-        g.add_node(key, kind=kind, id=ident, label=label, **attrs)
-        return key
-
-    def edge(a: str, b: str, relation: str) -> None:
-        if a in g and b in g and not g.has_edge(a, b):
-            g.add_edge(a, b, relation=relation)
-
-    for p in registry.pillars.itertuples():
-        node("pillar", p.id, p.label)
-    for s in registry.strategic_goals.itertuples():
-        node("strategic_goal", s.id, s.label, pillar=s.pillar)
-        edge(node_key("pillar", s.pillar), node_key("strategic_goal", s.id), "omvat")
-    for ind in registry.indicators.itertuples():
-        node("indicator", ind.id, ind.label, pillar=ind.pillar, core=bool(ind.core))
-    for o in registry.operational_goals.itertuples():
-        key = node("operational_goal", o.id, o.label, pillar=o.pillar)
-        edge(node_key("strategic_goal", o.strategic_goal), key, "omvat")
-        for ind in o.indicators:
-            edge(key, node_key("indicator", ind), "gemeten_door")
-        for ind in o.context_indicators:
-            edge(key, node_key("indicator", ind), "context")
+    _add_registry(g, registry)
     if codebook is not None:
-        for theme in getattr(codebook, "themes", ()):
-            node("theme", theme.id, theme.label, pillar=theme.pillar)
-        for link in codebook.goal_links().itertuples():
-            edge(
-                node_key("theme", link.theme), node_key("operational_goal", link.goal), "gaat_over"
-            )
+        _add_themes(g, codebook)
+    _add_efforts(g, agenda)
+    _add_questions_and_research(g, agenda)
+    _add_lessons(g, agenda)
+    return g
 
+
+def _add_node(g: nx.DiGraph, kind: str, ident: str, label: str, **attrs) -> str:
+    """Add a node with ``kind``, ``id`` and ``label``; return its key."""
+    key = node_key(kind, ident)
+    g.add_node(key, kind=kind, id=ident, label=label, **attrs)
+    return key
+
+
+def _add_edge(g: nx.DiGraph, a: str, b: str, relation: str) -> None:
+    """Add ``a -> b`` once, only when both ends are nodes (an unknown id adds nothing)."""
+    if a in g and b in g and not g.has_edge(a, b):
+        g.add_edge(a, b, relation=relation)
+
+
+def _add_registry(g: nx.DiGraph, registry: Registry) -> None:
+    """Pillars, strategic goals, indicators and operational goals, with their edges."""
+    for p in registry.pillars.itertuples():
+        _add_node(g, "pillar", p.id, p.label)
+    for s in registry.strategic_goals.itertuples():
+        _add_node(g, "strategic_goal", s.id, s.label, pillar=s.pillar)
+        _add_edge(g, node_key("pillar", s.pillar), node_key("strategic_goal", s.id), "omvat")
+    for ind in registry.indicators.itertuples():
+        _add_node(g, "indicator", ind.id, ind.label, pillar=ind.pillar, core=bool(ind.core))
+    for o in registry.operational_goals.itertuples():
+        key = _add_node(g, "operational_goal", o.id, o.label, pillar=o.pillar)
+        _add_edge(g, node_key("strategic_goal", o.strategic_goal), key, "omvat")
+        for ind in o.indicators:
+            _add_edge(g, key, node_key("indicator", ind), "gemeten_door")
+        for ind in o.context_indicators:
+            _add_edge(g, key, node_key("indicator", ind), "context")
+
+
+def _add_themes(g: nx.DiGraph, codebook: object) -> None:
+    """The codebook's themes and the operational goals they are about."""
+    for theme in getattr(codebook, "themes", ()):
+        _add_node(g, "theme", theme.id, theme.label, pillar=theme.pillar)
+    for link in codebook.goal_links().itertuples():
+        _add_edge(
+            g, node_key("theme", link.theme), node_key("operational_goal", link.goal), "gaat_over"
+        )
+
+
+def _add_efforts(g: nx.DiGraph, agenda: Agenda) -> None:
+    """Efforts with the goals, pillars and indicators they link to (research comes later)."""
     for e in agenda.efforts.itertuples():
-        key = node("effort", e.id, e.label, pillar=e.pillar)
+        key = _add_node(g, "effort", e.id, e.label, pillar=e.pillar)
         for goal in e.goals:
-            edge(key, node_key("operational_goal", goal), "werkt_aan")
-        edge(key, node_key("pillar", e.pillar), "hoort_bij")
+            _add_edge(g, key, node_key("operational_goal", goal), "werkt_aan")
+        _add_edge(g, key, node_key("pillar", e.pillar), "hoort_bij")
         for pillar in e.contributes_to:
-            edge(key, node_key("pillar", pillar), "draagt_bij_aan")
+            _add_edge(g, key, node_key("pillar", pillar), "draagt_bij_aan")
         for ind in e.evidence_indicators:
-            edge(key, node_key("indicator", ind), "onderbouwd_door")
+            _add_edge(g, key, node_key("indicator", ind), "onderbouwd_door")
+
+
+def _add_questions_and_research(g: nx.DiGraph, agenda: Agenda) -> None:
+    """Research and learning questions, linked from either file's lists."""
     for r in agenda.research.itertuples():
-        node("research", r.id, r.title, status=r.status)
+        _add_node(g, "research", r.id, r.title, status=r.status)
     for q in agenda.learning_questions.itertuples():
-        key = node("learning_question", q.id, q.question, status=q.status)
+        key = _add_node(g, "learning_question", q.id, q.question, status=q.status)
         for goal in q.goals:
             kind = "strategic_goal" if node_key("strategic_goal", goal) in g else "operational_goal"
-            edge(key, node_key(kind, goal), "vraagt_naar")
+            _add_edge(g, key, node_key(kind, goal), "vraagt_naar")
         for ind in q.indicators:
-            edge(key, node_key("indicator", ind), "vraagt_naar")
+            _add_edge(g, key, node_key("indicator", ind), "vraagt_naar")
         for theme in q.themes:
-            edge(key, node_key("theme", theme), "vraagt_naar")
+            _add_edge(g, key, node_key("theme", theme), "vraagt_naar")
         for pillar in q.pillars:
-            edge(key, node_key("pillar", pillar), "hoort_bij")
+            _add_edge(g, key, node_key("pillar", pillar), "hoort_bij")
         for rid in q.research:
-            edge(node_key("research", rid), key, "onderzoekt")
+            _add_edge(g, node_key("research", rid), key, "onderzoekt")
     for r in agenda.research.itertuples():
         for lq in r.learning_questions:
-            edge(node_key("research", r.id), node_key("learning_question", lq), "onderzoekt")
+            _add_edge(
+                g, node_key("research", r.id), node_key("learning_question", lq), "onderzoekt"
+            )
     for e in agenda.efforts.itertuples():
         for rid in e.evidence_research:
-            edge(node_key("effort", e.id), node_key("research", rid), "onderbouwd_door")
+            _add_edge(g, node_key("effort", e.id), node_key("research", rid), "onderbouwd_door")
+
+
+def _add_lessons(g: nx.DiGraph, agenda: Agenda) -> None:
+    """Lessons, linked from the lessons file and from the learning questions."""
     for les in agenda.lessons.itertuples():
-        key = node("lesson", les.id, les.lesson, status=les.status)
+        key = _add_node(g, "lesson", les.id, les.lesson, status=les.status)
         for lq in les.learning_questions:
-            edge(key, node_key("learning_question", lq), "beantwoordt")
+            _add_edge(g, key, node_key("learning_question", lq), "beantwoordt")
         for eid in les.applied_in:
-            edge(key, node_key("effort", eid), "toegepast_in")
+            _add_edge(g, key, node_key("effort", eid), "toegepast_in")
         for rid in les.research:
-            edge(key, node_key("research", rid), "gebaseerd_op")
+            _add_edge(g, key, node_key("research", rid), "gebaseerd_op")
     for q in agenda.learning_questions.itertuples():
         for lid in q.lessons:
-            edge(node_key("lesson", lid), node_key("learning_question", q.id), "beantwoordt")
-    return g
+            _add_edge(
+                g, node_key("lesson", lid), node_key("learning_question", q.id), "beantwoordt"
+            )
 
 
 def _nodes(g: nx.DiGraph, kind: str) -> list[str]:
@@ -430,93 +461,119 @@ def draw_network(
     '.png'
     """
     pos = _layout(graph)
-    gaps = coverage_report(graph)
-    hollow = {
-        node_key(k, i)
-        for k, i, gp in zip(gaps["kind"], gaps["id"], gaps["gap"], strict=True)
-        if gp in (GAP_NO_INDICATOR, GAP_NO_QUESTION, GAP_NO_RESEARCH)
-    }
+    hollow = _hollow_nodes(graph)
     fig = Figure(figsize=(18, 13), layout=None)
     ax = fig.add_axes((0.02, 0.09, 0.96, 0.84))
     ax.set_axis_off()
     ax.set_xlim(-0.6, len(_COLUMNS) - 0.4)
     ax.set_ylim(-0.03, 1.04)
+    _draw_edges(ax, graph, pos)
+    present = [k for k in _COLUMNS if _nodes(graph, k)]
+    for kind in present:
+        _draw_column(ax, graph, pos, kind, hollow)
+    handles = _legend_handles(graph, present, hollow)
+    fig.legend(handles=handles, loc="lower center", ncol=6, fontsize=9, frameon=False)
+    _draw_titles(fig, synthetic=synthetic)
+    return write_atomic(
+        Path(path),
+        lambda tmp: fig.savefig(
+            tmp, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white"
+        ),
+    )
 
+
+def _hollow_nodes(graph: nx.DiGraph) -> set[str]:
+    """Keys of the nodes drawn hollow: goals without indicator, efforts without
+    learning question, learning questions without research (not the story gap)."""
+    gaps = coverage_report(graph)
+    return {
+        node_key(k, i)
+        for k, i, gp in zip(gaps["kind"], gaps["id"], gaps["gap"], strict=True)
+        if gp in (GAP_NO_INDICATOR, GAP_NO_QUESTION, GAP_NO_RESEARCH)
+    }
+
+
+def _draw_edges(ax, graph: nx.DiGraph, pos: dict[str, tuple[float, float]]) -> None:
+    """Every edge as one thin grey line, behind the nodes."""
     segments = [(pos[a], pos[b]) for a, b in graph.edges if a in pos and b in pos]
     ax.add_collection(
         LineCollection(segments, colors="#9a9a9a", linewidths=0.5, alpha=0.45, zorder=1)
     )
-    present = [k for k in _COLUMNS if _nodes(graph, k)]
-    for kind in present:
-        keys = _nodes(graph, kind)
-        full = [k for k in keys if k not in hollow]
-        empty = [k for k in keys if k in hollow]
-        size = 90 if kind == "indicator" else 60
-        for group, face in ((full, _COLOURS[kind]), (empty, "white")):
-            if not group:
-                continue
-            ax.scatter(
-                [pos[k][0] for k in group],
-                [pos[k][1] for k in group],
-                s=size,
-                marker=_MARKERS[kind],
-                c=face,
-                edgecolors=_COLOURS[kind],
-                linewidths=1.2,
-                zorder=3,
-            )
-        for key in keys:
-            text = _short(graph.nodes[key])
-            if text is None:
-                continue
-            x, y = pos[key]
-            ax.annotate(
-                text,
-                (x, y),
-                xytext=(6, 0),
-                textcoords="offset points",
-                fontsize=6.5 if kind != "pillar" else 7.5,
-                va="center",
-                ha="left",
-                zorder=4,
-            )
-        ax.text(
-            _COLUMNS.index(kind),
-            1.03,
-            KIND_LABELS[kind],
-            ha="center",
-            va="bottom",
-            fontsize=9,
-            fontweight="bold",
+
+
+def _draw_column(
+    ax, graph: nx.DiGraph, pos: dict[str, tuple[float, float]], kind: str, hollow: set[str]
+) -> None:
+    """One column: its nodes (gaps hollow), their short labels and the column title."""
+    keys = _nodes(graph, kind)
+    full = [k for k in keys if k not in hollow]
+    empty = [k for k in keys if k in hollow]
+    size = 90 if kind == "indicator" else 60
+    for group, face in ((full, _COLOURS[kind]), (empty, "white")):
+        if not group:
+            continue
+        ax.scatter(
+            [pos[k][0] for k in group],
+            [pos[k][1] for k in group],
+            s=size,
+            marker=_MARKERS[kind],
+            c=face,
+            edgecolors=_COLOURS[kind],
+            linewidths=1.2,
+            zorder=3,
         )
-    handles = [
-        Line2D(
-            [],
-            [],
-            linestyle="none",
-            marker=_MARKERS[k],
-            markersize=8,
-            markerfacecolor=_COLOURS[k],
-            markeredgecolor=_COLOURS[k],
-            label=KIND_LABELS[k],
+    for key in keys:
+        text = _short(graph.nodes[key])
+        if text is None:
+            continue
+        x, y = pos[key]
+        ax.annotate(
+            text,
+            (x, y),
+            xytext=(6, 0),
+            textcoords="offset points",
+            fontsize=6.5 if kind != "pillar" else 7.5,
+            va="center",
+            ha="left",
+            zorder=4,
         )
-        for k in present
-    ]
+    ax.text(
+        _COLUMNS.index(kind),
+        1.03,
+        KIND_LABELS[kind],
+        ha="center",
+        va="bottom",
+        fontsize=9,
+        fontweight="bold",
+    )
+
+
+def _legend_marker(kind: str, face: str, label: str) -> Line2D:
+    return Line2D(
+        [],
+        [],
+        linestyle="none",
+        marker=_MARKERS[kind],
+        markersize=8,
+        markerfacecolor=face,
+        markeredgecolor=_COLOURS[kind],
+        label=label,
+    )
+
+
+def _legend_handles(graph: nx.DiGraph, present: list[str], hollow: set[str]) -> list[Line2D]:
+    """One marker per kind present, then one hollow marker per kind of gap that occurs."""
+    handles = [_legend_marker(k, _COLOURS[k], KIND_LABELS[k]) for k in present]
     handles += [
-        Line2D(
-            [],
-            [],
-            linestyle="none",
-            marker=_MARKERS[k],
-            markersize=8,
-            markerfacecolor="white",
-            markeredgecolor=_COLOURS[k],
-            label=label,
-        )
+        _legend_marker(k, "white", label)
         for k, label in _GAP_LEGEND.items()
         if any(key in hollow for key in _nodes(graph, k))
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=6, fontsize=9, frameon=False)
+    return handles
+
+
+def _draw_titles(fig: Figure, *, synthetic: bool) -> None:
+    """The figure title and, for synthetic data, the red warning under it."""
     fig.suptitle(
         "Samenhang van doelen, indicatoren, inspanningen, leervragen en onderzoek",
         fontsize=13,
@@ -532,9 +589,3 @@ def draw_network(
             fontsize=11,
             fontweight="bold",
         )
-    return write_atomic(
-        Path(path),
-        lambda tmp: fig.savefig(
-            tmp, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white"
-        ),
-    )

@@ -339,24 +339,51 @@ def distinctive_terms(
     texts = ["" if is_blank(t) else str(t) for t in stories_frame["text"]]
     groups = [str(g) for g in stories_frame[by]]
     nlp = nlp if nlp is not None else dutch_pipeline()
-    stop_words = set(nlp.Defaults.stop_words)
     skip = {e.lower() for e in exclude} | {g.lower() for g in groups}
-    counts: dict[str, Counter[str]] = {}
-    stories_with: dict[str, Counter[str]] = {}
-    for group, doc in zip(groups, lemmatise(texts, nlp), strict=True):
-        terms = [t for t in _terms(doc, stop_words) if t not in skip]
-        counts.setdefault(group, Counter()).update(terms)
-        stories_with.setdefault(group, Counter()).update(set(terms))
+    docs = lemmatise(texts, nlp)
+    counts, stories_with = _count_terms(groups, docs, set(nlp.Defaults.stop_words), skip)
     names = sorted(counts)
     vocabulary = sorted(set().union(*counts.values())) if counts else []
     if not vocabulary:
         return pd.DataFrame(columns=columns)
     y = np.array([[counts[g][w] for w in vocabulary] for g in names], dtype=float)
-    docs = np.array([[stories_with[g][w] for w in vocabulary] for g in names])
+    used = np.array([[stories_with[g][w] for w in vocabulary] for g in names])
     table = log_odds_dirichlet(y, prior_scale * y.sum(axis=0))
+    rows = _top_terms(names, vocabulary, y, used, table, top=top, min_stories=min_stories)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _count_terms(
+    groups: Sequence[str], docs: Iterable, stop_words: set[str], skip: set[str]
+) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]]]:
+    """Per group: how often each term occurs, and in how many stories."""
+    counts: dict[str, Counter[str]] = {}
+    stories_with: dict[str, Counter[str]] = {}
+    for group, doc in zip(groups, docs, strict=True):
+        terms = [t for t in _terms(doc, stop_words) if t not in skip]
+        counts.setdefault(group, Counter()).update(terms)
+        stories_with.setdefault(group, Counter()).update(set(terms))
+    return counts, stories_with
+
+
+def _top_terms(
+    names: Sequence[str],
+    vocabulary: Sequence[str],
+    y: np.ndarray,
+    used: np.ndarray,
+    table: dict[str, np.ndarray],
+    *,
+    top: int,
+    min_stories: int,
+) -> list[dict]:
+    """The ``top`` terms of each group by z (then alphabetically), as rows.
+
+    A term is listed only when the group uses it, in at least ``min_stories``
+    stories (``used``: groups x terms), and its z is finite.
+    """
     rows = []
     for k, group in enumerate(names):
-        keep = (y[k] > 0) & (docs[k] >= min_stories) & np.isfinite(table["z"][k])
+        keep = (y[k] > 0) & (used[k] >= min_stories) & np.isfinite(table["z"][k])
         order = sorted(np.flatnonzero(keep), key=lambda w: (-table["z"][k][w], vocabulary[w]))
         for w in order[:top]:
             rows.append(
@@ -368,7 +395,7 @@ def distinctive_terms(
                     "z": float(table["z"][k][w]),
                 }
             )
-    return pd.DataFrame(rows, columns=columns)
+    return rows
 
 
 def log_odds_dirichlet(y: np.ndarray, alpha: np.ndarray) -> dict[str, np.ndarray]:
@@ -444,6 +471,29 @@ def quotes(
     columns = ["story_id", "area", "teller", "change", "sentence"]
     if "evidence" not in codes.columns:
         return pd.DataFrame(columns=columns)
+    candidates = _quote_candidates(stories_frame, codes, theme, vocab)
+    if candidates.empty or max_quotes <= 0:
+        return pd.DataFrame(columns=columns)
+    found = []
+    texts = ["" if is_blank(t) else str(t) for t in candidates["text"]]
+    for row, doc in zip(
+        candidates.itertuples(index=False), lemmatise(texts, nlp, sentences=True), strict=True
+    ):
+        best = _best_sentence(doc, str(row.evidence), min_words)
+        if best is not None:
+            found.append((row.story_id, row.area, row.teller, row.change, best))
+    picked = _balanced_by_change([item[3] for item in found], max_quotes)
+    return pd.DataFrame([found[i] for i in picked], columns=columns)
+
+
+def _quote_candidates(
+    stories_frame: pd.DataFrame, codes: pd.DataFrame, theme: str, vocab: StoryVocabulary
+) -> pd.DataFrame:
+    """Stories coded on ``theme`` with evidence and consent to quote, most matches first.
+
+    One row per story: its first code of the theme, joined to its row of
+    ``stories_frame``; ``n`` is the number of matches (1 when not given).
+    """
     mine = codes[(codes["theme"] == theme) & ~codes["evidence"].map(is_blank)]
     # A boolean Series, not a list: an empty list would select columns, not rows.
     allowed = stories_frame[
@@ -453,35 +503,42 @@ def quotes(
         n=mine["n_matches"] if "n_matches" in mine.columns else 1
     ).drop_duplicates("story_id")
     candidates = matches.merge(allowed, left_on="story_id", right_on="id", how="inner")
-    candidates = candidates.sort_values(["n", "story_id"], ascending=[False, True], kind="stable")
-    if candidates.empty or max_quotes <= 0:
-        return pd.DataFrame(columns=columns)
-    found = []
-    texts = ["" if is_blank(t) else str(t) for t in candidates["text"]]
-    for row, doc in zip(
-        candidates.itertuples(index=False), lemmatise(texts, nlp, sentences=True), strict=True
-    ):
-        evidence = [e for e in str(row.evidence).split(EVIDENCE_SEPARATOR) if e.strip()]
-        patterns = [re.compile(rf"(?<!\w){re.escape(e.strip())}(?!\w)") for e in evidence]
-        best, best_hits = None, 0
-        for sent in doc.sents:
-            text = " ".join(sent.text.split())
-            if "[" in text or PLACEHOLDER.search(text):
-                continue
-            if sum(1 for t in sent if t.is_alpha) < min_words:
-                continue
-            hits = sum(1 for p in patterns if p.search(text))
-            if hits > best_hits:
-                best, best_hits = text, hits
-        if best is not None:
-            found.append((row.story_id, row.area, row.teller, row.change, best))
-    # Each direction of change first gets one quote, then the rest in order.
+    return candidates.sort_values(["n", "story_id"], ascending=[False, True], kind="stable")
+
+
+def _best_sentence(doc, evidence: str, min_words: int) -> str | None:
+    """The sentence of ``doc`` with most evidence words (the first on a tie), or ``None``.
+
+    A sentence with a placeholder or any ``[``, with fewer than ``min_words``
+    words, or without any evidence word is never chosen.
+    """
+    words = [e for e in evidence.split(EVIDENCE_SEPARATOR) if e.strip()]
+    patterns = [re.compile(rf"(?<!\w){re.escape(e.strip())}(?!\w)") for e in words]
+    best, best_hits = None, 0
+    for sent in doc.sents:
+        text = " ".join(sent.text.split())
+        if "[" in text or PLACEHOLDER.search(text):
+            continue
+        if sum(1 for t in sent if t.is_alpha) < min_words:
+            continue
+        hits = sum(1 for p in patterns if p.search(text))
+        if hits > best_hits:
+            best, best_hits = text, hits
+    return best
+
+
+def _balanced_by_change(changes: Sequence[str], max_quotes: int) -> list[int]:
+    """Positions to keep, in their order: each direction of change first gets one, then
+    the rest in order, up to ``max_quotes``.
+
+    >>> _balanced_by_change(["beter", "beter", "slechter", "beter"], 2)
+    [0, 2]
+    """
     chosen: list[int] = []
     seen: set[str] = set()
-    for i, item in enumerate(found):
-        if item[3] not in seen:
+    for i, change in enumerate(changes):
+        if change not in seen:
             chosen.append(i)
-            seen.add(item[3])
-    chosen += [i for i in range(len(found)) if i not in chosen]
-    picked = sorted(chosen[:max_quotes])
-    return pd.DataFrame([found[i] for i in picked], columns=columns)
+            seen.add(change)
+    chosen += [i for i in range(len(changes)) if i not in chosen]
+    return sorted(chosen[:max_quotes])

@@ -73,6 +73,7 @@ def cli_import(args: argparse.Namespace) -> int:
     the file or mapping is unusable, nothing could be imported, or an id
     belongs to a different story already in the output folder.
     """
+    from .coding import codebook_path
     from .stories import load_story_vocabulary
 
     vocab = load_story_vocabulary(directory=Path(args.data) / "registry")
@@ -83,7 +84,7 @@ def cli_import(args: argparse.Namespace) -> int:
             out_dir=args.out,
             sheet=getattr(args, "sheet", None),
             mapping=getattr(args, "mapping", None),
-            codebook=Path(args.data) / "registry" / "codebook.yaml",
+            codebook=codebook_path(args.data),
         )
     except InputError as exc:
         for f in exc.findings or [Finding("error", str(args.file), str(exc))]:
@@ -138,7 +139,7 @@ def cli_agreement(args: argparse.Namespace) -> int:
     (``theme, n, percent_agreement, kappa``). Returns 1 on bad input.
     """
     from ..kern.atomic import write_csv
-    from .coding import load_codebook
+    from .coding import codebook_path, load_codebook
     from .stories import load_stories, load_story_vocabulary
 
     stories_dir = Path(args.stories)
@@ -151,7 +152,7 @@ def cli_agreement(args: argparse.Namespace) -> int:
 
     vocab = load_story_vocabulary(directory=data_dir / "registry")
     collection = load_stories(stories_dir, vocab)
-    codebook = load_codebook(data_dir / "registry" / "codebook.yaml")
+    codebook = load_codebook(codebook_path(data_dir))
     themes = list(codebook.ids)
 
     codes, problems = _read_codes(coders, collection, codebook, coding_dir)

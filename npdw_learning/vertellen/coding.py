@@ -31,7 +31,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from ..kern.errors import Finding, InputError, RegistryError
-from ..kern.paths import REGISTRY_DIR
+from ..kern.paths import DATA_DIR
 from ..kern.registry import ID_PATTERN, Registry, load_registry
 from ..kern.tables import ROW, is_blank, read_table
 from ..kern.yamlfile import read_yaml
@@ -39,6 +39,7 @@ from .nlp import dutch_pipeline, lemmatise
 
 __all__ = [
     "CODEBOOK_PATH",
+    "codebook_path",
     "CODE_COLUMNS",
     "SPAN_COLUMNS",
     "EVIDENCE_SEPARATOR",
@@ -51,7 +52,24 @@ __all__ = [
     "read_coder_file",
 ]
 
-CODEBOOK_PATH = REGISTRY_DIR / "codebook.yaml"
+
+def codebook_path(data_dir: str | Path | None = None) -> Path:
+    """Where the codebook of a data folder is: ``<data_dir>/registry/codebook.yaml``.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (default ``data/``).
+
+    Examples
+    --------
+    >>> codebook_path("elders").as_posix()
+    'elders/registry/codebook.yaml'
+    """
+    return Path(data_dir if data_dir is not None else DATA_DIR) / "registry" / "codebook.yaml"
+
+
+CODEBOOK_PATH = codebook_path()
 CODE_COLUMNS = ["story_id", "theme", "evidence", "n_matches"]
 SPAN_COLUMNS = ["story_id", "theme", "start", "end", "evidence"]
 EVIDENCE_SEPARATOR = " | "
@@ -179,6 +197,13 @@ def _validate(
     name: str,
     findings: list[Finding],
 ) -> list[Theme]:
+    """The themes of a parsed codebook; every problem goes to ``findings``.
+
+    ``lines`` holds per theme the line of the entry (key ``""``) and of each
+    field. A theme without a valid, unique id is left out; the others are
+    returned even when a field is wrong (the caller raises on any error).
+    """
+
     def error(message: str, row: int | None = None, column: str | None = None) -> None:
         findings.append(Finding("error", name, message, row=row, column=column))
 
@@ -194,65 +219,88 @@ def _validate(
     seen: dict[str, int] = {}
     for i, item in enumerate(data["themes"]):
         at = lines[i] if i < len(lines) else {}
-        if not isinstance(item, dict):
-            error(f"thema nummer {i + 1}: verwacht velden (id, label, ...)", row=at.get(""))
+        ident = _theme_id(item, i, at, error)
+        if ident is None:
             continue
-        ident = item.get("id")
-        if not isinstance(ident, str) or not ID_PATTERN.match(ident):
-            error(
-                f"thema nummer {i + 1}: id {ident!r} is geen slug (kleine letters, cijfers, -)",
-                row=at.get("id", at.get("")),
-                column="id",
-            )
-            continue
-        where = f"thema '{ident}'"
-
-        def bad(field: str, message: str, where: str = where, at: dict = at) -> None:
-            error(f"{where}: {message}", row=at.get(field, at.get("")), column=field)
-
+        bad = _theme_reporter(error, f"thema '{ident}'", at)
         if ident in seen:
             bad("id", f"id komt twee keer voor (ook op regel {seen[ident]})")
             continue
         seen[ident] = at.get("", 0)
-        texts: dict[str, str] = {}
-        for field in ("label", "description", "example"):
-            value = item.get(field)
-            if not isinstance(value, str) or not value.strip():
-                bad(field, f"veld '{field}' ontbreekt of is leeg")
-            texts[field] = str(value or "").strip()
-        pillar = item.get("pillar")
-        if pillar not in pillars:
-            bad("pillar", f"onbekende pijler {pillar!r}; toegestaan: {', '.join(pillars)}")
-        theme_goals = item.get("goals")
-        if not isinstance(theme_goals, list) or not theme_goals:
-            bad("goals", "'goals' moet een lijst van operationele doelen zijn (og01-...)")
-            theme_goals = []
-        for goal in theme_goals:
-            if goal not in goals:
-                hint = [g for g in goals if isinstance(goal, str) and g.startswith(goal)]
-                extra = f" (bedoel je {hint[0]}?)" if len(hint) == 1 else ""
-                bad("goals", f"onbekend operationeel doel {goal!r}{extra}")
-        lemmas = _patterns(item, "lemmas", bad)
-        phrases = _patterns(item, "phrases", bad)
-        _check_patterns(lemmas, phrases, bad)
-        if not lemmas and not phrases:
-            bad("lemmas", "geen patronen: geef minstens één lemma of woordgroep")
-        unknown = sorted(set(item) - {"id", *Theme.__dataclass_fields__})
-        for field in unknown:
-            bad(field, f"onbekend veld '{field}'")
-        themes.append(
-            Theme(
-                id=ident,
-                label=texts["label"],
-                description=texts["description"],
-                pillar=str(pillar),
-                goals=tuple(str(g) for g in theme_goals),
-                lemmas=lemmas,
-                phrases=phrases,
-                example=texts["example"],
-            )
-        )
+        themes.append(_check_theme(item, ident, pillars, goals, bad))
     return themes
+
+
+def _theme_id(item: Any, number: int, at: dict[str, int], error) -> str | None:
+    """The id of the ``number``-th entry (0-based), or ``None`` after reporting why not."""
+    if not isinstance(item, dict):
+        error(f"thema nummer {number + 1}: verwacht velden (id, label, ...)", row=at.get(""))
+        return None
+    ident = item.get("id")
+    if not isinstance(ident, str) or not ID_PATTERN.match(ident):
+        error(
+            f"thema nummer {number + 1}: id {ident!r} is geen slug (kleine letters, cijfers, -)",
+            row=at.get("id", at.get("")),
+            column="id",
+        )
+        return None
+    return ident
+
+
+def _theme_reporter(error, where: str, at: dict[str, int]):
+    """``bad(field, message)``: an error at the field's line, else the theme's."""
+
+    def bad(field: str, message: str) -> None:
+        error(f"{where}: {message}", row=at.get(field, at.get("")), column=field)
+
+    return bad
+
+
+def _check_theme(
+    item: dict, ident: str, pillars: Sequence[str], goals: Sequence[str], bad
+) -> Theme:
+    """One theme entry with a valid id: every field checked (problems go to ``bad``)."""
+    texts: dict[str, str] = {}
+    for field in ("label", "description", "example"):
+        value = item.get(field)
+        if not isinstance(value, str) or not value.strip():
+            bad(field, f"veld '{field}' ontbreekt of is leeg")
+        texts[field] = str(value or "").strip()
+    pillar = item.get("pillar")
+    if pillar not in pillars:
+        bad("pillar", f"onbekende pijler {pillar!r}; toegestaan: {', '.join(pillars)}")
+    theme_goals = _theme_goals(item.get("goals"), goals, bad)
+    lemmas = _patterns(item, "lemmas", bad)
+    phrases = _patterns(item, "phrases", bad)
+    _check_patterns(lemmas, phrases, bad)
+    if not lemmas and not phrases:
+        bad("lemmas", "geen patronen: geef minstens één lemma of woordgroep")
+    unknown = sorted(set(item) - {"id", *Theme.__dataclass_fields__})
+    for field in unknown:
+        bad(field, f"onbekend veld '{field}'")
+    return Theme(
+        id=ident,
+        label=texts["label"],
+        description=texts["description"],
+        pillar=str(pillar),
+        goals=tuple(str(g) for g in theme_goals),
+        lemmas=lemmas,
+        phrases=phrases,
+        example=texts["example"],
+    )
+
+
+def _theme_goals(theme_goals: Any, goals: Sequence[str], bad) -> list:
+    """The ``goals`` list of a theme; an unknown goal is reported with a suggestion."""
+    if not isinstance(theme_goals, list) or not theme_goals:
+        bad("goals", "'goals' moet een lijst van operationele doelen zijn (og01-...)")
+        return []
+    for goal in theme_goals:
+        if goal not in goals:
+            hint = [g for g in goals if isinstance(goal, str) and g.startswith(goal)]
+            extra = f" (bedoel je {hint[0]}?)" if len(hint) == 1 else ""
+            bad("goals", f"onbekend operationeel doel {goal!r}{extra}")
+    return theme_goals
 
 
 def _check_patterns(lemmas: tuple[str, ...], phrases: tuple[str, ...], bad) -> None:

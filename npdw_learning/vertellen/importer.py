@@ -28,12 +28,12 @@ existing id is reported, never overwritten.
 Residents tell a story; they do not pick a programme pillar. A row whose
 pillars column is empty (or a file without one) gets its pillars proposed by
 the automatic coding of its pseudonymised text (each theme of the codebook
-that matches gives its pillar), written with ``pillars_source: auto`` and
-listed in the import summary for review; a story no theme matches is imported
-without a pillar and a warning. A proposal someone has since reviewed in the
-story file is kept on a re-import (the file is left alone). Messages name
-every column as the user's file has it (``pijlers`` or the header from the
-mapping), never the internal field.
+that matches gives its pillar; the codebook is read only then), written with
+``pillars_source: auto`` and listed in the import summary for review; a
+story no theme matches is imported without a pillar and a warning. A proposal
+someone has since reviewed in the story file is kept on a re-import (the file
+is left alone). Messages name every column as the user's file has it
+(``pijlers`` or the header from the mapping), never the internal field.
 
 Pseudonymising is the slow part (deduce). A cache under ``.cache/npdw/``
 (git-ignored; ``NPDW_CACHE_DIR`` or ``cache_dir=`` move it) maps the sha256 of
@@ -266,95 +266,96 @@ def _field_of(name: Any) -> str | None:
 
 
 def _load_mapping(path: str | Path | None) -> _Mapping:
+    """Read and check a mapping file; every problem at once (``None``: the default headers)."""
     if path is None:
         return _Mapping({}, {})
-    path = Path(path)
     name = str(path)
-    allowed = ", ".join(COLUMN_FIELDS)
+    data = _read_mapping_yaml(Path(path))
+    findings = [
+        Finding("error", name, f"onbekende sleutel '{key}'; toegestaan: columns, values")
+        for key in sorted(set(map(str, data)) - {"columns", "values"})
+    ]
+    columns = _mapping_columns(data.get("columns"), name, findings)
+    values = _mapping_values(data.get("values") or {}, name, findings)
+    if findings:
+        raise InputError(f"{name}: het mappingbestand is ongeldig", findings)
+    return _Mapping(columns, values, name)
 
-    def fail(message: str, row: int | None = None) -> InputError:
-        return InputError(
-            f"{name}: het mappingbestand is ongeldig", [Finding("error", name, message, row=row)]
-        )
 
+def _mapping_error(name: str, message: str, row: int | None = None) -> InputError:
+    return InputError(
+        f"{name}: het mappingbestand is ongeldig", [Finding("error", name, message, row=row)]
+    )
+
+
+def _read_mapping_yaml(path: Path) -> dict:
+    """The top-level mapping of a mapping file; a missing, non-UTF-8 or non-YAML file raises."""
+    name = str(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise fail("mappingbestand bestaat niet") from None
+        raise _mapping_error(name, "mappingbestand bestaat niet") from None
     except UnicodeDecodeError:
-        raise fail("mappingbestand is niet in UTF-8 opgeslagen") from None
+        raise _mapping_error(name, "mappingbestand is niet in UTF-8 opgeslagen") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise fail(f"geen geldige YAML: {exc}", mark.line + 1 if mark else None) from None
+        row = mark.line + 1 if mark else None
+        raise _mapping_error(name, f"geen geldige YAML: {exc}", row) from None
     if not isinstance(data, dict):
-        raise fail("verwacht 'columns:' (en eventueel 'values:') bovenaan")
-    findings = []
-    for key in sorted(set(map(str, data)) - {"columns", "values"}):
-        findings.append(
-            Finding("error", name, f"onbekende sleutel '{key}'; toegestaan: columns, values")
-        )
-    columns: dict[str, str] = {}
-    raw_columns = data.get("columns")
+        raise _mapping_error(name, "verwacht 'columns:' (en eventueel 'values:') bovenaan")
+    return data
+
+
+def _mapping_columns(raw_columns: Any, name: str, findings: list[Finding]) -> dict[str, str]:
+    """``columns:`` as normalised header -> Dutch column name; problems go to ``findings``."""
     if not isinstance(raw_columns, dict) or not raw_columns:
         findings.append(
             Finding("error", name, "'columns' moet kopjes aan velden koppelen: \"Kopje\": datum")
         )
-        raw_columns = {}
+        return {}
+    columns: dict[str, str] = {}
     targets: dict[str, str] = {}
     for header, target in raw_columns.items():
         dutch = _field_of(target) if isinstance(target, str) else None
         if dutch is None:
-            findings.append(
-                Finding(
-                    "error",
-                    name,
-                    f"kolom '{header}' verwijst naar onbekend veld {target!r}; "
-                    f"toegestaan: {allowed}",
-                    column=str(header),
-                )
+            message = (
+                f"kolom '{header}' verwijst naar onbekend veld {target!r}; "
+                f"toegestaan: {', '.join(COLUMN_FIELDS)}"
             )
+        elif dutch in targets:
+            message = f"'{header}' en '{targets[dutch]}' verwijzen allebei naar '{dutch}'"
+        else:
+            targets[dutch] = str(header)
+            columns[_norm_header(header)] = dutch
             continue
-        if dutch in targets:
-            findings.append(
-                Finding(
-                    "error",
-                    name,
-                    f"'{header}' en '{targets[dutch]}' verwijzen allebei naar '{dutch}'",
-                    column=str(header),
-                )
-            )
-            continue
-        targets[dutch] = str(header)
-        columns[_norm_header(header)] = dutch
-    values: dict[str, dict[str, str]] = {}
-    raw_values = data.get("values") or {}
+        findings.append(Finding("error", name, message, column=str(header)))
+    return columns
+
+
+def _mapping_values(
+    raw_values: Any, name: str, findings: list[Finding]
+) -> dict[str, dict[str, str]]:
+    """``values:`` as field -> normalised answer -> value; problems go to ``findings``."""
     if not isinstance(raw_values, dict):
         findings.append(Finding("error", name, "'values' moet per veld antwoorden omzetten"))
-        raw_values = {}
+        return {}
+    values: dict[str, dict[str, str]] = {}
     for target, table in raw_values.items():
         dutch = _field_of(target)
         if dutch is None:
-            findings.append(
-                Finding(
-                    "error", name, f"'values' noemt onbekend veld {target!r}; toegestaan: {allowed}"
-                )
-            )
-            continue
-        if not isinstance(table, dict) or not all(
+            allowed = ", ".join(COLUMN_FIELDS)
+            message = f"'values' noemt onbekend veld {target!r}; toegestaan: {allowed}"
+        elif not isinstance(table, dict) or not all(
             isinstance(v, str | int | float | bool) for v in table.values()
         ):
-            findings.append(
-                Finding(
-                    "error",
-                    name,
-                    f"'values.{target}' moet antwoorden aan waarden koppelen: \"Antwoord\": waarde",
-                )
+            message = (
+                f"'values.{target}' moet antwoorden aan waarden koppelen: \"Antwoord\": waarde"
             )
+        else:
+            values[COLUMN_FIELDS[dutch]] = {_norm_value(k): str(v) for k, v in table.items()}
             continue
-        values[COLUMN_FIELDS[dutch]] = {_norm_value(k): str(v) for k, v in table.items()}
-    if findings:
-        raise InputError(f"{name}: het mappingbestand is ongeldig", findings)
-    return _Mapping(columns, values, name)
+        findings.append(Finding("error", name, message))
+    return values
 
 
 def _resolve_columns(headers: Sequence[str], mapping: _Mapping, file: str) -> dict[str, str]:
@@ -685,8 +686,9 @@ def _read_export(
 
     Other worksheets are listed as skipped; an id that occurs in two sheets
     is imported once. Returns rows, skipped-row findings, warnings and the
-    number of rows read.
+    number of rows read. A missing export raises.
     """
+    _require_file(path)
     expected = {*COLUMN_FIELDS, *maps.columns}
     sheets = read_sheets(path, sheet=sheet, expected=expected)
     warnings: list[Finding] = []
@@ -777,12 +779,11 @@ def import_stories(
     out_dir : path
         Folder for the ``<id>.md`` story files.
     sheet : str, optional
-        Only this worksheet of an XLSX file (default: every worksheet with the
-        required columns; the others are reported as skipped).
+        Only this worksheet of an XLSX file (default: every one with the required columns).
     mapping : path, optional
         YAML with ``columns:`` (header -> field) and optional ``values:``.
     progress : bool, default True
-        Show a progress bar on stderr for files over 200 rows.
+        A progress bar on stderr for files over 200 rows.
     cache_dir : path, optional
         Folder of the pseudonymisation cache (default :data:`DEFAULT_CACHE_DIR`).
     use_cache : bool, default True
@@ -792,9 +793,7 @@ def import_stories(
     workers : int, optional
         Processes for pseudonymising; default 2 on large uncached files, else 1.
     codebook : Codebook or path, optional
-        Proposes the pillars of a row whose pillars column is empty or absent
-        (each theme the automatic coding finds gives its pillar); default
-        ``data/registry/codebook.yaml``. Read only when such a row exists.
+        For rows without pillars (module text); default ``data/registry/codebook.yaml``.
 
     Returns
     -------
@@ -803,9 +802,8 @@ def import_stories(
     Raises
     ------
     InputError
-        The file or the mapping cannot be used (unreadable, a required column
-        missing, ...), or the codebook is needed and invalid. Nothing is
-        written then.
+        The export (a required column missing, ...), the mapping or a needed
+        codebook cannot be used. Nothing is written then.
 
     Examples
     --------
@@ -821,31 +819,64 @@ def import_stories(
     >>> report.imported, report.replacements
     (('vt-7',), {'PERSOON': 1})
     """
-    path = Path(path)
-    out_dir = Path(out_dir)
-    file = str(path)
-    maps = _load_mapping(mapping)
-    if not path.is_file():
-        raise InputError(
-            f"{file}: bestand niet gevonden", [Finding("error", file, "bestand niet gevonden")]
-        )
+    path, out_dir = Path(path), Path(out_dir)
+    maps = _load_mapping(mapping)  # a bad mapping is reported before a missing export
     rows, skipped, warnings, rows_read = _read_export(path, sheet, maps, vocab)
     book = _codebook_for(rows, codebook)
-
     pseudonymiser = pseudonymiser or Pseudonymiser(vocab.allowlist)
-    cache = _Cache(Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR)
-    if not use_cache:
-        cache.path = None
-    keys = [cache.key(pseudonymiser.version, r.parts) for r in rows]
-    file_keys = _file_keys(cache, keys, rows, book)
-    cache.load(keys + file_keys)
+    cache = _open_cache(cache_dir, use_cache=use_cache)
+    keys, file_keys = _load_cache_keys(cache, pseudonymiser, rows, book)
     show = progress and rows_read > _PROGRESS_FROM
     results, hits = _pseudonymise_rows(rows, keys, cache, pseudonymiser, workers, show)
     proposals = _propose_pillars(rows, results, book, vocab)
-    placed = _place_stories(rows, results, proposals, file_keys, cache, out_dir, vocab, file)
+    placed = _place_stories(rows, results, proposals, file_keys, cache, out_dir, vocab, str(path))
+    _write_placed(placed, cache)
+    return _import_report(str(path), out_dir, rows_read, skipped, warnings, placed, hits)
+
+
+def _require_file(path: Path) -> None:
+    if not path.is_file():
+        raise InputError(
+            f"{path}: bestand niet gevonden", [Finding("error", str(path), "bestand niet gevonden")]
+        )
+
+
+def _open_cache(cache_dir: str | Path | None, *, use_cache: bool) -> _Cache:
+    """The pseudonymisation cache (default :data:`DEFAULT_CACHE_DIR`); one that stores
+    nothing and finds nothing when ``use_cache`` is false."""
+    cache = _Cache(Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR)
+    if not use_cache:
+        cache.path = None
+    return cache
+
+
+def _load_cache_keys(
+    cache: _Cache, pseudonymiser: Pseudonymiser, rows: Sequence[_Row], book: Codebook | None
+) -> tuple[list[str], list[str]]:
+    """The cache keys of the rows' pseudonymisation and of their story files, loaded at once."""
+    keys = [cache.key(pseudonymiser.version, r.parts) for r in rows]
+    file_keys = _file_keys(cache, keys, rows, book)
+    cache.load(keys + file_keys)
+    return keys, file_keys
+
+
+def _write_placed(placed: _Placed, cache: _Cache) -> None:
+    """Write the new story files, then the cache (a file is written before it is remembered)."""
     for target, rendered in placed.to_write:
         write_text(rendered, target)  # what write_story does, without rendering twice
     cache.save()
+
+
+def _import_report(
+    file: str,
+    out_dir: Path,
+    rows_read: int,
+    skipped: Sequence[Finding],
+    warnings: Sequence[Finding],
+    placed: _Placed,
+    hits: int,
+) -> ImportReport:
+    """The report of one import; replacements by placeholder type, the known types first."""
     totals = placed.totals
     ordered = {t: totals[t] for t in (*PLACEHOLDER_TYPES, *sorted(totals)) if t in totals}
     return ImportReport(

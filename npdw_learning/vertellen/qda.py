@@ -56,7 +56,7 @@ import pandas as pd
 from ..kern.atomic import write_atomic, write_csv
 from ..kern.errors import Finding, InputError
 from ..kern.registry import ID_PATTERN
-from .coding import Codebook, auto_code_spans, load_codebook, read_coder_file
+from .coding import Codebook, auto_code_spans, codebook_path, load_codebook, read_coder_file
 from .stories import Story, StoryCollection, load_stories, load_story_vocabulary, require_valid
 
 __all__ = [
@@ -320,7 +320,7 @@ def _load(stories_dir: Path, data_dir: Path) -> tuple[StoryCollection, Codebook]
             f"{stories_dir}: geen verhalen gevonden; klopt --stories?",
             [Finding("error", str(stories_dir), "geen verhaalbestanden (*.md)")],
         )
-    return collection, load_codebook(registry / "codebook.yaml")
+    return collection, load_codebook(codebook_path(data_dir))
 
 
 def export_project(
@@ -380,7 +380,7 @@ def export_codebook(path: str | Path, data_dir: str | Path) -> int:
     """Write the codebook alone as a REFI-QDA codebook (``.qdc``); returns the number of codes."""
     from ..kern.version import __version__
 
-    codebook = load_codebook(Path(data_dir) / "registry" / "codebook.yaml")
+    codebook = load_codebook(codebook_path(data_dir))
     xml = codebook_xml(codebook, origin=f"npdw-learning {__version__}")
     write_atomic(path, lambda tmp: tmp.write_bytes(xml))
     return len(codebook)

@@ -8,6 +8,9 @@ import pytest
 from npdw_learning.evaluatie.joint import (
     JOINT_COLUMNS,
     META_INFERENCES,
+    _goal_row,
+    _programme_areas,
+    _stories_by_goal,
     add_quotes,
     joint_display,
     meta_inference,
@@ -230,3 +233,59 @@ def test_add_quotes_prefers_the_stories_direction():
     assert out.loc["g1", "quote_story"] == "s2"
     assert out.loc["g2", "quote_story"] == "s1"
     assert pd.isna(out.loc["g3", "quote"])
+
+
+# -- the named steps of joint_display ------------------------------------------------
+
+
+def test_programme_areas_leave_out_the_reference_and_the_aggregate():
+    areas = _programme_areas(REG)
+    assert areas == ["oud-krispijn", "nieuw-krispijn", "wielwijk", "crabbehof"]
+    assert REG.reference not in areas and REG.aggregate_id not in areas
+
+
+def test_stories_by_goal_counts_a_story_once_per_theme_and_only_in_the_areas():
+    stories = pd.DataFrame(
+        {"id": ["s1", "s2", "s3"], "area": ["wielwijk", "dordrecht", "crabbehof"]}
+    ).assign(change=["beter", "slechter", "gelijk"])
+    codes = pd.DataFrame(
+        {
+            "story_id": ["s1", "s1", "s2", "s3", "s3", None],
+            "theme": ["t-veilig", "t-veilig", "t-veilig", "t-ander", "t-onbekend", "t-veilig"],
+        }
+    )
+    by_goal = _stories_by_goal(stories, codes, LINKS, ["wielwijk", "crabbehof"])
+    pairs = sorted(zip(by_goal["story_id"], by_goal["goal"], strict=True))
+    # s1 once despite two codes; s2 is outside the areas; s3's unknown theme links to nothing
+    assert pairs == [("s1", GOAL), ("s3", "og01-woonomgeving")]
+    assert set(by_goal.columns) >= {"story_id", "theme", "change", "goal"}
+
+
+def test_goal_row_counts_series_statuses_and_stories_of_one_goal():
+    goal = next(g for g in REG.operational_goals.itertuples(index=False) if g.id == GOAL)
+    trends = trends_for(["improving", "improving", "worsening", "insufficient_data"])
+    trends = pd.concat(
+        [
+            trends,
+            pd.DataFrame({"indicator": ["elders"], "area": ["wielwijk"], "verdict": ["worsening"]}),
+        ]
+    )
+    progress = pd.DataFrame(
+        {"indicator": [INDICATORS[0], INDICATORS[0]], "area": "wielwijk"}
+    ).assign(status=["on_track", "not_assessable"])
+    stories, codes = stories_for(["beter", "beter", "beter", "slechter"])
+    by_goal = _stories_by_goal(stories, codes, LINKS, ["wielwijk"])
+    row = _goal_row(goal, trends, progress, by_goal, min_stories=3)
+    assert set(row) == set(JOINT_COLUMNS)
+    assert (row["series"], row["improving"], row["worsening"], row["no_trend"]) == (3, 2, 1, 0)
+    assert row["n_on_track"] == 1
+    assert (row["stories"], row["beter"], row["slechter"]) == (4, 3, 1)
+    assert row["themes"] == "t-veilig"
+    assert row["numbers_direction"] == numbers_direction(["improving", "improving", "worsening"])
+    assert row["stories_direction"] == stories_direction(["beter", "beter", "beter", "slechter"])
+    assert row["meta_inference"] == meta_inference(
+        row["numbers_direction"], row["stories_direction"]
+    )
+    empty = _goal_row(goal, trends.iloc[0:0], progress.iloc[0:0], by_goal.iloc[0:0], 3)
+    assert (empty["series"], empty["stories"], empty["themes"]) == (0, 0, "")
+    assert empty["meta_inference"] == "no_evidence"

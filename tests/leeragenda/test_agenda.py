@@ -1,4 +1,8 @@
-"""The leeragenda files: loading, clear errors for bad YAML, over-asking, efforts status, CLI."""
+"""The leeragenda files: loading, clear errors for bad YAML, the commands, the bundled data.
+
+The shared fixtures (registry, codebook, the fixture agenda and its stories) are in
+``conftest.py``; efforts status and over-asking have their own test files.
+"""
 
 from __future__ import annotations
 
@@ -21,12 +25,10 @@ from npdw_learning.leeragenda.agenda import (
     LEARNING_QUESTIONS_FILE,
     LESSONS_FILE,
     RESEARCH_FILE,
-    Agenda,
     load_agenda,
     parse_partial_date,
 )
-from npdw_learning.leeragenda.efforts import EFFORTS_STATUS_COLUMNS, NOT_RECORDED, efforts_status
-from npdw_learning.leeragenda.overasking import OVERASKING_COLUMNS, overasking, overasking_findings
+from npdw_learning.leeragenda.efforts import NOT_RECORDED, efforts_status
 from npdw_learning.vertellen.stories import load_stories, load_story_vocabulary
 
 FIXTURE = Path(__file__).parents[1] / "data" / "agenda"
@@ -37,30 +39,6 @@ FILES = {
     "research": RESEARCH_FILE,
     "lessons": LESSONS_FILE,
 }
-
-
-@pytest.fixture(scope="module")
-def collection(registry):
-    return load_stories(STORIES, load_story_vocabulary(registry))
-
-
-@pytest.fixture(scope="module")
-def story_ids(collection):
-    return [s.id for s in collection.stories]
-
-
-@pytest.fixture(scope="module")
-def agenda(registry, codebook, story_ids):
-    return load_agenda(FIXTURE, registry, codebook=codebook, story_ids=story_ids)
-
-
-@pytest.fixture()
-def load(registry, codebook, story_ids):
-    def run(data_dir: Path, **kwargs) -> Agenda:
-        kwargs.setdefault("story_ids", story_ids)
-        return load_agenda(data_dir, registry, codebook=codebook, **kwargs)
-
-    return run
 
 
 def variant(tmp_path: Path, edit=None) -> Path:
@@ -125,6 +103,18 @@ def test_research_dates_and_types(agenda):
         "r-pilot": True,
     }
     assert agenda.lessons.set_index("id").loc["les-01", "date"] == dt.date(2025, 11, 20)
+
+
+def test_efforts_without_any_status_load(tmp_path, load):
+    def edit(raw):
+        for e in raw["efforts"]["efforts"]:
+            e.pop("status", None)
+
+    agenda = load(variant(tmp_path, edit))
+    assert agenda.findings == ()
+    assert agenda.efforts_status.empty
+    assert list(agenda.efforts_status.columns) == ["effort", "year", "status"]
+    assert len(agenda.efforts) == 3
 
 
 def test_efforts_status_long_table(agenda):
@@ -628,123 +618,6 @@ def test_any_value_loads_or_raises_input_error(registry, codebook, key, index, f
             assert exc.findings and all(f.file for f in exc.findings)
 
 
-# -- efforts status --------------------------------------------------------------------------
-
-
-def test_efforts_status_latest_year(agenda):
-    table = efforts_status(agenda)
-    assert list(table.columns) == EFFORTS_STATUS_COLUMNS
-    assert table[["id", "year", "status"]].values.tolist() == [
-        ["e-buurtbakkies", 2025, "gerealiseerd"],
-        ["e-energiecoaches", 2025, "vertraagd"],
-        ["e-schoolpleinen", 2025, NOT_RECORDED],
-    ]
-    assert table["contributes_to"].tolist() == ["gezond;veilig", "wonen;werk", ""]
-    assert table["n_results_2026"].tolist() == [2, 1, 0]
-    assert table["n_stories"].tolist() == [2, 0, 0]
-    assert table["n_indicators"].tolist() == [1, 0, 0]
-    assert table["n_research"].tolist() == [1, 0, 0]
-
-
-def test_efforts_status_given_year(agenda):
-    assert efforts_status(agenda, 2024)["status"].tolist() == [
-        "in_uitvoering",
-        "niet_gestart",
-        "in_uitvoering",
-    ]
-    assert set(efforts_status(agenda, 2023)["status"]) == {NOT_RECORDED}
-
-
-def test_efforts_status_without_any_status(tmp_path, load):
-    def edit(raw):
-        for e in raw["efforts"]["efforts"]:
-            e.pop("status", None)
-
-    table = efforts_status(load(variant(tmp_path, edit)))
-    assert table["year"].isna().all()
-    assert set(table["status"]) == {NOT_RECORDED}
-
-
-# -- over-asking -------------------------------------------------------------------------------
-
-# Counted by hand from tests/data/agenda (threshold 3):
-# r-enquete   bewoners, wielwijk+crabbehof, 2025-03 .. 2025-07-15  -> Q1, Q2, Q3
-# r-actieonderzoek ouders, oud-krispijn, 2025 .. 2025               -> Q1 .. Q4
-# r-netwerk   professionals only                                    -> not counted
-# r-citizen   jongeren, dordt-west (= the four), 2025-08-01 .. ?    -> Q3 only (warning)
-# r-pilot     sleutelfiguren, start onbekend                         -> not placed (warning)
-# stories: wielwijk 2025-07-03 buurtbakkie (x2 = 1 moment), 2025-07-03 interview,
-#          2025-09-10 buurtbakkie -> 3 moments in Q3; crabbehof 2025-05-01 enquete -> Q2
-EXPECTED = [
-    ("oud-krispijn", "2025Q1", 1, 0),
-    ("oud-krispijn", "2025Q2", 1, 0),
-    ("oud-krispijn", "2025Q3", 2, 0),
-    ("oud-krispijn", "2025Q4", 1, 0),
-    ("nieuw-krispijn", "2025Q3", 1, 0),
-    ("wielwijk", "2025Q1", 1, 0),
-    ("wielwijk", "2025Q2", 1, 0),
-    ("wielwijk", "2025Q3", 2, 3),
-    ("crabbehof", "2025Q1", 1, 0),
-    ("crabbehof", "2025Q2", 1, 1),
-    ("crabbehof", "2025Q3", 2, 0),
-]
-
-
-def test_overasking_hand_counted(agenda, collection):
-    table = overasking(agenda, collection.frame())
-    assert list(table.columns) == OVERASKING_COLUMNS
-    expected = pd.DataFrame(EXPECTED, columns=["area", "quarter", "research", "story_moments"])
-    expected["total"] = expected["research"] + expected["story_moments"]
-    expected["threshold"] = 3
-    expected["flagged"] = expected["total"] > 3
-    pd.testing.assert_frame_equal(table, expected, check_dtype=False)
-    assert table.loc[table["flagged"], ["area", "quarter"]].values.tolist() == [
-        ["wielwijk", "2025Q3"]
-    ]
-
-
-def test_overasking_threshold_override_and_no_stories(agenda):
-    table = overasking(agenda, None, threshold=1)
-    assert set(table["story_moments"]) == {0}
-    flagged = table.loc[table["flagged"], ["area", "quarter"]].values.tolist()
-    assert flagged == [
-        ["oud-krispijn", "2025Q3"],
-        ["wielwijk", "2025Q3"],
-        ["crabbehof", "2025Q3"],
-    ]
-    assert set(table["threshold"]) == {1}
-
-
-def test_overasking_counts_an_activity_once_per_area(tmp_path, load):
-    # listing Dordt West and one of its neighbourhoods does not count twice there
-    data = variant(tmp_path, _set("research", "r-citizen", "areas", ["dordt-west", "wielwijk"]))
-    table = overasking(load(data), None).set_index(["area", "quarter"])
-    assert table.loc[("wielwijk", "2025Q3"), "research"] == 2
-
-
-def test_overasking_stories_frame_checks(agenda):
-    empty = pd.DataFrame(columns=["id", "date", "area", "channel"])
-    assert overasking(agenda, empty)["story_moments"].sum() == 0
-    with pytest.raises(ValueError, match="channel"):
-        overasking(agenda, pd.DataFrame({"id": ["a"], "date": ["2025-01-01"], "area": ["x"]}))
-
-
-def test_overasking_findings(agenda, collection):
-    findings = overasking_findings(agenda, collection.frame())
-    assert all(f.severity == "warning" for f in findings)
-    assert len(findings) == 3
-    unknown_end, unknown_start, flag = findings
-    assert "r-citizen" in unknown_end.message and "startkwartaal 2025Q3" in unknown_end.message
-    assert unknown_end.column == "end"
-    assert "r-pilot" in unknown_start.message and "telt niet mee" in unknown_start.message
-    assert flag.area == "wielwijk" and flag.year == 2025
-    assert flag.message.startswith("Wielwijk 2025Q3: bewoners worden 5 keer gevraagd")
-    for counted in ("r-enquete", "r-citizen", "2025-07-03 buurtbakkie", "2025-07-03 interview"):
-        assert counted in flag.message
-    assert "r-netwerk" not in flag.message
-    assert flag.file.endswith("research.yaml")
-
-
 # -- command line -------------------------------------------------------------------------------
 
 
@@ -838,7 +711,8 @@ def test_bundled_agenda_loads_without_errors(registry, codebook):
     assert len(agenda.efforts) > 0
     assert len(agenda.learning_questions) > 0
     assert len(agenda.research) > 0
-    assert agenda.overasking_threshold >= 0
+    written = yaml.safe_load((DATA_DIR / RESEARCH_FILE).read_text(encoding="utf-8"))
+    assert agenda.overasking_threshold == written["settings"]["overasking_threshold"]
     assert set(efforts_status(agenda)["status"]) <= {
         "niet_gestart",
         "in_uitvoering",

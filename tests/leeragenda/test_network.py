@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import networkx as nx
 import pytest
+from matplotlib.figure import Figure
 from PIL import Image
 
+from npdw_learning.kern.synthetic import FIGURE_BANNER
+from npdw_learning.leeragenda import network
 from npdw_learning.leeragenda.agenda import load_agenda
 from npdw_learning.leeragenda.network import (
     COVERAGE_COLUMNS,
@@ -14,6 +18,7 @@ from npdw_learning.leeragenda.network import (
     GAP_NO_QUESTION,
     GAP_NO_RESEARCH,
     GAP_NO_STORIES,
+    KIND_LABELS,
     NODE_KINDS,
     build_network,
     coverage_report,
@@ -177,3 +182,112 @@ def test_bundled_coverage_names_the_16_goals_without_indicator(registry, codeboo
     agenda = load_agenda(registry=registry, codebook=codebook)
     report = coverage_report(build_network(registry, agenda, codebook))
     assert gap_ids(report, GAP_NO_INDICATOR) == GOALS_WITHOUT_INDICATOR
+
+
+# -- the named steps of build_network and draw_network -------------------------------
+
+
+def test_add_edge_skips_unknown_ends_and_keeps_the_first_relation():
+    g = nx.DiGraph()
+    a = network._add_node(g, "effort", "e-x", "X")
+    b = network._add_node(g, "pillar", "wonen", "Wonen")
+    network._add_edge(g, a, node_key("pillar", "bestaat-niet"), "hoort_bij")
+    network._add_edge(g, node_key("effort", "bestaat-niet"), b, "hoort_bij")
+    assert g.number_of_edges() == 0
+    assert list(g.nodes) == [a, b]  # an unknown id adds no node either
+    network._add_edge(g, a, b, "hoort_bij")
+    network._add_edge(g, a, b, "draagt_bij_aan")
+    assert g.edges[a, b]["relation"] == "hoort_bij"
+    assert g.nodes[a] == {"kind": "effort", "id": "e-x", "label": "X"}
+
+
+def test_add_registry_adds_only_the_registry(registry):
+    g = nx.DiGraph()
+    network._add_registry(g, registry)
+    kinds = {kind for _, kind in g.nodes(data="kind")}
+    assert kinds == {"pillar", "strategic_goal", "indicator", "operational_goal"}
+    assert g.number_of_nodes() == (
+        len(registry.pillars)
+        + len(registry.strategic_goals)
+        + len(registry.indicators)
+        + len(registry.operational_goals)
+    )
+    assert {rel for *_, rel in g.edges(data="relation")} == {"omvat", "gemeten_door", "context"}
+
+
+def test_add_themes_links_themes_only_to_goals_already_there(registry, codebook):
+    alone = nx.DiGraph()
+    network._add_themes(alone, codebook)
+    assert alone.number_of_edges() == 0  # no goals yet: nothing to link to
+    assert alone.number_of_nodes() == len(codebook)
+    g = nx.DiGraph()
+    network._add_registry(g, registry)
+    network._add_themes(g, codebook)
+    assert relation(g, "theme", "overlast", "operational_goal", "og43-overlastmeldingen") == (
+        "gaat_over"
+    )
+
+
+def test_efforts_link_research_only_once_research_is_added(registry, agenda):
+    g = nx.DiGraph()
+    network._add_registry(g, registry)
+    network._add_efforts(g, agenda)
+    effort = node_key("effort", "e-buurtbakkies")
+    assert not [b for b in g.successors(effort) if b.startswith("research:")]
+    network._add_questions_and_research(g, agenda)
+    assert g.edges[effort, node_key("research", "r-enquete")]["relation"] == "onderbouwd_door"
+    assert not [n for n, kind in g.nodes(data="kind") if kind == "lesson"]
+    network._add_lessons(g, agenda)
+    assert relation(g, "lesson", "les-01", "effort", "e-buurtbakkies") == "toegepast_in"
+
+
+def test_hollow_nodes_are_the_drawn_gaps_not_the_story_gap(graph):
+    hollow = network._hollow_nodes(graph)
+    report = coverage_report(graph)
+    expected = {
+        node_key(kind, ident)
+        for kind, ident, gap in report[["kind", "id", "gap"]].itertuples(index=False)
+        if gap != GAP_NO_STORIES
+    }
+    assert hollow == expected
+    assert node_key("effort", "e-schoolpleinen") in hollow
+    assert node_key("learning_question", "lq-03") in hollow
+    assert node_key("learning_question", "lq-01") not in hollow
+
+
+def test_legend_has_one_marker_per_kind_and_per_gap_that_occurs(graph):
+    present = list(network._COLUMNS)
+    hollow = network._hollow_nodes(graph)
+    labels = [h.get_label() for h in network._legend_handles(graph, present, hollow)]
+    assert labels == [KIND_LABELS[k] for k in present] + list(network._GAP_LEGEND.values())
+    # without gaps, no hollow markers in the legend
+    labels = [h.get_label() for h in network._legend_handles(graph, present, set())]
+    assert labels == [KIND_LABELS[k] for k in present]
+    hollow_faces = [
+        h.get_markerfacecolor() for h in network._legend_handles(graph, present, hollow)
+    ][len(present) :]
+    assert hollow_faces == ["white"] * len(network._GAP_LEGEND)
+
+
+def test_draw_column_splits_full_and_hollow_and_labels_short_ids(graph):
+    pos = network._layout(graph)
+    hollow = network._hollow_nodes(graph)
+    ax = Figure().add_axes((0, 0, 1, 1))
+    network._draw_column(ax, graph, pos, "effort", hollow)
+    full, empty = ax.collections  # one scatter for the full markers, one for the hollow
+    assert len(full.get_offsets()) == 2 and len(empty.get_offsets()) == 1
+    texts = sorted(t.get_text() for t in ax.texts)
+    assert texts == sorted(["buurtbakkies", "energiecoaches", "schoolpleinen", "Inspanning"])
+    ax = Figure().add_axes((0, 0, 1, 1))
+    network._draw_column(ax, graph, pos, "indicator", hollow)
+    assert [t.get_text() for t in ax.texts] == ["Indicator"]  # indicators are not labelled
+
+
+def test_titles_carry_the_banner_only_for_synthetic_data():
+    plain, marked = Figure(), Figure()
+    network._draw_titles(plain, synthetic=False)
+    network._draw_titles(marked, synthetic=True)
+    title = "Samenhang van doelen, indicatoren, inspanningen, leervragen en onderzoek"
+    assert plain.get_suptitle() == title
+    assert [t.get_text() for t in plain.texts] == [title]  # the suptitle is one of the texts
+    assert [t.get_text() for t in marked.texts] == [title, FIGURE_BANNER]

@@ -11,6 +11,11 @@ from hypothesis.extra.numpy import arrays
 
 from npdw_learning.vertellen.analysis import (
     COMPLEMENT,
+    _balanced_by_change,
+    _best_sentence,
+    _count_terms,
+    _quote_candidates,
+    _top_terms,
     change_by_theme,
     distinctive_terms,
     quotes,
@@ -19,6 +24,7 @@ from npdw_learning.vertellen.analysis import (
     theme_counts,
 )
 from npdw_learning.vertellen.coding import auto_code
+from npdw_learning.vertellen.nlp import dutch_pipeline, lemmatise
 from npdw_learning.vertellen.stories import load_story_vocabulary
 
 
@@ -304,3 +310,90 @@ def test_quotes_need_evidence(vocab):
     human = pd.DataFrame({"story_id": ["vt-a"], "theme": ["afval-verloedering"]})
     assert quotes(stories, human, "afval-verloedering", vocab).empty
     assert quotes(stories, auto_code(stories), "werk", vocab).empty
+
+
+# -- the named steps of distinctive_terms and quotes ------------------------------------
+
+
+def test_count_terms_counts_occurrences_and_stories_per_group():
+    nlp = dutch_pipeline()
+    texts = ["schimmel schimmel huis", "schimmel", "speeltuin wielwijk"]
+    counts, stories_with = _count_terms(
+        ["a", "a", "b"], lemmatise(texts, nlp), set(nlp.Defaults.stop_words), {"wielwijk"}
+    )
+    assert counts["a"]["schimmel"] == 3 and stories_with["a"]["schimmel"] == 2
+    assert counts["a"]["huis"] == 1 and stories_with["a"]["huis"] == 1
+    assert dict(counts["b"]) == {"speeltuin": 1}  # the skipped word is not counted
+    assert set(counts) == {"a", "b"}
+
+
+def test_top_terms_keeps_used_finite_terms_by_z_then_alphabet():
+    vocabulary = ["a", "b", "c", "d"]
+    y = np.array([[3.0, 3.0, 0.0, 5.0], [1.0, 1.0, 4.0, 0.0]])
+    used = np.array([[2, 2, 0, 1], [1, 1, 2, 0]])
+    z = np.array([[1.0, 1.0, 9.0, 2.0], [0.5, np.inf, 3.0, 1.0]])
+    table = {"z": z, "delta": z / 10}
+    rows = _top_terms(["g1", "g2"], vocabulary, y, used, table, top=5, min_stories=2)
+    # g1: d is used in one story only, c not at all; a and b tie on z: alphabetical
+    # g2: only c is used in two stories
+    assert [(r["group"], r["term"]) for r in rows] == [("g1", "a"), ("g1", "b"), ("g2", "c")]
+    assert rows[0] == {"group": "g1", "term": "a", "count": 3, "log_odds": 0.1, "z": 1.0}
+    rows = _top_terms(["g1", "g2"], vocabulary, y, used, table, top=1, min_stories=1)
+    assert [(r["group"], r["term"]) for r in rows] == [("g1", "d"), ("g2", "c")]
+
+
+def test_quote_candidates_need_theme_evidence_and_consent(vocab):
+    stories = pd.DataFrame(
+        {
+            "id": ["s1", "s2", "s3", "s4"],
+            "area": ["wielwijk"] * 4,
+            "teller": ["bewoner"] * 4,
+            "change": ["beter"] * 4,
+            "consent": ["citeren", "analyse", "citeren", "citeren"],
+            "text": ["x"] * 4,
+        }
+    )
+    codes = pd.DataFrame(
+        {
+            "story_id": ["s1", "s2", "s3", "s4", "s4", "s1"],
+            "theme": ["overlast", "overlast", "overlast", "overlast", "overlast", "groen"],
+            "evidence": ["lawaai", "lawaai", "", "herrie | lawaai", "herrie", "boom"],
+            "n_matches": [1, 5, 3, 2, 9, 4],
+        }
+    )
+    found = _quote_candidates(stories, codes, "overlast", vocab)
+    # s2 may not be quoted, s3 has no evidence; s4 once (its first code), most matches first
+    assert found["story_id"].tolist() == ["s4", "s1"]
+    assert found["n"].tolist() == [2, 1]
+    without_counts = _quote_candidates(stories, codes.drop(columns="n_matches"), "overlast", vocab)
+    assert without_counts["story_id"].tolist() == ["s1", "s4"]  # all n = 1: by id
+
+
+def test_best_sentence_has_most_evidence_and_no_placeholder():
+    nlp = dutch_pipeline()
+    text = (
+        "Er is lawaai. "
+        "Het lawaai bij het plein is minder geworden. "
+        "Het lawaai en de herrie van [PERSOON-1] zijn weg. "
+        "Veel lawaai en herrie op straat 's avonds laat."
+    )
+    (doc,) = lemmatise([text], nlp, sentences=True)
+    assert (
+        _best_sentence(doc, "lawaai | herrie", 4)
+        == "Veel lawaai en herrie op straat 's avonds laat."
+    )
+    # "Er is lawaai." has too few words; the placeholder sentence is never chosen
+    assert _best_sentence(doc, "lawaai", 4) == "Het lawaai bij het plein is minder geworden."
+    assert _best_sentence(doc, "lawaai", 20) is None
+    assert _best_sentence(doc, "fiets", 1) is None
+    # whole words only: "lawaai" is not found inside "lawaaiig"
+    (doc,) = lemmatise(["Het was erg lawaaiig op het plein."], nlp, sentences=True)
+    assert _best_sentence(doc, "lawaai", 1) is None
+
+
+def test_balanced_by_change_gives_each_direction_a_turn():
+    changes = ["beter", "beter", "beter", "slechter", "gelijk", "slechter"]
+    assert _balanced_by_change(changes, 3) == [0, 3, 4]
+    assert _balanced_by_change(changes, 4) == [0, 1, 3, 4]
+    assert _balanced_by_change(changes, 10) == list(range(6))
+    assert _balanced_by_change([], 3) == []

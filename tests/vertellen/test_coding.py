@@ -13,7 +13,13 @@ from npdw_learning.kern.errors import InputError, RegistryError
 from npdw_learning.kern.registry import load_registry
 from npdw_learning.vertellen.coding import (
     CODE_COLUMNS,
+    CODEBOOK_PATH,
+    _check_theme,
+    _theme_goals,
+    _theme_id,
+    _theme_reporter,
     auto_code,
+    codebook_path,
     coding_matrix,
     load_codebook,
     read_coder_file,
@@ -318,3 +324,114 @@ def test_coding_matrix():
     assert matrix.to_numpy().tolist() == [[1, 0, 0], [0, 0, 0], [1, 1, 0]]
     with pytest.raises(ValueError, match="jongeren"):
         coding_matrix(codes, ["a"], ["werk"])
+
+
+def test_codebook_path_is_under_the_registry_of_the_data_folder(tmp_path):
+    assert codebook_path(tmp_path) == tmp_path / "registry" / "codebook.yaml"
+    assert codebook_path(str(tmp_path)) == tmp_path / "registry" / "codebook.yaml"
+    assert codebook_path() == CODEBOOK_PATH
+    assert CODEBOOK_PATH.is_file()  # the bundled codebook is where the helper says
+
+
+# -- the named steps of checking a codebook ------------------------------------------
+
+
+class Collect:
+    """A ``bad(field, message)`` / ``error(message, row, column)`` that keeps what it gets."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, *args, **kwargs):
+        self.calls.append((*args, kwargs) if kwargs else args)
+
+
+GOOD_THEME = {
+    "id": "groen",
+    "label": "Groen",
+    "description": "Parken en bomen.",
+    "example": "Het park is mooier.",
+    "pillar": "wonen",
+    "goals": ["og02-gezonde-leefomgeving"],
+    "lemmas": ["park", "*boom"],
+    "phrases": ["groene  straat"],
+}
+PILLARS = ["wonen", "werk"]
+GOALS = ["og02-gezonde-leefomgeving", "og17-betrokkenheid"]
+
+
+def test_theme_id_reports_a_non_mapping_and_a_bad_slug():
+    error = Collect()
+    assert _theme_id({"id": "groen"}, 0, {}, error) == "groen"
+    assert _theme_id(["groen"], 2, {"": 7}, error) is None
+    assert _theme_id({"id": "Groen Thema"}, 3, {"": 9, "id": 10}, error) is None
+    assert _theme_id({"label": "x"}, 4, {"": 11}, error) is None
+    assert error.calls == [
+        ("thema nummer 3: verwacht velden (id, label, ...)", {"row": 7}),
+        (
+            "thema nummer 4: id 'Groen Thema' is geen slug (kleine letters, cijfers, -)",
+            {"row": 10, "column": "id"},
+        ),
+        (
+            "thema nummer 5: id None is geen slug (kleine letters, cijfers, -)",
+            {"row": 11, "column": "id"},
+        ),
+    ]
+
+
+def test_theme_reporter_uses_the_field_line_else_the_entry_line():
+    error = Collect()
+    bad = _theme_reporter(error, "thema 'groen'", {"": 4, "pillar": 6})
+    bad("pillar", "onbekende pijler")
+    bad("goals", "leeg")
+    assert error.calls == [
+        ("thema 'groen': onbekende pijler", {"row": 6, "column": "pillar"}),
+        ("thema 'groen': leeg", {"row": 4, "column": "goals"}),
+    ]
+
+
+def test_check_theme_reads_a_good_entry_without_complaint():
+    bad = Collect()
+    theme = _check_theme(dict(GOOD_THEME), "groen", PILLARS, GOALS, bad)
+    assert bad.calls == []
+    assert theme.goals == ("og02-gezonde-leefomgeving",)
+    assert theme.lemmas == ("park", "*boom")
+    assert theme.phrases == ("groene straat",)  # spaces normalised
+    assert theme.label == "Groen" and theme.pillar == "wonen"
+
+
+def test_check_theme_reports_every_bad_field_and_still_returns_the_theme():
+    bad = Collect()
+    item = {
+        **GOOD_THEME,
+        "label": " ",
+        "pillar": "sport",
+        "goals": ["og1", "og99-niets"],
+        "lemmas": ["twee woorden"],
+        "phrases": [],
+        "kleur": "groen",
+    }
+    del item["example"]
+    theme = _check_theme(item, "groen", PILLARS, GOALS, bad)
+    fields = [call[0] for call in bad.calls]
+    assert fields == ["label", "example", "pillar", "goals", "goals", "lemmas", "kleur"]
+    messages = [call[1] for call in bad.calls]
+    assert "onbekende pijler 'sport'; toegestaan: wonen, werk" in messages
+    assert "onbekend operationeel doel 'og99-niets'" in messages
+    assert "bestaat uit meer woorden" in messages[5]
+    assert theme.label == "" and theme.example == ""
+
+
+def test_theme_goals_suggest_the_one_goal_a_short_id_means():
+    bad = Collect()
+    assert _theme_goals(["og17"], GOALS, bad) == ["og17"]
+    assert bad.calls == [
+        ("goals", "onbekend operationeel doel 'og17' (bedoel je og17-betrokkenheid?)")
+    ]
+    bad = Collect()
+    assert _theme_goals(["og"], GOALS, bad) == ["og"]  # two goals start with it: no hint
+    assert bad.calls == [("goals", "onbekend operationeel doel 'og'")]
+    for missing in (None, [], "og17-betrokkenheid"):
+        bad = Collect()
+        assert _theme_goals(missing, GOALS, bad) == []
+        assert [call[0] for call in bad.calls] == ["goals"]

@@ -1,0 +1,84 @@
+"""The named steps of ``evaluate``: the build folder, the parameters, the manifest, a failure."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+from npdw_learning.evaluatie import runner
+from npdw_learning.evaluatie.steps import Run
+from npdw_learning.kern import errors
+
+
+def test_evaluation_error_lives_with_the_other_errors_and_is_not_an_input_error():
+    assert runner.EvaluationError is errors.EvaluationError
+    assert "EvaluationError" in errors.__all__ and "EvaluationError" in runner.__all__
+    assert not issubclass(errors.EvaluationError, errors.InputError)
+
+
+def test_make_build_dir_next_to_out_with_pid_and_plain_mode(tmp_path):
+    out = tmp_path / "outputs" / "2026"
+    stale = tmp_path / "outputs" / f".2026{runner.BUILD_MARK}oud"
+    stale.mkdir(parents=True)
+    (stale / runner.BUILD_PID).write_text("999999999", encoding="ascii")  # no such process
+    build = runner._make_build_dir(out)
+    assert build.parent == out.parent and build.name.startswith(f".2026{runner.BUILD_MARK}")
+    assert (build / runner.BUILD_PID).read_text(encoding="ascii") == str(os.getpid())
+    assert not stale.exists()  # a killed run's build folder is removed first
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(build.stat().st_mode) == 0o777 & ~umask
+    assert not out.exists()  # only the build folder is made
+
+
+def test_notebook_parameters_are_absolute_and_point_into_the_build(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "verhalen").mkdir()
+    run = Run.from_parameters(2025, None, "verhalen", tmp_path / "uit", ["wielwijk"], False)
+    params = runner._notebook_parameters(run, tmp_path / "bouw")
+    assert params == {
+        "year": 2025,
+        "data_dir": str(run.data_dir.resolve()),
+        "stories_dir": str(tmp_path / "verhalen"),
+        "out_dir": str(tmp_path / "bouw"),
+        "areas": ["wielwijk"],
+        "demo": False,
+    }
+    json.dumps(params)  # papermill hands them over as JSON
+
+
+def test_finish_manifest_stamps_end_and_duration(tmp_path):
+    manifest = {"year": 2026, "started": "2026-01-01T00:00:00+00:00"}
+    runner._finish_manifest(tmp_path, manifest, seconds=12.345)
+    written = json.loads((tmp_path / runner.MANIFEST).read_text(encoding="utf-8"))
+    assert written == manifest
+    assert written["seconds"] == 12.3
+    assert written["finished"] >= written["started"] and written["finished"].endswith("+00:00")
+
+
+def test_keep_failed_build_replaces_an_earlier_failure(tmp_path):
+    out = tmp_path / "2026"
+    earlier = tmp_path / "2026.mislukt"
+    earlier.mkdir()
+    (earlier / "oud.txt").write_text("x", encoding="utf-8")
+    build = tmp_path / ".2026.bouw-x"
+    (build / "notebooks").mkdir(parents=True)
+    (build / runner.BUILD_PID).write_text("1", encoding="ascii")
+    (build / "notebooks" / "01.ipynb").write_text("{}", encoding="utf-8")
+    assert runner._keep_failed_build(build, out) == earlier
+    assert not build.exists()
+    assert sorted(p.name for p in earlier.rglob("*")) == ["01.ipynb", "notebooks"]
+
+
+def test_keep_failed_build_without_a_pid_file(tmp_path):
+    build = tmp_path / ".2026.bouw-y"
+    build.mkdir()
+    failed = runner._keep_failed_build(build, tmp_path / "2026")
+    assert failed.is_dir() and list(failed.iterdir()) == []
+
+
+def test_the_evaluate_command_catches_the_same_error_type():
+    from npdw_learning.evaluatie import cli
+
+    assert cli.EvaluationError is errors.EvaluationError
