@@ -95,17 +95,8 @@ def _fetch_parser(sub) -> None:
     s.set_defaults(func=_lazy("tellen", "cmd_fetch_cbs"))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="npdw",
-        description=(
-            "Vertellen en tellen: de jaarlijkse evaluatie van het programma in het register "
-            "(data/registry/programme.yaml)."
-        ),
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def _tellen_parsers(sub) -> None:
+    """``indicators``, ``validate`` and ``trends`` (the tellen room)."""
     p = sub.add_parser("indicators", help="het indicatorenregister als CSV")
     p.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
     p.set_defaults(func=_lazy("tellen", "cmd_indicators"))
@@ -121,6 +112,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="map voor data_quality.csv")
     p.set_defaults(func=_lazy("tellen", "cmd_validate"))
 
+    p = sub.add_parser("trends", help="trends en voortgang per indicator en wijk")
+    _data_args(p)
+    p.add_argument(
+        "--year", type=int, default=None, help="evaluatiejaar: latere metingen tellen niet mee"
+    )
+    p.add_argument("--out", type=Path, required=True, help="uitvoermap, bijv. outputs/2026")
+    p.set_defaults(func=_lazy("tellen", "cmd_trends"))
+
+
+def _stories_parsers(sub) -> None:
+    """``stories validate|import|agreement|export|import-codings`` (vertellen)."""
     p = sub.add_parser("stories", help="verhalen: importeren, controleren, overeenstemming")
     stories = p.add_subparsers(dest="stories_command", required=True, metavar="STORIES_COMMAND")
 
@@ -190,16 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
     s.set_defaults(func=_lazy("vertellen", "cli_import_codings"))
 
-    p = sub.add_parser("trends", help="trends en voortgang per indicator en wijk")
-    _data_args(p)
-    p.add_argument(
-        "--year", type=int, default=None, help="evaluatiejaar: latere metingen tellen niet mee"
-    )
-    p.add_argument("--out", type=Path, required=True, help="uitvoermap, bijv. outputs/2026")
-    p.set_defaults(func=_lazy("tellen", "cmd_trends"))
 
-    _fetch_parser(sub)
-
+def _agenda_parsers(sub) -> None:
+    """``agenda check`` and ``efforts status`` (leeragenda)."""
     p = sub.add_parser("agenda", help="de leeragenda: leervragen, onderzoek, lessen")
     agenda = p.add_subparsers(dest="agenda_command", required=True, metavar="AGENDA_COMMAND")
     s = agenda.add_parser(
@@ -221,6 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
     s.set_defaults(func=_lazy("leeragenda", "cli_efforts_status"))
 
+
+def _evaluate_parser(sub) -> None:
+    """``evaluate`` (evaluatie)."""
     p = sub.add_parser(
         "evaluate", help="de jaarlijkse evaluatie: notebooks uitvoeren, rapport.html maken"
     )
@@ -249,6 +247,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="map met notebooks.yaml en de notebooks (standaard: notebooks/)",
     )
     p.set_defaults(func=_lazy("evaluatie", "cli_evaluate"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="npdw",
+        description=(
+            "Vertellen en tellen: de jaarlijkse evaluatie van het programma in het register "
+            "(data/registry/programme.yaml)."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _tellen_parsers(sub)
+    _fetch_parser(sub)
+    _stories_parsers(sub)
+    _agenda_parsers(sub)
+    _evaluate_parser(sub)
     return parser
 
 
