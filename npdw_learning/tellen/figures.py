@@ -43,6 +43,7 @@ __all__ = [
     "AREA_ORDER",
     "AREA_PALETTE",
     "AREA_MARKERS",
+    "FIGURE_DPI",
     "SYNTHETIC_BANNER",
     "plot_pillar",
     "save_pillar_figures",
@@ -94,6 +95,9 @@ def parity_legend_label(reference_label: str, target_year: int) -> str:
 #: The warning drawn on every figure made from demo data.
 SYNTHETIC_BANNER = FIGURE_BANNER
 
+#: Resolution of the pillar figures, in the report and from ``npdw trends`` alike.
+FIGURE_DPI = 110
+
 # Areas outside the fixed palette (a future extra neighbourhood) still get a
 # stable colour: the remaining Okabe-Ito colour, then greys, in order of appearance.
 _FALLBACK_COLOURS = ("#D55E00", "#666666", "#999999", "#333333")
@@ -101,7 +105,7 @@ _FALLBACK_MARKERS = ("X", "P", "h", "<", ">")
 
 _TARGET_COLOUR = "#444444"
 _BANNER_COLOUR = "#C00000"
-_PANEL_SIZE = (4.3, 3.1)  # inches; readable at 150 dpi with three panels a row
+_PANEL_SIZE = (4.3, 3.1)  # inches; three panels a row fit the report's width
 _COL_WRAP = 3
 _TITLE_WIDTH = 34  # characters per title line at the panel width above
 # Fixed strips around the panels, in inches.
@@ -913,7 +917,7 @@ def save_pillar_figures(
     aggregate: str | None = None,
     areas: Sequence[str] | None = None,
     synthetic: bool = False,
-    dpi: int = 150,
+    dpi: int = FIGURE_DPI,
 ) -> list[Path]:
     """Write one PNG per pillar, ``tellen_<pillar-id>.png``, atomically.
 
@@ -927,7 +931,7 @@ def save_pillar_figures(
         Directory for the PNG files; created when missing.
     area_labels, reference, aggregate, areas, synthetic
         As for :func:`plot_pillar`.
-    dpi : int, default 150
+    dpi : int, default :data:`FIGURE_DPI`
         Resolution of the PNG files.
 
     Returns
