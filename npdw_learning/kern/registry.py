@@ -299,7 +299,12 @@ def _check_areas(
     if reference not in area_ids:
         message = f"referentiegebied {reference!r} staat niet in areas"
         chk.error(("reference",), "reference", "reference", message)
-    return areas, reference, _check_aggregate(chk, data.get("aggregate") or {}, area_ids)
+    aggregate = data.get("aggregate") or {}
+    if not isinstance(aggregate, dict):
+        message = "verwacht velden id, members en weights"
+        chk.error(("aggregate",), "aggregate", "aggregate", message)
+        aggregate = {}
+    return areas, reference, _check_aggregate(chk, aggregate, area_ids)
 
 
 def _check_aggregate(
@@ -312,7 +317,14 @@ def _check_aggregate(
             ("aggregate", "id"), "aggregate", "id", f"aggregaat {agg_id!r} staat niet in areas"
         )
     members = agg.get("members") or []
+    if not isinstance(members, list):
+        chk.error(("aggregate", "members"), "aggregate.members", "members", "verwacht een lijst")
+        members = []
     raw_weights = agg.get("weights") or {}
+    if not isinstance(raw_weights, dict):
+        message = "verwacht per lid een gewicht (lid: gewicht)"
+        chk.error(("aggregate", "weights"), "aggregate.weights", "weights", message)
+        raw_weights = {}
     weights: dict[str, float] = {}
     for i, m in enumerate(members):
         if m not in area_ids:

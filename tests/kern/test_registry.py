@@ -479,3 +479,30 @@ def test_build_registry_orders_areas_and_pillars(reg):
     assert built.pillars["order"].is_monotonic_increasing
     assert built.indicators["unit_label"].notna().all()
     assert built.indicators.equals(reg.indicators) and built.areas.equals(reg.areas)
+
+
+@pytest.mark.parametrize(
+    ("aggregate", "column", "message"),
+    [
+        (["dordt-west"], "aggregate", "aggregate: verwacht velden id, members en weights"),
+        (
+            {"id": "dordt-west", "members": "wielwijk", "weights": {"wielwijk": 1}},
+            "members",
+            "aggregate.members: verwacht een lijst",
+        ),
+        (
+            {"id": "dordt-west", "members": ["wielwijk"], "weights": [1]},
+            "weights",
+            "aggregate.weights: verwacht per lid een gewicht (lid: gewicht)",
+        ),
+    ],
+)
+def test_an_aggregate_of_the_wrong_shape_is_a_finding_not_a_crash(
+    registry_copy, aggregate, column, message
+):
+    _edit(registry_copy / "areas.yaml", lambda d: d.update(aggregate=aggregate))
+    with pytest.raises(RegistryError) as err:
+        load_registry(registry_copy)
+    first = err.value.findings[0]
+    assert (first.column, first.message) == (column, message)
+    assert first.file.endswith("areas.yaml") and first.row is not None
