@@ -3,8 +3,8 @@
 The registry is the one place that says what the programme measures and
 against which target. It is loaded once per run and validated as a whole:
 every problem is collected and raised together as a :class:`RegistryError`
-naming the file and entry, so an intern who edits a YAML file sees all of
-their mistakes at once.
+naming the file, line, entry and field (:class:`~npdw_learning.kern.yamlfile.YamlChecker`),
+so an intern who edits a YAML file sees all of their mistakes at once.
 """
 
 from __future__ import annotations
@@ -173,7 +173,7 @@ def load_registry(directory: str | Path | None = None) -> Registry:
     Raises
     ------
     RegistryError
-        With every problem found, each naming file, entry and field.
+        With every problem found, each naming file, line, entry and field.
 
     Examples
     --------
