@@ -144,40 +144,24 @@ def tellen_step(run: Run) -> TellenStep:
     InputError
         A measurement file has errors (the same findings as ``npdw validate``).
     """
-    from ..tellen.figures import save_pillar_figures
     from ..tellen.measurements import load_measurements
-    from ..tellen.run import run_tellen
+    from ..tellen.run import run_tellen, write_tellen_outputs
 
     reg = run.registry
     loaded = load_measurements(reg, run.data_dir, demo=run.demo, until_year=run.year)
     if loaded.errors:
         raise InputError("de metingen bevatten fouten", loaded.errors)
     result = run_tellen(reg, loaded)
-    findings = loaded.findings_frame()
-    run.write_table(result.trends, "trends")
-    run.write_table(result.progress, "progress")
-    run.write_table(findings, "data_quality")
-    run.write_table(loaded.overrides, "vervangen_waarden")
-    paths = save_pillar_figures(
-        result.measurements,
-        reg.indicators,
-        result.progress,
-        reg.pillars,
-        run.figures_dir,
-        area_labels=reg.area_labels(),
-        reference=reg.reference,
-        aggregate=reg.aggregate_id,
-        areas=[*run.areas, reg.aggregate_id],
-        synthetic=result.synthetic,
-        dpi=110,
+    written = write_tellen_outputs(
+        reg, loaded, result, tables_dir=run.tables_dir, figures_dir=run.figures_dir, areas=run.areas
     )
-    figures = {p.stem.removeprefix("tellen_"): p for p in paths}
+    run.write_table(loaded.overrides, "vervangen_waarden")
     return TellenStep(
         result.measurements,
         result.trends,
         result.progress,
-        findings,
-        figures,
+        written.findings,
+        written.figures,
         result.synthetic,
         list(loaded.files),
         loaded.overrides,

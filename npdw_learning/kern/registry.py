@@ -3,32 +3,28 @@
 The registry is the one place that says what the programme measures and
 against which target. It is loaded once per run and validated as a whole:
 every problem is collected and raised together as a :class:`RegistryError`
-naming the file and entry, so an intern who edits a YAML file sees all of
-their mistakes at once.
+naming the file, line, entry and field (:class:`~npdw_learning.kern.yamlfile.YamlChecker`),
+so an intern who edits a YAML file sees all of their mistakes at once.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from .errors import Finding, RegistryError
 from .paths import REGISTRY_DIR
+from .yamlfile import ID_PATTERN, YamlChecker
 
 __all__ = ["ID_PATTERN", "Registry", "load_registry", "TARGET_TYPES", "AREA_KINDS"]
 
 TARGET_TYPES = ("parity", "relative", "absolute", "none")
 AREA_KINDS = ("neighbourhood", "reference", "aggregate")
 UNIT_KINDS = ("rate", "count")
-_KIND_NL = {str: "tekst", bool: "true/false", int: "geheel getal"}
-# The one pattern for every id a person types: areas, indicators, themes, stories, coders.
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 _FILES = (
     "programme.yaml",
@@ -154,93 +150,6 @@ class Registry:
         return df[["id", "label", "pillar", "unit", "higher_is_better", "source", "core", "goals"]]
 
 
-def _read_yaml(path: Path, findings: list[Finding]) -> dict[str, Any]:
-    name = _display(path)
-    if not path.exists():
-        findings.append(Finding("error", name, "bestand ontbreekt"))
-        return {}
-    try:
-        with path.open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        findings.append(Finding("error", name, f"geen geldige YAML: {exc}", row=row))
-        return {}
-    except UnicodeDecodeError:
-        findings.append(Finding("error", name, "bestand is niet in UTF-8 opgeslagen"))
-        return {}
-    if not isinstance(data, dict):
-        findings.append(Finding("error", name, "verwacht een YAML-mapping bovenaan het bestand"))
-        return {}
-    return data
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-class _Checker:
-    """Collects findings for one YAML list, naming file and entry."""
-
-    def __init__(self, file: str, findings: list[Finding]) -> None:
-        self.file = file
-        self.findings = findings
-
-    def error(self, where: str, column: str | None, message: str) -> None:
-        self.findings.append(Finding("error", self.file, f"{where}: {message}", column=column))
-
-    def entries(self, data: dict[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
-        items = data.get(key)
-        if items is None:
-            self.error(key, key, f"sleutel '{key}' ontbreekt")
-            return []
-        if not isinstance(items, list):
-            self.error(key, key, "verwacht een lijst")
-            return []
-        out = []
-        seen: set[str] = set()
-        for i, item in enumerate(items):
-            where = f"{key}[{i}]"
-            if not isinstance(item, dict):
-                self.error(where, None, "verwacht een mapping met velden")
-                continue
-            ident = item.get("id")
-            if not isinstance(ident, str) or not ID_PATTERN.match(ident):
-                self.error(
-                    where, "id", f"id {ident!r} is geen slug (kleine letters, cijfers, - of _)"
-                )
-                continue
-            where = f"{key}[{i}] (id '{ident}')"
-            if ident in seen:
-                self.error(where, "id", "id komt twee keer voor")
-                continue
-            seen.add(ident)
-            out.append((where, item))
-        return out
-
-    def require(self, where: str, item: dict[str, Any], name: str, kind: type) -> Any:
-        value = item.get(name)
-        # YAML's true/false are ints to Python; only accept them where a bool is asked for.
-        wrong_bool = isinstance(value, bool) and kind is not bool
-        if value is None or not isinstance(value, kind) or wrong_bool:
-            self.error(where, name, f"veld '{name}' ontbreekt of is geen {_KIND_NL[kind]}")
-            return None
-        return value
-
-    def one_of(self, where: str, item: dict[str, Any], name: str, allowed) -> Any:
-        value = item.get(name)
-        if value not in allowed:
-            self.error(
-                where, name, f"'{name}' is {value!r}; toegestaan: {', '.join(map(str, allowed))}"
-            )
-            return None
-        return value
-
-
 def _number(value: Any) -> float | None:
     if value is None or isinstance(value, bool):
         return None
@@ -264,7 +173,7 @@ def load_registry(directory: str | Path | None = None) -> Registry:
     Raises
     ------
     RegistryError
-        With every problem found, each naming file, entry and field.
+        With every problem found, each naming file, line, entry and field.
 
     Examples
     --------
@@ -274,242 +183,378 @@ def load_registry(directory: str | Path | None = None) -> Registry:
     """
     directory = Path(directory) if directory is not None else REGISTRY_DIR
     findings: list[Finding] = []
-    raw = {name: _read_yaml(directory / name, findings) for name in _FILES}
+    files = {name: YamlChecker.read(directory / name, findings) for name in _FILES}
     if findings:
         raise RegistryError(f"Het register in {directory} kan niet gelezen worden.", findings)
+    checked = _check_files({name: (chk, data or {}) for name, (chk, data) in files.items()})
+    if findings:
+        raise RegistryError(
+            f"Het register in {directory} bevat {len(findings)} fout(en).", findings
+        )
+    return _build_registry(checked, directory)
 
-    # programme -----------------------------------------------------------
-    chk = _Checker(_display(directory / "programme.yaml"), findings)
-    programme = raw["programme.yaml"]
+
+@dataclass(frozen=True)
+class _Checked:
+    """The entries of every registry file, checked, as rows for the tables."""
+
+    names: dict[str, str]
+    units: list[dict[str, Any]]
+    areas: list[dict[str, Any]]
+    reference: Any
+    aggregate: dict[str, Any]  # id, weights, weight_source
+    pillars: list[dict[str, Any]]
+    share_groups: list[dict[str, Any]]
+    priority: list[str]
+    indicators: list[dict[str, Any]]
+    strategic: list[dict[str, Any]]
+    operational: list[dict[str, Any]]
+
+
+_File = tuple[YamlChecker, dict[str, Any]]
+
+
+def _check_files(files: Mapping[str, _File]) -> _Checked:
+    """Check each file, then the ids one file uses from another; findings go to the checkers."""
+    names = _check_programme(*files["programme.yaml"])
+    units = _check_units(*files["units.yaml"])
+    areas, reference, aggregate = _check_areas(*files["areas.yaml"])
+    pillars = _check_pillars(*files["pillars.yaml"])
+    share_groups = _check_share_groups(*files["share_groups.yaml"])
+    priority = _check_sources(*files["sources.yaml"])
+    pillar_ids = {p["id"] for p in pillars}
+    indicators = _check_indicators(
+        *files["indicators.yaml"],
+        pillar_ids=pillar_ids,
+        unit_ids={u["id"] for u in units},
+        group_ids={g["id"] for g in share_groups},
+    )
+    chk, goals = files["goals.yaml"]
+    strategic = _check_strategic_goals(chk, goals, pillar_ids)
+    operational, goals_of = _check_operational_goals(
+        chk, goals, strategic, {i["id"] for i in indicators}
+    )
+    for ind in indicators:
+        ind["goals"] = goals_of.get(ind["id"], [])
+    return _Checked(
+        names,
+        units,
+        areas,
+        reference,
+        aggregate,
+        pillars,
+        share_groups,
+        priority,
+        indicators,
+        strategic,
+        operational,
+    )
+
+
+def _check_programme(chk: YamlChecker, data: dict[str, Any]) -> dict[str, str]:
+    """``name`` and ``short_name`` of the programme (empty when wrong, with an error)."""
     names = {}
     for key in ("name", "short_name"):
-        value = programme.get(key)
+        value = data.get(key)
         if not isinstance(value, str) or not value.strip():
-            chk.error(key, key, f"veld '{key}' ontbreekt of is geen tekst")
+            chk.error((key,), key, key, f"veld '{key}' ontbreekt of is geen tekst")
         names[key] = value.strip() if isinstance(value, str) else ""
+    return names
 
-    # units -------------------------------------------------------------
-    chk = _Checker(_display(directory / "units.yaml"), findings)
+
+def _check_units(chk: YamlChecker, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """``id, label, min, max, kind`` per unit; min and max are numbers or left out."""
     units = []
-    for where, u in chk.entries(raw["units.yaml"], "units"):
-        label = chk.require(where, u, "label", str)
-        kind = chk.one_of(where, u, "kind", UNIT_KINDS)
+    for path, where, u in chk.entries(data, "units"):
+        label = chk.require(u, path, where, "label", str)
+        kind = chk.one_of(u, path, where, "kind", UNIT_KINDS)
         lo, hi = u.get("min"), u.get("max")
         for name, v in (("min", lo), ("max", hi)):
             if v is not None and _number(v) is None:
-                chk.error(where, name, f"'{name}' moet een getal zijn of weggelaten worden")
+                message = f"'{name}' moet een getal zijn of weggelaten worden"
+                chk.error((*path, name), where, name, message)
         if _number(lo) is not None and _number(hi) is not None and float(lo) >= float(hi):
-            chk.error(where, "max", "max moet groter zijn dan min")
+            chk.error((*path, "max"), where, "max", "max moet groter zijn dan min")
         units.append(
-            {
-                "id": u["id"],
-                "label": label,
-                "min": _number(lo),
-                "max": _number(hi),
-                "kind": kind,
-            }
+            {"id": u["id"], "label": label, "min": _number(lo), "max": _number(hi), "kind": kind}
         )
-    unit_ids = {u["id"] for u in units}
+    return units
 
-    # areas -------------------------------------------------------------
-    a_raw = raw["areas.yaml"]
-    chk = _Checker(_display(directory / "areas.yaml"), findings)
+
+def _check_areas(
+    chk: YamlChecker, data: dict[str, Any]
+) -> tuple[list[dict[str, Any]], Any, dict[str, Any]]:
+    """The areas (``id, label, kind``), the reference area and the weighted aggregate."""
     areas = []
-    for where, a in chk.entries(a_raw, "areas"):
+    for path, where, a in chk.entries(data, "areas"):
         areas.append(
             {
                 "id": a["id"],
-                "label": chk.require(where, a, "label", str),
-                "kind": chk.one_of(where, a, "kind", AREA_KINDS),
+                "label": chk.require(a, path, where, "label", str),
+                "kind": chk.one_of(a, path, where, "kind", AREA_KINDS),
             }
         )
     area_ids = {a["id"] for a in areas}
-    reference = a_raw.get("reference")
+    reference = data.get("reference")
     if reference not in area_ids:
-        chk.error("reference", "reference", f"referentiegebied {reference!r} staat niet in areas")
-    agg = a_raw.get("aggregate") or {}
+        message = f"referentiegebied {reference!r} staat niet in areas"
+        chk.error(("reference",), "reference", "reference", message)
+    aggregate = data.get("aggregate") or {}
+    if not isinstance(aggregate, dict):
+        message = "verwacht velden id, members en weights"
+        chk.error(("aggregate",), "aggregate", "aggregate", message)
+        aggregate = {}
+    return areas, reference, _check_aggregate(chk, aggregate, area_ids)
+
+
+def _check_aggregate(
+    chk: YamlChecker, agg: Mapping[str, Any], area_ids: set[str]
+) -> dict[str, Any]:
+    """The aggregate's ``id``, ``weights`` (member -> positive weight) and ``weight_source``."""
     agg_id = agg.get("id")
-    weights: dict[str, float] = {}
     if agg_id not in area_ids:
-        chk.error("aggregate", "id", f"aggregaat {agg_id!r} staat niet in areas")
+        chk.error(
+            ("aggregate", "id"), "aggregate", "id", f"aggregaat {agg_id!r} staat niet in areas"
+        )
     members = agg.get("members") or []
+    if not isinstance(members, list):
+        chk.error(("aggregate", "members"), "aggregate.members", "members", "verwacht een lijst")
+        members = []
     raw_weights = agg.get("weights") or {}
-    for m in members:
+    if not isinstance(raw_weights, dict):
+        message = "verwacht per lid een gewicht (lid: gewicht)"
+        chk.error(("aggregate", "weights"), "aggregate.weights", "weights", message)
+        raw_weights = {}
+    weights: dict[str, float] = {}
+    for i, m in enumerate(members):
         if m not in area_ids:
-            chk.error("aggregate.members", "members", f"onbekend gebied {m!r}")
+            path = ("aggregate", "members", i)
+            chk.error(path, "aggregate.members", "members", f"onbekend gebied {m!r}")
         w = _number(raw_weights.get(m))
         if w is None or w <= 0:
-            chk.error("aggregate.weights", m, f"gewicht voor {m!r} ontbreekt of is niet positief")
+            message = f"gewicht voor {m!r} ontbreekt of is niet positief"
+            chk.error(("aggregate", "weights", m), "aggregate.weights", m, message)
         else:
             weights[m] = w
     for m in raw_weights:
         if m not in members:
-            chk.error("aggregate.weights", m, f"gewicht voor {m!r}, dat geen lid is")
+            message = f"gewicht voor {m!r}, dat geen lid is"
+            chk.error(("aggregate", "weights", m), "aggregate.weights", m, message)
     if not members:
-        chk.error("aggregate.members", "members", "het aggregaat heeft geen leden")
+        path = ("aggregate", "members")
+        chk.error(path, "aggregate.members", "members", "het aggregaat heeft geen leden")
+    return {"id": agg_id, "weights": weights, "weight_source": str(agg.get("weight_source", ""))}
 
-    # pillars -----------------------------------------------------------
-    chk = _Checker(_display(directory / "pillars.yaml"), findings)
-    pillars = []
-    for where, p in chk.entries(raw["pillars.yaml"], "pillars"):
-        pillars.append(
-            {
-                "id": p["id"],
-                "label": chk.require(where, p, "label", str),
-                "order": chk.require(where, p, "order", int),
-            }
-        )
-    pillar_ids = {p["id"] for p in pillars}
 
-    # share groups and sources -----------------------------------------------
-    chk = _Checker(_display(directory / "share_groups.yaml"), findings)
+def _check_pillars(chk: YamlChecker, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """``id, label, order`` per pillar."""
+    return [
+        {
+            "id": p["id"],
+            "label": chk.require(p, path, where, "label", str),
+            "order": chk.require(p, path, where, "order", int),
+        }
+        for path, where, p in chk.entries(data, "pillars")
+    ]
+
+
+def _check_share_groups(chk: YamlChecker, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """``id, label, exhaustive, tolerance`` per group of shares (tolerance 0.5 if left out)."""
     share_groups = []
-    for where, g in chk.entries(raw["share_groups.yaml"], "share_groups"):
+    for path, where, g in chk.entries(data, "share_groups"):
         tol = _number(g.get("tolerance", 0.5))
         if tol is None or tol < 0:
-            chk.error(where, "tolerance", "tolerantie moet een getal >= 0 zijn")
+            message = "tolerantie moet een getal >= 0 zijn"
+            chk.error((*path, "tolerance"), where, "tolerance", message)
         share_groups.append(
             {
                 "id": g["id"],
-                "label": chk.require(where, g, "label", str),
-                "exhaustive": chk.require(where, g, "exhaustive", bool),
+                "label": chk.require(g, path, where, "label", str),
+                "exhaustive": chk.require(g, path, where, "exhaustive", bool),
                 "tolerance": tol,
             }
         )
-    group_ids = {g["id"] for g in share_groups}
-    chk = _Checker(_display(directory / "sources.yaml"), findings)
-    priority = raw["sources.yaml"].get("priority")
-    if not isinstance(priority, list) or not all(isinstance(s, str) for s in priority):
-        chk.error("priority", "priority", "verwacht een lijst van bron-id's")
-        priority = []
+    return share_groups
 
-    # indicators --------------------------------------------------------
-    chk = _Checker(_display(directory / "indicators.yaml"), findings)
+
+def _check_sources(chk: YamlChecker, data: dict[str, Any]) -> list[str]:
+    """The sources in order of preference (``priority``)."""
+    priority = data.get("priority")
+    if not isinstance(priority, list) or not all(isinstance(s, str) for s in priority):
+        chk.error(("priority",), "priority", "priority", "verwacht een lijst van bron-id's")
+        return []
+    return priority
+
+
+def _check_indicators(
+    chk: YamlChecker,
+    data: dict[str, Any],
+    *,
+    pillar_ids: set[str],
+    unit_ids: set[str],
+    group_ids: set[str],
+) -> list[dict[str, Any]]:
+    """One row per indicator; its pillar, unit and share group must exist."""
     indicators = []
-    for where, ind in chk.entries(raw["indicators.yaml"], "indicators"):
+    for path, where, ind in chk.entries(data, "indicators"):
         pillar = ind.get("pillar")
         if pillar not in pillar_ids:
-            chk.error(where, "pillar", f"onbekende pijler {pillar!r}; bekend: {sorted(pillar_ids)}")
+            message = f"onbekende pijler {pillar!r}; bekend: {sorted(pillar_ids)}"
+            chk.error((*path, "pillar"), where, "pillar", message)
         unit = ind.get("unit")
         if unit not in unit_ids:
-            chk.error(where, "unit", f"onbekende eenheid {unit!r}; bekend: {sorted(unit_ids)}")
+            message = f"onbekende eenheid {unit!r}; bekend: {sorted(unit_ids)}"
+            chk.error((*path, "unit"), where, "unit", message)
         group = ind.get("share_group")
         if group is not None and group not in group_ids:
-            chk.error(where, "share_group", f"onbekende share_group {group!r}")
+            message = f"onbekende share_group {group!r}"
+            chk.error((*path, "share_group"), where, "share_group", message)
         indicators.append(
             {
                 "id": ind["id"],
-                "label": chk.require(where, ind, "label", str),
+                "label": chk.require(ind, path, where, "label", str),
                 "pillar": pillar,
                 "unit": unit,
-                "higher_is_better": chk.require(where, ind, "higher_is_better", bool),
-                "source": chk.require(where, ind, "source", str),
-                "core": chk.require(where, ind, "core", bool),
+                "higher_is_better": chk.require(ind, path, where, "higher_is_better", bool),
+                "source": chk.require(ind, path, where, "source", str),
+                "core": chk.require(ind, path, where, "core", bool),
                 "share_group": group,
                 "direction_note": ind.get("direction_note"),
             }
         )
-    indicator_ids = {i["id"] for i in indicators}
+    return indicators
 
-    # goals -------------------------------------------------------------
-    g_raw = raw["goals.yaml"]
-    chk = _Checker(_display(directory / "goals.yaml"), findings)
+
+def _check_strategic_goals(
+    chk: YamlChecker, data: dict[str, Any], pillar_ids: set[str]
+) -> list[dict[str, Any]]:
+    """``id, pillar, label`` per strategic goal."""
     strategic = []
-    for where, s in chk.entries(g_raw, "strategic_goals"):
+    for path, where, s in chk.entries(data, "strategic_goals"):
         if s.get("pillar") not in pillar_ids:
-            chk.error(where, "pillar", f"onbekende pijler {s.get('pillar')!r}")
-        strategic.append(
-            {"id": s["id"], "pillar": s.get("pillar"), "label": chk.require(where, s, "label", str)}
-        )
-    strategic_ids = {s["id"] for s in strategic}
+            message = f"onbekende pijler {s.get('pillar')!r}"
+            chk.error((*path, "pillar"), where, "pillar", message)
+        label = chk.require(s, path, where, "label", str)
+        strategic.append({"id": s["id"], "pillar": s.get("pillar"), "label": label})
+    return strategic
+
+
+def _check_operational_goals(
+    chk: YamlChecker,
+    data: dict[str, Any],
+    strategic: list[dict[str, Any]],
+    indicator_ids: set[str],
+) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    """The operational goals with target and indicators; and the goals of each indicator.
+
+    An indicator measures at most one goal; as a context indicator it may serve several.
+    """
+    pillar_of = {s["id"]: s["pillar"] for s in strategic}
     operational = []
     measured_by: dict[str, str] = {}
     goals_of: dict[str, list[str]] = {i: [] for i in indicator_ids}
-    for where, g in chk.entries(g_raw, "operational_goals"):
+    for path, where, g in chk.entries(data, "operational_goals"):
         sg = g.get("strategic_goal")
-        if sg not in strategic_ids:
-            chk.error(where, "strategic_goal", f"onbekend strategisch doel {sg!r}")
-        target = g.get("target")
-        if not isinstance(target, dict):
-            chk.error(where, "target", "target ontbreekt")
-            target = {}
-        ttype = chk.one_of(where, target, "type", TARGET_TYPES)
-        tval = _number(target.get("value"))
-        base_year = target.get("base_year")
-        target_year = target.get("target_year")
-        if ttype in ("parity", "relative", "absolute") and tval is None:
-            chk.error(where, "target.value", f"een {ttype}-doel heeft een getal als value nodig")
-        if ttype == "relative":
-            if not isinstance(base_year, int):
-                chk.error(where, "target.base_year", "een relatief doel heeft een basisjaar nodig")
-            if tval is not None and tval <= -1:
-                chk.error(where, "target.value", "een relatieve daling kan niet 100% of meer zijn")
-        if ttype != "none" and not isinstance(target_year, int):
-            chk.error(where, "target.target_year", "doeljaar ontbreekt")
-        lists = {}
+        if sg not in pillar_of:
+            message = f"onbekend strategisch doel {sg!r}"
+            chk.error((*path, "strategic_goal"), where, "strategic_goal", message)
+        target = _check_target(chk, path, where, g.get("target"))
+        lists = _check_goal_indicators(chk, path, where, g, indicator_ids)
         for key in ("indicators", "context_indicators"):
-            ids = g.get(key) or []
-            if not isinstance(ids, list):
-                chk.error(where, key, "verwacht een lijst van indicator-id's")
-                ids = []
-            for ind in ids:
-                if ind not in indicator_ids:
-                    chk.error(where, key, f"verwijst naar onbekende indicator {ind!r}")
-                    continue
+            for ind in lists[key]:
                 goals_of[ind].append(g["id"])
-            lists[key] = [i for i in ids if i in indicator_ids]
         for ind in lists["indicators"]:
             if ind in measured_by:
-                chk.error(
-                    where,
-                    "indicators",
+                message = (
                     f"indicator {ind!r} meet al doel {measured_by[ind]!r}; een indicator meet "
-                    "hoogstens één doel (zet hem elders onder context_indicators)",
+                    "hoogstens één doel (zet hem elders onder context_indicators)"
                 )
+                chk.error((*path, "indicators"), where, "indicators", message)
             measured_by[ind] = g["id"]
         operational.append(
             {
                 "id": g["id"],
                 "strategic_goal": sg,
-                "pillar": next((s["pillar"] for s in strategic if s["id"] == sg), None),
-                "label": chk.require(where, g, "label", str),
-                "target_type": ttype,
-                "target_value": tval,
-                "base_year": base_year if isinstance(base_year, int) else None,
-                "target_year": target_year if isinstance(target_year, int) else None,
-                "indicators": lists["indicators"],
-                "context_indicators": lists["context_indicators"],
+                "pillar": pillar_of.get(sg),
+                "label": chk.require(g, path, where, "label", str),
+                **target,
+                **lists,
             }
         )
-    for ind in indicators:
-        ind["goals"] = goals_of.get(ind["id"], [])
+    return operational, goals_of
 
-    if findings:
-        raise RegistryError(
-            f"Het register in {directory} bevat {len(findings)} fout(en).", findings
-        )
 
-    units_df = pd.DataFrame(units)
-    unit_label = dict(zip(units_df["id"], units_df["label"], strict=True))
-    ind_df = pd.DataFrame(indicators)
-    ind_df["unit_label"] = ind_df["unit"].map(unit_label)
+def _check_target(chk: YamlChecker, path: tuple, where: str, target: Any) -> dict[str, Any]:
+    """``target_type, target_value, base_year, target_year`` of a goal's ``target``."""
+    here = (*path, "target")
+    if not isinstance(target, dict):
+        chk.error(here, where, "target", "target ontbreekt")
+        target = {}
+    ttype = chk.one_of(target, here, where, "type", TARGET_TYPES)
+    tval = _number(target.get("value"))
+    base_year = target.get("base_year")
+    target_year = target.get("target_year")
+    if ttype in ("parity", "relative", "absolute") and tval is None:
+        message = f"een {ttype}-doel heeft een getal als value nodig"
+        chk.error((*here, "value"), where, "target.value", message)
+    if ttype == "relative":
+        if not isinstance(base_year, int):
+            message = "een relatief doel heeft een basisjaar nodig"
+            chk.error((*here, "base_year"), where, "target.base_year", message)
+        if tval is not None and tval <= -1:
+            message = "een relatieve daling kan niet 100% of meer zijn"
+            chk.error((*here, "value"), where, "target.value", message)
+    if ttype != "none" and not isinstance(target_year, int):
+        chk.error((*here, "target_year"), where, "target.target_year", "doeljaar ontbreekt")
+    return {
+        "target_type": ttype,
+        "target_value": tval,
+        "base_year": base_year if isinstance(base_year, int) else None,
+        "target_year": target_year if isinstance(target_year, int) else None,
+    }
+
+
+def _check_goal_indicators(
+    chk: YamlChecker, path: tuple, where: str, goal: Mapping[str, Any], indicator_ids: set[str]
+) -> dict[str, list[str]]:
+    """The goal's ``indicators`` and ``context_indicators`` that exist in the registry."""
+    lists = {}
+    for key in ("indicators", "context_indicators"):
+        ids = goal.get(key) or []
+        if not isinstance(ids, list):
+            chk.error((*path, key), where, key, "verwacht een lijst van indicator-id's")
+            ids = []
+        for i, ind in enumerate(ids):
+            if ind not in indicator_ids:
+                message = f"verwijst naar onbekende indicator {ind!r}"
+                chk.error((*path, key, i), where, key, message)
+        lists[key] = [i for i in ids if i in indicator_ids]
+    return lists
+
+
+def _build_registry(checked: _Checked, directory: Path) -> Registry:
+    """The tables of a registry without errors."""
+    units = pd.DataFrame(checked.units)
+    unit_label = dict(zip(units["id"], units["label"], strict=True))
+    indicators = pd.DataFrame(checked.indicators)
+    indicators["unit_label"] = indicators["unit"].map(unit_label)
     kind_order = {"neighbourhood": 0, "aggregate": 1, "reference": 2}
-    areas_df = pd.DataFrame(areas)
-    areas_df = areas_df.sort_values("kind", key=lambda s: s.map(kind_order), kind="stable")
+    areas = pd.DataFrame(checked.areas)
+    areas = areas.sort_values("kind", key=lambda s: s.map(kind_order), kind="stable")
     return Registry(
-        units=units_df,
-        areas=areas_df.reset_index(drop=True),
-        pillars=pd.DataFrame(pillars).sort_values("order").reset_index(drop=True),
-        strategic_goals=pd.DataFrame(strategic),
-        operational_goals=pd.DataFrame(operational),
-        indicators=ind_df,
-        share_groups=pd.DataFrame(share_groups),
-        source_priority=tuple(priority),
-        reference=reference,
-        aggregate_id=agg_id,
-        aggregate_weights=weights,
-        aggregate_weight_source=str(agg.get("weight_source", "")),
+        units=units,
+        areas=areas.reset_index(drop=True),
+        pillars=pd.DataFrame(checked.pillars).sort_values("order").reset_index(drop=True),
+        strategic_goals=pd.DataFrame(checked.strategic),
+        operational_goals=pd.DataFrame(checked.operational),
+        indicators=indicators,
+        share_groups=pd.DataFrame(checked.share_groups),
+        source_priority=tuple(checked.priority),
+        reference=checked.reference,
+        aggregate_id=checked.aggregate["id"],
+        aggregate_weights=checked.aggregate["weights"],
+        aggregate_weight_source=checked.aggregate["weight_source"],
         directory=directory,
-        programme_name=names["name"],
-        programme_short_name=names["short_name"],
+        programme_name=checked.names["name"],
+        programme_short_name=checked.names["short_name"],
     )

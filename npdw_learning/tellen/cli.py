@@ -67,9 +67,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_trends(args: argparse.Namespace) -> int:
-    # Imported here: the statistics stack is only needed for this command.
-    from .figures import save_pillar_figures
-    from .run import run_tellen
+    # Imported here: the statistics and plotting stack is only needed for this command.
+    from .run import run_tellen, write_tellen_outputs
 
     reg = _registry(args.data)
     result = _load(args, reg, demo=args.demo)
@@ -85,49 +84,38 @@ def cmd_trends(args: argparse.Namespace) -> int:
     if result.measurements.empty:
         echo("Geen metingen gevonden; niets te berekenen.")
         return EXIT_INPUT
-    synthetic = result.synthetic
-    if synthetic:
+    if result.synthetic:
         echo(SYNTHETIC_BANNER)
 
     tellen = run_tellen(reg, result)
-    m, trends, progress = tellen.measurements, tellen.trends, tellen.progress
-
     out = Path(args.out)
-    write_csv(trends, out / "trends.csv")
-    write_csv(progress, out / "progress.csv")
-    write_csv(result.findings_frame(), out / "data_quality.csv")
-    figures = save_pillar_figures(
-        m,
-        reg.indicators,
-        progress,
-        reg.pillars,
-        out / "figures",
-        area_labels=reg.area_labels(),
-        reference=reg.reference,
-        aggregate=reg.aggregate_id,
-        synthetic=synthetic,
+    written = write_tellen_outputs(reg, result, tellen, tables_dir=out, figures_dir=out / "figures")
+    _write_run_record(out, args.year, result, series=len(tellen.trends))
+
+    echo(f"Trends: {_counts(tellen.trends['verdict'])}")
+    echo(f"Voortgang: {_counts(tellen.progress['status'])}")
+    echo(
+        f"Geschreven naar {out}/: trends.csv, progress.csv, data_quality.csv, "
+        f"{len(written.figures)} figuren in figures/"
     )
+    return EXIT_OK
+
+
+def _write_run_record(out: Path, year: int | None, loaded: LoadResult, *, series: int) -> None:
+    """``run.json`` (version, year, files, number of series) and the demo-data marker file."""
     marker = out / SYNTHETIC_MARKER
-    if synthetic:
+    if loaded.synthetic:
         write_text(SYNTHETIC_BANNER + "\n", marker)
     else:
         marker.unlink(missing_ok=True)
     run = {
         "npdw_learning": __version__,
-        "year": args.year,
-        "synthetic": synthetic,
-        "files": [str(p) for p in result.files],
-        "series": int(len(trends)),
+        "year": year,
+        "synthetic": loaded.synthetic,
+        "files": [str(p) for p in loaded.files],
+        "series": int(series),
     }
     write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n", out / "run.json")
-
-    echo(f"Trends: {_counts(trends['verdict'])}")
-    echo(f"Voortgang: {_counts(progress['status'])}")
-    echo(
-        f"Geschreven naar {out}/: trends.csv, progress.csv, data_quality.csv, "
-        f"{len(figures)} figuren in figures/"
-    )
-    return EXIT_OK
 
 
 def _counts(s: pd.Series) -> str:

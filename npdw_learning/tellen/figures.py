@@ -2,8 +2,16 @@
 
 One figure per pillar, one small panel per indicator: every neighbourhood and
 the aggregate as a coloured line, the reference as a black dashed line, sampling
-error as 95% error bars, and the path to the 2043 target. Everything a reader
-sees is in Dutch; code and API are in English.
+error as 95% error bars (±1.96·se), and the path to the 2043 target. Everything
+a reader sees is in Dutch; code and API are in English.
+
+The target is drawn per panel: for ``absolute`` and ``relative`` targets a
+dotted line from the aggregate's nulmeting (or the first neighbourhood's, when
+the aggregate has no target row) to the target level, with a star at the
+target (a curve for relative targets, which are assessed at a constant yearly
+rate); for ``parity`` the reference's latest value carried forward to the
+target year. Indicators without measurements are listed under the figure
+instead of being drawn as empty panels.
 
 Colours are fixed per area (Okabe-Ito, colour-blind safe) so an area has the
 same colour in every figure of every year's report; each area also has its own
@@ -35,6 +43,7 @@ __all__ = [
     "AREA_ORDER",
     "AREA_PALETTE",
     "AREA_MARKERS",
+    "FIGURE_DPI",
     "SYNTHETIC_BANNER",
     "plot_pillar",
     "save_pillar_figures",
@@ -86,6 +95,9 @@ def parity_legend_label(reference_label: str, target_year: int) -> str:
 #: The warning drawn on every figure made from demo data.
 SYNTHETIC_BANNER = FIGURE_BANNER
 
+#: Resolution of the pillar figures, in the report and from ``npdw trends`` alike.
+FIGURE_DPI = 110
+
 # Areas outside the fixed palette (a future extra neighbourhood) still get a
 # stable colour: the remaining Okabe-Ito colour, then greys, in order of appearance.
 _FALLBACK_COLOURS = ("#D55E00", "#666666", "#999999", "#333333")
@@ -93,7 +105,7 @@ _FALLBACK_MARKERS = ("X", "P", "h", "<", ">")
 
 _TARGET_COLOUR = "#444444"
 _BANNER_COLOUR = "#C00000"
-_PANEL_SIZE = (4.3, 3.1)  # inches; readable at 150 dpi with three panels a row
+_PANEL_SIZE = (4.3, 3.1)  # inches; three panels a row fit the report's width
 _COL_WRAP = 3
 _TITLE_WIDTH = 34  # characters per title line at the panel width above
 # Fixed strips around the panels, in inches.
@@ -329,6 +341,28 @@ def _draw_panel(
     used: set[str] = set()
     by_area = {area: rows for area, rows in series.groupby("area", sort=False)}
     present = [a for a in drawn if a in by_area]
+    if _draw_error_bars(ax, by_area, present, styles):
+        used.add("se")
+    # Read before the lines are drawn: sharex decides it, seaborn must not.
+    x_visible = bool(ax.xaxis.get_tick_params().get("labelbottom", True))
+    _draw_lines(ax, series, present, styles)
+    target = _draw_target(
+        ax, targets, by_area, drawn, reference, target_year, aggregate, reference_label
+    )
+    if target is not None:
+        used.add(target)
+    _decorate_panel(ax, meta, x_visible)
+    return used
+
+
+def _draw_error_bars(
+    ax: Axes,
+    by_area: Mapping[str, pd.DataFrame],
+    present: Sequence[str],
+    styles: Mapping[str, _Style],
+) -> bool:
+    """±1.96·se bars where a positive se is known; whether any bar was drawn."""
+    drawn_any = False
     for area in present:
         own = by_area[area]
         se = own["se"].to_numpy(dtype=float, na_value=np.nan)
@@ -346,53 +380,73 @@ def _draw_panel(
                 alpha=0.75,
                 zorder=_Z_ERRORBAR,
             )
-            used.add("se")
+            drawn_any = True
+    return drawn_any
 
+
+def _draw_lines(
+    ax: Axes, series: pd.DataFrame, present: Sequence[str], styles: Mapping[str, _Style]
+) -> None:
+    """One line with markers per area, in the area's colour, width, dashes and marker."""
     # seaborn labels the axes itself unless they have labels, and to do so it
-    # locates and formats every tick: placeholders save that work. As seaborn's
-    # labelling would, the (empty) x label stays visible only on the bottom row,
-    # where sharex left the tick labels on: there it keeps its pad in the layout.
-    x_visible = bool(ax.xaxis.get_tick_params().get("labelbottom", True))
+    # locates and formats every tick: placeholders save that work (the panel's
+    # own labels are set by _decorate_panel).
     ax.set(xlabel="year", ylabel="value")
-    if present:
-        # One seaborn call per panel, grouped by hue only: seaborn walks every
-        # hue x size x style combination, so mapping size and style to the area
-        # as well would cost it hundreds of empty lookups per panel. Each area's
-        # width, dashes and marker are set on its line below, as seaborn's own
-        # size/style mappings would.
-        first_line = len(ax.lines)
-        sns.lineplot(
-            data=series[["year", "value", "area"]],
-            x="year",
-            y="value",
-            hue="area",
-            hue_order=present,
-            palette={a: styles[a].colour for a in present},
-            markersize=5.0,
-            markeredgecolor="white",
-            markeredgewidth=0.6,
-            # A one-point series (only the nulmeting) shows as its marker. Tidy
-            # input has one value per year; should a duplicate slip through,
-            # draw its mean rather than a vertical zigzag.
-            errorbar=None,
-            legend=False,
-            ax=ax,
-            zorder=_Z_LINE,
-        )
-        for line, area in zip(ax.lines[first_line:], present, strict=True):
-            style = styles[area]
-            line.set_linewidth(style.linewidth)
-            line.set_dashes((4, 2) if style.linestyle == "--" else "")
-            line.set_marker(style.marker)
+    if not present:
+        return
+    # One seaborn call per panel, grouped by hue only: seaborn walks every
+    # hue x size x style combination, so mapping size and style to the area
+    # as well would cost it hundreds of empty lookups per panel. Each area's
+    # width, dashes and marker are set on its line below, as seaborn's own
+    # size/style mappings would.
+    first_line = len(ax.lines)
+    sns.lineplot(
+        data=series[["year", "value", "area"]],
+        x="year",
+        y="value",
+        hue="area",
+        hue_order=present,
+        palette={a: styles[a].colour for a in present},
+        markersize=5.0,
+        markeredgecolor="white",
+        markeredgewidth=0.6,
+        # A one-point series (only the nulmeting) shows as its marker. Tidy
+        # input has one value per year; should a duplicate slip through,
+        # draw its mean rather than a vertical zigzag.
+        errorbar=None,
+        legend=False,
+        ax=ax,
+        zorder=_Z_LINE,
+    )
+    for line, area in zip(ax.lines[first_line:], present, strict=True):
+        style = styles[area]
+        line.set_linewidth(style.linewidth)
+        line.set_dashes((4, 2) if style.linestyle == "--" else "")
+        line.set_marker(style.marker)
 
+
+def _draw_target(
+    ax: Axes,
+    targets: pd.DataFrame,
+    by_area: Mapping[str, pd.DataFrame],
+    drawn: Sequence[str],
+    reference: str,
+    target_year: int,
+    aggregate: str | None,
+    reference_label: str,
+) -> str | None:
+    """The panel's target: ``"path"`` (absolute/relative), ``"parity"``, or None if none drawn.
+
+    A level target wins over parity; parity is drawn only when no path could be.
+    """
     kinds = set(targets["target_type"]) if not targets.empty else set()
     if (
         kinds & {"absolute", "relative"}
         and _draw_level_path(ax, targets, by_area, drawn, reference, target_year, aggregate)
         is not None
     ):
-        used.add("path")
-    elif (
+        return "path"
+    if (
         "parity" in kinds
         and _draw_parity_target(
             ax,
@@ -404,8 +458,17 @@ def _draw_panel(
         )
         is not None
     ):
-        used.add("parity")
+        return "parity"
+    return None
 
+
+def _decorate_panel(ax: Axes, meta: pd.Series, x_visible: bool) -> None:
+    """Title, direction note, unit, Dutch tick labels, grid; the x label only if shown.
+
+    As seaborn's labelling would, the (empty) x label stays visible only on the
+    bottom row, where sharex left the tick labels on (``x_visible``): there it
+    keeps its pad in the layout.
+    """
     # An explicit y: matplotlib would otherwise check, on every layout pass and draw,
     # whether top tick labels or an offset text push the title up; there are none.
     ax.set_title(textwrap.fill(str(meta["label"]), _TITLE_WIDTH), fontsize=10.5, pad=16, y=1.0)
@@ -435,7 +498,6 @@ def _draw_panel(
     ax.set_axisbelow(True)
     ax.tick_params(labelsize=8.5)
     sns.despine(ax=ax)
-    return used
 
 
 def _legend_handles(
@@ -529,16 +591,8 @@ def plot_pillar(
     """Small multiples of every indicator of one pillar, with the path to the target.
 
     One panel per indicator of the pillar that has measurements (three a row),
-    in the order of ``indicators``. Each neighbourhood and the aggregate is a
-    coloured line with markers, the reference a black dashed line;
-    known sampling error is shown as ±1.96·se error bars. The target is drawn
-    per panel: for ``absolute`` and ``relative`` targets a dotted line from
-    the aggregate's nulmeting (or the first neighbourhood's, when the aggregate
-    has no target row) to the target level, with a star at the target; for
-    ``parity`` the reference's latest value carried forward to the target year.
+    in the order of ``indicators``, drawn as the module docstring describes.
     Every label comes from ``area_labels`` (the registry).
-    Indicators without measurements are listed under the figure instead of
-    being drawn as empty panels.
 
     Parameters
     ----------
@@ -547,13 +601,10 @@ def plot_pillar(
     indicators : DataFrame
         ``id, label, pillar, unit_label, higher_is_better``.
     progress : DataFrame or None
-        Progress table (``indicator, area, target_type, target_value,
-        target_year, baseline_year, baseline_value, ...``); only the target
-        columns are used. ``None`` or empty: no targets are drawn.
-    pillar : str
-        Pillar id; panels are the indicators whose ``pillar`` equals it.
-    pillar_label : str
-        Dutch pillar name, used in the figure title.
+        Progress table; only its target columns are used (``target_type,
+        target_value, target_year, baseline_*``). ``None`` or empty: no targets.
+    pillar, pillar_label : str
+        Pillar id (the panels are its indicators) and its Dutch name (the title).
     area_labels : mapping
         Area id to Dutch label, for the legend.
     reference : str, default "dordrecht"
@@ -571,8 +622,8 @@ def plot_pillar(
     Returns
     -------
     matplotlib.figure.Figure
-        The figure, still open (a notebook shows it; :func:`save_pillar_figures`
-        closes what it saves). Panels are ``fig.axes``, one per drawn indicator.
+        Still open (:func:`save_pillar_figures` closes what it saves);
+        ``fig.axes`` are the panels, one per drawn indicator.
 
     Examples
     --------
@@ -589,41 +640,125 @@ def plot_pillar(
     """
     _require(measurements, _MEASUREMENT_COLUMNS, "measurements")
     _require(indicators, _INDICATOR_COLUMNS, "indicators")
+    content = _pillar_content(measurements, indicators, pillar, reference, areas)
+    layout = _page_layout(len(content.panels), len(content.drawn), content.missing, synthetic)
+    fig, flat = _new_figure(layout)
+    styles = _area_styles(content.drawn, reference, aggregate)
+    names = (area_labels.get(reference, reference), aggregate)
+    targets = _targets_by_indicator(progress)
+    used, end_year = _draw_panels(flat, content, targets, styles, reference, target_year, names)
+    first_year = int(content.data["year"].min()) if not content.data.empty else target_year - 10
+    _share_year_axis(fig, flat, layout.panels, first_year, end_year)
+    _draw_heading(fig, pillar_label, layout, synthetic)
+    handles = _legend_handles(content.drawn, styles, area_labels, used, end_year, names[0])
+    _draw_footer(fig, layout, handles)
+    return fig
 
+
+@dataclass(frozen=True)
+class _PillarContent:
+    """What a pillar figure shows: its measurements, areas and panels."""
+
+    data: pd.DataFrame  # the drawn areas' values, sorted by year
+    drawn: list[str]  # areas in legend order, the reference last
+    panels: pd.DataFrame  # the indicators with measurements, one panel each
+    missing: list[str]  # labels of the indicators without measurements
+    by_indicator: dict[str, pd.DataFrame]  # ``data`` split by indicator
+
+
+def _pillar_content(
+    measurements: pd.DataFrame,
+    indicators: pd.DataFrame,
+    pillar: str,
+    reference: str,
+    areas: Sequence[str] | None,
+) -> _PillarContent:
+    """Select the pillar's indicators and the areas to draw; split them into panels."""
     pillar_indicators = indicators[indicators["pillar"] == pillar].drop_duplicates("id")
-    data = measurements[measurements["indicator"].isin(pillar_indicators["id"])].copy()
+    data = _pillar_measurements(measurements, pillar_indicators["id"])
+    drawn = _drawn_areas(set(data["area"]), reference, areas)
+    # Sorted by year once: every per-area subset below is then in time order.
+    data = data[data["area"].isin(drawn)].sort_values("year", kind="stable")
+    by_indicator = {key: rows for key, rows in data.groupby("indicator", sort=False)}
+    with_data = pillar_indicators["id"].isin(set(by_indicator))
+    missing = pillar_indicators.loc[~with_data, "label"].astype(str).tolist()
+    return _PillarContent(data, drawn, pillar_indicators[with_data], missing, by_indicator)
+
+
+def _draw_panels(
+    flat: np.ndarray,
+    content: _PillarContent,
+    targets_by_indicator: Mapping[str, pd.DataFrame],
+    styles: Mapping[str, _Style],
+    reference: str,
+    target_year: int,
+    names: tuple[str, str | None],
+) -> tuple[set[str], int]:
+    """One panel per indicator; the legend extras used and the last target year drawn."""
+    end_year = target_year
+    used: set[str] = set()
+    for ax, (_, meta) in zip(flat, content.panels.iterrows(), strict=False):
+        series = content.by_indicator[meta["id"]]
+        targets = targets_by_indicator.get(str(meta["id"]), _NO_TARGETS)
+        used |= _draw_panel(
+            ax, series, meta, targets, content.drawn, styles, reference, target_year, names
+        )
+        if "target_year" in targets:
+            end_year = max([end_year, *(int(y) for y in targets["target_year"] if _finite(y))])
+    return used, end_year
+
+
+def _pillar_measurements(measurements: pd.DataFrame, indicator_ids: pd.Series) -> pd.DataFrame:
+    """The measured values of the pillar's indicators: int years, float values and se (NaN)."""
+    data = measurements[measurements["indicator"].isin(indicator_ids)].copy()
     if "se" not in data.columns:
         data["se"] = np.nan
     data = data[data["value"].notna()]
     data["year"] = data["year"].astype(int)
     data["value"] = data["value"].astype(float)
     data["se"] = pd.to_numeric(data["se"], errors="coerce")
+    return data
 
+
+def _drawn_areas(present: set[str], reference: str, areas: Sequence[str] | None) -> list[str]:
+    """The areas in legend order, the reference last.
+
+    ``areas`` as given, else every area with data: those of :data:`AREA_ORDER`
+    in that order, then any other alphabetically.
+    """
     if areas is None:
-        present = set(data["area"])
         known = [a for a in AREA_ORDER if a in present and a != reference]
         drawn = [*known, *sorted(present - set(known) - {reference})]
     else:
         drawn = [a for a in areas if a != reference]
     drawn.append(reference)
-    # Sorted by year once: every per-area subset below is then in time order.
-    data = data[data["area"].isin(drawn)].sort_values("year", kind="stable")
-    styles = _area_styles(drawn, reference, aggregate)
-    names = (area_labels.get(reference, reference), aggregate)
+    return drawn
 
-    by_indicator = {key: rows for key, rows in data.groupby("indicator", sort=False)}
-    with_data = set(by_indicator)
-    panels = pillar_indicators[pillar_indicators["id"].isin(with_data)]
-    missing = pillar_indicators.loc[~pillar_indicators["id"].isin(with_data), "label"].astype(str)
 
-    n = len(panels)
-    ncols = max(1, min(_COL_WRAP, n))
-    nrows = max(1, math.ceil(n / ncols))
+@dataclass(frozen=True)
+class _PageLayout:
+    """The size of a pillar figure and its fixed strips, in inches."""
+
+    panels: int
+    nrows: int
+    ncols: int
+    width: float
+    height: float
+    banner: float  # the synthetic-data banner strip at the top (0 without)
+    footer: float  # legend rows and the note under the panels
+    per_row: int  # legend entries per row
+    note_lines: tuple[str, ...]  # "Geen cijfers voor: ...", wrapped
+
+
+def _page_layout(panels: int, areas: int, missing: Sequence[str], synthetic: bool) -> _PageLayout:
+    """Three panels a row; room for the banner, title, legend rows and the missing note."""
+    ncols = max(1, min(_COL_WRAP, panels))
+    nrows = max(1, math.ceil(panels / ncols))
     width = max(_PANEL_SIZE[0] * ncols, 7.5)
     # Legend rows: the areas, then the extras (error bars, target); a row holds
     # as many entries as fit the figure width.
     per_row = max(1, int(width / _LEGEND_ENTRY_IN))
-    legend_rows = math.ceil(len(drawn) / per_row) + math.ceil(4 / per_row)
+    legend_rows = math.ceil(areas / per_row) + math.ceil(4 / per_row)
     note_lines = (
         textwrap.wrap("Geen cijfers voor: " + "; ".join(missing), int(width / 0.075))
         if len(missing)
@@ -632,41 +767,53 @@ def plot_pillar(
     banner = _BANNER_IN if synthetic else 0.0
     footer = 2 * _PAD_IN + _LEGEND_ROW_IN * legend_rows + _NOTE_LINE_IN * len(note_lines)
     height = _PANEL_SIZE[1] * nrows + _TITLE_IN + banner + footer
+    return _PageLayout(
+        panels, nrows, ncols, width, height, banner, footer, per_row, tuple(note_lines)
+    )
+
+
+def _new_figure(layout: _PageLayout) -> tuple[Figure, np.ndarray]:
+    """The figure and its panel axes (flat, row by row); the spare slots are removed."""
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(width, height), squeeze=False, sharex=True, layout="constrained"
+        layout.nrows,
+        layout.ncols,
+        figsize=(layout.width, layout.height),
+        squeeze=False,
+        sharex=True,
+        layout="constrained",
     )
     # The panels get the middle; banner, suptitle, legend and note have fixed
     # strips (in inches) so they can never overlap a panel.
+    top = (layout.footer + _TITLE_IN + layout.banner) / layout.height
     fig.get_layout_engine().set(
-        rect=(0.0, footer / height, 1.0, 1.0 - (footer + _TITLE_IN + banner) / height),
+        rect=(0.0, layout.footer / layout.height, 1.0, 1.0 - top),
         h_pad=0.06,
         w_pad=0.06,
         hspace=0.04,
         wspace=0.04,
     )
+    return fig, axes.ravel()
 
-    first_year = int(data["year"].min()) if not data.empty else target_year - 10
-    end_year = target_year
-    used: set[str] = set()
-    targets_by_indicator = _targets_by_indicator(progress)
-    flat = axes.ravel()
-    for ax, (_, meta) in zip(flat, panels.iterrows(), strict=False):
-        series = by_indicator[meta["id"]]
-        targets = targets_by_indicator.get(str(meta["id"]), _NO_TARGETS)
-        used |= _draw_panel(ax, series, meta, targets, drawn, styles, reference, target_year, names)
-        if "target_year" in targets:
-            end_year = max([end_year, *(int(y) for y in targets["target_year"] if _finite(y))])
-    for ax in flat[n:]:
+
+def _share_year_axis(
+    fig: Figure, flat: np.ndarray, panels: int, first_year: int, end_year: int
+) -> None:
+    """Remove the empty slots; one year axis for all panels, labelled under every panel."""
+    for ax in flat[panels:]:
         fig.delaxes(ax)
-    if n:
+    if panels:
         # The panels share their x axis (limits, locator and formatter): set it once.
         flat[0].set_xlim(first_year - 0.8, end_year + 0.8)
         flat[0].set_xticks(_year_ticks(first_year, end_year))
         flat[0].xaxis.set_major_formatter(ticker.FormatStrFormatter("%d"))
-    for ax in flat[:n]:
+    for ax in flat[:panels]:
         # sharex hides tick labels of upper rows; a panel above an empty slot needs them.
         ax.tick_params(axis="x", labelbottom=True)
 
+
+def _draw_heading(fig: Figure, pillar_label: str, layout: _PageLayout, synthetic: bool) -> None:
+    """The pillar's name as the title, under the red demo-data banner when ``synthetic``."""
+    banner, height = layout.banner, layout.height
     # An explicit y keeps constrained layout from moving the suptitle into the panel area.
     fig.suptitle(
         pillar_label, y=1.0 - (banner + 0.08) / height, va="top", fontsize=15, fontweight="bold"
@@ -688,41 +835,56 @@ def plot_pillar(
                 "linewidth": 1.5,
             },
         )
-    if n == 0:
+
+
+def _draw_footer(
+    fig: Figure, layout: _PageLayout, handles: tuple[list[Line2D], list[Line2D]]
+) -> None:
+    """Under the panels: the legends and the missing note; without panels, say so."""
+    if layout.panels == 0:
         fig.text(0.5, 0.5, "Geen cijfers voor deze pijler", ha="center", va="center", fontsize=12)
     else:
-        area_handles, extra_handles = _legend_handles(
-            drawn, styles, area_labels, used, end_year, names[0]
+        _draw_legends(fig, layout, handles)
+    _draw_missing_note(fig, layout)
+
+
+def _draw_legends(
+    fig: Figure, layout: _PageLayout, handles: tuple[list[Line2D], list[Line2D]]
+) -> None:
+    """The area legend, then the extras' legend, each centred in rows under the panels."""
+    top = layout.footer - _PAD_IN
+    for group in handles:
+        if not group:
+            continue
+        fig.legend(
+            handles=group,
+            loc="upper center",
+            bbox_to_anchor=(0.5, top / layout.height),
+            ncol=min(len(group), layout.per_row),
+            frameon=False,
+            fontsize=9.5,
+            handlelength=2.6,
+            columnspacing=1.8,
+            borderaxespad=0.0,
+            borderpad=0.1,
         )
-        top = footer - _PAD_IN
-        for handles in (area_handles, extra_handles):
-            if not handles:
-                continue
-            fig.legend(
-                handles=handles,
-                loc="upper center",
-                bbox_to_anchor=(0.5, top / height),
-                ncol=min(len(handles), per_row),
-                frameon=False,
-                fontsize=9.5,
-                handlelength=2.6,
-                columnspacing=1.8,
-                borderaxespad=0.0,
-                borderpad=0.1,
-            )
-            top -= _LEGEND_ROW_IN * math.ceil(len(handles) / per_row)
-    if note_lines:
-        fig.text(
-            0.02,
-            _PAD_IN / height,
-            "\n".join(note_lines),
-            ha="left",
-            va="bottom",
-            fontsize=8.5,
-            color="#444444",
-            style="italic",
-        )
-    return fig
+        top -= _LEGEND_ROW_IN * math.ceil(len(group) / layout.per_row)
+
+
+def _draw_missing_note(fig: Figure, layout: _PageLayout) -> None:
+    """Under the legend: the indicators of the pillar that have no figures (if any)."""
+    if not layout.note_lines:
+        return
+    fig.text(
+        0.02,
+        _PAD_IN / layout.height,
+        "\n".join(layout.note_lines),
+        ha="left",
+        va="bottom",
+        fontsize=8.5,
+        color="#444444",
+        style="italic",
+    )
 
 
 def _fix_layout(fig: Figure, dpi: float) -> None:
@@ -755,7 +917,7 @@ def save_pillar_figures(
     aggregate: str | None = None,
     areas: Sequence[str] | None = None,
     synthetic: bool = False,
-    dpi: int = 150,
+    dpi: int = FIGURE_DPI,
 ) -> list[Path]:
     """Write one PNG per pillar, ``tellen_<pillar-id>.png``, atomically.
 
@@ -769,7 +931,7 @@ def save_pillar_figures(
         Directory for the PNG files; created when missing.
     area_labels, reference, aggregate, areas, synthetic
         As for :func:`plot_pillar`.
-    dpi : int, default 150
+    dpi : int, default :data:`FIGURE_DPI`
         Resolution of the PNG files.
 
     Returns
@@ -808,22 +970,26 @@ def save_pillar_figures(
             areas=areas,
             synthetic=synthetic,
         )
-        try:
-            _fix_layout(fig, dpi)
-            # No "Software" chunk: it carries the matplotlib version, and the same
-            # inputs must give the same bytes. The fastest zlib level: the pixels are
-            # the same, the file ~8% larger, encoding a third faster.
-            path = write_atomic(
-                out / f"tellen_{pillar_id}.png",
-                lambda tmp, fig=fig: fig.savefig(
-                    tmp,
-                    format="png",
-                    dpi=dpi,
-                    metadata={"Software": None},
-                    pil_kwargs={"compress_level": 1},
-                ),
-            )
-        finally:
-            plt.close(fig)
-        paths.append(path)
+        paths.append(_save_png(fig, out / f"tellen_{pillar_id}.png", dpi))
     return paths
+
+
+def _save_png(fig: Figure, path: Path, dpi: int) -> Path:
+    """Write ``fig`` to ``path`` atomically, the same bytes for the same figure; close it."""
+    try:
+        _fix_layout(fig, dpi)
+        # No "Software" chunk: it carries the matplotlib version, and the same
+        # inputs must give the same bytes. The fastest zlib level: the pixels are
+        # the same, the file ~8% larger, encoding a third faster.
+        return write_atomic(
+            path,
+            lambda tmp: fig.savefig(
+                tmp,
+                format="png",
+                dpi=dpi,
+                metadata={"Software": None},
+                pil_kwargs={"compress_level": 1},
+            ),
+        )
+    finally:
+        plt.close(fig)

@@ -18,12 +18,43 @@ Three kinds of target:
     growth rate; the table reports the target *level*.
 ``absolute``
     A level to reach; linear rates.
+
+The columns of :func:`progress_table` (:data:`PROGRESS_COLUMNS`):
+
+* ``target_value`` is the target *level* on the reported scale: the
+  level itself (absolute), base value x (1 + target_value) in the
+  unit of the indicator (relative), the target gap (parity).
+* ``baseline_*`` is the first point of the series (absolute, none),
+  the first year with both area and reference (parity; the value is
+  the gap), or ``base_year`` and its value (relative).
+* ``latest_*`` is the last point (for parity: the last gap).
+* ``required_rate`` = (target - baseline) / (target_year -
+  baseline_year) and ``observed_rate`` = Theil-Sen slope per year, on
+  the linear scale, or of ln(value) for relative targets (so a rate of
+  -0.04 is about -4% a year; exp(rate) - 1 is the CAGR). Series
+  without a target still get their (linear) ``observed_rate``.
+* ``rar`` = observed / required; NaN when the baseline already met
+  the target (the required rate then points the wrong way).
+* ``projected_*``: the Theil-Sen line through (median year, median
+  value) extended to ``target_year``, with low/high from the slope's
+  95% interval (log scale and back for relative targets; gaps for
+  parity). NaN with fewer than ``min_points`` points.
+* ``status``, the first rule that applies: no target (type none,
+  missing base-year value or reference series) -> ``not_assessable``;
+  latest value meets the target (direction-aware, any number of
+  points) -> ``target_reached``; fewer than ``min_points`` points, a
+  required rate of 0 or not finite (e.g. non-positive values on the
+  log scale) -> ``not_assessable``; baseline already met the target ->
+  ``moving_away`` if the slope points the wrong way, else
+  ``not_assessable``; otherwise by RAR against :data:`ON_TRACK` and
+  :data:`MODERATE`: ``on_track``, ``moderate_progress``,
+  ``insufficient_progress``, ``moving_away`` (RAR < 0).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -313,36 +344,9 @@ def progress_table(
     -------
     pandas.DataFrame
         Exactly :data:`PROGRESS_COLUMNS`, one row per series, sorted by
-        indicator then area:
-
-        * ``target_value`` is the target *level* on the reported scale: the
-          level itself (absolute), base value x (1 + target_value) in the
-          unit of the indicator (relative), the target gap (parity).
-        * ``baseline_*`` is the first point of the series (absolute, none),
-          the first year with both area and reference (parity; the value is
-          the gap), or ``base_year`` and its value (relative).
-        * ``latest_*`` is the last point (for parity: the last gap).
-        * ``required_rate`` = (target - baseline) / (target_year -
-          baseline_year) and ``observed_rate`` = Theil-Sen slope per year, on
-          the linear scale, or of ln(value) for relative targets (so a rate of
-          -0.04 is about -4% a year; exp(rate) - 1 is the CAGR). Series
-          without a target still get their (linear) ``observed_rate``.
-        * ``rar`` = observed / required; NaN when the baseline already met
-          the target (the required rate then points the wrong way).
-        * ``projected_*``: the Theil-Sen line through (median year, median
-          value) extended to ``target_year``, with low/high from the slope's
-          95% interval (log scale and back for relative targets; gaps for
-          parity). NaN with fewer than ``min_points`` points.
-        * ``status``, the first rule that applies: no target (type none,
-          missing base-year value or reference series) -> ``not_assessable``;
-          latest value meets the target (direction-aware, any number of
-          points) -> ``target_reached``; fewer than ``min_points`` points, a
-          required rate of 0 or not finite (e.g. non-positive values on the
-          log scale) -> ``not_assessable``; baseline already met the target ->
-          ``moving_away`` if the slope points the wrong way, else
-          ``not_assessable``; otherwise by RAR against :data:`ON_TRACK` and
-          :data:`MODERATE`: ``on_track``, ``moderate_progress``,
-          ``insufficient_progress``, ``moving_away`` (RAR < 0).
+        indicator then area. What each column holds (target level, baseline,
+        rates, RAR, projection) and the rules for ``status`` are in the
+        docstring of this module (:mod:`npdw_learning.tellen.progress`).
 
     Raises
     ------
@@ -367,6 +371,19 @@ def progress_table(
     frame = _check_measurements(measurements)
     frame = frame[np.isfinite(frame["value"].to_numpy(dtype=float))]
     target_of = _check_targets(targets)
+    _check_directions(frame, target_of, higher_is_better)
+    prepared = _prepared_series(frame, target_of, higher_is_better, reference, min_points)
+    slopes = _slopes(prepared)
+    rows = [_assess(sr, slopes[k], min_points) for k, sr in enumerate(prepared)]
+    return _typed_progress_table(rows)
+
+
+def _check_directions(
+    frame: pd.DataFrame,
+    target_of: Mapping[str, Mapping[str, Any]],
+    higher_is_better: Mapping[str, bool],
+) -> None:
+    """Refuse an indicator that has measurements and a target but no direction."""
     needs_direction = {
         ind
         for ind in set(frame["indicator"])
@@ -376,12 +393,37 @@ def progress_table(
     if unknown:
         raise ValueError(f"no higher_is_better for indicator(s) {unknown}")
 
+
+def _reference_series(frame: pd.DataFrame, reference: str) -> dict[str, pd.Series]:
+    """The reference area's values per indicator, indexed by year."""
     ref_rows = frame[frame["area"] == reference]
-    ref_series = {
+    return {
         ind: pd.Series(g["value"].to_numpy(dtype=float), index=g["year"].to_numpy(dtype=float))
         for ind, g in ref_rows.groupby("indicator", sort=False)
     }
 
+
+def _gaps(
+    years: npt.NDArray[np.float64], values: npt.NDArray[np.float64], ref: pd.Series | None
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """A series as its gap to the reference, over the years both have (none without one)."""
+    common = np.isin(years, ref.index.to_numpy()) if ref is not None else np.zeros(len(years), bool)
+    years = years[common]
+    return years, values[common] - (ref.loc[years].to_numpy() if ref is not None else 0.0)
+
+
+def _prepared_series(
+    frame: pd.DataFrame,
+    target_of: Mapping[str, Mapping[str, Any]],
+    higher_is_better: Mapping[str, bool],
+    reference: str,
+    min_points: int,
+) -> list[_Series]:
+    """Every series of ``frame`` with its target, on its reported scale (gaps for parity).
+
+    The reference gets no series of its own for parity indicators.
+    """
+    ref_series = _reference_series(frame, reference)
     prepared: list[_Series] = []
     for ind, area, x, y, _se in _iter_series(frame):
         target = target_of.get(ind)
@@ -391,13 +433,13 @@ def progress_table(
         if target is not None and target["target_type"] == "parity":
             if area == reference:
                 continue
-            ref = ref_series.get(ind)
-            common = np.isin(x, ref.index.to_numpy()) if ref is not None else np.zeros(len(x), bool)
-            x = x[common]
-            y = y[common] - (ref.loc[x].to_numpy() if ref is not None else 0.0)
+            x, y = _gaps(x, y, ref_series.get(ind))
         prepared.append(_prepare(ind, area, target, good, x, y, min_points))
+    return prepared
 
-    # One batched Theil-Sen pass over every series that gets a slope.
+
+def _slopes(prepared: Sequence[_Series]) -> npt.NDArray[np.float64]:
+    """Theil-Sen (slope, low, high) per series, in one batched pass; NaN without a fit."""
     fitted = [k for k, sr in enumerate(prepared) if sr.fit_years is not None]
     slopes = np.full((len(prepared), 3), np.nan)
     if fitted:
@@ -405,8 +447,11 @@ def progress_table(
             [prepared[k].fit_years for k in fitted],  # type: ignore[misc]
             [prepared[k].fit_values for k in fitted],  # type: ignore[misc]
         )
-    rows = [_assess(sr, slopes[k], min_points) for k, sr in enumerate(prepared)]
+    return slopes
 
+
+def _typed_progress_table(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """The rows as a table of exactly :data:`PROGRESS_COLUMNS`, typed as ``progress.csv`` is."""
     table = pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
     return table.astype(
         {

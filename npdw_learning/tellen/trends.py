@@ -573,6 +573,16 @@ def trend_table(
     >>> t.attrs["method"][("leefbaarheid", "crabbehof")]
     'kendall_exact'
     """
+    _check_directions(measurements, higher_is_better)
+    rows = _trend_rows(measurements, higher_is_better, seed)
+    table = pd.DataFrame(rows, columns=[*TREND_COLUMNS, "_effect", "_better"])
+    table = _typed_trend_table(_with_verdicts(table, alpha))
+    table.attrs["method"] = {(row["indicator"], row["area"]): row["_method"] for row in rows}
+    return table
+
+
+def _check_directions(measurements: pd.DataFrame, higher_is_better: Mapping[str, bool]) -> None:
+    """Refuse measurements without the trend columns, or with an indicator without direction."""
     missing = [c for c in _MEASUREMENT_COLUMNS if c not in measurements.columns]
     if missing:
         raise ValueError(f"measurements lacks column(s) {missing}")
@@ -580,10 +590,18 @@ def trend_table(
     if unknown:
         raise ValueError(f"no higher_is_better for indicator(s) {unknown}")
 
+
+def _trend_rows(
+    measurements: pd.DataFrame, higher_is_better: Mapping[str, bool], seed: int
+) -> list[dict[str, Any]]:
+    """One row per series with its test result, before the q-values and verdicts.
+
+    Besides :data:`TREND_COLUMNS` (``q_value`` NaN, ``verdict``
+    ``insufficient_data``) a row carries ``_effect`` (the sign the verdict
+    rests on), ``_better`` (the indicator's direction) and ``_method``.
+    """
     rows: list[dict[str, Any]] = []
-    methods: dict[tuple[str, str], str] = {}
     for ind, area, x, y, res in _run_series(measurements, seed):
-        methods[(ind, area)] = res.method
         # Sign of the effect the verdict rests on: the WLS slope when it supplied p.
         effect = res.slope if res.method == "wls_known_se" else res.tau
         rows.append(
@@ -604,10 +622,17 @@ def trend_table(
                 "verdict": "insufficient_data",
                 "_effect": effect,
                 "_better": bool(higher_is_better[ind]),
+                "_method": res.method,
             }
         )
+    return rows
 
-    table = pd.DataFrame(rows, columns=[*TREND_COLUMNS, "_effect", "_better"])
+
+def _with_verdicts(table: pd.DataFrame, alpha: float) -> pd.DataFrame:
+    """Fill ``q_value`` (Benjamini-Hochberg over the tested rows) and ``verdict``, in place.
+
+    Rows with fewer than :data:`MIN_POINTS` points keep NaN and ``insufficient_data``.
+    """
     tested = (table["n"] >= MIN_POINTS).to_numpy()
     if tested.any():
         # method="fdr_bh" is explicit on purpose: multipletests defaults to Holm-Sidak.
@@ -620,7 +645,12 @@ def trend_table(
         table.loc[tested, "verdict"] = np.where(
             significant, np.where(good, "improving", "worsening"), "no_significant_trend"
         )
-    table = table.loc[:, TREND_COLUMNS].astype(
+    return table
+
+
+def _typed_trend_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Exactly :data:`TREND_COLUMNS`, with the dtypes ``trends.csv`` is written from."""
+    return table.loc[:, TREND_COLUMNS].astype(
         {
             "indicator": object,
             "area": object,
@@ -631,5 +661,3 @@ def trend_table(
             "verdict": object,
         }
     )
-    table.attrs["method"] = methods
-    return table

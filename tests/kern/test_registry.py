@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 import yaml
 
+from npdw_learning.kern import registry
 from npdw_learning.kern.errors import RegistryError
 from npdw_learning.kern.paths import MEASUREMENTS_DIR, REGISTRY_DIR
 from npdw_learning.kern.registry import TARGET_TYPES, load_registry
+from npdw_learning.kern.yamlfile import YamlChecker, line_index
 from npdw_learning.tellen.measurements import read_measurement_file
 
 
@@ -224,3 +226,283 @@ def test_programme_without_a_name_is_an_error_naming_file_and_field(registry_cop
         load_registry(registry_copy)
     found = {(f.file.rsplit("/", 1)[-1], f.column) for f in err.value.findings}
     assert found == {("programme.yaml", "name"), ("programme.yaml", "short_name")}
+
+
+def test_findings_name_the_line_to_edit(registry_copy):
+    path = registry_copy / "units.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    kind_line = next(i for i, line in enumerate(lines, 1) if line.strip().startswith("kind:"))
+    lines[kind_line - 1] = lines[kind_line - 1].split(":")[0] + ": ratio"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(RegistryError) as err:
+        load_registry(registry_copy)
+    (finding,) = err.value.findings
+    assert (finding.row, finding.column) == (kind_line, "kind")
+    assert f"rij {kind_line}" in str(err.value)
+
+
+# -- the steps of load_registry, each on its own file --------------------------------
+
+
+def _file(text: str) -> tuple[YamlChecker, dict, list]:
+    findings: list = []
+    chk = YamlChecker("f.yaml", findings, line_index(yaml.compose(text)))
+    return chk, yaml.safe_load(text) or {}, findings
+
+
+def _messages(findings) -> list[tuple[int | None, str | None, str]]:
+    return [(f.row, f.column, f.message) for f in findings]
+
+
+def test_check_programme_strips_names_and_reports_each_missing_one():
+    chk, data, findings = _file("name: '  Programma  '\nshort_name: ''\n")
+    assert registry._check_programme(chk, data) == {"name": "Programma", "short_name": ""}
+    assert _messages(findings) == [
+        (2, "short_name", "short_name: veld 'short_name' ontbreekt of is geen tekst")
+    ]
+
+
+def test_check_units_numbers_and_range():
+    chk, data, findings = _file(
+        "units:\n"
+        "  - {id: percent, label: '%', kind: rate, min: 0, max: 100}\n"
+        "  - {id: count, label: aantal, kind: count}\n"
+        "  - {id: bad, label: x, kind: rate, min: laag, max: 5}\n"
+        "  - {id: upside, label: x, kind: rate, min: 9, max: 9}\n"
+    )
+    units = registry._check_units(chk, data)
+    assert units[0] == {"id": "percent", "label": "%", "min": 0.0, "max": 100.0, "kind": "rate"}
+    assert (units[1]["min"], units[1]["max"]) == (None, None)
+    assert _messages(findings) == [
+        (4, "min", "units[2] (id 'bad'): 'min' moet een getal zijn of weggelaten worden"),
+        (5, "max", "units[3] (id 'upside'): max moet groter zijn dan min"),
+    ]
+
+
+AREAS = """\
+areas:
+  - {id: wielwijk, label: Wielwijk, kind: neighbourhood}
+  - {id: crabbehof, label: Crabbehof, kind: neighbourhood}
+  - {id: west, label: West, kind: aggregate}
+  - {id: stad, label: Stad, kind: reference}
+reference: stad
+aggregate:
+  id: west
+  members: [wielwijk, crabbehof]
+  weights: {wielwijk: 2, crabbehof: 3}
+  weight_source: CBS
+"""
+
+
+def test_check_areas_reference_and_aggregate():
+    chk, data, findings = _file(AREAS)
+    areas, reference, aggregate = registry._check_areas(chk, data)
+    assert [a["id"] for a in areas] == ["wielwijk", "crabbehof", "west", "stad"]
+    assert reference == "stad" and findings == []
+    assert aggregate == {
+        "id": "west",
+        "weights": {"wielwijk": 2.0, "crabbehof": 3.0},
+        "weight_source": "CBS",
+    }
+
+
+def test_check_aggregate_members_and_weights():
+    chk, data, findings = _file(
+        "aggregate:\n"
+        "  id: oost\n"
+        "  members: [wielwijk, nergens]\n"
+        "  weights:\n"
+        "    wielwijk: -1\n"
+        "    vreemd: 2\n"
+    )
+    aggregate = registry._check_aggregate(chk, data["aggregate"], {"wielwijk", "west"})
+    assert aggregate["weights"] == {}
+    assert _messages(findings) == [
+        (2, "id", "aggregate: aggregaat 'oost' staat niet in areas"),
+        (5, "wielwijk", "aggregate.weights: gewicht voor 'wielwijk' ontbreekt of is niet positief"),
+        (3, "members", "aggregate.members: onbekend gebied 'nergens'"),
+        # No weight line for 'nergens': the line of 'weights'.
+        (4, "nergens", "aggregate.weights: gewicht voor 'nergens' ontbreekt of is niet positief"),
+        (6, "vreemd", "aggregate.weights: gewicht voor 'vreemd', dat geen lid is"),
+    ]
+    chk, _, findings = _file("x: 1\n")
+    registry._check_aggregate(chk, {"id": "west"}, {"west"})
+    assert [f.message for f in findings] == ["aggregate.members: het aggregaat heeft geen leden"]
+
+
+def test_check_pillars_share_groups_and_sources():
+    chk, data, findings = _file(
+        "pillars:\n"
+        "  - {id: wonen, label: Wonen, order: 2}\n"
+        "  - {id: werk, label: Werk, order: true}\n"
+    )
+    assert registry._check_pillars(chk, data)[0] == {"id": "wonen", "label": "Wonen", "order": 2}
+    assert _messages(findings) == [
+        (3, "order", "pillars[1] (id 'werk'): veld 'order' ontbreekt of is geen geheel getal")
+    ]
+    chk, data, findings = _file(
+        "share_groups:\n  - {id: a, label: A, exhaustive: true}\n"
+        "  - {id: b, label: B, exhaustive: true, tolerance: -1}\n"
+    )
+    groups = registry._check_share_groups(chk, data)
+    assert groups[0]["tolerance"] == 0.5  # the default
+    assert _messages(findings) == [
+        (3, "tolerance", "share_groups[1] (id 'b'): tolerantie moet een getal >= 0 zijn")
+    ]
+    chk, data, findings = _file("priority: [cbs, gemeente]\n")
+    assert registry._check_sources(chk, data) == ["cbs", "gemeente"] and findings == []
+    chk, data, findings = _file("priority: [cbs, 3]\n")
+    assert registry._check_sources(chk, data) == []
+    assert _messages(findings) == [(1, "priority", "priority: verwacht een lijst van bron-id's")]
+
+
+def test_check_indicators_refers_to_known_pillar_unit_and_group():
+    chk, data, findings = _file(
+        "indicators:\n"
+        "  - id: a\n"
+        "    label: A\n"
+        "    pillar: wonen\n"
+        "    unit: percent\n"
+        "    higher_is_better: true\n"
+        "    source: cbs\n"
+        "    core: false\n"
+        "  - {id: b, label: B, pillar: sport, unit: percent, share_group: g2,\n"
+        "     higher_is_better: 1, source: cbs, core: true}\n"
+    )
+    rows = registry._check_indicators(
+        chk, data, pillar_ids={"wonen"}, unit_ids={"percent"}, group_ids={"g1"}
+    )
+    assert rows[0]["higher_is_better"] is True and rows[0]["share_group"] is None
+    assert [(row, col) for row, col, _ in _messages(findings)] == [
+        (9, "pillar"),
+        (9, "share_group"),
+        (10, "higher_is_better"),  # 1 is not true/false
+    ]
+    assert "onbekende pijler 'sport'; bekend: ['wonen']" in findings[0].message
+
+
+GOALS = """\
+strategic_goals:
+  - {id: s1, pillar: wonen, label: S1}
+  - {id: s2, pillar: sport, label: S2}
+operational_goals:
+  - id: og1
+    strategic_goal: s1
+    label: OG1
+    target: {type: relative, value: -0.5, base_year: 2020, target_year: 2043}
+    indicators: [a]
+    context_indicators: [b]
+  - id: og2
+    strategic_goal: s9
+    label: OG2
+    target: {type: none}
+    indicators: [a, zz]
+"""
+
+
+def test_check_strategic_goals():
+    chk, data, findings = _file(GOALS)
+    strategic = registry._check_strategic_goals(chk, data, {"wonen"})
+    assert [s["pillar"] for s in strategic] == ["wonen", "sport"]
+    assert _messages(findings) == [
+        (3, "pillar", "strategic_goals[1] (id 's2'): onbekende pijler 'sport'")
+    ]
+
+
+def test_check_operational_goals_links_indicators_to_goals():
+    chk, data, findings = _file(GOALS)
+    strategic = registry._check_strategic_goals(chk, data, {"wonen", "sport"})
+    operational, goals_of = registry._check_operational_goals(chk, data, strategic, {"a", "b"})
+    assert goals_of == {"a": ["og1", "og2"], "b": ["og1"]}
+    first = operational[0]
+    assert (first["pillar"], first["target_type"], first["target_value"]) == (
+        "wonen",
+        "relative",
+        -0.5,
+    )
+    assert (first["indicators"], first["context_indicators"]) == (["a"], ["b"])
+    assert operational[1]["pillar"] is None and operational[1]["indicators"] == ["a"]
+    assert [(row, col) for row, col, _ in _messages(findings)] == [
+        (12, "strategic_goal"),
+        (15, "indicators"),  # zz is unknown
+        (15, "indicators"),  # a already measures og1
+    ]
+    assert "hoogstens één doel" in findings[2].message
+
+
+@pytest.mark.parametrize(
+    ("target", "columns"),
+    [
+        ({"type": "absolute", "value": 75, "target_year": 2043}, []),
+        ({"type": "none"}, []),
+        (None, ["target", "type", "target.target_year"]),
+        ({"type": "absolute", "target_year": 2043}, ["target.value"]),
+        (
+            {"type": "relative", "value": -1.2, "target_year": 2043},
+            ["target.base_year", "target.value"],
+        ),
+        ({"type": "parity", "value": 0}, ["target.target_year"]),
+    ],
+)
+def test_check_target(target, columns):
+    findings: list = []
+    chk = YamlChecker("goals.yaml", findings)
+    checked = registry._check_target(chk, ("operational_goals", 0), "og", target)
+    assert [f.column for f in findings] == columns
+    assert set(checked) == {"target_type", "target_value", "base_year", "target_year"}
+    if not columns:
+        assert checked["target_type"] == target["type"]
+
+
+def test_check_goal_indicators_keeps_known_ids_only():
+    chk, _, findings = _file("x: 1\n")
+    goal = {"indicators": ["a", "nope"], "context_indicators": "a"}
+    lists = registry._check_goal_indicators(chk, ("g", 0), "og", goal, {"a"})
+    assert lists == {"indicators": ["a"], "context_indicators": []}
+    assert [f.message for f in findings] == [
+        "og: verwijst naar onbekende indicator 'nope'",
+        "og: verwacht een lijst van indicator-id's",
+    ]
+
+
+def test_build_registry_orders_areas_and_pillars(reg):
+    checked = registry._check_files(
+        {
+            name: YamlChecker.read(REGISTRY_DIR / name, [])
+            for name in registry._FILES  # the bundled registry has no findings
+        }
+    )
+    built = registry._build_registry(checked, REGISTRY_DIR)
+    assert built.areas["kind"].tolist() == sorted(
+        built.areas["kind"], key=["neighbourhood", "aggregate", "reference"].index
+    )
+    assert built.pillars["order"].is_monotonic_increasing
+    assert built.indicators["unit_label"].notna().all()
+    assert built.indicators.equals(reg.indicators) and built.areas.equals(reg.areas)
+
+
+@pytest.mark.parametrize(
+    ("aggregate", "column", "message"),
+    [
+        (["dordt-west"], "aggregate", "aggregate: verwacht velden id, members en weights"),
+        (
+            {"id": "dordt-west", "members": "wielwijk", "weights": {"wielwijk": 1}},
+            "members",
+            "aggregate.members: verwacht een lijst",
+        ),
+        (
+            {"id": "dordt-west", "members": ["wielwijk"], "weights": [1]},
+            "weights",
+            "aggregate.weights: verwacht per lid een gewicht (lid: gewicht)",
+        ),
+    ],
+)
+def test_an_aggregate_of_the_wrong_shape_is_a_finding_not_a_crash(
+    registry_copy, aggregate, column, message
+):
+    _edit(registry_copy / "areas.yaml", lambda d: d.update(aggregate=aggregate))
+    with pytest.raises(RegistryError) as err:
+        load_registry(registry_copy)
+    first = err.value.findings[0]
+    assert (first.column, first.message) == (column, message)
+    assert first.file.endswith("areas.yaml") and first.row is not None

@@ -435,3 +435,217 @@ def test_failed_save_leaves_nothing_behind(
         )
     assert list(tmp_path.iterdir()) == []
     assert plt.get_fignums() == []
+
+
+# -- the steps of plot_pillar and save_pillar_figures ------------------------------------
+
+
+def test_pillar_measurements_keeps_the_pillars_values_typed():
+    raw = pd.DataFrame(
+        {
+            "indicator": ["a", "a", "b", "a"],
+            "area": "wielwijk",
+            "year": ["2015", "2016", "2015", "2017"],
+            "value": [1, None, 3, 4],
+        }
+    )
+    data = figures._pillar_measurements(raw, pd.Series(["a"]))
+    assert data["year"].tolist() == [2015, 2017]  # b is another pillar, 2016 has no value
+    assert data["value"].dtype == float and data["year"].dtype.kind == "i"
+    assert data["se"].isna().all()  # added when missing
+    # Text from a delivery: a number is read, anything else is an unknown se.
+    with_se = raw.assign(se=["0.5", None, None, "x"])
+    se = figures._pillar_measurements(with_se, pd.Series(["a"]))["se"].tolist()
+    assert se[0] == 0.5 and np.isnan(se[1])
+
+
+def test_drawn_areas_order_and_reference_last():
+    present = {"dordrecht", "wielwijk", "oud-krispijn", "zuid", "noord"}
+    # Known areas in AREA_ORDER, then the others alphabetically, the reference last.
+    assert figures._drawn_areas(present, "dordrecht", None) == [
+        "oud-krispijn",
+        "wielwijk",
+        "noord",
+        "zuid",
+        "dordrecht",
+    ]
+    # Chosen areas keep their order; the reference is moved to the end, also without data.
+    assert figures._drawn_areas(present, "ref", ["wielwijk", "ref", "crabbehof"]) == [
+        "wielwijk",
+        "crabbehof",
+        "ref",
+    ]
+
+
+def test_page_layout_rows_strips_and_note():
+    one = figures._page_layout(1, 3, [], synthetic=False)
+    assert (one.nrows, one.ncols, one.width) == (1, 1, 7.5)  # never narrower than 7.5 in
+    assert one.banner == 0 and one.note_lines == ()
+    seven = figures._page_layout(7, 6, ["Zonder cijfers"], synthetic=True)
+    assert (seven.nrows, seven.ncols) == (3, 3)
+    assert seven.width == pytest.approx(3 * 4.3)
+    assert seven.banner > 0 and seven.note_lines == ("Geen cijfers voor: Zonder cijfers",)
+    # The height is the panels plus the fixed strips (title, banner, footer).
+    assert seven.height == pytest.approx(3 * 3.1 + 0.5 + seven.banner + seven.footer)
+    # Both have two legend rows (areas, extras); the note line adds its 0.2 in.
+    assert seven.footer == pytest.approx(one.footer + 0.2)
+    long = figures._page_layout(3, 6, [f"Indicator nummer {i}" for i in range(40)], False)
+    assert len(long.note_lines) > 1
+    assert all(len(line) <= int(long.width / 0.075) for line in long.note_lines)
+
+
+def test_new_figure_has_a_slot_per_panel_position():
+    layout = figures._page_layout(4, 3, [], synthetic=False)
+    fig, flat = figures._new_figure(layout)
+    assert len(flat) == 6 == len(fig.axes)  # two rows of three, the spare slots still there
+    assert tuple(fig.get_size_inches()) == pytest.approx((layout.width, layout.height))
+
+
+def test_pillar_content_splits_panels_and_missing(measurements, indicators):
+    content = figures._pillar_content(measurements, indicators, "gezond", "dordrecht", None)
+    assert content.panels["id"].tolist() == ["gezondheid", "overgewicht"]
+    assert content.missing == ["Bewoners die zich thuis voelen"]
+    assert content.drawn[-1] == "dordrecht" and len(content.drawn) == 6
+    assert set(content.by_indicator) == {"gezondheid", "overgewicht"}
+    assert content.data["year"].is_monotonic_increasing
+    chosen = figures._pillar_content(measurements, indicators, "gezond", "dordrecht", ["wielwijk"])
+    assert set(chosen.data["area"]) == {"wielwijk", "dordrecht"}
+
+
+def test_draw_panels_reports_extras_and_the_last_target_year(measurements, indicators, progress):
+    content = figures._pillar_content(measurements, indicators, "gezond", "dordrecht", None)
+    layout = figures._page_layout(len(content.panels), len(content.drawn), [], False)
+    _, flat = figures._new_figure(layout)
+    styles = figures._area_styles(content.drawn, "dordrecht", "dordt-west")
+    later = progress.assign(target_year=[2043, 2050, 2043, 2043])
+    used, end = figures._draw_panels(
+        flat,
+        content,
+        figures._targets_by_indicator(later),
+        styles,
+        "dordrecht",
+        2043,
+        ("Dordrecht", "dordt-west"),
+    )
+    # gezondheid has se (error bars) and a parity target; overgewicht a relative one.
+    assert used == {"se", "parity", "path"}
+    assert end == 2050
+    used, end = figures._draw_panels(
+        flat, content, {}, styles, "dordrecht", 2043, ("Dordrecht", None)
+    )
+    assert (used, end) == ({"se"}, 2043)
+
+
+def test_draw_error_bars_only_for_positive_se():
+    fig, ax = plt.subplots()
+    by_area = {
+        "wielwijk": pd.DataFrame({"year": [2015, 2016], "value": [1.0, 2.0], "se": [0.5, 0.0]}),
+        "crabbehof": pd.DataFrame({"year": [2015], "value": [1.0], "se": [np.nan]}),
+    }
+    styles = figures._area_styles(list(by_area), "dordrecht")
+    assert figures._draw_error_bars(ax, by_area, list(by_area), styles) is True
+    assert len(ax.containers) == 1  # one errorbar call, for wielwijk
+    (bars,) = ax.containers[0].lines[2]
+    assert len(bars.get_segments()) == 1  # only the point with se > 0
+    fig2, ax2 = plt.subplots()
+    assert figures._draw_error_bars(ax2, by_area, ["crabbehof"], styles) is False
+    assert not ax2.containers
+
+
+def test_draw_lines_styles_each_area():
+    _, ax = plt.subplots()
+    series = pd.DataFrame(
+        {
+            "year": [2015, 2016, 2015, 2016],
+            "value": [1.0, 2.0, 3.0, 4.0],
+            "area": ["wielwijk", "wielwijk", "dordrecht", "dordrecht"],
+        }
+    )
+    styles = figures._area_styles(["wielwijk", "dordrecht"], "dordrecht")
+    figures._draw_lines(ax, series, ["wielwijk", "dordrecht"], styles)
+    wielwijk, reference = ax.get_lines()
+    assert wielwijk.get_marker() == figures.AREA_MARKERS["wielwijk"]
+    assert matplotlib.colors.to_hex(wielwijk.get_color()) == AREA_PALETTE["wielwijk"].lower()
+    assert reference.get_linestyle() == "--"
+    assert list(reference.get_ydata()) == [3.0, 4.0]
+    _, empty = plt.subplots()
+    figures._draw_lines(empty, series.iloc[:0], [], styles)
+    assert empty.get_lines() == []
+
+
+def test_draw_target_prefers_a_level_path_over_parity(measurements, progress):
+    series = measurements[measurements["indicator"] == "beweegnorm"].sort_values("year")
+    by_area = {a: rows for a, rows in series.groupby("area", sort=False)}
+    drawn = [*by_area]
+    both = progress[progress["indicator"] == "beweegnorm"]
+    both = pd.concat([both, both.iloc[:1].assign(target_type="parity", area="wielwijk")])
+    args = (by_area, drawn, "dordrecht", 2043, "dordt-west", "Dordrecht")
+    _, ax = plt.subplots()
+    assert figures._draw_target(ax, both, *args) == "path"
+    _, ax = plt.subplots()
+    assert figures._draw_target(ax, both[both["target_type"] == "parity"], *args) == "parity"
+    _, ax = plt.subplots()
+    assert figures._draw_target(ax, figures._NO_TARGETS, *args) is None
+    assert ax.get_lines() == []
+
+
+def test_decorate_panel_title_note_unit_and_hidden_x_label():
+    _, ax = plt.subplots()
+    meta = pd.Series(
+        {"label": "Een heel lange titel " * 4, "higher_is_better": False, "unit_label": "%"}
+    )
+    figures._decorate_panel(ax, meta, x_visible=False)
+    assert "\n" in ax.get_title()  # wrapped to the panel width
+    assert [t.get_text() for t in ax.texts] == ["↓ lager is beter"]
+    assert ax.get_ylabel() == "%"
+    assert not ax.xaxis.label.get_visible()
+    assert ax.yaxis.get_major_formatter()(1234.5, None) == "1234,5"
+    _, ax = plt.subplots()
+    unknown = pd.Series({"label": "x", "higher_is_better": None, "unit_label": None})
+    figures._decorate_panel(ax, unknown, x_visible=True)
+    assert len(ax.texts) == 0 and ax.get_ylabel() == "" and ax.xaxis.label.get_visible()
+
+
+def test_share_year_axis_removes_spare_slots_and_labels_every_panel():
+    fig, flat = figures._new_figure(figures._page_layout(4, 3, [], False))
+    figures._share_year_axis(fig, flat, 4, 2015, 2043)
+    assert len(fig.axes) == 4
+    assert flat[0].get_xlim() == pytest.approx((2014.2, 2043.8))
+    assert list(flat[3].get_xticks()) == figures._year_ticks(2015, 2043)
+    assert all(ax.xaxis.get_tick_params()["labelbottom"] for ax in fig.axes)
+
+
+@pytest.mark.parametrize("synthetic", [True, False])
+def test_draw_heading_title_and_banner(synthetic):
+    layout = figures._page_layout(1, 2, [], synthetic)
+    fig, _ = figures._new_figure(layout)
+    figures._draw_heading(fig, "Gezond", layout, synthetic)
+    assert fig.get_suptitle() == "Gezond"
+    assert (SYNTHETIC_BANNER in _fig_texts(fig)) is synthetic
+
+
+def test_draw_footer_legends_note_or_empty_message():
+    styles = figures._area_styles(["wielwijk", "dordrecht"], "dordrecht")
+    handles = figures._legend_handles(
+        ["wielwijk", "dordrecht"], styles, AREA_LABELS, {"se"}, 2043, "Dordrecht"
+    )
+    layout = figures._page_layout(1, 2, ["Zonder cijfers"], False)
+    fig, _ = figures._new_figure(layout)
+    figures._draw_footer(fig, layout, handles)
+    assert len(fig.legends) == 2  # the areas, then the extras
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Wielwijk", "Dordrecht"]
+    assert _fig_texts(fig) == ["Geen cijfers voor: Zonder cijfers"]
+    empty = figures._page_layout(0, 1, [], False)
+    fig, _ = figures._new_figure(empty)
+    figures._draw_footer(fig, empty, handles)
+    assert fig.legends == [] and _fig_texts(fig) == ["Geen cijfers voor deze pijler"]
+
+
+def test_save_png_writes_and_closes(tmp_path, measurements, indicators, progress):
+    fig = plot_pillar(
+        measurements, indicators, progress, "gezond", pillar_label="Gezond", area_labels=AREA_LABELS
+    )
+    path = figures._save_png(fig, tmp_path / "x.png", 40)
+    assert path == tmp_path / "x.png"
+    assert path.read_bytes()[:8] == PNG_SIGNATURE
+    assert not plt.fignum_exists(fig.number)

@@ -336,3 +336,100 @@ def test_targets_with_none_cells_from_yaml():
     row = progress_table(m, targets, {"x": True}).iloc[0]
     assert row["status"] == "on_track"
     assert row["required_rate"] == pytest.approx(35 / 24)
+
+
+# --- the steps of progress_table ---------------------------------------------------
+
+
+def test_check_directions_only_for_indicators_with_data_and_a_target():
+    m = progress._check_measurements(
+        _measurements({("x", "w"): ([2020], [1.0]), ("y", "w"): ([2020], [1.0])})
+    )
+    target_of = progress._check_targets(
+        _targets(("x", "absolute", 5.0, NAN, 2043), ("y", "none", NAN, NAN, NAN))
+    )
+    # y has no target and z no data: neither needs a direction.
+    assert progress._check_directions(m, target_of, {"x": True}) is None
+    with pytest.raises(ValueError, match=r"indicator\(s\) \['x'\]"):
+        progress._check_directions(m, target_of, {"y": True})
+
+
+def test_reference_series_per_indicator_by_year():
+    m = _measurements(
+        {
+            ("x", "dordrecht"): ([2019, 2021], [10.0, 12.0]),
+            ("x", "wielwijk"): ([2019], [5.0]),
+            ("y", "dordrecht"): ([2020], [7.0]),
+        }
+    )
+    ref = progress._reference_series(m, "dordrecht")
+    assert set(ref) == {"x", "y"}
+    assert ref["x"].to_dict() == {2019.0: 10.0, 2021.0: 12.0}
+    assert ref["y"].to_dict() == {2020.0: 7.0}
+    assert progress._reference_series(m, "nergens") == {}
+
+
+def test_gaps_over_common_years_only():
+    ref = pd.Series([10.0, 12.0, 13.0], index=[2019.0, 2021.0, 2022.0])
+    years, gaps = progress._gaps(np.array([2019.0, 2020.0, 2021.0]), np.array([7.0, 8.0, 9.0]), ref)
+    assert years.tolist() == [2019.0, 2021.0]
+    assert gaps.tolist() == [-3.0, -3.0]
+    years, gaps = progress._gaps(np.array([2019.0, 2020.0]), np.array([7.0, 8.0]), None)
+    assert len(years) == 0 and len(gaps) == 0
+
+
+def test_prepared_series_skips_the_reference_for_parity_and_drops_none_targets():
+    m = progress._check_measurements(
+        _measurements(
+            {
+                ("p", "dordrecht"): ([2019, 2020], [10.0, 11.0]),
+                ("p", "wielwijk"): ([2019, 2020], [6.0, 9.0]),
+                ("n", "dordrecht"): ([2019], [1.0]),
+                ("n", "wielwijk"): ([2019], [2.0]),
+            }
+        )
+    )
+    target_of = progress._check_targets(
+        _targets(("p", "parity", 0.0, NAN, 2043), ("n", "none", NAN, NAN, NAN))
+    )
+    prepared = progress._prepared_series(m, target_of, {"p": False}, "dordrecht", 4)
+    got = {(sr.indicator, sr.area): sr for sr in prepared}
+    assert set(got) == {("n", "dordrecht"), ("n", "wielwijk"), ("p", "wielwijk")}
+    parity = got[("p", "wielwijk")]
+    assert (parity.baseline_value, parity.latest_value) == (-4.0, -2.0)  # gaps
+    assert parity.good == -1.0 and parity.target_type == "parity"
+    assert parity.fit_years is None  # two points: below min_points, no slope
+    assert got[("n", "wielwijk")].target_type == "none"
+    assert got[("n", "wielwijk")].good == 1.0  # no direction given: higher is better
+
+
+def test_slopes_are_theil_sen_for_fitted_series_and_nan_for_the_rest():
+    m = progress._check_measurements(
+        _measurements(
+            {
+                ("x", "a"): ([2015, 2016, 2018, 2019, 2020], [1.0, 3.0, 2.0, 6.0, 7.0]),
+                ("x", "b"): ([2015, 2016], [1.0, 2.0]),
+            }
+        )
+    )
+    target_of = progress._check_targets(_targets(("x", "absolute", 10.0, NAN, 2043)))
+    prepared = progress._prepared_series(m, target_of, {"x": True}, "dordrecht", 4)
+    slopes = progress._slopes(prepared)
+    assert slopes.shape == (2, 3)
+    ref = stats.theilslopes([1.0, 3.0, 2.0, 6.0, 7.0], [2015, 2016, 2018, 2019, 2020])
+    assert slopes[0] == pytest.approx([ref.slope, ref.low_slope, ref.high_slope])
+    assert np.isnan(slopes[1]).all()
+    assert progress._slopes([]).shape == (0, 3)
+
+
+def test_typed_progress_table_has_the_csv_types_also_when_empty():
+    empty = progress._typed_progress_table([])
+    assert list(empty.columns) == PROGRESS_COLUMNS and empty.empty
+    assert str(empty["target_year"].dtype) == "Int64"
+    row = dict.fromkeys(PROGRESS_COLUMNS, NAN)
+    row.update(indicator="x", area="w", target_type="none", status="not_assessable")
+    row.update(target_year=2043.0, baseline_year=2019.0, latest_year=NAN)
+    table = progress._typed_progress_table([row])
+    assert table["target_year"].tolist() == [2043]
+    assert table["latest_year"].isna().all() and str(table["latest_year"].dtype) == "Int64"
+    assert str(table["rar"].dtype) == "float64"

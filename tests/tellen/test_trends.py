@@ -448,3 +448,105 @@ def test_public_names_and_docstring_examples():
     assert set(trends.__all__) <= set(dir(trends))
     failures, attempted = doctest.testmod(trends, optionflags=doctest.ELLIPSIS)
     assert attempted > 0 and failures == 0
+
+
+# -- the steps of trend_table ---------------------------------------------------------
+
+
+def test_check_directions_names_the_missing_column_and_the_indicator():
+    frame = _frame({("x", "w"): ([2020, 2021], [1.0, 2.0])})
+    with pytest.raises(ValueError, match=r"lacks column\(s\) \['se'\]"):
+        trends._check_directions(frame.drop(columns="se"), {"x": True})
+    with pytest.raises(ValueError, match=r"higher_is_better for indicator\(s\) \['x'\]"):
+        trends._check_directions(frame, {"y": True})
+    assert trends._check_directions(frame, {"x": False}) is None
+
+
+def test_trend_rows_carry_the_sign_the_verdict_rests_on():
+    years = list(range(2015, 2021))
+    frame = pd.concat(
+        [
+            # The second series is WLS (every se known) and built so that tau is
+            # positive but the slope negative: its verdict must rest on the slope.
+            _frame({("a", "w"): (years, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0])}),
+            _frame({("b", "w"): (years, [9.0, 1.0, 1.1, 1.2, 1.3, 1.4])}, se=0.1),
+            _frame({("c", "w"): ([2021, 2022], [3.0, 1.0])}),
+        ]
+    )
+    rows = trends._trend_rows(frame, {"a": True, "b": False, "c": True}, seed=20431)
+    by_id = {row["indicator"]: row for row in rows}
+    a, b, c = by_id["a"], by_id["b"], by_id["c"]
+    assert (a["_method"], a["_effect"], a["_better"]) == ("kendall_exact", a["tau"], True)
+    assert a["tau"] == pytest.approx(1.0)
+    # WLS: the effect is the slope, whose sign here differs from tau's.
+    assert b["_method"] == "wls_known_se" and b["_better"] is False
+    assert b["_effect"] == b["slope_per_year"]
+    assert b["tau"] > 0 > b["slope_per_year"]
+    assert c["_method"] == "insufficient_data" and c["n"] == 2
+    assert (c["first_year"], c["last_year"], c["first_value"], c["last_value"]) == (
+        2021,
+        2022,
+        3.0,
+        1.0,
+    )
+    # Nothing is judged yet: that is the next step.
+    assert {row["verdict"] for row in rows} == {"insufficient_data"}
+    assert all(math.isnan(row["q_value"]) for row in rows)
+
+
+def _verdict_input(rows: list[tuple[int, float, float, bool]]) -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=["n", "p_value", "_effect", "_better"])
+    table["q_value"] = math.nan
+    table["verdict"] = "insufficient_data"
+    return table
+
+
+def test_with_verdicts_hand_worked_bh_and_direction():
+    table = _verdict_input(
+        [
+            (6, 0.001, 0.8, True),  # significant, up, higher is better
+            (6, 0.002, 0.8, False),  # significant, up, lower is better
+            (6, 0.003, -0.5, False),  # significant, down, lower is better
+            (6, 0.004, 0.0, True),  # p small, no direction: no verdict either way
+            (6, 0.5, 0.9, True),  # not significant
+            (3, math.nan, math.nan, True),  # too short: not tested
+        ]
+    )
+    out = trends._with_verdicts(table, alpha=0.05)
+    # BH by hand over the five tests: p * 5 / rank, then the running minimum from the top.
+    expected_q = [0.005, 0.005, 0.005, 0.005, 0.5]
+    assert out["q_value"].iloc[:5].tolist() == pytest.approx(expected_q)
+    assert math.isnan(out["q_value"].iloc[5])
+    assert out["verdict"].tolist() == [
+        "improving",
+        "worsening",
+        "improving",
+        "no_significant_trend",
+        "no_significant_trend",
+        "insufficient_data",
+    ]
+
+
+def test_with_verdicts_uses_the_given_alpha_and_leaves_untested_tables_alone():
+    table = _verdict_input([(6, 0.03, 1.0, True), (6, 0.04, 1.0, True)])
+    # q = 0.04 for both: significant at 0.05, not at 0.01.
+    assert trends._with_verdicts(table.copy(), alpha=0.05)["verdict"].tolist() == ["improving"] * 2
+    assert (
+        trends._with_verdicts(table.copy(), alpha=0.01)["verdict"].tolist()
+        == ["no_significant_trend"] * 2
+    )
+    short = _verdict_input([(2, math.nan, math.nan, True)])
+    out = trends._with_verdicts(short, alpha=0.05)
+    assert out["verdict"].tolist() == ["insufficient_data"] and out["q_value"].isna().all()
+
+
+def test_typed_trend_table_keeps_exactly_the_trend_columns():
+    rows = trends._trend_rows(_bh_frame(), dict.fromkeys("abc", True), seed=1)
+    table = trends._typed_trend_table(
+        pd.DataFrame(rows, columns=[*TREND_COLUMNS, "_effect", "_better"])
+    )
+    assert list(table.columns) == TREND_COLUMNS
+    assert str(table["n"].dtype) == "int64" and str(table["first_year"].dtype) == "int64"
+    assert all(str(table[c].dtype) == "float64" for c in TREND_COLUMNS[5:13])
+    empty = trends._typed_trend_table(pd.DataFrame(columns=[*TREND_COLUMNS, "_effect"]))
+    assert list(empty.columns) == TREND_COLUMNS and empty.empty

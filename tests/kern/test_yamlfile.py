@@ -1,0 +1,168 @@
+"""The shared YAML checker: findings that name file, line and field, on real bad files."""
+
+from __future__ import annotations
+
+import doctest
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from npdw_learning.kern import yamlfile
+from npdw_learning.kern.errors import Finding
+from npdw_learning.kern.yamlfile import ID_PATTERN, YamlChecker, display_name, line_index
+
+UNITS = """\
+units:
+  - id: percent
+    label: Procent
+    kind: rate
+  - id: Procent
+    label: 5
+  - tekst
+  - id: percent
+    kind: ratio
+"""
+
+
+def _checker(text: str) -> tuple[YamlChecker, dict, list[Finding]]:
+    findings: list[Finding] = []
+    return (
+        YamlChecker("units.yaml", findings, line_index(yaml.compose(text))),
+        yaml.safe_load(text),
+        findings,
+    )
+
+
+def test_doctest_of_the_module():
+    failures, attempted = doctest.testmod(yamlfile)
+    assert attempted > 0 and failures == 0
+
+
+def test_entries_keeps_valid_unique_ids_and_reports_the_rest_at_their_line():
+    chk, data, findings = _checker(UNITS)
+    entries = chk.entries(data, "units")
+    assert [(path, where) for path, where, _ in entries] == [
+        (("units", 0), "units[0] (id 'percent')")
+    ]
+    assert [(f.row, f.column, f.message) for f in findings] == [
+        (5, "id", "units[1]: id 'Procent' is geen slug (kleine letters, cijfers, - of _)"),
+        (7, None, "units[2]: verwacht een mapping met velden"),
+        (8, "id", "units[3] (id 'percent'): id komt twee keer voor"),
+    ]
+    assert {f.file for f in findings} == {"units.yaml"}
+    assert {f.severity for f in findings} == {"error"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("andere: []\n", "units: sleutel 'units' ontbreekt"),
+        ("units: 3\n", "units: verwacht een lijst"),
+        ("units:\n", "units: sleutel 'units' ontbreekt"),
+    ],
+)
+def test_entries_without_a_list(text, message):
+    chk, data, findings = _checker(text)
+    assert chk.entries(data, "units") == []
+    assert [f.message for f in findings] == [message]
+    assert findings[0].column == "units"
+
+
+def test_a_missing_field_is_reported_at_its_entry_a_wrong_one_at_its_own_line():
+    chk, data, findings = _checker(UNITS)
+    (path, where, unit), *_ = chk.entries(data, "units")
+    assert chk.require(unit, path, where, "label", str) == "Procent"
+    assert chk.require(unit, path, where, "order", int) is None  # absent: the entry's line
+    assert chk.one_of(unit, path, where, "kind", ("rate", "count")) == "rate"
+    assert chk.one_of({"kind": "x"}, ("units", 3), "u", "kind", ("rate", "count")) is None
+    located = [(f.row, f.column, f.message) for f in findings[3:]]
+    assert located == [
+        (2, "order", "units[0] (id 'percent'): veld 'order' ontbreekt of is geen geheel getal"),
+        (9, "kind", "u: 'kind' is 'x'; toegestaan: rate, count"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "ok"),
+    [
+        (True, bool, True),
+        (1, bool, False),
+        (True, int, False),  # YAML's true is an int to Python: not accepted as a number
+        (3, int, True),
+        ("3", int, False),
+        ("", str, True),
+        (None, str, False),
+    ],
+)
+def test_require_checks_the_type_strictly(value, kind, ok):
+    findings: list[Finding] = []
+    chk = YamlChecker("f.yaml", findings)
+    got = chk.require({"v": value}, ("e", 0), "e[0]", "v", kind)
+    assert (got == value if ok else got is None) and (not findings) is ok
+    if not ok:
+        assert findings[0].row is None  # no line index: still a finding, without a line
+
+
+def test_line_falls_back_to_the_nearest_enclosing_place():
+    chk = YamlChecker("f.yaml", [], line_index(yaml.compose("a:\n  b:\n    - 1\n    - 2\n")))
+    assert chk.line(("a", "b", 1)) == 4
+    assert chk.line(("a", "b", 7, "x")) == 2  # b's line
+    assert chk.line(("zz",)) == 1  # the top of the file
+    assert YamlChecker("f.yaml", []).line(("a",)) is None
+
+
+def test_error_puts_where_before_the_message():
+    findings: list[Finding] = []
+    YamlChecker("f.yaml", findings).error(("x",), "aggregate.members", "members", "geen leden")
+    assert findings == [
+        Finding("error", "f.yaml", "aggregate.members: geen leden", None, "members")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message", "row"),
+    [
+        (None, "bestand ontbreekt", None),
+        (b"units:\n  - id: caf\xe9\n", "bestand is niet in UTF-8 opgeslagen", None),
+        (b"units:\n  - id: a\n   label: [\n", "geen geldige YAML", 3),
+        (b"- a\n- b\n", "verwacht een YAML-mapping bovenaan het bestand", 1),
+    ],
+)
+def test_read_turns_a_bad_file_into_one_finding(tmp_path, content, message, row):
+    path = tmp_path / "units.yaml"
+    if content is not None:
+        path.write_bytes(content)
+    findings: list[Finding] = []
+    chk, data = YamlChecker.read(path, findings)
+    assert data is None
+    (finding,) = findings
+    assert message in finding.message and finding.row == row
+    assert finding.file == chk.file == display_name(path)
+
+
+def test_read_gives_data_and_lines(tmp_path):
+    path = tmp_path / "units.yaml"
+    path.write_text(UNITS, encoding="utf-8")
+    findings: list[Finding] = []
+    chk, data = YamlChecker.read(path, findings)
+    assert findings == [] and data["units"][0]["id"] == "percent"
+    assert chk.line(("units", 3, "kind")) == 9
+
+
+def test_display_name_is_relative_inside_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert display_name(tmp_path / "data" / "x.yaml") == os.path.join("data", "x.yaml")
+    outside = Path("/") / "elders" / "x.yaml"
+    assert display_name(outside) == str(outside)
+
+
+@pytest.mark.parametrize("ident", ["wielwijk", "dordt-west", "per_1000", "og01-woonomgeving"])
+def test_id_pattern_accepts_slugs(ident):
+    assert ID_PATTERN.match(ident)
+
+
+@pytest.mark.parametrize("ident", ["Wielwijk", "-a", "a-", "a--b", "a b", "", "é"])
+def test_id_pattern_refuses_the_rest(ident):
+    assert not ID_PATTERN.match(ident)
