@@ -127,3 +127,30 @@ def test_the_graph_reader_sees_a_cycle_and_a_wrong_direction(tmp_path):
     assert ("npdw_learning.kern.a", "npdw_learning.tellen.b") in graph.edges
     assert ("npdw_learning.tellen.b", "npdw_learning.kern.a") in graph.edges
     assert any(len(c) > 1 for c in nx.strongly_connected_components(graph))
+
+
+MAX_FUNCTION_LINES = 80
+
+
+def long_functions(package: Path = PACKAGE) -> list[tuple[str, str, int]]:
+    """``(file, function, lines)`` for every function of MAX_FUNCTION_LINES lines or more."""
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = node.end_lineno - node.lineno + 1
+                if lines >= MAX_FUNCTION_LINES:
+                    found.append((str(path.relative_to(package)), node.name, lines))
+    return found
+
+
+def test_no_function_is_80_lines_or_longer():
+    assert long_functions() == []
+
+
+def test_the_length_check_counts_from_def_to_the_last_line(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    body = "".join(f"    x{i} = {i}\n" for i in range(MAX_FUNCTION_LINES - 1))
+    (pkg / "m.py").write_text(f"def long():\n{body}\n\ndef short():\n    return 1\n")
+    assert long_functions(pkg) == [("m.py", "long", MAX_FUNCTION_LINES)]
