@@ -21,11 +21,20 @@ import yaml
 from .errors import Finding, RegistryError
 from .paths import REGISTRY_DIR
 
-__all__ = ["ID_PATTERN", "Registry", "load_registry", "TARGET_TYPES", "AREA_KINDS"]
+__all__ = [
+    "ID_PATTERN",
+    "Registry",
+    "load_registry",
+    "TARGET_TYPES",
+    "AREA_KINDS",
+    "DEFAULT_START_YEAR",
+]
 
 TARGET_TYPES = ("parity", "relative", "absolute", "none")
 AREA_KINDS = ("neighbourhood", "reference", "aggregate")
 UNIT_KINDS = ("rate", "count")
+# The first year of the Uitvoeringsprogramma Dordt West 2024-2026 (programme.yaml: start_year).
+DEFAULT_START_YEAR = 2024
 _KIND_NL = {str: "tekst", bool: "true/false", int: "geheel getal"}
 # The one pattern for every id a person types: areas, indicators, themes, stories, coders.
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -74,6 +83,10 @@ class Registry:
     programme_name, programme_short_name : str
         The programme the evaluation follows (``programme.yaml``), as the
         report, figures and messages name it.
+    start_year : int
+        The first year of the programme's work (``programme.yaml``,
+        default :data:`DEFAULT_START_YEAR`): values from this year on are
+        "after the start" for the break reading (:mod:`npdw_learning.tellen.breaks`).
     """
 
     units: pd.DataFrame
@@ -91,6 +104,7 @@ class Registry:
     directory: Path = field(default=REGISTRY_DIR)
     programme_name: str = ""
     programme_short_name: str = ""
+    start_year: int = DEFAULT_START_YEAR
 
     # -- lookups used across the package ---------------------------------
     @property
@@ -287,6 +301,9 @@ def load_registry(directory: str | Path | None = None) -> Registry:
         if not isinstance(value, str) or not value.strip():
             chk.error(key, key, f"veld '{key}' ontbreekt of is geen tekst")
         names[key] = value.strip() if isinstance(value, str) else ""
+    start_year = programme.get("start_year", DEFAULT_START_YEAR)
+    if isinstance(start_year, bool) or not isinstance(start_year, int) or start_year < 1900:
+        chk.error("start_year", "start_year", "veld 'start_year' is geen jaartal (zoals 2024)")
 
     # units -------------------------------------------------------------
     chk = _Checker(_display(directory / "units.yaml"), findings)
@@ -512,4 +529,5 @@ def load_registry(directory: str | Path | None = None) -> Registry:
         directory=directory,
         programme_name=names["name"],
         programme_short_name=names["short_name"],
+        start_year=start_year,
     )
