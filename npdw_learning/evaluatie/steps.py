@@ -132,12 +132,15 @@ class TellenStep:
     files: list[Path]
     overrides: pd.DataFrame = field(default_factory=pd.DataFrame)
     future: int = 0
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    breaks: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def tellen_step(run: Run) -> TellenStep:
-    """Trends, progress and data quality; ``trends.csv``, ``progress.csv``,
-    ``data_quality.csv``, ``vervangen_waarden.csv`` (overrides) and one figure
-    per pillar (the chosen areas).
+    """Trends, changes, breaks, progress and data quality; ``trends.csv``,
+    ``changes.csv``, ``breaks.csv``, ``progress.csv``, ``data_quality.csv``,
+    ``vervangen_waarden.csv`` (overrides) and one figure per pillar (the
+    chosen areas).
 
     Raises
     ------
@@ -155,6 +158,8 @@ def tellen_step(run: Run) -> TellenStep:
     result = run_tellen(reg, loaded)
     findings = loaded.findings_frame()
     run.write_table(result.trends, "trends")
+    run.write_table(result.changes, "changes")
+    run.write_table(result.breaks, "breaks")
     run.write_table(result.progress, "progress")
     run.write_table(findings, "data_quality")
     run.write_table(loaded.overrides, "vervangen_waarden")
@@ -182,6 +187,8 @@ def tellen_step(run: Run) -> TellenStep:
         list(loaded.files),
         loaded.overrides,
         loaded.future,
+        result.changes,
+        result.breaks,
     )
 
 

@@ -94,6 +94,8 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     write_csv(trends, out / "trends.csv")
+    write_csv(tellen.changes, out / "changes.csv")
+    write_csv(tellen.breaks, out / "breaks.csv")
     write_csv(progress, out / "progress.csv")
     write_csv(result.findings_frame(), out / "data_quality.csv")
     figures = save_pillar_figures(
@@ -122,9 +124,12 @@ def cmd_trends(args: argparse.Namespace) -> int:
     write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n", out / "run.json")
 
     echo(f"Trends: {_counts(trends['verdict'])}")
+    echo(f"Veranderingen sinds de nulmeting: {_counts(tellen.changes['verdict'])}")
+    echo(f"Afbuigingen na {reg.start_year}: {_counts(tellen.breaks['verdict'])}")
     echo(f"Voortgang: {_counts(progress['status'])}")
     echo(
-        f"Geschreven naar {out}/: trends.csv, progress.csv, data_quality.csv, "
+        f"Geschreven naar {out}/: trends.csv, changes.csv, breaks.csv, progress.csv, "
+        "data_quality.csv, "
         f"{len(figures)} figuren in figures/"
     )
     return EXIT_OK

@@ -226,3 +226,52 @@ def test_change_table_empty_input_gives_the_columns():
     t = change_table(_frame([]), {}, {})
     assert list(t.columns) == CHANGE_COLUMNS and t.empty
     assert np.issubdtype(t["change"].dtype, np.floating)
+
+
+def test_joint_fdr_adjusts_trends_and_changes_as_one_family():
+    from npdw_learning.tellen.run import joint_fdr
+    from npdw_learning.tellen.trends import trend_table
+
+    years = range(2015, 2023)
+    trend_rows = [
+        *[("groen", "wielwijk", y, 5.0 + 0.3 * k, NAN, NAN) for k, y in enumerate(years)],
+        *[
+            ("groen", "crabbehof", y, v, NAN, NAN)
+            for y, v in zip(years, [5, 7, 4, 6, 5, 8, 3, 6], strict=True)
+        ],
+        *[("schuld", "wielwijk", y, 9.0 - 0.2 * k, NAN, NAN) for k, y in enumerate(years)],
+    ]
+    change_rows = [
+        ("werk", "wielwijk", 2022, 40.0, 400, NAN),
+        ("werk", "wielwijk", 2025, 47.0, 400, NAN),
+        ("werk", "crabbehof", 2022, 40.0, 400, NAN),
+        ("werk", "crabbehof", 2025, 41.0, 400, NAN),
+        ("schuld", "crabbehof", 2022, 4.0, NAN, NAN),
+        ("schuld", "crabbehof", 2025, 5.0, NAN, NAN),
+    ]
+    m = _frame([*trend_rows, *change_rows])
+    hib = {"groen": True, "schuld": False, "werk": True}
+    units = {"groen": "index", "schuld": "index", "werk": "percent"}
+    trends = trend_table(m, hib)
+    changes = change_table(m, hib, units)
+    jt, jc = joint_fdr(trends, changes, hib)
+    t_rows = trends["n"] >= 4
+    c_rows = changes["test"] != "none"
+    p = np.concatenate([trends.loc[t_rows, "p_value"], changes.loc[c_rows, "p_value"]])
+    q = multipletests(p, method="fdr_bh")[1]
+    assert np.concatenate([jt.loc[t_rows, "q_value"], jc.loc[c_rows, "q_value"]]) == pytest.approx(
+        q
+    )
+    # The inputs are left alone.
+    pd.testing.assert_frame_equal(trends, trend_table(m, hib))
+    verdicts = dict(zip(zip(jt["indicator"], jt["area"], strict=True), jt["verdict"], strict=True))
+    assert verdicts[("groen", "wielwijk")] == "improving"
+    assert verdicts[("schuld", "wielwijk")] == "improving"  # falling, and lower is better
+    assert verdicts[("groen", "crabbehof")] == "no_significant_trend"
+    by = jc.set_index(["indicator", "area"])["verdict"]
+    assert by[("werk", "crabbehof")] == "no_significant_change"
+    assert by[("werk", "wielwijk")] == "improving"
+    assert jc.loc[jc["indicator"] == "schuld", "verdict"].tolist() == ["no_test"]
+    # Without any change tests the joint step changes nothing in the trend table.
+    alone, _ = joint_fdr(trends, changes.iloc[0:0], hib)
+    pd.testing.assert_frame_equal(alone, trends)
