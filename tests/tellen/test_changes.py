@@ -243,7 +243,7 @@ def test_joint_fdr_adjusts_trends_and_changes_as_one_family():
     ]
     change_rows = [
         ("werk", "wielwijk", 2022, 40.0, 400, NAN),
-        ("werk", "wielwijk", 2025, 47.0, 400, NAN),
+        ("werk", "wielwijk", 2025, 52.0, 400, NAN),
         ("werk", "crabbehof", 2022, 40.0, 400, NAN),
         ("werk", "crabbehof", 2025, 41.0, 400, NAN),
         ("schuld", "crabbehof", 2022, 4.0, NAN, NAN),
