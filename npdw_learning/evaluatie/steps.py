@@ -289,6 +289,7 @@ class JointStep:
     progress: pd.DataFrame
     trends: pd.DataFrame
     theme_labels: dict[str, str]
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def joint_step(run: Run) -> JointStep:
@@ -318,7 +319,8 @@ def joint_step(run: Run) -> JointStep:
     run.write_table(shown, "vertellen_en_tellen")
     run.write_table(proposals, "voorgestelde_leervragen")
     themes = {t.id: t.label for t in codebook.themes}
-    return JointStep(joint, shown, proposals, stories, progress, trends, themes)
+    changes = run.table("changes")
+    return JointStep(joint, shown, proposals, stories, progress, trends, themes, changes)
 
 
 @dataclass
