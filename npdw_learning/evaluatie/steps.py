@@ -175,6 +175,7 @@ def tellen_step(run: Run) -> TellenStep:
         areas=[*run.areas, reg.aggregate_id],
         synthetic=result.synthetic,
         dpi=110,
+        start_year=reg.start_year,
     )
     figures = {p.stem.removeprefix("tellen_"): p for p in paths}
     return TellenStep(

@@ -277,7 +277,11 @@ def _show_pillar_figure(run, step, pillar, section: str) -> None:
                 f"Elke lijn is een wijk; {reg.reference_label} is de zwarte stippellijn. "
                 "De gestippelde "
                 "lijn naar de ster is de route naar het doel; strepen om een punt geven de "
-                "onzekerheid van een steekproef (95%)."
+                "onzekerheid van een steekproef (95%). Waar er genoeg metingen van voor "
+                f"{reg.start_year} zijn, is de lijn van voor de start dun gestippeld "
+                "doorgetrokken; de lichte band erom is de marge "
+                f"({PREDICTION_LEVEL:.0%}) waarbinnen de metingen zouden vallen als de trend "
+                "van voor de start gewoon doorliep."
             ),
         )
 

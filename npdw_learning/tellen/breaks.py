@@ -49,6 +49,7 @@ __all__ = [
     "break_table",
     "break_test",
     "gap_measurements",
+    "pre_start_projection",
 ]
 
 BREAK_COLUMNS = [
@@ -115,13 +116,67 @@ class BreakResult:
     assessed: bool
 
 
+def _sorted_points(
+    years: npt.ArrayLike, values: npt.ArrayLike
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    x = np.asarray(years, dtype=float).ravel()
+    y = np.asarray(values, dtype=float).ravel()
+    keep = np.isfinite(x) & np.isfinite(y)
+    order = np.argsort(x[keep], kind="stable")
+    return x[keep][order], y[keep][order]
+
+
+def pre_start_projection(
+    years: npt.ArrayLike,
+    values: npt.ArrayLike,
+    start_year: int,
+    at: npt.ArrayLike,
+    *,
+    level: float = PREDICTION_LEVEL,
+) -> pd.DataFrame:
+    """The pre-start Theil-Sen line and its prediction interval at the years ``at``.
+
+    The method of the module docstring; empty (with the columns) when fewer
+    than :data:`MIN_PRE_POINTS` points lie before ``start_year``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year, expected, low, high``, one row per year of ``at``.
+
+    Examples
+    --------
+    >>> p = pre_start_projection(range(2018, 2024), [1.0, 2.1, 2.9, 4.0, 5.1, 5.9], 2024,
+    ...                          [2023, 2026])
+    >>> [round(v, 2) for v in p["expected"]]
+    [6.0, 9.0]
+    """
+    x, y = _sorted_points(years, values)
+    pre = x < start_year
+    xp, yp = x[pre], y[pre]
+    at = np.asarray(at, dtype=float).ravel()
+    if len(xp) < MIN_PRE_POINTS:
+        return pd.DataFrame(columns=["year", "expected", "low", "high"], dtype=float)
+    slope = float(stats.theilslopes(yp, xp).slope)
+    intercept = float(np.median(yp - slope * xp))
+    m = len(xp)
+    s = math.sqrt(float(np.sum((yp - intercept - slope * xp) ** 2)) / (m - 2))
+    sxx = float(np.sum((xp - xp.mean()) ** 2))
+    se = s * np.sqrt(1 + 1 / m + (at - xp.mean()) ** 2 / sxx)
+    half = float(stats.t.ppf(0.5 + level / 2, m - 2)) * se
+    expected = intercept + slope * at
+    return pd.DataFrame(
+        {"year": at, "expected": expected, "low": expected - half, "high": expected + half}
+    )
+
+
 def break_test(
     years: npt.ArrayLike, values: npt.ArrayLike, start_year: int, *, level=PREDICTION_LEVEL
 ) -> BreakResult:
     """The latest value of one series against its projected pre-start trend.
 
-    See the module docstring for the method. Points with a missing year or
-    value are dropped.
+    See the module docstring for the method (:func:`pre_start_projection`
+    at the latest year). Points with a missing year or value are dropped.
 
     Parameters
     ----------
@@ -143,39 +198,28 @@ def break_test(
     >>> r.pre_n, r.post_n, r.outside, round(r.expected, 2)
     (8, 3, 1, 5.64)
     """
-    x = np.asarray(years, dtype=float).ravel()
-    y = np.asarray(values, dtype=float).ravel()
-    keep = np.isfinite(x) & np.isfinite(y)
-    order = np.argsort(x[keep], kind="stable")
-    x, y = x[keep][order], y[keep][order]
+    x, y = _sorted_points(years, values)
     pre = x < start_year
     xp, yp, xq, yq = x[pre], y[pre], x[~pre], y[~pre]
+    pre_slope = float(stats.theilslopes(yp, xp).slope) if len(xp) >= 2 else _NAN
     post_slope = float(stats.theilslopes(yq, xq).slope) if len(xq) >= 2 else _NAN
     latest = float(yq[-1]) if len(yq) else _NAN
     if len(xp) < MIN_PRE_POINTS or len(xq) < MIN_POST_POINTS:
-        pre_slope = float(stats.theilslopes(yp, xp).slope) if len(xp) >= 2 else _NAN
         nan = _NAN
         return BreakResult(
             len(xp), len(xq), pre_slope, post_slope, nan, nan, nan, latest, nan, 0, False
         )
-    slope = float(stats.theilslopes(yp, xp).slope)
-    intercept = float(np.median(yp - slope * xp))
-    m = len(xp)
-    s = math.sqrt(float(np.sum((yp - intercept - slope * xp) ** 2)) / (m - 2))
-    x0 = float(xq[-1])
-    sxx = float(np.sum((xp - xp.mean()) ** 2))
-    se = s * math.sqrt(1 + 1 / m + (x0 - xp.mean()) ** 2 / sxx)
-    half = float(stats.t.ppf(0.5 + level / 2, m - 2)) * se
-    expected = intercept + slope * x0
-    outside = 1 if latest > expected + half else -1 if latest < expected - half else 0
+    row = pre_start_projection(xp, yp, start_year, [xq[-1]], level=level).iloc[0]
+    expected, low, high = float(row["expected"]), float(row["low"]), float(row["high"])
+    outside = 1 if latest > high else -1 if latest < low else 0
     return BreakResult(
-        m,
+        len(xp),
         len(xq),
-        slope,
+        pre_slope,
         post_slope,
         expected,
-        expected - half,
-        expected + half,
+        low,
+        high,
         latest,
         latest - expected,
         outside,

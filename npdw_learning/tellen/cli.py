@@ -108,6 +108,7 @@ def cmd_trends(args: argparse.Namespace) -> int:
         reference=reg.reference,
         aggregate=reg.aggregate_id,
         synthetic=synthetic,
+        start_year=reg.start_year,
     )
     marker = out / SYNTHETIC_MARKER
     if synthetic:

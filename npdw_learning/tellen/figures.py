@@ -30,6 +30,7 @@ from matplotlib.lines import Line2D
 
 from ..kern.atomic import write_atomic
 from ..kern.synthetic import FIGURE_BANNER
+from .breaks import pre_start_projection
 
 __all__ = [
     "AREA_ORDER",
@@ -438,6 +439,54 @@ def _draw_panel(
     return used
 
 
+def _draw_pre_start_trend(
+    ax: Axes,
+    series: pd.DataFrame,
+    drawn: Sequence[str],
+    styles: Mapping[str, _Style],
+    start_year: int,
+) -> bool:
+    """Behind the points: each area's pre-start trend (dotted), carried on to its latest
+    year, with the prediction band of
+    :func:`~npdw_learning.tellen.breaks.pre_start_projection` from the last pre-start year on.
+
+    Only for areas with enough points before ``start_year`` and at least one
+    from it on (the series ``breaks.csv`` judges). Returns whether one was drawn.
+    """
+    drew = False
+    for area, own in series.groupby("area", sort=False):
+        years = own["year"].to_numpy(dtype=float)
+        if area not in drawn or not (years >= start_year).any():
+            continue
+        span = np.arange(years.min(), years.max() + 1)
+        proj = pre_start_projection(years, own["value"].to_numpy(dtype=float), start_year, span)
+        if proj.empty:
+            continue
+        colour = styles[area].colour
+        # The band only where the line is a projection: from the last pre-start year on.
+        ahead = proj[proj["year"] >= years[years < start_year].max()]
+        ax.fill_between(
+            ahead["year"],
+            ahead["low"],
+            ahead["high"],
+            color=colour,
+            alpha=0.10,
+            linewidth=0,
+            zorder=_Z_TARGET,
+        )
+        ax.plot(
+            proj["year"],
+            proj["expected"],
+            color=colour,
+            linestyle=":",
+            linewidth=1.0,
+            alpha=0.8,
+            zorder=_Z_TARGET,
+        )
+        drew = True
+    return drew
+
+
 def _legend_handles(
     drawn: Sequence[str],
     styles: Mapping[str, _Style],
@@ -525,6 +574,7 @@ def plot_pillar(
     areas: Sequence[str] | None = None,
     target_year: int = 2043,
     synthetic: bool = False,
+    start_year: int | None = None,
 ) -> Figure:
     """Small multiples of every indicator of one pillar, with the path to the target.
 
@@ -567,6 +617,10 @@ def plot_pillar(
         End of the x axis and of target paths without their own target year.
     synthetic : bool, default False
         Draw the red :data:`SYNTHETIC_BANNER` line on the figure.
+    start_year : int, optional
+        The programme's start year: where a series has enough points before
+        it and one after, its pre-start trend and prediction band are drawn
+        behind the points (the break reading of ``breaks.csv``).
 
     Returns
     -------
@@ -654,6 +708,8 @@ def plot_pillar(
         series = by_indicator[meta["id"]]
         targets = targets_by_indicator.get(str(meta["id"]), _NO_TARGETS)
         used |= _draw_panel(ax, series, meta, targets, drawn, styles, reference, target_year, names)
+        if start_year is not None:
+            _draw_pre_start_trend(ax, series, drawn, styles, start_year)
         if "target_year" in targets:
             end_year = max([end_year, *(int(y) for y in targets["target_year"] if _finite(y))])
     for ax in flat[n:]:
@@ -756,6 +812,7 @@ def save_pillar_figures(
     areas: Sequence[str] | None = None,
     synthetic: bool = False,
     dpi: int = 150,
+    start_year: int | None = None,
 ) -> list[Path]:
     """Write one PNG per pillar, ``tellen_<pillar-id>.png``, atomically.
 
@@ -767,7 +824,7 @@ def save_pillar_figures(
         ``id, label``; one figure per row, in this order.
     out_dir : path
         Directory for the PNG files; created when missing.
-    area_labels, reference, aggregate, areas, synthetic
+    area_labels, reference, aggregate, areas, synthetic, start_year
         As for :func:`plot_pillar`.
     dpi : int, default 150
         Resolution of the PNG files.
@@ -807,6 +864,7 @@ def save_pillar_figures(
             aggregate=aggregate,
             areas=areas,
             synthetic=synthetic,
+            start_year=start_year,
         )
         try:
             _fix_layout(fig, dpi)

@@ -175,3 +175,49 @@ def test_start_year_is_a_registry_setting(tmp_path):
         with pytest.raises(RegistryError) as info:
             load_registry(reg_dir)
         assert any(f.column == "start_year" for f in info.value.findings)
+
+
+def test_figure_draws_the_pre_start_band_only_where_the_break_is_judged():
+    import matplotlib
+
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import PolyCollection
+
+    from npdw_learning.tellen.breaks import pre_start_projection
+    from npdw_learning.tellen.figures import plot_pillar
+
+    m = pd.concat(
+        [
+            _series("wielwijk", [*FLAT, 7.0, 7.2, 7.1]),
+            _series("crabbehof", [5.0, 5.1, 5.2, 7.0], years=[2021, 2022, 2023, 2025]),
+        ]
+    )
+    ind = pd.DataFrame(
+        {
+            "id": ["x"],
+            "label": ["Voorbeeld"],
+            "pillar": ["wonen"],
+            "unit_label": ["%"],
+            "higher_is_better": [True],
+        }
+    )
+    labels = {"wielwijk": "Wielwijk", "crabbehof": "Crabbehof", "dordrecht": "Dordrecht"}
+
+    def bands(fig):
+        return [c for c in fig.axes[0].collections if isinstance(c, PolyCollection)]
+
+    fig = plot_pillar(m, ind, None, "wonen", pillar_label="W", area_labels=labels, start_year=2024)
+    try:
+        # Wielwijk has 8 points before 2024: one band; Crabbehof has 3: none.
+        (band,) = bands(fig)
+        top = band.get_paths()[0].vertices[:, 1].max()
+        want = pre_start_projection(range(2016, 2027), [*FLAT, 7.0, 7.2, 7.1], 2024, [2026])
+        assert top == pytest.approx(float(want["high"].iloc[0]))
+    finally:
+        plt.close(fig)
+    fig = plot_pillar(m, ind, None, "wonen", pillar_label="W", area_labels=labels)
+    try:
+        assert bands(fig) == []
+    finally:
+        plt.close(fig)
