@@ -221,3 +221,26 @@ def test_figure_draws_the_pre_start_band_only_where_the_break_is_judged():
         assert bands(fig) == []
     finally:
         plt.close(fig)
+
+
+def test_batched_table_equals_one_series_at_a_time():
+    rng = np.random.Generator(np.random.PCG64(7))
+    years = np.arange(2014, 2026)
+    frames = []
+    for k in range(120):
+        values = 10 + rng.normal(0, 0.4) * (years - 2014) + rng.normal(0, 1, len(years))
+        if k % 5 == 0:
+            values[rng.integers(0, len(years))] = np.nan  # a gap: its own year vector
+        if k % 7 == 0:
+            values = np.round(values)  # ties in the values
+        frames.append(_series(f"a{k:03d}", values, years=years))
+    m = pd.concat(frames, ignore_index=True)
+    table = break_table(m, {"x": True}, 2022)
+    assert len(table) == 120
+    for row in table.itertuples(index=False):
+        own = m[m["area"] == row.area]
+        one = break_test(own["year"], own["value"], 2022)
+        got = (row.pre_n, row.post_n, row.expected_low, row.expected_high, row.post_slope)
+        assert got == pytest.approx((one.pre_n, one.post_n, one.low, one.high, one.post_slope))
+        pre = own[(own["year"] < 2022) & own["value"].notna()]
+        assert row.pre_slope == pytest.approx(stats.theilslopes(pre["value"], pre["year"]).slope)
