@@ -137,4 +137,4 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
 
 def _counts(s: pd.Series) -> str:
-    return ", ".join(f"{k} {v}" for k, v in s.value_counts().sort_index().items())
+    return ", ".join(f"{k} {v}" for k, v in s.value_counts().sort_index().items()) or "geen"
