@@ -287,43 +287,53 @@ def _show_pillar_figure(run, step, pillar, section: str) -> None:
 
 
 def _show_breaks(run, step, pillar: str, section: str) -> None:
-    """The series of one pillar with enough history for the break reading, if any."""
+    """One pillar's break reading: how many series could be judged, and those that bent."""
     reg = run.registry
     breaks = getattr(step, "breaks", pd.DataFrame())
     if breaks.empty:
         return
     ind = reg.indicators.set_index("id")
-    mine = breaks[
+    judged = breaks[
         (breaks["verdict"] != "insufficient_data")
         & breaks["area"].isin(run.areas)
         & (breaks["indicator"].map(ind["pillar"]) == pillar)
     ]
-    if mine.empty:
+    if judged.empty:
         return
-    labels = reg.area_labels()
-    reading = {k: v.format(reference=reg.reference_label) for k, v in _READING_NL.items()}
+    bent = judged[judged["verdict"] != "as_trend"]
+    text = (
+        f"**Na de start ({reg.start_year}).** Bij {len(judged)} reeksen (de wijk zelf, en haar "
+        "verschil met {reference}) zijn er genoeg metingen van voor de start om de lijn van "
+        "toen door te trekken. "
+    )
+    if bent.empty:
+        show_markdown(
+            text + "Bij geen enkele valt de laatste meting buiten de "
+            f"{PREDICTION_LEVEL:.0%}-marge van die lijn.",
+            section,
+            reference=reg.reference_label,
+        )
+        return
     show_markdown(
-        f"**Na de start ({reg.start_year}).** Bij {len(mine)} reeksen zijn er genoeg metingen "
-        "van voor de start om de trend van toen door te trekken. De tabel zet de laatste meting "
-        f"naast die doorgetrokken trend, met een {PREDICTION_LEVEL:.0%}-marge.",
+        text + f"Bij {len(bent)} valt de laatste meting buiten de {PREDICTION_LEVEL:.0%}-marge "
+        "van die lijn; de andere volgen de lijn van voor de start (`tables/breaks.csv`).",
         section,
+        reference=reg.reference_label,
+    )
+    reading = {k: v.format(reference=reg.reference_label) for k, v in _READING_NL.items()}
+    expected = zip(
+        bent["expected_latest"], bent["expected_low"], bent["expected_high"], strict=True
     )
     table = pd.DataFrame(
         {
-            "Indicator": mine["indicator"].map(ind["label"]),
-            "Wijk": mine["area"].map(labels),
-            "Gelezen als": mine["reading"].map(reading),
-            "Verwacht": [
-                f"{_number(e)} ({_number(lo)} tot {_number(hi)})"
-                for e, lo, hi in zip(
-                    mine["expected_latest"],
-                    mine["expected_low"],
-                    mine["expected_high"],
-                    strict=True,
-                )
+            "Indicator": bent["indicator"].map(ind["label"]),
+            "Wijk": bent["area"].map(reg.area_labels()),
+            "Gelezen als": bent["reading"].map(reading),
+            "Verwacht (marge)": [
+                f"{_number(e)} ({_number(lo)} tot {_number(hi)})" for e, lo, hi in expected
             ],
-            "Gemeten": mine["latest_value"],
-            "Oordeel": mine["verdict"].map(BREAK_NL),
+            "Gemeten": [_number(v) for v in bent["latest_value"]],
+            "Oordeel": bent["verdict"].map(BREAK_NL),
         }
     )
     show_table(table.reset_index(drop=True), section)

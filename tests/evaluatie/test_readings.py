@@ -149,3 +149,29 @@ def test_reference_label_from_yaml_stays_text(with_partner, shown):
     poisoned = dataclasses.replace(run, registry=dataclasses.replace(run.registry, areas=areas))
     views.show_readings(poisoned, step)
     assert "<b>" not in shown[-1] and "&lt;b&gt;" in shown[-1]
+
+
+def test_break_reading_lists_only_the_series_that_bent(with_partner, shown):
+    import types
+
+    from npdw_learning.tellen.breaks import break_table
+
+    run, step = with_partner
+    years = list(range(2016, 2027))
+    flat = [5.0, 5.2, 4.9, 5.1, 5.0, 5.2, 4.9, 5.1]
+    rows = [
+        ("arbeidsparticipatie", "wielwijk", [*flat, 8.0, 8.1, 8.3]),  # jumps up: better
+        ("arbeidsparticipatie", "crabbehof", [*flat, 5.0, 5.1, 5.0]),  # follows the line
+    ]
+    m = pd.concat(
+        pd.DataFrame({"indicator": i, "area": a, "year": years, "value": v, "se": float("nan")})
+        for i, a, v in rows
+    )
+    breaks = break_table(m, run.registry.higher_is_better, run.registry.start_year)
+    fake = types.SimpleNamespace(**{**vars(step), "breaks": breaks})
+    views.show_tellen(run, fake)
+    text = "\n".join(shown)
+    assert "Bij 2 reeksen (de wijk zelf, en haar verschil met Dordrecht)" in text
+    assert "Bij 1 valt de laatste meting buiten de 95%-marge" in text
+    assert text.count(views.BREAK_NL["better_than_trend"]) == 1
+    assert views.BREAK_NL["as_trend"] not in text
