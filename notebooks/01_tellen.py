@@ -25,8 +25,10 @@ run
 #
 # Per pijler staat een tabel met elke indicator en elke wijk. In een vakje staan twee dingen:
 #
-# - **de trend**: *verbetert* of *verslechtert* als de reeks sinds de eerste meting aantoonbaar (statistisch betrouwbaar) die kant op gaat; *geen duidelijke trend* als de schommelingen net zo goed toeval kunnen zijn; *te weinig metingen* als er minder dan {{min_points_word}} jaren zijn;
+# - **de trend**: *verbetert* of *verslechtert* als de reeks sinds de eerste meting aantoonbaar (statistisch betrouwbaar) die kant op gaat; *geen duidelijke trend* als de schommelingen net zo goed toeval kunnen zijn. Is de reeks te kort voor een trend (minder dan {{min_points_word}} jaren) maar zijn er een nulmeting en een latere meting, dan staat er **de verandering sinds de nulmeting**: hoeveel het cijfer sindsdien veranderde, met tussen haakjes de marge waarbinnen de echte verandering vrijwel zeker ligt, en of die verandering aantoonbaar is (*foutmarge onbekend* als de cijfers geen steekproefgrootte of standaardfout meekregen). Met alleen een nulmeting staat er *te weinig metingen*;
 # - **de voortgang** naar het doel voor 2043: *doel bereikt*, *op koers* (het tempo is minstens {{on_track}} van wat nodig is), *matige voortgang* ({{moderate}} tot {{on_track}}), *onvoldoende voortgang* (minder dan {{moderate}}) of *van het doel af* (de verkeerde kant op). Zonder doel of met minder dan {{min_points_word}} metingen is de voortgang *niet te beoordelen*.
+#
+# Waar er genoeg metingen van voor de start van het programma zijn, staat onder de tabel of de laatste meting afwijkt van de doorgetrokken lijn van voor de start. Hoe de drie lezingen werken en wat ze wel en niet zeggen, staat in de Verantwoording.
 #
 # De figuur eronder toont dezelfde reeksen: elke wijk een gekleurde lijn, het gebied als geheel een dikkere lijn, en het referentiegebied als zwarte stippellijn (de legenda noemt ze). Waar het doel 'gelijk aan' het referentiegebied is, is dat de lat.
 
@@ -42,6 +44,13 @@ assert list(tellen.progress.columns) == PROGRESS_COLUMNS
 assert tellen.trends["verdict"].isin(VERDICTS).all()
 assert tellen.progress["status"].isin(STATUSES).all()
 assert set(tellen.figures) <= set(run.registry.pillars["id"])
+from npdw_learning.tellen.breaks import BREAK_COLUMNS, BREAK_VERDICTS
+from npdw_learning.tellen.changes import CHANGE_COLUMNS, CHANGE_VERDICTS
+
+assert list(tellen.changes.columns) == CHANGE_COLUMNS
+assert list(tellen.breaks.columns) == BREAK_COLUMNS
+assert tellen.changes["verdict"].isin(CHANGE_VERDICTS).all()
+assert tellen.breaks["verdict"].isin(BREAK_VERDICTS).all()
 tellen.trends["verdict"].value_counts()
 
 # %% [markdown]
@@ -57,8 +66,11 @@ views.show_tellen(run, tellen)
 #
 # - **Nulmeting.** Het startpunt zijn de cijfers uit Bijlage 3 van het uitvoeringsprogramma. Waar het document twee verschillende waarden geeft, telt de lokale tabel (zie `data/README.md`).
 # - **Trend.** Per reeks toetsen we of de waarden sinds de eerste meting stelselmatig stijgen of dalen (Mann-Kendall-toets; bij acht of minder jaren exact, anders met 10.000 herschikkingen met een vaste startwaarde, zodat elke run hetzelfde geeft). Komt een cijfer uit een steekproef met bekende foutmarge, dan gebruiken we een gewogen regressie die die foutmarge meeneemt. De helling per jaar is de mediaan van alle hellingen tussen twee jaren (Theil-Sen).
-# - **Toeval uitsluiten.** We toetsen veel reeksen tegelijk. Daarom corrigeren we de overschrijdingskansen voor het aantal toetsen (Benjamini-Hochberg, 'false discovery rate'): een trend heet aantoonbaar als de gecorrigeerde kans (q) onder {{fdr}} ligt. Met minder dan {{min_points_word}} jaren is er geen oordeel; een trend kan pas vanaf {{first_significant_word}} jaren aantoonbaar zijn, omdat de toets met minder jaren nooit onder die grens kan komen.
+# - **Toeval uitsluiten.** We toetsen veel reeksen tegelijk. Daarom corrigeren we de overschrijdingskansen voor het aantal toetsen (Benjamini-Hochberg, 'false discovery rate'): een trend of verandering heet aantoonbaar als de gecorrigeerde kans (q) onder {{fdr}} ligt. Met minder dan {{min_points_word}} jaren is er geen trendoordeel; een trend kan pas vanaf {{first_significant_word}} jaren aantoonbaar zijn, omdat de toets met minder jaren nooit onder die grens kan komen.
 # - **Voortgang.** We vergelijken het tempo sinds de nulmeting met het tempo dat nodig is om het doel in 2043 te halen (de 'ratio van werkelijke en benodigde verandering', zoals Eurostat die gebruikt): vanaf {{on_track}} *op koers*, {{moderate}} tot {{on_track}} *matige voortgang*, 0 tot {{moderate}} *onvoldoende*, onder nul *van het doel af*.
+
+# %%
+views.show_readings(run, tellen)
 
 # %%
 views.show_data_quality(run, tellen)

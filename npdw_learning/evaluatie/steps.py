@@ -132,12 +132,15 @@ class TellenStep:
     files: list[Path]
     overrides: pd.DataFrame = field(default_factory=pd.DataFrame)
     future: int = 0
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    breaks: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def tellen_step(run: Run) -> TellenStep:
-    """Trends, progress and data quality; ``trends.csv``, ``progress.csv``,
-    ``data_quality.csv``, ``vervangen_waarden.csv`` (overrides) and one figure
-    per pillar (the chosen areas).
+    """Trends, changes, breaks, progress and data quality; ``trends.csv``,
+    ``changes.csv``, ``breaks.csv``, ``progress.csv``, ``data_quality.csv``,
+    ``vervangen_waarden.csv`` (overrides) and one figure per pillar (the
+    chosen areas).
 
     Raises
     ------
@@ -166,6 +169,8 @@ def tellen_step(run: Run) -> TellenStep:
         list(loaded.files),
         loaded.overrides,
         loaded.future,
+        result.changes,
+        result.breaks,
     )
 
 
@@ -266,6 +271,7 @@ class JointStep:
     progress: pd.DataFrame
     trends: pd.DataFrame
     theme_labels: dict[str, str]
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def joint_step(run: Run) -> JointStep:
@@ -295,7 +301,8 @@ def joint_step(run: Run) -> JointStep:
     run.write_table(shown, "vertellen_en_tellen")
     run.write_table(proposals, "voorgestelde_leervragen")
     themes = {t.id: t.label for t in codebook.themes}
-    return JointStep(joint, shown, proposals, stories, progress, trends, themes)
+    changes = run.table("changes")
+    return JointStep(joint, shown, proposals, stories, progress, trends, themes, changes)
 
 
 @dataclass

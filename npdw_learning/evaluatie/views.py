@@ -8,11 +8,16 @@ notebooks call one function per part, so their prose can sit right above it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from ..leeragenda.efforts import EFFORT_STATUS_NL
+from ..tellen.breaks import MIN_POST_POINTS, MIN_PRE_POINTS, PREDICTION_LEVEL
+from ..tellen.changes import CHANGE_COLUMNS, CONFIDENCE
+from ..tellen.run import ALPHA
 from ..tellen.trends import INTERVAL, MIN_POINTS
 from ..vertellen.analysis import CHANGES, MIN_CELL, TOTAL, suppress
 from .method import dutch_number, percent
@@ -21,6 +26,11 @@ from .report import show_figure, show_markdown, show_table
 __all__ = [
     "STATUS_NL",
     "VERDICT_NL",
+    "CHANGE_NL",
+    "BREAK_NL",
+    "DIRECTION_NL",
+    "series_directions",
+    "show_readings",
     "META_NL",
     "show_tellen",
     "show_data_quality",
@@ -48,6 +58,27 @@ VERDICT_NL = {
     "no_significant_trend": "geen duidelijke trend",
     "insufficient_data": "te weinig metingen",
 }
+CHANGE_NL = {
+    "improving": "verbetert",
+    "worsening": "verslechtert",
+    "no_significant_change": "geen duidelijke verandering",
+    "no_test": "foutmarge onbekend",
+}
+BREAK_NL = {
+    "better_than_trend": "beter dan de trend van voor de start",
+    "worse_than_trend": "slechter dan de trend van voor de start",
+    "as_trend": "zoals de trend van voor de start",
+    "insufficient_data": "te weinig metingen",
+}
+# One direction per series for the Samenvatting: from its trend, or else its change.
+DIRECTION_NL = {
+    "improving": "verbetert",
+    "worsening": "verslechtert",
+    "no_significant": "geen duidelijke verandering",
+    "no_test": "veranderd, foutmarge onbekend",
+    "insufficient_data": "één meting",
+}
+_READING_NL = {"level": "de wijk zelf", "gap": "verschil met {reference}"}
 META_NL = {
     "convergent": "eensgezind: cijfers en verhalen wijzen dezelfde kant op",
     "expansion": "aanvullend: de verhalen laten iets anders zien dan de cijfers",
@@ -84,17 +115,113 @@ STORIES_NL = {
 # -- tellen ----------------------------------------------------------------------
 
 
+def _number(value: float, *, signed: bool = False) -> str:
+    """A number in Dutch notation (decimal comma), two decimals below 100, none above."""
+    sign = "+" if signed else ""
+    decimals = 2 if abs(value) < 100 else 0
+    text = f"{value:{sign},.{decimals}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _change_cell(row) -> str:
+    """The change since the baseline as a cell: verdict, size, years and interval."""
+    size = f"{_number(row.change, signed=True)} sinds {int(row.baseline_year)}"
+    if row.test == "none":
+        return f"{size}; {CHANGE_NL['no_test']}"
+    interval = f"{_number(row.change_low, signed=True)} tot {_number(row.change_high, signed=True)}"
+    return f"{CHANGE_NL[row.change_verdict]}: {size} ({interval})"
+
+
+def series_directions(trends: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
+    """One direction per series: from its trend, or else from its change since the baseline.
+
+    Parameters
+    ----------
+    trends, changes : DataFrame
+        ``trends.csv`` and ``changes.csv`` of one run.
+
+    Returns
+    -------
+    DataFrame
+        ``indicator, area, reading, direction``: ``reading`` is ``trend``
+        (a trend verdict), ``change`` (too short for a trend, a change since
+        the baseline) or ``none`` (one measurement); ``direction`` is a key
+        of :data:`DIRECTION_NL`.
+    """
+    keys = ["indicator", "area"]
+    out = trends[[*keys, "verdict"]].merge(
+        changes[[*keys, "verdict"]].rename(columns={"verdict": "change"}), on=keys, how="left"
+    )
+    trend = out["verdict"] != "insufficient_data"
+    has_change = ~trend & out["change"].notna()
+    flat = {"no_significant_trend": "no_significant", "no_significant_change": "no_significant"}
+    direction = out["verdict"].where(trend, out["change"].where(has_change, "insufficient_data"))
+    out["reading"] = np.where(trend, "trend", np.where(has_change, "change", "none"))
+    out["direction"] = direction.replace(flat)
+    return out[[*keys, "reading", "direction"]]
+
+
+def _pillar_sentence(hoods: pd.DataFrame) -> str:
+    """Counts of one pillar's series in the chosen areas, by their reading."""
+    verdicts = hoods["verdict"].value_counts()
+    changed = hoods.loc[hoods["verdict"] == "insufficient_data", "change_verdict"].value_counts()
+    short = int(verdicts.get("insufficient_data", 0))
+    n_changes = int(changed.sum())
+    text = (
+        f"In de gekozen wijken zijn {len(hoods)} reeksen (indicator x wijk) van deze pijler "
+        f"gemeten. {verdicts.get('improving', 0)} verbeteren aantoonbaar, "
+        f"{verdicts.get('worsening', 0)} verslechteren aantoonbaar en "
+        f"{verdicts.get('no_significant_trend', 0)} laten geen duidelijke trend zien; "
+        f"{short} hebben te weinig metingen voor een trend."
+    )
+    if n_changes:
+        text += (
+            f" Van die {short} hebben er {n_changes} een nulmeting en een latere meting: "
+            f"{changed.get('improving', 0)} zijn aantoonbaar verbeterd, "
+            f"{changed.get('worsening', 0)} aantoonbaar verslechterd, "
+            f"{changed.get('no_significant_change', 0)} niet duidelijk veranderd en bij "
+            f"{changed.get('no_test', 0)} is de foutmarge niet bekend."
+        )
+    return text
+
+
+def _cell(row) -> str:
+    if row.verdict == "insufficient_data" and isinstance(row.change_verdict, str):
+        text = _change_cell(row)
+    else:
+        text = VERDICT_NL[row.verdict]
+    if isinstance(row.status, str) and row.status != "not_assessable":
+        text += f"; {STATUS_NL[row.status]}"
+    return text
+
+
+def _tellen_rows(step, shown: list[str]) -> pd.DataFrame:
+    """Trend, change and progress per shown series, one row each."""
+    keys = ["indicator", "area"]
+    trends = step.trends[step.trends["area"].isin(shown)]
+    changes = getattr(step, "changes", pd.DataFrame())
+    if changes.empty:
+        changes = pd.DataFrame(columns=CHANGE_COLUMNS)
+    cols = ["baseline_year", "change", "change_low", "change_high", "test", "verdict"]
+    merged = trends[[*keys, "verdict", "first_year", "last_year"]].merge(
+        step.progress[[*keys, "status"]], on=keys, how="left"
+    )
+    return merged.merge(
+        changes[[*keys, *cols]].rename(columns={"verdict": "change_verdict"}), on=keys, how="left"
+    )
+
+
 def show_tellen(run, step) -> None:
-    """Per pillar: a sentence with the counts, the indicator x area table and the figure."""
+    """Per pillar: a sentence with the counts, the indicator x area table and the figure.
+
+    A series too short for a trend shows its change since the baseline
+    (``step.changes``) instead of only "te weinig metingen".
+    """
     reg = run.registry
     labels = reg.area_labels()
     shown = [*run.areas, reg.aggregate_id]
     ind = reg.indicators.set_index("id")
-    trends = step.trends[step.trends["area"].isin(shown)]
-    progress = step.progress[step.progress["area"].isin(shown)]
-    merged = trends[["indicator", "area", "verdict", "first_year", "last_year"]].merge(
-        progress[["indicator", "area", "status"]], on=["indicator", "area"], how="left"
-    )
+    merged = _tellen_rows(step, shown)
     for pillar in reg.pillars.itertuples(index=False):
         section = f"pijler:{pillar.id}:cijfers"
         mine = merged[merged["indicator"].map(ind["pillar"]) == pillar.id]
@@ -106,15 +233,8 @@ def show_tellen(run, step) -> None:
             continue
         hoods = mine[mine["area"].isin(run.areas)]
         counts = hoods["status"].fillna("not_assessable").value_counts()
-        verdicts = hoods["verdict"].value_counts()
         assessable = int(len(hoods) - counts.get("not_assessable", 0))
-        text = [
-            f"In de gekozen wijken zijn {len(hoods)} reeksen (indicator x wijk) van deze pijler "
-            f"gemeten. {verdicts.get('improving', 0)} verbeteren aantoonbaar, "
-            f"{verdicts.get('worsening', 0)} verslechteren aantoonbaar en "
-            f"{verdicts.get('no_significant_trend', 0)} laten geen duidelijke trend zien; "
-            f"{verdicts.get('insufficient_data', 0)} hebben te weinig metingen voor een trend."
-        ]
+        text = [_pillar_sentence(hoods)]
         if assessable:
             parts = [
                 f"{counts.get(s, 0)} {STATUS_NL[s]}"
@@ -125,14 +245,7 @@ def show_tellen(run, step) -> None:
                 f"Van de {assessable} reeksen met een doel en genoeg metingen: {', '.join(parts)}."
             )
         show_markdown(" ".join(text), section)
-        cells = mine.assign(
-            cell=[
-                f"{VERDICT_NL[v]}; {STATUS_NL[s]}"
-                if isinstance(s, str) and s != "not_assessable"
-                else VERDICT_NL[v]
-                for v, s in zip(mine["verdict"], mine["status"], strict=True)
-            ]
-        )
+        cells = mine.assign(cell=[_cell(r) for r in mine.itertuples(index=False)])
         table = cells.pivot(index="indicator", columns="area", values="cell")
         order = [i for i in ind.index if i in table.index]
         table = table.reindex(index=order, columns=[a for a in shown if a in table.columns])
@@ -143,25 +256,139 @@ def show_tellen(run, step) -> None:
             table.reset_index(drop=True),
             section,
             caption=(
-                "Trend sinds de eerste meting en, waar te beoordelen, de voortgang naar het "
-                "doel voor 2043"
+                "Trend sinds de eerste meting (of, bij te weinig metingen voor een trend, de "
+                f"verandering sinds de nulmeting met haar {CONFIDENCE:.0%}-interval) en, waar te "
+                "beoordelen, de voortgang naar het doel voor 2043"
             ),
         )
-        if pillar.id in step.figures:
-            show_figure(
-                step.figures[pillar.id],
-                section,
-                alt=(
-                    f"Indicatoren van de pijler {pillar.label} per wijk, met "
-                    f"{reg.reference_label} en het doel"
-                ),
-                caption=(
-                    f"Elke lijn is een wijk; {reg.reference_label} is de zwarte stippellijn. "
-                    "De gestippelde "
-                    "lijn naar de ster is de route naar het doel; strepen om een punt geven de "
-                    f"onzekerheid van een steekproef ({percent(INTERVAL)})."
-                ),
-            )
+        _show_breaks(run, step, pillar.id, section)
+        _show_pillar_figure(run, step, pillar, section)
+
+
+def _show_pillar_figure(run, step, pillar, section: str) -> None:
+    reg = run.registry
+    if pillar.id in step.figures:
+        show_figure(
+            step.figures[pillar.id],
+            section,
+            alt=(
+                f"Indicatoren van de pijler {pillar.label} per wijk, met "
+                f"{reg.reference_label} en het doel"
+            ),
+            caption=(
+                f"Elke lijn is een wijk; {reg.reference_label} is de zwarte stippellijn. "
+                "De gestippelde "
+                "lijn naar de ster is de route naar het doel; strepen om een punt geven de "
+                f"onzekerheid van een steekproef ({percent(INTERVAL)}). Waar er genoeg metingen "
+                "van voor "
+                f"{reg.start_year} zijn, is de lijn van voor de start dun gestippeld "
+                "doorgetrokken; de lichte band erom is de marge "
+                f"({PREDICTION_LEVEL:.0%}) waarbinnen de metingen zouden vallen als de trend "
+                "van voor de start gewoon doorliep."
+            ),
+        )
+
+
+def _show_breaks(run, step, pillar: str, section: str) -> None:
+    """One pillar's break reading: how many series could be judged, and those that bent."""
+    reg = run.registry
+    breaks = getattr(step, "breaks", pd.DataFrame())
+    if breaks.empty:
+        return
+    ind = reg.indicators.set_index("id")
+    judged = breaks[
+        (breaks["verdict"] != "insufficient_data")
+        & breaks["area"].isin(run.areas)
+        & (breaks["indicator"].map(ind["pillar"]) == pillar)
+    ]
+    if judged.empty:
+        return
+    bent = judged[judged["verdict"] != "as_trend"]
+    text = (
+        f"**Na de start ({reg.start_year}).** Bij {len(judged)} reeksen (de wijk zelf, en haar "
+        "verschil met {reference}) zijn er genoeg metingen van voor de start om de lijn van "
+        "toen door te trekken. "
+    )
+    if bent.empty:
+        show_markdown(
+            text + "Bij geen enkele valt de laatste meting buiten de "
+            f"{PREDICTION_LEVEL:.0%}-marge van die lijn.",
+            section,
+            reference=reg.reference_label,
+        )
+        return
+    show_markdown(
+        text + f"Bij {len(bent)} valt de laatste meting buiten de {PREDICTION_LEVEL:.0%}-marge "
+        "van die lijn; de andere volgen de lijn van voor de start (`tables/breaks.csv`).",
+        section,
+        reference=reg.reference_label,
+    )
+    reading = {k: v.format(reference=reg.reference_label) for k, v in _READING_NL.items()}
+    expected = zip(
+        bent["expected_latest"], bent["expected_low"], bent["expected_high"], strict=True
+    )
+    table = pd.DataFrame(
+        {
+            "Indicator": bent["indicator"].map(ind["label"]),
+            "Wijk": bent["area"].map(reg.area_labels()),
+            "Gelezen als": bent["reading"].map(reading),
+            "Verwacht (marge)": [
+                f"{_number(e)} ({_number(lo)} tot {_number(hi)})" for e, lo, hi in expected
+            ],
+            "Gemeten": [_number(v) for v in bent["latest_value"]],
+            "Oordeel": bent["verdict"].map(BREAK_NL),
+        }
+    )
+    show_table(table.reset_index(drop=True), section)
+
+
+def show_readings(run, step) -> None:
+    """The Verantwoording: the three readings of the numbers in plain Dutch, and how many
+    series of this run each one covers. Every parameter comes from the code's constants."""
+    reg = run.registry
+    start = reg.start_year
+    trends, changes = step.trends, getattr(step, "changes", pd.DataFrame(columns=CHANGE_COLUMNS))
+    breaks = getattr(step, "breaks", pd.DataFrame(columns=["verdict"]))
+    n_trend = int((trends["verdict"] != "insufficient_data").sum())
+    n_tested = int((changes["test"] != "none").sum())
+    n_break = int((breaks["verdict"] != "insufficient_data").sum())
+    smallest_p = 2 / math.factorial(MIN_POINTS)
+    show_markdown(
+        "#### Drie manieren om de cijfers te lezen\n\n"
+        f"1. **Trend** (vanaf {MIN_POINTS} metingen). Gaan de cijfers sinds de eerste meting "
+        "stelselmatig omhoog of omlaag? Dat zegt of het in de wijk beter of slechter gaat, "
+        "niet waardoor. Een trend die al voor de start van het programma liep, telt gewoon "
+        f"mee. Met precies {MIN_POINTS} metingen is de kleinste mogelijke kans op toeval "
+        f"{smallest_p:.0%}; zo'n trend kan dus nog niet aantoonbaar zijn.\n"
+        f"2. **Verandering sinds de nulmeting** (bij 2 tot {MIN_POINTS - 1} metingen). Het "
+        "verschil tussen de eerste en de laatste meting, met de marge waarbinnen het echte "
+        f"verschil met {CONFIDENCE:.0%} zekerheid ligt. Die marge is alleen te berekenen als "
+        "bekend is op hoeveel mensen een percentage rust, hoeveel inwoners er achter een aantal "
+        "of een cijfer per 1.000 inwoners staan, of wat de standaardfout van beide cijfers is. "
+        "Anders staat er alleen het verschil, met *foutmarge onbekend*. Twee metingen zeggen "
+        "niets over wat er tussendoor gebeurde, en één uitschieter in een van beide jaren kan "
+        "het hele verschil zijn.\n"
+        f"3. **Afbuiging na de start** (minstens {MIN_PRE_POINTS} metingen voor {start} en "
+        f"minstens {MIN_POST_POINTS} vanaf {start}, het startjaar uit het register). We trekken "
+        "de lijn van voor de start door en kijken of de laatste meting buiten de marge van die "
+        f"lijn valt ({PREDICTION_LEVEL:.0%}). Hetzelfde doen we met het verschil tussen de wijk "
+        "en {reference}: als de hele stad meebeweegt, verandert dat verschil niet. "
+        "Dit komt het dichtst bij de vraag of het programma verschil maakt, maar bewijst het "
+        "niet: wat tegelijk begon (de economie, landelijk beleid, een andere manier van tellen) "
+        "buigt de lijn net zo goed af. Met weinig metingen voor de start is de marge breed en "
+        "valt alleen een grote afbuiging op. In een simulatie met reeksen zonder afbuiging "
+        "viel de laatste meting ongeveer zo vaak buiten de marge als bij "
+        f"{PREDICTION_LEVEL:.0%} te verwachten is.\n\n"
+        "**Toeval uitsluiten.** Alle toetsen van trends en veranderingen in dit rapport zijn "
+        "samen gecorrigeerd voor het aantal toetsen (Benjamini-Hochberg). Aantoonbaar betekent: "
+        f"de gecorrigeerde kans op toeval (q) is kleiner dan {ALPHA:.0%}.\n\n"
+        f"In deze evaluatie hebben {n_trend} reeksen een trend, {len(changes)} een verandering "
+        f"sinds de nulmeting (waarvan {n_tested} met een bekende foutmarge) en {n_break} genoeg "
+        f"metingen voor en na {start} om een afbuiging te beoordelen (`tables/trends.csv`, "
+        "`tables/changes.csv`, `tables/breaks.csv`).",
+        "verantwoording",
+        reference=reg.reference_label,
+    )
 
 
 def show_data_quality(run, step, *, limit: int = 25) -> None:
@@ -479,6 +706,32 @@ def stories_by_pillar(stories: pd.DataFrame, pillars: pd.DataFrame) -> pd.DataFr
     return table
 
 
+def _show_summary_directions(run, step, section: str) -> None:
+    """Samenvatting: per pillar the series by direction, from the trend or else the change."""
+    reg = run.registry
+    changes = getattr(step, "changes", None)
+    if changes is None or changes.empty:
+        changes = pd.DataFrame(columns=CHANGE_COLUMNS)
+    directions = series_directions(step.trends[step.trends["area"].isin(run.areas)], changes)
+    pillar_of = reg.indicators.set_index("id")["pillar"]
+    counts = pd.crosstab(directions["indicator"].map(pillar_of), directions["direction"]).reindex(
+        index=reg.pillars["id"], columns=list(DIRECTION_NL), fill_value=0
+    )
+    table = pd.DataFrame({"Pijler": list(reg.pillars["label"])})
+    for key, label in DIRECTION_NL.items():
+        table[label] = counts[key].to_numpy()
+    show_markdown(
+        "**Cijfers.** Per pijler het aantal reeksen (indicator x wijk) naar hun richting: met "
+        f"minstens {MIN_POINTS} metingen volgens de trend, met minder volgens de verandering "
+        "sinds de nulmeting. Aantoonbaar betekent een gecorrigeerde kans op toeval onder "
+        f"{ALPHA:.0%}. *{DIRECTION_NL['no_test']}*: er is een nulmeting en een latere meting, "
+        "maar zonder steekproefgrootte of standaardfout; "
+        f"*{DIRECTION_NL['insufficient_data']}*: er is alleen een nulmeting.",
+        section,
+    )
+    show_table(table, section)
+
+
 def show_summary(run, step) -> None:
     """The Samenvatting: per pillar the progress statuses and the stories' directions."""
     reg = run.registry
@@ -493,8 +746,9 @@ def show_summary(run, step) -> None:
     table = pd.DataFrame({"Pijler": [pillar_labels[p] for p in reg.pillars["id"]]})
     for s, label in STATUS_NL.items():
         table[label] = status[s].to_numpy()
+    _show_summary_directions(run, step, section)
     show_markdown(
-        "**Cijfers.** Per pijler het aantal reeksen (indicator x wijk) naar hun voortgang "
+        "**Voortgang.** Per pijler het aantal reeksen (indicator x wijk) naar hun voortgang "
         "richting het doel voor 2043. Een reeks is pas te beoordelen met een doel en minstens "
         f"{MIN_POINTS} metingen (of als het doel al bereikt is).",
         section,

@@ -20,11 +20,20 @@ from .errors import Finding, RegistryError
 from .paths import REGISTRY_DIR
 from .yamlfile import ID_PATTERN, YamlChecker
 
-__all__ = ["ID_PATTERN", "Registry", "load_registry", "TARGET_TYPES", "AREA_KINDS"]
+__all__ = [
+    "ID_PATTERN",
+    "Registry",
+    "load_registry",
+    "TARGET_TYPES",
+    "AREA_KINDS",
+    "DEFAULT_START_YEAR",
+]
 
 TARGET_TYPES = ("parity", "relative", "absolute", "none")
 AREA_KINDS = ("neighbourhood", "reference", "aggregate")
 UNIT_KINDS = ("rate", "count")
+# The first year of the Uitvoeringsprogramma Dordt West 2024-2026 (programme.yaml: start_year).
+DEFAULT_START_YEAR = 2024
 
 _FILES = (
     "programme.yaml",
@@ -70,6 +79,10 @@ class Registry:
     programme_name, programme_short_name : str
         The programme the evaluation follows (``programme.yaml``), as the
         report, figures and messages name it.
+    start_year : int
+        The first year of the programme's work (``programme.yaml``,
+        default :data:`DEFAULT_START_YEAR`): values from this year on are
+        "after the start" for the break reading (:mod:`npdw_learning.tellen.breaks`).
     """
 
     units: pd.DataFrame
@@ -87,6 +100,7 @@ class Registry:
     directory: Path = field(default=REGISTRY_DIR)
     programme_name: str = ""
     programme_short_name: str = ""
+    start_year: int = DEFAULT_START_YEAR
 
     # -- lookups used across the package ---------------------------------
     @property
@@ -198,7 +212,7 @@ def load_registry(directory: str | Path | None = None) -> Registry:
 class _Checked:
     """The entries of every registry file, checked, as rows for the tables."""
 
-    names: dict[str, str]
+    names: dict[str, Any]  # name, short_name, start_year
     units: list[dict[str, Any]]
     areas: list[dict[str, Any]]
     reference: Any
@@ -251,14 +265,24 @@ def _check_files(files: Mapping[str, _File]) -> _Checked:
     )
 
 
-def _check_programme(chk: YamlChecker, data: dict[str, Any]) -> dict[str, str]:
-    """``name`` and ``short_name`` of the programme (empty when wrong, with an error)."""
-    names = {}
+def _check_programme(chk: YamlChecker, data: dict[str, Any]) -> dict[str, Any]:
+    """``name``, ``short_name`` (empty when wrong, with an error) and ``start_year``."""
+    names: dict[str, Any] = {}
     for key in ("name", "short_name"):
         value = data.get(key)
         if not isinstance(value, str) or not value.strip():
             chk.error((key,), key, key, f"veld '{key}' ontbreekt of is geen tekst")
         names[key] = value.strip() if isinstance(value, str) else ""
+    start_year = data.get("start_year", DEFAULT_START_YEAR)
+    if isinstance(start_year, bool) or not isinstance(start_year, int) or start_year < 1900:
+        chk.error(
+            ("start_year",),
+            "start_year",
+            "start_year",
+            "veld 'start_year' is geen jaartal (zoals 2024)",
+        )
+        start_year = DEFAULT_START_YEAR
+    names["start_year"] = start_year
     return names
 
 
@@ -557,4 +581,5 @@ def _build_registry(checked: _Checked, directory: Path) -> Registry:
         directory=directory,
         programme_name=checked.names["name"],
         programme_short_name=checked.names["short_name"],
+        start_year=checked.names["start_year"],
     )

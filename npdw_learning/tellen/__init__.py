@@ -2,9 +2,12 @@
 
 Partner deliveries are read and checked against the registry
 (:mod:`.measurements`, with the delivery order in :mod:`.deliveries`); every
-series gets a trend (:mod:`.trends`) and, where the registry sets a goal, a
-progress status (:mod:`.progress`); :mod:`.figures` draws one figure per
-pillar, and :mod:`.run` ties these together for the evaluation.
+series gets a trend (:mod:`.trends`), a series too short for one its change
+since the baseline (:mod:`.changes`), a series with history before the
+programme's start the break reading (:mod:`.breaks`) and, where the
+registry sets a goal, a progress status (:mod:`.progress`); :mod:`.figures`
+draws one figure per pillar, and :mod:`.run` ties these together for the
+evaluation.
 
 Who changes it: a statistician adding or refining a method (a new trend test
 goes in :mod:`.trends`, with its test in ``tests/tellen/``). It imports only

@@ -93,10 +93,12 @@ def cmd_trends(args: argparse.Namespace) -> int:
     _write_run_record(out, args.year, result, series=len(tellen.trends))
 
     echo(f"Trends: {_counts(tellen.trends['verdict'])}")
+    echo(f"Veranderingen sinds de nulmeting: {_counts(tellen.changes['verdict'])}")
+    echo(f"Afbuigingen na {reg.start_year}: {_counts(tellen.breaks['verdict'])}")
     echo(f"Voortgang: {_counts(tellen.progress['status'])}")
     echo(
-        f"Geschreven naar {out}/: trends.csv, progress.csv, data_quality.csv, "
-        f"{len(written.figures)} figuren in figures/"
+        f"Geschreven naar {out}/: trends.csv, changes.csv, breaks.csv, progress.csv, "
+        f"data_quality.csv, {len(written.figures)} figuren in figures/"
     )
     return EXIT_OK
 
@@ -119,7 +121,7 @@ def _write_run_record(out: Path, year: int | None, loaded: LoadResult, *, series
 
 
 def _counts(s: pd.Series) -> str:
-    return ", ".join(f"{k} {v}" for k, v in s.value_counts().sort_index().items())
+    return ", ".join(f"{k} {v}" for k, v in s.value_counts().sort_index().items()) or "geen"
 
 
 # -- npdw fetch cbs ----------------------------------------------------------------

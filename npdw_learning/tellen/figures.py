@@ -38,6 +38,7 @@ from matplotlib.lines import Line2D
 
 from ..kern.atomic import write_atomic
 from ..kern.synthetic import FIGURE_BANNER
+from .breaks import pre_start_projection
 
 __all__ = [
     "AREA_ORDER",
@@ -500,6 +501,54 @@ def _decorate_panel(ax: Axes, meta: pd.Series, x_visible: bool) -> None:
     sns.despine(ax=ax)
 
 
+def _draw_pre_start_trend(
+    ax: Axes,
+    series: pd.DataFrame,
+    drawn: Sequence[str],
+    styles: Mapping[str, _Style],
+    start_year: int,
+) -> bool:
+    """Behind the points: each area's pre-start trend (dotted), carried on to its latest
+    year, with the prediction band of
+    :func:`~npdw_learning.tellen.breaks.pre_start_projection` from the last pre-start year on.
+
+    Only for areas with enough points before ``start_year`` and at least one
+    from it on (the series ``breaks.csv`` judges). Returns whether one was drawn.
+    """
+    drew = False
+    for area, own in series.groupby("area", sort=False):
+        years = own["year"].to_numpy(dtype=float)
+        if area not in drawn or not (years >= start_year).any():
+            continue
+        span = np.arange(years.min(), years.max() + 1)
+        proj = pre_start_projection(years, own["value"].to_numpy(dtype=float), start_year, span)
+        if proj.empty:
+            continue
+        colour = styles[area].colour
+        # The band only where the line is a projection: from the last pre-start year on.
+        ahead = proj[proj["year"] >= years[years < start_year].max()]
+        ax.fill_between(
+            ahead["year"],
+            ahead["low"],
+            ahead["high"],
+            color=colour,
+            alpha=0.10,
+            linewidth=0,
+            zorder=_Z_TARGET,
+        )
+        ax.plot(
+            proj["year"],
+            proj["expected"],
+            color=colour,
+            linestyle=":",
+            linewidth=1.0,
+            alpha=0.8,
+            zorder=_Z_TARGET,
+        )
+        drew = True
+    return drew
+
+
 def _legend_handles(
     drawn: Sequence[str],
     styles: Mapping[str, _Style],
@@ -587,6 +636,7 @@ def plot_pillar(
     areas: Sequence[str] | None = None,
     target_year: int = 2043,
     synthetic: bool = False,
+    start_year: int | None = None,
 ) -> Figure:
     """Small multiples of every indicator of one pillar, with the path to the target.
 
@@ -618,12 +668,14 @@ def plot_pillar(
         End of the x axis and of target paths without their own target year.
     synthetic : bool, default False
         Draw the red :data:`SYNTHETIC_BANNER` line on the figure.
+    start_year : int, optional
+        The programme's start year: a series with enough points before it and
+        one after gets its pre-start trend and band behind the points (``breaks.csv``).
 
     Returns
     -------
     matplotlib.figure.Figure
-        Still open (:func:`save_pillar_figures` closes what it saves);
-        ``fig.axes`` are the panels, one per drawn indicator.
+        Still open; ``fig.axes`` are the panels, one per drawn indicator.
 
     Examples
     --------
@@ -646,7 +698,9 @@ def plot_pillar(
     styles = _area_styles(content.drawn, reference, aggregate)
     names = (area_labels.get(reference, reference), aggregate)
     targets = _targets_by_indicator(progress)
-    used, end_year = _draw_panels(flat, content, targets, styles, reference, target_year, names)
+    used, end_year = _draw_panels(
+        flat, content, targets, styles, reference, target_year, names, start_year
+    )
     first_year = int(content.data["year"].min()) if not content.data.empty else target_year - 10
     _share_year_axis(fig, flat, layout.panels, first_year, end_year)
     _draw_heading(fig, pillar_label, layout, synthetic)
@@ -693,8 +747,12 @@ def _draw_panels(
     reference: str,
     target_year: int,
     names: tuple[str, str | None],
+    start_year: int | None = None,
 ) -> tuple[set[str], int]:
-    """One panel per indicator; the legend extras used and the last target year drawn."""
+    """One panel per indicator; the legend extras used and the last target year drawn.
+
+    With ``start_year``, each panel also shows the pre-start trend and its band.
+    """
     end_year = target_year
     used: set[str] = set()
     for ax, (_, meta) in zip(flat, content.panels.iterrows(), strict=False):
@@ -703,6 +761,8 @@ def _draw_panels(
         used |= _draw_panel(
             ax, series, meta, targets, content.drawn, styles, reference, target_year, names
         )
+        if start_year is not None:
+            _draw_pre_start_trend(ax, series, content.drawn, styles, start_year)
         if "target_year" in targets:
             end_year = max([end_year, *(int(y) for y in targets["target_year"] if _finite(y))])
     return used, end_year
@@ -918,6 +978,7 @@ def save_pillar_figures(
     areas: Sequence[str] | None = None,
     synthetic: bool = False,
     dpi: int = FIGURE_DPI,
+    start_year: int | None = None,
 ) -> list[Path]:
     """Write one PNG per pillar, ``tellen_<pillar-id>.png``, atomically.
 
@@ -929,7 +990,7 @@ def save_pillar_figures(
         ``id, label``; one figure per row, in this order.
     out_dir : path
         Directory for the PNG files; created when missing.
-    area_labels, reference, aggregate, areas, synthetic
+    area_labels, reference, aggregate, areas, synthetic, start_year
         As for :func:`plot_pillar`.
     dpi : int, default :data:`FIGURE_DPI`
         Resolution of the PNG files.
@@ -969,6 +1030,7 @@ def save_pillar_figures(
             aggregate=aggregate,
             areas=areas,
             synthetic=synthetic,
+            start_year=start_year,
         )
         paths.append(_save_png(fig, out / f"tellen_{pillar_id}.png", dpi))
     return paths

@@ -1,34 +1,43 @@
-"""Tellen in one call: trends and progress for every indicator x area.
+"""Tellen in one call: trends, changes, breaks and progress for every indicator x area.
 
 The CLI and the notebooks both go through :func:`run_tellen`, so the numbers
 in the report are the numbers in ``trends.csv``, and both write what it found
 with :func:`write_tellen_outputs`, so ``npdw trends`` and ``npdw evaluate``
-give the same tables and figures.
+give the same tables and figures. The trend tests and the change tests of one
+run form one family for the Benjamini-Hochberg correction (:func:`joint_fdr`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from statsmodels.stats.multitest import multipletests
 
 from ..kern.atomic import write_csv
 from ..kern.registry import Registry
+from .breaks import BREAK_COLUMNS, break_table
+from .changes import CHANGE_COLUMNS, change_table, directional_verdicts
 from .figures import FIGURE_DPI, save_pillar_figures
 from .measurements import LoadResult
 from .progress import progress_table
-from .trends import se_from_n, trend_table
+from .trends import FDR_ALPHA, MIN_POINTS, se_from_n, trend_table
 
 __all__ = [
+    "ALPHA",
     "TellenOutputs",
     "TellenResult",
+    "joint_fdr",
     "run_tellen",
     "with_sampling_error",
     "write_tellen_outputs",
 ]
+
+# The false discovery rate of every verdict of a run (trends and changes together).
+ALPHA = FDR_ALPHA
 
 
 @dataclass(frozen=True)
@@ -45,12 +54,20 @@ class TellenResult:
         ``progress.csv``.
     synthetic : bool
         Whether synthetic demo figures were used.
+    changes : DataFrame
+        ``changes.csv``: the change since the baseline of the series too
+        short for a trend (:func:`~.changes.change_table`).
+    breaks : DataFrame
+        ``breaks.csv``: the latest value against the projected pre-start
+        trend (:func:`~.breaks.break_table`).
     """
 
     measurements: pd.DataFrame
     trends: pd.DataFrame
     progress: pd.DataFrame
     synthetic: bool
+    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
+    breaks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BREAK_COLUMNS))
 
 
 def with_sampling_error(measurements: pd.DataFrame, registry: Registry) -> pd.DataFrame:
@@ -62,8 +79,68 @@ def with_sampling_error(measurements: pd.DataFrame, registry: Registry) -> pd.Da
     return m
 
 
+def joint_fdr(
+    trends: pd.DataFrame,
+    changes: pd.DataFrame,
+    higher_is_better: Mapping[str, bool],
+    *,
+    alpha: float = ALPHA,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Benjamini-Hochberg over the trend tests and the change tests together.
+
+    The family is every trend row with at least
+    :data:`~.trends.MIN_POINTS` years and every change row with a test; the
+    q-values of both tables are replaced by the joint ones and the verdicts
+    recomputed from them (the sign of the effect: the WLS slope for a
+    ``wls_known_se`` trend, else tau; the change for a change row). The rows
+    without a test keep their verdict.
+
+    Returns
+    -------
+    (trends, changes)
+        New tables; the inputs are not changed.
+    """
+    trends, changes = trends.copy(), changes.copy()
+    t_rows = (trends["n"] >= MIN_POINTS).to_numpy()
+    c_rows = (changes["test"] != "none").to_numpy()
+    p = np.concatenate(
+        [
+            trends.loc[t_rows, "p_value"].to_numpy(float),
+            changes.loc[c_rows, "p_value"].to_numpy(float),
+        ]
+    )
+    if not len(p):
+        return trends, changes
+    # method="fdr_bh" is explicit on purpose: multipletests defaults to Holm-Sidak.
+    q = multipletests(p, method="fdr_bh")[1]
+    q_trends, q_changes = q[: t_rows.sum()], q[t_rows.sum() :]
+    methods = trends.attrs.get("method", {})
+    wls = [
+        methods.get((i, a)) == "wls_known_se"
+        for i, a in zip(trends.loc[t_rows, "indicator"], trends.loc[t_rows, "area"], strict=True)
+    ]
+    effect = np.where(wls, trends.loc[t_rows, "slope_per_year"], trends.loc[t_rows, "tau"])
+    trends.loc[t_rows, "q_value"] = q_trends
+    trends.loc[t_rows, "verdict"] = directional_verdicts(
+        q_trends,
+        effect,
+        trends.loc[t_rows, "indicator"].map(higher_is_better).to_numpy(bool),
+        alpha=alpha,
+        flat="no_significant_trend",
+    )
+    changes.loc[c_rows, "q_value"] = q_changes
+    changes.loc[c_rows, "verdict"] = directional_verdicts(
+        q_changes,
+        changes.loc[c_rows, "change"],
+        changes.loc[c_rows, "indicator"].map(higher_is_better).to_numpy(bool),
+        alpha=alpha,
+        flat="no_significant_change",
+    )
+    return trends, changes
+
+
 def run_tellen(registry: Registry, loaded: LoadResult) -> TellenResult:
-    """Trend and progress tables for the measurements of one run.
+    """Trend, change, break and progress tables for the measurements of one run.
 
     Parameters
     ----------
@@ -82,9 +159,12 @@ def run_tellen(registry: Registry, loaded: LoadResult) -> TellenResult:
     """
     m = with_sampling_error(loaded.measurements, registry)
     hib = registry.higher_is_better
-    trends = trend_table(m, hib)
+    trends = trend_table(m, hib, alpha=ALPHA)
+    changes = change_table(m, hib, registry.unit_of(), alpha=ALPHA)
+    trends, changes = joint_fdr(trends, changes, hib, alpha=ALPHA)
+    breaks = break_table(m, hib, registry.start_year, reference=registry.reference)
     progress = progress_table(m, registry.targets(), hib, reference=registry.reference)
-    return TellenResult(m, trends, progress, loaded.synthetic)
+    return TellenResult(m, trends, progress, loaded.synthetic, changes, breaks)
 
 
 @dataclass(frozen=True)
@@ -94,7 +174,8 @@ class TellenOutputs:
     Attributes
     ----------
     tables : dict
-        ``"trends"``, ``"progress"``, ``"data_quality"`` -> the CSV file.
+        ``"trends"``, ``"changes"``, ``"breaks"``, ``"progress"``, ``"data_quality"``
+        -> the CSV file.
     figures : dict
         Pillar id -> its PNG file, in the registry's pillar order.
     findings : DataFrame
@@ -115,7 +196,7 @@ def write_tellen_outputs(
     figures_dir: str | Path,
     areas: Sequence[str] | None = None,
 ) -> TellenOutputs:
-    """Write ``trends.csv``, ``progress.csv``, ``data_quality.csv`` and one figure per pillar.
+    """Write the tellen tables (trends, changes, breaks, progress, data quality) and figures.
 
     Each file is written atomically. The figures draw the chosen
     neighbourhoods, the aggregate and the reference, at :data:`FIGURE_DPI`.
@@ -142,7 +223,7 @@ def write_tellen_outputs(
     >>> written = write_tellen_outputs(reg, loaded, run_tellen(reg, loaded),
     ...                                tables_dir=out, figures_dir=out / "figures")
     >>> sorted(p.name for p in written.tables.values())
-    ['data_quality.csv', 'progress.csv', 'trends.csv']
+    ['breaks.csv', 'changes.csv', 'data_quality.csv', 'progress.csv', 'trends.csv']
     """
     tables_dir, figures_dir = Path(tables_dir), Path(figures_dir)
     findings = loaded.findings_frame()
@@ -150,6 +231,8 @@ def write_tellen_outputs(
         name: write_csv(frame, tables_dir / f"{name}.csv")
         for name, frame in (
             ("trends", result.trends),
+            ("changes", result.changes),
+            ("breaks", result.breaks),
             ("progress", result.progress),
             ("data_quality", findings),
         )
@@ -168,6 +251,7 @@ def write_tellen_outputs(
         areas=[*areas, registry.aggregate_id],
         synthetic=result.synthetic,
         dpi=FIGURE_DPI,
+        start_year=registry.start_year,
     )
     figures = {p.stem.removeprefix("tellen_"): p for p in paths}
     return TellenOutputs(tables, figures, findings)

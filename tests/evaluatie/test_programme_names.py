@@ -161,7 +161,10 @@ def test_the_invented_registry_loads_with_its_own_names(invented):
 
 
 def test_report_names_only_the_invented_programme(report):
-    hits = sorted({m.group(0) for m in FORBIDDEN.finditer(report)})
+    # Embedded images are base64: by chance they can spell "DORdt"; their labels are
+    # checked on the figures themselves below.
+    text = re.sub(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+", "data:image", report)
+    hits = sorted({m.group(0) for m in FORBIDDEN.finditer(text)})
     assert hits == []
     assert "Jaarlijkse evaluatie van het Programma Zuiderhaven Vooruit, 2026" in report
     assert "Wijken: Oostkade, Westkade, Molenwijk, Bloemhof." in report
