@@ -642,28 +642,24 @@ def plot_pillar(
 
     One panel per indicator of the pillar that has measurements (three a row),
     in the order of ``indicators``, drawn as the module docstring describes.
-    Every label comes from ``area_labels`` (the registry).
 
     Parameters
     ----------
     measurements : DataFrame
-        Tidy measurements: ``indicator, area, year, value`` and optionally ``se``.
+        ``indicator, area, year, value`` and optionally ``se``.
     indicators : DataFrame
         ``id, label, pillar, unit_label, higher_is_better``.
     progress : DataFrame or None
-        Progress table; only its target columns are used (``target_type,
-        target_value, target_year, baseline_*``). ``None`` or empty: no targets.
+        Only its target columns are used; ``None`` or empty: no targets.
     pillar, pillar_label : str
         Pillar id (the panels are its indicators) and its Dutch name (the title).
     area_labels : mapping
         Area id to Dutch label, for the legend.
-    reference : str, default "dordrecht"
-        The reference area, drawn as a black dashed line.
-    aggregate : str, optional
-        The aggregate area (drawn heavier; its path to the target is shown first).
+    reference, aggregate : str
+        The reference area (black dashed) and the aggregate (drawn heavier).
     areas : sequence of str, optional
-        Areas to draw, in legend order (the reference is always added).
-        Default: every area with data, in :data:`AREA_ORDER`.
+        Areas to draw, in legend order (the reference is always added);
+        default every area with data, in :data:`AREA_ORDER`.
     target_year : int, default 2043
         End of the x axis and of target paths without their own target year.
     synthetic : bool, default False
@@ -686,9 +682,8 @@ def plot_pillar(
     ...                     "unit_label": ["%"], "higher_is_better": [True]})
     >>> fig = plot_pillar(m, ind, None, "wonen", pillar_label="Wonen",
     ...                   area_labels={"wielwijk": "Wielwijk", "dordrecht": "Dordrecht"})
-    >>> len(fig.axes)
-    1
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
+    >>> len(fig.axes), plt.close(fig)
+    (1, None)
     """
     _require(measurements, _MEASUREMENT_COLUMNS, "measurements")
     _require(indicators, _INDICATOR_COLUMNS, "indicators")
