@@ -256,10 +256,23 @@ def _messages(findings) -> list[tuple[int | None, str | None, str]]:
 
 def test_check_programme_strips_names_and_reports_each_missing_one():
     chk, data, findings = _file("name: '  Programma  '\nshort_name: ''\n")
-    assert registry._check_programme(chk, data) == {"name": "Programma", "short_name": ""}
+    assert registry._check_programme(chk, data) == {
+        "name": "Programma",
+        "short_name": "",
+        "start_year": registry.DEFAULT_START_YEAR,
+    }
     assert _messages(findings) == [
         (2, "short_name", "short_name: veld 'short_name' ontbreekt of is geen tekst")
     ]
+
+
+def test_check_programme_reads_the_start_year_and_refuses_a_non_year():
+    chk, data, findings = _file("name: P\nshort_name: P\nstart_year: 2019\n")
+    assert registry._check_programme(chk, data)["start_year"] == 2019
+    assert findings == []
+    chk, data, findings = _file("name: P\nshort_name: P\nstart_year: 'vorig jaar'\n")
+    assert registry._check_programme(chk, data)["start_year"] == registry.DEFAULT_START_YEAR
+    assert [m[1] for m in _messages(findings)] == ["start_year"]
 
 
 def test_check_units_numbers_and_range():

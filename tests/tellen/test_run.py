@@ -33,7 +33,7 @@ def baseline(reg):
     return loaded, run_tellen(reg, loaded)
 
 
-def test_writes_the_three_tables_and_one_figure_per_pillar(tmp_path, reg, baseline):
+def test_writes_the_five_tables_and_one_figure_per_pillar(tmp_path, reg, baseline):
     loaded, result = baseline
     written = write_tellen_outputs(
         reg, loaded, result, tables_dir=tmp_path / "t", figures_dir=tmp_path / "f"
@@ -41,6 +41,8 @@ def test_writes_the_three_tables_and_one_figure_per_pillar(tmp_path, reg, baseli
     assert isinstance(written, TellenOutputs)
     assert {name: p.name for name, p in written.tables.items()} == {
         "trends": "trends.csv",
+        "changes": "changes.csv",
+        "breaks": "breaks.csv",
         "progress": "progress.csv",
         "data_quality": "data_quality.csv",
     }
@@ -53,6 +55,8 @@ def test_writes_the_three_tables_and_one_figure_per_pillar(tmp_path, reg, baseli
         result.trends["indicator"].tolist()
     )
     assert len(read_csv(written.tables["progress"])) == len(result.progress)
+    assert len(read_csv(written.tables["changes"])) == len(result.changes)
+    assert len(read_csv(written.tables["breaks"])) == len(result.breaks)
     # data_quality.csv holds the load's findings, and the writer returns them.
     pd.testing.assert_frame_equal(written.findings, loaded.findings_frame())
     assert len(read_csv(written.tables["data_quality"])) == len(loaded.findings)
