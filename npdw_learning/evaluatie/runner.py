@@ -29,6 +29,7 @@ from .. import __version__
 from ..kern.atomic import write_text
 from ..kern.errors import InputError
 from ..kern.paths import OUTPUTS_DIR, PROJ_ROOT
+from ..kern.registry import NATIONAL_DIR
 from .steps import Run
 
 __all__ = [
@@ -118,10 +119,11 @@ def _sha256(path: Path) -> str:
 
 
 def input_files(run: Run, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
-    """Every file the evaluation reads, sorted: registry, measurements, demo (with
-    ``demo``), agenda, stories, coding, MSC, and the notebooks themselves."""
+    """Every file the evaluation reads, sorted: registry (with its national part),
+    measurements, demo (with ``demo``), agenda, stories, coding, MSC, and the notebooks."""
     groups = [
         sorted((run.data_dir / "registry").glob("*.yaml")),
+        sorted((run.data_dir / "registry" / NATIONAL_DIR).glob("*.yaml")),
         sorted((run.data_dir / "measurements").glob("*.csv")),
         sorted((run.data_dir / "measurements").glob("*.xlsx")),
         sorted((run.data_dir / "measurements").glob("*.yaml")),

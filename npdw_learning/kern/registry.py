@@ -5,6 +5,17 @@ against which target. It is loaded once per run and validated as a whole:
 every problem is collected and raised together as a :class:`RegistryError`
 naming the file and entry, so an intern who edits a YAML file sees all of
 their mistakes at once.
+
+National and local. The part every focus area of the Nationaal Programma
+Leefbaarheid en Veiligheid shares (the Kernindicatoren Rijk with their
+definitions, the pillars, the units and share groups they use) lives in
+``registry/national/``; the programme's own part (areas, local indicators,
+goals, efforts, codebook, agenda) lives beside it. For ``units``,
+``pillars``, ``share_groups`` and ``indicators`` the loader reads the
+national file first and adds the local one's entries; a local entry with a
+national id is an error, so a programme can replace ``national/`` by a newer
+version without touching its own files. Each indicator and pillar carries
+``scope`` (``national`` or ``local``).
 """
 
 from __future__ import annotations
@@ -21,7 +32,15 @@ import yaml
 from .errors import Finding, RegistryError
 from .paths import REGISTRY_DIR
 
-__all__ = ["ID_PATTERN", "Registry", "load_registry", "TARGET_TYPES", "AREA_KINDS"]
+__all__ = [
+    "ID_PATTERN",
+    "NATIONAL_DIR",
+    "NATIONAL_FILES",
+    "Registry",
+    "load_registry",
+    "TARGET_TYPES",
+    "AREA_KINDS",
+]
 
 TARGET_TYPES = ("parity", "relative", "absolute", "none")
 AREA_KINDS = ("neighbourhood", "reference", "aggregate")
@@ -40,6 +59,17 @@ _FILES = (
     "share_groups.yaml",
     "sources.yaml",
 )
+# The shared national part: a folder inside the registry, replaced whole on an update.
+NATIONAL_DIR = "national"
+# Files a programme shares with the national part, and the list each holds.
+NATIONAL_FILES = {
+    "units.yaml": "units",
+    "pillars.yaml": "pillars",
+    "share_groups.yaml": "share_groups",
+    "indicators.yaml": "indicators",
+}
+# Where each entry of a merged list came from: (file, index in that file, scope).
+_ORIGINS = "__origins__"
 
 
 @dataclass(frozen=True)
@@ -55,12 +85,13 @@ class Registry:
     areas : DataFrame
         ``id, label, kind`` in display order (neighbourhoods, aggregate, reference).
     pillars : DataFrame
-        ``id, label, order``.
+        ``id, label, order, scope`` (``national`` or ``local``).
     strategic_goals, operational_goals : DataFrame
         Bijlage 1. Operational goals carry their target and indicator lists.
     indicators : DataFrame
         ``id, label, pillar, unit, unit_label, higher_is_better, source, core,
-        share_group, goals`` (``goals`` is derived from ``goals.yaml``).
+        share_group, goals, scope`` (``goals`` is derived from ``goals.yaml``;
+        ``scope`` is ``national`` for an indicator of ``national/indicators.yaml``).
     share_groups : DataFrame
         ``id, label, exhaustive, tolerance``.
     source_priority : tuple of str
@@ -151,7 +182,8 @@ class Registry:
         """The registry as printed by ``npdw indicators``."""
         df = self.indicators.copy()
         df["goals"] = df["goals"].map(lambda g: ";".join(g))
-        return df[["id", "label", "pillar", "unit", "higher_is_better", "source", "core", "goals"]]
+        cols = ["id", "label", "pillar", "unit", "higher_is_better", "source", "core", "goals"]
+        return df[[*cols, "scope"]]
 
 
 def _read_yaml(path: Path, findings: list[Finding]) -> dict[str, Any]:
@@ -189,9 +221,17 @@ class _Checker:
     def __init__(self, file: str, findings: list[Finding]) -> None:
         self.file = file
         self.findings = findings
+        # An entry of the national part is reported in its own file.
+        self._file_of: dict[str, str] = {}
+
+    def _where(self, file: str, where: str) -> str:
+        if file != self.file:
+            self._file_of[where] = file
+        return where
 
     def error(self, where: str, column: str | None, message: str) -> None:
-        self.findings.append(Finding("error", self.file, f"{where}: {message}", column=column))
+        file = self._file_of.get(where, self.file)
+        self.findings.append(Finding("error", file, f"{where}: {message}", column=column))
 
     def entries(self, data: dict[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
         items = data.get(key)
@@ -203,8 +243,9 @@ class _Checker:
             return []
         out = []
         seen: set[str] = set()
-        for i, item in enumerate(items):
-            where = f"{key}[{i}]"
+        origins = data.get(_ORIGINS, {}).get(key) or [(self.file, i, "") for i in range(len(items))]
+        for item, (file, i, _scope) in zip(items, origins, strict=True):
+            where = self._where(file, f"{key}[{i}]")
             if not isinstance(item, dict):
                 self.error(where, None, "verwacht een mapping met velden")
                 continue
@@ -214,7 +255,7 @@ class _Checker:
                     where, "id", f"id {ident!r} is geen slug (kleine letters, cijfers, - of _)"
                 )
                 continue
-            where = f"{key}[{i}] (id '{ident}')"
+            where = self._where(file, f"{key}[{i}] (id '{ident}')")
             if ident in seen:
                 self.error(where, "id", "id komt twee keer voor")
                 continue
@@ -249,6 +290,115 @@ def _number(value: Any) -> float | None:
     return None
 
 
+def _read_registry_files(directory: Path, findings: list[Finding]) -> dict[str, dict[str, Any]]:
+    """Every registry file as a mapping; a shared file is its national and local part merged."""
+    national = directory / NATIONAL_DIR
+    if national.is_dir():
+        for path in sorted(national.glob("*.yaml")):
+            if path.name not in NATIONAL_FILES:
+                findings.append(
+                    Finding(
+                        "error",
+                        _display(path),
+                        "hoort niet in het landelijke deel; daar staan alleen "
+                        f"{', '.join(NATIONAL_FILES)} (zet het bestand een map hoger)",
+                    )
+                )
+    raw = {}
+    for name in _FILES:
+        if name not in NATIONAL_FILES:
+            raw[name] = _read_yaml(directory / name, findings)
+            continue
+        parts = [p for p in (national / name, directory / name) if p.exists()]
+        if not parts:
+            findings.append(
+                Finding(
+                    "error",
+                    _display(directory / name),
+                    f"bestand ontbreekt (en ook {NATIONAL_DIR}/{name}, het landelijke deel)",
+                )
+            )
+            raw[name] = {}
+            continue
+        read = {p: _read_yaml(p, findings) for p in parts}
+        raw[name] = _merge_national(
+            NATIONAL_FILES[name],
+            read.get(national / name, {}),
+            read.get(directory / name, {}),
+            (_display(national / name), _display(directory / name)),
+            findings,
+        )
+    return raw
+
+
+def _merge_national(
+    key: str,
+    national: dict[str, Any],
+    local: dict[str, Any],
+    files: tuple[str, str],
+    findings: list[Finding],
+) -> dict[str, Any]:
+    """The national entries of one list, then the local ones that do not redefine them.
+
+    Remembers where each entry came from, so a finding names its own file and
+    index, and the registry can tell national from local.
+    """
+    if key not in national and key not in local:
+        return {}  # the checker reports the missing key
+    merged: list[Any] = []
+    origins: list[tuple[str, int, str]] = []
+    national_ids: set[str] = set()
+    for scope, data, file in (("national", national, files[0]), ("local", local, files[1])):
+        items = data.get(key, [])
+        if not isinstance(items, list):
+            findings.append(Finding("error", file, f"{key}: verwacht een lijst", column=key))
+            continue
+        for i, item in enumerate(items):
+            ident = item.get("id") if isinstance(item, dict) else None
+            problem = _scope_problem(key, scope, item, ident, national_ids, files[0])
+            if problem:
+                where = f"{key}[{i}] (id '{ident}')"
+                findings.append(Finding("error", file, f"{where}: {problem[1]}", column=problem[0]))
+                continue
+            if scope == "national" and isinstance(ident, str):
+                national_ids.add(ident)
+            merged.append(item)
+            origins.append((file, i, scope))
+    return {key: merged, _ORIGINS: {key: origins}}
+
+
+def _scope_problem(
+    key: str, scope: str, item: Any, ident: Any, national_ids: set[str], national_file: str
+) -> tuple[str, str] | None:
+    """Why an entry does not belong where it is (column, message), or None."""
+    if scope == "local" and isinstance(ident, str) and ident in national_ids:
+        return (
+            "id",
+            f"dit id is landelijk vastgelegd in {national_file}; een eigen bestand mag een "
+            "landelijk id niet opnieuw vastleggen (kies een eigen id, of haal de regel weg als "
+            "u de landelijke bedoelt)",
+        )
+    core = item.get("core") if isinstance(item, dict) and key == "indicators" else None
+    if scope == "local" and core is True:
+        return (
+            "core",
+            f"core: true is een Kernindicator Rijk; die staan alleen in {national_file} "
+            "(het landelijke deel); een eigen indicator heeft core: false",
+        )
+    if scope == "national" and core is False:
+        return "core", "in het landelijke deel staan alleen Kernindicatoren Rijk (core: true)"
+    return None
+
+
+def _scopes(data: dict[str, Any], key: str) -> dict[str, str]:
+    """Entry id -> ``national`` or ``local``."""
+    origins = data.get(_ORIGINS, {}).get(key, [])
+    return {
+        item["id"]: scope
+        for item, (_file, _i, scope) in zip(data.get(key, []), origins, strict=True)
+    }
+
+
 def load_registry(directory: str | Path | None = None) -> Registry:
     """Load and validate ``data/registry/*.yaml``.
 
@@ -274,7 +424,7 @@ def load_registry(directory: str | Path | None = None) -> Registry:
     """
     directory = Path(directory) if directory is not None else REGISTRY_DIR
     findings: list[Finding] = []
-    raw = {name: _read_yaml(directory / name, findings) for name in _FILES}
+    raw = _read_registry_files(directory, findings)
     if findings:
         raise RegistryError(f"Het register in {directory} kan niet gelezen worden.", findings)
 
@@ -493,16 +643,22 @@ def load_registry(directory: str | Path | None = None) -> Registry:
     unit_label = dict(zip(units_df["id"], units_df["label"], strict=True))
     ind_df = pd.DataFrame(indicators)
     ind_df["unit_label"] = ind_df["unit"].map(unit_label)
+    ind_df["scope"] = ind_df["id"].map(_scopes(raw["indicators.yaml"], "indicators"))
+    pillar_df = pd.DataFrame(pillars)
+    pillar_df["scope"] = pillar_df["id"].map(_scopes(raw["pillars.yaml"], "pillars"))
+    pillar_order = dict(zip(pillar_df["id"], pillar_df["order"], strict=True))
+    # National and local indicators of one pillar together, in pillar order.
+    ind_df = ind_df.sort_values("pillar", key=lambda s: s.map(pillar_order), kind="stable")
     kind_order = {"neighbourhood": 0, "aggregate": 1, "reference": 2}
     areas_df = pd.DataFrame(areas)
     areas_df = areas_df.sort_values("kind", key=lambda s: s.map(kind_order), kind="stable")
     return Registry(
         units=units_df,
         areas=areas_df.reset_index(drop=True),
-        pillars=pd.DataFrame(pillars).sort_values("order").reset_index(drop=True),
+        pillars=pillar_df.sort_values("order").reset_index(drop=True),
         strategic_goals=pd.DataFrame(strategic),
         operational_goals=pd.DataFrame(operational),
-        indicators=ind_df,
+        indicators=ind_df.reset_index(drop=True),
         share_groups=pd.DataFrame(share_groups),
         source_priority=tuple(priority),
         reference=reference,

@@ -108,6 +108,7 @@ def test_indicator_table_columns(reg):
         "source",
         "core",
         "goals",
+        "scope",
     ]
     assert len(table) == len(reg.indicators)
 
@@ -205,7 +206,7 @@ def test_broken_yaml_names_the_line(registry_copy):
 
 
 def test_missing_file(registry_copy):
-    (registry_copy / "units.yaml").unlink()
+    (registry_copy / "national" / "units.yaml").unlink()
     with pytest.raises(RegistryError, match="ontbreekt"):
         load_registry(registry_copy)
 
