@@ -74,6 +74,40 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    p = sub.add_parser(
+        "init",
+        help="maak een nieuwe programmamap (register, leeragenda, metingen, verhalen)",
+        description="Maakt DIR met het landelijke deel (Kernindicatoren Rijk, pijlers) en lege "
+        "lokale bestanden voor een ander focusgebied, met een README die zegt wat u in welke "
+        "volgorde invult. DIR mag niet bestaan of moet leeg zijn.",
+    )
+    p.add_argument("dir", type=Path, metavar="DIR", help="de nieuwe programmamap")
+    p.add_argument(
+        "--naam", required=True, help="naam van het programma, zoals het rapport hem noemt"
+    )
+    p.add_argument(
+        "--korte-naam", dest="korte_naam", help="afkorting (standaard: de hoofdletters van --naam)"
+    )
+    p.add_argument(
+        "--wijken",
+        nargs="+",
+        required=True,
+        metavar="ID=NAAM",
+        help="de wijken, bijv. oostkade=Oostkade westkade=Westkade",
+    )
+    p.add_argument(
+        "--referentie",
+        required=True,
+        metavar="ID=NAAM",
+        help="het referentiegebied waarmee de wijken vergeleken worden (meestal de gemeente)",
+    )
+    p.add_argument(
+        "--aggregaat",
+        metavar="ID=NAAM",
+        help="het gewogen totaal van de wijken (standaard: focusgebied=Focusgebied)",
+    )
+    p.set_defaults(func=_lazy("kern", "cmd_init"))
+
     p = sub.add_parser("indicators", help="het indicatorenregister als CSV")
     p.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
     p.set_defaults(func=_lazy("tellen", "cmd_indicators"))
@@ -228,6 +262,7 @@ _INTERRUPTED_NL = {
     "importeer opnieuw om de rest toe te voegen (wat er al staat blijft ongewijzigd)",
     "export": "het exporteren is afgebroken; er is geen (half) projectbestand geschreven",
     "import-codings": "het overnemen is afgebroken; er is geen codeerbestand geschreven",
+    "init": "het aanmaken is afgebroken; er is geen (halve) programmamap geschreven",
 }
 
 
