@@ -206,8 +206,7 @@ def _preflight(run: Run, echo: Callable[[str], None] | None = None) -> list[str]
     loaded = load_measurements(reg, run.data_dir, demo=run.demo, until_year=run.year)
     if loaded.errors:
         raise InputError("de metingen bevatten fouten (zie `npdw validate`)", loaded.errors)
-    if loaded.measurements.empty:
-        raise InputError(f"{run.data_dir / 'measurements'}: geen metingen gevonden")
+    # No measurements yet is a valid state (a new programme): the report says so.
     if echo is not None and len(loaded.overrides):
         from ..tellen.measurements import override_lines
 
