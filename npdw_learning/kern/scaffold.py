@@ -112,8 +112,9 @@ def short_name_of(name: str) -> str:
     >>> short_name_of("Programma Zuiderhaven Vooruit")
     'PZV'
     """
-    initials = "".join(w[0] for w in name.split() if w[:1].isupper())
-    return initials or name.split()[0]
+    words = name.split()
+    initials = "".join(w[0] for w in words if w[:1].isupper())
+    return initials or (words[0] if words else "")
 
 
 def check_spec(spec: ProgrammeSpec) -> list[str]:
@@ -440,12 +441,7 @@ def scaffold_programme(
     target.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{target.name}.init-", dir=target.parent))
     try:
-        shutil.copytree(toolkit_registry / NATIONAL_DIR, build / "registry" / NATIONAL_DIR)
-        for rel, text in files.items():
-            path = build / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        load_registry(build / "registry")  # what was written must load as it is
+        _build(build, files, toolkit_registry)
         if target.is_dir():
             target.rmdir()  # empty (checked above); rename needs the name free
         os.replace(build, target)
@@ -453,3 +449,13 @@ def scaffold_programme(
         shutil.rmtree(build, ignore_errors=True)
         raise
     return target
+
+
+def _build(build: Path, files: dict[str, str], toolkit_registry: Path) -> None:
+    """Write the national part and every local file into the build folder, and load it."""
+    shutil.copytree(toolkit_registry / NATIONAL_DIR, build / "registry" / NATIONAL_DIR)
+    for rel, text in files.items():
+        path = build / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    load_registry(build / "registry")  # what was written must load as it is
