@@ -63,17 +63,8 @@ def _data_args(p: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="npdw",
-        description=(
-            "Vertellen en tellen: de jaarlijkse evaluatie van het programma in het register "
-            "(data/registry/programme.yaml)."
-        ),
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def _init_parser(sub) -> None:
+    """``npdw init``: a new programme folder."""
     p = sub.add_parser(
         "init",
         help="maak een nieuwe programmamap (register, leeragenda, metingen, verhalen)",
@@ -107,6 +98,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="het gewogen totaal van de wijken (standaard: focusgebied=Focusgebied)",
     )
     p.set_defaults(func=_lazy("kern", "cmd_init"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="npdw",
+        description=(
+            "Vertellen en tellen: de jaarlijkse evaluatie van het programma in het register "
+            "(data/registry/programme.yaml)."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    _init_parser(sub)
 
     p = sub.add_parser("indicators", help="het indicatorenregister als CSV")
     p.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
