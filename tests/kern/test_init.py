@@ -158,6 +158,10 @@ def test_validate_and_agenda_check_run_on_the_new_programme(programme, capsys):
     assert main(["agenda", "check", "--data", str(programme), "--stories", stories]) == 0
     out = capsys.readouterr()
     assert "0 fout(en)" in out.out and "Traceback" not in out.err
+    assert f"Nog geen metingen: zet een levering in {programme / 'measurements'}" in out.out
+    assert "Nog leeg: leervragen (agenda/learning_questions.yaml)" in out.out
+    goals = ", ".join(f"og-{p}" for p in ("wonen", "gezond", "leren", "werk", "veilig"))
+    assert f"5 x geen gecodeerde verhalen over dit doel: {goals}" in out.out
 
 
 def test_text_that_yaml_would_read_as_something_else_stays_text(tmp_path):
