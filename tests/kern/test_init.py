@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from npdw_learning.cli import main
 from npdw_learning.kern import scaffold
 from npdw_learning.kern.paths import REGISTRY_DIR
-from npdw_learning.kern.registry import NATIONAL_DIR, load_registry
+from npdw_learning.kern.registry import ID_PATTERN, NATIONAL_DIR, load_registry
 from npdw_learning.vertellen.coding import load_codebook
 from npdw_learning.vertellen.stories import load_stories, load_story_vocabulary
 
@@ -177,6 +179,17 @@ def test_text_that_yaml_would_read_as_something_else_stays_text(tmp_path):
         "focusgebied": "Focusgebied",
         "true": "Stad #2",
     }
+
+
+@given(st.text(max_size=30))
+def test_any_area_text_parses_or_is_refused_with_a_scaffold_error(text):
+    try:
+        ident, label = scaffold.parse_area(text, "--wijken")
+    except scaffold.ScaffoldError as exc:
+        assert str(exc).startswith("--wijken ")
+        return
+    assert ID_PATTERN.match(ident) and label == " ".join(label.split()) and label
+    assert text.partition("=")[0].strip() == ident
 
 
 def test_an_empty_existing_folder_is_used(tmp_path):
