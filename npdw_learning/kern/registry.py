@@ -68,8 +68,9 @@ NATIONAL_FILES = {
     "share_groups.yaml": "share_groups",
     "indicators.yaml": "indicators",
 }
-# Where each entry of a merged list came from: (file, index in that file, scope).
-_ORIGINS = "__origins__"
+# Where each entry of a merged list came from: (file, index in that file, scope). The key
+# is an object no YAML file can contain, so a hand-edited file cannot pretend to be merged.
+_ORIGINS: Any = object()
 
 
 @dataclass(frozen=True)

@@ -322,39 +322,34 @@ def add_invented_data(folder: Path) -> None:
         )
 
 
-@pytest.fixture(scope="module")
-def evaluated(tmp_path_factory) -> tuple[Path, str]:
-    """init, invented data, validate, agenda check and one evaluation, all through the CLI."""
-    root = tmp_path_factory.mktemp("e2e")
-    folder = root / "zuiderhaven"
+@pytest.mark.slow
+def test_init_validate_agenda_check_and_evaluate_a_new_programme(tmp_path):
+    """One test, so the evaluation (about 40 s) runs once, also on several workers."""
+    folder = tmp_path / "zuiderhaven"
     assert main(init_args(folder)) == 0
     add_invented_data(folder)
     stories = str(folder / "stories")
     assert main(["validate", "--data", str(folder), "--year", "2026"]) == 0
     assert main(["agenda", "check", "--data", str(folder), "--stories", stories]) == 0
-    out = root / "uit"
+    out = tmp_path / "uit"
     args = ["evaluate", "--year", "2026", "--data", str(folder), "--stories", stories]
     assert main([*args, "--out", str(out)]) == 0
-    return out, (out / "rapport.html").read_text(encoding="utf-8")
-
-
-@pytest.mark.slow
-def test_the_report_of_the_new_programme_names_only_its_own_places(evaluated):
-    out, report = evaluated
     assert (out / "rapport.html").is_file() and (out / "manifest.json").is_file()
+    report = (out / "rapport.html").read_text(encoding="utf-8")
+
+    # The invented programme and its places, and nothing of Dordt West.
     assert f"Jaarlijkse evaluatie van het {NAME}, 2026" in report
     assert "Wijken: Oostkade, Westkade, Molenwijk." in report
     assert sorted({m.group(0) for m in FORBIDDEN.finditer(report)}) == []
     assert "NPDW" not in report
 
-
-@pytest.mark.slow
-def test_the_report_says_what_is_still_empty_and_what_is_invented(evaluated):
-    _, report = evaluated
+    # What is still empty, said so.
     for what in ("leervragen", "onderzoeksactiviteiten", "lessen", "inspanningen"):
         assert f"Nog leeg: er staan nog geen {what} in" in report, what
     # Numbers only for werk and gezond; the other three pillars say they have none yet.
     assert report.count("Voor deze pijler zijn (nog) geen metingen beschikbaar") == 3
     assert "(doel nog vast te stellen)" in report
-    assert "SYNTHETISCHE" in report  # invented measurements and stories are flagged
-    assert "Sinds er lantaarns op het plein staan" in report  # a consented quote
+
+    # The invented measurements and stories are flagged; a consented story is quoted.
+    assert "SYNTHETISCHE" in report
+    assert "Sinds er lantaarns op het plein staan" in report
