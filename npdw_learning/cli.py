@@ -63,6 +63,43 @@ def _data_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _init_parser(sub) -> None:
+    """``npdw init``: a new programme folder."""
+    p = sub.add_parser(
+        "init",
+        help="maak een nieuwe programmamap (register, leeragenda, metingen, verhalen)",
+        description="Maakt DIR met het landelijke deel (Kernindicatoren Rijk, pijlers) en lege "
+        "lokale bestanden voor een ander focusgebied, met een README die zegt wat u in welke "
+        "volgorde invult. DIR mag niet bestaan of moet leeg zijn.",
+    )
+    p.add_argument("dir", type=Path, metavar="DIR", help="de nieuwe programmamap")
+    p.add_argument(
+        "--naam", required=True, help="naam van het programma, zoals het rapport hem noemt"
+    )
+    p.add_argument(
+        "--korte-naam", dest="korte_naam", help="afkorting (standaard: de hoofdletters van --naam)"
+    )
+    p.add_argument(
+        "--wijken",
+        nargs="+",
+        required=True,
+        metavar="ID=NAAM",
+        help="de wijken, bijv. oostkade=Oostkade westkade=Westkade",
+    )
+    p.add_argument(
+        "--referentie",
+        required=True,
+        metavar="ID=NAAM",
+        help="het referentiegebied waarmee de wijken vergeleken worden (meestal de gemeente)",
+    )
+    p.add_argument(
+        "--aggregaat",
+        metavar="ID=NAAM",
+        help="het gewogen totaal van de wijken (standaard: focusgebied=Focusgebied)",
+    )
+    p.set_defaults(func=_lazy("kern", "cmd_init"))
+
+
 def _fetch_parser(sub) -> None:
     """``npdw fetch cbs``: public history into a measurement file."""
     p = sub.add_parser("fetch", help="haal open data op (CBS) als meetbestand")
@@ -259,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _init_parser(sub)
     _tellen_parsers(sub)
     _fetch_parser(sub)
     _stories_parsers(sub)
@@ -279,6 +317,7 @@ _INTERRUPTED_NL = {
     "import-codings": "het overnemen is afgebroken; er is geen codeerbestand geschreven",
     "cbs": "het ophalen is afgebroken; het meetbestand en het leveringsregister zijn heel "
     "(het oude of het nieuwe bestand, nooit een half)",
+    "init": "het aanmaken is afgebroken; er is geen (halve) programmamap geschreven",
 }
 
 

@@ -19,7 +19,7 @@ def test_indicators_prints_registry_csv(capsys):
     assert main(["indicators"]) == 0
     out = capsys.readouterr().out
     header = out.splitlines()[0]
-    assert header == "id,label,pillar,unit,higher_is_better,source,core,goals"
+    assert header == "id,label,pillar,unit,higher_is_better,source,core,goals,scope"
     assert "\nstress," in out
 
 

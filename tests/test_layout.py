@@ -37,7 +37,17 @@ def _imports(path: Path, modules: set[str], package: Path = PACKAGE) -> set[str]
     name = _module_name(path, package)
     base = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # `if TYPE_CHECKING:` imports never run: they name a type, not a dependency.
+    typing_only = {
+        id(n)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and getattr(block.test, "id", None) == "TYPE_CHECKING"
+        for n in ast.walk(block)
+    }
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 parts = base.split(".")[: len(base.split(".")) - node.level + 1]

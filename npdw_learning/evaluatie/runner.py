@@ -28,6 +28,7 @@ from pathlib import Path
 from ..kern.atomic import write_text
 from ..kern.errors import EvaluationError, InputError
 from ..kern.paths import OUTPUTS_DIR, PROJ_ROOT
+from ..kern.registry import NATIONAL_DIR
 from ..kern.version import __version__
 from .steps import Run
 
@@ -118,10 +119,11 @@ def _sha256(path: Path) -> str:
 
 
 def input_files(run: Run, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
-    """Every file the evaluation reads, sorted: registry, measurements, demo (with
-    ``demo``), agenda, stories, coding, MSC, and the notebooks themselves."""
+    """Every file the evaluation reads, sorted: registry (with its national part),
+    measurements, demo (with ``demo``), agenda, stories, coding, MSC, and the notebooks."""
     groups = [
         sorted((run.data_dir / "registry").glob("*.yaml")),
+        sorted((run.data_dir / "registry" / NATIONAL_DIR).glob("*.yaml")),
         sorted((run.data_dir / "measurements").glob("*.csv")),
         sorted((run.data_dir / "measurements").glob("*.xlsx")),
         sorted((run.data_dir / "measurements").glob("*.yaml")),
@@ -200,8 +202,7 @@ def _preflight(run: Run, echo: Callable[[str], None] | None = None) -> list[str]
     loaded = load_measurements(reg, run.data_dir, demo=run.demo, until_year=run.year)
     if loaded.errors:
         raise InputError("de metingen bevatten fouten (zie `npdw validate`)", loaded.errors)
-    if loaded.measurements.empty:
-        raise InputError(f"{run.data_dir / 'measurements'}: geen metingen gevonden")
+    # No measurements yet is a valid state (a new programme): the report says so.
     if echo is not None and len(loaded.overrides):
         from ..tellen.measurements import override_lines
 

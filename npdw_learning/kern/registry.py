@@ -5,6 +5,17 @@ against which target. It is loaded once per run and validated as a whole:
 every problem is collected and raised together as a :class:`RegistryError`
 naming the file, line, entry and field (:class:`~npdw_learning.kern.yamlfile.YamlChecker`),
 so an intern who edits a YAML file sees all of their mistakes at once.
+
+National and local. The part every focus area of the Nationaal Programma
+Leefbaarheid en Veiligheid shares (the Kernindicatoren Rijk with their
+definitions, the pillars, the units and share groups they use) lives in
+``registry/national/``; the programme's own part (areas, local indicators,
+goals, efforts, codebook, agenda) lives beside it. For ``units``,
+``pillars``, ``share_groups`` and ``indicators`` the loader reads the
+national file first and adds the local one's entries; a local entry with a
+national id is an error, so a programme can replace ``national/`` by a newer
+version without touching its own files. Each indicator and pillar carries
+``scope`` (``national`` or ``local``).
 """
 
 from __future__ import annotations
@@ -18,10 +29,12 @@ import pandas as pd
 
 from .errors import Finding, RegistryError
 from .paths import REGISTRY_DIR
-from .yamlfile import ID_PATTERN, YamlChecker
+from .yamlfile import ID_PATTERN, YamlChecker, display_name
 
 __all__ = [
     "ID_PATTERN",
+    "NATIONAL_DIR",
+    "NATIONAL_FILES",
     "Registry",
     "load_registry",
     "TARGET_TYPES",
@@ -45,6 +58,15 @@ _FILES = (
     "share_groups.yaml",
     "sources.yaml",
 )
+# The shared national part: a folder inside the registry, replaced whole on an update.
+NATIONAL_DIR = "national"
+# Files a programme shares with the national part, and the list each holds.
+NATIONAL_FILES = {
+    "units.yaml": "units",
+    "pillars.yaml": "pillars",
+    "share_groups.yaml": "share_groups",
+    "indicators.yaml": "indicators",
+}
 
 
 @dataclass(frozen=True)
@@ -60,12 +82,13 @@ class Registry:
     areas : DataFrame
         ``id, label, kind`` in display order (neighbourhoods, aggregate, reference).
     pillars : DataFrame
-        ``id, label, order``.
+        ``id, label, order, scope`` (``national`` or ``local``).
     strategic_goals, operational_goals : DataFrame
         Bijlage 1. Operational goals carry their target and indicator lists.
     indicators : DataFrame
         ``id, label, pillar, unit, unit_label, higher_is_better, source, core,
-        share_group, goals`` (``goals`` is derived from ``goals.yaml``).
+        share_group, goals, scope`` (``goals`` is derived from ``goals.yaml``;
+        ``scope`` is ``national`` for an indicator of ``national/indicators.yaml``).
     share_groups : DataFrame
         ``id, label, exhaustive, tolerance``.
     source_priority : tuple of str
@@ -161,7 +184,8 @@ class Registry:
         """The registry as printed by ``npdw indicators``."""
         df = self.indicators.copy()
         df["goals"] = df["goals"].map(lambda g: ";".join(g))
-        return df[["id", "label", "pillar", "unit", "higher_is_better", "source", "core", "goals"]]
+        cols = ["id", "label", "pillar", "unit", "higher_is_better", "source", "core", "goals"]
+        return df[[*cols, "scope"]]
 
 
 def _number(value: Any) -> float | None:
@@ -197,10 +221,10 @@ def load_registry(directory: str | Path | None = None) -> Registry:
     """
     directory = Path(directory) if directory is not None else REGISTRY_DIR
     findings: list[Finding] = []
-    files = {name: YamlChecker.read(directory / name, findings) for name in _FILES}
+    files = _read_registry_files(directory, findings)
     if findings:
         raise RegistryError(f"Het register in {directory} kan niet gelezen worden.", findings)
-    checked = _check_files({name: (chk, data or {}) for name, (chk, data) in files.items()})
+    checked = _check_files(files)
     if findings:
         raise RegistryError(
             f"Het register in {directory} bevat {len(findings)} fout(en).", findings
@@ -226,24 +250,133 @@ class _Checked:
 
 
 _File = tuple[YamlChecker, dict[str, Any]]
+# One part of a registry file: its checker, its data and its scope (national or local).
+_Part = tuple[YamlChecker, dict[str, Any], str]
 
 
-def _check_files(files: Mapping[str, _File]) -> _Checked:
+def _read_registry_files(directory: Path, findings: list[Finding]) -> dict[str, list[_Part]]:
+    """Every registry file; a shared one (:data:`NATIONAL_FILES`) as its national and local part."""
+    national = directory / NATIONAL_DIR
+    _check_national_folder(national, findings)
+    files: dict[str, list[_Part]] = {}
+    for name in _FILES:
+        if name not in NATIONAL_FILES:
+            chk, data = YamlChecker.read(directory / name, findings)
+            files[name] = [(chk, data or {}, "local")]
+            continue
+        where = ((national / name, "national"), (directory / name, "local"))
+        parts = [(path, scope) for path, scope in where if path.exists()]
+        if not parts:
+            message = f"bestand ontbreekt (en ook {NATIONAL_DIR}/{name}, het landelijke deel)"
+            findings.append(Finding("error", display_name(directory / name), message))
+        files[name] = []
+        for path, scope in parts:
+            chk, data = YamlChecker.read(path, findings)
+            files[name].append((chk, data or {}, scope))
+    return files
+
+
+def _check_national_folder(national: Path, findings: list[Finding]) -> None:
+    """Only the shared files belong in ``national/``: anything else is an error."""
+    if not national.is_dir():
+        return
+    for path in sorted(national.glob("*.yaml")):
+        if path.name not in NATIONAL_FILES:
+            message = (
+                f"hoort niet in het landelijke deel; daar staan alleen "
+                f"{', '.join(NATIONAL_FILES)} (zet het bestand een map hoger)"
+            )
+            findings.append(Finding("error", display_name(path), message))
+
+
+def _check_shared(parts: list[_Part], key: str, check, **kwargs: Any) -> list[dict[str, Any]]:
+    """The national entries, then the local ones, each part checked in its own file.
+
+    A local entry that redefines a national id, or a core indicator outside the
+    national part, is an error at its own line (the registry then does not load;
+    the entry is kept, so it causes no follow-on errors); every row gets its ``scope``.
+    """
+    present = [part for part in parts if key in part[1]] or parts[:1]
+    rows: list[dict[str, Any]] = []
+    national_ids: set[str] = set()
+    national_file = f"{NATIONAL_DIR}/{key}.yaml"
+    for chk, data, scope in present:
+        _report_out_of_scope(chk, data, key, scope, national_ids, national_file)
+        part = check(chk, data, **kwargs)
+        for row in part:
+            row["scope"] = scope
+        if scope == "national":
+            national_ids |= {row["id"] for row in part}
+            national_file = chk.file
+        rows += part
+    return rows
+
+
+def _report_out_of_scope(
+    chk: YamlChecker,
+    data: Mapping[str, Any],
+    key: str,
+    scope: str,
+    national_ids: set[str],
+    national_file: str,
+) -> None:
+    """Each entry of this part that does not belong in it, reported at its line."""
+    items = data.get(key)
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        ident = item.get("id") if isinstance(item, dict) else None
+        problem = _scope_problem(key, scope, item, ident, national_ids, national_file)
+        if problem:
+            column, message = problem
+            chk.error((key, i, column), f"{key}[{i}] (id '{ident}')", column, message)
+
+
+def _scope_problem(
+    key: str, scope: str, item: Any, ident: Any, national_ids: set[str], national_file: str
+) -> tuple[str, str] | None:
+    """Why an entry does not belong where it is (column, message), or None."""
+    if scope == "local" and isinstance(ident, str) and ident in national_ids:
+        return (
+            "id",
+            f"dit id is landelijk vastgelegd in {national_file}; een eigen bestand mag een "
+            "landelijk id niet opnieuw vastleggen (kies een eigen id, of haal de regel weg als "
+            "u de landelijke bedoelt)",
+        )
+    core = item.get("core") if isinstance(item, dict) and key == "indicators" else None
+    if scope == "local" and core is True:
+        return (
+            "core",
+            f"core: true is een Kernindicator Rijk; die staan alleen in {national_file} "
+            "(het landelijke deel); een eigen indicator heeft core: false",
+        )
+    if scope == "national" and core is False:
+        return "core", "in het landelijke deel staan alleen Kernindicatoren Rijk (core: true)"
+    return None
+
+
+def _local(files: Mapping[str, list[_Part]], name: str) -> _File:
+    """The checker and data of a file that has no national part."""
+    chk, data, _scope = files[name][0]
+    return chk, data
+
+
+def _check_files(files: Mapping[str, list[_Part]]) -> _Checked:
     """Check each file, then the ids one file uses from another; findings go to the checkers."""
-    names = _check_programme(*files["programme.yaml"])
-    units = _check_units(*files["units.yaml"])
-    areas, reference, aggregate = _check_areas(*files["areas.yaml"])
-    pillars = _check_pillars(*files["pillars.yaml"])
-    share_groups = _check_share_groups(*files["share_groups.yaml"])
-    priority = _check_sources(*files["sources.yaml"])
+    names = _check_programme(*_local(files, "programme.yaml"))
+    units = _check_shared(files["units.yaml"], "units", _check_units)
+    areas, reference, aggregate = _check_areas(*_local(files, "areas.yaml"))
+    pillars = _check_shared(files["pillars.yaml"], "pillars", _check_pillars)
+    share_groups = _check_shared(files["share_groups.yaml"], "share_groups", _check_share_groups)
+    priority = _check_sources(*_local(files, "sources.yaml"))
     pillar_ids = {p["id"] for p in pillars}
-    indicators = _check_indicators(
-        *files["indicators.yaml"],
+    indicators = _check_shared(
+        files["indicators.yaml"],
+        "indicators",
+        _check_indicators,
         pillar_ids=pillar_ids,
         unit_ids={u["id"] for u in units},
         group_ids={g["id"] for g in share_groups},
     )
-    chk, goals = files["goals.yaml"]
+    chk, goals = _local(files, "goals.yaml")
     strategic = _check_strategic_goals(chk, goals, pillar_ids)
     operational, goals_of = _check_operational_goals(
         chk, goals, strategic, {i["id"] for i in indicators}
@@ -562,16 +695,20 @@ def _build_registry(checked: _Checked, directory: Path) -> Registry:
     unit_label = dict(zip(units["id"], units["label"], strict=True))
     indicators = pd.DataFrame(checked.indicators)
     indicators["unit_label"] = indicators["unit"].map(unit_label)
+    pillars = pd.DataFrame(checked.pillars).sort_values("order").reset_index(drop=True)
+    # National and local indicators of one pillar together, in pillar order.
+    order = dict(zip(pillars["id"], pillars["order"], strict=True))
+    indicators = indicators.sort_values("pillar", key=lambda s: s.map(order), kind="stable")
     kind_order = {"neighbourhood": 0, "aggregate": 1, "reference": 2}
     areas = pd.DataFrame(checked.areas)
     areas = areas.sort_values("kind", key=lambda s: s.map(kind_order), kind="stable")
     return Registry(
         units=units,
         areas=areas.reset_index(drop=True),
-        pillars=pd.DataFrame(checked.pillars).sort_values("order").reset_index(drop=True),
+        pillars=pillars,
         strategic_goals=pd.DataFrame(checked.strategic),
         operational_goals=pd.DataFrame(checked.operational),
-        indicators=indicators,
+        indicators=indicators.reset_index(drop=True),
         share_groups=pd.DataFrame(checked.share_groups),
         source_priority=tuple(checked.priority),
         reference=checked.reference,

@@ -45,6 +45,7 @@ def cli_agenda_check(args: argparse.Namespace) -> int:
         f"{len(agenda.research)} onderzoeksactiviteiten, {len(agenda.lessons)} lessen, "
         f"{len(agenda.efforts)} inspanningen."
     )
+    _echo_empty(agenda)
     if collection is None:
         echo(
             f"Geen verhalenmap gevonden ({args.stories}): verhaal-id's zijn niet gecontroleerd "
@@ -85,7 +86,8 @@ def cli_agenda_check(args: argparse.Namespace) -> int:
         echo("  geen wijk en kwartaal boven de drempel")
 
     graph = build_network(registry, agenda, codebook)
-    spoken = None
+    # A stories folder without stories yet: no goal has stories (a gap), not "not checked".
+    spoken = None if stories is None else set()
     if stories is not None and len(stories):
         from ..vertellen.coding import auto_code
 
@@ -110,6 +112,23 @@ def cli_agenda_check(args: argparse.Namespace) -> int:
         echo("--strict: waarschuwingen tellen als fout.")
         return 1
     return 0
+
+
+_AGENDA_PARTS = (
+    ("learning_questions", "leervragen", "agenda/learning_questions.yaml"),
+    ("research", "onderzoeksactiviteiten", "agenda/research.yaml"),
+    ("lessons", "lessen", "agenda/lessons.yaml"),
+    ("efforts", "inspanningen", "registry/efforts.yaml"),
+)
+
+
+def _echo_empty(agenda) -> None:
+    """Name what is still empty (a new programme, a first year) and where it goes."""
+    empty = [
+        f"{what} ({file})" for attr, what, file in _AGENDA_PARTS if getattr(agenda, attr).empty
+    ]
+    if empty:
+        echo(f"Nog leeg: {', '.join(empty)}. De velden staan in data/README.md.")
 
 
 def _plain_table(frame: pd.DataFrame, left: tuple[str, ...]) -> str:

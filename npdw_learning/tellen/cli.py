@@ -57,6 +57,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     reg = _registry(args.data)
     result = _load(args, reg, demo=args.demo)
     echo(f"Gelezen: {len(result.files)} bestand(en), {len(result.raw)} geldige rijen.")
+    if not result.files:
+        echo(
+            f"Nog geen metingen: zet een levering in {Path(args.data) / 'measurements'} "
+            "(kolommen indicator, area, year, value) en voeg hem toe aan deliveries.yaml."
+        )
     report_findings(result.findings)
     _report_overrides(result)
     if args.out is not None:

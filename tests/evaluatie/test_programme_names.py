@@ -110,6 +110,7 @@ def invented(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("zuiderhaven")
     data = root / "data"
     copy_invented(DATA_DIR / "registry", data / "registry")
+    copy_invented(DATA_DIR / "registry" / "national", data / "registry" / "national")
     copy_invented(DATA_DIR / "agenda", data / "agenda")
     copy_invented(DATA_DIR / "demo", data / "demo", "*.csv")
     m = data / "measurements"

@@ -110,6 +110,7 @@ def test_indicator_table_columns(reg):
         "source",
         "core",
         "goals",
+        "scope",
     ]
     assert len(table) == len(reg.indicators)
 
@@ -207,7 +208,7 @@ def test_broken_yaml_names_the_line(registry_copy):
 
 
 def test_missing_file(registry_copy):
-    (registry_copy / "units.yaml").unlink()
+    (registry_copy / "national" / "units.yaml").unlink()
     with pytest.raises(RegistryError, match="ontbreekt"):
         load_registry(registry_copy)
 
@@ -229,7 +230,7 @@ def test_programme_without_a_name_is_an_error_naming_file_and_field(registry_cop
 
 
 def test_findings_name_the_line_to_edit(registry_copy):
-    path = registry_copy / "units.yaml"
+    path = registry_copy / "national" / "units.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
     kind_line = next(i for i, line in enumerate(lines, 1) if line.strip().startswith("kind:"))
     lines[kind_line - 1] = lines[kind_line - 1].split(":")[0] + ": ratio"
@@ -238,6 +239,7 @@ def test_findings_name_the_line_to_edit(registry_copy):
         load_registry(registry_copy)
     (finding,) = err.value.findings
     assert (finding.row, finding.column) == (kind_line, "kind")
+    assert Path(finding.file).parts[-2:] == ("national", "units.yaml")
     assert f"rij {kind_line}" in str(err.value)
 
 
@@ -479,12 +481,9 @@ def test_check_goal_indicators_keeps_known_ids_only():
 
 
 def test_build_registry_orders_areas_and_pillars(reg):
-    checked = registry._check_files(
-        {
-            name: YamlChecker.read(REGISTRY_DIR / name, [])
-            for name in registry._FILES  # the bundled registry has no findings
-        }
-    )
+    findings: list = []
+    checked = registry._check_files(registry._read_registry_files(REGISTRY_DIR, findings))
+    assert findings == []  # the bundled registry has none
     built = registry._build_registry(checked, REGISTRY_DIR)
     assert built.areas["kind"].tolist() == sorted(
         built.areas["kind"], key=["neighbourhood", "aggregate", "reference"].index
@@ -519,3 +518,114 @@ def test_an_aggregate_of_the_wrong_shape_is_a_finding_not_a_crash(
     first = err.value.findings[0]
     assert (first.column, first.message) == (column, message)
     assert first.file.endswith("areas.yaml") and first.row is not None
+
+
+# -- national and local ------------------------------------------------------------
+
+
+def test_the_national_part_is_the_core_indicators_and_the_pillars(reg):
+    national = reg.indicators[reg.indicators["scope"] == "national"]
+    assert set(reg.indicators["scope"]) == {"national", "local"}
+    assert national["core"].all() and not reg.indicators.loc[~reg.indicators["core"]].empty
+    assert (reg.indicators["scope"] == "national").eq(reg.indicators["core"]).all()
+    assert set(reg.pillars["scope"]) == {"national"}
+    on_disk = yaml.safe_load((REGISTRY_DIR / "national" / "indicators.yaml").read_text())
+    assert set(national["id"]) == {i["id"] for i in on_disk["indicators"]}
+    # Local goals measure national indicators: the link lives in the local goals.yaml.
+    assert set(reg.targets()["indicator"]) & set(national["id"])
+
+
+def _add_local(registry_copy: Path, name: str, key: str, entry: dict) -> None:
+    path = registry_copy / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {key: []}
+    data[key].append(entry)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_a_local_file_may_not_redefine_a_national_id(registry_copy):
+    national = yaml.safe_load((registry_copy / "national" / "indicators.yaml").read_text())
+    first = dict(national["indicators"][0], label="Eigen versie", core=False)
+    _add_local(registry_copy, "indicators.yaml", "indicators", first)
+    _add_local(registry_copy, "pillars.yaml", "pillars", {"id": "wonen", "label": "W", "order": 9})
+    with pytest.raises(RegistryError) as err:
+        load_registry(registry_copy)
+    found = {(Path(f.file).name, f.column) for f in err.value.findings}
+    assert found == {("indicators.yaml", "id"), ("pillars.yaml", "id")}
+    for f in err.value.findings:
+        assert "national" not in Path(f.file).parts  # the local file is named
+        assert "landelijk vastgelegd in" in f.message and "national" in f.message
+    assert any(f"(id '{first['id']}')" in f.message for f in err.value.findings)
+
+
+def test_core_indicators_live_only_in_the_national_part(registry_copy):
+    def local_core(d):
+        d["indicators"][0]["core"] = True
+
+    def national_not_core(d):
+        d["indicators"][1]["core"] = False
+
+    _edit(registry_copy / "indicators.yaml", local_core)
+    _edit(registry_copy / "national" / "indicators.yaml", national_not_core)
+    with pytest.raises(RegistryError) as err:
+        load_registry(registry_copy)
+    by_file = {Path(f.file).parent.name: f for f in err.value.findings}
+    assert set(by_file) == {"registry", "national"}
+    assert "alleen in" in by_file["registry"].message
+    assert "indicators[1]" in by_file["national"].message
+    assert {f.column for f in err.value.findings} == {"core"}
+
+
+def test_an_error_in_the_national_part_names_its_own_file_and_entry(registry_copy):
+    def change(d):
+        d["indicators"][2]["unit"] = "procent"
+
+    _edit(registry_copy / "national" / "indicators.yaml", change)
+    with pytest.raises(RegistryError) as err:
+        load_registry(registry_copy)
+    [finding] = err.value.findings
+    assert Path(finding.file).parts[-2:] == ("national", "indicators.yaml")
+    assert finding.message.startswith("indicators[2] (id '") and "procent" in finding.message
+
+
+def test_a_file_that_is_not_national_is_refused_in_the_national_folder(registry_copy):
+    shutil.copy(registry_copy / "goals.yaml", registry_copy / "national" / "goals.yaml")
+    with pytest.raises(RegistryError, match="hoort niet in het landelijke deel"):
+        load_registry(registry_copy)
+
+
+def test_a_programme_adds_its_own_unit_and_pillar_beside_the_national_ones(registry_copy):
+    _add_local(registry_copy, "units.yaml", "units", {"id": "uren", "label": "uur", "kind": "rate"})
+    _add_local(
+        registry_copy, "pillars.yaml", "pillars", {"id": "cultuur", "label": "Cultuur", "order": 6}
+    )
+    reg = load_registry(registry_copy)
+    assert reg.units["id"].iloc[-1] == "uren"
+    assert dict(zip(reg.pillars["id"], reg.pillars["scope"], strict=True))["cultuur"] == "local"
+
+
+def test_a_national_update_replaces_the_folder_and_leaves_local_files_alone(registry_copy):
+    local = {p.name: p.read_bytes() for p in registry_copy.glob("*.yaml")}
+
+    def update(d):  # a newer national part: a relabelled and an added core indicator
+        d["indicators"][0]["label"] = "Leefbaarometer woningvoorraad (definitie 2027)"
+        d["indicators"].append(
+            {**d["indicators"][1], "id": "nieuwe-kernindicator", "label": "Nieuw"}
+        )
+
+    _edit(registry_copy / "national" / "indicators.yaml", update)
+    reg = load_registry(registry_copy)
+    assert {p.name: p.read_bytes() for p in registry_copy.glob("*.yaml")} == local
+    labels = dict(zip(reg.indicators["id"], reg.indicators["label"], strict=True))
+    assert labels["nieuwe-kernindicator"] == "Nieuw"
+    assert labels["leefbaarometer-woningvoorraad"].endswith("(definitie 2027)")
+    # A goal of the programme still measures the national indicators it measured.
+    assert set(load_registry().targets()["indicator"]) == set(reg.targets()["indicator"])
+
+
+def test_a_registry_without_a_national_part_still_names_the_missing_file(tmp_path):
+    shutil.copytree(REGISTRY_DIR, tmp_path / "registry", ignore=shutil.ignore_patterns("national"))
+    with pytest.raises(RegistryError) as err:
+        load_registry(tmp_path / "registry")
+    missing = sorted(Path(f.file).name for f in err.value.findings)
+    assert missing == ["pillars.yaml", "units.yaml"]
+    assert all("ontbreekt" in f.message for f in err.value.findings)

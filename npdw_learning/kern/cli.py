@@ -1,0 +1,36 @@
+"""The kern command: ``npdw init`` (a new programme folder)."""
+
+from __future__ import annotations
+
+import argparse
+
+from .console import EXIT_OK, echo
+from .scaffold import (
+    DEFAULT_AGGREGATE,
+    ProgrammeSpec,
+    parse_area,
+    scaffold_programme,
+    short_name_of,
+)
+
+__all__ = ["cmd_init"]
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Make the programme folder ``args.dir`` and say what to do next."""
+    spec = ProgrammeSpec(
+        name=" ".join(args.naam.split()),
+        short_name=(args.korte_naam or short_name_of(args.naam)).strip(),
+        neighbourhoods=tuple(parse_area(w, "--wijken") for w in args.wijken),
+        reference=parse_area(args.referentie, "--referentie"),
+        aggregate=(
+            parse_area(args.aggregaat, "--aggregaat") if args.aggregaat else DEFAULT_AGGREGATE
+        ),
+    )
+    folder = scaffold_programme(args.dir, spec)
+    echo(f"Programmamap gemaakt: {folder} ({spec.name}, {len(spec.neighbourhoods)} wijken).")
+    echo(f"Lees eerst {folder / 'README.md'}: wat u invult, in welke volgorde.")
+    echo("Nog in te vullen: de gewichten van de wijken (registry/areas.yaml), de doelen")
+    echo("(registry/goals.yaml), metingen, verhalen, inspanningen en de leeragenda.")
+    echo(f"Controleren: npdw validate --data {folder}")
+    return EXIT_OK

@@ -1,0 +1,169 @@
+"""The two READMEs ``npdw init`` writes: the programme's and its stories folder's (Dutch).
+
+Both are for the knowledge coordinator and interns of the new programme, so
+they name its own areas, ids and folder, and list what to fill in, in order.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .registry import Registry
+    from .scaffold import ProgrammeSpec
+
+__all__ = ["TEMPLATE_DELIVERY", "programme_readme", "stories_readme"]
+
+# Where a new programme finds its delivery template (a subfolder: never read as a delivery).
+TEMPLATE_DELIVERY = "measurements/sjabloon/levering_sjabloon.csv"
+
+
+def _areas_table(spec: ProgrammeSpec) -> str:
+    rows = [(i, lab, "wijk") for i, lab in spec.neighbourhoods]
+    rows += [(spec.reference[0], spec.reference[1], "referentiegebied")]
+    rows += [(spec.aggregate[0], spec.aggregate[1], "totaal van de wijken (gewogen)")]
+    return "| id | naam | soort |\n|---|---|---|\n" + "".join(
+        f"| `{i}` | {lab} | {kind} |\n" for i, lab, kind in rows
+    )
+
+
+def _indicator_table(national: Registry) -> str:
+    labels = dict(zip(national.pillars["id"], national.pillars["label"], strict=True))
+    return "| id | indicator | pijler | eenheid |\n|---|---|---|---|\n" + "".join(
+        f"| `{r.id}` | {r.label} | {labels[r.pillar]} | {r.unit_label} |\n"
+        for r in national.indicators.itertuples()
+    )
+
+
+_STEPS = """\
+## Wat u invult, in deze volgorde
+
+Na `npdw init` draait alles al (`npdw validate`, `npdw agenda check`,
+`npdw evaluate`); het rapport zegt dan per onderdeel wat nog leeg is. Vul de
+map daarna stap voor stap, en controleer na elke stap.
+
+1. **Naam en gebieden** (`registry/programme.yaml`, `registry/areas.yaml`).
+   Kijk naam, korte naam en de namen van de gebieden na. Een id verandert
+   niet meer zodra er metingen of verhalen naar verwijzen.
+2. **Gewichten van de wijken** (`registry/areas.yaml`, onder
+   `aggregate.weights`): **nog in te vullen**. Nu telt elke wijk even zwaar
+   (gewicht 1) in het totaal {aggregate}. Vul het inwonertal per wijk in
+   (CBS Kerncijfers wijken en buurten) en noem bron en jaar bij
+   `weight_source`.
+3. **Doelen** (`registry/goals.yaml`). Per pijler staat er één voorlopig doel
+   met de Kernindicatoren Rijk van die pijler, zonder streefwaarde
+   (`target: none`). Vervang ze door de eigen strategische en operationele
+   doelen met hun streefwaarde voor 2043 (`parity`: gelijk aan
+   {reference}; `relative`: bijvoorbeeld 70% lager dan in een basisjaar;
+   `absolute`: een niveau).
+4. **Eigen indicatoren** (optioneel; `registry/indicators.yaml`,
+   `registry/sources.yaml`, `registry/share_groups.yaml`). De
+   Kernindicatoren Rijk staan al klaar in `registry/national/`; hier komen de
+   indicatoren die het programma zelf toevoegt. Koppel ze in `goals.yaml`
+   aan een doel.
+5. **Nulmeting en leveringen** (`measurements/`). Kopieer
+   `{template}` naar `measurements/`, één rij per cijfer
+   (`indicator, area, year, value`, en als ze er zijn `n, se, source,
+   note`), en zet het bestand in `measurements/deliveries.yaml` met de
+   leverdatum en de leverancier. Controleer:
+   `npdw validate --data {folder} --year JJJJ`.
+6. **Codeboek en woordenlijst** (`registry/codebook.yaml`,
+   `registry/stories.yaml`). Het codeboek is dat van de toolkit, als
+   startpunt; elk thema wijst nu naar het voorlopige doel van zijn pijler.
+   Koppel de thema's aan de eigen doelen en vul onder `allowlist` de
+   plaatsen en organisaties aan die bij het pseudonimiseren moeten blijven
+   staan.
+7. **Inspanningen** (`registry/efforts.yaml`): wat het programma doet, per
+   pijler, met de beoogde resultaten en per jaar de status.
+8. **Leeragenda** (`agenda/research.yaml`, `agenda/learning_questions.yaml`,
+   `agenda/lessons.yaml`). Controleer na elke wijziging:
+   `npdw agenda check --data {folder} --stories {folder}/stories`.
+9. **Verhalen** (`stories/`): alleen via de import, die eerst
+   pseudonimiseert:
+   `npdw stories import export.xlsx --data {folder} --out {folder}/stories`.
+   Zie `stories/README.md`.
+10. **De evaluatie**:
+    `npdw evaluate --year JJJJ --data {folder} --stories {folder}/stories --out uitvoer/JJJJ`
+    maakt `uitvoer/JJJJ/rapport.html`.
+"""
+
+_NATIONAL = """\
+## Landelijk en lokaal
+
+`registry/national/` is het **landelijke deel**: de Kernindicatoren Rijk met
+hun definities, de pijlers, de eenheden en de groepen van die indicatoren.
+Elk programma van het Nationaal Programma Leefbaarheid en Veiligheid heeft
+hetzelfde landelijke deel. Bewerk het niet zelf. Komt er een nieuwe versie,
+vervang dan de hele map `registry/national/` door de nieuwe en draai
+`npdw validate --data {folder}`; uw eigen bestanden blijven zoals ze zijn.
+Een eigen bestand mag geen id uit het landelijke deel opnieuw vastleggen
+(dan volgt een foutmelding met bestand en regel).
+
+Alles daarbuiten is **lokaal** en van het programma zelf:
+
+| bestand | inhoud |
+|---|---|
+| `registry/programme.yaml` | naam en korte naam van het programma |
+| `registry/areas.yaml` | wijken, referentiegebied, totaal en de gewichten |
+| `registry/goals.yaml` | strategische en operationele doelen met streefwaarden |
+| `registry/indicators.yaml` | eigen indicatoren (naast de landelijke) |
+| `registry/share_groups.yaml` | eigen groepen: delen van één cijfer |
+| `registry/sources.yaml` | bronnen van de metingen en hun voorkeur |
+| `registry/codebook.yaml` | thema's voor het coderen van de verhalen |
+| `registry/stories.yaml` | toegestane waarden in een verhaal; namen die blijven staan |
+| `registry/efforts.yaml` | inspanningen |
+| `agenda/*.yaml` | leervragen, onderzoeksregister, geleerde lessen |
+| `measurements/` | leveringen (CSV of Excel) en het leveringsregister `deliveries.yaml` |
+| `stories/` | gepseudonimiseerde verhalen, één Markdown-bestand per verhaal |
+"""
+
+
+def programme_readme(spec: ProgrammeSpec, national: Registry, folder: str = "MAP") -> str:
+    """The README of a new programme folder: what to fill in, in which order."""
+    head = (
+        f"# {spec.name} ({spec.short_name}): vertellen en tellen\n\n"
+        "Deze map is gemaakt door `npdw init` en bevat alles wat de jaarlijkse "
+        "evaluatie van dit programma leest. In de opdrachten hieronder is "
+        f"`{folder}` deze map.\n\n"
+        "## Gebieden\n\n" + _areas_table(spec) + "\n"
+    )
+    steps = _STEPS.format(
+        aggregate=spec.aggregate[1],
+        reference=spec.reference[1],
+        template=TEMPLATE_DELIVERY,
+        folder=folder,
+    )
+    tail = (
+        "\n## De Kernindicatoren Rijk (landelijk)\n\n"
+        "De ids voor de kolom `indicator` van een levering "
+        f"(ook: `npdw indicators --data {folder}`):\n\n" + _indicator_table(national)
+    )
+    return head + steps + "\n" + _NATIONAL.format(folder=folder) + tail
+
+
+def stories_readme(spec: ProgrammeSpec) -> str:
+    """The README of the new programme's stories folder (skipped when stories are read)."""
+    areas = ", ".join(f"`{i}`" for i, _ in spec.neighbourhoods)
+    return f"""# Verhalen (vertellen): {spec.name}
+
+In deze map komen de verhalen van bewoners en professionals uit de wijken
+van het programma: één Markdown-bestand per verhaal, **altijd
+gepseudonimiseerd**. Deze README wordt overgeslagen; elk ander `*.md`-bestand
+hier moet een geldig verhaal zijn.
+
+- Een verhaal komt hier alleen binnen via `npdw stories import` (met
+  `--data` naar de programmamap en `--out` naar deze map). Die vervangt namen,
+  adressen, telefoonnummers, e-mailadressen, geboortedata en leeftijden door
+  plaatshouders (`[PERSOON-1]`, ...). Zet nooit een ruwe export hier neer.
+- Toestemming (`consent`): `analyse` (alleen tellen en coderen), `citeren`
+  (ook anoniem citeren in het rapport), `publiceren`.
+- `area` is een van {areas}, of `{spec.aggregate[0]}` of `{spec.reference[0]}` als
+  het verhaal niet over één wijk gaat. De andere toegestane waarden staan in
+  `../registry/stories.yaml`, de pijlers in `../registry/national/pillars.yaml`.
+- Een verzonnen voorbeeldverhaal krijgt `synthetic: true` in de kop.
+
+Controleer de map na elke import: `npdw stories validate --stories . --data ..`.
+De volledige handleiding (het verhaalbestand veld voor veld, formulieren
+importeren, coderen en overeenstemming tussen codeurs) staat in
+`stories/README.md` van npdw-learning.
+"""
