@@ -236,10 +236,11 @@ def _execute(
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    logging.getLogger("papermill").setLevel(logging.WARNING)
-    # nbclient logs through traitlets; its one error line ("Kernel died while waiting
-    # for execute reply") comes when Ctrl-C stops the kernel, and would be a second line.
-    # A cell that fails still reaches us as an exception.
+    # papermill hands its own logger to nbclient, whose one error line ("Kernel died while
+    # waiting for execute reply") comes when Ctrl-C stops the kernel and would be a second
+    # line beside ours; outside an Application nbclient logs through traitlets instead.
+    # A cell that fails still reaches us as an exception, so neither log is needed.
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)
     logging.getLogger("traitlets").setLevel(logging.CRITICAL)
     try:
         pm.execute_notebook(
