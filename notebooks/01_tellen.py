@@ -23,12 +23,12 @@ run
 # %% [markdown] tags=["rapport:leeswijzer"]
 # #### Cijfers
 #
-# Per pijler staat een tabel met elke indicator en elke wijk. In een vakje staan twee dingen:
+# Per pijler staat in de bijlage een tabel met elke indicator en elke wijk. In een vakje staan twee dingen:
 #
 # - **de trend**: *verbetert* of *verslechtert* als de reeks sinds de eerste meting aantoonbaar (statistisch betrouwbaar) die kant op gaat; *geen duidelijke trend* als de schommelingen net zo goed toeval kunnen zijn; *te weinig metingen* als er minder dan {{min_points_word}} jaren zijn;
 # - **de voortgang** naar het doel voor 2043: *doel bereikt*, *op koers* (het tempo is minstens {{on_track}} van wat nodig is), *matige voortgang* ({{moderate}} tot {{on_track}}), *onvoldoende voortgang* (minder dan {{moderate}}) of *van het doel af* (de verkeerde kant op). Zonder doel of met minder dan {{min_points_word}} metingen is de voortgang *niet te beoordelen*.
 #
-# De figuur eronder toont dezelfde reeksen: elke wijk een gekleurde lijn, het gebied als geheel een dikkere lijn, en het referentiegebied als zwarte stippellijn (de legenda noemt ze). Waar het doel 'gelijk aan' het referentiegebied is, is dat de lat.
+# De figuur in het hoofdstuk van de pijler toont dezelfde reeksen: elke wijk een gekleurde lijn, het gebied als geheel een dikkere lijn, en het referentiegebied als zwarte stippellijn (de legenda noemt ze). Waar het doel 'gelijk aan' het referentiegebied is, is dat de lat.
 
 # %%
 tellen = steps.tellen_step(run)

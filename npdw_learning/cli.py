@@ -188,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=_lazy("leeragenda", "cli_efforts_status"))
 
     p = sub.add_parser(
-        "evaluate", help="de jaarlijkse evaluatie: notebooks uitvoeren, rapport.html maken"
+        "evaluate", help="de jaarlijkse evaluatie: notebooks uitvoeren, rapport.html en .pdf maken"
     )
     p.add_argument("--year", type=int, required=True, help="evaluatiejaar, bijv. 2026")
     p.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
@@ -213,6 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="map met notebooks.yaml en de notebooks (standaard: notebooks/)",
+    )
+    p.add_argument(
+        "--no-pdf",
+        action="store_true",
+        help="maak geen rapport.pdf (alleen rapport.html)",
     )
     p.set_defaults(func=_lazy("evaluatie", "cli_evaluate"))
     return parser

@@ -40,6 +40,7 @@ __all__ = [
     "EvaluationError",
     "evaluate",
     "synthetic_banner",
+    "SYNTHETIC_SHORT",
 ]
 
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
@@ -47,6 +48,7 @@ NOTEBOOK_LIST = "notebooks.yaml"
 DEFAULT_TIMEOUT = 600  # seconds per cell
 MANIFEST = "manifest.json"
 REPORT = "rapport.html"
+REPORT_PDF = "rapport.pdf"
 SYNTHETIC_PARTS = {
     "measurements": "de cijferreeksen na de nulmeting (data/demo/)",
     "stories": "de voorbeeldverhalen (stories/)",
@@ -60,6 +62,9 @@ def synthetic_banner(parts: Sequence[str]) -> str:
         f"LET OP: dit rapport gebruikt SYNTHETISCHE DEMODATA: {named}. Die zijn verzonnen "
         "om de werkwijze te laten zien. Trek er geen conclusies uit over de wijken."
     )
+
+
+SYNTHETIC_SHORT = "LET OP: synthetische demodata; trek er geen conclusies uit over de wijken."
 
 
 PACKAGES = (
@@ -79,6 +84,7 @@ PACKAGES = (
     "nbconvert",
     "nbformat",
     "ipykernel",
+    "weasyprint",
 )
 
 
@@ -360,6 +366,7 @@ def evaluate(
     notebooks_dir: Path = NOTEBOOKS_DIR,
     timeout: int = DEFAULT_TIMEOUT,
     echo: Callable[[str], None] = print,
+    pdf: bool = True,
 ) -> Path:
     """Run the yearly evaluation and return the path of ``rapport.html``.
 
@@ -382,6 +389,8 @@ def evaluate(
         Seconds a single cell may run.
     echo : callable
         Progress messages.
+    pdf : bool
+        Also write ``rapport.pdf`` (the same page laid out for print).
 
     Raises
     ------
@@ -421,6 +430,8 @@ def evaluate(
         timings = _run_notebooks(specs, notebooks_dir, build, parameters, timeout, echo)
         manifest = _manifest(run, out, parameters, synthetic, started, timings, inputs)
         _write_report(run, specs, build, manifest, inputs, synthetic, started)
+        if pdf:
+            _write_pdf(build, echo)
         manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         manifest["seconds"] = round(time.perf_counter() - t0, 1)
         write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", build / MANIFEST)
@@ -517,6 +528,8 @@ def _write_report(
         report,
         subtitle=f"Jaarlijkse evaluatie van het {reg.programme_name}, {run.year}. Wijken: {names}.",
         banner=synthetic_banner(synthetic) if synthetic else None,
+        running_head=f"{reg.programme_name} · Vertellen en tellen {run.year}",
+        running_warning=SYNTHETIC_SHORT if synthetic else "",
         footer=(
             f"Gemaakt met npdw-learning {__version__} op "
             f"{started.astimezone().strftime('%d-%m-%Y %H:%M')}. "
@@ -524,3 +537,13 @@ def _write_report(
         ),
     )
     write_text(html_text, build / REPORT)
+
+
+def _write_pdf(build: Path, echo: Callable[[str], None]) -> None:
+    """``rapport.pdf`` in ``build``, laid out from ``rapport.html`` (:mod:`.pdf`)."""
+    from .pdf import write_pdf
+
+    t = time.perf_counter()
+    pages = write_pdf((build / REPORT).read_text(encoding="utf-8"), build / REPORT_PDF)
+    seconds = f"{time.perf_counter() - t:.1f}".replace(".", ",")
+    echo(f"{REPORT_PDF}: {pages} pagina's, gemaakt in {seconds} s")

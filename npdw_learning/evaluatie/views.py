@@ -145,15 +145,14 @@ def show_tellen(run, step) -> None:
                 "Trend sinds de eerste meting en, waar te beoordelen, de voortgang naar het "
                 "doel voor 2043"
             ),
+            appendix=f"Trend en voortgang per indicator en wijk: {pillar.label}",
+            csv="trends.csv",
         )
         if pillar.id in step.figures:
             show_figure(
                 step.figures[pillar.id],
                 section,
-                alt=(
-                    f"Indicatoren van de pijler {pillar.label} per wijk, met "
-                    f"{reg.reference_label} en het doel"
-                ),
+                alt=_figure_alt(pillar.label, list(table["Indicator"]), reg.reference_label),
                 caption=(
                     f"Elke lijn is een wijk; {reg.reference_label} is de zwarte stippellijn. "
                     "De gestippelde "
@@ -161,6 +160,16 @@ def show_tellen(run, step) -> None:
                     f"onzekerheid van een steekproef ({percent(INTERVAL)})."
                 ),
             )
+
+
+def _figure_alt(pillar: str, indicators: list[str], reference: str) -> str:
+    """What a pillar's figure shows, for a reader who cannot see it."""
+    return (
+        f"Lijngrafieken van de pijler {pillar}, één per indicator: {'; '.join(indicators)}. "
+        "Elk paneel toont per jaar de waarde in elke wijk, in Dordt West als geheel en in "
+        f"{reference} (stippellijn), met de route naar het doel voor 2043. De trend en de "
+        "voortgang van elke reeks staan in woorden in de tabel in de bijlage."
+    )
 
 
 def show_data_quality(run, step, *, limit: int = 25) -> None:
@@ -198,6 +207,8 @@ def show_data_quality(run, step, *, limit: int = 25) -> None:
                 "area": "Gebied",
                 "message": "Bevinding",
             },
+            appendix=f"Datakwaliteit: de eerste {min(limit, n_warn)} bevindingen",
+            csv="data_quality.csv",
         )
     _show_overrides(step, section)
 
@@ -650,6 +661,8 @@ def _show_research(run, step, section: str) -> None:
                 "end": "Einde",
                 "status": "Status",
             },
+            appendix="Onderzoeksagenda: alle onderzoeksactiviteiten",
+            csv="onderzoek.csv",
         )
     if len(flagged):
         show_table(
@@ -722,7 +735,11 @@ def _show_network(step, section: str) -> None:
     show_figure(
         step.network_figure,
         section,
-        alt="Netwerk van doelen, indicatoren, inspanningen, leervragen en verhaalthema's",
+        alt=(
+            "Netwerkdiagram: inspanningen, doelen, indicatoren, verhaalthema's, leervragen en "
+            "onderzoek als punten, met lijnen waar ze met elkaar verbonden zijn; open symbolen "
+            f"zijn de {len(step.coverage)} gaten in de dekking, die in de tabel hieronder staan."
+        ),
     )
     gaps = step.coverage
     summary = gaps.groupby("gap", sort=False)["id"].apply(lambda s: ", ".join(s)).reset_index()
