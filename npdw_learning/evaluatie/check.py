@@ -1,15 +1,14 @@
 """``make check-report``: the report as a reader sees it, as pictures to look at.
 
 Before the report goes out, a person looks at it as a browser shows it and as
-it prints. :func:`screenshots` opens ``rapport.html`` in headless Chromium once
-per chapter (the page scrolled to the chapter's anchor, a 1200 x 1600 window);
+it prints. :func:`screenshots` opens ``rapport.html`` in headless Chromium (1200
+pixels wide) and cuts the page into screens of 1600 pixels;
 :func:`pdf_pages` turns every page of ``rapport.pdf`` into a small PNG
 (``pdftoppm``, 50 dpi). Both write into ``outputs/<year>/check/``.
 """
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
@@ -18,21 +17,11 @@ from pathlib import Path
 
 from ..kern.errors import InputError
 
-__all__ = ["CHECK_DIR", "chapter_anchors", "screenshots", "pdf_pages", "main"]
+__all__ = ["CHECK_DIR", "SCREEN", "tiles", "screenshots", "pdf_pages", "main"]
 
 CHECK_DIR = "check"
-WINDOW = "1200,1600"
-
-
-def chapter_anchors(page: str) -> list[str]:
-    """The ids of the report's chapters (``<section id=...>``), in order.
-
-    Examples
-    --------
-    >>> chapter_anchors('<section id="samenvatting"><h2>1.</h2></section><section id="b">')
-    ['samenvatting', 'b']
-    """
-    return re.findall(r'<section id="([a-z0-9-]+)">', page)
+SCREEN = (1200, 1600)  # px: one screen of a laptop, upright
+TALL = 48_000  # px: a window taller than the report, cut into screens afterwards
 
 
 def _program(name: str) -> str:
@@ -45,34 +34,58 @@ def _program(name: str) -> str:
     return found
 
 
+def tiles(picture: Path, out: Path, height: int = SCREEN[1]) -> list[Path]:
+    """Cut a tall screenshot into screens of ``height`` pixels; blank screens at the end
+    (below the page) are left out."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = None  # our own screenshot, not a file from outside
+    paths = []
+    with Image.open(picture) as tall:
+        grey = tall.convert("L")
+        last = 0
+        for top in range(0, tall.height, height):
+            if (
+                grey.crop((0, top, tall.width, min(top + height, tall.height))).getextrema()[0]
+                < 255
+            ):
+                last = top
+        for i, top in enumerate(range(0, last + 1, height), start=1):
+            target = out / f"scherm-{i:02d}.png"
+            tall.crop((0, top, tall.width, min(top + height, tall.height))).save(target)
+            paths.append(target)
+    return paths
+
+
 def screenshots(report: Path, out: Path, chromium: str = "chromium") -> list[Path]:
-    """One screenshot of the top of the report and one per chapter; their paths."""
+    """The report in headless Chromium, screen by screen (1200 x 1600); their paths.
+
+    Chromium takes one screenshot of a very tall window (a screenshot of a page
+    scrolled to an anchor comes out blank), which is then cut into screens.
+    """
     program = _program(chromium)
-    anchors = ["", *chapter_anchors(report.read_text(encoding="utf-8"))]
     out.mkdir(parents=True, exist_ok=True)
-    shots = []
-    with tempfile.TemporaryDirectory(prefix="npdw-chromium-") as profile:
-        for i, anchor in enumerate(anchors):
-            target = out / f"scherm-{i:02d}-{anchor or 'begin'}.png"
-            url = report.resolve().as_uri() + (f"#{anchor}" if anchor else "")
-            subprocess.run(
-                [
-                    program,
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--hide-scrollbars",
-                    f"--user-data-dir={profile}",
-                    f"--screenshot={target}",
-                    f"--window-size={WINDOW}",
-                    url,
-                ],
-                check=True,
-                capture_output=True,
-                timeout=120,
-            )
-            shots.append(target)
-    return shots
+    for old in out.glob("scherm-*.png"):
+        old.unlink()
+    with tempfile.TemporaryDirectory(prefix="npdw-chromium-") as tmp:
+        tall = Path(tmp) / "rapport.png"
+        subprocess.run(
+            [
+                program,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                f"--user-data-dir={Path(tmp) / 'profiel'}",
+                f"--screenshot={tall}",
+                f"--window-size={SCREEN[0]},{TALL}",
+                report.resolve().as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        return tiles(tall, out)
 
 
 def pdf_pages(pdf: Path, out: Path) -> list[Path]:
@@ -111,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"FOUT: {exc}", file=sys.stderr)
         return 1
     print(
-        f"{len(shots)} schermafdrukken van rapport.html (Chromium, venster {WINDOW}) en "
+        f"{len(shots)} schermafdrukken van rapport.html (Chromium, {SCREEN[0]} x {SCREEN[1]}) en "
         f"{len(pages)} pagina's van rapport.pdf (50 dpi) staan in {check.resolve()}"
     )
     print("Bekijk ze voordat het rapport de deur uit gaat: is niets afgesneden of onleesbaar?")

@@ -325,3 +325,20 @@ def test_headings_never_skip_a_level():
     levels = [int(h) for h in re.findall(r"<h([1-6])\b", page)]
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
     assert "<h3" in page and "<h5>Detail" not in page
+
+
+# -- make check-report -----------------------------------------------------------------
+
+
+def test_a_tall_screenshot_is_cut_into_screens_without_the_blank_tail(tmp_path):
+    from npdw_learning.evaluatie.check import tiles
+
+    tall = Image.new("RGB", (120, 1000), "white")
+    for y in (10, 350, 590):  # content on the first three screens of 200 px, then blank
+        tall.paste((0, 0, 0), (5, y, 50, y + 5))
+    tall.save(tmp_path / "tall.png")
+    shots = tiles(tmp_path / "tall.png", tmp_path, height=200)
+    assert [p.name for p in shots] == ["scherm-01.png", "scherm-02.png", "scherm-03.png"]
+    with Image.open(shots[1]) as second:
+        assert second.size == (120, 200)
+        assert second.convert("L").getpixel((10, 152)) == 0  # y 350 is 150 into screen 2
