@@ -252,15 +252,16 @@ def _cell(value: object) -> str:
 
 
 WIDE_COLUMNS = 9  # a table with more columns is printed on a landscape page
-_LONG = 20  # characters: a longer word gets break opportunities, so a column can be narrow
+_UNBROKEN = re.compile(r"[^\s/-]{21,}")  # a run a line cannot break in (spaces, - and / can)
 _CHUNK = 10
 
 
 def _breakable(text: str) -> str:
-    """``text`` HTML-escaped, with a ``<wbr>`` every 10 characters of a word longer than 20.
+    """``text`` HTML-escaped, with a ``<wbr>`` every 10 characters of a run of more than 20
+    characters that has no space, hyphen or slash to break the line at.
 
-    A long word (a file name, an id, a URL in a partner's note) would otherwise
-    set the column's minimum width, and a printed table could not fit the page.
+    Such a run (a file name, a URL in a partner's note) would otherwise set the
+    column's minimum width, and a printed table could not fit the page.
 
     Examples
     --------
@@ -268,15 +269,19 @@ def _breakable(text: str) -> str:
     'kort &amp; &lt;b&gt;'
     >>> _breakable("a" * 30).count("<wbr>")
     2
+    >>> _breakable("og02-gezonde-leefomgeving")
+    'og02-gezonde-leefomgeving'
     """
-    words = []
-    for word in text.split(" "):
-        if len(word) > _LONG:
-            word_parts = [word[i : i + _CHUNK] for i in range(0, len(word), _CHUNK)]
-            words.append("<wbr>".join(html.escape(p) for p in word_parts))
-        else:
-            words.append(html.escape(word))
-    return " ".join(words)
+    out, end = [], 0
+    for match in _UNBROKEN.finditer(text):
+        run = match.group()
+        out.append(html.escape(text[end : match.start()]))
+        out.append(
+            "<wbr>".join(html.escape(run[i : i + _CHUNK]) for i in range(0, len(run), _CHUNK))
+        )
+        end = match.end()
+    out.append(html.escape(text[end:]))
+    return "".join(out)
 
 
 def table_html(

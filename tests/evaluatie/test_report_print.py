@@ -68,11 +68,16 @@ def png(width: int, height: int) -> str:
 
 
 def wide_table(columns: int = 11, rows: int = 40) -> str:
-    """Many columns, long unbreakable words, more rows than fit on a page."""
+    """Many columns, long unbroken runs (file names, URLs), more rows than fit on a page.
+
+    Ordinary words set a column's minimum width; the runs of more than 20
+    characters without a space, hyphen or slash are what must not.
+    """
     frame = pd.DataFrame(
         {
             f"Kolom_met_een_lange_naam_{c}": [
-                f"Onderzoeksactiviteit-{r}-zonder-spaties-{'x' * 30}" for r in range(rows)
+                f"Rij {r}: bestand_{'x' * 40}.csv en https://example.org/{'y' * 30}"
+                for r in range(rows)
             ]
             for c in range(columns)
         }
