@@ -14,8 +14,16 @@ therefore say *where* each piece belongs:
 
 Section keys: ``samenvatting``, ``leeswijzer``, ``pijler:<pillar id>:<part>``
 with part ``cijfers``, ``verhalen`` or ``samen``, any other chapter name
-(declared with :func:`chapter`), and ``verantwoording``. Everything else in
-a notebook (code, prompts, stray prints, warnings) stays out of the report.
+(declared with :func:`chapter`), ``verantwoording`` and ``bijlage`` (the
+appendix: :func:`show_table` with ``appendix=`` puts a long reference table
+there, folded in ``<details>``, and leaves a pointer in its own section).
+Everything else in a notebook (code, prompts, stray prints, warnings) stays
+out of the report.
+
+For print the page's style sheet (:data:`STYLE`, ``@media print``) sets A4,
+the running header and warning, page numbers, a table of contents with page
+numbers, landscape pages for tables of more than :data:`WIDE_COLUMNS` columns,
+figures kept whole and table headers repeated; :mod:`.pdf` lays it out.
 
 :func:`assemble` collects the pieces of the executed notebooks into one
 notebook in report order; :func:`render_html` turns it into HTML with

@@ -152,7 +152,7 @@ def show_tellen(run, step) -> None:
             show_figure(
                 step.figures[pillar.id],
                 section,
-                alt=_figure_alt(pillar.label, list(table["Indicator"]), reg.reference_label),
+                alt=_figure_alt(pillar.label, list(table["Indicator"]), reg),
                 caption=(
                     f"Elke lijn is een wijk; {reg.reference_label} is de zwarte stippellijn. "
                     "De gestippelde "
@@ -162,12 +162,12 @@ def show_tellen(run, step) -> None:
             )
 
 
-def _figure_alt(pillar: str, indicators: list[str], reference: str) -> str:
-    """What a pillar's figure shows, for a reader who cannot see it."""
+def _figure_alt(pillar: str, indicators: list[str], reg) -> str:
+    """What a pillar's figure shows, for a reader who cannot see it (names from ``reg``)."""
     return (
         f"Lijngrafieken van de pijler {pillar}, één per indicator: {'; '.join(indicators)}. "
-        "Elk paneel toont per jaar de waarde in elke wijk, in Dordt West als geheel en in "
-        f"{reference} (stippellijn), met de route naar het doel voor 2043. De trend en de "
+        f"Elk paneel toont per jaar de waarde in elke wijk, in {reg.aggregate_label} als geheel "
+        f"en in {reg.reference_label} (stippellijn), met de route naar het doel. De trend en de "
         "voortgang van elke reeks staan in woorden in de tabel in de bijlage."
     )
 
@@ -183,7 +183,7 @@ def show_data_quality(run, step, *, limit: int = 25) -> None:
         f"#### Datakwaliteit\n\nBij het inlezen van {len(step.files)} bestand(en) met metingen "
         f"zijn {n_warn} waarschuwingen gevonden (fouten stoppen de evaluatie, dus die zijn er "
         "niet). Ze staan allemaal in `tables/data_quality.csv`"
-        + (f"; hieronder de eerste {limit}." if n_warn > limit else "."),
+        + (f"; de eerste {limit} staan in de bijlage." if n_warn > limit else "."),
         section,
     )
     future = int(getattr(step, "future", 0))
