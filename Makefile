@@ -6,7 +6,7 @@ YEAR ?= 2026
 export MPLBACKEND := agg
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: evaluate test test-fast lab lint bench demo clean
+.PHONY: evaluate check-report test test-fast lab lint bench demo clean
 
 $(BIN)/npdw: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ $(BIN)/npdw: pyproject.toml
 
 evaluate: $(BIN)/npdw
 	$(BIN)/npdw evaluate --year $(YEAR) --demo
+
+# The report as a reader sees it: screenshots (headless Chromium) and the PDF's pages as
+# pictures in outputs/$(YEAR)/check/, to look at before the report goes out.
+check-report: $(BIN)/npdw
+	$(BIN)/python -m npdw_learning.evaluatie.check outputs/$(YEAR)
 
 test: $(BIN)/npdw
 	$(BIN)/ruff check npdw_learning tests benchmarks scripts

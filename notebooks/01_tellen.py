@@ -23,14 +23,14 @@ run
 # %% [markdown] tags=["rapport:leeswijzer"]
 # #### Cijfers
 #
-# Per pijler staat een tabel met elke indicator en elke wijk. In een vakje staan twee dingen:
+# Per pijler staat in de bijlage een tabel met elke indicator en elke wijk. In een vakje staan twee dingen:
 #
 # - **de trend**: *verbetert* of *verslechtert* als de reeks sinds de eerste meting aantoonbaar (statistisch betrouwbaar) die kant op gaat; *geen duidelijke trend* als de schommelingen net zo goed toeval kunnen zijn. Is de reeks te kort voor een trend (minder dan {{min_points_word}} jaren) maar zijn er een nulmeting en een latere meting, dan staat er **de verandering sinds de nulmeting**: hoeveel het cijfer sindsdien veranderde, met tussen haakjes de marge waarbinnen de echte verandering vrijwel zeker ligt, en of die verandering aantoonbaar is (*foutmarge onbekend* als de cijfers geen steekproefgrootte of standaardfout meekregen). Met alleen een nulmeting staat er *te weinig metingen*;
 # - **de voortgang** naar het doel voor 2043: *doel bereikt*, *op koers* (het tempo is minstens {{on_track}} van wat nodig is), *matige voortgang* ({{moderate}} tot {{on_track}}), *onvoldoende voortgang* (minder dan {{moderate}}) of *van het doel af* (de verkeerde kant op). Zonder doel of met minder dan {{min_points_word}} metingen is de voortgang *niet te beoordelen*.
 #
-# Waar er genoeg metingen van voor de start van het programma zijn, staat onder de tabel of de laatste meting afwijkt van de doorgetrokken lijn van voor de start. Hoe de drie lezingen werken en wat ze wel en niet zeggen, staat in de Verantwoording.
+# Waar er genoeg metingen van voor de start van het programma zijn, staat in het hoofdstuk van de pijler of de laatste meting afwijkt van de doorgetrokken lijn van voor de start. Hoe de drie lezingen werken en wat ze wel en niet zeggen, staat in de Verantwoording.
 #
-# De figuur eronder toont dezelfde reeksen: elke wijk een gekleurde lijn, het gebied als geheel een dikkere lijn, en het referentiegebied als zwarte stippellijn (de legenda noemt ze). Waar het doel 'gelijk aan' het referentiegebied is, is dat de lat.
+# De figuur in het hoofdstuk van de pijler toont dezelfde reeksen: elke wijk een gekleurde lijn, het gebied als geheel een dikkere lijn, en het referentiegebied als zwarte stippellijn (de legenda noemt ze). Waar het doel 'gelijk aan' het referentiegebied is, is dat de lat.
 
 # %%
 tellen = steps.tellen_step(run)

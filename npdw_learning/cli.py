@@ -257,7 +257,7 @@ def _agenda_parsers(sub) -> None:
 def _evaluate_parser(sub) -> None:
     """``evaluate`` (evaluatie)."""
     p = sub.add_parser(
-        "evaluate", help="de jaarlijkse evaluatie: notebooks uitvoeren, rapport.html maken"
+        "evaluate", help="de jaarlijkse evaluatie: notebooks uitvoeren, rapport.html en .pdf maken"
     )
     p.add_argument("--year", type=int, required=True, help="evaluatiejaar, bijv. 2026")
     p.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
@@ -282,6 +282,11 @@ def _evaluate_parser(sub) -> None:
         type=Path,
         default=None,
         help="map met notebooks.yaml en de notebooks (standaard: notebooks/)",
+    )
+    p.add_argument(
+        "--no-pdf",
+        action="store_true",
+        help="maak geen rapport.pdf (alleen rapport.html)",
     )
     p.set_defaults(func=_lazy("evaluatie", "cli_evaluate"))
 

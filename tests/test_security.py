@@ -49,9 +49,11 @@ class _Page(HTMLParser):
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.text: list[str] = []
         self._skip = 0
+        self._glue = False  # after <wbr>: a line may break here, but it is no space
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
+        self._glue = tag == "wbr"
         if tag in ("style", "title"):
             self._skip += 1
 
@@ -61,7 +63,11 @@ class _Page(HTMLParser):
 
     def handle_data(self, data):
         if not self._skip:
-            self.text.append(data)
+            if self._glue and self.text:
+                self.text[-1] += data
+            else:
+                self.text.append(data)
+        self._glue = False
 
     def visible(self) -> str:
         return " ".join(" ".join(self.text).split())

@@ -25,6 +25,7 @@ def cli_evaluate(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             notebooks_dir=args.notebooks or NOTEBOOKS_DIR,
             echo=lambda m: print(m, flush=True),
+            pdf=not getattr(args, "no_pdf", False),
         )
     except EvaluationError as exc:
         out = (args.out or OUTPUTS_DIR / str(args.year)).resolve()

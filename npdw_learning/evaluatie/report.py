@@ -14,8 +14,16 @@ therefore say *where* each piece belongs:
 
 Section keys: ``samenvatting``, ``leeswijzer``, ``pijler:<pillar id>:<part>``
 with part ``cijfers``, ``verhalen`` or ``samen``, any other chapter name
-(declared with :func:`chapter`), and ``verantwoording``. Everything else in
-a notebook (code, prompts, stray prints, warnings) stays out of the report.
+(declared with :func:`chapter`), ``verantwoording`` and ``bijlage`` (the
+appendix: :func:`show_table` with ``appendix=`` puts a long reference table
+there, folded in ``<details>``, and leaves a pointer in its own section).
+Everything else in a notebook (code, prompts, stray prints, warnings) stays
+out of the report.
+
+For print the page's style sheet (:data:`STYLE`, ``@media print``) sets A4,
+the running header and warning, page numbers, a table of contents with page
+numbers, landscape pages for tables of more than :data:`WIDE_COLUMNS` columns,
+figures kept whole and table headers repeated; :mod:`.pdf` lays it out.
 
 :func:`assemble` collects the pieces of the executed notebooks into one
 notebook in report order; :func:`render_html` turns it into HTML with
@@ -64,6 +72,9 @@ __all__ = [
     "assemble",
     "add_markdown",
     "render_html",
+    "embedded_png",
+    "APPENDIX",
+    "STYLE",
 ]
 
 METADATA_KEY = "npdw"
@@ -73,9 +84,11 @@ FIXED_CHAPTERS = {
     "samenvatting": "Samenvatting",
     "leeswijzer": "Zo leest u dit rapport",
     "verantwoording": "Verantwoording",
+    "bijlage": "Bijlage: de volledige tabellen",
 }
 _FIRST = ("samenvatting", "leeswijzer")
-_LAST = ("verantwoording",)
+_LAST = ("verantwoording", "bijlage")
+APPENDIX = "bijlage"
 
 
 # -- showing things in a notebook -------------------------------------------------
@@ -153,15 +166,69 @@ def show_table(
     *,
     caption: str | None = None,
     columns: Mapping[str, str] | None = None,
+    appendix: str | None = None,
+    csv: str | None = None,
 ) -> None:
-    """Show a table (see :func:`table_html`) and put it in ``section`` of the report."""
+    """Show a table (see :func:`table_html`) and put it in ``section`` of the report.
+
+    With ``appendix`` (a title) a long reference table goes to the report's
+    appendix instead, folded away in a ``<details>`` element, and ``section``
+    gets one line that points there and to ``tables/<csv>``, the file with the
+    full list.
+    """
     shown = table_html(frame, caption=caption, columns=columns)
-    _display({"text/html": shown, "text/plain": frame.to_string(index=False)}, section)
+    if appendix is None:
+        _display({"text/html": shown, "text/plain": frame.to_string(index=False)}, section)
+        return
+    if csv is not None and not re.fullmatch(r"[a-z0-9_]+\.csv", csv):
+        raise ValueError(f"geen tabelnaam onder tables/: {csv!r}")
+    where = f" De volledige lijst staat in `tables/{csv}`." if csv else ""
+    rows = f"{len(frame)} {'rij' if len(frame) == 1 else 'rijen'}"
+    note = f"*{markdown_literal(appendix)}* ({rows}): zie de [bijlage](#{APPENDIX}).{where}"
+    _display({"text/markdown": note, "text/plain": note}, section)
+    summary = f"{html.escape(appendix)} ({rows})" + (
+        f"; volledige lijst in tables/{html.escape(csv)}" if csv else ""
+    )
+    folded = f"<details><summary>{summary}</summary>{shown}</details>"
+    _display({"text/html": folded, "text/plain": appendix}, APPENDIX)
+
+
+MAX_FIGURE_WIDTH = 1600  # px: 1.5 x the page's width on screen, about 230 dpi on A4 paper
+
+
+def embedded_png(path: str | Path, colours: int = 256, max_width: int = MAX_FIGURE_WIDTH) -> bytes:
+    """A figure's PNG as embedded in the report: at most ``max_width`` pixels wide and
+    at most ``colours`` colours.
+
+    Matplotlib writes 32-bit RGBA; a chart has few colours, so a palette PNG of the
+    same size (and so the same sharpness) is about a quarter of the bytes. A wider
+    figure is scaled down (Lanczos) to a width that is still sharp on a high-density
+    screen and on paper.
+    """
+    import io
+
+    from PIL import Image
+
+    with Image.open(path) as img:
+        rgba = img.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, "white")
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    if flat.width > max_width:
+        height = round(flat.height * max_width / flat.width)
+        flat = flat.resize((max_width, height), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    flat.quantize(colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        buffer, format="PNG", optimize=True
+    )
+    return buffer.getvalue()
 
 
 def show_figure(path: str | Path, section: str, *, alt: str, caption: str | None = None) -> None:
-    """Show a PNG, embedded as data (the report must open offline)."""
-    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
+    """Show a PNG, embedded as data (the report must open offline; :func:`embedded_png`).
+
+    ``alt`` says what the figure shows, for a reader who cannot see it.
+    """
+    data = base64.b64encode(embedded_png(path)).decode("ascii")
     parts = [
         '<figure class="figuur">',
         f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">',
@@ -192,6 +259,39 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+WIDE_COLUMNS = 9  # a table with more columns is printed on a landscape page
+_UNBROKEN = re.compile(r"[^\s/-]{21,}")  # a run a line cannot break in (spaces, - and / can)
+_CHUNK = 10
+
+
+def _breakable(text: str) -> str:
+    """``text`` HTML-escaped, with a ``<wbr>`` every 10 characters of a run of more than 20
+    characters that has no space, hyphen or slash to break the line at.
+
+    Such a run (a file name, a URL in a partner's note) would otherwise set the
+    column's minimum width, and a printed table could not fit the page.
+
+    Examples
+    --------
+    >>> _breakable("kort & <b>")
+    'kort &amp; &lt;b&gt;'
+    >>> _breakable("a" * 30).count("<wbr>")
+    2
+    >>> _breakable("og02-gezonde-leefomgeving")
+    'og02-gezonde-leefomgeving'
+    """
+    out, end = [], 0
+    for match in _UNBROKEN.finditer(text):
+        run = match.group()
+        out.append(html.escape(text[end : match.start()]))
+        out.append(
+            "<wbr>".join(html.escape(run[i : i + _CHUNK]) for i in range(0, len(run), _CHUNK))
+        )
+        end = match.end()
+    out.append(html.escape(text[end:]))
+    return "".join(out)
+
+
 def table_html(
     frame: pd.DataFrame,
     *,
@@ -215,18 +315,19 @@ def table_html(
     """
     if columns is not None:
         frame = frame[list(columns)].rename(columns=dict(columns))
-    out = ['<table class="tabel">']
+    wide = " breed" if len(frame.columns) > WIDE_COLUMNS else ""
+    out = [f'<table class="tabel{wide}">']
     if caption:
         out.append(f"<caption>{html.escape(caption)}</caption>")
     out.append("<thead><tr>")
-    out.extend(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    out.extend(f"<th>{_breakable(str(c))}</th>" for c in frame.columns)
     out.append("</tr></thead><tbody>")
     for row in frame.itertuples(index=False):
         out.append("<tr>")
         for value in row:
             numeric = isinstance(value, int | float) and not isinstance(value, bool)
             attr = ' class="getal"' if numeric else ""
-            out.append(f"<td{attr}>{html.escape(_cell(value))}</td>")
+            out.append(f"<td{attr}>{_breakable(_cell(value))}</td>")
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)
@@ -362,8 +463,12 @@ def add_markdown(report: Report, key: str, template: str, **values: object) -> N
     raise KeyError(f"het rapport heeft geen sectie {key!r}")
 
 
-_STYLE = """
-:root { --inkt: #1d2a33; --accent: #0b6e69; --zacht: #eef4f3; --rand: #c9d6d4; }
+# Colours: every text colour against every background it sits on meets WCAG AA
+# (contrast 4.5:1; tests/evaluatie/test_report_print.py computes it).
+STYLE = (
+    """
+:root { --inkt: #1d2a33; --accent: #0b6e69; --zacht: #eef4f3; --rand: #c9d6d4;
+        --grijs: #4f5f69; --waarschuwing: #fff3cd; --waarschuwingrand: #c58a00; }
 * { box-sizing: border-box; }
 body { font-family: "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--inkt);
        line-height: 1.5; margin: 0; background: #fff; }
@@ -374,12 +479,13 @@ h2 { font-size: 1.5rem; border-bottom: 2px solid var(--accent); padding-bottom: 
      margin-top: 2.5rem; }
 h3 { font-size: 1.2rem; margin-top: 1.8rem; color: var(--accent); }
 h4 { font-size: 1.05rem; margin-top: 1.2rem; }
-.ondertitel { color: #51626c; margin: 0 0 1rem; }
-.banner { background: #fff3cd; border: 2px solid #c58a00; padding: .8rem 1rem; margin: 1rem 0;
-          font-weight: 600; }
+.ondertitel { color: var(--grijs); margin: 0 0 1rem; }
+.banner { background: var(--waarschuwing); border: 2px solid var(--waarschuwingrand);
+          padding: .8rem 1rem; margin: 1rem 0; font-weight: 600; }
+.afdruk { display: none; }
 nav.inhoud { background: var(--zacht); padding: .8rem 1.5rem; border-radius: 4px; }
-nav.inhoud ol { margin: .3rem 0; }
-nav.inhoud ol ol { list-style: lower-alpha; }
+nav.inhoud ol { margin: .3rem 0; list-style: none; padding-left: 0; }
+nav.inhoud ol ol { padding-left: 1.5rem; }
 table.tabel { border-collapse: collapse; margin: .8rem 0 1.2rem; font-size: .9rem; }
 table.tabel caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 table.tabel th, table.tabel td { border: 1px solid var(--rand); padding: .25rem .5rem;
@@ -388,17 +494,76 @@ table.tabel th { background: var(--zacht); }
 table.tabel td.getal { text-align: right; font-variant-numeric: tabular-nums; }
 figure.figuur { margin: 1rem 0; }
 figure.figuur img { max-width: 100%; height: auto; border: 1px solid var(--rand); }
-figcaption { font-size: .9rem; color: #51626c; }
+figcaption { font-size: .9rem; color: var(--grijs); }
 blockquote { border-left: 4px solid var(--accent); margin: .8rem 0; padding: .2rem 1rem;
              background: var(--zacht); }
+details { margin: .8rem 0; }
+details > summary { cursor: pointer; font-weight: 600; color: var(--accent); }
 .jp-InputPrompt, .jp-OutputPrompt, .anchor-link { display: none; }
-footer { color: #51626c; font-size: .85rem; padding-bottom: 2rem; margin-top: 3rem; }
-@media print { nav.inhoud { page-break-after: always; } h2 { page-break-before: always; } }
+footer { color: var(--grijs); font-size: .85rem; padding-bottom: 2rem; margin-top: 3rem; }
 """
+    + """
+@media print {
+  @page {
+    size: A4; margin: 18mm 15mm 17mm;
+    @top-left { content: element(kop); vertical-align: bottom; padding-bottom: 3mm; }
+    @bottom-left { content: element(letop); vertical-align: top; padding-top: 3mm; width: 75%; }
+    @bottom-right { content: "pagina " counter(page) " van " counter(pages);
+                    font-size: 8pt; color: #4f5f69; vertical-align: top; padding-top: 3mm; }
+  }
+  body { font-size: 9.5pt; line-height: 1.35; }
+  header, main, nav, footer { max-width: none; padding: 0; margin: 0; }
+  header { padding-top: 0; }
+  h1 { font-size: 20pt; }
+  h2 { font-size: 15pt; margin-top: 1.6em; }
+  #samenvatting > h2, #bijlage > h2 { break-before: page; margin-top: 0; }
+  nav.inhoud h2 { font-size: 13pt; }
+  h2, h3, h4, caption, summary { break-after: avoid; }
+  h3 { font-size: 12pt; margin-top: 1.2em; }
+  h4 { font-size: 10.5pt; }
+  .afdruk { display: block; font-size: 7.5pt; color: #4f5f69; }
+  .afdruk-kop { position: running(kop); }
+  .afdruk-letop { position: running(letop); color: #7a4100; font-weight: 700; }
+  nav.inhoud { background: none; padding: 0; }
+  nav.inhoud a { color: var(--inkt); text-decoration: none; }
+  nav.inhoud a::after { content: leader(". ") target-counter(attr(href), page); }
+  table.tabel { width: 100%; font-size: 7.5pt; line-height: 1.25; }
+  table.tabel th, table.tabel td { padding: 1.5pt 3pt; overflow-wrap: break-word; }
+  table.tabel thead { display: table-header-group; }
+  @page breed { size: A4 landscape; }
+  table.breed { page: breed; }
+  table.tabel tr { break-inside: avoid; }
+  figure.figuur { break-inside: avoid; margin: .6em 0; }
+  figure.figuur img { max-width: 100%; max-height: 180mm; width: auto; height: auto; }
+  figcaption { font-size: .9em; }
+  details > summary { color: var(--accent); }
+  footer { margin-top: 2em; }
+}
+"""
+)
 
 
-def _fragment(cells: list, prefix: str) -> str:
-    """The cells' HTML without input, prompts, page frame, script or style."""
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+
+
+def _heading_levels(fragment: str, top: int) -> str:
+    """The fragment's headings moved so that its highest is ``top`` (no level skipped).
+
+    Examples
+    --------
+    >>> _heading_levels('<h4 id="a">A</h4><p>x</p><h5>B</h5>', 3)
+    '<h3 id="a">A</h3><p>x</p><h4>B</h4>'
+    """
+    levels = [int(m.group(2)) for m in _HEADING.finditer(fragment)]
+    if not levels:
+        return fragment
+    shift = top - min(levels)
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", fragment)
+
+
+def _fragment(cells: list, prefix: str, top: int = 4) -> str:
+    """The cells' HTML without input, prompts, page frame, script or style; its
+    headings start at level ``top``."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -412,7 +577,7 @@ def _fragment(cells: list, prefix: str) -> str:
         cell.id = f"{prefix}-{i}"  # stable ids: the same run gives the same page
     nb = nbformat.v4.new_notebook(cells=cells)
     body, _ = exporter.from_notebook_node(nb)
-    return sanitize(body)
+    return _heading_levels(sanitize(body), top)
 
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -420,7 +585,7 @@ _TAGS = {
     *("a", "b", "blockquote", "br", "caption", "code", "div", "em", "figcaption", "figure"),
     *("h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "span"),
     *("strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"),
-    *("details", "summary", "section", "del", "s"),
+    *("details", "summary", "section", "del", "s", "wbr"),
 }
 _ATTRIBUTES = {
     "*": {"class", "id", "role", "aria-label", "title", "lang"},
@@ -472,6 +637,8 @@ def render_html(
     subtitle: str = "",
     banner: str | None = None,
     footer: str = "",
+    running_head: str = "",
+    running_warning: str = "",
 ) -> str:
     """The report as one HTML page: inline style, no script, images embedded.
 
@@ -485,6 +652,9 @@ def render_html(
         A warning shown at the top, e.g. that synthetic demo data was used.
     footer : str
         Plain text for the foot of the page.
+    running_head, running_warning : str
+        In print, at the top and the foot of every page (the programme and year;
+        a short form of ``banner``). Not shown on screen.
     """
     toc, body = [], []
     number = sub = 0
@@ -492,7 +662,7 @@ def render_html(
         anchor = _slug(key)
         if level == 1:
             number, sub = number + 1, 0
-            label = f"{number}. {heading}"
+            label = f"{number}. {heading}" if key != APPENDIX else heading
             toc.append(f'<li><a href="#{anchor}">{html.escape(label)}</a></li>')
             body.append(f'<section id="{anchor}"><h2>{html.escape(label)}</h2>')
         else:
@@ -505,15 +675,21 @@ def render_html(
                 toc[-1] = toc[-1].removesuffix("</ol></li>") + entry + "</ol></li>"
             body.append(f'<h3 id="{anchor}">{html.escape(label)}</h3>')
         if cells:
-            body.append(_fragment(cells, anchor))
+            body.append(_fragment(cells, anchor, top=level + 2))
     html_body = _close_sections(body)
     banner_html = f'<div class="banner" role="alert">{html.escape(banner)}</div>' if banner else ""
+    running = "".join(
+        f'<div class="afdruk {cls}" aria-hidden="true">{html.escape(text)}</div>'
+        for cls, text in (("afdruk-kop", running_head), ("afdruk-letop", running_warning))
+        if text
+    )
     return (
         "<!DOCTYPE html>\n"
         '<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{html.escape(CSP)}">\n'
-        f"<title>{html.escape(report.title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        f"<title>{html.escape(report.title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        f"{running}\n"
         f"<header><h1>{html.escape(report.title)}</h1>"
         f'<p class="ondertitel">{html.escape(subtitle)}</p>{banner_html}</header>\n'
         '<nav class="inhoud" aria-label="Inhoud"><h2>Inhoud</h2><ol>'

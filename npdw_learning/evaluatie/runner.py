@@ -41,6 +41,7 @@ __all__ = [
     "EvaluationError",
     "evaluate",
     "synthetic_banner",
+    "SYNTHETIC_SHORT",
 ]
 
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
@@ -48,6 +49,7 @@ NOTEBOOK_LIST = "notebooks.yaml"
 DEFAULT_TIMEOUT = 600  # seconds per cell
 MANIFEST = "manifest.json"
 REPORT = "rapport.html"
+REPORT_PDF = "rapport.pdf"
 SYNTHETIC_PARTS = {
     "measurements": "de cijferreeksen na de nulmeting (data/demo/)",
     "stories": "de voorbeeldverhalen (stories/)",
@@ -61,6 +63,9 @@ def synthetic_banner(parts: Sequence[str]) -> str:
         f"LET OP: dit rapport gebruikt SYNTHETISCHE DEMODATA: {named}. Die zijn verzonnen "
         "om de werkwijze te laten zien. Trek er geen conclusies uit over de wijken."
     )
+
+
+SYNTHETIC_SHORT = "LET OP: synthetische demodata; trek er geen conclusies uit over de wijken."
 
 
 PACKAGES = (
@@ -80,6 +85,7 @@ PACKAGES = (
     "nbconvert",
     "nbformat",
     "ipykernel",
+    "weasyprint",
 )
 
 
@@ -358,6 +364,7 @@ def evaluate(
     notebooks_dir: Path = NOTEBOOKS_DIR,
     timeout: int = DEFAULT_TIMEOUT,
     echo: Callable[[str], None] = print,
+    pdf: bool = True,
 ) -> Path:
     """Run the yearly evaluation and return the path of ``rapport.html``.
 
@@ -380,6 +387,8 @@ def evaluate(
         Seconds a single cell may run.
     echo : callable
         Progress messages.
+    pdf : bool
+        Also write ``rapport.pdf`` (the same page laid out for print).
 
     Raises
     ------
@@ -406,6 +415,8 @@ def evaluate(
         timings = _run_notebooks(specs, notebooks_dir, build, parameters, timeout, echo)
         manifest = _manifest(run, out, parameters, synthetic, started, timings, inputs)
         _write_report(run, specs, build, manifest, inputs, synthetic, started)
+        if pdf:
+            _write_pdf(build, echo)
         _finish_manifest(build, manifest, seconds=time.perf_counter() - t0)
         (build / BUILD_PID).unlink()
         _replace_dir(build, out)
@@ -541,6 +552,8 @@ def _write_report(
         report,
         subtitle=f"Jaarlijkse evaluatie van het {reg.programme_name}, {run.year}. Wijken: {names}.",
         banner=synthetic_banner(synthetic) if synthetic else None,
+        running_head=f"{reg.programme_name} · Vertellen en tellen {run.year}",
+        running_warning=SYNTHETIC_SHORT if synthetic else "",
         footer=(
             f"Gemaakt met npdw-learning {__version__} op "
             f"{started.astimezone().strftime('%d-%m-%Y %H:%M')}. "
@@ -548,3 +561,13 @@ def _write_report(
         ),
     )
     write_text(html_text, build / REPORT)
+
+
+def _write_pdf(build: Path, echo: Callable[[str], None]) -> None:
+    """``rapport.pdf`` in ``build``, laid out from ``rapport.html`` (:mod:`.pdf`)."""
+    from .pdf import write_pdf
+
+    t = time.perf_counter()
+    pages = write_pdf((build / REPORT).read_text(encoding="utf-8"), build / REPORT_PDF)
+    seconds = f"{time.perf_counter() - t:.1f}".replace(".", ",")
+    echo(f"{REPORT_PDF}: {pages} pagina's, gemaakt in {seconds} s")

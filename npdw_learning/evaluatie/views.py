@@ -260,21 +260,20 @@ def show_tellen(run, step) -> None:
                 f"verandering sinds de nulmeting met haar {CONFIDENCE:.0%}-interval) en, waar te "
                 "beoordelen, de voortgang naar het doel voor 2043"
             ),
+            appendix=f"Trend en voortgang per indicator en wijk: {pillar.label}",
+            csv="trends.csv",
         )
         _show_breaks(run, step, pillar.id, section)
-        _show_pillar_figure(run, step, pillar, section)
+        _show_pillar_figure(run, step, pillar, section, list(table["Indicator"]))
 
 
-def _show_pillar_figure(run, step, pillar, section: str) -> None:
+def _show_pillar_figure(run, step, pillar, section: str, indicators: list[str]) -> None:
     reg = run.registry
     if pillar.id in step.figures:
         show_figure(
             step.figures[pillar.id],
             section,
-            alt=(
-                f"Indicatoren van de pijler {pillar.label} per wijk, met "
-                f"{reg.reference_label} en het doel"
-            ),
+            alt=_figure_alt(pillar.label, indicators, reg),
             caption=(
                 f"Elke lijn is een wijk; {reg.reference_label} is de zwarte stippellijn. "
                 "De gestippelde "
@@ -391,6 +390,16 @@ def show_readings(run, step) -> None:
     )
 
 
+def _figure_alt(pillar: str, indicators: list[str], reg) -> str:
+    """What a pillar's figure shows, for a reader who cannot see it (names from ``reg``)."""
+    return (
+        f"Lijngrafieken van de pijler {pillar}, één per indicator: {'; '.join(indicators)}. "
+        f"Elk paneel toont per jaar de waarde in elke wijk, in {reg.aggregate_label} als geheel "
+        f"en in {reg.reference_label} (stippellijn), met de route naar het doel. De trend en de "
+        "voortgang van elke reeks staan in woorden in de tabel in de bijlage."
+    )
+
+
 def show_data_quality(run, step, *, limit: int = 25) -> None:
     """The data-quality findings for the Verantwoording: counts, the first ``limit``,
     every override (a value a later delivery replaced) and the figures left out
@@ -402,7 +411,7 @@ def show_data_quality(run, step, *, limit: int = 25) -> None:
         f"#### Datakwaliteit\n\nBij het inlezen van {len(step.files)} bestand(en) met metingen "
         f"zijn {n_warn} waarschuwingen gevonden (fouten stoppen de evaluatie, dus die zijn er "
         "niet). Ze staan allemaal in `tables/data_quality.csv`"
-        + (f"; hieronder de eerste {limit}." if n_warn > limit else "."),
+        + (f"; de eerste {limit} staan in de bijlage." if n_warn > limit else "."),
         section,
     )
     future = int(getattr(step, "future", 0))
@@ -426,6 +435,8 @@ def show_data_quality(run, step, *, limit: int = 25) -> None:
                 "area": "Gebied",
                 "message": "Bevinding",
             },
+            appendix=f"Datakwaliteit: de eerste {min(limit, n_warn)} bevindingen",
+            csv="data_quality.csv",
         )
     _show_overrides(step, section)
 
@@ -897,6 +908,8 @@ def _show_research(run, step, section: str) -> None:
                 "end": "Einde",
                 "status": "Status",
             },
+            appendix="Onderzoeksagenda: alle onderzoeksactiviteiten",
+            csv="onderzoek.csv",
         )
     if len(flagged):
         show_table(
@@ -969,7 +982,11 @@ def _show_network(step, section: str) -> None:
     show_figure(
         step.network_figure,
         section,
-        alt="Netwerk van doelen, indicatoren, inspanningen, leervragen en verhaalthema's",
+        alt=(
+            "Netwerkdiagram: inspanningen, doelen, indicatoren, verhaalthema's, leervragen en "
+            "onderzoek als punten, met lijnen waar ze met elkaar verbonden zijn; open symbolen "
+            f"zijn de {len(step.coverage)} gaten in de dekking, die in de tabel hieronder staan."
+        ),
     )
     gaps = step.coverage
     summary = gaps.groupby("gap", sort=False)["id"].apply(lambda s: ", ".join(s)).reset_index()

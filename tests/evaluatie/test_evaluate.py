@@ -22,10 +22,14 @@ DATA = Path(__file__).parents[1] / "data"
 
 @pytest.fixture(scope="module")
 def evaluated(tmp_path_factory, npdw):
-    """Two runs into the same folder: the tables of the first are kept aside."""
+    """Two runs into the same folder: the tables of the first are kept aside.
+
+    The first run skips the PDF (``--no-pdf``), the second writes it.
+    """
     out = tmp_path_factory.mktemp("evaluatie") / "2026"
-    first = npdw("evaluate", "--year", "2026", "--demo", "--out", str(out))
+    first = npdw("evaluate", "--year", "2026", "--demo", "--out", str(out), "--no-pdf")
     assert first.returncode == 0, first.stderr
+    assert not (out / "rapport.pdf").exists()
     tables = {p.name: p.read_bytes() for p in sorted((out / "tables").glob("*.csv"))}
     second = npdw("evaluate", "--year", "2026", "--demo", "--out", str(out))
     assert second.returncode == 0, second.stderr
@@ -147,6 +151,94 @@ def test_published_tables_hide_small_story_counts(evaluated):
             assert value in ("0", "<5", "x") or int(value) >= 5, (cells["goal"], change, value)
     # The bundled stories do give small counts: the check above saw them hidden.
     assert "<5" in shown
+
+
+# -- the report as a reader sees it ---------------------------------------------------
+
+PAGE_BUDGET = 30  # pages of rapport.pdf on the bundled demo run (issue 12)
+HTML_BUDGET = 2_000_000  # bytes of rapport.html
+
+
+@pytest.fixture(scope="module")
+def printed(evaluated):
+    from npdw_learning.evaluatie.pdf import layout
+
+    out, _, _ = evaluated
+    page = (out / "rapport.html").read_text(encoding="utf-8")
+    return out, page, layout(page)
+
+
+def test_pdf_lies_beside_the_report_and_keeps_to_the_budget(printed):
+    from npdw_learning.evaluatie.pdf import overflowing_boxes
+
+    out, page, document = printed
+    assert (out / "rapport.pdf").read_bytes().startswith(b"%PDF")
+    assert len(document.pages) <= PAGE_BUDGET
+    assert (out / "rapport.html").stat().st_size < HTML_BUDGET
+    assert overflowing_boxes(document) == []
+
+
+def _texts(box) -> list[str]:
+    out = [box.text] if isinstance(getattr(box, "text", None), str) else []
+    for child in getattr(box, "children", None) or ():
+        out.extend(_texts(child))
+    return out
+
+
+def _pages_of(document, tag: str) -> dict[int, set[int]]:
+    pages: dict[int, set[int]] = {}
+
+    def walk(box, number):
+        if getattr(box, "element_tag", None) == tag:
+            pages.setdefault(id(box.element), set()).add(number)
+        for child in getattr(box, "children", None) or ():
+            walk(child, number)
+
+    for number, page in enumerate(document.pages, start=1):
+        walk(page._page_box, number)
+    return pages
+
+
+def test_printed_pages_carry_title_warning_and_number_and_keep_figures_whole(printed):
+    _, page, document = printed
+    registry = Run.from_parameters().registry
+    total = len(document.pages)
+    for number, box in enumerate(document.pages, start=1):
+        text = " ".join(_texts(box._page_box))
+        assert f"{registry.programme_name} · Vertellen en tellen 2026" in text, number
+        assert "synthetische demodata" in text, number
+        assert f"pagina {number} van {total}" in text
+    figures = _pages_of(document, "figure")
+    assert len(figures) == page.count('<figure class="figuur">') > 0
+    assert all(len(pages) == 1 for pages in figures.values())
+    # A table that runs over pages has its header row on each of them.
+    with_header = set().union(*_pages_of(document, "thead").values())
+    for pages in _pages_of(document, "table").values():
+        assert pages <= with_header, pages
+    toc = " ".join(_texts(document.pages[0]._page_box))
+    assert "1. Samenvatting" in toc and not re.search(r"\b(\d+|[a-z])\.\s+\d+\.", toc)
+
+
+def test_report_is_accessible(printed):
+    _, page, _ = printed
+    assert '<html lang="nl">' in page
+    levels = [int(h) for h in re.findall(r"<h([1-6])\b", page)]
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', page)
+    assert len(alts) == page.count("<img ")
+    for alt in alts:
+        assert len(alt.split()) >= 12 and alt.lower() not in ("figuur", "figure"), alt
+
+
+def test_long_reference_tables_fold_into_the_appendix(printed):
+    out, page, _ = printed
+    appendix = page[page.index('<section id="bijlage">') :]
+    folded = re.findall(r"<details><summary>([^<]+)</summary>", appendix)
+    csvs = set(re.findall(r"volledige lijst in tables/([a-z_]+\.csv)", " ".join(folded)))
+    assert {"trends.csv", "data_quality.csv", "onderzoek.csv"} <= csvs
+    assert all((out / "tables" / name).is_file() for name in csvs)
+    before = page[: page.index('<section id="bijlage">')]
+    assert "<details>" not in before and before.count('href="#bijlage"') >= len(folded)
 
 
 # -- failures -----------------------------------------------------------------------

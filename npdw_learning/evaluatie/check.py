@@ -1,0 +1,135 @@
+"""``make check-report``: the report as a reader sees it, as pictures to look at.
+
+Before the report goes out, a person looks at it as a browser shows it and as
+it prints. :func:`screenshots` opens ``rapport.html`` in headless Chromium (1200
+pixels wide) and cuts the page into screens of 1600 pixels;
+:func:`pdf_pages` turns every page of ``rapport.pdf`` into a small PNG
+(``pdftoppm``, 50 dpi). Both write into ``outputs/<year>/check/``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ..kern.errors import InputError
+
+__all__ = ["CHECK_DIR", "SCREEN", "tiles", "screenshots", "pdf_pages", "main"]
+
+CHECK_DIR = "check"
+SCREEN = (1200, 1600)  # px: one screen of a laptop, upright
+TALL = 48_000  # px: a window taller than the report, cut into screens afterwards
+
+
+def _program(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise InputError(
+            f"{name} is niet gevonden; installeer het (Debian: apt-get install "
+            f"{'chromium' if name == 'chromium' else 'poppler-utils'})"
+        )
+    return found
+
+
+def tiles(picture: Path, out: Path, height: int = SCREEN[1]) -> list[Path]:
+    """Cut a tall screenshot into screens of ``height`` pixels; blank screens at the end
+    (below the page) are left out."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = None  # our own screenshot, not a file from outside
+    paths = []
+    with Image.open(picture) as tall:
+        grey = tall.convert("L")
+        last = 0
+        for top in range(0, tall.height, height):
+            if (
+                grey.crop((0, top, tall.width, min(top + height, tall.height))).getextrema()[0]
+                < 255
+            ):
+                last = top
+        for i, top in enumerate(range(0, last + 1, height), start=1):
+            target = out / f"scherm-{i:02d}.png"
+            tall.crop((0, top, tall.width, min(top + height, tall.height))).save(target)
+            paths.append(target)
+    return paths
+
+
+def screenshots(report: Path, out: Path, chromium: str = "chromium") -> list[Path]:
+    """The report in headless Chromium, screen by screen (1200 x 1600); their paths.
+
+    Chromium takes one screenshot of a very tall window (a screenshot of a page
+    scrolled to an anchor comes out blank), which is then cut into screens.
+    """
+    program = _program(chromium)
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("scherm-*.png"):
+        old.unlink()
+    with tempfile.TemporaryDirectory(prefix="npdw-chromium-") as tmp:
+        tall = Path(tmp) / "rapport.png"
+        subprocess.run(
+            [
+                program,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                f"--user-data-dir={Path(tmp) / 'profiel'}",
+                f"--screenshot={tall}",
+                f"--window-size={SCREEN[0]},{TALL}",
+                report.resolve().as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        return tiles(tall, out)
+
+
+def pdf_pages(pdf: Path, out: Path) -> list[Path]:
+    """Every page of ``pdf`` as a 50 dpi PNG in ``out``; their paths."""
+    program = _program("pdftoppm")
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("pdf-*.png"):
+        old.unlink()
+    subprocess.run(
+        [program, "-png", "-r", "50", str(pdf), str(out / "pdf")],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return sorted(out.glob("pdf-*.png"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m npdw_learning.evaluatie.check OUTPUT_DIR``: screenshots, and say where."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("gebruik: python -m npdw_learning.evaluatie.check outputs/<jaar>", file=sys.stderr)
+        return 2
+    folder = Path(args[0])
+    report = folder / "rapport.html"
+    if not report.is_file():
+        print(f"FOUT: {report} bestaat niet; maak het eerst met `make evaluate`", file=sys.stderr)
+        return 1
+    check = folder / CHECK_DIR
+    try:
+        shots = screenshots(report, check)
+        pages = (
+            pdf_pages(folder / "rapport.pdf", check) if (folder / "rapport.pdf").is_file() else []
+        )
+    except (InputError, subprocess.SubprocessError) as exc:
+        print(f"FOUT: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"{len(shots)} schermafdrukken van rapport.html (Chromium, {SCREEN[0]} x {SCREEN[1]}) en "
+        f"{len(pages)} pagina's van rapport.pdf (50 dpi) staan in {check.resolve()}"
+    )
+    print("Bekijk ze voordat het rapport de deur uit gaat: is niets afgesneden of onleesbaar?")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

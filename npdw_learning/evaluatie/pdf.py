@@ -1,0 +1,123 @@
+"""``rapport.pdf``: the report's own HTML laid out for print by WeasyPrint.
+
+The PDF is made from exactly the page :func:`.report.render_html` wrote; the
+print rules (A4, running header, page numbers, the synthetic-data warning on
+every page, tables and figures kept within the page) are in that page's own
+style sheet (:data:`.report.PRINT_STYLE`), so a browser's "print" gives the same
+result. WeasyPrint fetches nothing: its URL fetcher answers only ``data:`` URLs
+(the embedded figures) and refuses everything else, in line with the page's
+Content-Security-Policy.
+
+:func:`layout` returns WeasyPrint's laid-out document, which the tests inspect
+(:func:`overflowing_boxes`: no table or image wider than the page's content
+box).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..kern.atomic import write_atomic
+
+__all__ = [
+    "RefusedURL",
+    "refuse_network",
+    "data_only_fetcher",
+    "layout",
+    "write_pdf",
+    "Overflow",
+    "overflowing_boxes",
+]
+
+
+class RefusedURL(ValueError):
+    """The report asked for something outside itself (only ``data:`` URLs are served)."""
+
+
+def refuse_network(url: str) -> str:
+    """``url`` when it is a ``data:`` URL (the embedded figures); anything else is refused.
+
+    Examples
+    --------
+    >>> refuse_network("https://example.org/x.png")
+    Traceback (most recent call last):
+    ...
+    npdw_learning.evaluatie.pdf.RefusedURL: het rapport haalt niets op: https://example.org/x.png
+    """
+    if not url.startswith("data:"):
+        raise RefusedURL(f"het rapport haalt niets op: {url}")
+    return url
+
+
+def data_only_fetcher():
+    """A WeasyPrint URL fetcher that serves ``data:`` URLs and refuses every other URL."""
+    from weasyprint.urls import URLFetcher
+
+    class DataOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            return super().fetch(refuse_network(url), headers)
+
+    return DataOnly(allowed_protocols={"data"}, allow_redirects=False)
+
+
+def layout(page: str):
+    """The HTML page laid out for print (a ``weasyprint.Document``)."""
+    import logging
+
+    from weasyprint import HTML
+
+    # WeasyPrint logs every CSS property it does not know (the screen style has a few
+    # modern ones); the layout itself is what the tests check, not its log.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    return HTML(string=page, url_fetcher=data_only_fetcher(), media_type="print").render()
+
+
+def write_pdf(page: str, path: str | Path) -> int:
+    """Write ``page`` as a PDF to ``path`` atomically; return the number of pages."""
+    document = layout(page)
+    write_atomic(path, lambda tmp: document.write_pdf(tmp))
+    return len(document.pages)
+
+
+@dataclass(frozen=True)
+class Overflow:
+    """A table or image box that reaches past the content box of its page."""
+
+    page: int  # 1-based
+    element: str
+    right: float  # CSS px, the box's right edge
+    limit: float  # CSS px, the content box's right edge
+
+
+def _boxes(box) -> Iterator:
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _boxes(child)
+
+
+def overflowing_boxes(document, tolerance: float = 0.5) -> list[Overflow]:
+    """Every table or image box of ``document`` whose right edge passes the page's content box.
+
+    Parameters
+    ----------
+    document : weasyprint.Document
+        From :func:`layout`.
+    tolerance : float
+        CSS px allowed for rounding.
+    """
+    out = []
+    for number, page in enumerate(document.pages, start=1):
+        root = page._page_box
+        limit = root.content_box_x() + root.width
+        seen = set()  # a table is two boxes (wrapper and grid): count it once a page
+        for box in _boxes(root):
+            tag = getattr(box, "element_tag", None)
+            if tag not in ("table", "img") or id(box.element) in seen:
+                continue
+            right = box.border_box_x() + box.border_width()
+            if right > limit + tolerance:
+                seen.add(id(box.element))
+                out.append(Overflow(number, tag, round(right, 1), round(limit, 1)))
+    return out
