@@ -534,7 +534,7 @@ footer { color: var(--grijs); font-size: .85rem; padding-bottom: 2rem; margin-to
   table.breed { page: breed; }
   table.tabel tr { break-inside: avoid; }
   figure.figuur { break-inside: avoid; margin: .6em 0; }
-  figure.figuur img { max-width: 100%; max-height: 180mm; width: auto; height: auto; }
+  figure.figuur img { max-width: 100%; max-height: 120mm; width: auto; height: auto; }
   figcaption { font-size: .9em; }
   details > summary { color: var(--accent); }
   footer { margin-top: 2em; }

@@ -97,7 +97,7 @@ def parity_legend_label(reference_label: str, target_year: int) -> str:
 SYNTHETIC_BANNER = FIGURE_BANNER
 
 #: Resolution of the pillar figures, in the report and from ``npdw trends`` alike.
-FIGURE_DPI = 110
+FIGURE_DPI = 100
 
 # Areas outside the fixed palette (a future extra neighbourhood) still get a
 # stable colour: the remaining Okabe-Ito colour, then greys, in order of appearance.
