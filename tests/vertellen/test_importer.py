@@ -89,7 +89,7 @@ PLANTED = {
         "0031 6 12345673",
         "078-6123459",
     ],
-    "EMAIL": ["fatima.elamrani@voorbeeld.nl", "shurandy.m@voorbeeld.com", "elamrani"],
+    "EMAIL": ["fatima.elamrani@voorbeeld.example", "shurandy.m@voorbeeld.example", "elamrani"],
     "URL": ["www.huurders-voorbeeld.nl", "huurders-voorbeeld", "https://www.voorbeeld.org/buurt"],
     "BSN": ["111222333"],
     "IBAN": ["NL91ABNA0417164300", "0417164300"],
