@@ -39,6 +39,14 @@ def _lazy(module: str, function: str):
 # -- parser ------------------------------------------------------------------------
 
 
+def _data_dir_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+
+
+def _stories_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
+
+
 def _data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--data",
@@ -128,14 +136,14 @@ def _fetch_parser(sub) -> None:
         metavar="DIR",
         help="zonder internet: lees opgenomen antwoorden DIR/<tabel>.json (bijv. .cache/cbs)",
     )
-    s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+    _data_dir_arg(s)
     s.set_defaults(func=_lazy("tellen", "cmd_fetch_cbs"))
 
 
 def _tellen_parsers(sub) -> None:
     """``indicators``, ``validate`` and ``trends`` (the tellen room)."""
     p = sub.add_parser("indicators", help="het indicatorenregister als CSV")
-    p.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+    _data_dir_arg(p)
     p.set_defaults(func=_lazy("tellen", "cmd_indicators"))
 
     p = sub.add_parser("validate", help="controleer metingen; schrijf data_quality.csv")
@@ -164,8 +172,8 @@ def _stories_parsers(sub) -> None:
     stories = p.add_subparsers(dest="stories_command", required=True, metavar="STORIES_COMMAND")
 
     s = stories.add_parser("validate", help="controleer de verhaalbestanden in stories/")
-    s.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
-    s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+    _stories_arg(s)
+    _data_dir_arg(s)
     s.set_defaults(func=_lazy("vertellen", "cmd_stories_validate"))
 
     s = stories.add_parser(
@@ -178,14 +186,14 @@ def _stories_parsers(sub) -> None:
     )
     s.add_argument("--mapping", type=Path, help="YAML die kolomnamen van het formulier omzet")
     s.add_argument("--out", type=Path, default=STORIES_DIR, help="map voor de verhalen")
-    s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+    _data_dir_arg(s)
     s.set_defaults(func=_lazy("vertellen", "cli_import"))
 
     s = stories.add_parser("agreement", help="overeenstemming tussen codeurs (kappa, alpha)")
     s.add_argument("coders", nargs="+", metavar="CODER", help="codeurs; 'auto' = automatisch")
-    s.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
+    _stories_arg(s)
     s.add_argument("--out", type=Path, help="CSV met de tabel per thema")
-    s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+    _data_dir_arg(s)
     s.set_defaults(func=_lazy("vertellen", "cli_agreement"))
 
     s = stories.add_parser(
@@ -201,8 +209,8 @@ def _stories_parsers(sub) -> None:
         action="store_true",
         help="zonder coderingen: voor een nieuwe codeur die blind codeert",
     )
-    s.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
-    s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+    _stories_arg(s)
+    _data_dir_arg(s)
     s.set_defaults(func=_lazy("vertellen", "cli_export"))
 
     s = stories.add_parser(
@@ -225,8 +233,8 @@ def _stories_parsers(sub) -> None:
     s.add_argument(
         "--overwrite", action="store_true", help="vervang een bestaand codeerbestand van NAAM"
     )
-    s.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
-    s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+    _stories_arg(s)
+    _data_dir_arg(s)
     s.set_defaults(func=_lazy("vertellen", "cli_import_codings"))
 
 
@@ -237,8 +245,8 @@ def _agenda_parsers(sub) -> None:
     s = agenda.add_parser(
         "check", help="controleer de leeragenda, overvraging van bewoners en de dekking"
     )
-    s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
-    s.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
+    _data_dir_arg(s)
+    _stories_arg(s)
     s.add_argument(
         "--strict", action="store_true", help="ook bij waarschuwingen afsluiten met code 1"
     )
@@ -250,7 +258,7 @@ def _agenda_parsers(sub) -> None:
     s.add_argument(
         "--year", type=int, default=None, help="jaar (standaard: het laatste jaar met een status)"
     )
-    s.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
+    _data_dir_arg(s)
     s.set_defaults(func=_lazy("leeragenda", "cli_efforts_status"))
 
 
@@ -260,8 +268,8 @@ def _evaluate_parser(sub) -> None:
         "evaluate", help="de jaarlijkse evaluatie: notebooks uitvoeren, rapport.html en .pdf maken"
     )
     p.add_argument("--year", type=int, required=True, help="evaluatiejaar, bijv. 2026")
-    p.add_argument("--data", type=Path, default=DATA_DIR, help="datamap (standaard: data/)")
-    p.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
+    _data_dir_arg(p)
+    _stories_arg(p)
     p.add_argument("--out", type=Path, help="uitvoermap (standaard: outputs/<jaar>/)")
     p.add_argument(
         "--demo",

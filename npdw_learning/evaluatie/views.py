@@ -17,8 +17,7 @@ import pandas as pd
 from ..leeragenda.efforts import EFFORT_STATUS_NL
 from ..tellen.breaks import MIN_POST_POINTS, MIN_PRE_POINTS, PREDICTION_LEVEL
 from ..tellen.changes import CHANGE_COLUMNS, CONFIDENCE
-from ..tellen.run import ALPHA
-from ..tellen.trends import INTERVAL, MIN_POINTS
+from ..tellen.trends import FDR_ALPHA, INTERVAL, MIN_POINTS
 from ..vertellen.analysis import CHANGES, MIN_CELL, TOTAL, suppress
 from .method import dutch_number, percent
 from .report import show_figure, show_markdown, show_table
@@ -380,7 +379,7 @@ def show_readings(run, step) -> None:
         f"{PREDICTION_LEVEL:.0%} te verwachten is.\n\n"
         "**Toeval uitsluiten.** Alle toetsen van trends en veranderingen in dit rapport zijn "
         "samen gecorrigeerd voor het aantal toetsen (Benjamini-Hochberg). Aantoonbaar betekent: "
-        f"de gecorrigeerde kans op toeval (q) is kleiner dan {ALPHA:.0%}.\n\n"
+        f"de gecorrigeerde kans op toeval (q) is kleiner dan {FDR_ALPHA:.0%}.\n\n"
         f"In deze evaluatie hebben {n_trend} reeksen een trend, {len(changes)} een verandering "
         f"sinds de nulmeting (waarvan {n_tested} met een bekende foutmarge) en {n_break} genoeg "
         f"metingen voor en na {start} om een afbuiging te beoordelen (`tables/trends.csv`, "
@@ -735,7 +734,7 @@ def _show_summary_directions(run, step, section: str) -> None:
         "**Cijfers.** Per pijler het aantal reeksen (indicator x wijk) naar hun richting: met "
         f"minstens {MIN_POINTS} metingen volgens de trend, met minder volgens de verandering "
         "sinds de nulmeting. Aantoonbaar betekent een gecorrigeerde kans op toeval onder "
-        f"{ALPHA:.0%}. *{DIRECTION_NL['no_test']}*: er is een nulmeting en een latere meting, "
+        f"{FDR_ALPHA:.0%}. *{DIRECTION_NL['no_test']}*: er is een nulmeting en een latere meting, "
         "maar zonder steekproefgrootte of standaardfout; "
         f"*{DIRECTION_NL['insufficient_data']}*: er is alleen een nulmeting.",
         section,

@@ -37,7 +37,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from .trends import MIN_POINTS, _check_measurements, _group_by_years, _iter_series
+from .trends import INTERVAL, MIN_POINTS, _check_measurements, _group_by_years, _iter_series
 
 __all__ = [
     "BREAK_COLUMNS",
@@ -75,7 +75,7 @@ READINGS = ("level", "gap")
 # A straight line through fewer points leaves no residual degrees of freedom worth the name.
 MIN_PRE_POINTS = MIN_POINTS
 MIN_POST_POINTS = 1
-PREDICTION_LEVEL = 0.95
+PREDICTION_LEVEL = INTERVAL  # the report's one confidence level
 
 _NAN = math.nan
 

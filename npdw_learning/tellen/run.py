@@ -27,7 +27,6 @@ from .progress import progress_table
 from .trends import FDR_ALPHA, MIN_POINTS, se_from_n, trend_table
 
 __all__ = [
-    "ALPHA",
     "TellenOutputs",
     "TellenResult",
     "joint_fdr",
@@ -35,9 +34,6 @@ __all__ = [
     "with_sampling_error",
     "write_tellen_outputs",
 ]
-
-# The false discovery rate of every verdict of a run (trends and changes together).
-ALPHA = FDR_ALPHA
 
 
 @dataclass(frozen=True)
@@ -84,7 +80,7 @@ def joint_fdr(
     changes: pd.DataFrame,
     higher_is_better: Mapping[str, bool],
     *,
-    alpha: float = ALPHA,
+    alpha: float = FDR_ALPHA,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Benjamini-Hochberg over the trend tests and the change tests together.
 
@@ -159,9 +155,10 @@ def run_tellen(registry: Registry, loaded: LoadResult) -> TellenResult:
     """
     m = with_sampling_error(loaded.measurements, registry)
     hib = registry.higher_is_better
-    trends = trend_table(m, hib, alpha=ALPHA)
-    changes = change_table(m, hib, registry.unit_of(), alpha=ALPHA)
-    trends, changes = joint_fdr(trends, changes, hib, alpha=ALPHA)
+    # One false discovery rate for every verdict of the run, trends and changes together.
+    trends = trend_table(m, hib, alpha=FDR_ALPHA)
+    changes = change_table(m, hib, registry.unit_of(), alpha=FDR_ALPHA)
+    trends, changes = joint_fdr(trends, changes, hib, alpha=FDR_ALPHA)
     breaks = break_table(m, hib, registry.start_year, reference=registry.reference)
     progress = progress_table(m, registry.targets(), hib, reference=registry.reference)
     return TellenResult(m, trends, progress, loaded.synthetic, changes, breaks)

@@ -133,7 +133,7 @@ def test_readings_state_the_constants_the_code_uses(with_partner, shown, monkeyp
     assert "kleiner dan 5%" in text
     assert "3 een verandering sinds de nulmeting (waarvan 2 met een bekende foutmarge)" in text
     monkeypatch.setattr(views, "MIN_POINTS", 6)
-    monkeypatch.setattr(views, "ALPHA", 0.01)
+    monkeypatch.setattr(views, "FDR_ALPHA", 0.01)
     monkeypatch.setattr(views, "MIN_PRE_POINTS", 7)
     later = dataclasses.replace(run.registry, start_year=2027)
     views.show_readings(dataclasses.replace(run, registry=later), step)
