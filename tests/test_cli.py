@@ -150,13 +150,3 @@ def test_trends_real_data_only_is_not_marked_synthetic(npdw, tmp_path):
     trends = pd.read_csv(tmp_path / "trends.csv")
     # one baseline year: nothing can be tested, and the table says so
     assert set(trends["verdict"]) == {"insufficient_data"}
-
-
-def test_two_runs_give_identical_tables(npdw, demo_run, correction, tmp_path):
-    _, first = demo_run
-    proc = npdw(*DEMO_ARGS, "--measurements", str(correction), "--out", str(tmp_path))
-    assert proc.returncode == 0
-    for name in ("trends.csv", "progress.csv", "data_quality.csv"):
-        assert (first / name).read_bytes() == (tmp_path / name).read_bytes(), name
-    for png in (first / "figures").glob("*.png"):
-        assert png.read_bytes() == (tmp_path / "figures" / png.name).read_bytes(), png.name

@@ -278,7 +278,13 @@ def poisoned(tmp_path_factory):
     _poison_yaml(data / "registry" / "areas.yaml", area)
     out = root / "uit"
     report = evaluate(
-        2026, data_dir=data, stories_dir=stories, out_dir=out, demo=True, echo=lambda m: None
+        2026,
+        data_dir=data,
+        stories_dir=stories,
+        out_dir=out,
+        demo=True,
+        echo=lambda m: None,
+        pdf=False,  # the markup and tables are checked here; the PDF in evaluatie/
     )
     return report.read_text(encoding="utf-8"), out
 

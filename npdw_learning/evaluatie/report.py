@@ -51,11 +51,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
 import pandas as pd
 
 from .method import fill, method_values
+
+if TYPE_CHECKING:  # nbformat's schema checker costs a second to import: only the
+    # report's assembly needs it, not the notebooks that import this module's show_*.
+    import nbformat
 
 __all__ = [
     "PARTS",
@@ -355,13 +359,15 @@ def _pieces(
     Report prose gets its method parameters filled in (``{{min_points}}``, see
     :mod:`.method`).
     """
+    from nbformat import v4
+
     pieces = []
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             for tag in cell.get("metadata", {}).get("tags", []):
                 if tag.startswith(TAG_PREFIX):
                     where = f"notebookcel met label {tag}"
-                    md = nbformat.v4.new_markdown_cell(fill(cell.source, method, where=where))
+                    md = v4.new_markdown_cell(fill(cell.source, method, where=where))
                     pieces.append((tag[len(TAG_PREFIX) :], md, ""))
         elif cell.cell_type == "code":
             for output in cell.get("outputs", []):
@@ -369,8 +375,8 @@ def _pieces(
                 if output.get("output_type") != "display_data" or not meta:
                     continue
                 data = {k: v for k, v in output["data"].items() if k != "text/plain"}
-                piece = nbformat.v4.new_code_cell(
-                    outputs=[nbformat.v4.new_output("display_data", data=data)] if data else []
+                piece = v4.new_code_cell(
+                    outputs=[v4.new_output("display_data", data=data)] if data else []
                 )
                 pieces.append((meta["section"], piece, meta.get("title", "")))
     return pieces
@@ -455,10 +461,12 @@ def add_markdown(report: Report, key: str, template: str, **values: object) -> N
 
     ``template`` and ``values`` as in :func:`show_markdown`.
     """
+    from nbformat import v4
+
     text = _fill(template, values)
     for section_key, _heading, _level, cells in report.sections:
         if section_key == key:
-            cells.append(nbformat.v4.new_markdown_cell(text))
+            cells.append(v4.new_markdown_cell(text))
             return
     raise KeyError(f"het rapport heeft geen sectie {key!r}")
 
@@ -565,6 +573,7 @@ def _fragment(cells: list, prefix: str, top: int = 4) -> str:
     """The cells' HTML without input, prompts, page frame, script or style; its
     headings start at level ``top``."""
     from nbconvert import HTMLExporter
+    from nbformat import v4
 
     exporter = HTMLExporter(
         template_name="basic",
@@ -575,7 +584,7 @@ def _fragment(cells: list, prefix: str, top: int = 4) -> str:
     )
     for i, cell in enumerate(cells):
         cell.id = f"{prefix}-{i}"  # stable ids: the same run gives the same page
-    nb = nbformat.v4.new_notebook(cells=cells)
+    nb = v4.new_notebook(cells=cells)
     body, _ = exporter.from_notebook_node(nb)
     return _heading_levels(sanitize(body), top)
 

@@ -75,7 +75,6 @@ PACKAGES = (
     "scipy",
     "statsmodels",
     "matplotlib",
-    "seaborn",
     "pandera",
     "spacy",
     "deduce",

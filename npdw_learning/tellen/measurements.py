@@ -699,9 +699,9 @@ def _overrides(
 def _source_disagreements(winners: pd.DataFrame, key: list[str]) -> list[Finding]:
     """Within the winning delivery the preferred source is used; other values are reported."""
     findings = []
-    for k, g in winners.groupby(key, sort=True):
-        if len(g) < 2 or g["value"].nunique() < 2:
-            continue
+    # Only keys with two different values need a look (most keys have one row).
+    disagree = winners.groupby(key, sort=False)["value"].transform("nunique") >= 2
+    for k, g in winners[disagree].groupby(key, sort=True):
         first = g.iloc[0]
         others = "; ".join(
             f"{r.source}: {r.value:g} (rij {r.row})" for r in g.iloc[1:].itertuples()
@@ -729,9 +729,12 @@ def _unordered_conflicts(winners: pd.DataFrame, key: list[str]) -> list[Finding]
     """
     out = []
     top = winners[winners["prio"] == winners.groupby(key)["prio"].transform("min")]
-    for k, g in top.groupby(key, sort=True):
-        if g["file"].nunique() < 2 or g["value"].round(9).nunique() < 2:
-            continue
+    by_key = top.assign(rounded=top["value"].round(9)).groupby(key, sort=False)
+    # Only keys with two files and two values need a look (most keys have one row).
+    several = (by_key["file"].transform("nunique") >= 2) & (
+        by_key["rounded"].transform("nunique") >= 2
+    )
+    for k, g in top[several].groupby(key, sort=True):
         listed = "; ".join(f"{r.file} (rij {r.row}): {r.value:g}" for r in g.itertuples())
         first = g.iloc[0]
         out.append(
@@ -766,35 +769,36 @@ def aggregate(df: pd.DataFrame, registry: Registry) -> pd.DataFrame:
         return df.iloc[0:0]
     part["w"] = part["area"].map(w)
     part["kind"] = part["indicator"].map(kind)
-    measured = set(
-        map(tuple, df.loc[df["area"] == registry.aggregate_id, ["indicator", "year"]].to_numpy())
+    measured = df.loc[df["area"] == registry.aggregate_id, ["indicator", "year"]]
+    key = ["indicator", "year"]
+    part = part.merge(measured.drop_duplicates().assign(own=True), on=key, how="left")
+    part = part[part["own"].isna() & (part.groupby(key)["area"].transform("size") >= len(members))]
+    if part.empty:
+        return df.iloc[0:0]
+    counts = part["kind"] == "count"
+    # A count adds up; a rate is the mean weighted by the members' normalised weights.
+    part["wn"] = np.where(counts, 1.0, part["w"] / part.groupby(key)["w"].transform("sum"))
+    part["wv"] = part["wn"] * part["value"]
+    part["wse2"] = part["wn"] ** 2 * part["se"] ** 2
+    sums = part.groupby(key, sort=True).agg(
+        value=("wv", "sum"),
+        wse2=("wse2", "sum"),
+        n=("n", "sum"),
+        se_known=("se", "count"),
+        n_known=("n", "count"),
+        synthetic=("synthetic", "any"),
     )
-    rows = []
-    for (ind, year), g in part.groupby(["indicator", "year"], sort=True):
-        if len(g) < len(members) or (ind, year) in measured:
-            continue
-        if g["kind"].iloc[0] == "count":
-            value = g["value"].sum()
-            se = np.sqrt((g["se"] ** 2).sum()) if g["se"].notna().all() else np.nan
-        else:
-            wn = g["w"] / g["w"].sum()
-            value = float((wn * g["value"]).sum())
-            se = float(np.sqrt((wn**2 * g["se"] ** 2).sum())) if g["se"].notna().all() else np.nan
-        rows.append(
-            {
-                "indicator": ind,
-                "area": registry.aggregate_id,
-                "year": int(year),
-                "value": float(value),
-                "n": g["n"].sum() if g["n"].notna().all() else np.nan,
-                "se": se,
-                "source": f"berekend: gewogen over {len(members)} wijken",
-                "note": None,
-                "file": "(berekend)",
-                "synthetic": bool(g["synthetic"].any()),
-            }
-        )
-    return pd.DataFrame(rows, columns=[*MEASUREMENT_COLUMNS, "file", "synthetic"])
+    full = len(members)
+    out = sums.reset_index().assign(
+        area=registry.aggregate_id,
+        year=lambda t: t["year"].astype(int),
+        se=lambda t: np.where(t["se_known"] == full, np.sqrt(t["wse2"]), np.nan),
+        n=lambda t: np.where(t["n_known"] == full, t["n"], np.nan),
+        source=f"berekend: gewogen over {full} wijken",
+        note=None,
+        file="(berekend)",
+    )
+    return out[[*MEASUREMENT_COLUMNS, "file", "synthetic"]].reset_index(drop=True)
 
 
 # -- the one entry point the CLI and notebooks use --------------------------------

@@ -118,7 +118,12 @@ def test_everything_empty_gives_a_report(tmp_path):
     stories = tmp_path / "verhalen"
     stories.mkdir()
     path = evaluate.evaluate(
-        2026, data_dir=data, stories_dir=stories, out_dir=tmp_path / "uit", echo=lambda m: None
+        2026,
+        data_dir=data,
+        stories_dir=stories,
+        out_dir=tmp_path / "uit",
+        echo=lambda m: None,
+        pdf=False,
     )
     text = path.read_text(encoding="utf-8")
     assert "Er zijn nog geen verhalen voor 2026 uit deze wijken" in text

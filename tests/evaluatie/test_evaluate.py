@@ -30,7 +30,10 @@ def evaluated(tmp_path_factory, npdw):
     first = npdw("evaluate", "--year", "2026", "--demo", "--out", str(out), "--no-pdf")
     assert first.returncode == 0, first.stderr
     assert not (out / "rapport.pdf").exists()
-    tables = {p.name: p.read_bytes() for p in sorted((out / "tables").glob("*.csv"))}
+    tables = {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted([*(out / "tables").glob("*.csv"), *(out / "figures").glob("*.png")])
+    }
     second = npdw("evaluate", "--year", "2026", "--demo", "--out", str(out))
     assert second.returncode == 0, second.stderr
     return out, first, tables
@@ -101,10 +104,16 @@ def test_manifest_hashes_match_the_inputs(evaluated):
     assert [n["file"] for n in manifest["notebooks"]] == [s.file for s in load_notebook_list()]
 
 
-def test_two_runs_give_byte_identical_tables(evaluated):
+def test_two_runs_give_byte_identical_tables_and_figures(evaluated):
     out, _, first = evaluated
-    second = {p.name: p.read_bytes() for p in sorted((out / "tables").glob("*.csv"))}
-    assert set(first) >= {"trends.csv", "progress.csv", "vertellen_en_tellen.csv"}
+    second = {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted([*(out / "tables").glob("*.csv"), *(out / "figures").glob("*.png")])
+    }
+    assert {"trends.csv", "progress.csv", "vertellen_en_tellen.csv"} <= {
+        name.removeprefix("tables/") for name in first
+    }
+    assert sum(name.endswith(".png") for name in first) >= 6  # the pillars and the network
     assert first.keys() == second.keys()
     for name in first:
         assert first[name] == second[name], name

@@ -335,6 +335,8 @@ def test_init_validate_agenda_check_and_evaluate_a_new_programme(tmp_path):
     args = ["evaluate", "--year", "2026", "--data", str(folder), "--stories", stories]
     assert main([*args, "--out", str(out)]) == 0
     assert (out / "rapport.html").is_file() and (out / "manifest.json").is_file()
+    # The first year's nearly empty report prints too.
+    assert (out / "rapport.pdf").read_bytes().startswith(b"%PDF-")
     report = (out / "rapport.html").read_text(encoding="utf-8")
 
     # The invented programme and its places, and nothing of Dordt West.

@@ -182,7 +182,7 @@ def test_figure_draws_the_pre_start_band_only_where_the_break_is_judged():
 
     matplotlib.use("agg")
     import matplotlib.pyplot as plt
-    from matplotlib.collections import PolyCollection
+    from matplotlib.patches import Polygon
 
     from npdw_learning.tellen.breaks import pre_start_projection
     from npdw_learning.tellen.figures import plot_pillar
@@ -205,13 +205,13 @@ def test_figure_draws_the_pre_start_band_only_where_the_break_is_judged():
     labels = {"wielwijk": "Wielwijk", "crabbehof": "Crabbehof", "dordrecht": "Dordrecht"}
 
     def bands(fig):
-        return [c for c in fig.axes[0].collections if isinstance(c, PolyCollection)]
+        return [p for p in fig.axes[0].patches if isinstance(p, Polygon)]
 
     fig = plot_pillar(m, ind, None, "wonen", pillar_label="W", area_labels=labels, start_year=2024)
     try:
         # Wielwijk has 8 points before 2024: one band; Crabbehof has 3: none.
         (band,) = bands(fig)
-        top = band.get_paths()[0].vertices[:, 1].max()
+        top = band.get_xy()[:, 1].max()
         want = pre_start_projection(range(2016, 2027), [*FLAT, 7.0, 7.2, 7.1], 2024, [2026])
         assert top == pytest.approx(float(want["high"].iloc[0]))
     finally:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from npdw_learning.kern.registry import load_registry
 from npdw_learning.tellen.measurements import (
+    MEASUREMENT_COLUMNS,
     aggregate,
     is_synthetic,
     load_measurements,
@@ -270,9 +272,11 @@ def test_aggregate_weighted_rate_and_summed_count():
     w = REG.aggregate_weights
     members = list(w)
     vals = [10.0, 20.0, 30.0, 40.0]
-    rows = [("stress", a, 2024, v, None, 1.0) for a, v in zip(members, vals, strict=True)]
+    rows = [("stress", a, 2024, v, 100.0, 1.0) for a, v in zip(members, vals, strict=True)]
     rows += [("energielabel-e", a, 2024, v, None, None) for a, v in zip(members, vals, strict=True)]
-    agg = aggregate(_frame(rows), REG).set_index("indicator")
+    frame = _frame(rows)
+    frame.loc[1, "synthetic"] = True
+    agg = aggregate(frame, REG).set_index("indicator")
     total = sum(w.values())
     expected = sum(w[a] * v for a, v in zip(members, vals, strict=True)) / total
     assert agg.at["stress", "value"] == pytest.approx(expected)
@@ -280,6 +284,11 @@ def test_aggregate_weighted_rate_and_summed_count():
     assert agg.at["stress", "se"] == pytest.approx(sum((w[a] / total) ** 2 for a in w) ** 0.5)
     assert agg.at["energielabel-e", "value"] == pytest.approx(100.0)
     assert set(agg["area"]) == {"dordt-west"}
+    # n adds up where every member has one; an unknown se or n stays unknown.
+    assert agg.at["stress", "n"] == 400.0
+    assert np.isnan(agg.at["energielabel-e", "n"]) and np.isnan(agg.at["energielabel-e", "se"])
+    assert bool(agg.at["stress", "synthetic"]) and not bool(agg.at["energielabel-e", "synthetic"])
+    assert list(agg.reset_index().columns) == [*MEASUREMENT_COLUMNS, "file", "synthetic"]
 
 
 def test_aggregate_needs_all_four_and_respects_a_measured_value():
