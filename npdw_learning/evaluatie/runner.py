@@ -20,7 +20,8 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -233,8 +234,52 @@ def _preflight(run: Run, echo: Callable[[str], None] | None = None) -> list[str]
     return parts
 
 
+# The kernel's own log (a warning about its local TCP transport; on Ctrl-C a socket error
+# while we close it) is noise on the stderr it shares with us: a failing cell reaches us
+# as PapermillExecutionError, not as a log line.
+_KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+
+
+@contextmanager
+def _shared_kernel(cwd: Path) -> Iterator[object]:
+    """One kernel for all notebooks of a run, shut down however the run ends.
+
+    Starting a kernel and importing the package costs about 4 s a notebook; the
+    namespace is cleared between notebooks (:func:`_reset`), so each notebook
+    still sees only what it defines itself, as when it runs alone (``nbval``).
+    """
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name="python3")
+    km.start_kernel(cwd=str(cwd), extra_arguments=_KERNEL_ARGUMENTS)
+    try:
+        yield km
+    finally:
+        km.shutdown_kernel(now=True)
+
+
+def _reset(km: object, timeout: int) -> None:
+    """Clear the kernel's namespace (``%reset -f``); imported modules stay loaded."""
+    kc = km.blocking_client()  # type: ignore[attr-defined]
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=timeout)
+        reply = kc.execute_interactive(
+            "%reset -f", timeout=timeout, store_history=False, output_hook=lambda msg: None
+        )
+        if reply["content"]["status"] != "ok":
+            raise EvaluationError("de kernel kon niet worden leeggemaakt tussen twee notebooks")
+    finally:
+        kc.stop_channels()
+
+
 def _execute(
-    spec: NotebookSpec, source: Path, target: Path, parameters: dict, timeout: int
+    spec: NotebookSpec,
+    source: Path,
+    target: Path,
+    parameters: dict,
+    timeout: int,
+    km: object | None = None,
 ) -> None:
     import logging
 
@@ -257,10 +302,8 @@ def _execute(
             progress_bar=False,
             log_output=False,
             cwd=str(source.parent),
-            # The kernel shares our stderr. Its own log (a warning about its local TCP
-            # transport; on Ctrl-C a socket error while we close it) is noise there:
-            # a failing cell reaches us as PapermillExecutionError, not as a log line.
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            extra_arguments=_KERNEL_ARGUMENTS,
+            km=km,  # None: papermill starts (and stops) a kernel of its own
         )
     except PapermillExecutionError as exc:
         raise EvaluationError(
@@ -483,15 +526,17 @@ def _run_notebooks(
     """Execute the notebooks in order into ``build/notebooks``; their timings."""
     timings = []
     (build / "notebooks").mkdir()
-    for i, spec in enumerate(specs, start=1):
-        echo(f"[{i}/{len(specs)}] {spec.file}: {spec.title} ...")
-        t = time.perf_counter()
-        _execute(
-            spec, notebooks_dir / spec.file, build / "notebooks" / spec.file, parameters, timeout
-        )
-        seconds = time.perf_counter() - t
-        timings.append({"file": spec.file, "title": spec.title, "seconds": round(seconds, 1)})
-        echo(f"      klaar in {seconds:.1f} s".replace(".", ","))
+    with _shared_kernel(notebooks_dir) as km:
+        for i, spec in enumerate(specs, start=1):
+            echo(f"[{i}/{len(specs)}] {spec.file}: {spec.title} ...")
+            t = time.perf_counter()
+            if i > 1:
+                _reset(km, timeout)
+            target = build / "notebooks" / spec.file
+            _execute(spec, notebooks_dir / spec.file, target, parameters, timeout, km)
+            seconds = time.perf_counter() - t
+            timings.append({"file": spec.file, "title": spec.title, "seconds": round(seconds, 1)})
+            echo(f"      klaar in {seconds:.1f} s".replace(".", ","))
     return timings
 
 

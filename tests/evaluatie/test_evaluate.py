@@ -253,27 +253,33 @@ def test_long_reference_tables_fold_into_the_appendix(printed):
 # -- failures -----------------------------------------------------------------------
 
 
-def broken_notebooks(tmp_path: Path) -> Path:
+def notebooks_of(tmp_path: Path, cells: dict[str, list[str]]) -> Path:
+    """A notebook folder: per file name its code cells, after a parameters cell."""
     folder = tmp_path / "notebooks"
     folder.mkdir()
-    params = nbformat.v4.new_code_cell(
-        "year = 2026\ndata_dir = None\nstories_dir = None\nout_dir = None\nareas = None\n"
-        "demo = True"
-    )
-    params.metadata["tags"] = ["parameters"]
-    nb = nbformat.v4.new_notebook(
-        cells=[params, nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("1 / 0")]
-    )
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, folder / "01_kapot.ipynb")
-    (folder / "notebooks.yaml").write_text(
-        "notebooks:\n  - file: 01_kapot.ipynb\n    title: Kapot\n", encoding="utf-8"
-    )
+    listed = []
+    for name, sources in cells.items():
+        params = nbformat.v4.new_code_cell(
+            "year = 2026\ndata_dir = None\nstories_dir = None\nout_dir = None\nareas = None\n"
+            "demo = True"
+        )
+        params.metadata["tags"] = ["parameters"]
+        nb = nbformat.v4.new_notebook(
+            cells=[params, *(nbformat.v4.new_code_cell(src) for src in sources)]
+        )
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
+        nbformat.write(nb, folder / name)
+        listed.append(f"  - file: {name}\n    title: {name[3:-6].capitalize()}\n")
+    (folder / "notebooks.yaml").write_text("notebooks:\n" + "".join(listed), encoding="utf-8")
     return folder
+
+
+def broken_notebooks(tmp_path: Path) -> Path:
+    return notebooks_of(tmp_path, {"01_kapot.ipynb": ["x = 1", "1 / 0"]})
 
 
 def test_a_failing_notebook_stops_the_run_and_leaves_earlier_outputs(npdw, tmp_path):
@@ -292,6 +298,23 @@ def test_a_failing_notebook_stops_the_run_and_leaves_earlier_outputs(npdw, tmp_p
     kept = tmp_path / "2026.mislukt" / "notebooks" / "01_kapot.ipynb"
     assert kept.exists(), "the failed notebook is kept for inspection"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2026", "2026.mislukt", "notebooks"]
+
+
+def test_a_notebook_sees_nothing_an_earlier_notebook_defined(npdw, tmp_path):
+    """The notebooks share one kernel for speed, but not their variables."""
+    notebooks = notebooks_of(
+        tmp_path,
+        {
+            "01_eerste.ipynb": ["import json\ngeheim = json.dumps(1)"],
+            "02_tweede.ipynb": ["import json\nprint(json.dumps(2))", "geheim"],
+        },
+    )
+    out = tmp_path / "2026"
+    proc = npdw("evaluate", "--year", "2026", "--out", str(out), "--notebooks", str(notebooks))
+    assert proc.returncode == 1
+    assert "[2/2] 02_tweede.ipynb" in proc.stdout
+    assert "02_tweede.ipynb (Tweede) is gestopt in cel 3 (geheim)" in proc.stderr
+    assert "NameError: name 'geheim' is not defined" in proc.stderr
 
 
 def test_bad_measurement_file_is_reported_before_any_notebook_runs(npdw, tmp_path):
