@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from statsmodels.regression.linear_model import WLS
+from statsmodels.tools.tools import add_constant
 
 from npdw_learning.tellen.breaks import break_table, break_test
 from npdw_learning.tellen.changes import change_table, change_test
@@ -156,6 +158,34 @@ def test_trend_statistics_equal_scipy(measurements):
             assert row.p_value == pytest.approx(ref.pvalue, rel=1e-12)
         checked[method] += 1
     assert min(checked.values()) >= 15
+
+
+def test_wls_rows_equal_statsmodels(measurements):
+    table = trend_table(measurements, HIGHER_IS_BETTER)
+    checked = {False: 0, True: 0}  # overdispersed or not
+    for row in table.itertuples():
+        if table.attrs["method"][(row.indicator, row.area)] != "wls_known_se":
+            continue
+        s = _series(measurements, row.indicator, row.area)
+        s = s[np.isfinite(s["value"])]
+        x, y, se = (s[c].to_numpy(float) for c in ("year", "value", "se"))
+        fit = WLS(y, add_constant(x - x.mean()), weights=1 / se**2).fit(cov_type="fixed scale")
+        df = len(x) - 2
+        dispersion = fit.ssr / df
+        if dispersion <= 1:
+            low, high = fit.conf_int(alpha=0.05)[1]
+            p = fit.pvalues[1]
+        else:
+            slope_se = fit.bse[1] * math.sqrt(dispersion)
+            crit = stats.t.ppf(0.975, df)
+            low, high = fit.params[1] - crit * slope_se, fit.params[1] + crit * slope_se
+            p = 2 * stats.t.sf(abs(fit.params[1]) / slope_se, df)
+        assert row.slope_per_year == pytest.approx(fit.params[1], rel=1e-9, abs=1e-12)
+        assert row.slope_low == pytest.approx(low, rel=1e-9, abs=1e-12)
+        assert row.slope_high == pytest.approx(high, rel=1e-9, abs=1e-12)
+        assert row.p_value == pytest.approx(p, rel=1e-9, abs=1e-300)
+        checked[bool(dispersion > 1)] += 1
+    assert min(checked.values()) >= 5, checked
 
 
 def test_tied_short_series_p_equals_count_over_all_orderings(measurements):
