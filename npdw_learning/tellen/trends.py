@@ -66,6 +66,8 @@ TREND_COLUMNS = [
     "verdict",
 ]
 VERDICTS = ("improving", "worsening", "no_significant_trend", "insufficient_data")
+# kendall_exact: no ties in the values; kendall_permutation: ties, the orderings
+# counted exactly as well (until 2026 a seeded Monte Carlo estimate for n > 8).
 METHODS = ("insufficient_data", "kendall_exact", "kendall_permutation", "wls_known_se")
 
 # With n = 4 the most extreme two-sided Kendall p-value is 2/4! = 0.083, so no
