@@ -4,13 +4,16 @@ Synthetic data, fixed seed: 3,300 neighbourhoods x 30 indicators x 12 years
 (99,000 series, about 1.2 million values), the size of the CBS table of all
 neighbourhoods. Each engine runs on the whole table once:
 
-* ``trend_table`` on the 12-year series;
+* ``trend_table`` on the 12-year series (values rounded to 0.1, so about half
+  of the series have ties and take the exact permutation p of a tie pattern);
 * ``change_table`` on the first and last year of each series (percentages
   with a sample size, so every series gets the two-proportion test);
 * ``break_table`` with the start year 2022 (8 years before, 4 after).
 
-Run with ``python benchmarks/bench_national.py [--neighbourhoods N]``; the
-issue's budget for the whole is 30 s on the project machine.
+Run with ``python benchmarks/bench_national.py [--neighbourhoods N]`` (``make
+bench`` runs the full size); the issue's budget for the whole is 30 s on the
+project machine. It prints wall-clock and CPU time per engine (the machine is
+shared, so the CPU time is the steadier figure) and fails over budget.
 """
 
 from __future__ import annotations
@@ -62,22 +65,25 @@ def main() -> None:
     units = dict.fromkeys(hib, "percent")
     ends = m[m["year"].isin([YEARS[0], YEARS[-1]])]
     n_series = N_INDICATORS * n_areas
-    timings = {}
+    timings, cpu = {}, {}
     for name, call in (
         ("trend", lambda: trend_table(m, hib)),
         ("change", lambda: change_table(ends, hib, units)),
         ("break", lambda: break_table(m, hib, START_YEAR)),
     ):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         call()
         timings[name] = time.perf_counter() - start
+        cpu[name] = time.process_time() - start_cpu
     total = sum(timings.values())
     parts = ", ".join(
-        f"{k} {v:.1f} s ({1000 * v / n_series:.2f} ms/reeks)" for k, v in timings.items()
+        f"{k} {v:.2f} s ({1000 * v / n_series:.3f} ms/series, CPU {cpu[k]:.2f} s)"
+        for k, v in timings.items()
     )
-    print(f"national: {n_series} series x {len(YEARS)} years: {parts}; total {total:.1f} s")
+    print(f"national: {n_series} series x {len(YEARS)} years: {parts}")
+    print(f"national: total {total:.1f} s (CPU {sum(cpu.values()):.1f} s); budget {BUDGET_S:.0f} s")
     if n_areas == 3300 and total > BUDGET_S:
-        print(f"over budget: {total:.1f} s > {BUDGET_S:.0f} s")
+        raise SystemExit(f"national too slow: {total:.1f} s > {BUDGET_S:.0f} s")
 
 
 if __name__ == "__main__":

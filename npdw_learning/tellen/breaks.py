@@ -37,7 +37,16 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from .trends import INTERVAL, MIN_POINTS, _check_measurements, _group_by_years, _iter_series
+from .trends import (
+    INTERVAL,
+    MIN_POINTS,
+    _check_measurements,
+    _group_by_years,
+    _series_bounds,
+    _theil_sen_rows,
+    _tie_counts,
+    _year_blocks,
+)
 
 __all__ = [
     "BREAK_COLUMNS",
@@ -78,6 +87,7 @@ MIN_POST_POINTS = 1
 PREDICTION_LEVEL = INTERVAL  # the report's one confidence level
 
 _NAN = math.nan
+_FLOAT_FIELDS = ("pre_slope", "post_slope", "expected", "low", "high", "latest", "difference")
 
 
 @dataclass(frozen=True)
@@ -127,20 +137,13 @@ def _sorted_points(
     return x[keep][order], y[keep][order]
 
 
-def _theil_sen_rows(
-    y: npt.NDArray[np.float64], x: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    """Theil-Sen slope of each row of ``y`` (k, m) on the distinct, sorted years ``x`` (m,).
+def _slopes(y: npt.NDArray[np.float64], x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Theil-Sen slope of each row of ``y`` (k, m) on the distinct sorted years ``x`` (m,).
 
-    The median of the slopes over all pairs of points, as
-    ``scipy.stats.theilslopes`` computes it, for all rows in one numpy step
-    (scipy's ``axis`` argument loops over the rows in Python). NaN with fewer
-    than two points.
+    The median of the pairwise slopes (:func:`~.trends._theil_sen_rows`, the
+    computation of ``scipy.stats.theilslopes``); NaN with fewer than two points.
     """
-    if len(x) < 2:
-        return np.full(y.shape[0], _NAN)
-    i, j = np.triu_indices(len(x), 1)
-    return np.median((y[:, j] - y[:, i]) / (x[j] - x[i]), axis=1)
+    return _theil_sen_rows(y, x, _tie_counts(y))[:, 0]
 
 
 def _project(
@@ -152,7 +155,7 @@ def _project(
     """Pre-start line of each row of ``yp`` (shape (k, m)) on the years ``xp`` (m,),
     at the years ``at`` (a,): (slope (k,), expected (k, a), half-width (k, a))."""
     m = len(xp)
-    slope = _theil_sen_rows(yp, xp)
+    slope = _slopes(yp, xp)
     intercept = np.median(yp - slope[:, None] * xp, axis=1)
     resid = yp - intercept[:, None] - slope[:, None] * xp
     s = np.sqrt(np.sum(resid**2, axis=1) / (m - 2))
@@ -205,55 +208,55 @@ def pre_start_projection(
 
 def _break_group(
     x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], start_year: int, level: float
-) -> list[BreakResult]:
-    """:func:`break_test` for the rows of ``y`` (k, n), which share the years ``x``."""
+) -> dict[str, npt.NDArray[np.float64]]:
+    """:func:`break_test` for the rows of ``y`` (k, n), which share the years ``x``.
+
+    Returns one array of length k per :class:`BreakResult` field.
+    """
+    k = y.shape[0]
     pre = x < start_year
     xp, xq, yp, yq = x[pre], x[~pre], y[:, pre], y[:, ~pre]
-    nan = np.full(y.shape[0], _NAN)
-    pre_slope, post_slope = _theil_sen_rows(yp, xp), _theil_sen_rows(yq, xq)
+    nan = np.full(k, _NAN)
     latest = yq[:, -1] if len(xq) else nan
     assessed = len(xp) >= MIN_PRE_POINTS and len(xq) >= MIN_POST_POINTS
-    expected, low, high, outside = nan, nan, nan, np.zeros(y.shape[0], dtype=int)
+    expected, low, high, outside = nan, nan, nan, np.zeros(k, dtype=int)
     if assessed:
         _, at_latest, half = _project(xp, yp, xq[-1:], level)
         expected, half = at_latest[:, 0], half[:, 0]
         low, high = expected - half, expected + half
         outside = np.where(latest > high, 1, np.where(latest < low, -1, 0))
-    return [
-        BreakResult(
-            len(xp),
-            len(xq),
-            float(pre_slope[i]),
-            float(post_slope[i]),
-            float(expected[i]),
-            float(low[i]),
-            float(high[i]),
-            float(latest[i]),
-            float(latest[i] - expected[i]),
-            int(outside[i]),
-            assessed,
-        )
-        for i in range(y.shape[0])
-    ]
+    return {
+        "pre_n": np.full(k, len(xp)),
+        "post_n": np.full(k, len(xq)),
+        "pre_slope": _slopes(yp, xp),
+        "post_slope": _slopes(yq, xq),
+        "expected": expected,
+        "low": low,
+        "high": high,
+        "latest": latest,
+        "difference": latest - expected,
+        "outside": outside,
+        "assessed": np.full(k, assessed),
+    }
 
 
 def _break_many(
     series: Sequence[tuple[npt.ArrayLike, npt.ArrayLike]], start_year: int, level: float
 ) -> list[BreakResult]:
-    """:func:`break_test` for many (years, values) series at once.
-
-    Series that share their years (after dropping missing values) go through
-    one batched numpy computation (:func:`_theil_sen_rows` and the
-    projection): the same numbers as one series at a time, at a fraction of
-    the cost on a national table.
-    """
+    """:func:`break_test` for a few (years, values) series, grouped by their years."""
     clean = [_sorted_points(x, y) for x, y in series]
     out: list[BreakResult | None] = [None] * len(clean)
     for idx in _group_by_years([x for x, _ in clean]):
         x = clean[idx[0]][0]
         y = np.stack([clean[k][1] for k in idx]) if len(x) else np.empty((len(idx), 0))
-        for k, res in zip(idx, _break_group(x, y, start_year, level), strict=True):
-            out[k] = res
+        group = _break_group(x, y, start_year, level)
+        for row, k in enumerate(idx):
+            out[k] = BreakResult(
+                *(int(group[f][row]) for f in ("pre_n", "post_n")),
+                *(float(group[f][row]) for f in _FLOAT_FIELDS),
+                int(group["outside"][row]),
+                bool(group["assessed"][row]),
+            )
     return [r for r in out if r is not None]
 
 
@@ -309,12 +312,14 @@ def gap_measurements(measurements: pd.DataFrame, reference: str) -> pd.DataFrame
     return gaps.assign(se=_NAN).reset_index(drop=True)
 
 
-def _verdict(res: BreakResult, better: bool) -> str:
-    if not res.assessed:
-        return "insufficient_data"
-    if res.outside == 0:
-        return "as_trend"
-    return "better_than_trend" if (res.outside > 0) == better else "worse_than_trend"
+def _verdicts(
+    outside: npt.NDArray[np.int_], assessed: npt.NDArray[np.bool_], better: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.object_]:
+    """``better_than_trend``/``worse_than_trend`` outside the interval, by the direction."""
+    judged = np.where(outside > 0, better, ~better)
+    verdict = np.where(judged, "better_than_trend", "worse_than_trend")
+    verdict = np.where(outside == 0, "as_trend", verdict)
+    return np.where(assessed, verdict, "insufficient_data").astype(object)
 
 
 def _rows(
@@ -323,32 +328,48 @@ def _rows(
     higher_is_better: Mapping[str, bool],
     start_year: int,
     level: float,
-) -> list[dict]:
+) -> pd.DataFrame:
+    """:func:`break_test` of every series of ``measurements`` as rows of :data:`BREAK_COLUMNS`.
+
+    Series that share their years (after dropping missing values) go through
+    one :func:`_break_group`: the same numbers as one series at a time.
+    """
     frame = _check_measurements(measurements)
-    frame = frame[np.isfinite(frame["value"].to_numpy(dtype=float))]
-    series = list(_iter_series(frame))
-    results = _break_many([(x, y) for _, _, x, y, _ in series], start_year, level)
-    rows = []
-    for (ind, area, *_), res in zip(series, results, strict=True):
-        rows.append(
-            {
-                "indicator": ind,
-                "area": area,
-                "reading": reading,
-                "start_year": start_year,
-                "pre_n": res.pre_n,
-                "post_n": res.post_n,
-                "pre_slope": res.pre_slope,
-                "post_slope": res.post_slope,
-                "expected_latest": res.expected,
-                "expected_low": res.low,
-                "expected_high": res.high,
-                "latest_value": res.latest,
-                "difference": res.difference,
-                "verdict": _verdict(res, bool(higher_is_better[ind])),
-            }
-        )
-    return rows
+    keep = np.isfinite(frame["value"].to_numpy(dtype=float)) & np.isfinite(
+        frame["year"].to_numpy(dtype=float)
+    )
+    frame = frame[keep].reset_index(drop=True)
+    years = frame["year"].to_numpy(dtype=float)
+    values = frame["value"].to_numpy(dtype=float)
+    starts, stops = _series_bounds(frame)
+    k = len(starts)
+    out = {f: np.full(k, _NAN) for f in _FLOAT_FIELDS}
+    out |= {f: np.zeros(k, dtype=np.int64) for f in ("pre_n", "post_n", "outside")}
+    out["assessed"] = np.zeros(k, dtype=bool)
+    for series, rows in _year_blocks(years, starts, stops):
+        for name, column in _break_group(years[rows[0]], values[rows], start_year, level).items():
+            out[name][series] = column
+    indicator = frame["indicator"].to_numpy(dtype=object)[starts]
+    better = pd.Series(indicator, dtype=object).map(higher_is_better).to_numpy(dtype=bool)
+    return pd.DataFrame(
+        {
+            "indicator": indicator,
+            "area": frame["area"].to_numpy(dtype=object)[starts],
+            "reading": reading,
+            "start_year": start_year,
+            "pre_n": out["pre_n"],
+            "post_n": out["post_n"],
+            "pre_slope": out["pre_slope"],
+            "post_slope": out["post_slope"],
+            "expected_latest": out["expected"],
+            "expected_low": out["low"],
+            "expected_high": out["high"],
+            "latest_value": out["latest"],
+            "difference": out["difference"],
+            "verdict": _verdicts(out["outside"], out["assessed"], better),
+        },
+        columns=BREAK_COLUMNS,
+    )
 
 
 def break_table(
@@ -391,11 +412,11 @@ def break_table(
     unknown = sorted(set(measurements["indicator"]) - set(higher_is_better))
     if unknown:
         raise ValueError(f"no higher_is_better for indicator(s) {unknown}")
-    rows = _rows(measurements, "level", higher_is_better, start_year, level)
+    parts = [_rows(measurements, "level", higher_is_better, start_year, level)]
     if reference is not None:
         gaps = gap_measurements(measurements, reference)
-        rows += _rows(gaps, "gap", higher_is_better, start_year, level)
-    table = pd.DataFrame(rows, columns=BREAK_COLUMNS)
+        parts.append(_rows(gaps, "gap", higher_is_better, start_year, level))
+    table = pd.concat(parts, ignore_index=True)
     return table.astype(
         {
             "indicator": object,

@@ -41,7 +41,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from .trends import INTERVAL, MIN_POINTS, _iter_series
+from .trends import INTERVAL, MIN_POINTS, _series_bounds
 
 __all__ = [
     "CHANGE_COLUMNS",
@@ -86,6 +86,7 @@ RATE_SCALES: Mapping[str, float | None] = {
 
 _NAN = math.nan
 _COLUMNS = ("indicator", "area", "year", "value", "se", "n")
+_FLOATS = ("change", "low", "high", "p_value")  # the float fields of ChangeResult, in order
 
 
 @dataclass(frozen=True)
@@ -116,12 +117,35 @@ def _z(confidence: float) -> float:
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
-def _wilson(p: float, n: float, z: float) -> tuple[float, float]:
-    """Wilson score interval of a proportion ``p`` (0-1) from ``n`` observations."""
+def _wilson(
+    p: npt.NDArray[np.float64], n: npt.NDArray[np.float64], z: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Wilson score interval of proportions ``p`` (0-1) from ``n`` observations."""
     denom = 1.0 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
-    half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    half = z / denom * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
     return centre - half, centre + half
+
+
+def _two_proportion_arrays(
+    baseline: npt.NDArray[np.float64],
+    n_baseline: npt.NDArray[np.float64],
+    latest: npt.NDArray[np.float64],
+    n_latest: npt.NDArray[np.float64],
+    z: float,
+) -> tuple[npt.NDArray[np.float64], ...]:
+    """:func:`two_proportion` on arrays: (change, low, high, p) in percentage points."""
+    p1, p2 = baseline / 100.0, latest / 100.0
+    l1, u1 = _wilson(p1, n_baseline, z)
+    l2, u2 = _wilson(p2, n_latest, z)
+    d = p2 - p1
+    low = d - np.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
+    high = d + np.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
+    pooled = (p1 * n_baseline + p2 * n_latest) / (n_baseline + n_latest)
+    se = np.sqrt(pooled * (1 - pooled) * (1 / n_baseline + 1 / n_latest))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_value = np.where(se == 0, 1.0, 2 * stats.norm.sf(np.abs(d) / se))
+    return 100 * d, 100 * low, 100 * high, p_value
 
 
 def two_proportion(
@@ -156,17 +180,10 @@ def two_proportion(
     >>> round(r.change, 1), round(r.low, 2), round(r.high, 2), round(r.p_value, 4)
     (6.0, -0.13, 12.07, 0.0553)
     """
-    z = _z(confidence)
-    p1, p2 = baseline / 100.0, latest / 100.0
-    l1, u1 = _wilson(p1, n_baseline, z)
-    l2, u2 = _wilson(p2, n_latest, z)
-    d = p2 - p1
-    low = d - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
-    high = d + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
-    pooled = (p1 * n_baseline + p2 * n_latest) / (n_baseline + n_latest)
-    se = math.sqrt(pooled * (1 - pooled) * (1 / n_baseline + 1 / n_latest))
-    p_value = 1.0 if se == 0 else float(2 * stats.norm.sf(abs(d) / se))
-    return ChangeResult(100 * d, 100 * low, 100 * high, p_value, "two_proportion")
+    arrays = _two_proportion_arrays(
+        *map(_one, (baseline, n_baseline, latest, n_latest)), _z(confidence)
+    )
+    return ChangeResult(*(float(a[0]) for a in arrays), "two_proportion")
 
 
 def poisson_rate(
@@ -244,14 +261,28 @@ def known_se(
     >>> round(r.change, 2), round(r.p_value, 4)
     (0.3, 0.0339)
     """
+    arrays = _known_se_arrays(
+        *map(_one, (baseline, se_baseline, latest, se_latest)), _z(confidence)
+    )
+    return ChangeResult(*(float(a[0]) for a in arrays), "known_se")
+
+
+def _known_se_arrays(
+    baseline: npt.NDArray[np.float64],
+    se_baseline: npt.NDArray[np.float64],
+    latest: npt.NDArray[np.float64],
+    se_latest: npt.NDArray[np.float64],
+    z: float,
+) -> tuple[npt.NDArray[np.float64], ...]:
+    """:func:`known_se` on arrays: (change, low, high, p)."""
     d = latest - baseline
-    se = math.hypot(se_baseline, se_latest)
-    half = _z(confidence) * se
-    return ChangeResult(d, d - half, d + half, float(2 * stats.norm.sf(abs(d) / se)), "known_se")
+    se = np.hypot(se_baseline, se_latest)
+    half = z * se
+    return d, d - half, d + half, 2 * stats.norm.sf(np.abs(d) / se)
 
 
-def _positive(*values: float) -> bool:
-    return all(math.isfinite(v) and v > 0 for v in values)
+def _one(value: float) -> npt.NDArray[np.float64]:
+    return np.array([value], dtype=float)
 
 
 def change_test(
@@ -276,19 +307,57 @@ def change_test(
     >>> change_test(40.0, 46.0, unit="percent", n=(500, 500)).test
     'two_proportion'
     """
-    n1, n2 = (float(v) for v in n)
-    s1, s2 = (float(v) for v in se)
-    if (
-        unit == "percent"
-        and _positive(n1, n2)
-        and 0 <= min(baseline, latest) <= max(baseline, latest) <= 100
+    arrays = _change_arrays(
+        _one(baseline),
+        _one(latest),
+        np.array([unit], dtype=object),
+        np.array([n], dtype=float),
+        np.array([se], dtype=float),
+    )
+    return ChangeResult(*(float(arrays[f][0]) for f in _FLOATS), str(arrays["test"][0]))
+
+
+def _change_arrays(
+    baseline: npt.NDArray[np.float64],
+    latest: npt.NDArray[np.float64],
+    unit: npt.NDArray[np.object_],
+    n: npt.NDArray[np.float64],
+    se: npt.NDArray[np.float64],
+) -> dict[str, npt.NDArray[Any]]:
+    """:func:`change_test` for many rows: ``n`` and ``se`` have shape (k, 2) (baseline, latest).
+
+    The rules of :func:`change_test` as masks; the two-proportion and known-se
+    rows are computed as arrays, the Poisson rows one by one (an exact
+    binomial test each).
+    """
+    k = len(baseline)
+    out: dict[str, npt.NDArray[Any]] = {f: np.full(k, _NAN) for f in _FLOATS}
+    out["change"] = latest - baseline
+    out["test"] = np.full(k, "none", dtype=object)
+    with np.errstate(invalid="ignore"):
+        has_n = np.all(np.isfinite(n) & (n > 0), axis=1)
+        has_se = np.all(np.isfinite(se) & (se > 0), axis=1)
+    low_end, high_end = np.minimum(baseline, latest), np.maximum(baseline, latest)
+    proportion = (unit == "percent") & has_n & (low_end >= 0) & (high_end <= 100)
+    rate = ~proportion & np.isin(unit, list(RATE_SCALES)) & has_n & (low_end >= 0)
+    known = ~proportion & ~rate & has_se
+    z = _z(CONFIDENCE)
+    for mask, test, arrays in (
+        (proportion, "two_proportion", _two_proportion_arrays),
+        (known, "known_se", _known_se_arrays),
     ):
-        return two_proportion(baseline, n1, latest, n2)
-    if unit in RATE_SCALES and _positive(n1, n2) and min(baseline, latest) >= 0:
-        return poisson_rate(baseline, n1, latest, n2, scale=RATE_SCALES[unit])
-    if _positive(s1, s2):
-        return known_se(baseline, s1, latest, s2)
-    return ChangeResult(latest - baseline, _NAN, _NAN, _NAN, "none")
+        ends = n if test == "two_proportion" else se
+        result = arrays(baseline[mask], ends[mask, 0], latest[mask], ends[mask, 1], z)
+        for field, column in zip(_FLOATS, result, strict=True):
+            out[field][mask] = column
+        out["test"][mask] = test
+    for row in np.flatnonzero(rate):
+        ends = (float(v) for v in (baseline[row], n[row, 0], latest[row], n[row, 1]))
+        res = poisson_rate(*ends, scale=RATE_SCALES[unit[row]])
+        for field, value in zip(_FLOATS, (res.change, res.low, res.high, res.p_value), strict=True):
+            out[field][row] = value
+        out["test"][row] = res.test
+    return out
 
 
 def directional_verdicts(
@@ -319,41 +388,47 @@ def directional_verdicts(
     return np.where(significant, np.where(good, "improving", "worsening"), flat).astype(object)
 
 
-def _rows(measurements: pd.DataFrame, unit_of: Mapping[str, str], min_points: int) -> list[dict]:
+def _rows(measurements: pd.DataFrame, unit_of: Mapping[str, str], min_points: int) -> pd.DataFrame:
+    """The first and last value of every series with 2 to ``min_points - 1`` years, tested."""
     missing = [c for c in _COLUMNS if c not in measurements.columns]
     if missing:
         raise ValueError(f"measurements lacks column(s) {missing}")
     frame = measurements[np.isfinite(measurements["value"].to_numpy(dtype=float))]
     frame = frame.sort_values(["indicator", "area", "year"], kind="mergesort", ignore_index=True)
-    # _iter_series yields (indicator, area, years, values, se); a second pass
-    # over the same sorted frame with n in the se column gives n per series.
-    rows: list[dict[str, Any]] = []
-    for (ind, area, x, y, se), (*_, n) in zip(
-        _iter_series(frame), _iter_series(frame.assign(se=frame["n"])), strict=True
-    ):
-        if not 2 <= len(x) < min_points:
-            continue
-        res = change_test(
-            float(y[0]), float(y[-1]), unit=unit_of[ind], n=(n[0], n[-1]), se=(se[0], se[-1])
-        )
-        rows.append(
-            {
-                "indicator": ind,
-                "area": area,
-                "baseline_year": int(x[0]),
-                "baseline_value": float(y[0]),
-                "latest_year": int(x[-1]),
-                "latest_value": float(y[-1]),
-                "change": res.change,
-                "change_low": res.low,
-                "change_high": res.high,
-                "p_value": res.p_value,
-                "q_value": _NAN,
-                "test": res.test,
-                "verdict": "no_test",
-            }
-        )
-    return rows
+    starts, stops = _series_bounds(frame)
+    short = (stops - starts >= 2) & (stops - starts < min_points)
+    first, last = starts[short], stops[short] - 1
+    indicator = frame["indicator"].to_numpy(dtype=object)[first]
+    units = {ind: unit_of[ind] for ind in dict.fromkeys(indicator)}
+    unit = np.array([units[ind] for ind in indicator], dtype=object)
+    year = frame["year"].to_numpy(dtype=float)
+    value = frame["value"].to_numpy(dtype=float)
+    n, se = (frame[c].to_numpy(dtype=float) for c in ("n", "se"))
+    res = _change_arrays(
+        value[first],
+        value[last],
+        unit,
+        np.column_stack([n[first], n[last]]),
+        np.column_stack([se[first], se[last]]),
+    )
+    return pd.DataFrame(
+        {
+            "indicator": indicator,
+            "area": frame["area"].to_numpy(dtype=object)[first],
+            "baseline_year": year[first].astype(np.int64),
+            "baseline_value": value[first],
+            "latest_year": year[last].astype(np.int64),
+            "latest_value": value[last],
+            "change": res["change"],
+            "change_low": res["low"],
+            "change_high": res["high"],
+            "p_value": res["p_value"],
+            "q_value": _NAN,
+            "test": res["test"],
+            "verdict": "no_test",
+        },
+        columns=CHANGE_COLUMNS,
+    )
 
 
 def change_table(
@@ -402,7 +477,7 @@ def change_table(
     unknown = sorted(set(measurements["indicator"]) - set(higher_is_better))
     if unknown:
         raise ValueError(f"no higher_is_better for indicator(s) {unknown}")
-    table = pd.DataFrame(_rows(measurements, unit_of, min_points), columns=CHANGE_COLUMNS)
+    table = _rows(measurements, unit_of, min_points)
     tested = (table["test"] != "none").to_numpy()
     if tested.any():
         # method="fdr_bh" is explicit on purpose: multipletests defaults to Holm-Sidak.
