@@ -32,6 +32,7 @@ lesson                  research                     ``gebaseerd_op``
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Iterable
 from pathlib import Path
@@ -416,7 +417,8 @@ def _layout(g: nx.DiGraph) -> dict[str, tuple[float, float]]:
         desired = {}
         for key in keys:
             ys = [pos[n][1] for n in undirected.neighbors(key) if n in pos]
-            desired[key] = sum(ys) / len(ys) if ys else -1.0
+            # fsum: exact, so the neighbours' order cannot tip a tie in the sort below.
+            desired[key] = math.fsum(ys) / len(ys) if ys else -1.0
         ordered = sorted(keys, key=lambda k: (-desired[k], g.nodes[k]["id"]))
         placed = [d if d >= 0 else 0.0 for d in (desired[k] for k in ordered)]
         ys = _spread(placed, 1 / (len(keys) + 1))

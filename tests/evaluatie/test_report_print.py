@@ -67,7 +67,7 @@ def png(width: int, height: int) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def wide_table(columns: int = 11, rows: int = 40) -> str:
+def wide_table(columns: int = 11, rows: int = 10) -> str:
     """Many columns, long unbroken runs (file names, URLs), more rows than fit on a page.
 
     Ordinary words set a column's minimum width; the runs of more than 20

@@ -690,7 +690,7 @@ def test_import_after_a_tool_gave_everything_new_guids(folder, tmp_path):
     ),
     zipped=st.booleans(),
 )
-def test_any_file_is_read_or_refused_with_an_input_error(tmp_path, content, zipped):
+def test_any_file_is_read_or_refused_with_an_input_error(tmp_path, codebook, content, zipped):
     """A parser property: whatever the file holds, an InputError or codings, nothing else."""
     path = tmp_path / "willekeurig.qdpx"
     if zipped:
@@ -698,7 +698,7 @@ def test_any_file_is_read_or_refused_with_an_input_error(tmp_path, content, zipp
     else:
         path.write_bytes(content)
     try:
-        frame = read_codings(path, load_codebook(), ["vt-901"])
+        frame = read_codings(path, codebook, ["vt-901"])
     except InputError as exc:
         assert "willekeurig.qdpx" in str(exc)
     else:
