@@ -72,3 +72,30 @@ def npdw() -> Callable[..., subprocess.CompletedProcess]:
         )
 
     return run
+
+
+def _shares_a_module_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Schedule for two workers (``make test`` runs ``-n auto --dist loadgroup``).
+
+    * Tests that share a module-scoped fixture (often a whole evaluation) form one
+      xdist group, so one worker builds the fixture once instead of each worker
+      building its own.
+    * Modules with slow tests go first, so the long runs start at once and the
+      many short tests fill in around them at the end.
+    """
+
+    def module(item: pytest.Item) -> str:
+        return item.nodeid.split("::")[0]
+
+    for item in items:
+        if _shares_a_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(module(item)))
+    slow = {module(item) for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: module(item) not in slow)  # stable: modules stay whole

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from npdw_learning.evaluatie.runner import input_files, load_notebook_list
+from npdw_learning.evaluatie.runner import NOTEBOOKS_DIR, input_files, load_notebook_list
 from npdw_learning.evaluatie.steps import Run
 from npdw_learning.kern.paths import PROJ_ROOT
 
@@ -20,23 +23,60 @@ pytestmark = pytest.mark.slow
 DATA = Path(__file__).parents[1] / "data"
 
 
-@pytest.fixture(scope="module")
-def evaluated(tmp_path_factory, npdw):
-    """Two runs into the same folder: the tables of the first are kept aside.
-
-    The first run skips the PDF (``--no-pdf``), the second writes it.
-    """
-    out = tmp_path_factory.mktemp("evaluatie") / "2026"
-    first = npdw("evaluate", "--year", "2026", "--demo", "--out", str(out), "--no-pdf")
-    assert first.returncode == 0, first.stderr
-    assert not (out / "rapport.pdf").exists()
-    tables = {
-        p.relative_to(out).as_posix(): p.read_bytes()
-        for p in sorted([*(out / "tables").glob("*.csv"), *(out / "figures").glob("*.png")])
+def outputs(folder: Path) -> dict[str, bytes]:
+    """The tables and figures of a run, by their path in the run's folder."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted([*(folder / "tables").glob("*.csv"), *(folder / "figures").glob("*.png")])
     }
-    second = npdw("evaluate", "--year", "2026", "--demo", "--out", str(out))
-    assert second.returncode == 0, second.stderr
-    return out, first, tables
+
+
+@pytest.fixture(scope="module")
+def alone(tmp_path_factory):
+    """nbval runs every notebook with its defaults, each in a kernel of its own.
+
+    The defaults are the bundled data with the demo series, as ``--demo``;
+    ``NPDW_OUTPUTS`` moves their scratch folder (``outputs/verkenning/``) here.
+    """
+    scratch = tmp_path_factory.mktemp("nbval")
+    env = {
+        **os.environ,
+        "NPDW_OUTPUTS": str(scratch),
+        "MPLBACKEND": "agg",
+        "JUPYTER_PLATFORM_DIRS": "1",
+    }
+    notebooks = [str(NOTEBOOKS_DIR / s.file) for s in load_notebook_list()]
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env"]
+        + ["-p", "no:cacheprovider", "-q", *notebooks],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=NOTEBOOKS_DIR.parent,
+        timeout=900,
+    )
+    return proc, scratch / "verkenning" / "2026"
+
+
+@pytest.fixture(scope="module")
+def evaluated(tmp_path_factory, npdw, alone):
+    """``npdw evaluate --demo`` into the folder of an earlier evaluation; beside it the
+    tables and figures of the notebooks run alone (:func:`alone`), in other processes."""
+    out = tmp_path_factory.mktemp("evaluatie") / "2026"
+    (out / "tables").mkdir(parents=True)
+    (out / "manifest.json").write_text("{}", encoding="utf-8")
+    (out / "tables" / "oud_en_vervallen.csv").write_text("x\n1\n", encoding="utf-8")
+    proc = npdw("evaluate", "--year", "2026", "--demo", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return out, proc, outputs(alone[1])
+
+
+def test_nbval_runs_every_notebook_with_its_defaults(alone):
+    proc, scratch = alone
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert " passed" in proc.stdout and "failed" not in proc.stdout
+    tables = {p.name for p in (scratch / "tables").glob("*.csv")}
+    assert {"trends.csv", "verhalen_codes.csv", "vertellen_en_tellen.csv"} <= tables
 
 
 def test_prints_progress_per_notebook_and_where_the_report_is(evaluated):
@@ -104,19 +144,18 @@ def test_manifest_hashes_match_the_inputs(evaluated):
     assert [n["file"] for n in manifest["notebooks"]] == [s.file for s in load_notebook_list()]
 
 
-def test_two_runs_give_byte_identical_tables_and_figures(evaluated):
-    out, _, first = evaluated
-    second = {
-        p.relative_to(out).as_posix(): p.read_bytes()
-        for p in sorted([*(out / "tables").glob("*.csv"), *(out / "figures").glob("*.png")])
-    }
+def test_alone_or_in_one_run_the_notebooks_give_byte_identical_tables_and_figures(evaluated):
+    """Reproducible across processes (string hashing differs per process), kernels and
+    folders; the earlier evaluation in the folder was replaced as a whole."""
+    out, _, alone = evaluated
     assert {"trends.csv", "progress.csv", "vertellen_en_tellen.csv"} <= {
-        name.removeprefix("tables/") for name in first
+        name.removeprefix("tables/") for name in alone
     }
-    assert sum(name.endswith(".png") for name in first) >= 6  # the pillars and the network
-    assert first.keys() == second.keys()
-    for name in first:
-        assert first[name] == second[name], name
+    assert sum(name.endswith(".png") for name in alone) >= 6  # the pillars and the network
+    together = outputs(out)
+    assert alone.keys() == together.keys()
+    for name in alone:
+        assert alone[name] == together[name], name
 
 
 def test_outputs_hold_executed_notebooks_figures_and_nothing_half_built(evaluated):

@@ -6,6 +6,8 @@ import json
 import os
 import stat
 
+import pytest
+
 from npdw_learning.evaluatie import runner
 from npdw_learning.evaluatie.steps import Run
 from npdw_learning.kern import errors
@@ -82,3 +84,23 @@ def test_the_evaluate_command_catches_the_same_error_type():
     from npdw_learning.evaluatie import cli
 
     assert cli.EvaluationError is errors.EvaluationError
+
+
+@pytest.mark.parametrize(("flag", "pdf"), [((), True), (("--no-pdf",), False)])
+def test_no_pdf_flag_reaches_the_run(monkeypatch, tmp_path, capsys, flag, pdf):
+    from npdw_learning import cli
+    from npdw_learning.evaluatie import cli as evaluatie_cli
+
+    seen = {}
+
+    def fake_evaluate(year, **kwargs):
+        seen.update(kwargs)
+        kwargs["out_dir"].mkdir(parents=True)
+        (kwargs["out_dir"] / "manifest.json").write_text('{"synthetic": []}', encoding="utf-8")
+        return kwargs["out_dir"] / "rapport.html"
+
+    monkeypatch.setattr(evaluatie_cli, "evaluate", fake_evaluate)
+    out = tmp_path / "2026"
+    assert cli.main(["evaluate", "--year", "2026", "--out", str(out), *flag]) == 0
+    assert seen["pdf"] is pdf
+    assert f"Het rapport staat in {out / 'rapport.html'}" in capsys.readouterr().out
