@@ -81,6 +81,7 @@ def _shares_a_module_fixture(item: pytest.Item) -> bool:
     return any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups from the markers
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Schedule for two workers (``make test`` runs ``-n auto --dist loadgroup``).
 
