@@ -35,6 +35,11 @@ def dutch_list(items: Sequence[str]) -> str:
     return f"{', '.join(items[:-1])} en {items[-1]}"
 
 
+def _n(count: int, one: str, many: str) -> str:
+    """``1 doel``, ``3 doelen``."""
+    return f"{count} {one if count == 1 else many}"
+
+
 def _share(part: int, whole: int) -> str:
     return f"{part} van de {whole}"
 
@@ -135,46 +140,52 @@ def _stories(joint: pd.DataFrame | None, pillar_labels: Mapping[str, str]) -> st
     same = int(meta.get("convergent", 0))
     if discordant.empty:
         return (
-            f"Nergens spreken cijfers en verhalen elkaar tegen; bij {same} doelen wijzen ze "
-            "dezelfde kant op."
+            "Nergens spreken cijfers en verhalen elkaar tegen; bij "
+            f"{_n(same, 'doel', 'doelen')} wijzen ze dezelfde kant op."
         )
     where = dutch_list(
         [str(label) for p, label in pillar_labels.items() if p in set(discordant["pillar"])]
     )
     return (
-        f"Bij {len(discordant)} doelen spreken cijfers en verhalen elkaar tegen ({where}); ze "
-        "staan als voorgestelde leervraag in die pijlerhoofdstukken. Bij "
-        f"{same} doelen wijzen cijfers en verhalen dezelfde kant op."
+        f"Bij {_n(len(discordant), 'doel', 'doelen')} spreken cijfers en verhalen elkaar "
+        f"tegen ({where}); dat staat als voorgestelde leervraag in het pijlerhoofdstuk. Bij "
+        f"{_n(same, 'doel', 'doelen')} wijzen cijfers en verhalen dezelfde kant op."
     )
 
 
 def _not_judged(cells: pd.DataFrame) -> str:
+    """How many series have no judgement and why; where there is no target (yet)."""
+    no_target = int((~cells["has_target"]).sum())
+    unjudged_target = int((cells["has_target"] & (cells["reading"] != "progress")).sum())
+    targets = f"Voor {no_target} reeksen is er geen doel voor 2043"
+    if unjudged_target:
+        targets += f" en bij {unjudged_target} met een doel is de voortgang nog niet te beoordelen"
+    targets += "; daar toont het overzicht de trend of de verandering."
     none = cells[cells["grade"].isna()]
     if none.empty:
-        return "Elke reeks in het overzicht heeft een oordeel."
+        return "Elke reeks in het overzicht heeft een oordeel. " + targets
     count = none["outcome"].value_counts()
     reasons = []
     for key, text in (
         (
             "insufficient_data",
-            f"minder dan {MIN_POINTS} metingen en geen latere meting om met "
-            "de nulmeting te vergelijken",
+            f"minder dan {MIN_POINTS} metingen en geen latere meting om met de nulmeting te "
+            "vergelijken",
         ),
         (
             "no_test",
-            "wel een latere meting, maar geen steekproefgrootte of standaardfout, dus "
-            "geen bekende foutmarge",
+            "wel een latere meting, maar geen steekproefgrootte of standaardfout, dus geen "
+            "bekende foutmarge",
         ),
         ("no_data", "nog geen enkele meting"),
     ):
         if count.get(key, 0):
-            reasons.append(f"{int(count[key])} hebben {text}")
-    no_target = int((~cells["has_target"]).sum())
+            reasons.append(f"{_n(int(count[key]), 'heeft', 'hebben')} {text}")
     return (
         f"{_share(len(none), len(cells))} reeksen zijn nog niet te beoordelen: "
         + "; ".join(reasons)
-        + f". Voor {no_target} reeksen is er geen doel voor 2043; daar toont het overzicht de "
-        "trend of de verandering."
+        + ". "
+        + targets
     )
 
 
