@@ -463,6 +463,34 @@ NO_STORIES_NL = (
 )
 
 
+def _show_who(run, stories: pd.DataFrame, section: str) -> None:
+    """Stories per teller and area, and per pillar by their direction of change."""
+    reg = run.registry
+    labels = reg.area_labels()
+    who = pd.crosstab(stories["teller"], stories["area"])
+    who = who.reindex(columns=[a for a in run.areas if a in who.columns], fill_value=0)
+    who[TOTAL] = who.sum(axis=1)
+    who = suppress(who)
+    who.columns = [labels.get(c, c) for c in who.columns]
+    show_table(
+        who.reset_index().rename(columns={"teller": "Verteller"}),
+        section,
+        caption=(
+            f"Verhalen per verteller en wijk (<{MIN_CELL}: minder dan "
+            f"{dutch_number(MIN_CELL)}; x: verborgen)"
+        ),
+    )
+    show_table(
+        stories_by_pillar(stories, reg.pillars),
+        section,
+        caption=(
+            "Verhalen per pijler, naar de richting van verandering die de verteller zelf "
+            f"aangaf (een verhaal kan over meer pijlers gaan; {UNSORTED.lower()}: nog geen "
+            "pijler ingevuld)"
+        ),
+    )
+
+
 def show_vertellen(run, step) -> None:
     """The chapter 'Verhalen uit de wijken': who told, themes, terms, MSC."""
     from .report import chapter
@@ -482,32 +510,11 @@ def show_vertellen(run, step) -> None:
         f"{last:%d-%m-%Y}, via {stories['channel'].nunique()} verschillende kanalen.",
         section,
     )
-    who = pd.crosstab(stories["teller"], stories["area"])
-    who = who.reindex(columns=[a for a in run.areas if a in who.columns], fill_value=0)
-    who[TOTAL] = who.sum(axis=1)
-    who = suppress(who)
-    who.columns = [labels.get(c, c) for c in who.columns]
-    show_table(
-        who.reset_index().rename(columns={"teller": "Verteller"}),
-        section,
-        caption=(
-            f"Verhalen per verteller en wijk (<{MIN_CELL}: minder dan "
-            f"{dutch_number(MIN_CELL)}; x: verborgen)"
-        ),
-    )
+    _show_who(run, stories, section)
     by_area = step.themes_by_area.copy()
     by_area = by_area[["theme", *[a for a in run.areas if a in by_area.columns], TOTAL]]
     by_area.insert(0, "Thema", by_area.pop("theme").map(themes))
     by_area.columns = [labels.get(c, c) for c in by_area.columns]
-    show_table(
-        stories_by_pillar(stories, reg.pillars),
-        section,
-        caption=(
-            "Verhalen per pijler, naar de richting van verandering die de verteller zelf "
-            f"aangaf (een verhaal kan over meer pijlers gaan; {UNSORTED.lower()}: nog geen "
-            "pijler ingevuld)"
-        ),
-    )
     show_table(by_area, section, caption="Verhalen per thema en wijk")
     by_teller = step.themes_by_teller.copy()
     by_teller.insert(0, "Thema", by_teller.pop("theme").map(themes))
