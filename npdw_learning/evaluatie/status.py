@@ -243,15 +243,18 @@ _TALLY_PT = 5.0
 _ACCENT = "#0b6e69"
 _BANNER = 0.26
 _MAX_SINGLE = 30  # rows up to which one panel is enough
+_MIN_LABEL = 1.4  # inches for the indicator names in a panel
 _FRAME = "#c9d6d4"
 
 
-def _panels(cells: pd.DataFrame, pillars: pd.DataFrame) -> list[list[str]]:
+def _panels(cells: pd.DataFrame, pillars: pd.DataFrame, columns: int) -> list[list[str]]:
     """The pillars split over one or two panels (side by side), pillars kept whole and
-    the taller panel as short as possible."""
+    the taller panel as short as possible; one panel when the rows are few, or when so
+    many areas would leave two panels no room for the indicator names."""
     present = [p for p in pillars["id"] if p in set(cells["pillar"])]
     sizes = [1 + cells.loc[cells["pillar"] == p, "indicator"].nunique() for p in present]
-    if sum(sizes) <= _MAX_SINGLE or len(present) < 2:
+    half = (FIGURE_WIDTH - _GAP) / 2 - columns * _CELL
+    if sum(sizes) <= _MAX_SINGLE or len(present) < 2 or half < _MIN_LABEL:
         return [present]
     best = min(range(1, len(present)), key=lambda i: max(sum(sizes[:i]), sum(sizes[i:])))
     return [present[:best], present[best:]]
@@ -320,7 +323,7 @@ def draw_status_matrix(
     matplotlib.use("agg")
     import matplotlib.pyplot as plt
 
-    split = _panels(cells, pillars)
+    split = _panels(cells, pillars, len(columns))
     rows = max(sum(1 + _count(cells, p) for p in part) for part in split)
     fig = plt.figure(figsize=(FIGURE_WIDTH, 1.0), dpi=dpi)
     renderer = fig.canvas.get_renderer()

@@ -293,3 +293,22 @@ def test_a_new_programme_has_its_own_columns_and_nothing_to_judge(tmp_path):
     matrix = status_cells(run.registry.indicators, steps.matrix_areas(run), None, empty)
     assert len(matrix) == 3 * len(run.registry.indicators)
     assert set(matrix["outcome"]) == {"no_data"}
+
+
+def test_many_areas_get_one_wide_panel_so_the_names_keep_their_room():
+    from npdw_learning.evaluatie.status import _panels
+
+    matrix = _full_matrix()
+    two = _panels(matrix, REGISTRY.pillars, 5)
+    assert len(two) == 2 and sum(two, []) == list(REGISTRY.pillars["id"])
+    # Pillars stay whole and the taller panel is as short as it can be.
+    size = {p: 1 + int((REGISTRY.indicators["pillar"] == p).sum()) for p in two[0] + two[1]}
+    order = list(size)
+    splits = [
+        max(sum(size[p] for p in order[:i]), sum(size[p] for p in order[i:]))
+        for i in range(1, len(order))
+    ]
+    assert max(sum(size[p] for p in part) for part in two) == min(splits)
+    assert _panels(matrix, REGISTRY.pillars, 9) == [list(REGISTRY.pillars["id"])]
+    few = matrix[matrix["pillar"] == "leren"]
+    assert _panels(few, REGISTRY.pillars, 5) == [["leren"]]
