@@ -318,14 +318,14 @@ def draw_status_matrix(
     dpi : int
         Resolution; at the default the figure is about 1280 pixels wide.
     """
-    import matplotlib
-
-    matplotlib.use("agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     split = _panels(cells, pillars, len(columns))
     rows = max(sum(1 + _count(cells, p) for p in part) for part in split)
-    fig = plt.figure(figsize=(FIGURE_WIDTH, 1.0), dpi=dpi)
+    # A figure of its own (no pyplot): nothing global changes, nothing to close.
+    fig = Figure(figsize=(FIGURE_WIDTH, 1.0), dpi=dpi)
+    FigureCanvasAgg(fig)
     renderer = fig.canvas.get_renderer()
     heads = {a: _fitted(str(lab), 0.9, _HEAD_PT, renderer, fig) for a, lab in columns.items()}
     head = 0.12 + max((_text_width(h, _HEAD_PT, renderer, fig) for h in heads.values()), default=0)
@@ -357,17 +357,10 @@ def draw_status_matrix(
         )
     return write_atomic(
         Path(path),
-        lambda tmp: _save(fig, tmp, dpi),
+        lambda tmp: fig.savefig(
+            tmp, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white"
+        ),
     )
-
-
-def _save(fig, tmp: Path, dpi: int) -> None:
-    import matplotlib.pyplot as plt
-
-    try:
-        fig.savefig(tmp, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white")
-    finally:
-        plt.close(fig)
 
 
 def _count(cells: pd.DataFrame, pillar: str) -> int:
