@@ -43,6 +43,8 @@ samen.joint["meta_inference"].value_counts()
 
 # %% [markdown]
 # ## Samenvatting
+#
+# Het statusoverzicht (elke indicator in elke wijk en in het geheel, per vak één lezing) en daaronder enkele zinnen die uit de tabellen volgen: wat verbetert, wat verslechtert, waar cijfers en verhalen elkaar tegenspreken en wat nog niet te beoordelen is.
 
 # %%
 views.show_summary(run, samen)

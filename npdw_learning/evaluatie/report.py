@@ -77,6 +77,7 @@ __all__ = [
     "add_markdown",
     "render_html",
     "embedded_png",
+    "PAGE_FIGURE_HEIGHT",
     "APPENDIX",
     "STYLE",
 ]
@@ -197,6 +198,7 @@ def show_table(
     _display({"text/html": folded, "text/plain": appendix}, APPENDIX)
 
 
+PAGE_FIGURE_HEIGHT = "185mm"  # in print: a figure with page=True (the A4 text block is 262 mm)
 MAX_FIGURE_WIDTH = 1600  # px: 1.5 x the page's width on screen, about 230 dpi on A4 paper
 
 
@@ -227,14 +229,26 @@ def embedded_png(path: str | Path, colours: int = 256, max_width: int = MAX_FIGU
     return buffer.getvalue()
 
 
-def show_figure(path: str | Path, section: str, *, alt: str, caption: str | None = None) -> None:
+def show_figure(
+    path: str | Path,
+    section: str,
+    *,
+    alt: str,
+    caption: str | None = None,
+    page: bool = False,
+    colours: int = 256,
+) -> None:
     """Show a PNG, embedded as data (the report must open offline; :func:`embedded_png`).
 
-    ``alt`` says what the figure shows, for a reader who cannot see it.
+    ``alt`` says what the figure shows, for a reader who cannot see it. ``page``: a
+    figure drawn for a whole A4 page's width and most of its height (the status matrix),
+    printed up to :data:`PAGE_FIGURE_HEIGHT` high instead of the 120 mm of other figures.
+    ``colours``: the palette size (:func:`embedded_png`); a figure of a few flat colours
+    and text looks the same with fewer, in fewer bytes.
     """
-    data = base64.b64encode(embedded_png(path)).decode("ascii")
+    data = base64.b64encode(embedded_png(path, colours)).decode("ascii")
     parts = [
-        '<figure class="figuur">',
+        f'<figure class="figuur{" pagina" if page else ""}">',
         f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">',
     ]
     if caption:
@@ -543,6 +557,9 @@ footer { color: var(--grijs); font-size: .85rem; padding-bottom: 2rem; margin-to
   table.tabel tr { break-inside: avoid; }
   figure.figuur { break-inside: avoid; margin: .6em 0; }
   figure.figuur img { max-width: 100%; max-height: 120mm; width: auto; height: auto; }
+  figure.pagina img { max-height: """
+    + PAGE_FIGURE_HEIGHT
+    + """; }
   figcaption { font-size: .9em; }
   details > summary { color: var(--accent); }
   footer { margin-top: 2em; }

@@ -134,13 +134,30 @@ class TellenStep:
     future: int = 0
     changes: pd.DataFrame = field(default_factory=pd.DataFrame)
     breaks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    matrix_figure: Path | None = None
+
+
+MATRIX = "statusoverzicht"  # tables/statusoverzicht.csv and figures/statusoverzicht.png
+
+
+def matrix_areas(run: Run) -> list[str]:
+    """The status matrix's columns: the chosen neighbourhoods, then their aggregate."""
+    return [*run.areas, run.registry.aggregate_id]
+
+
+def _status_matrix(run: Run, progress, trends, changes, breaks) -> pd.DataFrame:
+    from .status import status_cells
+
+    reg = run.registry
+    return status_cells(reg.indicators, matrix_areas(run), progress, trends, changes, breaks)
 
 
 def tellen_step(run: Run) -> TellenStep:
     """Trends, changes, breaks, progress and data quality; ``trends.csv``,
     ``changes.csv``, ``breaks.csv``, ``progress.csv``, ``data_quality.csv``,
-    ``vervangen_waarden.csv`` (overrides) and one figure per pillar (the
-    chosen areas).
+    ``vervangen_waarden.csv`` (overrides), ``statusoverzicht.csv`` (the reading
+    of every indicator x area, :mod:`.status`), one figure per pillar (the
+    chosen areas) and the status matrix ``figures/statusoverzicht.png``.
 
     Raises
     ------
@@ -159,6 +176,8 @@ def tellen_step(run: Run) -> TellenStep:
         reg, loaded, result, tables_dir=run.tables_dir, figures_dir=run.figures_dir, areas=run.areas
     )
     run.write_table(loaded.overrides, "vervangen_waarden")
+    matrix = _status_matrix(run, result.progress, result.trends, result.changes, result.breaks)
+    figure = _draw_matrix(run, matrix, result.synthetic)
     return TellenStep(
         result.measurements,
         result.trends,
@@ -171,6 +190,26 @@ def tellen_step(run: Run) -> TellenStep:
         loaded.future,
         result.changes,
         result.breaks,
+        figure,
+    )
+
+
+def _draw_matrix(run: Run, matrix: pd.DataFrame, synthetic: bool) -> Path | None:
+    """Write ``statusoverzicht.csv`` and, when there is an indicator, its figure."""
+    from .status import CELL_COLUMNS, draw_status_matrix
+
+    reg = run.registry
+    run.write_table(matrix[CELL_COLUMNS], MATRIX)
+    if matrix.empty:
+        return None
+    labels = reg.area_labels()
+    return draw_status_matrix(
+        matrix,
+        reg.indicators,
+        reg.pillars,
+        {a: labels[a] for a in matrix_areas(run)},
+        run.figures_dir / f"{MATRIX}.png",
+        synthetic=synthetic,
     )
 
 
@@ -272,6 +311,8 @@ class JointStep:
     trends: pd.DataFrame
     theme_labels: dict[str, str]
     changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    matrix: pd.DataFrame = field(default_factory=pd.DataFrame)
+    matrix_figure: Path | None = None
 
 
 def joint_step(run: Run) -> JointStep:
@@ -302,7 +343,20 @@ def joint_step(run: Run) -> JointStep:
     run.write_table(proposals, "voorgestelde_leervragen")
     themes = {t.id: t.label for t in codebook.themes}
     changes = run.table("changes")
-    return JointStep(joint, shown, proposals, stories, progress, trends, themes, changes)
+    matrix = _status_matrix(run, progress, trends, changes, run.table("breaks"))
+    figure = run.figures_dir / f"{MATRIX}.png"
+    return JointStep(
+        joint,
+        shown,
+        proposals,
+        stories,
+        progress,
+        trends,
+        themes,
+        changes,
+        matrix,
+        figure if figure.exists() and not matrix.empty else None,
+    )
 
 
 @dataclass
@@ -326,6 +380,12 @@ def _joined(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.apply(
         lambda col: col.map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
     )
+
+
+# The network figure is 18 inches wide; at 88 dpi it is just under the report's
+# MAX_FIGURE_WIDTH, so it is embedded as drawn instead of drawn larger and scaled down
+# (the same pixels on the page, about 100 kB less in rapport.html).
+NETWORK_DPI = 88
 
 
 def leeragenda_step(run: Run) -> LeeragendaStep:
@@ -359,7 +419,7 @@ def leeragenda_step(run: Run) -> LeeragendaStep:
     with_stories = joint.loc[joint["stories"].astype(str) != "0", "goal"]
     graph = build_network(reg, agenda, codebook)
     coverage = coverage_report(graph, goals_with_stories=set(with_stories))
-    figure = draw_network(graph, run.figures_dir / "netwerk.png", synthetic=False)
+    figure = draw_network(graph, run.figures_dir / "netwerk.png", synthetic=False, dpi=NETWORK_DPI)
     proposals = run.table("voorgestelde_leervragen")
 
     run.write_table(_joined(agenda.learning_questions), "leervragen")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 
 from ..leeragenda.efforts import EFFORT_STATUS_NL
@@ -21,16 +20,15 @@ from ..tellen.trends import FDR_ALPHA, INTERVAL, MIN_POINTS
 from ..vertellen.analysis import CHANGES, MIN_CELL, TOTAL, suppress
 from .method import dutch_number, percent
 from .report import show_figure, show_markdown, show_table
+from .status import MATRIX_COLOURS, matrix_alt
+from .summary import summary_sentences
 
 __all__ = [
     "STATUS_NL",
     "VERDICT_NL",
     "CHANGE_NL",
     "BREAK_NL",
-    "DIRECTION_NL",
-    "series_directions",
     "show_readings",
-    "META_NL",
     "show_tellen",
     "show_data_quality",
     "show_vertellen",
@@ -69,23 +67,7 @@ BREAK_NL = {
     "as_trend": "zoals de trend van voor de start",
     "insufficient_data": "te weinig metingen",
 }
-# One direction per series for the Samenvatting: from its trend, or else its change.
-DIRECTION_NL = {
-    "improving": "verbetert",
-    "worsening": "verslechtert",
-    "no_significant": "geen duidelijke verandering",
-    "no_test": "veranderd, foutmarge onbekend",
-    "insufficient_data": "één meting",
-}
 _READING_NL = {"level": "de wijk zelf", "gap": "verschil met {reference}"}
-META_NL = {
-    "convergent": "eensgezind: cijfers en verhalen wijzen dezelfde kant op",
-    "expansion": "aanvullend: de verhalen laten iets anders zien dan de cijfers",
-    "discordant": "tegenstrijdig: cijfers en verhalen wijzen tegengestelde kanten op",
-    "numbers_only": "alleen cijfers, nog geen verhalen",
-    "stories_only": "alleen verhalen, nog geen beoordeelbare cijfers",
-    "no_evidence": "nog geen cijfers en geen verhalen",
-}
 META_SHORT = {
     "convergent": "eensgezind",
     "expansion": "aanvullend",
@@ -129,35 +111,6 @@ def _change_cell(row) -> str:
         return f"{size}; {CHANGE_NL['no_test']}"
     interval = f"{_number(row.change_low, signed=True)} tot {_number(row.change_high, signed=True)}"
     return f"{CHANGE_NL[row.change_verdict]}: {size} ({interval})"
-
-
-def series_directions(trends: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
-    """One direction per series: from its trend, or else from its change since the baseline.
-
-    Parameters
-    ----------
-    trends, changes : DataFrame
-        ``trends.csv`` and ``changes.csv`` of one run.
-
-    Returns
-    -------
-    DataFrame
-        ``indicator, area, reading, direction``: ``reading`` is ``trend``
-        (a trend verdict), ``change`` (too short for a trend, a change since
-        the baseline) or ``none`` (one measurement); ``direction`` is a key
-        of :data:`DIRECTION_NL`.
-    """
-    keys = ["indicator", "area"]
-    out = trends[[*keys, "verdict"]].merge(
-        changes[[*keys, "verdict"]].rename(columns={"verdict": "change"}), on=keys, how="left"
-    )
-    trend = out["verdict"] != "insufficient_data"
-    has_change = ~trend & out["change"].notna()
-    flat = {"no_significant_trend": "no_significant", "no_significant_change": "no_significant"}
-    direction = out["verdict"].where(trend, out["change"].where(has_change, "insufficient_data"))
-    out["reading"] = np.where(trend, "trend", np.where(has_change, "change", "none"))
-    out["direction"] = direction.replace(flat)
-    return out[[*keys, "reading", "direction"]]
 
 
 def _pillar_sentence(hoods: pd.DataFrame) -> str:
@@ -510,6 +463,34 @@ NO_STORIES_NL = (
 )
 
 
+def _show_who(run, stories: pd.DataFrame, section: str) -> None:
+    """Stories per teller and area, and per pillar by their direction of change."""
+    reg = run.registry
+    labels = reg.area_labels()
+    who = pd.crosstab(stories["teller"], stories["area"])
+    who = who.reindex(columns=[a for a in run.areas if a in who.columns], fill_value=0)
+    who[TOTAL] = who.sum(axis=1)
+    who = suppress(who)
+    who.columns = [labels.get(c, c) for c in who.columns]
+    show_table(
+        who.reset_index().rename(columns={"teller": "Verteller"}),
+        section,
+        caption=(
+            f"Verhalen per verteller en wijk (<{MIN_CELL}: minder dan "
+            f"{dutch_number(MIN_CELL)}; x: verborgen)"
+        ),
+    )
+    show_table(
+        stories_by_pillar(stories, reg.pillars),
+        section,
+        caption=(
+            "Verhalen per pijler, naar de richting van verandering die de verteller zelf "
+            f"aangaf (een verhaal kan over meer pijlers gaan; {UNSORTED.lower()}: nog geen "
+            "pijler ingevuld)"
+        ),
+    )
+
+
 def show_vertellen(run, step) -> None:
     """The chapter 'Verhalen uit de wijken': who told, themes, terms, MSC."""
     from .report import chapter
@@ -529,19 +510,7 @@ def show_vertellen(run, step) -> None:
         f"{last:%d-%m-%Y}, via {stories['channel'].nunique()} verschillende kanalen.",
         section,
     )
-    who = pd.crosstab(stories["teller"], stories["area"])
-    who = who.reindex(columns=[a for a in run.areas if a in who.columns], fill_value=0)
-    who[TOTAL] = who.sum(axis=1)
-    who = suppress(who)
-    who.columns = [labels.get(c, c) for c in who.columns]
-    show_table(
-        who.reset_index().rename(columns={"teller": "Verteller"}),
-        section,
-        caption=(
-            f"Verhalen per verteller en wijk (<{MIN_CELL}: minder dan "
-            f"{dutch_number(MIN_CELL)}; x: verborgen)"
-        ),
-    )
+    _show_who(run, stories, section)
     by_area = step.themes_by_area.copy()
     by_area = by_area[["theme", *[a for a in run.areas if a in by_area.columns], TOTAL]]
     by_area.insert(0, "Thema", by_area.pop("theme").map(themes))
@@ -716,74 +685,37 @@ def stories_by_pillar(stories: pd.DataFrame, pillars: pd.DataFrame) -> pd.DataFr
     return table
 
 
-def _show_summary_directions(run, step, section: str) -> None:
-    """Samenvatting: per pillar the series by direction, from the trend or else the change."""
-    reg = run.registry
-    changes = getattr(step, "changes", None)
-    if changes is None or changes.empty:
-        changes = pd.DataFrame(columns=CHANGE_COLUMNS)
-    directions = series_directions(step.trends[step.trends["area"].isin(run.areas)], changes)
-    pillar_of = reg.indicators.set_index("id")["pillar"]
-    counts = pd.crosstab(directions["indicator"].map(pillar_of), directions["direction"]).reindex(
-        index=reg.pillars["id"], columns=list(DIRECTION_NL), fill_value=0
-    )
-    table = pd.DataFrame({"Pijler": list(reg.pillars["label"])})
-    for key, label in DIRECTION_NL.items():
-        table[label] = counts[key].to_numpy()
-    show_markdown(
-        "**Cijfers.** Per pijler het aantal reeksen (indicator x wijk) naar hun richting: met "
-        f"minstens {MIN_POINTS} metingen volgens de trend, met minder volgens de verandering "
-        "sinds de nulmeting. Aantoonbaar betekent een gecorrigeerde kans op toeval onder "
-        f"{FDR_ALPHA:.0%}. *{DIRECTION_NL['no_test']}*: er is een nulmeting en een latere meting, "
-        "maar zonder steekproefgrootte of standaardfout; "
-        f"*{DIRECTION_NL['insufficient_data']}*: er is alleen een nulmeting.",
-        section,
-    )
-    show_table(table, section)
-
-
 def show_summary(run, step) -> None:
-    """The Samenvatting: per pillar the progress statuses and the stories' directions."""
+    """The Samenvatting: the status matrix (:mod:`.status`) and, under it, five to eight
+    sentences from the tables (:mod:`.summary`)."""
     reg = run.registry
     section = "samenvatting"
-    ind_pillar = reg.indicators.set_index("id")["pillar"]
-    progress = step.progress[step.progress["area"].isin(run.areas)]
-    progress = progress.assign(pillar=progress["indicator"].map(ind_pillar))
-    status = pd.crosstab(progress["pillar"], progress["status"]).reindex(
-        index=reg.pillars["id"], columns=list(STATUS_NL), fill_value=0
-    )
-    pillar_labels = dict(zip(reg.pillars["id"], reg.pillars["label"], strict=True))
-    table = pd.DataFrame({"Pijler": [pillar_labels[p] for p in reg.pillars["id"]]})
-    for s, label in STATUS_NL.items():
-        table[label] = status[s].to_numpy()
-    _show_summary_directions(run, step, section)
-    show_markdown(
-        "**Voortgang.** Per pijler het aantal reeksen (indicator x wijk) naar hun voortgang "
-        "richting het doel voor 2043. Een reeks is pas te beoordelen met een doel en minstens "
-        f"{MIN_POINTS} metingen (of als het doel al bereikt is).",
-        section,
-    )
-    show_table(table, section)
-    show_markdown(
-        "**Verhalen.** Per pijler het aantal verhalen naar de richting van verandering die de "
-        "verteller zelf aangaf (een verhaal kan over meer pijlers gaan). Verhalen waarbij nog "
-        f"geen pijler is ingevuld, staan als '{UNSORTED}'. Aantallen onder de "
-        f"{dutch_number(MIN_CELL)} staan als <{MIN_CELL}, zodat niemand herkenbaar is.",
-        section,
-    )
-    show_table(stories_by_pillar(step.stories, reg.pillars), section)
-    meta = step.joint["meta_inference"].value_counts()
-    show_markdown(
-        "**Cijfers en verhalen samen**, per operationeel doel:\n\n"
-        + "\n".join(f"- {int(meta.get(k, 0))} doelen {text}" for k, text in META_NL.items()),
-        section,
-    )
-    if len(step.proposals):
-        show_markdown(
-            f"Bij {len(step.proposals)} doelen spreken cijfers en verhalen elkaar tegen. Die "
-            "staan in de pijlerhoofdstukken als voorgestelde leervragen voor de leeragenda.",
+    columns = [*run.areas, reg.aggregate_id]
+    labels = reg.area_labels()
+    if step.matrix_figure is not None:
+        show_figure(
+            step.matrix_figure,
             section,
+            alt=matrix_alt(step.matrix, reg.pillars, labels, columns),
+            caption=(
+                "Elk vak is één reeks (indicator x gebied) met één lezing: de voortgang naar "
+                "het doel voor 2043 waar die te beoordelen is, anders de trend (vanaf "
+                f"{MIN_POINTS} metingen), anders de verandering sinds de nulmeting, anders de "
+                "afbuiging na de start. Namen zijn ingekort; voluit in de bijlage en in "
+                "tables/statusoverzicht.csv."
+            ),
+            page=True,
+            colours=MATRIX_COLOURS,
         )
+    sentences = summary_sentences(
+        step.matrix,
+        step.joint,
+        pillars=reg.pillars,
+        area_labels=labels,
+        neighbourhoods=run.areas,
+        aggregate=reg.aggregate_id,
+    )
+    show_markdown("{sentences}", section, sentences=sentences)
 
 
 # -- leeragenda ------------------------------------------------------------------

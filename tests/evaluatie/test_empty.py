@@ -132,6 +132,7 @@ def test_everything_empty_gives_a_report(tmp_path):
 
 
 def test_summary_states_the_minimum_the_engine_uses(baseline_only, tmp_path, shown, monkeypatch):
+    from npdw_learning.evaluatie import summary
     from npdw_learning.tellen.trends import MIN_POINTS
 
     run, _ = baseline_only
@@ -141,8 +142,10 @@ def test_summary_states_the_minimum_the_engine_uses(baseline_only, tmp_path, sho
     steps.vertellen_step(run)
     joint = steps.joint_step(run)
     views.show_summary(run, joint)
-    assert any(f"minstens {MIN_POINTS} metingen" in t for t in shown)
-    monkeypatch.setattr(views, "MIN_POINTS", 7)
+    assert any(f"minder dan {MIN_POINTS} metingen" in t for t in shown)
+    # Only a baseline: no trend and no change anywhere; a target can already be reached.
+    assert not joint.matrix["reading"].isin(["trend", "change", "break"]).any()
+    monkeypatch.setattr(summary, "MIN_POINTS", 7)
     shown.clear()
     views.show_summary(run, joint)
-    assert any("minstens 7 metingen" in t for t in shown)
+    assert any("minder dan 7 metingen" in t for t in shown)

@@ -104,8 +104,14 @@ def test_report_has_the_sections_a_reader_expects(evaluated):
     assert "SYNTHETISCHE DEMODATA" in page[: page.index("<nav")]
     for text in ("Datakwaliteit", "Benjamini-Hochberg", "Herhaalbaarheid", "manifest.json"):
         assert text in page
-    # One embedded figure per pillar and the network, nothing fetched from anywhere.
-    assert page.count('src="data:image/png;base64,') == len(pillars) + 1
+    # One embedded figure per pillar, the network and the status matrix, nothing fetched.
+    assert page.count('src="data:image/png;base64,') == len(pillars) + 2
+    # The Samenvatting opens with the status matrix, the sentences under it.
+    summary = page[
+        page.index('<section id="samenvatting">') : page.index('<section id="leeswijzer">')
+    ]
+    assert summary.index('<figure class="figuur pagina">') < summary.index("Meer indicatoren")
+    assert summary.count("<li>") >= 5 and "<table" not in summary
     for forbidden in ("<script", "<link", "@import", "http://", "https://"):
         assert forbidden not in page, forbidden
 
@@ -257,7 +263,7 @@ def test_printed_pages_carry_title_warning_and_number_and_keep_figures_whole(pri
         assert "synthetische demodata" in text, number
         assert f"pagina {number} van {total}" in text
     figures = _pages_of(document, "figure")
-    assert len(figures) == page.count('<figure class="figuur">') > 0
+    assert len(figures) == page.count('<figure class="figuur') > 0
     assert all(len(pages) == 1 for pages in figures.values())
     # A table that runs over pages has its header row on each of them.
     with_header = set().union(*_pages_of(document, "thead").values())
