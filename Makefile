@@ -27,11 +27,11 @@ check-report: $(BIN)/npdw
 test: $(BIN)/npdw
 	$(BIN)/ruff check npdw_learning tests benchmarks scripts
 	$(BIN)/ruff format --check npdw_learning tests benchmarks scripts
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 # The same without the end-to-end runs (marked slow): for a quick check while working.
 test-fast: $(BIN)/npdw
-	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow"
+	$(BIN)/python -m pytest -n auto --dist loadscope -m "not slow"
 
 # JupyterLab on the notebooks, in the project's venv. Jupytext keeps each notebook and its
 # plain-text twin (notebooks/*.py) in step on every save; `make test` fails when they differ.

@@ -74,29 +74,19 @@ def npdw() -> Callable[..., subprocess.CompletedProcess]:
     return run
 
 
-def _shares_a_module_fixture(item: pytest.Item) -> bool:
-    info = getattr(item, "_fixtureinfo", None)
-    if info is None:
-        return False
-    return any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs)
+def _module(item: pytest.Item) -> str:
+    return item.nodeid.split("::")[0]
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups from the markers
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Schedule for two workers (``make test`` runs ``-n auto --dist loadgroup``).
+    """Modules with slow tests go first.
 
-    * Tests that share a module-scoped fixture (often a whole evaluation) form one
-      xdist group, so one worker builds the fixture once instead of each worker
-      building its own.
-    * Modules with slow tests go first, so the long runs start at once and the
-      many short tests fill in around them at the end.
+    ``make test`` runs ``-n auto --dist loadscope``: each module goes whole to one
+    worker, so a module-scoped fixture (often a whole evaluation) is built once,
+    not once per worker. (``--dist loadgroup`` would allow finer groups, but with
+    pytest 9.2 it silently stops grouping: pytest-xdist issue #1386.) With the
+    slow modules first, the long runs start at once on both workers and the many
+    short modules fill in around them at the end.
     """
-
-    def module(item: pytest.Item) -> str:
-        return item.nodeid.split("::")[0]
-
-    for item in items:
-        if _shares_a_module_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(module(item)))
-    slow = {module(item) for item in items if item.get_closest_marker("slow") is not None}
-    items.sort(key=lambda item: module(item) not in slow)  # stable: modules stay whole
+    slow = {_module(item) for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: _module(item) not in slow)  # stable: modules stay whole
