@@ -23,12 +23,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .errors import Finding, InputError
 from .paths import REGISTRY_DIR
 from .registry import ID_PATTERN, NATIONAL_DIR, Registry, load_registry
 from .scaffold_readme import TEMPLATE_DELIVERY, programme_readme, stories_readme
+from .yamlfile import load_text
 
 __all__ = [
     "ProgrammeSpec",
@@ -244,7 +243,7 @@ voeg eigen operationele doelen toe. Een indicator meet hoogstens één doel.
 def _codebook_yaml(source: Path, national: Registry) -> str:
     """The bundled codebook, each theme linked to the placeholder goal of its pillar."""
     text = source.read_text(encoding="utf-8")
-    themes = yaml.safe_load(text)["themes"]
+    themes = load_text(text)["themes"]
     lines = text.splitlines(keepends=True)
     out, n, skipping = [], 0, False
     for line in lines:
@@ -268,7 +267,7 @@ patronen aan de eigen wijken aan.
 
 
 def _stories_yaml(source: Path, spec: ProgrammeSpec) -> str:
-    vocab = yaml.safe_load(source.read_text(encoding="utf-8"))
+    vocab = load_text(source.read_text(encoding="utf-8"))
     out = _comment(
         """
 Woordenlijst van de verhalen (lokaal). Een verhaalbestand in stories/ mag

@@ -17,11 +17,21 @@ import yaml
 
 from .errors import Finding, InputError
 
-__all__ = ["ID_PATTERN", "YamlChecker", "display_name", "read_yaml", "line_index"]
+__all__ = ["ID_PATTERN", "YamlChecker", "display_name", "line_index", "load_text", "read_yaml"]
 
 # The one pattern for every id a person types: areas, indicators, themes, stories, coders.
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _KIND_NL = {str: "tekst", bool: "true/false", int: "geheel getal"}
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_text(text: str) -> Any:
+    """``yaml.safe_load``, by libyaml where PyYAML has it (the same data, 20 times faster).
+
+    >>> load_text("a: [1, ja, '=1+1']")
+    {'a': [1, 'ja', '=1+1']}
+    """
+    return yaml.load(text, Loader=_SafeLoader)
 
 
 def read_yaml(
@@ -44,8 +54,12 @@ def read_yaml(
             f"{name}: {what} is niet in UTF-8 opgeslagen",
             [Finding("error", name, "bestand is niet in UTF-8 opgeslagen")],
         ) from None
+    # One parse, by libyaml where PyYAML has it (20 times faster than pure Python):
+    # the node tree for the line numbers, then the data built from it, as safe_load does.
+    loader = _SafeLoader(text)
     try:
-        return yaml.safe_load(text), yaml.compose(text)
+        root = loader.get_single_node()
+        return (loader.construct_document(root) if root is not None else None), root
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
@@ -53,6 +67,8 @@ def read_yaml(
             f"{name}: geen geldige YAML",
             [Finding("error", name, f"geen geldige YAML: {exc}", row=row)],
         ) from None
+    finally:
+        loader.dispose()
 
 
 def line_index(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:

@@ -20,7 +20,7 @@ import yaml
 from ..kern.atomic import write_text
 from ..kern.errors import Finding, InputError
 from ..kern.paths import DEMO_DIR, MEASUREMENTS_DIR
-from ..kern.yamlfile import line_index, read_yaml
+from ..kern.yamlfile import line_index, load_text, read_yaml
 
 __all__ = [
     "DELIVERIES_FILE",
@@ -223,7 +223,7 @@ deliveries:
 def _entries_for(text: str, file: str, path: Path) -> list[dict]:
     """The register's entries for ``file``; an unreadable register is an input error."""
     try:
-        data = yaml.safe_load(text) if text.strip() else {"deliveries": []}
+        data = load_text(text) if text.strip() else {"deliveries": []}
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: geen geldige YAML ({exc}); herstel het register eerst") from None
     items = data.get("deliveries") if isinstance(data, dict) else None

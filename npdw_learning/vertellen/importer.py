@@ -67,6 +67,7 @@ from ..kern.atomic import write_text
 from ..kern.errors import Finding, InputError
 from ..kern.paths import PROJ_ROOT
 from ..kern.tables import ROW, is_blank, read_sheets
+from ..kern.yamlfile import load_text
 from .pseudonymise import PLACEHOLDER_TYPES, Pseudonymiser
 from .stories import Story, StoryVocabulary, parse_story, render_story, validate_fields
 
@@ -292,7 +293,7 @@ def _read_mapping_yaml(path: Path) -> dict:
     """The top-level mapping of a mapping file; a missing, non-UTF-8 or non-YAML file raises."""
     name = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_text(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise _mapping_error(name, "mappingbestand bestaat niet") from None
     except UnicodeDecodeError:

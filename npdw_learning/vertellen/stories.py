@@ -46,6 +46,7 @@ from ..kern.atomic import write_text
 from ..kern.errors import Finding, InputError
 from ..kern.paths import PROJ_ROOT, REGISTRY_DIR
 from ..kern.registry import ID_PATTERN, Registry, load_registry
+from ..kern.yamlfile import load_text
 
 __all__ = [
     "STORIES_DIR",
@@ -124,7 +125,7 @@ def load_story_vocabulary(
     registry = registry if registry is not None else load_registry(directory)
     path = directory / "stories.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_text(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise RegistryError(
             f"{path}: kan de woordenlijst van de verhalen niet lezen",
@@ -343,7 +344,7 @@ def parse_story(path: str | Path, vocab: StoryVocabulary) -> tuple[Story | None,
             Finding("error", name, "geen YAML-kop: het bestand moet beginnen met '---'", row=1)
         ]
     try:
-        data = yaml.safe_load(match.group(1))
+        data = load_text(match.group(1))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 2 if mark is not None else None
