@@ -106,3 +106,32 @@ def test_ctrl_c_during_evaluate_keeps_the_earlier_report(tmp_path):
     assert (out / "rapport.html").read_text(encoding="utf-8") == "het rapport van vorig jaar"
     assert not list(tmp_path.glob(".uit.bouw-*"))
     assert not (tmp_path / "uit.mislukt").exists()
+
+
+def test_a_ctrl_c_that_a_library_swallows_still_stops_the_run(tmp_path, monkeypatch):
+    """The kernel client waits inside asyncio, where a Ctrl-C can get lost: the run
+    must stop before the next notebook all the same."""
+    from contextlib import nullcontext
+
+    from npdw_learning.evaluatie import runner
+
+    ran = []
+
+    def execute_and_swallow(spec, *args, **kwargs):
+        ran.append(spec.file)
+        try:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while the notebook runs ...
+            time.sleep(1)
+        except KeyboardInterrupt:
+            pass  # ... caught and dropped by the library that was running
+
+    monkeypatch.setattr(runner, "_execute", execute_and_swallow)
+    monkeypatch.setattr(runner, "_shared_kernel", lambda cwd: nullcontext(None))
+    monkeypatch.setattr(runner, "_reset", lambda km, timeout: None)
+    specs = runner.load_notebook_list()
+    build = tmp_path / "bouw"
+    build.mkdir()
+    with pytest.raises(KeyboardInterrupt):
+        runner._run_notebooks(specs, runner.NOTEBOOKS_DIR, build, {}, 60, lambda m: None)
+    assert ran == [specs[0].file]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored

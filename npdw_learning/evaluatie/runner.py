@@ -17,8 +17,10 @@ import json
 import os
 import platform
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -256,6 +258,35 @@ def _shared_kernel(cwd: Path) -> Iterator[object]:
         yield km
     finally:
         km.shutdown_kernel(now=True)
+
+
+@contextmanager
+def _ctrl_c_remembered() -> Iterator[Callable[[], None]]:
+    """Ctrl-C raises KeyboardInterrupt as always, and is also remembered.
+
+    Yields a check that raises KeyboardInterrupt once Ctrl-C was pressed. The
+    notebook client waits for the kernel inside asyncio, where the interrupt can
+    get lost (a run went on to the end after Ctrl-C); checked between the steps,
+    it still stops the run before the next notebook.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: None
+        return
+    pressed: list[int] = []
+
+    def on_ctrl_c(signum: int, frame: object) -> None:
+        pressed.append(signum)
+        raise KeyboardInterrupt
+
+    def check() -> None:
+        if pressed:
+            raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        yield check
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _reset(km: object, timeout: int) -> None:
@@ -526,7 +557,7 @@ def _run_notebooks(
     """Execute the notebooks in order into ``build/notebooks``; their timings."""
     timings = []
     (build / "notebooks").mkdir()
-    with _shared_kernel(notebooks_dir) as km:
+    with _ctrl_c_remembered() as stop_if_pressed, _shared_kernel(notebooks_dir) as km:
         for i, spec in enumerate(specs, start=1):
             echo(f"[{i}/{len(specs)}] {spec.file}: {spec.title} ...")
             t = time.perf_counter()
@@ -534,6 +565,7 @@ def _run_notebooks(
                 _reset(km, timeout)
             target = build / "notebooks" / spec.file
             _execute(spec, notebooks_dir / spec.file, target, parameters, timeout, km)
+            stop_if_pressed()
             seconds = time.perf_counter() - t
             timings.append({"file": spec.file, "title": spec.title, "seconds": round(seconds, 1)})
             echo(f"      klaar in {seconds:.1f} s".replace(".", ","))
