@@ -74,6 +74,27 @@ def npdw() -> Callable[..., subprocess.CompletedProcess]:
     return run
 
 
+@pytest.fixture
+def npdw_here(capsys: pytest.CaptureFixture[str]) -> Callable[..., subprocess.CompletedProcess]:
+    """``npdw_here(*args)``: the CLI's ``main`` in this process, exit code and output as a
+    CompletedProcess, for commands that need no fresh interpreter (no notebooks, no
+    papermill). An unexpected exception is not turned into an exit code: it fails the test.
+    """
+    from npdw_learning import cli
+
+    def run(*args: str | Path) -> subprocess.CompletedProcess:
+        argv = [str(a) for a in args]
+        capsys.readouterr()
+        try:
+            code = cli.main(argv)
+        except SystemExit as exc:  # argparse refuses the arguments
+            code = exc.code if isinstance(exc.code, int) else 1
+        out = capsys.readouterr()
+        return subprocess.CompletedProcess(["npdw", *argv], code, out.out, out.err)
+
+    return run
+
+
 def _module(item: pytest.Item) -> str:
     return item.nodeid.split("::")[0]
 

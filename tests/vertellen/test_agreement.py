@@ -267,10 +267,9 @@ def stories(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.mark.slow
-def test_cli_agreement(npdw, stories, tmp_path):
+def test_cli_agreement(npdw_here, stories, tmp_path):
     out = tmp_path / "uit" / "overeenstemming.csv"
-    result = npdw(
+    result = npdw_here(
         "stories", "agreement", "anna", "bram", "--stories", str(stories), "--out", str(out)
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -292,7 +291,6 @@ def test_cli_agreement(npdw, stories, tmp_path):
     assert table.set_index("theme")["kappa"].isna().sum() == len(CODEBOOK) - 3
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     ("fixture", "expected"),
     [
@@ -302,10 +300,10 @@ def test_cli_agreement(npdw, stories, tmp_path):
         ("agreement_fout_leeg_id.csv", "rij 3, kolom 'story_id': story_id is leeg"),
     ],
 )
-def test_cli_bad_coder_file(npdw, stories, tmp_path, fixture, expected):
+def test_cli_bad_coder_file(npdw_here, stories, tmp_path, fixture, expected):
     shutil.copy(DATA / fixture, stories / "coding" / "bram.csv")
     out = tmp_path / "uit.csv"
-    result = npdw(
+    result = npdw_here(
         "stories", "agreement", "anna", "bram", "--stories", str(stories), "--out", str(out)
     )
     assert result.returncode == 1
@@ -314,31 +312,28 @@ def test_cli_bad_coder_file(npdw, stories, tmp_path, fixture, expected):
     assert not out.exists()
 
 
-@pytest.mark.slow
-def test_cli_missing_coder_and_too_few_coders(npdw, stories):
-    result = npdw("stories", "agreement", "anna", "carla", "--stories", str(stories))
+def test_cli_missing_coder_and_too_few_coders(npdw_here, stories):
+    result = npdw_here("stories", "agreement", "anna", "carla", "--stories", str(stories))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "codeerbestand van 'carla' ontbreekt; aanwezig: anna, bram" in result.stdout
-    result = npdw("stories", "agreement", "anna", "--stories", str(stories))
+    result = npdw_here("stories", "agreement", "anna", "--stories", str(stories))
     assert result.returncode == 1
     assert "minstens twee codeurs" in result.stdout
 
 
-@pytest.mark.slow
-def test_cli_three_coders_with_auto(npdw, stories):
-    result = npdw("stories", "agreement", "anna", "bram", "auto", "--stories", str(stories))
+def test_cli_three_coders_with_auto(npdw_here, stories):
+    result = npdw_here("stories", "agreement", "anna", "bram", "auto", "--stories", str(stories))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Overeenstemming tussen anna, bram, auto: 6 verhalen" in result.stdout
     assert "het gemiddelde over alle paren codeurs" in result.stdout
     assert "wel: auto" in result.stdout or "niet: auto" in result.stdout
 
 
-@pytest.mark.slow
-def test_cli_no_story_in_common(npdw, stories):
+def test_cli_no_story_in_common(npdw_here, stories):
     (stories / "coding" / "bram.csv").write_text("story_id,theme\nvt-806,\n", encoding="utf-8")
     (stories / "coding" / "anna.csv").write_text("story_id,theme\nvt-801,werk\n", encoding="utf-8")
-    result = npdw("stories", "agreement", "anna", "bram", "--stories", str(stories))
+    result = npdw_here("stories", "agreement", "anna", "bram", "--stories", str(stories))
     assert result.returncode == 1
     assert "geen verhaal is door alle codeurs (anna, bram) gecodeerd" in result.stdout
     assert "Traceback" not in result.stderr
