@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -483,18 +482,20 @@ def test_story_id_rules():
 # --- the command ------------------------------------------------------------------------
 
 
-def npdw(*args: str, cache: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "npdw_learning.cli", "stories", "import", *args],
-        capture_output=True,
-        text=True,
-        env={"PATH": "/usr/bin:/bin", "NPDW_CACHE_DIR": str(cache)},
-        timeout=300,
-    )
+@pytest.fixture
+def npdw(npdw_here, monkeypatch):
+    """``npdw(*args, cache=folder)``: ``npdw stories import *args`` in this process, with
+    its pseudonymisation cache in ``folder``."""
+    from npdw_learning.vertellen import importer
+
+    def run(*args: str, cache: Path) -> subprocess.CompletedProcess:
+        monkeypatch.setattr(importer, "DEFAULT_CACHE_DIR", Path(cache))
+        return npdw_here("stories", "import", *args)
+
+    return run
 
 
-@pytest.mark.slow
-def test_cli_on_a_bad_file_exits_1_without_traceback(tmp_path):
+def test_cli_on_a_bad_file_exits_1_without_traceback(npdw, tmp_path):
     proc = npdw(
         str(DATA / "import_kolom_ontbreekt.csv"), "--out", str(tmp_path / "s"), cache=tmp_path
     )
@@ -505,8 +506,7 @@ def test_cli_on_a_bad_file_exits_1_without_traceback(tmp_path):
     assert not (tmp_path / "s").exists()
 
 
-@pytest.mark.slow
-def test_cli_on_a_bad_mapping_exits_1_without_traceback(tmp_path):
+def test_cli_on_a_bad_mapping_exits_1_without_traceback(npdw, tmp_path):
     proc = npdw(
         str(DATA / "import_formulier.csv"),
         "--mapping",
@@ -520,8 +520,7 @@ def test_cli_on_a_bad_mapping_exits_1_without_traceback(tmp_path):
     assert "onbekend veld 'dag'" in proc.stdout
 
 
-@pytest.mark.slow
-def test_cli_imports_skips_and_reports(tmp_path):
+def test_cli_imports_skips_and_reports(npdw, tmp_path):
     out = tmp_path / "s"
     proc = npdw(str(DATA / "import_verhalen.csv"), "--out", str(out), cache=tmp_path / "c")
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -536,8 +535,7 @@ def test_cli_imports_skips_and_reports(tmp_path):
     assert "0 geïmporteerd, 5 ongewijzigd" in again.stdout
 
 
-@pytest.mark.slow
-def test_cli_exits_1_when_no_row_could_be_imported(tmp_path):
+def test_cli_exits_1_when_no_row_could_be_imported(npdw, tmp_path):
     src = tmp_path / "alles_fout.csv"
     src.write_text(
         "id,datum,wijk,verteller,kanaal,pijlers,verandering,toestemming,tekst\n"
@@ -867,7 +865,7 @@ def test_every_message_names_the_column_as_the_file_has_it(tmp_path, ps, renamed
             assert not re.search(rf"\b{name}\b", f.message + (f.column or "")), (name, f)
 
 
-def test_cli_lists_the_proposed_pillars(tmp_path):
+def test_cli_lists_the_proposed_pillars(npdw, tmp_path):
     out = tmp_path / "s"
     proc = npdw(str(NO_PILLARS), "--out", str(out), cache=tmp_path / "c")
     assert proc.returncode == 0, proc.stdout + proc.stderr
