@@ -23,6 +23,8 @@ from ..kern.atomic import write_atomic
 
 __all__ = [
     "RefusedURL",
+    "box_texts",
+    "pages_per_element",
     "refuse_network",
     "data_only_fetcher",
     "layout",
@@ -95,6 +97,21 @@ def _boxes(box) -> Iterator:
     yield box
     for child in getattr(box, "children", None) or ():
         yield from _boxes(child)
+
+
+def box_texts(box) -> list[str]:
+    """The text of every box inside ``box`` (a page's ``_page_box``, say), in reading order."""
+    return [b.text for b in _boxes(box) if isinstance(getattr(b, "text", None), str)]
+
+
+def pages_per_element(document, tag: str) -> dict[int, set[int]]:
+    """For each element with ``tag`` (by identity), the page numbers it has a box on."""
+    pages: dict[int, set[int]] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for box in _boxes(page._page_box):
+            if getattr(box, "element_tag", None) == tag:
+                pages.setdefault(id(box.element), set()).add(number)
+    return pages
 
 
 def overflowing_boxes(document, tolerance: float = 0.5) -> list[Overflow]:

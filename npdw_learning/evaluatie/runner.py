@@ -310,7 +310,7 @@ def _execute(
     target: Path,
     parameters: dict,
     timeout: int,
-    km: object | None = None,
+    km: object,
 ) -> None:
     import logging
 
@@ -334,7 +334,7 @@ def _execute(
             log_output=False,
             cwd=str(source.parent),
             extra_arguments=_KERNEL_ARGUMENTS,
-            km=km,  # None: papermill starts (and stops) a kernel of its own
+            km=km,  # the run's kernel (_shared_kernel), already started
         )
     except PapermillExecutionError as exc:
         raise EvaluationError(

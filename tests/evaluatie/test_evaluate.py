@@ -232,44 +232,25 @@ def test_pdf_lies_beside_the_report_and_keeps_to_the_budget(printed):
     assert overflowing_boxes(document) == []
 
 
-def _texts(box) -> list[str]:
-    out = [box.text] if isinstance(getattr(box, "text", None), str) else []
-    for child in getattr(box, "children", None) or ():
-        out.extend(_texts(child))
-    return out
-
-
-def _pages_of(document, tag: str) -> dict[int, set[int]]:
-    pages: dict[int, set[int]] = {}
-
-    def walk(box, number):
-        if getattr(box, "element_tag", None) == tag:
-            pages.setdefault(id(box.element), set()).add(number)
-        for child in getattr(box, "children", None) or ():
-            walk(child, number)
-
-    for number, page in enumerate(document.pages, start=1):
-        walk(page._page_box, number)
-    return pages
-
-
 def test_printed_pages_carry_title_warning_and_number_and_keep_figures_whole(printed):
+    from npdw_learning.evaluatie.pdf import box_texts, pages_per_element
+
     _, page, document = printed
     registry = Run.from_parameters().registry
     total = len(document.pages)
     for number, box in enumerate(document.pages, start=1):
-        text = " ".join(_texts(box._page_box))
+        text = " ".join(box_texts(box._page_box))
         assert f"{registry.programme_name} · Vertellen en tellen 2026" in text, number
         assert "synthetische demodata" in text, number
         assert f"pagina {number} van {total}" in text
-    figures = _pages_of(document, "figure")
+    figures = pages_per_element(document, "figure")
     assert len(figures) == page.count('<figure class="figuur') > 0
     assert all(len(pages) == 1 for pages in figures.values())
     # A table that runs over pages has its header row on each of them.
-    with_header = set().union(*_pages_of(document, "thead").values())
-    for pages in _pages_of(document, "table").values():
+    with_header = set().union(*pages_per_element(document, "thead").values())
+    for pages in pages_per_element(document, "table").values():
         assert pages <= with_header, pages
-    toc = " ".join(_texts(document.pages[0]._page_box))
+    toc = " ".join(box_texts(document.pages[0]._page_box))
     assert "1. Samenvatting" in toc and not re.search(r"\b(\d+|[a-z])\.\s+\d+\.", toc)
 
 

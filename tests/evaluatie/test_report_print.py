@@ -17,9 +17,11 @@ from PIL import Image
 
 from npdw_learning.evaluatie.pdf import (
     RefusedURL,
+    box_texts,
     data_only_fetcher,
     layout,
     overflowing_boxes,
+    pages_per_element,
     refuse_network,
     write_pdf,
 )
@@ -96,28 +98,6 @@ def printed_report(*outputs, banner: bool = True) -> str:
     )
 
 
-def texts(box) -> list[str]:
-    out = [box.text] if hasattr(box, "text") and isinstance(box.text, str) else []
-    for child in getattr(box, "children", None) or ():
-        out.extend(texts(child))
-    return out
-
-
-def elements_per_page(document, tag: str) -> dict[int, set[int]]:
-    """For each element with ``tag`` (by identity), the pages it has a box on."""
-    pages: dict[int, set[int]] = {}
-
-    def walk(box, number):
-        if getattr(box, "element_tag", None) == tag:
-            pages.setdefault(id(box.element), set()).add(number)
-        for child in getattr(box, "children", None) or ():
-            walk(child, number)
-
-    for number, page in enumerate(document.pages, start=1):
-        walk(page._page_box, number)
-    return pages
-
-
 @pytest.fixture(scope="module")
 def printed():
     page = printed_report(
@@ -157,7 +137,7 @@ def test_every_page_has_the_running_head_the_warning_and_its_number(printed):
     _, document = printed
     total = len(document.pages)
     for number, page in enumerate(document.pages, start=1):
-        text = " ".join(texts(page._page_box))
+        text = " ".join(box_texts(page._page_box))
         assert HEAD in text, number
         assert WARNING in text, number
         assert f"pagina {number} van {total}" in text
@@ -165,23 +145,23 @@ def test_every_page_has_the_running_head_the_warning_and_its_number(printed):
 
 def test_no_warning_without_synthetic_data():
     document = layout(printed_report(shown("samenvatting", "<p>kort</p>"), banner=False))
-    text = " ".join(texts(document.pages[0]._page_box))
+    text = " ".join(box_texts(document.pages[0]._page_box))
     assert HEAD in text and "synthetische" not in text.lower()
 
 
 def test_figures_stay_on_one_page_and_table_headers_repeat(printed):
     _, document = printed
-    for pages in elements_per_page(document, "figure").values():
+    for pages in pages_per_element(document, "figure").values():
         assert len(pages) == 1
-    [table_pages] = elements_per_page(document, "table").values()
+    [table_pages] = pages_per_element(document, "table").values()
     assert len(table_pages) >= 2
-    header_pages = set().union(*elements_per_page(document, "thead").values())
+    header_pages = set().union(*pages_per_element(document, "thead").values())
     assert table_pages <= header_pages
 
 
 def test_table_of_contents_numbers_each_heading_once(printed):
     page, document = printed
-    toc = " ".join(texts(document.pages[0]._page_box))
+    toc = " ".join(box_texts(document.pages[0]._page_box))
     assert "1. Samenvatting" in toc
     assert "2.1 Cijfers" in toc
     assert not re.search(r"\d\.\s+\d\.", toc) and not re.search(r"\b[a-z]\.\s+\d\.\d", toc)
@@ -220,7 +200,7 @@ def test_a_remote_image_is_not_fetched(caplog):
 
     walk(document.pages[0]._page_box)
     assert kinds and "InlineReplacedBox" not in kinds  # the alt text stands in for it
-    assert "extern" in " ".join(texts(document.pages[0]._page_box))
+    assert "extern" in " ".join(box_texts(document.pages[0]._page_box))
 
 
 # -- appendix ----------------------------------------------------------------------
