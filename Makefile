@@ -6,14 +6,32 @@ YEAR ?= 2026
 export MPLBACKEND := agg
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: evaluate check-report test test-fast lab lint bench demo clean
+# Every package at the version and with the hashes of the lock. The lock is made by uv (`make
+# lock`), which only the one who refreshes it needs; installing from it takes pip alone.
+LOCK := requirements.lock
+LOCK_PYTHON := 3.11
+UV_VERSION := 0.13.9
+UV := .lock-tools/uv-$(UV_VERSION)/bin/uv
 
-$(BIN)/npdw: pyproject.toml
+.PHONY: evaluate check-report test test-fast lab lint bench demo clean lock lock-upgrade
+
+# A changed lock builds the venv anew, so no package that left the lock stays behind.
+$(VENV)/$(LOCK): $(LOCK)
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info < (3, 14))' || { echo \
+		"$(LOCK) is er voor Python 3.11 tot en met 3.13; kies er een, bijvoorbeeld:" \
+		"make PYTHON=python3.12"; exit 1; }
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: -r $(LOCK)
 	@# deduce builds its lookup tables once (about two minutes) and caches them.
 	$(BIN)/python -c "import deduce; deduce.Deduce()"
+	cp $(LOCK) $@
+
+# The project itself, from this checkout; its dependencies are all in the lock already, and
+# `pip check` fails when pyproject.toml asks for a package the lock lacks.
+$(BIN)/npdw: $(VENV)/$(LOCK) pyproject.toml
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	@touch $@
 
 evaluate: $(BIN)/npdw
@@ -49,5 +67,25 @@ bench: $(BIN)/npdw
 demo: $(BIN)/npdw
 	$(BIN)/python scripts/make_demo_series.py
 
+# The lock again from pyproject.toml and requirements.in, for Linux, macOS and Windows at once
+# (uv's universal resolution), then the tests on it. `make lock` keeps every pinned version that
+# still fits and adds what is new (after a dependency was added to pyproject.toml);
+# `make lock-upgrade` moves every package to its newest version that fits.
+lock: LOCK_FLAGS :=
+lock-upgrade: LOCK_FLAGS := --upgrade
+lock lock-upgrade: $(UV)
+	@if [ -f $(LOCK) ]; then cp $(LOCK) $(LOCK).new; else rm -f $(LOCK).new; fi
+	$(UV) pip compile pyproject.toml requirements.in --extra dev --universal --quiet \
+		--python-version $(LOCK_PYTHON) --generate-hashes --only-binary :all: \
+		--custom-compile-command "make lock" $(LOCK_FLAGS) -o $(LOCK).new
+	@if cmp -s $(LOCK).new $(LOCK); then rm $(LOCK).new; echo "$(LOCK) unchanged"; \
+	else mv $(LOCK).new $(LOCK); echo "$(LOCK) updated"; fi
+	$(MAKE) test
+
+# uv, pinned, in a venv of its own: only `make lock` needs it.
+$(UV):
+	$(PYTHON) -m venv $(dir $(@D))
+	$(dir $(@D))bin/python -m pip install --quiet uv==$(UV_VERSION)
+
 clean:
-	rm -rf $(VENV) outputs/*/
+	rm -rf $(VENV) .lock-tools outputs/*/
