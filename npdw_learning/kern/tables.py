@@ -97,6 +97,7 @@ def read_sheets(
     *,
     sheet: str | None = None,
     expected: Collection[str] | None = None,
+    name: str | None = None,
 ) -> list[Sheet]:
     """Read every table of a CSV or XLSX file.
 
@@ -111,6 +112,9 @@ def read_sheets(
         Header names (lower case) the caller knows. The header is the row
         among the first :data:`HEADER_SEARCH` with the most of them; without
         ``expected`` (or when no row has one) it is the first non-empty row.
+    name : str, optional
+        How findings name the file (``Sheet.file``); the path when not given. A run
+        names it relative to its programme folder, so the tables hold no machine's paths.
 
     Returns
     -------
@@ -133,15 +137,16 @@ def read_sheets(
     (2, [{'indicator': 'x', 'area': 'wielwijk', '__row': 3}])
     """
     path = Path(path)
+    name = str(path) if name is None else name
     suffix = path.suffix.lower()
     wanted = {str(e).lower() for e in expected} if expected else set()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, sheet, wanted)
+        return _read_xlsx(path, sheet, wanted, name)
     if suffix in (".csv", ".txt", ".tsv"):
-        return [_read_csv(path, wanted)]
+        return [_read_csv(path, wanted, name)]
     raise InputError(
-        f"{path}: onbekend bestandstype",
-        [Finding("error", str(path), f"onbekend bestandstype '{suffix}'; verwacht .csv of .xlsx")],
+        f"{name}: onbekend bestandstype",
+        [Finding("error", name, f"onbekend bestandstype '{suffix}'; verwacht .csv of .xlsx")],
     )
 
 
@@ -262,13 +267,12 @@ def _header_note(file: str, header_row: int) -> list[Finding]:
     ]
 
 
-def _read_csv(path: Path, wanted: set[str]) -> Sheet:
-    name = str(path)
+def _read_csv(path: Path, wanted: set[str], name: str) -> Sheet:
     try:
         text = decode(path.read_bytes())
     except NotText as exc:
         raise InputError(
-            f"{path}: geen tekstbestand",
+            f"{name}: geen tekstbestand",
             [Finding("error", name, f"geen tekstbestand: {exc}; lever een CSV- of Excel-bestand")],
         ) from None
     delim, header_index = _sniff(text, wanted)
@@ -280,7 +284,7 @@ def _read_csv(path: Path, wanted: set[str]) -> Sheet:
             rows.append((number, r))
     except csv.Error as exc:
         raise InputError(
-            f"{path}: geen leesbare CSV",
+            f"{name}: geen leesbare CSV",
             [
                 Finding(
                     "error",
@@ -297,7 +301,7 @@ def _read_csv(path: Path, wanted: set[str]) -> Sheet:
         ) from None
     if header_index >= len(rows) or not any(c.strip() for c in rows[header_index][1]):
         raise InputError(
-            f"{path}: het bestand is leeg of heeft geen kopregel",
+            f"{name}: het bestand is leeg of heeft geen kopregel",
             [Finding("error", name, "leeg bestand of geen kopregel", row=1)],
         )
     header_row, header_cells = rows[header_index]
@@ -320,7 +324,7 @@ def _read_csv(path: Path, wanted: set[str]) -> Sheet:
             continue
         body.append([*r, line])
     if findings:
-        raise InputError(f"{path}: rijen met een verkeerd aantal velden", findings)
+        raise InputError(f"{name}: rijen met een verkeerd aantal velden", findings)
     findings += _unnamed(name, header, [b[:-1] for b in body], header_row)
     keep = [j for j, h in enumerate(header) if h]
     df = pd.DataFrame(
@@ -392,16 +396,15 @@ def _letter(j: int) -> str:
 # -- workbooks -------------------------------------------------------------------
 
 
-def _read_xlsx(path: Path, sheet: str | None, wanted: set[str]) -> list[Sheet]:
+def _read_xlsx(path: Path, sheet: str | None, wanted: set[str], name: str) -> list[Sheet]:
     import openpyxl
 
-    name = str(path)
     try:
         values = openpyxl.load_workbook(path, data_only=True)
         formulas = openpyxl.load_workbook(path, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
         raise InputError(
-            f"{path}: kan het Excel-bestand niet openen ({exc.__class__.__name__})",
+            f"{name}: kan het Excel-bestand niet openen ({exc.__class__.__name__})",
             [
                 Finding(
                     "error",
@@ -414,7 +417,7 @@ def _read_xlsx(path: Path, sheet: str | None, wanted: set[str]) -> list[Sheet]:
     names = values.sheetnames
     if sheet is not None and sheet not in names:
         raise InputError(
-            f"{path}: werkblad '{sheet}' bestaat niet",
+            f"{name}: werkblad '{sheet}' bestaat niet",
             [
                 Finding(
                     "error",
@@ -425,11 +428,11 @@ def _read_xlsx(path: Path, sheet: str | None, wanted: set[str]) -> list[Sheet]:
             ],
         )
     chosen = [sheet] if sheet is not None else names
-    return [_read_worksheet(path, values[n], formulas[n], wanted) for n in chosen]
+    return [_read_worksheet(name, values[n], formulas[n], wanted) for n in chosen]
 
 
-def _read_worksheet(path: Path, ws, ws_formulas, wanted: set[str]) -> Sheet:
-    file = sheet_label(path, ws.title)
+def _read_worksheet(name: str, ws, ws_formulas, wanted: set[str]) -> Sheet:
+    file = sheet_label(name, ws.title)
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     raw = [list(r) for r in ws_formulas.iter_rows(values_only=True)]
     if not rows or not any(not is_blank(c) for r in rows for c in r):

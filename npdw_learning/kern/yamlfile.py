@@ -35,14 +35,19 @@ def load_text(text: str) -> Any:
 
 
 def read_yaml(
-    path: str | Path, *, error: type[InputError] = InputError, what: str = "bestand"
+    path: str | Path,
+    *,
+    error: type[InputError] = InputError,
+    what: str = "bestand",
+    name: str | None = None,
 ) -> tuple[Any, yaml.Node | None]:
     """Parse ``path``; return the data and the node tree (for line numbers).
 
     Raises ``error`` (an :class:`InputError` subclass) with one finding when
-    the file is missing, not UTF-8, or not valid YAML (with its line).
+    the file is missing, not UTF-8, or not valid YAML (with its line). The
+    finding names the file ``name`` (the path when not given).
     """
-    name = str(path)
+    name = str(path) if name is None else name
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -56,7 +56,10 @@ def _report_overrides(result: LoadResult) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     reg = _registry(args.data)
     result = _load(args, reg, demo=args.demo)
-    echo(f"Gelezen: {len(result.files)} bestand(en), {len(result.raw)} geldige rijen.")
+    echo(
+        f"Gelezen: {len(result.files)} bestand(en), {len(result.raw)} geldige rijen. "
+        f"Bestandsnamen zijn ten opzichte van de datamap {args.data}."
+    )
     if not result.files:
         echo(
             f"Nog geen metingen: zet een levering in {Path(args.data) / 'measurements'} "
@@ -119,7 +122,7 @@ def _write_run_record(out: Path, year: int | None, loaded: LoadResult, *, series
         "npdw_learning": __version__,
         "year": year,
         "synthetic": loaded.synthetic,
-        "files": [str(p) for p in loaded.files],
+        "files": [str(f) for f in loaded.deliveries["file"]],
         "series": int(series),
     }
     write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n", out / "run.json")

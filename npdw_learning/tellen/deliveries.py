@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -57,6 +57,8 @@ class Delivery:
     (``--measurements``). ``order`` is the rank: higher wins; equal ranks
     have no order between them. ``delivered`` is the ISO date of a
     registered file, else a Dutch word for the origin (see :func:`delivery_label`).
+    ``name`` is how tables and messages name the file: relative to the data folder
+    (``measurements/bijlage3.csv``), a ``--measurements`` file as given.
     """
 
     path: Path
@@ -64,6 +66,23 @@ class Delivery:
     order: int
     delivered: str = ""
     supplier: str = ""
+    name: str = ""
+
+
+def _shown_name(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` (with ``/``) when it lies inside it, else as given.
+
+    Examples
+    --------
+    >>> _shown_name(Path("/a/data/measurements/x.csv"), Path("/a/data"))
+    'measurements/x.csv'
+    >>> _shown_name(Path("levering.csv"), Path("/a/data"))
+    'levering.csv'
+    """
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 _DATE_NL = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
@@ -89,16 +108,17 @@ def _as_date(value: object) -> dt.date | None:
 
 
 def _read_register(
-    mdir: Path, present: Sequence[Path]
+    mdir: Path, present: Sequence[Path], root: Path
 ) -> tuple[list[dict], list[Finding], set[str]]:
     """The valid entries of ``deliveries.yaml`` (file, date, supplier, position), the
-    findings, and every file name the register mentions (valid or not)."""
+    findings, and every file name the register mentions (valid or not); findings name
+    the register relative to ``root``, the data folder."""
     path = mdir / DELIVERIES_FILE
-    name = str(path)
+    name = _shown_name(path, root)
     if not path.exists():
         return [], [], set()
     try:
-        data, node = read_yaml(path, what="leveringsregister")
+        data, node = read_yaml(path, what="leveringsregister", name=name)
     except InputError as exc:
         return [], exc.findings, set()
     lines = line_index(node)
@@ -112,7 +132,7 @@ def _read_register(
     names = {p.name for p in present}
     entries, findings, seen = [], [], {}
     for i, item in enumerate(items):
-        entry, problems = _register_entry(item, i, lines, name, names, mdir, seen)
+        entry, problems = _register_entry(item, i, lines, name, names, seen)
         findings += problems
         if entry is not None:
             entries.append(entry)
@@ -125,7 +145,6 @@ def _register_entry(
     lines: dict,
     name: str,
     names: set[str],
-    mdir: Path,
     seen: dict[str, int | None],
 ) -> tuple[dict | None, list[Finding]]:
     """One entry of the register checked: ``(entry or None, findings)``; records it in ``seen``."""
@@ -154,7 +173,8 @@ def _register_entry(
     if not isinstance(supplier, str) or not supplier.strip():
         return refuse(f"leverancier van '{file}' ontbreekt", "supplier")
     if file not in names:
-        return refuse(f"'{file}' staat in het register maar niet in {mdir}", "file", "warning")
+        folder = Path(name).parent.as_posix()
+        return refuse(f"'{file}' staat in het register maar niet in {folder}/", "file", "warning")
     return {"file": file, "date": date, "supplier": supplier.strip(), "pos": i}, []
 
 
@@ -182,7 +202,7 @@ def plan_deliveries(
     data_dir = Path(data_dir) if data_dir is not None else MEASUREMENTS_DIR.parent
     mdir = data_dir / MEASUREMENTS_DIR.name
     found = sorted(p for p in mdir.glob("*") if p.suffix.lower() in (".csv", ".xlsx"))
-    entries, findings, mentioned = _read_register(mdir, found)
+    entries, findings, mentioned = _read_register(mdir, found, data_dir)
     out: list[Delivery] = []
     if demo:
         ddir = Path(demo_dir) if demo_dir is not None else data_dir / DEMO_DIR.name
@@ -201,15 +221,17 @@ def plan_deliveries(
             findings.append(
                 Finding(
                     "warning",
-                    str(p),
-                    f"staat niet in {mdir / DELIVERIES_FILE}: telt als nieuwste levering (na de "
-                    "geregistreerde); zet het bestand daar met leverdatum en leverancier",
+                    _shown_name(p, data_dir),
+                    f"staat niet in {_shown_name(mdir / DELIVERIES_FILE, data_dir)}: telt als "
+                    "nieuwste levering (na de geregistreerde); zet het bestand daar met "
+                    "leverdatum en leverancier",
                 )
             )
     if unregistered:
         order += 1
+    out = [replace(d, name=_shown_name(d.path, data_dir)) for d in out]
     for p in extra:
-        out.append(Delivery(Path(p), "extra", order, EXTRA))
+        out.append(Delivery(Path(p), "extra", order, EXTRA, name=str(p)))
         order += 1
     return out, findings
 

@@ -202,7 +202,7 @@ def _schema(registry: Registry) -> pa.DataFrameSchema:
 
 
 def read_measurement_file(
-    path: str | Path, registry: Registry, *, order: int = 0
+    path: str | Path, registry: Registry, *, order: int = 0, name: str | None = None
 ) -> tuple[pd.DataFrame, list[Finding]]:
     """Read and validate one measurements file.
 
@@ -218,6 +218,8 @@ def read_measurement_file(
         Known indicators, areas and units.
     order : int
         Precedence of this file (a higher order wins for the same key).
+    name : str, optional
+        How rows and findings name the file; the path when not given.
 
     Returns
     -------
@@ -236,12 +238,12 @@ def read_measurement_file(
     []
     """
     path = Path(path)
-    name = str(path)
+    name = str(path) if name is None else name
     empty = pd.DataFrame(columns=[*MEASUREMENT_COLUMNS, "file", "row", "order"])
     if not path.exists():
         return empty, [Finding("error", name, "bestand bestaat niet")]
     try:
-        sheets = read_sheets(path, expected={*MEASUREMENT_COLUMNS, *ALIASES})
+        sheets = read_sheets(path, expected={*MEASUREMENT_COLUMNS, *ALIASES}, name=name)
     except InputError as exc:
         return empty, exc.findings
     if len(sheets) == 1:
@@ -840,10 +842,12 @@ def load_measurements(
     ----------
     registry : Registry
     data_dir : path, optional
-        The data folder (with ``measurements/`` and ``demo/``).
+        The data folder (with ``measurements/`` and ``demo/``). Rows, findings and
+        tables name its files relative to it (``measurements/bijlage3.csv``), so two
+        copies of the folder give the same tables.
     extra : paths
         Partner deliveries added to the bundled data; newer than every file
-        in the folder, later ones win.
+        in the folder, later ones win. Named as given.
     demo : bool
         Include the synthetic demo series (``data/demo/``).
     until_year : int, optional
@@ -866,13 +870,13 @@ def load_measurements(
     files = [d.path for d in deliveries]
     frames = []
     for d in deliveries:
-        rows, f = read_measurement_file(d.path, registry, order=d.order)
+        rows, f = read_measurement_file(d.path, registry, order=d.order, name=d.name)
         frames.append(rows.assign(delivered=d.delivered, demo=d.origin == "demo"))
         findings += f
     table = pd.DataFrame(
         [
             {
-                "file": str(d.path),
+                "file": d.name,
                 "delivered": d.delivered,
                 "supplier": d.supplier,
                 "origin": d.origin,
@@ -898,7 +902,7 @@ def load_measurements(
     if raw.empty:
         empty = pd.DataFrame(columns=[*MEASUREMENT_COLUMNS, "file", "synthetic"])
         return LoadResult(empty, raw, findings, files, table, future=future)
-    order = {str(p): i for i, p in enumerate(files)}
+    order = {d.name: i for i, d in enumerate(deliveries)}
     checks = check_shares(raw, registry) + check_identical_series(raw)
     findings += sorted(checks, key=lambda f: (order.get(f.file, -1), f.row or 0))
     measurements, resolve_findings, overrides = resolve(raw, registry)

@@ -35,12 +35,19 @@ def outputs(folder: Path) -> dict[str, bytes]:
 def alone(tmp_path_factory):
     """nbval runs every notebook with its defaults, each in a kernel of its own.
 
-    The defaults are the bundled data with the demo series, as ``--demo``;
-    ``NPDW_OUTPUTS`` moves their scratch folder (``outputs/verkenning/``) here.
+    The defaults are the bundled data with the demo series, as ``--demo``, here read
+    from a second checkout in another folder (``NPDW_ROOT``: a copy of ``data/``,
+    ``stories/`` and ``notebooks/``), so the comparison with :func:`evaluated` also
+    shows that where a checkout lies leaves no trace in the tables. ``NPDW_OUTPUTS``
+    moves their scratch folder (``outputs/verkenning/``) here.
     """
     scratch = tmp_path_factory.mktemp("nbval")
+    checkout = tmp_path_factory.mktemp("tweede_checkout")
+    for folder in ("data", "stories", "notebooks"):
+        shutil.copytree(PROJ_ROOT / folder, checkout / folder)
     env = {
         **os.environ,
+        "NPDW_ROOT": str(checkout),
         "NPDW_OUTPUTS": str(scratch),
         "MPLBACKEND": "agg",
         "JUPYTER_PLATFORM_DIRS": "1",
@@ -152,8 +159,13 @@ def test_manifest_hashes_match_the_inputs(evaluated):
 
 def test_alone_or_in_one_run_the_notebooks_give_byte_identical_tables_and_figures(evaluated):
     """Reproducible across processes (string hashing differs per process), kernels and
-    folders; the earlier evaluation in the folder was replaced as a whole."""
+    folders, and from a second checkout elsewhere (data_quality.csv names the files
+    relative to the data folder); the earlier evaluation in the folder was replaced as a
+    whole."""
     out, _, alone = evaluated
+    quality = alone["tables/data_quality.csv"].decode("utf-8")
+    assert "\nwarning,demo/demo_series_synthetisch.csv," in quality
+    assert "\nwarning,measurements/bijlage3.csv," in quality
     assert {"trends.csv", "progress.csv", "vertellen_en_tellen.csv"} <= {
         name.removeprefix("tables/") for name in alone
     }

@@ -47,6 +47,11 @@ def register(data: Path, *entries: tuple[str, str, str]) -> None:
     (data / "measurements" / DELIVERIES_FILE).write_text(text, encoding="utf-8")
 
 
+def shown(path: Path) -> str:
+    """How findings and tables name a file in the data folder: relative to it."""
+    return f"measurements/{path.name}"
+
+
 def value(result, area: str) -> float:
     m = result.measurements
     return float(m[(m.indicator == "stress") & (m.area == area) & (m.year == 2022)].value.iloc[0])
@@ -66,10 +71,10 @@ def test_a_delivery_that_sorts_first_still_wins_and_is_an_override(data):
     assert value(result, "oud-krispijn") == 29  # the baseline says 27
     [o] = result.overrides.to_dict("records")
     assert (o["replaced_value"], o["value"]) == (27, 29)
-    assert o["replaced_file"].endswith(BASELINE) and o["file"] == str(new)
+    assert (o["replaced_file"], o["file"]) == (f"measurements/{BASELINE}", shown(new))
     assert (o["delivered"], o["replaced_delivered"]) == ("2026-03-01", "2024-01-01")
     [w] = [f for f in result.findings if "vervangt" in f.message]
-    assert w.file == str(new) and w.row == 2 and w.column == "value"
+    assert w.file == shown(new) and w.row == 2 and w.column == "value"
     assert "vervangt de waarde 27 uit" in w.message and "door 29 uit" in w.message
 
 
@@ -104,8 +109,8 @@ def test_an_unregistered_file_counts_as_newest_and_is_reported(data):
     new = deliver(data)
     result = load_measurements(REG, data)
     assert value(result, "oud-krispijn") == 29
-    [w] = [f for f in result.findings if f.file == str(new) and "staat niet in" in f.message]
-    assert w.severity == "warning" and DELIVERIES_FILE in w.message
+    [w] = [f for f in result.findings if f.file == shown(new) and "staat niet in" in f.message]
+    assert w.severity == "warning" and f"staat niet in measurements/{DELIVERIES_FILE}:" in w.message
 
 
 def test_two_unregistered_files_that_disagree_are_an_error(data):
@@ -114,7 +119,7 @@ def test_two_unregistered_files_that_disagree_are_an_error(data):
     result = load_measurements(REG, data)
     [error] = result.errors
     assert "zonder vaste volgorde" in error.message
-    assert str(a) in error.message and str(b) in error.message
+    assert shown(a) in error.message and shown(b) in error.message
     assert "29" in error.message and "31" in error.message
 
 
@@ -125,6 +130,12 @@ def test_extra_files_are_newest_in_the_order_given(data, tmp_path):
     result = load_measurements(REG, data, [extra])
     assert value(result, "oud-krispijn") == 33
     assert result.deliveries["origin"].tolist() == ["register", "register", "extra"]
+    # A file from outside the data folder is named as given, the others relative to it.
+    assert result.deliveries["file"].tolist() == [
+        f"measurements/{BASELINE}",
+        "measurements/2026_levering.csv",
+        str(extra),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -148,6 +159,8 @@ def test_a_registered_file_that_is_missing_is_a_warning(data):
     register(data, ("weg.csv", "2026-01-01", "a"))
     [w] = [f for f in load_measurements(REG, data).findings if "weg.csv" in f.message]
     assert w.severity == "warning" and w.row == 5
+    assert w.file == f"measurements/{DELIVERIES_FILE}"
+    assert w.message == "'weg.csv' staat in het register maar niet in measurements/"
 
 
 def test_future_years_are_a_warning_with_file_rows_and_years(data):
@@ -158,7 +171,7 @@ def test_future_years_are_a_warning_with_file_rows_and_years(data):
     )
     register(data, (late.name, "2026-02-01", "x"))
     result = load_measurements(REG, data, until_year=2026)
-    [w] = [f for f in result.findings if f.file == str(late)]
+    [w] = [f for f in result.findings if f.file == shown(late)]
     assert w.severity == "warning" and (w.row, w.year, w.column) == (3, 2030, "year")
     assert "2 cijfer(s) uit een jaar na het evaluatiejaar 2026" in w.message
     assert "rij 3 (2030), rij 4 (2100)" in w.message
@@ -171,9 +184,10 @@ def test_cli_validate_prints_every_override_with_both_files_and_values(data, cap
     register(data, (new.name, "2026-03-01", "GGD"))
     assert main(["validate", "--data", str(data), "--year", "2026"]) == 0
     out = capsys.readouterr().out
+    assert f"Bestandsnamen zijn ten opzichte van de datamap {data}." in out
     [line] = [ln for ln in out.splitlines() if ln.startswith("  stress, oud-krispijn, 2022")]
-    assert f"27 uit {data / 'measurements' / BASELINE} (rij" in line
-    assert f"-> 29 uit {new} (rij 2, levering 2026-03-01)" in line
+    assert f"27 uit measurements/{BASELINE} (rij" in line
+    assert f"-> 29 uit {shown(new)} (rij 2, levering 2026-03-01)" in line
     assert "Vervangen waarden (1)" in out
 
 
@@ -182,4 +196,4 @@ def test_cli_validate_year_reports_future_rows(data, capsys):
     late.write_text("indicator,area,year,value\nstress,wielwijk,2030,19\n")
     assert main(["validate", "--data", str(data), "--year", "2026"]) == 0
     out = capsys.readouterr().out
-    assert f"WARNING: {late}, rij 2, kolom 'year': 1 cijfer(s) uit een jaar na" in out
+    assert f"WARNING: {shown(late)}, rij 2, kolom 'year': 1 cijfer(s) uit een jaar na" in out
