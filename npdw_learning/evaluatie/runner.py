@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
@@ -146,11 +146,18 @@ def input_files(run: Run, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
     return [p for group in groups for p in group if p.is_file()]
 
 
-def _shown_path(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(PROJ_ROOT.resolve()).as_posix()
-    except ValueError:
-        return str(path.resolve())
+def _shown_path(path: Path, roots: Mapping[str, Path]) -> str:
+    """How the manifest names an input: ``data/...``, ``stories/...`` or ``notebooks/...``
+    after the folder it was read from (``roots``: label to folder, the first that holds it),
+    wherever that folder lies, so the same inputs give the report the same fingerprint on
+    every machine. A file outside them keeps its absolute path."""
+    resolved = path.resolve()
+    for label, root in roots.items():
+        try:
+            return f"{label}/{resolved.relative_to(root.resolve()).as_posix()}"
+        except ValueError:
+            continue
+    return str(resolved)
 
 
 def _versions() -> dict[str, str]:
@@ -486,7 +493,9 @@ def evaluate(
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
     try:
         timings = _run_notebooks(specs, notebooks_dir, build, parameters, timeout, echo)
-        manifest = _manifest(run, out, parameters, synthetic, started, timings, inputs)
+        manifest = _manifest(
+            run, out, parameters, synthetic, started, timings, inputs, notebooks_dir
+        )
         _write_report(run, specs, build, manifest, inputs, synthetic, started)
         if pdf:
             _write_pdf(build, echo)
@@ -580,9 +589,12 @@ def _manifest(
     started: dt.datetime,
     timings: list[dict],
     inputs: Sequence[Path],
+    notebooks_dir: Path = NOTEBOOKS_DIR,
 ) -> dict:
     """What this run read and used: parameters, versions, timings, inputs with SHA-256."""
     labels = run.registry.area_labels()
+    # The specific folders first: a programme folder may hold its stories inside data/.
+    roots = {"stories": run.stories_dir, "notebooks": notebooks_dir, "data": run.data_dir}
     return {
         "npdw_learning": __version__,
         "parameters": {
@@ -598,7 +610,7 @@ def _manifest(
         "packages": _versions(),
         "notebooks": timings,
         "inputs": [
-            {"path": _shown_path(p), "sha256": _sha256(p), "bytes": p.stat().st_size}
+            {"path": _shown_path(p, roots), "sha256": _sha256(p), "bytes": p.stat().st_size}
             for p in inputs
         ],
     }

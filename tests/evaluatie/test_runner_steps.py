@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import shutil
 import stat
 
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from npdw_learning.evaluatie import runner
 from npdw_learning.evaluatie.steps import Run
 from npdw_learning.kern import errors
+from npdw_learning.kern.paths import PROJ_ROOT
 
 
 def test_evaluation_error_lives_with_the_other_errors_and_is_not_an_input_error():
@@ -104,3 +107,33 @@ def test_no_pdf_flag_reaches_the_run(monkeypatch, tmp_path, capsys, flag, pdf):
     assert cli.main(["evaluate", "--year", "2026", "--out", str(out), *flag]) == 0
     assert seen["pdf"] is pdf
     assert f"Het rapport staat in {out / 'rapport.html'}" in capsys.readouterr().out
+
+
+def test_the_same_inputs_elsewhere_give_the_same_manifest_names_and_fingerprint(tmp_path):
+    """Two copies of a programme (its folders named otherwise than data/ and stories/) in
+    different places: the manifest names each input after its folder, so the report's
+    reproducibility paragraph, fingerprint included, is the same text."""
+    started = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
+    summaries, names = [], []
+    for place in ("hier", "daar/dieper"):
+        root = tmp_path / place
+        shutil.copytree(PROJ_ROOT / "data", root / "programma")
+        shutil.copytree(PROJ_ROOT / "stories", root / "programma" / "verhalen")
+        shutil.copytree(runner.NOTEBOOKS_DIR, root / "nb")
+        run = Run.from_parameters(2026, root / "programma", root / "programma" / "verhalen")
+        inputs = runner.input_files(run, root / "nb")
+        params = {"year": 2026, "areas": run.areas, "demo": True}
+        manifest = runner._manifest(run, root, params, [], started, [], inputs, root / "nb")
+        names.append([i["path"] for i in manifest["inputs"]])
+        summaries.append(runner._manifest_summary(manifest))
+    assert names[0] == names[1]
+    assert {"data/measurements/bijlage3.csv", "stories/msc.yaml", "notebooks/01_tellen.ipynb"} <= {
+        *names[0]
+    }
+    assert summaries[0] == summaries[1] and "vingerafdruk" in summaries[0][0]
+
+
+def test_an_input_outside_the_run_folders_keeps_its_absolute_path(tmp_path):
+    elsewhere = tmp_path / "los.csv"
+    roots = {"data": tmp_path / "data"}
+    assert runner._shown_path(elsewhere, roots) == str(elsewhere.resolve())
