@@ -8,14 +8,39 @@ subprocess with a clean environment, as a user's shell would.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
+from packaging.markers import Marker
+from packaging.utils import canonicalize_name
 
 TEST_DATA = Path(__file__).parent / "data"
+LOCK = Path(__file__).parents[1] / "requirements.lock"
+# One pin of the lock: `name==version`, maybe `; marker`, then the line's continuation.
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)\s*(?:;\s*(.*?))?\s*\\?$")
+
+
+def locked_versions(path: Path = LOCK) -> dict[str, str]:
+    """Package name (canonical) to version: the pins of the lock that apply to this
+    interpreter and platform (their markers evaluated here)."""
+    pins: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = _PIN.match(line)
+        if m and (m[3] is None or Marker(m[3]).evaluate()):
+            name = canonicalize_name(m[1])
+            assert name not in pins, f"{name} twice in {path.name} for this platform"
+            pins[name] = m[2]
+    return pins
+
+
+@pytest.fixture(scope="session")
+def locked() -> dict[str, str]:
+    """The versions ``requirements.lock`` pins for this machine (see :func:`locked_versions`)."""
+    return locked_versions()
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from packaging.utils import canonicalize_name
 
 from npdw_learning.evaluatie.runner import NOTEBOOKS_DIR, input_files, load_notebook_list
 from npdw_learning.evaluatie.steps import Run
@@ -155,6 +156,16 @@ def test_manifest_hashes_match_the_inputs(evaluated):
         assert entry["sha256"] == hashlib.sha256(data).hexdigest(), path
         assert entry["bytes"] == len(data)
     assert [n["file"] for n in manifest["notebooks"]] == [s.file for s in load_notebook_list()]
+
+
+def test_manifest_records_the_versions_of_the_lock(evaluated, locked):
+    """The run used the packages `make` installed from requirements.lock, and says so."""
+    out, _, _ = evaluated
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    packages = dict(manifest["packages"])
+    assert packages.pop("npdw-learning") == manifest["npdw_learning"]
+    assert len(packages) >= 10
+    assert packages == {name: locked[canonicalize_name(name)] for name in packages}
 
 
 def test_alone_or_in_one_run_the_notebooks_give_byte_identical_tables_and_figures(evaluated):
