@@ -10,6 +10,10 @@ export JUPYTER_PLATFORM_DIRS := 1
 # lock`), which only the one who refreshes it needs; installing from it takes pip alone.
 LOCK := requirements.lock
 LOCK_PYTHON := 3.11
+# `make lock` checks that every pinned package has a wheel for each of these.
+LOCK_PLATFORMS := x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu \
+	x86_64-apple-darwin aarch64-apple-darwin x86_64-pc-windows-msvc
+LOCK_PYTHONS := 3.11 3.12 3.13
 UV_VERSION := 0.13.9
 UV := .lock-tools/uv-$(UV_VERSION)/bin/uv
 
@@ -68,9 +72,10 @@ demo: $(BIN)/npdw
 	$(BIN)/python scripts/make_demo_series.py
 
 # The lock again from pyproject.toml and requirements.in, for Linux, macOS and Windows at once
-# (uv's universal resolution), then the tests on it. `make lock` keeps every pinned version that
-# still fits and adds what is new (after a dependency was added to pyproject.toml);
-# `make lock-upgrade` moves every package to its newest version that fits.
+# (uv's universal resolution), checked for wheels on every platform, then the tests on it.
+# `make lock` keeps every pinned version that still fits and adds what is new (after a
+# dependency was added to pyproject.toml); `make lock-upgrade` moves every package to its
+# newest version that fits. A lock that fails the wheel check replaces nothing.
 lock: LOCK_FLAGS :=
 lock-upgrade: LOCK_FLAGS := --upgrade
 lock lock-upgrade: $(UV)
@@ -78,6 +83,11 @@ lock lock-upgrade: $(UV)
 	$(UV) pip compile pyproject.toml requirements.in --extra dev --universal --quiet \
 		--python-version $(LOCK_PYTHON) --generate-hashes --only-binary :all: \
 		--custom-compile-command "make lock" $(LOCK_FLAGS) -o $(LOCK).new
+	@for platform in $(LOCK_PLATFORMS); do for python in $(LOCK_PYTHONS); do \
+		$(UV) pip compile $(LOCK).new --quiet --only-binary :all: --python-platform $$platform \
+			--python-version $$python > /dev/null || { rm $(LOCK).new; echo \
+			"$(LOCK) niet vervangen: geen wheel voor $$platform, Python $$python"; exit 1; }; \
+	done; done
 	@if cmp -s $(LOCK).new $(LOCK); then rm $(LOCK).new; echo "$(LOCK) unchanged"; \
 	else mv $(LOCK).new $(LOCK); echo "$(LOCK) updated"; fi
 	$(MAKE) test
