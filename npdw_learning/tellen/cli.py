@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..kern.atomic import formula_safe, write_csv, write_text
 from ..kern.console import EXIT_INPUT, EXIT_OK, echo, findings_summary, report_findings
+from ..kern.outdir import check_output_dir, owned_output
 from ..kern.registry import Registry, load_registry
 from ..kern.synthetic import COMMAND_BANNER, MARKER_FILE
 from ..kern.version import __version__
@@ -65,8 +66,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     report_findings(result.findings)
     _report_overrides(result)
     if args.out is not None:
-        path = write_csv(result.findings_frame(), Path(args.out) / "data_quality.csv")
-        echo(f"Bevindingen geschreven naar {path}")
+        out = Path(args.out)
+        with owned_output(out) as build:
+            write_csv(result.findings_frame(), build / "data_quality.csv")
+        echo(f"Bevindingen geschreven naar {out / 'data_quality.csv'}")
     echo(findings_summary(result.findings))
     return EXIT_INPUT if result.errors else EXIT_OK
 
@@ -92,10 +95,14 @@ def cmd_trends(args: argparse.Namespace) -> int:
     if result.synthetic:
         echo(SYNTHETIC_BANNER)
 
-    tellen = run_tellen(reg, result)
     out = Path(args.out)
-    written = write_tellen_outputs(reg, result, tellen, tables_dir=out, figures_dir=out / "figures")
-    _write_run_record(out, args.year, result, series=len(tellen.trends))
+    check_output_dir(out)
+    tellen = run_tellen(reg, result)
+    with owned_output(out, remove=() if result.synthetic else (SYNTHETIC_MARKER,)) as build:
+        written = write_tellen_outputs(
+            reg, result, tellen, tables_dir=build, figures_dir=build / "figures"
+        )
+        _write_run_record(build, args.year, result, series=len(tellen.trends))
 
     echo(f"Trends: {_counts(tellen.trends['verdict'])}")
     echo(f"Veranderingen sinds de nulmeting: {_counts(tellen.changes['verdict'])}")
@@ -109,12 +116,10 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
 
 def _write_run_record(out: Path, year: int | None, loaded: LoadResult, *, series: int) -> None:
-    """``run.json`` (version, year, files, number of series) and the demo-data marker file."""
-    marker = out / SYNTHETIC_MARKER
+    """``run.json`` (version, year, files, number of series) and, with demo data, the
+    demo-data marker file (a run without demo data removes an earlier one: ``cmd_trends``)."""
     if loaded.synthetic:
-        write_text(SYNTHETIC_BANNER + "\n", marker)
-    else:
-        marker.unlink(missing_ok=True)
+        write_text(SYNTHETIC_BANNER + "\n", out / SYNTHETIC_MARKER)
     run = {
         "npdw_learning": __version__,
         "year": year,
