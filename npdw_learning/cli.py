@@ -125,6 +125,7 @@ def _fetch_parser(sub) -> None:
         description=(
             "Haalt per jaar de tabel Kerncijfers wijken en buurten op (data/registry/cbs.yaml "
             "noemt tabel, kolomtitel, gebieden en omrekening) en schrijft één meetbestand. "
+            "Online vraagt het alleen de rijen van de gemeente (municipality_code) op. "
             "In data/measurements/ komt het in het leveringsregister met de datum van ophalen. "
             "Een titel of gebied dat niet gevonden wordt is een fout; dan wordt niets geschreven."
         ),
@@ -141,7 +142,10 @@ def _fetch_parser(sub) -> None:
         "--offline",
         type=Path,
         metavar="DIR",
-        help="zonder internet: lees opgenomen antwoorden DIR/<tabel>.json (bijv. .cache/cbs)",
+        help=(
+            "zonder internet: lees opgenomen antwoorden DIR/<tabel>.json (bijv. .cache/cbs); "
+            "zonder --from/--to wordt een jaar zonder antwoord genoemd en overgeslagen"
+        ),
     )
     _data_dir_arg(s)
     s.set_defaults(func=_lazy("tellen", "cmd_fetch_cbs"))

@@ -140,22 +140,42 @@ CBS_OUTPUT = "cbs_kerncijfers.csv"
 CBS_SUPPLIER = "CBS Open Data (Kerncijfers wijken en buurten), opgehaald met npdw fetch cbs"
 
 
-def _cbs_tables(mapping, years: list[int], offline: Path | None) -> dict:
-    """year -> RecordedTable: from the recorded responses in ``offline``, or fetched and cached."""
-    from ..kern.paths import CBS_CACHE_DIR
-    from .cbs import fetch_table, read_recorded
+def _cbs_tables(mapping, years: list[int], offline: Path | None, *, skip_missing: bool):
+    """``(year -> RecordedTable, skipped years)``: recorded answers in ``offline``, or fetched.
 
-    tables = {}
+    With ``skip_missing`` (``--offline`` without ``--from``/``--to``) a year
+    without a recorded answer is skipped and listed; otherwise it is an error.
+    """
+    from ..kern.paths import CBS_CACHE_DIR
+    from .cbs import CbsError, RecordedMissing, fetch_table, read_recorded
+
+    tables, skipped = {}, []
     for year in years:
         table_id = mapping.tables[year]
-        if offline is not None:
-            tables[year] = read_recorded(offline, table_id)
-        else:
-            echo(f"Ophalen: CBS-tabel {table_id} ({year}) ...")
+        if offline is None:
+            echo(f"Ophalen: CBS-tabel {table_id} ({year}), alleen {mapping.municipality} ...")
             tables[year] = fetch_table(
-                table_id, CBS_CACHE_DIR, municipality_code=mapping.municipality_code
+                table_id, CBS_CACHE_DIR, municipality_code=mapping.municipality_code, year=year
             )
-    return tables
+            continue
+        try:
+            tables[year] = read_recorded(offline, table_id)
+        except RecordedMissing:
+            if not skip_missing:
+                raise
+            skipped.append(year)
+    if skipped:
+        listed = ", ".join(f"{y} ({mapping.tables[y]})" for y in skipped)
+        echo(
+            f"Geen opgenomen antwoord in {offline} voor {listed}: overgeslagen "
+            "(vraag een jaar met --from/--to om er een fout van te maken)"
+        )
+    if not tables:
+        raise CbsError(
+            f"{offline}: geen enkel opgenomen antwoord (<tabel>.json) voor de jaren in "
+            f"{mapping.path}; er is niets geschreven"
+        )
+    return tables, skipped
 
 
 def _sha256(path: Path) -> str:
@@ -165,6 +185,7 @@ def _sha256(path: Path) -> str:
 
 
 def _cbs_manifest(args, mapping, tables: dict, frame, missing, out: Path, fetched) -> dict:
+    """What the fetch read and wrote; ``skipped`` is added by the caller."""
     import datetime as dt
     from importlib.metadata import PackageNotFoundError, version
 
@@ -262,9 +283,11 @@ def cmd_fetch_cbs(args: argparse.Namespace) -> int:
         raise CbsError(
             f"geen CBS-tabel tussen --from en --to; {mapping.path} noemt de jaren {known}"
         )
-    tables = _cbs_tables(mapping, years, args.offline)
-    frame, missing = build_measurements(tables, mapping)
-    warnings = check_frame(frame, reg)
+    asked = args.first is not None or args.last is not None
+    tables, skipped = _cbs_tables(mapping, years, args.offline, skip_missing=not asked)
+    years = sorted(tables)
+    frame, missing, name_warnings = build_measurements(tables, mapping)
+    warnings = name_warnings + check_frame(frame, reg)
     mdir = data_dir / "measurements"
     out = Path(args.out) if args.out is not None else mdir / CBS_OUTPUT
     if out.suffix.lower() != ".csv":
@@ -273,6 +296,7 @@ def cmd_fetch_cbs(args: argparse.Namespace) -> int:
     fetched = dt.datetime.now(dt.UTC).date()
     write_csv(frame, out)
     manifest = _cbs_manifest(args, mapping, tables, frame, missing, out, fetched)
+    manifest["skipped"] = [{"year": y, "table_id": mapping.tables[y]} for y in skipped]
     registered = _same_file(out.parent, mdir)
     if registered:
         manifest["register"] = register_delivery(
