@@ -62,8 +62,9 @@ LIMITS = {
     "workbook": 50_000_000,
     # A REFI-QDA project (.qdpx) as stored; project.qde inside is bounded in qda.py.
     "qdpx": 200_000_000,
-    # A recorded CBS answer (fetch cbs --offline): one municipality's table is a few MB.
-    "json": 200_000_000,
+    # A recorded CBS answer (fetch cbs --offline): one municipality's table is under 2 MB,
+    # a whole-country table about 100 MB.
+    "json": 256_000_000,
 }
 STORY_CHARS = LIMITS["story"]
 # A workbook has a dozen members, a QDA project one per story; past this the zip's own

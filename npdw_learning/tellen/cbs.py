@@ -32,7 +32,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +41,7 @@ import pandas as pd
 
 from ..kern.atomic import FLOAT_FORMAT, write_text
 from ..kern.errors import Finding, InputError
+from ..kern.inputfile import read_input_text
 from ..kern.registry import Registry
 from ..kern.yamlfile import line_index, read_yaml
 from .measurements import MEASUREMENT_COLUMNS
@@ -81,9 +81,6 @@ REGION_TYPES = ("GeoDimension", "GeoDetail")
 MUNICIPALITY_TITLE = "Gemeentenaam"
 LEVEL_TITLE = "Soort regio"
 CODE_TITLE = "Codering"
-# A recorded answer for one municipality is well under 2 MB; a whole-country
-# table about 100 MB. Larger files are refused before they are read.
-MAX_RECORDED_BYTES = 256 * 1024 * 1024
 NO_NETWORK = (
     "npdw fetch cbs heeft internet nodig: {what}. Zonder internet: gebruik "
     "--offline MAP met opgenomen antwoorden (<tabel>.json)."
@@ -798,24 +795,6 @@ def _check_shape(payload: object, name: str) -> tuple[list[dict], list[dict]]:
     return props, data
 
 
-def _recorded_size(path: Path) -> int:
-    """The size of a recorded answer; refuses what is missing, not a regular file, or too large."""
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise RecordedMissing(
-            f"{path}: opgenomen antwoord voor tabel {path.stem} ontbreekt"
-        ) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise CbsError(f"{path}: geen gewoon bestand (een map, apparaat of pipe); niet gelezen")
-    if info.st_size > MAX_RECORDED_BYTES:
-        raise CbsError(
-            f"{path}: {info.st_size / 2**20:.0f} MB; een opgenomen antwoord mag hoogstens "
-            f"{MAX_RECORDED_BYTES // 2**20} MB zijn (één gemeente is minder dan 2 MB)"
-        )
-    return info.st_size
-
-
 def read_recorded(directory: str | Path, table_id: str) -> RecordedTable:
     """Read ``<directory>/<table_id>.json`` (a recorded or cached response).
 
@@ -824,14 +803,18 @@ def read_recorded(directory: str | Path, table_id: str) -> RecordedTable:
     RecordedMissing
         There is no such file.
     CbsError
-        The file is not a regular file, larger than ``MAX_RECORDED_BYTES``,
-        not JSON, nested too deeply to read, or not in the cbsodata shape.
+        The file is not a regular file inside its folder, larger than
+        ``LIMITS["json"]`` (:mod:`npdw_learning.kern.inputfile`), not JSON,
+        nested too deeply to read, or not in the cbsodata shape.
     """
     path = Path(directory) / f"{table_id}.json"
     name = str(path)
-    _recorded_size(path)
+    if not path.exists() and not path.is_symlink():
+        raise RecordedMissing(f"{path}: opgenomen antwoord voor tabel {table_id} ontbreekt")
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        payload = json.loads(read_input_text(path, kind="json", what="opgenomen antwoord"))
+    except InputError as exc:
+        raise CbsError(str(exc.args[0]), exc.findings) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CbsError(f"{name}: geen geldige JSON ({exc})") from None
     except RecursionError:

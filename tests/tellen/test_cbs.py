@@ -611,18 +611,22 @@ def test_nesting_inside_a_cell_is_no_text_and_no_crash(data, recorded, capsys):
 def test_a_recorded_answer_that_is_not_a_regular_file_or_too_large_is_refused(
     data, recorded, capsys, monkeypatch
 ):
-    import npdw_learning.tellen.cbs as cbs
+    from npdw_learning.kern import inputfile
 
     (recorded / "85318NED.json").unlink()
     (recorded / "85318NED.json").mkdir()
     assert fetch(data, offline=recorded) == 1
-    assert "85318NED.json: geen gewoon bestand" in capsys.readouterr().err
+    assert "85318NED.json: is geen gewoon bestand maar een map" in capsys.readouterr().err
     (recorded / "85318NED.json").rmdir()
+    (recorded / "85318NED.json").symlink_to("/dev/zero")
+    assert fetch(data, offline=recorded) == 1
+    assert "85318NED.json: is een symbolische koppeling naar /dev/zero" in capsys.readouterr().err
+    (recorded / "85318NED.json").unlink()
     shutil.copy(FIXTURES / "85318NED.json", recorded / "85318NED.json")
-    monkeypatch.setattr(cbs, "MAX_RECORDED_BYTES", 1024)
+    monkeypatch.setitem(inputfile.LIMITS, "json", 1024)
     assert fetch(data, offline=recorded) == 1
     err = capsys.readouterr().err
-    assert "85039NED.json: 0 MB; een opgenomen antwoord mag hoogstens 0 MB zijn" in err
+    assert "een opgenomen antwoord mag hoogstens 1 kB zijn" in err
 
 
 def test_mapping_errors_name_file_and_line(data):
