@@ -12,7 +12,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .kern.console import EXIT_INPUT, EXIT_OK
+from .kern.console import (
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_TERMINATED,
+    Terminated,
+    stop_on_sigterm,
+)
 from .kern.errors import InputError
 from .kern.paths import DATA_DIR, OUTPUTS_DIR
 from .kern.version import __version__
@@ -118,6 +125,7 @@ def _fetch_parser(sub) -> None:
         description=(
             "Haalt per jaar de tabel Kerncijfers wijken en buurten op (data/registry/cbs.yaml "
             "noemt tabel, kolomtitel, gebieden en omrekening) en schrijft één meetbestand. "
+            "Online vraagt het alleen de rijen van de gemeente (municipality_code) op. "
             "In data/measurements/ komt het in het leveringsregister met de datum van ophalen. "
             "Een titel of gebied dat niet gevonden wordt is een fout; dan wordt niets geschreven."
         ),
@@ -134,7 +142,10 @@ def _fetch_parser(sub) -> None:
         "--offline",
         type=Path,
         metavar="DIR",
-        help="zonder internet: lees opgenomen antwoorden DIR/<tabel>.json (bijv. .cache/cbs)",
+        help=(
+            "zonder internet: lees opgenomen antwoorden DIR/<tabel>.json (bijv. .cache/cbs); "
+            "zonder --from/--to wordt een jaar zonder antwoord genoemd en overgeslagen"
+        ),
     )
     _data_dir_arg(s)
     s.set_defaults(func=_lazy("tellen", "cmd_fetch_cbs"))
@@ -318,7 +329,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
 # What Ctrl-C leaves behind, per command: every output is written whole or not at all.
 _INTERRUPTED_NL = {
     "evaluate": "de evaluatie is afgebroken; de eerdere uitvoer in {out} is niet veranderd",
@@ -334,31 +344,22 @@ _INTERRUPTED_NL = {
 }
 
 
-def interrupted_message(args: argparse.Namespace) -> str:
-    """The one Dutch line for Ctrl-C: what was stopped and what it left unchanged.
+def interrupted_message(args: argparse.Namespace, signal_name: str = "Ctrl-C") -> str:
+    """The one Dutch line for Ctrl-C (or SIGTERM): what was stopped and what it left unchanged.
 
     Examples
     --------
     >>> interrupted_message(argparse.Namespace(command="validate"))
     'Gestopt (Ctrl-C): npdw validate is afgebroken; er is niets veranderd.'
     """
-    command = args.command
-    sub = next(
-        (
-            getattr(args, k)
-            for k in ("stories_command", "agenda_command", "efforts_command", "fetch_command")
-            if getattr(args, k, None)
-        ),
-        None,
-    )
-    shown = f"{command} {sub}" if sub else command
+    command, sub = args.command, _subcommand(args)
     detail = _INTERRUPTED_NL.get(sub or command)
     if command == "evaluate" and detail is not None:
         out = getattr(args, "out", None) or OUTPUTS_DIR / str(getattr(args, "year", ""))
         detail = detail.format(out=out)
     if detail is None:
-        return f"Gestopt (Ctrl-C): npdw {shown} is afgebroken; er is niets veranderd."
-    return f"Gestopt (Ctrl-C): npdw {shown}: {detail}."
+        return f"Gestopt ({signal_name}): {_command(args)} is afgebroken; er is niets veranderd."
+    return f"Gestopt ({signal_name}): {_command(args)}: {detail}."
 
 
 def _stop_quietly(code: int) -> None:
@@ -379,12 +380,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``npdw`` console script."""
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
-    except KeyboardInterrupt:
-        print(interrupted_message(args), file=sys.stderr, flush=True)
+        with stop_on_sigterm():
+            return args.func(args)
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, Terminated)
+        name = "SIGTERM" if terminated else "Ctrl-C"
+        print(interrupted_message(args, name), file=sys.stderr, flush=True)
+        code = EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
         if argv is None:  # the console script: exit at once, quietly
-            _stop_quietly(EXIT_INTERRUPTED)
-        return EXIT_INTERRUPTED
+            _stop_quietly(code)
+        return code
     except InputError as exc:
         print(f"FOUT: {exc}", file=sys.stderr, flush=True)
         return EXIT_INPUT
@@ -396,8 +401,65 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except OSError as exc:
         # A file that cannot be read or written is the user's to fix, not a bug.
-        print(f"FOUT: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr, flush=True)
+        print(f"FOUT: {os_error_message(exc, args)}", file=sys.stderr, flush=True)
         return EXIT_INPUT
+    except (MemoryError, RecursionError) as exc:
+        # Every input is bounded before it is read; if one still gets through, say which
+        # command and inputs, in one line, rather than a traceback.
+        print(f"FOUT: {resource_message(exc, args)}", file=sys.stderr, flush=True)
+        return EXIT_INPUT
+
+
+def _subcommand(args: argparse.Namespace) -> str | None:
+    keys = ("stories_command", "agenda_command", "efforts_command", "fetch_command")
+    return next((getattr(args, k) for k in keys if getattr(args, k, None)), None)
+
+
+def _command(args: argparse.Namespace) -> str:
+    """``'npdw stories import'``: the command as the user typed it."""
+    sub = _subcommand(args)
+    return f"npdw {args.command} {sub}" if sub else f"npdw {args.command}"
+
+
+def os_error_message(exc: OSError, args: argparse.Namespace) -> str:
+    """An OSError in one Dutch line: the command, the step, the file and what went wrong.
+
+    Examples
+    --------
+    >>> import errno
+    >>> exc = OSError(errno.ENOSPC, "No space left on device", "uit/trends.csv")
+    >>> exc.add_note("de tellen-tabellen schrijven")
+    >>> print(os_error_message(exc, argparse.Namespace(command="trends")))
+    npdw trends: de schijf is vol bij het schrijven van uit/trends.csv (de tellen-tabellen
+    schrijven); maak ruimte vrij en probeer het opnieuw: de eerdere uitvoer is niet veranderd
+    """
+    import errno
+
+    where = f" van {exc.filename}" if exc.filename else ""
+    notes = "; ".join(getattr(exc, "__notes__", []))
+    during = f" ({notes})" if notes else ""
+    if exc.errno == errno.ENOSPC:
+        return (
+            f"{_command(args)}: de schijf is vol bij het schrijven{where}{during}; maak ruimte "
+            "vrij en probeer het opnieuw: de eerdere uitvoer is niet veranderd"
+        )
+    what = exc.strerror or str(exc)
+    file = f": {exc.filename}" if exc.filename else ""
+    return f"{_command(args)}{during}: {what}{file}"
+
+
+def resource_message(exc: BaseException, args: argparse.Namespace) -> str:
+    """A MemoryError or RecursionError in one line, naming the command and its inputs."""
+    named = [
+        str(v)
+        for k, v in sorted(vars(args).items())
+        if k in ("file", "measurements", "stories", "data", "mapping", "offline") and v
+    ]
+    what = "te weinig geheugen" if isinstance(exc, MemoryError) else "te diep genest"
+    return (
+        f"{_command(args)}: {what} bij het lezen van de invoer ({', '.join(named)}); "
+        "een bestand is te groot of te diep genest. Er is niets veranderd."
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

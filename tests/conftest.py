@@ -120,6 +120,25 @@ def npdw_here(capsys: pytest.CaptureFixture[str]) -> Callable[..., subprocess.Co
     return run
 
 
+def write_earlier_output(out: Path, files: Mapping[str, str]) -> Path:
+    """``out`` as an earlier npdw run leaves it: ``files`` (path -> text) and npdw's list."""
+    from npdw_learning.kern.outdir import new_build, replace_with, seal
+
+    build = new_build(out)
+    for rel, text in files.items():
+        (build / rel).parent.mkdir(parents=True, exist_ok=True)
+        (build / rel).write_text(text, encoding="utf-8")
+    seal(build)
+    replace_with(build, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def earlier_output() -> Callable[[Path, Mapping[str, str]], Path]:
+    """``earlier_output(out, {"rapport.html": "..."})``: a folder an earlier npdw run wrote."""
+    return write_earlier_output
+
+
 def _module(item: pytest.Item) -> str:
     return item.nodeid.split("::")[0]
 

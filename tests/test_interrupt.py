@@ -71,11 +71,10 @@ def test_a_killed_runs_build_folder_is_removed_by_the_next_run(tmp_path):
 
 
 @pytest.mark.slow
-def test_ctrl_c_during_evaluate_keeps_the_earlier_report(tmp_path):
-    out = tmp_path / "uit"
-    out.mkdir()
-    (out / "manifest.json").write_text("{}", encoding="utf-8")
-    (out / "rapport.html").write_text("het rapport van vorig jaar", encoding="utf-8")
+def test_ctrl_c_during_evaluate_keeps_the_earlier_report(tmp_path, earlier_output):
+    out = earlier_output(
+        tmp_path / "uit", {"manifest.json": "{}", "rapport.html": "het rapport van vorig jaar"}
+    )
     env = {**os.environ, "MPLBACKEND": "agg", "JUPYTER_PLATFORM_DIRS": "1"}
     proc = subprocess.Popen(
         [str(NPDW), "evaluate", "--year", "2026", "--demo", "--out", str(out)],

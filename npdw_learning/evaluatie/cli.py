@@ -29,10 +29,11 @@ def cli_evaluate(args: argparse.Namespace) -> int:
         )
     except EvaluationError as exc:
         out = (args.out or OUTPUTS_DIR / str(args.year)).resolve()
+        kept = exc.kept or out.with_name(out.name + ".mislukt")
         print(f"FOUT: {exc}", file=sys.stderr, flush=True)
         print(
             f"De eerdere uitvoer in {out} is niet aangeraakt. Het mislukte notebook met de "
-            f"volledige foutmelding staat in {out.with_name(out.name + '.mislukt')}/notebooks/.",
+            f"volledige foutmelding staat in {kept}/notebooks/.",
             file=sys.stderr,
             flush=True,
         )

@@ -19,7 +19,6 @@ import platform
 import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -29,7 +28,17 @@ from importlib import metadata
 from pathlib import Path
 
 from ..kern.atomic import write_text
+from ..kern.console import Terminated, step
 from ..kern.errors import EvaluationError, InputError
+from ..kern.outdir import (
+    BUILD_PID,
+    OutputFolderError,
+    check_output_dir,
+    new_build,
+    remove_stale_builds,
+    replace_with,
+    seal,
+)
 from ..kern.paths import OUTPUTS_DIR, PROJ_ROOT
 from ..kern.registry import NATIONAL_DIR
 from ..kern.version import __version__
@@ -269,31 +278,36 @@ def _shared_kernel(cwd: Path) -> Iterator[object]:
 
 @contextmanager
 def _ctrl_c_remembered() -> Iterator[Callable[[], None]]:
-    """Ctrl-C raises KeyboardInterrupt as always, and is also remembered.
+    """Ctrl-C (and SIGTERM) raise KeyboardInterrupt as always, and are also remembered.
 
-    Yields a check that raises KeyboardInterrupt once Ctrl-C was pressed. The
-    notebook client waits for the kernel inside asyncio, where the interrupt can
-    get lost (a run went on to the end after Ctrl-C); checked between the steps,
-    it still stops the run before the next notebook.
+    Yields a check that raises again once one of them arrived. The notebook
+    client waits for the kernel inside asyncio, where the interrupt can get
+    lost (a run went on to the end after Ctrl-C); checked between the steps,
+    it still stops the run before the next notebook. SIGTERM raises
+    :class:`~npdw_learning.kern.console.Terminated`, so the run ends with its
+    own message and exit code.
     """
     if threading.current_thread() is not threading.main_thread():
         yield lambda: None
         return
     pressed: list[int] = []
 
-    def on_ctrl_c(signum: int, frame: object) -> None:
+    def on_signal(signum: int, frame: object) -> None:
         pressed.append(signum)
-        raise KeyboardInterrupt
+        raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
     def check() -> None:
+        if signal.SIGTERM in pressed:
+            raise Terminated
         if pressed:
             raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield check
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 def _reset(km: object, timeout: int) -> None:
@@ -362,77 +376,6 @@ def _cell_name(notebook: Path, source: str) -> str:
     return f"{where} ({first[:60]})" if first else where
 
 
-def _check_out(out: Path) -> None:
-    """Refuse to replace a folder that may hold something other than generated output.
-
-    Replaced are: an empty folder, a folder inside ``outputs/`` (generated,
-    never edited by hand, DESIGN.md), and one holding an earlier run's
-    ``manifest.json`` (``npdw evaluate``) or ``run.json`` (``npdw trends``).
-    """
-    if not out.exists():
-        return
-    if out.is_dir():
-        generated = any((out / name).exists() for name in (MANIFEST, "run.json"))
-        inside_outputs = out.resolve().is_relative_to(OUTPUTS_DIR.resolve())
-        if generated or inside_outputs or not any(out.iterdir()):
-            return
-    raise InputError(
-        f"{out}: deze map bestaat al en bevat geen eerdere evaluatie (geen {MANIFEST}); "
-        "kies een lege of nieuwe map met --out"
-    )
-
-
-BUILD_MARK = ".bouw-"
-BUILD_PID = ".pid"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
-
-
-def remove_stale_builds(out: Path) -> list[Path]:
-    """Remove build folders of ``out`` that a killed run left behind; return them.
-
-    A run builds in ``.<out>.bouw-*`` next to ``out`` and writes its process id
-    in it. A folder whose process is gone (or that has no id) belongs to a run
-    that was killed before it could clean up; a folder of a run still going is
-    left alone.
-    """
-    removed = []
-    for folder in sorted(out.parent.glob(f".{out.name}{BUILD_MARK}*")):
-        if not folder.is_dir():
-            continue
-        try:
-            pid = int((folder / BUILD_PID).read_text(encoding="ascii").strip())
-        except (OSError, ValueError):
-            pid = None
-        if pid is not None and pid != os.getpid() and _alive(pid):
-            continue
-        shutil.rmtree(folder, ignore_errors=True)
-        removed.append(folder)
-    return removed
-
-
-def _replace_dir(build: Path, out: Path) -> None:
-    """Move the finished build to ``out``; an earlier evaluation there is replaced whole."""
-    _check_out(out)
-    if out.exists():
-        old = out.with_name(f".{out.name}.oud")
-        shutil.rmtree(old, ignore_errors=True)
-        out.rename(old)
-        build.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        build.rename(out)
-
-
 def evaluate(
     year: int,
     *,
@@ -486,45 +429,31 @@ def evaluate(
     synthetic = _preflight(run, echo)
     inputs = input_files(run, notebooks_dir)
     out = run.out_dir.resolve()
-    _check_out(out)
-    build = _make_build_dir(out)
+    check_output_dir(out)
+    build = new_build(out)
     parameters = _notebook_parameters(run, build)
-    os.environ.setdefault("MPLBACKEND", "agg")
-    os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
     try:
-        timings = _run_notebooks(specs, notebooks_dir, build, parameters, timeout, echo)
+        with step("de notebooks uitvoeren"):
+            timings = _run_notebooks(specs, notebooks_dir, build, parameters, timeout, echo)
         manifest = _manifest(
             run, out, parameters, synthetic, started, timings, inputs, notebooks_dir
         )
-        _write_report(run, specs, build, manifest, inputs, synthetic, started)
+        with step("het rapport samenstellen (rapport.html)"):
+            _write_report(run, specs, build, manifest, inputs, synthetic, started)
         if pdf:
-            _write_pdf(build, echo)
-        _finish_manifest(build, manifest, seconds=time.perf_counter() - t0)
-        (build / BUILD_PID).unlink()
-        _replace_dir(build, out)
-    except EvaluationError:
-        _keep_failed_build(build, out)
+            with step("de afdruk maken (rapport.pdf)"):
+                _write_pdf(build, echo)
+        with step(f"de uitvoer op zijn plaats zetten ({out})"):
+            _finish_manifest(build, manifest, seconds=time.perf_counter() - t0)
+            seal(build)
+            replace_with(build, out)
+    except EvaluationError as exc:
+        exc.kept = _keep_failed_build(build, out)
         raise
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
     return out / REPORT
-
-
-def _make_build_dir(out: Path) -> Path:
-    """A fresh build folder next to ``out``, marked with this process's id.
-
-    Build folders of runs that were killed are removed first. The folder gets
-    the mode a plain ``mkdir`` would give (``mkdtemp`` makes it private).
-    """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_builds(out)
-    build = Path(tempfile.mkdtemp(prefix=f".{out.name}{BUILD_MARK}", dir=out.parent))
-    (build / BUILD_PID).write_text(str(os.getpid()), encoding="ascii")
-    umask = os.umask(0)
-    os.umask(umask)
-    build.chmod(0o777 & ~umask)
-    return build
 
 
 def _notebook_parameters(run: Run, build: Path) -> dict:
@@ -547,11 +476,18 @@ def _finish_manifest(build: Path, manifest: dict, *, seconds: float) -> None:
 
 
 def _keep_failed_build(build: Path, out: Path) -> Path:
-    """Keep a failed build as ``<out>.mislukt/`` (replacing an earlier one) for inspection."""
+    """Keep a failed build as ``<out>.mislukt/`` (replacing an earlier one) for inspection.
+
+    An earlier ``<out>.mislukt/`` is replaced only when npdw wrote all of it;
+    otherwise the failed build stays under its own name, which is returned.
+    """
     failed = out.with_name(f"{out.name}.mislukt")
-    shutil.rmtree(failed, ignore_errors=True)
     (build / BUILD_PID).unlink(missing_ok=True)
-    build.rename(failed)
+    seal(build)
+    try:
+        replace_with(build, failed)
+    except OutputFolderError:
+        return build
     return failed
 
 
@@ -564,6 +500,9 @@ def _run_notebooks(
     echo: Callable[[str], None],
 ) -> list[dict]:
     """Execute the notebooks in order into ``build/notebooks``; their timings."""
+    # The kernels inherit these unless the caller set its own (figures need no display).
+    os.environ.setdefault("MPLBACKEND", "agg")
+    os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
     timings = []
     (build / "notebooks").mkdir()
     with _ctrl_c_remembered() as stop_if_pressed, _shared_kernel(notebooks_dir) as km:

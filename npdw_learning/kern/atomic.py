@@ -100,6 +100,10 @@ def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        # A full disk is seen on the temporary file (or by no name at all): name the file.
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -6,13 +6,68 @@ standard output in the same way and exit with the same codes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
-from .errors import Finding
+from .errors import Finding, finding_lines
 
-__all__ = ["EXIT_OK", "EXIT_INPUT", "echo", "report_findings", "findings_summary"]
+__all__ = [
+    "EXIT_OK",
+    "EXIT_INPUT",
+    "EXIT_INTERRUPTED",
+    "EXIT_TERMINATED",
+    "Terminated",
+    "stop_on_sigterm",
+    "step",
+    "echo",
+    "report_findings",
+    "findings_summary",
+]
 
 EXIT_OK, EXIT_INPUT = 0, 1
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM (kill, a service manager, a closed session)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: the command stops as it does on Ctrl-C (whole files, clean-up run)."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """While inside, SIGTERM raises :class:`Terminated` (a KeyboardInterrupt) like Ctrl-C.
+
+    Python's default for SIGTERM is to die at once, leaving a build folder and
+    no word; this makes ``kill`` run the same clean-up as Ctrl-C. Outside the
+    main thread (no signal handlers there) it does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def step(what: str) -> Iterator[None]:
+    """Name the step an OSError (a full disk, a folder without permission) happened in.
+
+    The note is printed with the error (``cli.main``).
+    """
+    try:
+        yield
+    except OSError as exc:
+        exc.add_note(what)
+        raise
 
 
 def echo(msg: str = "") -> None:
@@ -21,10 +76,14 @@ def echo(msg: str = "") -> None:
 
 
 def report_findings(findings: Sequence[Finding], *, limit: int | None = None) -> None:
-    """Print findings one per line; past ``limit``, say how many more there are."""
+    """Print findings one per line; past ``limit``, say how many more there are.
+
+    Of one kind of finding (:func:`~.errors.finding_lines`) the first 20 are
+    printed and the rest counted.
+    """
     shown = findings if limit is None else findings[:limit]
-    for f in shown:
-        echo(str(f))
+    for line in finding_lines(shown):
+        echo(line)
     if limit is not None and len(findings) > limit:
         echo(f"... en nog {len(findings) - limit} (zie data_quality.csv)")
 

@@ -16,6 +16,7 @@ import codecs
 import csv
 import io
 import itertools
+import re
 import sys
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Finding, InputError
+from .inputfile import BoundedZip, open_zip, read_input_bytes, refuse, size_text
 
 __all__ = [
     "ROW",
@@ -36,6 +38,8 @@ __all__ = [
     "read_table",
     "is_blank",
     "sheet_label",
+    "WORKBOOK_INFLATED",
+    "WORKBOOK_CELLS",
 ]
 
 ROW = "__row"
@@ -97,7 +101,6 @@ def read_sheets(
     *,
     sheet: str | None = None,
     expected: Collection[str] | None = None,
-    name: str | None = None,
 ) -> list[Sheet]:
     """Read every table of a CSV or XLSX file.
 
@@ -112,9 +115,6 @@ def read_sheets(
         Header names (lower case) the caller knows. The header is the row
         among the first :data:`HEADER_SEARCH` with the most of them; without
         ``expected`` (or when no row has one) it is the first non-empty row.
-    name : str, optional
-        How findings name the file (``Sheet.file``); the path when not given. A run
-        names it relative to its programme folder, so the tables hold no machine's paths.
 
     Returns
     -------
@@ -137,16 +137,15 @@ def read_sheets(
     (2, [{'indicator': 'x', 'area': 'wielwijk', '__row': 3}])
     """
     path = Path(path)
-    name = str(path) if name is None else name
     suffix = path.suffix.lower()
     wanted = {str(e).lower() for e in expected} if expected else set()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, sheet, wanted, name)
+        return _read_xlsx(path, sheet, wanted)
     if suffix in (".csv", ".txt", ".tsv"):
-        return [_read_csv(path, wanted, name)]
+        return [_read_csv(path, wanted)]
     raise InputError(
-        f"{name}: onbekend bestandstype",
-        [Finding("error", name, f"onbekend bestandstype '{suffix}'; verwacht .csv of .xlsx")],
+        f"{path}: onbekend bestandstype",
+        [Finding("error", str(path), f"onbekend bestandstype '{suffix}'; verwacht .csv of .xlsx")],
     )
 
 
@@ -267,12 +266,13 @@ def _header_note(file: str, header_row: int) -> list[Finding]:
     ]
 
 
-def _read_csv(path: Path, wanted: set[str], name: str) -> Sheet:
+def _read_csv(path: Path, wanted: set[str]) -> Sheet:
+    name = str(path)
     try:
-        text = decode(path.read_bytes())
+        text = decode(read_input_bytes(path, kind="table"))
     except NotText as exc:
         raise InputError(
-            f"{name}: geen tekstbestand",
+            f"{path}: geen tekstbestand",
             [Finding("error", name, f"geen tekstbestand: {exc}; lever een CSV- of Excel-bestand")],
         ) from None
     delim, header_index = _sniff(text, wanted)
@@ -284,7 +284,7 @@ def _read_csv(path: Path, wanted: set[str], name: str) -> Sheet:
             rows.append((number, r))
     except csv.Error as exc:
         raise InputError(
-            f"{name}: geen leesbare CSV",
+            f"{path}: geen leesbare CSV",
             [
                 Finding(
                     "error",
@@ -301,7 +301,7 @@ def _read_csv(path: Path, wanted: set[str], name: str) -> Sheet:
         ) from None
     if header_index >= len(rows) or not any(c.strip() for c in rows[header_index][1]):
         raise InputError(
-            f"{name}: het bestand is leeg of heeft geen kopregel",
+            f"{path}: het bestand is leeg of heeft geen kopregel",
             [Finding("error", name, "leeg bestand of geen kopregel", row=1)],
         )
     header_row, header_cells = rows[header_index]
@@ -324,7 +324,7 @@ def _read_csv(path: Path, wanted: set[str], name: str) -> Sheet:
             continue
         body.append([*r, line])
     if findings:
-        raise InputError(f"{name}: rijen met een verkeerd aantal velden", findings)
+        raise InputError(f"{path}: rijen met een verkeerd aantal velden", findings)
     findings += _unnamed(name, header, [b[:-1] for b in body], header_row)
     keep = [j for j, h in enumerate(header) if h]
     df = pd.DataFrame(
@@ -395,71 +395,168 @@ def _letter(j: int) -> str:
 
 # -- workbooks -------------------------------------------------------------------
 
+# A workbook is bounded by what it really holds, not by what it declares: a 2 MB
+# .xlsx can inflate to gigabytes of XML, or list 60 million cells. Both limits are
+# counted while inflating and reading (documented in data/README.md).
+WORKBOOK_INFLATED = 100_000_000  # bytes of all its parts together, uncompressed
+WORKBOOK_CELLS = 1_000_000  # cells of all worksheets read, and shared texts
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_SHARED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+_MERGE = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\""
+)
+_OVERLAP = 256  # bytes kept from the previous block, so a tag split over two is still found
 
-def _read_xlsx(path: Path, sheet: str | None, wanted: set[str], name: str) -> list[Sheet]:
+
+def _too_many_cells(path: Path, where: str) -> InputError:
+    limit = f"{WORKBOOK_CELLS:,}".replace(",", ".")
+    return refuse(
+        path,
+        f"heeft meer dan {limit} cellen ({where}); lever de gegevens als CSV of in "
+        "kleinere werkmappen",
+    )
+
+
+def _scan_workbook(archive: BoundedZip, path: Path) -> dict[str, list[str]]:
+    """Inflate every part once, counting bytes and cells; the merged ranges per worksheet.
+
+    Raises :class:`InputError` when the parts together inflate past
+    :data:`WORKBOOK_INFLATED` or declare more than :data:`WORKBOOK_CELLS`
+    cells or shared texts.
+    """
+    total, cells, shared = 0, 0, 0
+    merged: dict[str, list[str]] = {}
+    for info in archive.infolist():
+        name = info.filename
+        tail = b""
+        for block in archive.inflate(name, limit=WORKBOOK_INFLATED):
+            total += len(block)
+            if total > WORKBOOK_INFLATED:
+                raise refuse(path, f"is uitgepakt groter dan {size_text(WORKBOOK_INFLATED)}")
+            window = tail + block
+            cells += _new_matches(_CELL, window, len(tail))
+            shared += _new_matches(_SHARED, window, len(tail))
+            if max(cells, shared) > WORKBOOK_CELLS:
+                raise _too_many_cells(path, name)
+            found = [m.group(1).decode() for m in _MERGE.finditer(window) if m.end() > len(tail)]
+            if found:
+                merged.setdefault(name, []).extend(found)
+            tail = window[-_OVERLAP:]
+    return merged
+
+
+def _new_matches(pattern: re.Pattern[bytes], window: bytes, old: int) -> int:
+    """Matches in ``window`` that end past its first ``old`` bytes (counted before)."""
+    return sum(1 for m in pattern.finditer(window) if m.end() > old)
+
+
+def _open_workbooks(path: Path, raw: bytes):
+    """The workbook twice, streaming (read-only): with saved values and with formulas."""
     import openpyxl
 
     try:
-        values = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False)
+        values = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise InputError(
-            f"{name}: kan het Excel-bestand niet openen ({exc.__class__.__name__})",
-            [
-                Finding(
-                    "error",
-                    name,
-                    "geen leesbaar Excel-bestand (XLSX): beschadigd, met een wachtwoord "
-                    f"beveiligd of geen .xlsx ({exc.__class__.__name__})",
-                )
-            ],
-        ) from None
-    names = values.sheetnames
-    if sheet is not None and sheet not in names:
-        raise InputError(
-            f"{name}: werkblad '{sheet}' bestaat niet",
-            [
-                Finding(
-                    "error",
-                    name,
-                    f"werkblad '{sheet}' bestaat niet; dit bestand heeft de werkbladen: "
-                    + ", ".join(f"'{n}'" for n in names),
-                )
-            ],
-        )
-    chosen = [sheet] if sheet is not None else names
-    return [_read_worksheet(name, values[n], formulas[n], wanted) for n in chosen]
+        raise _unreadable(path, exc) from None
+    return values, formulas
 
 
-def _read_worksheet(name: str, ws, ws_formulas, wanted: set[str]) -> Sheet:
-    file = sheet_label(name, ws.title)
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    raw = [list(r) for r in ws_formulas.iter_rows(values_only=True)]
+def _unreadable(path: Path, exc: BaseException) -> InputError:
+    kind = exc.__class__.__name__
+    return InputError(
+        f"{path}: kan het Excel-bestand niet openen ({kind})",
+        [
+            Finding(
+                "error",
+                str(path),
+                "geen leesbaar Excel-bestand (XLSX): beschadigd, met een wachtwoord "
+                f"beveiligd of geen .xlsx ({kind})",
+            )
+        ],
+    )
+
+
+def _read_xlsx(path: Path, sheet: str | None, wanted: set[str]) -> list[Sheet]:
+    archive = open_zip(path, kind="workbook", what="Excel-werkmap (XLSX)")
+    merged = _scan_workbook(archive, path)
+    values, formulas = _open_workbooks(path, archive.data)
+    try:
+        names = values.sheetnames
+        if sheet is not None and sheet not in names:
+            raise InputError(
+                f"{path}: werkblad '{sheet}' bestaat niet",
+                [
+                    Finding(
+                        "error",
+                        str(path),
+                        f"werkblad '{sheet}' bestaat niet; dit bestand heeft de werkbladen: "
+                        + ", ".join(f"'{n}'" for n in names),
+                    )
+                ],
+            )
+        budget = [WORKBOOK_CELLS]
+        out = []
+        for n in [sheet] if sheet is not None else names:
+            ws = values[n]
+            member = getattr(ws, "_worksheet_path", "")
+            rows, raw = _sheet_rows(path, ws, formulas[n], budget)
+            out.append(_read_worksheet(path, ws.title, rows, raw, merged.get(member, []), wanted))
+        return out
+    except InputError:
+        raise
+    except Exception as exc:  # a worksheet is only parsed while its rows are read
+        raise _unreadable(path, exc) from None
+    finally:
+        values.close()
+        formulas.close()
+
+
+def _sheet_rows(path: Path, ws, ws_formulas, budget: list[int]) -> tuple[list, list]:
+    """The rows of a worksheet (saved values, formulas), spending ``budget`` cells.
+
+    The dimension a worksheet declares is ignored (it may claim a million
+    columns); each row is as long as its last cell, and an empty row costs one.
+    The rectangle the rows span (rows times the widest row) must fit the
+    limit too: every row is filled out to the header's width later.
+    """
+    ws.reset_dimensions()
+    ws_formulas.reset_dimensions()
+    rows, raw = [], []
+    pairs = itertools.zip_longest(
+        ws.iter_rows(values_only=True), ws_formulas.iter_rows(values_only=True), fillvalue=()
+    )
+    for r, f in pairs:
+        budget[0] -= max(len(r), len(f), 1)
+        if budget[0] < 0:
+            raise _too_many_cells(path, f"werkblad '{ws.title}', rij {len(rows) + 1}")
+        rows.append(list(r))
+        raw.append(list(f))
+    width = max(map(len, rows), default=0)
+    if width * len(rows) > WORKBOOK_CELLS:  # the table the rows make, filled out to a rectangle
+        raise _too_many_cells(path, f"werkblad '{ws.title}': {len(rows)} rijen x {width} kolommen")
+    return rows, raw
+
+
+def _read_worksheet(
+    path: Path, title: str, rows: list, raw: list, merged: list[str], wanted: set[str]
+) -> Sheet:
+    file = sheet_label(path, title)
     if not rows or not any(not is_blank(c) for r in rows for c in r):
-        return Sheet(pd.DataFrame(columns=[ROW]), ",", file, ws.title, 1, ())
+        return Sheet(pd.DataFrame(columns=[ROW]), ",", file, title, 1, ())
     index, _score = _find_header(rows, wanted)
     header_row = index + 1
     findings = _header_note(file, header_row)
+    width = max(map(len, rows))
     header = ["" if is_blank(c) else str(c).strip() for c in rows[index]]
-    findings += _merged_header(file, ws, header_row, header)
+    header += [""] * (width - len(header))
+    findings += _merged_header(file, merged, header_row, header)
     body = []
     for i in range(index + 1, len(rows)):
         r = rows[i]
         if all(is_blank(c) for c in r):
             continue
-        for j, (v, f) in enumerate(zip(r, raw[i] if i < len(raw) else [], strict=False)):
-            if v is None and f is not None:
-                column = header[j] if j < len(header) and header[j] else _letter(j)
-                findings.append(
-                    Finding(
-                        "error",
-                        file,
-                        "formule zonder opgeslagen waarde: open het bestand in Excel en sla het "
-                        "op (dan bewaart Excel de uitkomst)",
-                        row=i + 1,
-                        column=column,
-                    )
-                )
+        findings += _unsaved_formulas(file, header, r, raw[i] if i < len(raw) else [], i + 1)
         body.append([*r[: len(header)], *[None] * (len(header) - len(r)), i + 1])
     if not any(f.message.startswith("kopcel") for f in findings):
         findings += _unnamed(file, header, [b[:-1] for b in body], header_row)
@@ -469,13 +566,37 @@ def _read_worksheet(name: str, ws, ws_formulas, wanted: set[str]) -> Sheet:
         columns=[*(header[j] for j in keep), ROW],
         dtype=object,
     )
-    return Sheet(df, ",", file, ws.title, header_row, tuple(findings))
+    return Sheet(df, ",", file, title, header_row, tuple(findings))
 
 
-def _merged_header(file: str, ws, header_row: int, header: list[str]) -> list[Finding]:
-    """A header cell merged over several columns leaves the others nameless: an error."""
+def _unsaved_formulas(file: str, header: list[str], r: list, f: list, row: int) -> list[Finding]:
+    """A formula cell without the value Excel saves with it: an error per cell."""
     out = []
-    for rng in ws.merged_cells.ranges:
+    for j, (v, formula) in enumerate(zip(r, f, strict=False)):
+        if v is None and formula is not None:
+            column = header[j] if j < len(header) and header[j] else _letter(j)
+            out.append(
+                Finding(
+                    "error",
+                    file,
+                    "formule zonder opgeslagen waarde: open het bestand in Excel en sla het "
+                    "op (dan bewaart Excel de uitkomst)",
+                    row=row,
+                    column=column,
+                )
+            )
+    return out
+
+
+def _merged_header(
+    file: str, merged: list[str], header_row: int, header: list[str]
+) -> list[Finding]:
+    """A header cell merged over several columns leaves the others nameless: an error."""
+    from openpyxl.worksheet.cell_range import CellRange
+
+    out = []
+    for ref in merged:
+        rng = CellRange(ref)
         if not (rng.min_row <= header_row <= rng.max_row) or rng.max_col == rng.min_col:
             continue
         j = rng.min_col - 1

@@ -4,6 +4,15 @@
 turns that tree into the line of every entry and field, and
 :class:`YamlChecker` collects the findings of one file, each located at the
 line a person has to edit.
+
+YAML from outside is bounded before it becomes data. An anchor (``&a``) may
+be used again by an alias (``*a``), and ten levels of ten aliases name ten
+billion values in a few hundred bytes (the "billion laughs"); an alias may
+also point into itself. PyYAML shares the aliased value instead of copying
+it, so the damage comes later, in whatever walks the data (a line index, a
+message, a table). Every parse here therefore counts the values the aliases
+stand for, once per node, and refuses a file past :data:`MAX_EXPANDED_NODES`
+or with an alias that contains itself, naming the line of the first alias.
 """
 
 from __future__ import annotations
@@ -16,44 +25,144 @@ from typing import Any
 import yaml
 
 from .errors import Finding, InputError
+from .inputfile import read_input_text
 
-__all__ = ["ID_PATTERN", "YamlChecker", "display_name", "line_index", "load_text", "read_yaml"]
+__all__ = [
+    "ID_PATTERN",
+    "MAX_EXPANDED_NODES",
+    "YamlBoundError",
+    "YamlChecker",
+    "display_name",
+    "line_index",
+    "load_text",
+    "read_yaml",
+]
 
 # The one pattern for every id a person types: areas, indicators, themes, stories, coders.
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _KIND_NL = {str: "tekst", bool: "true/false", int: "geheel getal"}
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Values a file may stand for, counting each use of an alias in full. The bundled files
+# have no alias at all and at most 9,000 nodes; a few anchors for repeated lists fit easily.
+MAX_EXPANDED_NODES = 200_000
+
+
+class YamlBoundError(yaml.MarkedYAMLError):
+    """The YAML names too many values through its aliases, or an alias contains itself.
+
+    A :class:`yaml.YAMLError`, so every reader reports it as it reports a
+    syntax error: with the file and the line of the first alias.
+    """
+
+
+def _expanded_size(root: yaml.Node) -> int | None:
+    """The number of nodes ``root`` stands for with every alias written out; None on a cycle.
+
+    Each node is visited once (its size is remembered), so the count costs time
+    linear in the file even when the answer is ten billion.
+    """
+    size: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            on_path.discard(key)
+            size[key] = 1 + sum(size[id(c)] for c in _children(node))
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            return None
+        on_path.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in on_path:
+                return None
+            if id(child) not in size:
+                stack.append((child, False))
+    return size[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _first_alias(text: str) -> yaml.Mark | None:
+    """Where the first alias (``*name``) of ``text`` is."""
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark
+    return None
+
+
+def _check_bounds(root: yaml.Node | None, text: str) -> None:
+    if root is None:
+        return
+    n = _expanded_size(root)
+    if n is not None and n <= MAX_EXPANDED_NODES:
+        return
+    problem = (
+        "een verwijzing (alias) bevat zichzelf"
+        if n is None
+        else f"te veel verwijzingen (aliases): de waarden komen uit op {n:,} "
+        f"(hoogstens {MAX_EXPANDED_NODES:,})".replace(",", ".")
+    )
+    raise YamlBoundError(
+        problem=problem + "; schrijf de waarden uit in plaats van met & en * te verwijzen",
+        problem_mark=_first_alias(text),
+    )
+
+
+def _compose(text: str) -> tuple[Any, yaml.Node | None]:
+    """The data and the node tree of ``text``, after :func:`_check_bounds`."""
+    loader = _SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        _check_bounds(root, text)
+        return (loader.construct_document(root) if root is not None else None), root
+    except RecursionError:
+        raise YamlBoundError(problem="de YAML is te diep genest") from None
+    finally:
+        loader.dispose()
 
 
 def load_text(text: str) -> Any:
-    """``yaml.safe_load``, by libyaml where PyYAML has it (the same data, 20 times faster).
+    """``yaml.safe_load``, by libyaml where PyYAML has it, with the alias bound above.
 
     >>> load_text("a: [1, ja, '=1+1']")
     {'a': [1, 'ja', '=1+1']}
+    >>> load_text("a: &x [1, 2]\\nb: *x\\n")
+    {'a': [1, 2], 'b': [1, 2]}
+    >>> try:
+    ...     load_text("a: &x [*x]")
+    ... except YamlBoundError as exc:
+    ...     print(exc.problem.split(";")[0], "(rij", exc.problem_mark.line + 1, end=")")
+    een verwijzing (alias) bevat zichzelf (rij 1)
     """
-    return yaml.load(text, Loader=_SafeLoader)
+    return _compose(text)[0]
 
 
 def read_yaml(
-    path: str | Path,
-    *,
-    error: type[InputError] = InputError,
-    what: str = "bestand",
-    name: str | None = None,
+    path: str | Path, *, error: type[InputError] = InputError, what: str = "bestand"
 ) -> tuple[Any, yaml.Node | None]:
     """Parse ``path``; return the data and the node tree (for line numbers).
 
     Raises ``error`` (an :class:`InputError` subclass) with one finding when
-    the file is missing, not UTF-8, or not valid YAML (with its line). The
-    finding names the file ``name`` (the path when not given).
+    the file is missing, not a regular file inside its folder, larger than
+    the YAML limit (:mod:`.inputfile`), not UTF-8, or not valid YAML (with
+    its line), or when its aliases stand for too many values.
     """
-    name = str(path) if name is None else name
+    name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error(
-            f"{name}: {what} ontbreekt", [Finding("error", name, f"{what} ontbreekt")]
-        ) from None
+        text = read_input_text(path, kind="yaml", what=what)
+    except InputError as exc:
+        raise error(str(exc.args[0]), exc.findings) from None
     except UnicodeDecodeError:
         raise error(
             f"{name}: {what} is niet in UTF-8 opgeslagen",
@@ -61,19 +170,22 @@ def read_yaml(
         ) from None
     # One parse, by libyaml where PyYAML has it (20 times faster than pure Python):
     # the node tree for the line numbers, then the data built from it, as safe_load does.
-    loader = _SafeLoader(text)
     try:
-        root = loader.get_single_node()
-        return (loader.construct_document(root) if root is not None else None), root
+        return _compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         raise error(
             f"{name}: geen geldige YAML",
-            [Finding("error", name, f"geen geldige YAML: {exc}", row=row)],
+            [Finding("error", name, f"geen geldige YAML: {_problem(exc)}", row=row)],
         ) from None
-    finally:
-        loader.dispose()
+
+
+def _problem(exc: yaml.YAMLError) -> str:
+    """What is wrong, without PyYAML's position text (the finding has the row)."""
+    if isinstance(exc, YamlBoundError):
+        return str(exc.problem)
+    return str(exc)
 
 
 def line_index(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
@@ -82,6 +194,8 @@ def line_index(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
     ``yaml.safe_load`` forgets positions; the node tree :func:`read_yaml` also
     returns keeps them, so a finding can point at the line a person has to
     edit. ``("research", 2, "areas", 0)`` is the first area of the third entry.
+    Each node is visited once: what an alias repeats gets no lines of its own
+    (a finding there is placed at the alias's entry).
 
     Examples
     --------
@@ -91,15 +205,23 @@ def line_index(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
     """
     if node is None:
         return {}
-    out: dict[tuple, int] = {path: node.start_mark.line + 1}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            sub = (*path, getattr(key, "value", None))
-            out.update(line_index(value, sub))
-            out[sub] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            out.update(line_index(item, (*path, i)))
+    out: dict[tuple, int] = {}
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, tuple, int]] = [(node, path, node.start_mark.line + 1)]
+    while stack:
+        current, where, line = stack.pop()
+        out[where] = line
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.append(
+                    (value, (*where, getattr(key, "value", None)), key.start_mark.line + 1)
+                )
+        elif isinstance(current, yaml.SequenceNode):
+            for i, item in enumerate(current.value):
+                stack.append((item, (*where, i), item.start_mark.line + 1))
     return out
 
 

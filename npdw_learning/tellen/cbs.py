@@ -4,18 +4,23 @@ CBS publishes one *Kerncijfers wijken en buurten* table per year. The mapping
 file ``data/registry/cbs.yaml`` names, per indicator, the column by its
 **Title**; the column *key* (``GemiddeldeWOZWaardeVanWoningen_35``) carries a
 numbered suffix that changes from year to year, so it is resolved from the
-table's ``DataProperties`` each time (:func:`resolve_topic`). Rows are chosen by
-name (:func:`area_row`): the municipality by its name, a neighbourhood by its
-name within that municipality at the level the mapping gives (``Wijk`` or
-``Buurt``). Any unit conversion is in the mapping too (a factor, a column to
-multiply by, a column to divide by).
+table's ``DataProperties`` each time (:func:`resolve_topic`). The region
+column is found by its key ``WijkenEnBuurten`` or its type (``GeoDetail`` in
+the real 2024 table, ``GeoDimension`` elsewhere; :func:`region_key`). Rows are
+chosen by CBS code when the mapping gives one (``code: WK050505``, compared
+with ``Codering`` without its padding), otherwise by name (:func:`area_row`):
+the municipality by its name, a neighbourhood by its name within that
+municipality at the level the mapping gives (``Wijk`` or ``Buurt``). Any
+unit conversion is in the mapping too (a factor, a column to multiply by, a
+column to divide by).
 
 A table is read from a *recorded response*: ``{"DataProperties": [...],
 "data": [...]}`` in exactly the shapes ``cbsodata.get_meta(table_id,
 "DataProperties")`` and ``cbsodata.get_data(table_id)`` return. A real fetch
-(:func:`fetch_table`) writes that same file into a cache folder, so a cached
-fetch can be replayed with ``npdw fetch cbs --offline``. Nothing here touches
-the network except :func:`fetch_table`.
+(:func:`fetch_table`) asks CBS only for the rows of one municipality and
+writes that same file into a cache folder, so a cached fetch can be replayed
+with ``npdw fetch cbs --offline``. Nothing here touches the network except
+:func:`fetch_table`.
 
 Every title, unit or area that is not found is collected and raised at once
 as one :class:`CbsError` naming table, year and title; the caller writes
@@ -36,6 +41,7 @@ import pandas as pd
 
 from ..kern.atomic import FLOAT_FORMAT, write_text
 from ..kern.errors import Finding, InputError
+from ..kern.inputfile import read_input_text
 from ..kern.registry import Registry
 from ..kern.yamlfile import line_index, read_yaml
 from .measurements import MEASUREMENT_COLUMNS
@@ -43,13 +49,17 @@ from .measurements import MEASUREMENT_COLUMNS
 __all__ = [
     "CBS_MAPPING_FILE",
     "CbsError",
+    "RecordedMissing",
     "CbsArea",
     "CbsIndicator",
     "CbsMapping",
     "RecordedTable",
     "load_cbs_mapping",
     "resolve_topic",
+    "region_key",
+    "municipality_filter",
     "area_row",
+    "name_warning",
     "read_recorded",
     "fetch_table",
     "build_measurements",
@@ -57,12 +67,20 @@ __all__ = [
 
 CBS_MAPPING_FILE = "cbs.yaml"
 LEVELS = ("Gemeente", "Wijk", "Buurt")
+# The level a CBS region code stands for, by its prefix (GM0505, WK050505, BU05050501).
+LEVEL_OF_PREFIX = {"GM": "Gemeente", "WK": "Wijk", "BU": "Buurt"}
 _TABLE_ID = re.compile(r"^\d{5}[A-Z]{3}$")
-# CBS names many wijken "Wijk 07 Krispijn"; the mapping gives the name without the number.
+_AREA_CODE = re.compile(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")
+# CBS names wijken "Wijk 07 Krispijn"; the mapping gives the name without the number.
 _WIJK_PREFIX = re.compile(r"^wijk\s+\d+\s*-?\s*", re.IGNORECASE)
-# The region columns of every Kerncijfers table, found by Title like any other column.
+# The region column: its key in every Kerncijfers table, or its type. The real
+# 85984NED (2024) has "Type": "GeoDetail"; other CBS tables use "GeoDimension".
+REGION_KEY = "WijkenEnBuurten"
+REGION_TYPES = ("GeoDimension", "GeoDetail")
+# The region description columns of every Kerncijfers table, found by Title like any other.
 MUNICIPALITY_TITLE = "Gemeentenaam"
 LEVEL_TITLE = "Soort regio"
+CODE_TITLE = "Codering"
 NO_NETWORK = (
     "npdw fetch cbs heeft internet nodig: {what}. Zonder internet: gebruik "
     "--offline MAP met opgenomen antwoorden (<tabel>.json)."
@@ -73,13 +91,27 @@ class CbsError(InputError):
     """A CBS table does not have what the mapping asks for, or cannot be read or fetched."""
 
 
+class RecordedMissing(CbsError):
+    """``--offline``: there is no recorded answer for a table (the caller may skip its year)."""
+
+
 @dataclass(frozen=True)
 class CbsArea:
-    """One area of the registry and the name CBS gives it."""
+    """One area of the registry and how CBS knows it: by code, or by name and level.
+
+    With ``code`` (``WK050505``) the row is the one whose ``Codering`` is that
+    code, and ``name`` is optional (a different name at CBS is a warning);
+    without it, ``name`` is matched at ``level`` within the municipality.
+    """
 
     id: str
-    name: str
+    name: str | None
     level: str  # Gemeente, Wijk or Buurt
+    code: str | None = None
+
+    def label(self) -> str:
+        """``'wielwijk' (WK050505)`` or ``'wielwijk'``: how a message names the area."""
+        return f"'{self.id}' ({self.code})" if self.code else f"'{self.id}'"
 
 
 @dataclass(frozen=True)
@@ -186,42 +218,73 @@ def _read_tables(data: dict, lines: dict, name: str, findings: list[Finding]) ->
     return out
 
 
+def _area_code(value: object) -> str | None:
+    """A CBS region code as the mapping may give it: ``WK050505`` (any case, no padding)."""
+    code = value.strip().upper() if isinstance(value, str) else ""
+    return code if _AREA_CODE.match(code) else None
+
+
+def _read_area(area_id: str, spec: object, municipality_code: str | None, refuse) -> CbsArea | None:
+    """One entry of ``areas:``: ``{code}``, ``{name, level}`` or all three."""
+    spec = spec if isinstance(spec, dict) else {}
+    raw_code, cbs_name, level = spec.get("code"), spec.get("name"), spec.get("level")
+    code = _area_code(raw_code)
+    if raw_code is not None and code is None:
+        return refuse(
+            f"{area_id}: code {raw_code!r}: verwacht een CBS-code als WK050505 "
+            "(GM + 4 cijfers, WK + 6 of BU + 8)",
+            "code",
+        )
+    if cbs_name is not None and (not isinstance(cbs_name, str) or not cbs_name.strip()):
+        return refuse(f"{area_id}: 'name' moet een naam zijn", "name")
+    if code is None and cbs_name is None:
+        return refuse(f"{area_id}: 'code' of 'name' ontbreekt", "name")
+    if level is None and code is not None:
+        level = LEVEL_OF_PREFIX[code[:2]]
+    if level not in LEVELS:
+        return refuse(f"{area_id}: niveau {level!r}; verwacht een van {', '.join(LEVELS)}", "level")
+    if code is not None and LEVEL_OF_PREFIX[code[:2]] != level:
+        return refuse(
+            f"{area_id}: code {code} is een {LEVEL_OF_PREFIX[code[:2]].lower()}, "
+            f"niveau zegt {level}",
+            "level",
+        )
+    if code is not None and municipality_code and code[2:6] != municipality_code[2:]:
+        return refuse(
+            f"{area_id}: code {code} ligt niet in gemeente {municipality_code} (municipality_code)",
+            "code",
+        )
+    return CbsArea(area_id, cbs_name.strip() if cbs_name else None, level, code)
+
+
 def _read_areas(
-    data: dict, lines: dict, name: str, registry: Registry, findings: list[Finding]
+    data: dict,
+    lines: dict,
+    name: str,
+    registry: Registry,
+    municipality_code: str | None,
+    findings: list[Finding],
 ) -> list[CbsArea]:
     areas = data.get("areas")
     if not isinstance(areas, dict) or not areas:
         findings.append(
-            Finding("error", name, "verwacht 'areas:' met gebied: naam en niveau", row=1)
+            Finding("error", name, "verwacht 'areas:' met gebied: code, of naam en niveau", row=1)
         )
         return []
     out = []
     for area_id, spec in areas.items():
         row = lines.get(("areas", area_id))
+
+        def refuse(message: str, column: str | None = None, row=row) -> None:
+            findings.append(Finding("error", name, message, row, column))
+
         if area_id not in registry.area_ids:
             known = ", ".join(sorted(registry.area_ids))
-            findings.append(
-                Finding(
-                    "error", name, f"gebied '{area_id}' staat niet in areas.yaml ({known})", row
-                )
-            )
+            refuse(f"gebied '{area_id}' staat niet in areas.yaml ({known})")
             continue
-        spec = spec if isinstance(spec, dict) else {}
-        cbs_name, level = spec.get("name"), spec.get("level")
-        if not isinstance(cbs_name, str) or not cbs_name.strip():
-            findings.append(Finding("error", name, f"{area_id}: 'name' ontbreekt", row, "name"))
-        elif level not in LEVELS:
-            findings.append(
-                Finding(
-                    "error",
-                    name,
-                    f"{area_id}: niveau {level!r}; verwacht een van {', '.join(LEVELS)}",
-                    row,
-                    "level",
-                )
-            )
-        else:
-            out.append(CbsArea(area_id, cbs_name.strip(), level))
+        area = _read_area(area_id, spec, municipality_code, refuse)
+        if area is not None:
+            out.append(area)
     return out
 
 
@@ -293,7 +356,7 @@ def load_cbs_mapping(path: str | Path, registry: Registry) -> CbsMapping:
         findings.append(Finding("error", name, f"municipality_code {code!r}: verwacht GM0505"))
         code = None
     tables = _read_tables(data, lines, name, findings)
-    areas = _read_areas(data, lines, name, registry, findings)
+    areas = _read_areas(data, lines, name, registry, code, findings)
     items = data.get("indicators")
     if not isinstance(items, list) or not items:
         findings.append(Finding("error", name, "verwacht 'indicators:' met een lijst", row=1))
@@ -318,12 +381,18 @@ def load_cbs_mapping(path: str | Path, registry: Registry) -> CbsMapping:
 
 
 def _norm(text: object) -> str:
-    """Compare titles and names as CBS pads them: case- and space-insensitive."""
-    return " ".join(str(text or "").split()).casefold()
+    """Compare titles and names as CBS pads them: case- and space-insensitive.
+
+    Only text and numbers count; anything else in a recorded answer (a list,
+    an object) compares as empty instead of being turned into text.
+    """
+    if isinstance(text, bool) or not isinstance(text, str | int | float):
+        return ""
+    return " ".join(str(text).split()).casefold()
 
 
-def _where(table_id: str, year: int) -> str:
-    return f"CBS-tabel {table_id} ({year})"
+def _where(table_id: str, year: int | None) -> str:
+    return f"CBS-tabel {table_id}" + (f" ({year})" if year is not None else "")
 
 
 def resolve_topic(
@@ -376,59 +445,163 @@ def resolve_topic(
     )
 
 
-def _dimension_key(table: RecordedTable, year: int) -> str:
-    dims = [p for p in table.properties if str(p.get("Type", "")).endswith("Dimension")]
-    geo = [p for p in dims if p.get("Type") == "GeoDimension"] or dims
-    if not geo:
-        raise CbsError(f"{_where(table.table_id, year)}: geen dimensie met wijken en buurten")
-    return str(geo[0]["Key"])
-
-
-def _region_name(value: object, level: str) -> str:
-    """A region's name for matching: without ``Wijk NN``, hyphens read as spaces."""
-    name = _norm(value)
-    name = _WIJK_PREFIX.sub("", name) if level == "Wijk" else name
-    return _norm(name.replace("-", " "))
-
-
-def area_row(
-    table: RecordedTable, area: CbsArea, municipality: str, *, year: int
-) -> dict[str, Any]:
-    """The data row of one area: by municipality, level and name.
-
-    A wijk matches with or without the number CBS puts in front of its name
-    (``Wijk 07 Krispijn`` matches ``Krispijn``); case, spacing and hyphens do
-    not count (``Oud Krispijn`` matches ``Oud-Krispijn``).
+def region_key(properties: list[dict[str, Any]], *, table_id: str, year: int | None = None) -> str:
+    """The key of the region column: ``WijkenEnBuurten``, or the one ``GeoDimension``/``GeoDetail``.
 
     Raises
     ------
     CbsError
-        Naming table, year and area, and the names CBS has at that level.
+        No such column, or more than one without the key ``WijkenEnBuurten``.
+
+    Examples
+    --------
+    >>> props = [{"Type": "GeoDetail", "Key": "WijkenEnBuurten", "Title": "Wijken en buurten"}]
+    >>> region_key(props, table_id="85984NED", year=2024)
+    'WijkenEnBuurten'
+    """
+    keyed = [p for p in properties if p.get("Key") == REGION_KEY and p.get("Type") != "Topic"]
+    geo = keyed or [p for p in properties if p.get("Type") in REGION_TYPES]
+    where = _where(table_id, year)
+    if len(geo) == 1 or keyed:
+        return str(geo[0]["Key"])
+    if geo:
+        keys = ", ".join(str(p.get("Key")) for p in geo)
+        raise CbsError(f"{where}: meer dan één kolom met regio's ({keys}); verwacht {REGION_KEY}")
+    types = ", ".join(sorted({str(p.get("Type")) for p in properties})) or "geen"
+    raise CbsError(
+        f"{where}: geen kolom met wijken en buurten: geen Key '{REGION_KEY}' en geen Type "
+        f"{' of '.join(REGION_TYPES)} (wel Types: {types})"
+    )
+
+
+@dataclass(frozen=True)
+class _RegionColumns:
+    """The keys of the region column and of its three description columns in one table."""
+
+    region: str  # the name, after cbsodata.get_data
+    municipality: str  # Gemeentenaam_1, padded
+    level: str  # SoortRegio_2, padded
+    code: str  # Codering_3, padded
+
+
+def _region_columns(table: RecordedTable, year: int) -> _RegionColumns:
+    def key(title: str) -> str:
+        return str(
+            resolve_topic(table.properties, title, table_id=table.table_id, year=year)["Key"]
+        )
+
+    return _RegionColumns(
+        region=region_key(table.properties, table_id=table.table_id, year=year),
+        municipality=key(MUNICIPALITY_TITLE),
+        level=key(LEVEL_TITLE),
+        code=key(CODE_TITLE),
+    )
+
+
+def _region_name(value: object) -> str:
+    """A region's name for matching: without ``Wijk NN``, case, padding; hyphens read as spaces."""
+    return _norm(_WIJK_PREFIX.sub("", _norm(value)).replace("-", " "))
+
+
+def _code(value: object) -> str:
+    """A ``Codering`` cell without its padding (``"WK050505  "`` -> ``"WK050505"``)."""
+    return value.strip().upper() if isinstance(value, str) else ""
+
+
+def _regions_at_level(
+    table: RecordedTable,
+    cols: _RegionColumns,
+    level: str,
+    municipality: str,
+    municipality_code: str | None,
+) -> list[dict[str, Any]]:
+    """The rows of one level in the municipality (by its name, or by its code when known)."""
+    digits = municipality_code[2:] if municipality_code else None
+
+    def inside(row: dict[str, Any]) -> bool:
+        code = _code(row.get(cols.code))
+        return _norm(row.get(cols.municipality)) == _norm(municipality) or (
+            digits is not None and code[:2] in LEVEL_OF_PREFIX and code[2:6] == digits
+        )
+
+    return [r for r in table.data if _norm(r.get(cols.level)) == _norm(level) and inside(r)]
+
+
+def _norm_text(value: object) -> str:
+    """A name as CBS gives it, without padding, for a message."""
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _listing(rows: list[dict[str, Any]], cols: _RegionColumns) -> str:
+    """``WK050501 Wijk 01 ..., WK050502 ...``: code and name of every row, by code."""
+    pairs = sorted({(_code(r.get(cols.code)), _norm_text(r.get(cols.region))) for r in rows})
+    return ", ".join(f"{code or '(geen code)'} {name}" for code, name in pairs) or "geen"
+
+
+def area_row(
+    table: RecordedTable,
+    area: CbsArea,
+    municipality: str,
+    *,
+    year: int,
+    municipality_code: str | None = None,
+) -> dict[str, Any]:
+    """The data row of one area: by its CBS code, or by municipality, level and name.
+
+    With a code the row is the one whose ``Codering`` is that code (padding
+    does not count). By name, a wijk matches with or without the number CBS
+    puts in front of its name (``Wijk 07 Krispijn`` matches ``Krispijn``);
+    case, padding and hyphens do not count (``Oud Krispijn`` matches
+    ``Oud-Krispijn``).
+
+    Raises
+    ------
+    CbsError
+        Naming table, year and area, with code and name of every region CBS
+        has at that level in the municipality.
     """
     where = _where(table.table_id, year)
-    dim = _dimension_key(table, year)
-    gm = resolve_topic(table.properties, MUNICIPALITY_TITLE, table_id=table.table_id, year=year)
-    lv = resolve_topic(table.properties, LEVEL_TITLE, table_id=table.table_id, year=year)
-    in_level = [
-        r
-        for r in table.data
-        if _norm(r.get(lv["Key"])) == _norm(area.level)
-        and _norm(r.get(gm["Key"])) == _norm(municipality)
-    ]
-    wanted = _region_name(area.name, "")
-    hits = [r for r in in_level if _region_name(r.get(dim), area.level) == wanted]
+    cols = _region_columns(table, year)
+    if area.code:
+        hits = [r for r in table.data if _code(r.get(cols.code)) == area.code]
+        wanted = f"met code {area.code}"
+    else:
+        level_rows = _regions_at_level(table, cols, area.level, municipality, municipality_code)
+        hits = [
+            r for r in level_rows if _region_name(r.get(cols.region)) == _region_name(area.name)
+        ]
+        wanted = f"'{area.name}'"
     if len(hits) == 1:
         return hits[0]
+    level = area.level.lower()
     if not hits:
-        names = sorted({str(r.get(dim, "")).strip() for r in in_level})
-        shown = ", ".join(names[:40]) + (" ..." if len(names) > 40 else "") if names else "geen"
+        present = _regions_at_level(table, cols, area.level, municipality, municipality_code)
         raise CbsError(
-            f"{where}: gebied '{area.id}' niet gevonden: geen {area.level.lower()} "
-            f"'{area.name}' in {municipality}. Wel aanwezig ({area.level.lower()}): {shown}"
+            f"{where}: gebied {area.label()} niet gevonden: geen {level} {wanted} in "
+            f"{municipality}. Wel aanwezig ({level}, code en naam): {_listing(present, cols)}"
         )
     raise CbsError(
-        f"{where}: gebied '{area.id}': {len(hits)} rijen heten '{area.name}' "
-        f"({area.level.lower()} in {municipality})"
+        f"{where}: gebied {area.label()}: {len(hits)} rijen ({level} {wanted} in {municipality}): "
+        f"{_listing(hits, cols)}; geef het gebied met zijn code (code: ...) in cbs.yaml"
+    )
+
+
+def name_warning(
+    table: RecordedTable, area: CbsArea, row: dict[str, Any], *, year: int, file: str = ""
+) -> Finding | None:
+    """A warning when an area given by code has another name at CBS than in the mapping."""
+    if not (area.code and area.name):
+        return None
+    cbs_name = row.get(region_key(table.properties, table_id=table.table_id, year=year))
+    if _region_name(cbs_name) == _region_name(area.name):
+        return None
+    return Finding(
+        "warning",
+        file,
+        f"{_where(table.table_id, year)}: gebied '{area.id}' ({area.code}) heet bij CBS "
+        f"'{_norm_text(cbs_name)}', in cbs.yaml '{area.name}'; de code telt",
+        area=area.id,
+        year=year,
     )
 
 
@@ -485,21 +658,40 @@ def _value(row: dict, key: str, ind: CbsIndicator, times: str | None, per: str |
     return value
 
 
-def table_measurements(
+def _area_rows(
     table: RecordedTable, year: int, mapping: CbsMapping
-) -> tuple[list[dict], list[str], list[CbsError]]:
-    """The measurements one table gives: ``(rows, missing, errors)``.
-
-    ``missing`` names every cell CBS left empty (kept out, not an error);
-    ``errors`` holds every title, unit or area the table lacks.
-    """
-    rows, missing, errors = [], [], []
-    area_rows = {}
+) -> tuple[dict[str, dict], list[Finding], list[CbsError]]:
+    """area id -> data row, with a warning per area whose name at CBS differs from its code's."""
+    rows, warnings, errors = {}, [], []
     for area in mapping.areas:
         try:
-            area_rows[area.id] = area_row(table, area, mapping.municipality, year=year)
+            rows[area.id] = area_row(
+                table,
+                area,
+                mapping.municipality,
+                year=year,
+                municipality_code=mapping.municipality_code,
+            )
         except CbsError as exc:
             errors.append(exc)
+            continue
+        warning = name_warning(table, area, rows[area.id], year=year, file=str(mapping.path))
+        if warning is not None:
+            warnings.append(warning)
+    return rows, warnings, errors
+
+
+def table_measurements(
+    table: RecordedTable, year: int, mapping: CbsMapping
+) -> tuple[list[dict], list[str], list[Finding], list[CbsError]]:
+    """The measurements one table gives: ``(rows, missing, warnings, errors)``.
+
+    ``missing`` names every cell CBS left empty (kept out, not an error);
+    ``warnings`` every area given by code whose name at CBS differs from the
+    mapping's; ``errors`` holds every title, unit or area the table lacks.
+    """
+    rows, missing = [], []
+    area_rows, warnings, errors = _area_rows(table, year, mapping)
     for ind in (i for i in mapping.indicators if i.covers(year)):
         try:
             main, times, per = _columns(table, ind, year)
@@ -521,12 +713,21 @@ def table_measurements(
                     "note": _note(str(main["Key"]), ind, times, per),
                 }
             )
-    return rows, missing, errors
+    return rows, missing, warnings, errors
+
+
+def _unreadable(table: RecordedTable, exc: BaseException) -> CbsError:
+    """A recorded answer too deep or too large to work through, as one line naming its file."""
+    what = "te diep genest" if isinstance(exc, RecursionError) else "te groot voor het geheugen"
+    return CbsError(
+        f"{table.file or table.table_id}: het antwoord van CBS-tabel {table.table_id} is {what} "
+        "om te verwerken; haal de tabel opnieuw op"
+    )
 
 
 def build_measurements(
     tables: Mapping[int, RecordedTable], mapping: CbsMapping
-) -> tuple[pd.DataFrame, list[str]]:
+) -> tuple[pd.DataFrame, list[str], list[Finding]]:
     """All measurements of the given tables (year -> table) in the long format.
 
     Returns
@@ -536,6 +737,8 @@ def build_measurements(
         ``source`` names the table, ``note`` the column key(s) and conversion.
     missing : list of str
         Cells CBS left empty (not published or suppressed).
+    warnings : list of Finding
+        Areas given by code whose name at CBS differs from the one in the mapping.
 
     Raises
     ------
@@ -544,11 +747,16 @@ def build_measurements(
     """
     rows: list[dict] = []
     missing: list[str] = []
+    warnings: list[Finding] = []
     errors: list[CbsError] = []
     for year in sorted(tables):
-        r, m, e = table_measurements(tables[year], year, mapping)
+        try:
+            r, m, w, e = table_measurements(tables[year], year, mapping)
+        except (RecursionError, MemoryError) as exc:
+            raise _unreadable(tables[year], exc) from None
         rows += r
         missing += m
+        warnings += w
         errors += e
     if errors:
         messages = list(dict.fromkeys(str(e) for e in errors))  # one region column, many areas
@@ -561,7 +769,7 @@ def build_measurements(
     frame["n"] = pd.array([pd.NA] * len(frame), dtype="Float64")
     frame["se"] = pd.array([pd.NA] * len(frame), dtype="Float64")
     frame = frame.sort_values(["indicator", "area", "year"], kind="stable")
-    return frame.reset_index(drop=True), missing
+    return frame.reset_index(drop=True), missing, warnings
 
 
 # -- recorded responses and the network ------------------------------------------------
@@ -592,52 +800,84 @@ def read_recorded(directory: str | Path, table_id: str) -> RecordedTable:
 
     Raises
     ------
+    RecordedMissing
+        There is no such file.
     CbsError
-        The file is missing, not JSON, or not in the cbsodata shape.
+        The file is not a regular file inside its folder, larger than
+        ``LIMITS["json"]`` (:mod:`npdw_learning.kern.inputfile`), not JSON,
+        nested too deeply to read, or not in the cbsodata shape.
     """
     path = Path(directory) / f"{table_id}.json"
     name = str(path)
+    if not path.exists() and not path.is_symlink():
+        raise RecordedMissing(f"{path}: opgenomen antwoord voor tabel {table_id} ontbreekt")
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CbsError(f"{name}: opgenomen antwoord voor tabel {table_id} ontbreekt") from None
+        payload = json.loads(read_input_text(path, kind="json", what="opgenomen antwoord"))
+    except InputError as exc:
+        raise CbsError(str(exc.args[0]), exc.findings) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CbsError(f"{name}: geen geldige JSON ({exc})") from None
+    except RecursionError:
+        raise CbsError(f"{name}: de JSON is te diep genest om te lezen") from None
+    except MemoryError:
+        raise CbsError(f"{name}: te groot om in het geheugen te lezen") from None
     props, data = _check_shape(payload, name)
     return RecordedTable(table_id, props, data, name)
 
 
-def _filters(code: str | None, dimension: str) -> str | None:
-    """Only the rows of one municipality (its code, wijken and buurten), when its code is known."""
-    if not code:
-        return None
-    digits = code[2:]
-    return " or ".join(
-        f"startswith({dimension},'{prefix}{digits}')" for prefix in ("GM", "WK", "BU")
-    )
+def municipality_filter(municipality_code: str, region: str = REGION_KEY) -> str:
+    """The OData ``$filter`` for one municipality's rows: its own, its wijken and its buurten.
+
+    In the data set the region column holds the region's code padded with
+    spaces to 10 characters (``'GM0505    '``), so ``eq 'GM0505'`` finds
+    nothing; ``substringof`` (the function CBS's own default selections use)
+    does not mind the padding. A code's letters only come first, so
+    ``'WK0505'`` cannot match inside another municipality's code.
+
+    Examples
+    --------
+    >>> municipality_filter("GM0505")  # doctest: +NORMALIZE_WHITESPACE
+    "substringof('GM0505',WijkenEnBuurten) or substringof('WK0505',WijkenEnBuurten)
+     or substringof('BU0505',WijkenEnBuurten)"
+    """
+    digits = municipality_code[2:]
+    return " or ".join(f"substringof('{prefix}{digits}',{region})" for prefix in LEVEL_OF_PREFIX)
 
 
 def fetch_table(
-    table_id: str, cache_dir: str | Path, *, municipality_code: str | None = None
+    table_id: str,
+    cache_dir: str | Path,
+    *,
+    municipality_code: str | None,
+    year: int | None = None,
 ) -> RecordedTable:
-    """Fetch one table with ``cbsodata`` and cache the response as ``<table_id>.json``.
+    """Fetch one municipality's rows of a table with cbsodata; cache them as ``<table_id>.json``.
 
-    The cached file has the recorded-response shape :func:`read_recorded`
-    reads, so the same fetch can be replayed offline.
+    Only the rows of the municipality (and its wijken and buurten) are asked
+    for (:func:`municipality_filter` on the region column of the table's
+    ``DataProperties``); cbsodata still downloads the list of region names of
+    the whole country to turn codes into names. The cached file has the
+    recorded-response shape :func:`read_recorded` reads, so the same fetch
+    can be replayed offline.
 
     Raises
     ------
     CbsError
-        No network (one Dutch sentence), or CBS refuses the table.
+        No municipality code (the whole country would come), no region column,
+        no network (one Dutch sentence), or CBS refuses the table.
     """
     import cbsodata  # imported here: only a real fetch needs it
     import requests
 
+    if not municipality_code:
+        raise CbsError(
+            f"{_where(table_id, year)}: 'municipality_code' (bijv. GM0505) ontbreekt in cbs.yaml; "
+            "zonder die code zou npdw fetch cbs de tabel van heel Nederland ophalen"
+        )
     try:
         props = cbsodata.get_meta(table_id, "DataProperties")
-        dims = [p["Key"] for p in props if p.get("Type") == "GeoDimension"]
-        filters = _filters(municipality_code, dims[0]) if dims else None
-        data = cbsodata.get_data(table_id, filters=filters)
+        region = region_key(props, table_id=table_id, year=year)
+        data = cbsodata.get_data(table_id, filters=municipality_filter(municipality_code, region))
     except (requests.ConnectionError, requests.Timeout) as exc:
         raise CbsError(NO_NETWORK.format(what="opendata.cbs.nl is niet bereikbaar")) from exc
     except requests.HTTPError as exc:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..kern.atomic import formula_safe, write_csv, write_text
 from ..kern.console import EXIT_INPUT, EXIT_OK, echo, findings_summary, report_findings
+from ..kern.outdir import check_output_dir, owned_output
 from ..kern.registry import Registry, load_registry
 from ..kern.synthetic import COMMAND_BANNER, MARKER_FILE
 from ..kern.version import __version__
@@ -68,8 +69,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     report_findings(result.findings)
     _report_overrides(result)
     if args.out is not None:
-        path = write_csv(result.findings_frame(), Path(args.out) / "data_quality.csv")
-        echo(f"Bevindingen geschreven naar {path}")
+        out = Path(args.out)
+        with owned_output(out) as build:
+            write_csv(result.findings_frame(), build / "data_quality.csv")
+        echo(f"Bevindingen geschreven naar {out / 'data_quality.csv'}")
     echo(findings_summary(result.findings))
     return EXIT_INPUT if result.errors else EXIT_OK
 
@@ -95,10 +98,14 @@ def cmd_trends(args: argparse.Namespace) -> int:
     if result.synthetic:
         echo(SYNTHETIC_BANNER)
 
-    tellen = run_tellen(reg, result)
     out = Path(args.out)
-    written = write_tellen_outputs(reg, result, tellen, tables_dir=out, figures_dir=out / "figures")
-    _write_run_record(out, args.year, result, series=len(tellen.trends))
+    check_output_dir(out)
+    tellen = run_tellen(reg, result)
+    with owned_output(out, remove=() if result.synthetic else (SYNTHETIC_MARKER,)) as build:
+        written = write_tellen_outputs(
+            reg, result, tellen, tables_dir=build, figures_dir=build / "figures"
+        )
+        _write_run_record(build, args.year, result, series=len(tellen.trends))
 
     echo(f"Trends: {_counts(tellen.trends['verdict'])}")
     echo(f"Veranderingen sinds de nulmeting: {_counts(tellen.changes['verdict'])}")
@@ -112,12 +119,10 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
 
 def _write_run_record(out: Path, year: int | None, loaded: LoadResult, *, series: int) -> None:
-    """``run.json`` (version, year, files, number of series) and the demo-data marker file."""
-    marker = out / SYNTHETIC_MARKER
+    """``run.json`` (version, year, files, number of series) and, with demo data, the
+    demo-data marker file (a run without demo data removes an earlier one: ``cmd_trends``)."""
     if loaded.synthetic:
-        write_text(SYNTHETIC_BANNER + "\n", marker)
-    else:
-        marker.unlink(missing_ok=True)
+        write_text(SYNTHETIC_BANNER + "\n", out / SYNTHETIC_MARKER)
     run = {
         "npdw_learning": __version__,
         "year": year,
@@ -138,22 +143,42 @@ CBS_OUTPUT = "cbs_kerncijfers.csv"
 CBS_SUPPLIER = "CBS Open Data (Kerncijfers wijken en buurten), opgehaald met npdw fetch cbs"
 
 
-def _cbs_tables(mapping, years: list[int], offline: Path | None) -> dict:
-    """year -> RecordedTable: from the recorded responses in ``offline``, or fetched and cached."""
-    from ..kern.paths import CBS_CACHE_DIR
-    from .cbs import fetch_table, read_recorded
+def _cbs_tables(mapping, years: list[int], offline: Path | None, *, skip_missing: bool):
+    """``(year -> RecordedTable, skipped years)``: recorded answers in ``offline``, or fetched.
 
-    tables = {}
+    With ``skip_missing`` (``--offline`` without ``--from``/``--to``) a year
+    without a recorded answer is skipped and listed; otherwise it is an error.
+    """
+    from ..kern.paths import CBS_CACHE_DIR
+    from .cbs import CbsError, RecordedMissing, fetch_table, read_recorded
+
+    tables, skipped = {}, []
     for year in years:
         table_id = mapping.tables[year]
-        if offline is not None:
-            tables[year] = read_recorded(offline, table_id)
-        else:
-            echo(f"Ophalen: CBS-tabel {table_id} ({year}) ...")
+        if offline is None:
+            echo(f"Ophalen: CBS-tabel {table_id} ({year}), alleen {mapping.municipality} ...")
             tables[year] = fetch_table(
-                table_id, CBS_CACHE_DIR, municipality_code=mapping.municipality_code
+                table_id, CBS_CACHE_DIR, municipality_code=mapping.municipality_code, year=year
             )
-    return tables
+            continue
+        try:
+            tables[year] = read_recorded(offline, table_id)
+        except RecordedMissing:
+            if not skip_missing:
+                raise
+            skipped.append(year)
+    if skipped:
+        listed = ", ".join(f"{y} ({mapping.tables[y]})" for y in skipped)
+        echo(
+            f"Geen opgenomen antwoord in {offline} voor {listed}: overgeslagen "
+            "(vraag een jaar met --from/--to om er een fout van te maken)"
+        )
+    if not tables:
+        raise CbsError(
+            f"{offline}: geen enkel opgenomen antwoord (<tabel>.json) voor de jaren in "
+            f"{mapping.path}; er is niets geschreven"
+        )
+    return tables, skipped
 
 
 def _sha256(path: Path) -> str:
@@ -163,6 +188,7 @@ def _sha256(path: Path) -> str:
 
 
 def _cbs_manifest(args, mapping, tables: dict, frame, missing, out: Path, fetched) -> dict:
+    """What the fetch read and wrote; ``skipped`` is added by the caller."""
     import datetime as dt
     from importlib.metadata import PackageNotFoundError, version
 
@@ -260,9 +286,11 @@ def cmd_fetch_cbs(args: argparse.Namespace) -> int:
         raise CbsError(
             f"geen CBS-tabel tussen --from en --to; {mapping.path} noemt de jaren {known}"
         )
-    tables = _cbs_tables(mapping, years, args.offline)
-    frame, missing = build_measurements(tables, mapping)
-    warnings = check_frame(frame, reg)
+    asked = args.first is not None or args.last is not None
+    tables, skipped = _cbs_tables(mapping, years, args.offline, skip_missing=not asked)
+    years = sorted(tables)
+    frame, missing, name_warnings = build_measurements(tables, mapping)
+    warnings = name_warnings + check_frame(frame, reg)
     mdir = data_dir / "measurements"
     out = Path(args.out) if args.out is not None else mdir / CBS_OUTPUT
     if out.suffix.lower() != ".csv":
@@ -271,6 +299,7 @@ def cmd_fetch_cbs(args: argparse.Namespace) -> int:
     fetched = dt.datetime.now(dt.UTC).date()
     write_csv(frame, out)
     manifest = _cbs_manifest(args, mapping, tables, frame, missing, out, fetched)
+    manifest["skipped"] = [{"year": y, "table_id": mapping.tables[y]} for y in skipped]
     registered = _same_file(out.parent, mdir)
     if registered:
         manifest["register"] = register_delivery(

@@ -18,7 +18,8 @@ from pathlib import Path
 import yaml
 
 from ..kern.atomic import write_text
-from ..kern.errors import Finding, InputError
+from ..kern.errors import Finding, InputError, renamed_findings
+from ..kern.inputfile import read_input_text
 from ..kern.paths import DEMO_DIR, MEASUREMENTS_DIR
 from ..kern.yamlfile import line_index, load_text, read_yaml
 
@@ -118,9 +119,9 @@ def _read_register(
     if not path.exists():
         return [], [], set()
     try:
-        data, node = read_yaml(path, what="leveringsregister", name=name)
+        data, node = read_yaml(path, what="leveringsregister")
     except InputError as exc:
-        return [], exc.findings, set()
+        return [], renamed_findings(exc.findings, str(path), name), set()
     lines = line_index(node)
     items = data.get("deliveries") if isinstance(data, dict) else None
     if not isinstance(items, list):
@@ -290,7 +291,8 @@ def register_delivery(
         The register cannot be read, or names the file in a way this cannot update.
     """
     path = Path(mdir) / DELIVERIES_FILE
-    text = path.read_text(encoding="utf-8") if path.exists() else _NEW_REGISTER
+    text = read_input_text(path, kind="yaml", what="leveringsregister") if path.exists() else None
+    text = _NEW_REGISTER if text is None else text
     iso = delivered.isoformat()
     found = _entries_for(text, file, path)
     if len(found) > 1:

@@ -37,14 +37,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ..kern.errors import Finding, InputError
+from ..kern.errors import Finding, InputError, renamed, renamed_findings
 from ..kern.registry import Registry
 from ..kern.tables import HEADER_SEARCH, ROW, Sheet, is_blank, read_sheets
 from .deliveries import DELIVERIES_FILE, delivery_label, plan_deliveries
@@ -243,7 +243,7 @@ def read_measurement_file(
     if not path.exists():
         return empty, [Finding("error", name, "bestand bestaat niet")]
     try:
-        sheets = read_sheets(path, expected={*MEASUREMENT_COLUMNS, *ALIASES}, name=name)
+        sheets = _named_sheets(path, name)
     except InputError as exc:
         return empty, exc.findings
     if len(sheets) == 1:
@@ -274,6 +274,24 @@ def read_measurement_file(
     filled = [f for f in frames if not f.empty]
     rows = pd.concat(filled, ignore_index=True) if filled else empty
     return rows, findings
+
+
+def _named_sheets(path: Path, name: str) -> list[Sheet]:
+    """The tables of ``path`` (:func:`read_sheets`), the file named ``name`` in each sheet
+    and finding instead of its path."""
+    try:
+        sheets = read_sheets(path, expected={*MEASUREMENT_COLUMNS, *ALIASES})
+    except InputError as exc:
+        exc.findings = renamed_findings(exc.findings, str(path), name)
+        raise
+    return [
+        replace(
+            sh,
+            file=renamed(sh.file, str(path), name),
+            findings=tuple(renamed_findings(sh.findings, str(path), name)),
+        )
+        for sh in sheets
+    ]
 
 
 def _column_key(col: str) -> str:
@@ -842,12 +860,11 @@ def load_measurements(
     ----------
     registry : Registry
     data_dir : path, optional
-        The data folder (with ``measurements/`` and ``demo/``). Rows, findings and
-        tables name its files relative to it (``measurements/bijlage3.csv``), so two
-        copies of the folder give the same tables.
+        The data folder (with ``measurements/`` and ``demo/``); rows, findings and tables
+        name its files relative to it (``measurements/bijlage3.csv``).
     extra : paths
         Partner deliveries added to the bundled data; newer than every file
-        in the folder, later ones win. Named as given.
+        in the folder, later ones win; named as given.
     demo : bool
         Include the synthetic demo series (``data/demo/``).
     until_year : int, optional

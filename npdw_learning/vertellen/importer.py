@@ -65,6 +65,7 @@ import yaml
 
 from ..kern.atomic import write_text
 from ..kern.errors import Finding, InputError
+from ..kern.inputfile import LIMITS, read_input_text
 from ..kern.paths import PROJ_ROOT
 from ..kern.tables import ROW, is_blank, read_sheets
 from ..kern.yamlfile import load_text
@@ -293,9 +294,9 @@ def _read_mapping_yaml(path: Path) -> dict:
     """The top-level mapping of a mapping file; a missing, non-UTF-8 or non-YAML file raises."""
     name = str(path)
     try:
-        data = load_text(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise _mapping_error(name, "mappingbestand bestaat niet") from None
+        data = load_text(read_input_text(path, kind="yaml", what="mappingbestand"))
+    except InputError as exc:
+        raise _mapping_error(name, exc.findings[0].message) from None
     except UnicodeDecodeError:
         raise _mapping_error(name, "mappingbestand is niet in UTF-8 opgeslagen") from None
     except yaml.YAMLError as exc:
@@ -629,6 +630,21 @@ def _id_problem(ident: str, seen: dict[str, int], file: str, row: int, column: s
     return Finding("error", file, message, row=row, column=column)
 
 
+# A story file may be at most LIMITS["story"] bytes (what spaCy processes at once); the
+# pseudonymised text can grow a little ("Jan" -> "[PERSOON-1]"), the front matter adds a few
+# hundred bytes.
+MAX_IMPORT_BYTES = LIMITS["story"] * 9 // 10
+
+
+def _too_long(file: str, row: int, column: str, chars: int) -> Finding:
+    most = f"{MAX_IMPORT_BYTES:,}".replace(",", ".")
+    message = (
+        f"de tekst is {chars:,} tekens lang; een verhaal mag hoogstens {most} bytes zijn "
+        "(wat de taalanalyse in één keer leest): splits het in delen"
+    ).replace(",", ".")
+    return Finding("error", file, message, row=row, column=column)
+
+
 def _read_rows(
     frame: Any, columns: dict[str, str], mapping: _Mapping, vocab: StoryVocabulary, file: str
 ) -> tuple[list[_Row], list[Finding]]:
@@ -662,6 +678,8 @@ def _read_rows(
         if not text:
             message = "het verhaal heeft geen tekst"
             problems.append(Finding("error", file, message, row=row, column=names["text"]))
+        elif len(title.encode("utf-8")) + len(text.encode("utf-8")) > MAX_IMPORT_BYTES:
+            problems.append(_too_long(file, row, names["text"], len(text)))
         if problems:
             skipped += problems
             continue

@@ -55,6 +55,7 @@ import pandas as pd
 
 from ..kern.atomic import write_atomic, write_csv
 from ..kern.errors import Finding, InputError
+from ..kern.inputfile import open_zip
 from ..kern.registry import ID_PATTERN
 from .coding import Codebook, auto_code_spans, codebook_path, load_codebook, read_coder_file
 from .stories import Story, StoryCollection, load_stories, load_story_vocabulary, require_valid
@@ -81,7 +82,9 @@ VARIABLES = ("area", "teller", "channel", "change", "consent", "date", "pillars"
 PROJECT_FILE = "project.qde"
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:npdw-learning:refi-qda")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_MAX_QDE = 512 * 2**20  # a project file larger than this is not a story collection
+# project.qde holds the codings, not the texts (those are under sources/): a project of
+# 1,000 stories coded by three coders is about 10 MB.
+_MAX_QDE = 64_000_000
 # Characters XML 1.0 cannot hold at all (not even escaped); the texts themselves
 # travel as separate UTF-8 files, so only names and descriptions lose them.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -394,28 +397,33 @@ def _fail(path: str, message: str) -> InputError:
 
 
 def _read_qde(path: Path) -> ET.Element:
-    """The root element of ``project.qde`` inside a ``.qdpx``, parsed safely."""
+    """The root element of ``project.qde`` inside a ``.qdpx``, parsed safely.
+
+    The project is a regular file of at most ``LIMITS["qdpx"]``; ``project.qde``
+    is inflated under :data:`_MAX_QDE`, counted as it inflates (a zip may
+    declare any size); the XML is parsed by defusedxml (no entities, no DTD).
+    """
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
     name = str(path)
-    if not path.is_file():
-        raise _fail(name, "bestand niet gevonden")
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            qde = [n for n in names if n == PROJECT_FILE] or [
-                n for n in names if "/" not in n and n.lower().endswith(".qde")
-            ]
-            if len(qde) != 1:
-                raise _fail(
-                    name, f"geen {PROJECT_FILE} in het zip-bestand: is dit een REFI-QDA-project?"
-                )
-            if archive.getinfo(qde[0]).file_size > _MAX_QDE:
-                raise _fail(name, f"{qde[0]} is groter dan {_MAX_QDE // 2**20} MB")
-            data = archive.read(qde[0])
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError):
-        raise _fail(name, "geen zip-bestand; verwacht een REFI-QDA-project (.qdpx)") from None
+        archive = open_zip(path, kind="qdpx", what="REFI-QDA-project (.qdpx)")
+    except InputError as exc:
+        raise _fail(name, exc.findings[0].message) from None
+    with archive:
+        names = archive.namelist()
+        qde = [n for n in names if n == PROJECT_FILE] or [
+            n for n in names if "/" not in n and n.lower().endswith(".qde")
+        ]
+        if len(qde) != 1:
+            raise _fail(
+                name, f"geen {PROJECT_FILE} in het zip-bestand: is dit een REFI-QDA-project?"
+            )
+        try:
+            data = b"".join(archive.inflate(qde[0], limit=_MAX_QDE))
+        except InputError as exc:
+            raise _fail(name, exc.findings[0].message) from None
     try:
         root = fromstring(data)
     except (ET.ParseError, DefusedXmlException, ValueError) as exc:

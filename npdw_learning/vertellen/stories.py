@@ -44,6 +44,7 @@ import yaml
 
 from ..kern.atomic import write_text
 from ..kern.errors import Finding, InputError
+from ..kern.inputfile import read_input_text
 from ..kern.paths import PROJ_ROOT, REGISTRY_DIR
 from ..kern.registry import ID_PATTERN, Registry, load_registry
 from ..kern.yamlfile import load_text
@@ -125,8 +126,10 @@ def load_story_vocabulary(
     registry = registry if registry is not None else load_registry(directory)
     path = directory / "stories.yaml"
     try:
-        data = load_text(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        data = load_text(read_input_text(path, kind="yaml", what="woordenlijst")) or {}
+    except InputError as exc:
+        raise RegistryError(str(exc.args[0]), exc.findings) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise RegistryError(
             f"{path}: kan de woordenlijst van de verhalen niet lezen",
             [Finding("error", str(path), str(exc))],
@@ -262,6 +265,7 @@ def validate_fields(
     def error(name: str, message: str) -> None:
         findings.append(Finding("error", file, message, row=row, column=label(name)))
 
+    data = _plain_values(data, label, error)
     for name in REQUIRED_FIELDS:
         if data.get(name) in (None, "", []):
             if name == "consent":
@@ -296,6 +300,24 @@ def validate_fields(
         message = f"onbekend veld '{label(name)}' wordt genegeerd"
         findings.append(Finding("warning", file, message, row=row, column=label(name)))
     return out, findings
+
+
+def _plain_values(data: Mapping[str, Any], label, error) -> dict[str, Any]:
+    """``data`` without the fields that hold a list or mapping where one value belongs.
+
+    Every field holds one plain value (text, a number, a date, true/false);
+    only ``pillars`` may be a list of them. A YAML alias to a collection in a
+    title is refused here, before any message quotes it.
+    """
+    out = {}
+    for name, value in data.items():
+        items = value if name == "pillars" and isinstance(value, list) else [value]
+        if any(isinstance(v, list | dict | set | tuple) for v in items):
+            shape = "een lijst van losse woorden" if name == "pillars" else "één waarde"
+            error(name, f"'{label(name)}' moet {shape} zijn, geen lijst of mapping")
+            continue
+        out[name] = value
+    return out
 
 
 def _choices(data: dict[str, Any], vocab: StoryVocabulary, label, error) -> dict[str, str]:
@@ -335,7 +357,9 @@ def parse_story(path: str | Path, vocab: StoryVocabulary) -> tuple[Story | None,
     path = Path(path)
     name = str(path)
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = read_input_text(path, kind="story", what="verhaal")
+    except InputError as exc:
+        return None, exc.findings
     except UnicodeDecodeError:
         return None, [Finding("error", name, "bestand is niet in UTF-8 opgeslagen")]
     match = _FRONT.match(raw)

@@ -67,13 +67,11 @@ def alone(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def evaluated(tmp_path_factory, npdw, alone):
+def evaluated(tmp_path_factory, npdw, alone, earlier_output):
     """``npdw evaluate --demo`` into the folder of an earlier evaluation; beside it the
     tables and figures of the notebooks run alone (:func:`alone`), in other processes."""
     out = tmp_path_factory.mktemp("evaluatie") / "2026"
-    (out / "tables").mkdir(parents=True)
-    (out / "manifest.json").write_text("{}", encoding="utf-8")
-    (out / "tables" / "oud_en_vervallen.csv").write_text("x\n1\n", encoding="utf-8")
+    earlier_output(out, {"manifest.json": "{}", "tables/oud_en_vervallen.csv": "x\n1\n"})
     proc = npdw("evaluate", "--year", "2026", "--demo", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     return out, proc, outputs(alone[1])
@@ -331,11 +329,12 @@ def broken_notebooks(tmp_path: Path) -> Path:
     return notebooks_of(tmp_path, {"01_kapot.ipynb": ["x = 1", "1 / 0"]})
 
 
-def test_a_failing_notebook_stops_the_run_and_leaves_earlier_outputs(npdw, tmp_path):
-    out = tmp_path / "2026"
-    out.mkdir()
-    (out / "manifest.json").write_text("{}", encoding="utf-8")
-    (out / "rapport.html").write_text("VORIG RAPPORT", encoding="utf-8")
+def test_a_failing_notebook_stops_the_run_and_leaves_earlier_outputs(
+    npdw, tmp_path, earlier_output
+):
+    out = earlier_output(
+        tmp_path / "2026", {"manifest.json": "{}", "rapport.html": "VORIG RAPPORT"}
+    )
     notebooks = broken_notebooks(tmp_path)
     proc = npdw("evaluate", "--year", "2026", "--out", str(out), "--notebooks", str(notebooks))
     assert proc.returncode == 1
@@ -401,7 +400,7 @@ def test_refuses_to_replace_a_folder_that_is_not_an_evaluation(npdw, tmp_path):
     (tmp_path / "mijn-bestand.docx").write_text("belangrijk", encoding="utf-8")
     proc = npdw("evaluate", "--year", "2026", "--out", str(tmp_path))
     assert proc.returncode == 1
-    assert "geen eerdere evaluatie" in proc.stderr
+    assert "mijn-bestand.docx staat niet in de lijst" in proc.stderr
     assert (tmp_path / "mijn-bestand.docx").read_text(encoding="utf-8") == "belangrijk"
 
 
@@ -409,28 +408,3 @@ def test_unknown_area_is_an_input_error(npdw):
     proc = npdw("evaluate", "--year", "2026", "--areas", "sterrenburg", "--out", "/nonexistent")
     assert proc.returncode == 1
     assert "sterrenburg" in proc.stderr and "Traceback" not in proc.stderr
-
-
-def test_which_existing_folders_may_be_replaced(tmp_path, monkeypatch):
-    from npdw_learning.evaluatie import runner as ev
-    from npdw_learning.kern.errors import InputError
-
-    monkeypatch.setattr(ev, "OUTPUTS_DIR", tmp_path / "outputs")
-    empty = tmp_path / "leeg"
-    empty.mkdir()
-    earlier_trends = tmp_path / "trends"
-    earlier_trends.mkdir()
-    (earlier_trends / "run.json").write_text("{}", encoding="utf-8")
-    generated = tmp_path / "outputs" / "2025"
-    generated.mkdir(parents=True)
-    (generated / "trends.csv").write_text("x", encoding="utf-8")
-    for ok in (tmp_path / "nieuw", empty, earlier_trends, generated):
-        ev._check_out(ok)
-    own = tmp_path / "eigen"
-    own.mkdir()
-    (own / "notities.txt").write_text("x", encoding="utf-8")
-    a_file = tmp_path / "bestand"
-    a_file.write_text("x", encoding="utf-8")
-    for refused in (own, a_file):
-        with pytest.raises(InputError, match="geen eerdere evaluatie"):
-            ev._check_out(refused)

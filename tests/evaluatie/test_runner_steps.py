@@ -23,12 +23,14 @@ def test_evaluation_error_lives_with_the_other_errors_and_is_not_an_input_error(
 
 
 def test_make_build_dir_next_to_out_with_pid_and_plain_mode(tmp_path):
+    from npdw_learning.kern.outdir import BUILD_MARK, new_build
+
     out = tmp_path / "outputs" / "2026"
-    stale = tmp_path / "outputs" / f".2026{runner.BUILD_MARK}oud"
+    stale = tmp_path / "outputs" / f".2026{BUILD_MARK}oud"
     stale.mkdir(parents=True)
     (stale / runner.BUILD_PID).write_text("999999999", encoding="ascii")  # no such process
-    build = runner._make_build_dir(out)
-    assert build.parent == out.parent and build.name.startswith(f".2026{runner.BUILD_MARK}")
+    build = new_build(out)
+    assert build.parent == out.parent and build.name.startswith(f".2026{BUILD_MARK}")
     assert (build / runner.BUILD_PID).read_text(encoding="ascii") == str(os.getpid())
     assert not stale.exists()  # a killed run's build folder is removed first
     umask = os.umask(0)
@@ -62,25 +64,39 @@ def test_finish_manifest_stamps_end_and_duration(tmp_path):
     assert written["finished"] >= written["started"] and written["finished"].endswith("+00:00")
 
 
-def test_keep_failed_build_replaces_an_earlier_failure(tmp_path):
+def test_keep_failed_build_replaces_an_earlier_failure(tmp_path, earlier_output):
     out = tmp_path / "2026"
-    earlier = tmp_path / "2026.mislukt"
-    earlier.mkdir()
-    (earlier / "oud.txt").write_text("x", encoding="utf-8")
+    earlier = earlier_output(tmp_path / "2026.mislukt", {"oud.txt": "x"})
     build = tmp_path / ".2026.bouw-x"
     (build / "notebooks").mkdir(parents=True)
     (build / runner.BUILD_PID).write_text("1", encoding="ascii")
     (build / "notebooks" / "01.ipynb").write_text("{}", encoding="utf-8")
     assert runner._keep_failed_build(build, out) == earlier
     assert not build.exists()
-    assert sorted(p.name for p in earlier.rglob("*")) == ["01.ipynb", "notebooks"]
+    assert sorted(p.name for p in earlier.rglob("*")) == [
+        ".npdw-uitvoer.json",
+        "01.ipynb",
+        "notebooks",
+    ]
+
+
+def test_keep_failed_build_leaves_a_folder_npdw_did_not_write(tmp_path):
+    mine = tmp_path / "2026.mislukt"
+    mine.mkdir()
+    (mine / "aantekeningen.txt").write_text("van mij", encoding="utf-8")
+    build = tmp_path / ".2026.bouw-z"
+    (build / "notebooks").mkdir(parents=True)
+    (build / "notebooks" / "01.ipynb").write_text("{}", encoding="utf-8")
+    assert runner._keep_failed_build(build, tmp_path / "2026") == build
+    assert (mine / "aantekeningen.txt").read_text(encoding="utf-8") == "van mij"
+    assert (build / "notebooks" / "01.ipynb").exists()
 
 
 def test_keep_failed_build_without_a_pid_file(tmp_path):
     build = tmp_path / ".2026.bouw-y"
     build.mkdir()
     failed = runner._keep_failed_build(build, tmp_path / "2026")
-    assert failed.is_dir() and list(failed.iterdir()) == []
+    assert failed.is_dir() and [p.name for p in failed.iterdir()] == [".npdw-uitvoer.json"]
 
 
 def test_the_evaluate_command_catches_the_same_error_type():

@@ -197,3 +197,22 @@ def test_cli_validate_year_reports_future_rows(data, capsys):
     assert main(["validate", "--data", str(data), "--year", "2026"]) == 0
     out = capsys.readouterr().out
     assert f"WARNING: {shown(late)}, rij 2, kolom 'year': 1 cijfer(s) uit een jaar na" in out
+
+
+def test_a_workbook_and_a_broken_file_are_named_relative_to_the_data_folder(data):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "2025"
+    wb.active.append(["indicator", "area", "year", "value"])
+    wb.active.append(["stress", "wielwijk", 2023, 20])
+    wb.create_sheet("Toelichting").append(["tekst"])
+    wb.save(data / "measurements" / "levering.xlsx")
+    (data / "measurements" / "kapot.csv").write_bytes(b"\x00\x01\x02binair\x00")
+    register(data, ("levering.xlsx", "2026-01-01", "a"), ("kapot.csv", "2026-01-02", "b"))
+    result = load_measurements(REG, data)
+    [skipped] = [f for f in result.findings if "overgeslagen" in f.message]
+    assert skipped.file == "measurements/levering.xlsx [Toelichting]"
+    assert "measurements/levering.xlsx [2025]" in set(result.raw["file"])
+    [broken] = result.errors
+    assert broken.file == "measurements/kapot.csv" and "geen tekstbestand" in broken.message
