@@ -88,8 +88,8 @@ lock lock-upgrade: $(UV)
 			--python-version $$python > /dev/null || { rm $(LOCK).new; echo \
 			"$(LOCK) niet vervangen: geen wheel voor $$platform, Python $$python"; exit 1; }; \
 	done; done
-	@if cmp -s $(LOCK).new $(LOCK); then rm $(LOCK).new; echo "$(LOCK) unchanged"; \
-	else mv $(LOCK).new $(LOCK); echo "$(LOCK) updated"; fi
+	@if cmp -s $(LOCK).new $(LOCK); then rm $(LOCK).new; echo "$(LOCK) ongewijzigd"; \
+	else mv $(LOCK).new $(LOCK); echo "$(LOCK) bijgewerkt"; fi
 	$(MAKE) test
 
 # uv, pinned, in a venv of its own: only `make lock` needs it.
