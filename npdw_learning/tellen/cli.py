@@ -228,9 +228,11 @@ def _same_file(a: str | Path, b: str | Path) -> bool:
 def _cbs_report_replaced(reg: Registry, data_dir: Path, out: Path, registered: bool) -> None:
     """Say which earlier values the fetched file replaces, and which later ones win over it."""
     result = load_measurements(reg, data_dir, () if registered else (out,))
+    # The overrides name files as the run does (relative to the data folder): find ours.
+    files = zip(result.files, result.deliveries["file"], strict=True)
+    named = [name for path, name in files if _same_file(path, out)]
     ov = result.overrides
-    mine = ov[[_same_file(f, out) for f in ov["file"]]] if not ov.empty else ov
-    theirs = ov[[_same_file(f, out) for f in ov["replaced_file"]]] if not ov.empty else ov
+    mine, theirs = ov[ov["file"].isin(named)], ov[ov["replaced_file"].isin(named)]
     if mine.empty:
         echo("Vervangen waarden: geen (geen eerdere levering geeft voor deze cijfers iets anders).")
     else:
