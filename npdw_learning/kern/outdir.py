@@ -52,6 +52,7 @@ __all__ = [
     "remove_stale_builds",
     "busy_build",
     "owned_output",
+    "starts_with",
 ]
 
 MARKER = ".npdw-uitvoer.json"
@@ -179,6 +180,24 @@ def check_output_file(path: Path, *, mine: bool, what: str, option: str = "--out
             f"{option} {path}: dit bestand bestaat al en is geen {what} van npdw; er is niets "
             "geschreven. Kies een andere bestandsnaam."
         )
+
+
+def starts_with(path: Path, prefix: bytes) -> bool:
+    """Whether ``path`` is a regular file that begins with ``prefix`` (read no further).
+
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = f.write_text("theme,n\\nx,1\\n")
+    >>> starts_with(f, b"theme,n\\n"), starts_with(f.parent, b"theme")
+    (True, False)
+    """
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return False
+        with path.open("rb") as fh:
+            return fh.read(len(prefix)) == prefix
+    except OSError:
+        return False
 
 
 # -- building and moving in ----------------------------------------------------------

@@ -139,9 +139,14 @@ def cli_agreement(args: argparse.Namespace) -> int:
     (``theme, n, percent_agreement, kappa``). Returns 1 on bad input.
     """
     from ..kern.atomic import write_csv
+    from ..kern.outdir import check_output_file, starts_with
     from .coding import codebook_path, load_codebook
     from .stories import load_stories, load_story_vocabulary
 
+    if args.out is not None:
+        header = (",".join(AGREEMENT_COLUMNS) + "\n").encode()
+        out = Path(args.out)
+        check_output_file(out, mine=starts_with(out, header), what="overeenstemmingstabel")
     stories_dir = Path(args.stories)
     data_dir = Path(args.data)
     coders = [str(c).strip() for c in args.coders]
