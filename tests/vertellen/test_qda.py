@@ -40,6 +40,7 @@ from npdw_learning.vertellen.coding import (
 )
 from npdw_learning.vertellen.qda import (
     AUTO_USER,
+    NEUTRAL_USER,
     PROJECT_NS,
     VARIABLES,
     Selection,
@@ -330,7 +331,8 @@ def test_bundled_stories_in_an_independent_parser(tmp_path):
     for code in codes.values():
         assert codebook[code.name].label in code.description
     users = {u.guid: u.name for u in project.users.user}
-    assert sorted(users.values()) == ["anouk", AUTO_USER, "bram"]
+    # The coder first (a QDA tool codes as the first user), auto last.
+    assert [u.name for u in project.users.user] == [NEUTRAL_USER, "anouk", "bram", AUTO_USER]
     variables = {v.guid: v.name for v in project.variables.variable}
     assert sorted(variables.values()) == sorted(VARIABLES)
 
@@ -363,6 +365,7 @@ def test_bundled_stories_in_an_independent_parser(tmp_path):
             else:  # a coder codes the whole story
                 assert (sel.start_position, sel.end_position) == (0, len(text))
 
+    assert found[NEUTRAL_USER] == set()  # the neutral user has coded nothing yet
     for coder in ("anouk", "bram"):
         rows = read_coder_file(STORIES_DIR / "coding" / f"{coder}.csv")
         assert found[coder] == {(s, t) for s, t in rows.itertuples(index=False) if t}
@@ -714,7 +717,7 @@ def test_blind_export_has_no_codings_and_round_trips(folder, tmp_path, capsys):
     assert_schema_valid(data, Project)
     root = ET.fromstring(data)
     assert list(root.iter(_q("PlainTextSelection"))) == []
-    assert [u.get("name") for u in root.iter(_q("User"))] == [AUTO_USER]
+    assert [u.get("name") for u in root.iter(_q("User"))] == [NEUTRAL_USER, AUTO_USER]
     assert len(list(root.iter(_q("TextSource")))) == len(TEXTS)
 
     def code(root):
