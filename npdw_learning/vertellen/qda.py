@@ -70,6 +70,7 @@ from .qda_users import (
     Coding,
     check_coder_name,
     choose_codings,
+    coder_name_problem,
     project_users,
 )
 from .stories import Story, StoryCollection, load_stories, load_story_vocabulary, require_valid
@@ -315,13 +316,10 @@ def _read_coders(
 ) -> dict[str, pd.DataFrame]:
     coders: dict[str, pd.DataFrame] = {}
     findings: list[Finding] = []
-    reserved = {
-        AUTO_USER: "de automatische codering",
-        NEUTRAL_USER: "de neutrale eerste gebruiker van een project",
-    }
     for path in sorted((stories_dir / "coding").glob("*.csv")):
-        if path.stem in reserved:
-            message = f"'{path.stem}' is {reserved[path.stem]}, geen codeur"
+        problem = coder_name_problem(path.stem)  # the file's name becomes a user's name
+        if problem:
+            message = f"de bestandsnaam is geen codeursnaam: {problem}"
             findings.append(Finding("error", str(path), message))
             continue
         try:

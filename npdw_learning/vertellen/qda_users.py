@@ -31,6 +31,7 @@ __all__ = [
     "NEUTRAL_USER",
     "Coding",
     "check_coder_name",
+    "coder_name_problem",
     "project_users",
     "choose_codings",
 ]
@@ -38,6 +39,8 @@ __all__ = [
 AUTO_USER = "auto"
 NEUTRAL_USER = "codeur"
 _RESERVED = (AUTO_USER, NEUTRAL_USER)
+# Names Windows keeps for devices, whatever the extension: con.csv cannot be a file there.
+_DEVICES = {"con", "prn", "aux", "nul", *(f"{p}{i}" for p in ("com", "lpt") for i in range(10))}
 _NO_USER = "(zonder gebruiker)"
 
 
@@ -46,7 +49,8 @@ def check_coder_name(name: str, where: str = "(opdrachtregel)") -> str:
 
     Lowercase letters and digits, joined by single ``-`` or ``_``: no path
     separators, no XML specials, no leading ``=`` or ``+`` that a spreadsheet
-    would run, no trailing newline. ``auto`` and ``codeur`` are reserved.
+    would run, no trailing newline, no name Windows keeps for a device (``con``,
+    ``nul``, ...). ``auto`` and ``codeur`` are reserved.
 
     Examples
     --------
@@ -57,12 +61,30 @@ def check_coder_name(name: str, where: str = "(opdrachtregel)") -> str:
     ...
     npdw_learning.kern.errors.InputError: (opdrachtregel): codeur '../carla': ...
     """
-    if not isinstance(name, str) or not ID_PATTERN.fullmatch(name) or name in _RESERVED:
-        raise InputError(
-            f"{where}: codeur {name!r}: gebruik kleine letters, cijfers, - en _ (de naam "
-            f"wordt het bestand stories/coding/NAAM.csv); '{AUTO_USER}' en '{NEUTRAL_USER}' "
-            "zijn gereserveerd; er is niets geschreven."
+    problem = coder_name_problem(name)
+    if problem:
+        raise InputError(f"{where}: codeur {name!r}: {problem}; er is niets geschreven.")
+    return name
+
+
+def coder_name_problem(name: str) -> str | None:
+    """What is wrong with a coder's name, in Dutch; ``None`` when it is fine.
+
+    Examples
+    --------
+    >>> coder_name_problem("carla") is None, coder_name_problem("carla\\n") is None
+    (True, False)
+    """
+    if not isinstance(name, str) or not ID_PATTERN.fullmatch(name):
+        return (
+            "gebruik kleine letters, cijfers, - en _ (de naam wordt het bestand "
+            "stories/coding/NAAM.csv)"
         )
+    if name in _RESERVED:
+        return f"'{AUTO_USER}' en '{NEUTRAL_USER}' zijn gereserveerd, kies een eigen naam"
+    if name in _DEVICES:
+        return "Windows kan geen bestand met die naam maken, kies een andere"
+    return None
     return name
 
 
