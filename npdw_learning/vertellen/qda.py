@@ -25,8 +25,8 @@ Every coding whose user is *not* one whose codings the export wrote: not
 ``auto`` and not a coder who already has a file in ``stories/coding/``
 (recognised by name, since a tool that re-exports a project may give every
 user, source and code a new GUID). The neutral user ``codeur`` and the
-``coder`` the project was made for are new users: the export writes no
-codings for them. With ``user`` (one name or several), only the codings of
+``coder`` the project was made for are new users (unless that coder already
+has a file): the export writes no codings for them. With ``user`` (one name or several), only the codings of
 those users. Sources match stories by GUID or by name (``vt-001`` or
 ``vt-001.txt``), codes match themes by id or label. Codings of more than one
 new user without ``user`` are an error (whose codes would they be?), and so
