@@ -26,15 +26,15 @@ Every coding whose user is *not* one whose codings the export wrote: not
 (recognised by name, since a tool that re-exports a project may give every
 user, source and code a new GUID). The neutral user ``codeur`` and the
 ``coder`` the project was made for are new users (unless that coder already
-has a file): the export writes no codings for them. With ``user`` (one name or several), only the codings of
-those users. Sources match stories by GUID or by name (``vt-001`` or
-``vt-001.txt``), codes match themes by id or label. Codings of more than one
-new user without ``user`` are an error (whose codes would they be?), and so
-are codings a person made as ``auto`` (those that are not exactly the
-automatic coding): the message names the ``--user`` to pass. Codings made as
-``codeur`` or ``auto`` come with a warning. A coding without a user counts as
-the new coder's. The position of a selection does not matter: a code anywhere
-in a story codes the story.
+has a file): the export writes no codings for them. With ``user`` (one name or
+several), only the codings of those users. Sources match stories by GUID or by
+name (``vt-001`` or ``vt-001.txt``), codes match themes by id or label.
+Codings of more than one new user without ``user`` are an error (whose codes
+would they be?), and so are codings a person made as ``auto`` (those that are
+not exactly the automatic coding): the message names the ``--user`` to pass.
+Codings made as ``codeur`` or ``auto`` come with a warning. A coding without a
+user counts as the new coder's. The position of a selection does not matter: a
+code anywhere in a story codes the story.
 
 A story in the project that the coder gave no code counts, by default, as
 *read and given no theme* (an empty theme in the CSV): a project is handed
