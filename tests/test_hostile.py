@@ -413,6 +413,19 @@ def test_a_users_file_survives_every_command_that_writes_a_file(ws):
         "--out",
         target,
     )
+    own_project = folder / "mijn-project.qdpx"  # an ATLAS.ti project of the intern's own
+    own_project.write_bytes(b"PK\x05\x06" + bytes(18))
+    refused(
+        ws,
+        "mijn-project.qdpx",
+        "stories",
+        "export",
+        own_project,
+        "--data",
+        ws.data,
+        "--stories",
+        ws.stories,
+    )
     csv_target = folder / "index.csv"
     csv_target.write_text("mijn,tabel\n", encoding="utf-8")
     refused(

@@ -300,9 +300,15 @@ def _fail(findings: Sequence[Finding]) -> int:
 
 def cli_export(args: argparse.Namespace) -> int:
     """``npdw stories export FILE.qdpx|FILE.qdc [--coder NAME] [--no-codings] [--stories DIR]``."""
+    from ..kern.outdir import check_output_file
+    from .qda import written_by_npdw
+
     path = Path(args.file)
     suffix = path.suffix.lower()
     coder = getattr(args, "coder", None)
+    if suffix in (".qdc", ".qdpx"):
+        mine = written_by_npdw(path)
+        check_output_file(path, mine=mine, what="export van npdw", option="")
     if suffix == ".qdc":
         if coder is not None:
             raise InputError(

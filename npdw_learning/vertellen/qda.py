@@ -91,6 +91,7 @@ __all__ = [
     "read_codings",
     "import_codings",
     "CodingImport",
+    "written_by_npdw",
 ]
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -427,6 +428,30 @@ def export_codebook(path: str | Path, data_dir: str | Path) -> int:
 
 
 # -- import ----------------------------------------------------------------------
+
+
+_ORIGIN = b'origin="npdw-learning'
+
+
+def written_by_npdw(path: Path) -> bool:
+    """Whether ``path`` is a project (.qdpx) or codebook (.qdc) that this toolkit exported.
+
+    Its root element carries ``origin="npdw-learning ..."``; only then may an
+    export replace it (``npdw stories export`` never writes over another file).
+    """
+    from ..kern.outdir import starts_with
+
+    try:
+        if path.suffix.lower() == ".qdc":
+            if not starts_with(path, b"<"):
+                return False
+            with path.open("rb") as fh:
+                return _ORIGIN in fh.read(4096)
+        with open_zip(path, kind="qdpx", what="REFI-QDA-project (.qdpx)") as archive:
+            head = next(archive.inflate(PROJECT_FILE, limit=_MAX_QDE), b"")
+            return _ORIGIN in head[:4096]
+    except (InputError, KeyError, OSError):
+        return False
 
 
 def _fail(path: str, message: str) -> InputError:
