@@ -31,6 +31,7 @@ __all__ = [
     "write_pdf",
     "Overflow",
     "overflowing_boxes",
+    "embedded_fonts",
 ]
 
 
@@ -53,9 +54,24 @@ def refuse_network(url: str) -> str:
     return url
 
 
+def _weasyprint():
+    """The ``weasyprint`` module, without its warning that fontconfig finds no installed font.
+
+    The report brings its own fonts (:mod:`npdw_learning.kern.fonts`), so it lays
+    out the same on a machine without any; WeasyPrint says so once, on import.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "No fonts configured in FontConfig", UserWarning)
+        import weasyprint
+        import weasyprint.urls
+    return weasyprint
+
+
 def data_only_fetcher():
     """A WeasyPrint URL fetcher that serves ``data:`` URLs and refuses every other URL."""
-    from weasyprint.urls import URLFetcher
+    URLFetcher = _weasyprint().urls.URLFetcher
 
     class DataOnly(URLFetcher):
         def fetch(self, url, headers=None):
@@ -68,8 +84,7 @@ def layout(page: str):
     """The HTML page laid out for print (a ``weasyprint.Document``)."""
     import logging
 
-    from weasyprint import HTML
-
+    HTML = _weasyprint().HTML
     # WeasyPrint logs every CSS property it does not know (the screen style has a few
     # modern ones); the layout itself is what the tests check, not its log.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -138,3 +153,21 @@ def overflowing_boxes(document, tolerance: float = 0.5) -> list[Overflow]:
                 seen.add(id(box.element))
                 out.append(Overflow(number, tag, round(right, 1), round(limit, 1)))
     return out
+
+
+def embedded_fonts(document) -> set[str]:
+    """The PostScript names of the fonts a PDF of ``document`` embeds (``FiraSans-Bold``, ...).
+
+    The PDF is made (in memory) to find them: WeasyPrint collects the fonts
+    while it draws the pages.
+    """
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    document.write_pdf()
+    names = set()
+    for font in document.fonts.values():
+        ttfont = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
+        names.add(ttfont["name"].getDebugName(6))
+    return names

@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..kern.fonts import CSS_FAMILY, font_face_css
 from .method import fill, method_values
 
 if TYPE_CHECKING:  # nbformat's schema checker costs a second to import: only the
@@ -492,8 +493,11 @@ STYLE = (
 :root { --inkt: #1d2a33; --accent: #0b6e69; --zacht: #eef4f3; --rand: #c9d6d4;
         --grijs: #4f5f69; --waarschuwing: #fff3cd; --waarschuwingrand: #c58a00; }
 * { box-sizing: border-box; }
-body { font-family: "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--inkt);
-       line-height: 1.5; margin: 0; background: #fff; }
+"""
+    + f'html {{ font-family: "{CSS_FAMILY}", sans-serif; }}'
+    + """
+code, kbd, pre, samp { font-family: inherit; font-size: 1em; }
+body { color: var(--inkt); line-height: 1.5; margin: 0; background: #fff; }
 header, main, nav, footer { max-width: 68rem; margin: 0 auto; padding: 0 1.5rem; }
 header { padding-top: 2rem; }
 h1 { font-size: 2rem; margin: 0 0 .25rem; color: var(--accent); }
@@ -606,7 +610,7 @@ def _fragment(cells: list, prefix: str, top: int = 4) -> str:
     return _heading_levels(sanitize(body), top)
 
 
-CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+CSP = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'"
 _TAGS = {
     *("a", "b", "blockquote", "br", "caption", "code", "div", "em", "figcaption", "figure"),
     *("h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "span"),
@@ -714,7 +718,8 @@ def render_html(
         '<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{html.escape(CSP)}">\n'
-        f"<title>{html.escape(report.title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        f"<title>{html.escape(report.title)}</title>\n<style>{font_face_css()}\n{STYLE}</style>\n"
+        "</head>\n<body>\n"
         f"{running}\n"
         f"<header><h1>{html.escape(report.title)}</h1>"
         f'<p class="ondertitel">{html.escape(subtitle)}</p>{banner_html}</header>\n'

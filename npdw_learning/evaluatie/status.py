@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..kern.atomic import write_atomic
+from ..kern.fonts import figure_fonts
 from ..kern.synthetic import FIGURE_BANNER
 from ..tellen.trends import MIN_POINTS
 
@@ -289,6 +290,7 @@ def _geometry(rows: int, panels: int, columns: int, head: float, synthetic: bool
     return _Geometry(FIGURE_WIDTH, height, top, label, panel)
 
 
+@figure_fonts()
 def draw_status_matrix(
     cells: pd.DataFrame,
     indicators: pd.DataFrame,

@@ -44,6 +44,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..kern.atomic import write_atomic
+from ..kern.fonts import figure_fonts
 from ..kern.registry import Registry
 from ..kern.synthetic import FIGURE_BANNER
 from .agenda import Agenda
@@ -427,6 +428,7 @@ def _layout(g: nx.DiGraph) -> dict[str, tuple[float, float]]:
     return pos
 
 
+@figure_fonts()
 def draw_network(
     graph: nx.DiGraph, path: str | Path, *, synthetic: bool = False, dpi: int = 110
 ) -> Path:

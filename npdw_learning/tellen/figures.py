@@ -36,6 +36,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..kern.atomic import write_atomic
+from ..kern.fonts import figure_fonts
 from ..kern.synthetic import FIGURE_BANNER
 from .breaks import pre_start_projection
 
@@ -612,6 +613,7 @@ def _legend_handles(
     return areas, handles
 
 
+@figure_fonts()
 def plot_pillar(
     measurements: pd.DataFrame,
     indicators: pd.DataFrame,
@@ -1020,6 +1022,7 @@ def save_pillar_figures(
     return paths
 
 
+@figure_fonts()  # tick labels take their font when the figure is drawn
 def _save_png(fig: Figure, path: Path, dpi: int) -> Path:
     """Write ``fig`` to ``path`` atomically, the same bytes for the same figure; close it."""
     try:

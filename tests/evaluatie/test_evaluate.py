@@ -232,6 +232,66 @@ def test_pdf_lies_beside_the_report_and_keeps_to_the_budget(printed):
     assert overflowing_boxes(document) == []
 
 
+# Lays a report out and prints its page count and the fonts its PDF embeds, as JSON.
+PROBE = """
+import json, sys
+from pathlib import Path
+from npdw_learning.evaluatie.pdf import embedded_fonts, layout
+document = layout(Path(sys.argv[1]).read_text(encoding="utf-8"))
+print(json.dumps({"pages": len(document.pages), "fonts": sorted(embedded_fonts(document))}))
+"""
+
+
+def dejavu_only(folder: Path) -> Path:
+    """A fontconfig that finds only DejaVu (as a fresh Debian machine has): matplotlib's own
+    copies, so the test needs no installed font."""
+    import matplotlib
+
+    fonts = folder / "dejavu"
+    fonts.mkdir()
+    for ttf in (Path(matplotlib.get_data_path()) / "fonts" / "ttf").glob("DejaVu*.ttf"):
+        (fonts / ttf.name).symlink_to(ttf)
+    conf = folder / "dejavu.conf"
+    conf.write_text(
+        f'<?xml version="1.0"?>\n<fontconfig><dir>{fonts}</dir>'
+        f"<cachedir>{folder / 'cache'}</cachedir></fontconfig>\n",
+        encoding="utf-8",
+    )
+    return conf
+
+
+def test_report_prints_the_same_with_any_fonts_installed_or_none(
+    evaluated, machine_fonts_env, tmp_path
+):
+    """The machine's own fonts, DejaVu only, no font at all: the same pages, the same fonts,
+    and those only the bundled Fira Sans (kern/fonts.py)."""
+    from npdw_learning.kern.fonts import FACES
+
+    out, _, _ = evaluated
+    configs = {
+        "machine": machine_fonts_env,
+        "dejavu": {**os.environ, "FONTCONFIG_FILE": str(dejavu_only(tmp_path))},
+        "none": dict(os.environ),  # the suite's own: no font folder (tests/conftest.py)
+    }
+    assert "no-fonts" in configs["none"]["FONTCONFIG_FILE"]
+    found = {}
+    for name, env in configs.items():
+        proc = subprocess.run(
+            [sys.executable, "-c", PROBE, str(out / "rapport.html")],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+        assert proc.returncode == 0, (name, proc.stderr[-2000:])
+        assert "CRITICAL" not in proc.stderr, (name, proc.stderr[-2000:])
+        found[name] = json.loads(proc.stdout)
+    assert found["machine"] == found["dejavu"] == found["none"], found
+    assert found["none"]["pages"] <= PAGE_BUDGET
+    bundled = {stem for _, _, stem in FACES}
+    assert {"FiraSans-Regular", "FiraSans-Bold"} <= set(found["none"]["fonts"]) <= bundled
+
+
 def test_printed_pages_carry_title_warning_and_number_and_keep_figures_whole(printed):
     from npdw_learning.evaluatie.pdf import box_texts, pages_per_element
 
