@@ -2,11 +2,16 @@
 
 The PDF is made from exactly the page :func:`.report.render_html` wrote; the
 print rules (A4, running header, page numbers, the synthetic-data warning on
-every page, tables and figures kept within the page) are in that page's own
-style sheet (:data:`.report.PRINT_STYLE`), so a browser's "print" gives the same
-result. WeasyPrint fetches nothing: its URL fetcher answers only ``data:`` URLs
-(the embedded figures) and refuses everything else, in line with the page's
-Content-Security-Policy.
+every page, tables and figures kept within the page, figures at their drawn
+size) are in that page's own style sheet (:data:`.report.STYLE`, ``@media
+print``). They are CSS for paged media, which WeasyPrint follows and a
+browser's "print" only in part: a browser prints no running header or page
+numbers in the contents, and leaves the appendix's folded tables folded. The
+PDF, not a browser's print, is the printed report. It is tagged (PDF/UA-1),
+with the report's title and language in its metadata, and set in the bundled
+fonts only (:mod:`npdw_learning.kern.fonts`). WeasyPrint fetches nothing: its
+URL fetcher answers only ``data:`` URLs (the embedded figures and fonts) and
+refuses everything else, in line with the page's Content-Security-Policy.
 
 :func:`layout` returns WeasyPrint's laid-out document, which the tests inspect
 (:func:`overflowing_boxes`: no table or image wider than the page's content
@@ -22,6 +27,7 @@ from pathlib import Path
 from ..kern.atomic import write_atomic
 
 __all__ = [
+    "PDF_VARIANT",
     "RefusedURL",
     "box_texts",
     "pages_per_element",
@@ -91,10 +97,17 @@ def layout(page: str):
     return HTML(string=page, url_fetcher=data_only_fetcher(), media_type="print").render()
 
 
+#: The PDF is tagged for accessibility (PDF/UA-1: structure tags, reading order, the
+#: document's title and language in its metadata), as far as WeasyPrint supports it.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def write_pdf(page: str, path: str | Path) -> int:
-    """Write ``page`` as a PDF to ``path`` atomically; return the number of pages."""
+    """Write ``page`` as a tagged PDF (:data:`PDF_VARIANT`) to ``path`` atomically; return
+    the number of pages. Its title and language come from the page's ``<title>`` and
+    ``lang``."""
     document = layout(page)
-    write_atomic(path, lambda tmp: document.write_pdf(tmp))
+    write_atomic(path, lambda tmp: document.write_pdf(tmp, pdf_variant=PDF_VARIANT))
     return len(document.pages)
 
 

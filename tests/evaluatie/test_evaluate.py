@@ -323,6 +323,60 @@ def test_report_is_accessible(printed):
     assert len(alts) == page.count("<img ")
     for alt in alts:
         assert len(alt.split()) >= 12 and alt.lower() not in ("figuur", "figure"), alt
+        assert "tabel" in alt, alt  # says where the numbers behind the figure are
+    # Every table has a caption and scrolls in its own named box on a narrow screen.
+    tables = page.count("<table")
+    assert tables > 20 and page.count("<caption>") == tables
+    assert (
+        len(
+            re.findall(
+                r'<div class="tabelvak[^"]*" role="region" tabindex="0" aria-label="[^"]+">', page
+            )
+        )
+        == tables
+    )
+
+
+def test_pdf_is_tagged_with_title_and_language(printed):
+    out, _, _ = printed
+    import zlib
+
+    raw = (out / "rapport.pdf").read_bytes()
+    streams = []  # the catalog and the metadata sit in compressed streams
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", raw, re.S):
+        try:
+            streams.append(zlib.decompressobj().decompress(match.group(1)))
+        except zlib.error:
+            continue
+    pdf = raw + b"".join(streams)
+    assert b"pdfuaid:part" in pdf  # PDF/UA-1
+    assert b"/StructTreeRoot" in pdf and b"/MarkInfo" in pdf  # tagged
+    assert b"/Lang (nl)" in pdf and b"/Title (Vertellen en tellen 2026" in pdf
+
+
+def test_figures_print_at_the_size_they_were_drawn(printed):
+    """Each figure is as wide on paper as it was drawn (so its 7 pt text is 7 pt)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from npdw_learning.evaluatie.pdf import _boxes
+
+    _, page, document = printed
+    drawn = []
+    for data in re.findall(r'src="data:image/png;base64,([^"]+)"', page):
+        with Image.open(io.BytesIO(base64.b64decode(data))) as img:
+            drawn.append(25.4 * img.width / img.info["dpi"][0])
+    printed_mm = [
+        box.width * 25.4 / 96
+        for p in document.pages
+        for box in _boxes(p._page_box)
+        if getattr(box, "element_tag", None) == "img" and type(box).__name__ == "InlineReplacedBox"
+    ]
+    assert len(printed_mm) == len(drawn) > 5
+    for on_paper, as_drawn in zip(printed_mm, drawn, strict=True):
+        assert on_paper == pytest.approx(as_drawn, rel=0.02)
 
 
 def test_long_reference_tables_fold_into_the_appendix(printed):
