@@ -288,10 +288,10 @@ def _cell(value: object) -> str:
 WIDE_COLUMNS = 9  # a table with more columns is printed on a landscape page
 # Where a line may break inside a file name, a path or an id: after a slash, an underscore
 # or a hyphen, never inside a word.
-_JOINT = re.compile(r"(?<=[/_-])(?=[^\s/_-])")
+_JOINT = re.compile(r"(?<=[/_])(?=[^\s/_-])")  # after a hyphen a line may break already
 _LONG = 16  # a run of more characters without a space gets those break points
 _UNBROKEN = re.compile(rf"\S{{{_LONG},}}")
-_RUN = re.compile(r"[^\s/_-]{31,}")  # no break point at all: a run longer than a cell
+_RUN = re.compile(r"[^\s/_-]{21,}")  # no break point at all: a run longer than a cell
 _CHUNK = 10
 
 
@@ -300,8 +300,9 @@ def _breakable(text: str) -> str:
     word (a file name, a path, an id), so a line breaks there and nowhere else in it.
 
     Such a word would otherwise set its column's minimum width, or be split in the
-    middle, and a printed table could not fit the page. Only a run of more than 30
-    characters with no such point at all (a hash, a pasted token) is cut every 10.
+    middle, and a printed table could not fit the page. (A line may break after a hyphen
+    anyway.) Only a run of more than 20 characters with no such point at all (a hash, a
+    pasted token) is cut every 10.
 
     Examples
     --------
@@ -313,6 +314,8 @@ def _breakable(text: str) -> str:
     'og02-gezonde'
     >>> _breakable("a" * 35).count("<wbr>")
     3
+    >>> _breakable("og02-gezonde-leefomgeving")
+    'og02-gezonde-leefomgeving'
     """
     out, end = [], 0
     for match in _UNBROKEN.finditer(text):

@@ -45,7 +45,7 @@ __all__ = [
 #: The family name in the font files (what matplotlib and a PDF's font list show).
 FAMILY = "Fira Sans"
 #: The family as the report's style sheet declares it: a name no installed font has.
-CSS_FAMILY = "NPDW Fira Sans"
+CSS_FAMILY = "Fira Sans Rapport"
 #: ``(CSS weight, CSS style, file stem)`` of the faces the report uses.
 FACES: tuple[tuple[int, str, str], ...] = (
     (400, "normal", "FiraSans-Regular"),

@@ -46,6 +46,6 @@ def inches(mm: float) -> float:
     Examples
     --------
     >>> round(inches(TEXT_WIDTH_MM), 3)
-    7.087
+    7.323
     """
     return mm / MM_PER_INCH

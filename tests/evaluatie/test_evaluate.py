@@ -110,7 +110,7 @@ def test_report_has_the_sections_a_reader_expects(evaluated):
     summary = page[
         page.index('<section id="samenvatting">') : page.index('<section id="leeswijzer">')
     ]
-    assert summary.index('<figure class="figuur pagina">') < summary.index("Meer indicatoren")
+    assert summary.index('<figure class="figuur"') < summary.index("Meer indicatoren")
     assert summary.count("<li>") >= 5 and "<table" not in summary
     for forbidden in ("<script", "<link", "@import", "http://", "https://"):
         assert forbidden not in page, forbidden
@@ -327,14 +327,9 @@ def test_report_is_accessible(printed):
     # Every table has a caption and scrolls in its own named box on a narrow screen.
     tables = page.count("<table")
     assert tables > 20 and page.count("<caption>") == tables
-    assert (
-        len(
-            re.findall(
-                r'<div class="tabelvak[^"]*" role="region" tabindex="0" aria-label="[^"]+">', page
-            )
-        )
-        == tables
-    )
+    boxes = re.findall(r'<div [^>]*class="tabelvak[^>]*>', page)
+    assert len(boxes) == tables
+    assert all('role="region"' in b and 'tabindex="0"' in b and "aria-label=" in b for b in boxes)
 
 
 def test_pdf_is_tagged_with_title_and_language(printed):

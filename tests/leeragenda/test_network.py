@@ -174,7 +174,10 @@ def test_draw_network_writes_a_deterministic_png(tmp_path, graph):
     assert first.read_bytes() == second.read_bytes()
     assert first.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with Image.open(first) as img:
-        assert img.size == (18 * 110, 13 * 110)
+        assert img.size == (
+            round(267 / 25.4 * 200),
+            round(170 / 25.4 * 200),
+        )  # landscape A4 text block
     # written atomically: no temporary file left behind
     assert [p.name for p in first.parent.iterdir()] == ["netwerk.png"]
     banner = draw_network(graph, tmp_path / "c" / "netwerk.png", synthetic=True)
