@@ -12,8 +12,9 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
+from npdw_learning.kern.page import FIGURE_DPI
 from npdw_learning.kern.synthetic import FIGURE_BANNER
-from npdw_learning.leeragenda import network as network_module
+from npdw_learning.leeragenda import network
 from npdw_learning.leeragenda.agenda import load_agenda
 from npdw_learning.leeragenda.network import (
     COVERAGE_COLUMNS,
@@ -175,7 +176,7 @@ def test_draw_network_writes_a_deterministic_png(tmp_path, graph):
     assert first.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with Image.open(first) as img:
         # The text block of a landscape A4 page, at the report figures' resolution.
-        assert img.size == tuple(int(v * FIGURE_DPI) for v in network_module._SIZE)
+        assert img.size == tuple(int(v * FIGURE_DPI) for v in network._SIZE)
     # written atomically: no temporary file left behind
     assert [p.name for p in first.parent.iterdir()] == ["netwerk.png"]
     banner = draw_network(graph, tmp_path / "c" / "netwerk.png", synthetic=True)
