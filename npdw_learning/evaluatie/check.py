@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from ..kern.errors import InputError
+from ..kern.outdir import owned_output
 
 __all__ = ["CHECK_DIR", "SCREEN", "WIDTHS", "tiles", "screenshots", "pdf_pages", "main"]
 
@@ -120,11 +121,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"FOUT: {report} bestaat niet; maak het eerst met `make evaluate`", file=sys.stderr)
         return 1
     check = folder / CHECK_DIR
+    # The pictures go into the report's folder as npdw's own files (kern.outdir): made in a
+    # build folder, moved in whole; the pictures of an earlier check are replaced.
+    earlier = [f"{CHECK_DIR}/{p.name}" for p in check.glob("*.png")] if check.is_dir() else []
     try:
-        shots = [shot for width in WIDTHS for shot in screenshots(report, check, width=width)]
-        pages = (
-            pdf_pages(folder / "rapport.pdf", check) if (folder / "rapport.pdf").is_file() else []
-        )
+        with owned_output(folder, remove=earlier) as build:
+            made = build / CHECK_DIR
+            shots = [shot for width in WIDTHS for shot in screenshots(report, made, width=width)]
+            pdf = folder / "rapport.pdf"
+            pages = pdf_pages(pdf, made) if pdf.is_file() else []
     except (InputError, subprocess.SubprocessError) as exc:
         print(f"FOUT: {exc}", file=sys.stderr)
         return 1
