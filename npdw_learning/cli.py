@@ -206,15 +206,26 @@ def _stories_parsers(sub) -> None:
     s.add_argument("--out", type=Path, help="CSV met de tabel per thema")
     _data_dir_arg(s)
     s.set_defaults(func=_lazy("vertellen", "cli_agreement"))
+    _qda_parsers(stories)
 
+
+def _qda_parsers(stories) -> None:
+    """``stories export`` and ``stories import-codings``: the exchange with QDA tools."""
     s = stories.add_parser(
         "export",
         help="schrijf verhalen, codeboek en coderingen voor ATLAS.ti, NVivo, MAXQDA, QualCoder",
         description="FILE.qdpx: een REFI-QDA-project met alle verhalen (als tekst, de kop als "
         "variabelen), het codeboek en de coderingen (gebruiker 'auto' en elke codeur in "
-        "stories/coding/). FILE.qdc: alleen het codeboek.",
+        "stories/coding/). De eerste gebruiker is de codeur (--coder NAAM, anders 'codeur'): "
+        "QualCoder codeert als de eerste gebruiker. FILE.qdc: alleen het codeboek.",
     )
     s.add_argument("file", type=Path, metavar="FILE", help="FILE.qdpx (project) of FILE.qdc")
+    s.add_argument(
+        "--coder",
+        metavar="NAAM",
+        help="wie het project gaat coderen: de eerste gebruiker, zodat QualCoder als NAAM codeert "
+        "(kleine letters, cijfers, - en _; later stories/coding/NAAM.csv)",
+    )
     s.add_argument(
         "--no-codings",
         action="store_true",
@@ -228,14 +239,22 @@ def _stories_parsers(sub) -> None:
         "import-codings",
         help="zet de coderingen uit een REFI-QDA-project om in stories/coding/<codeur>.csv",
         description="Telt de coderingen van de gebruiker die de export niet schreef (of van "
-        "--user). Een verhaal zonder code telt als gelezen zonder thema, behalve met "
-        "--coded-only. Een onbekende code of bron is een fout; dan wordt niets geschreven.",
+        "--user). Zegt het als ze gemaakt zijn als 'codeur' (de neutrale eerste gebruiker) of "
+        "als 'auto', en welke --user dat is. Een verhaal zonder code telt als gelezen zonder "
+        "thema, behalve met --coded-only. Een onbekende code of bron is een fout; dan wordt "
+        "niets geschreven.",
     )
     s.add_argument("file", type=Path, metavar="FILE", help="het project (.qdpx) van de codeur")
     s.add_argument(
         "--coder", required=True, help="naam van de codeur: wordt stories/coding/NAAM.csv"
     )
-    s.add_argument("--user", help="neem alleen de coderingen van deze gebruiker in het project")
+    s.add_argument(
+        "--user",
+        action="append",
+        metavar="NAAM",
+        help="neem alleen de coderingen van deze gebruiker in het project; meer keren voor "
+        "meer gebruikers (bijv. --user codeur --user carla)",
+    )
     s.add_argument(
         "--coded-only",
         action="store_true",

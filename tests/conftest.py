@@ -1,7 +1,8 @@
 """Fixtures shared by every room's tests.
 
 The registry, codebook, story vocabulary and pseudonymiser are loaded once per
-test process (they are read-only in tests). ``npdw`` runs the command line in a
+test process (they are read-only in tests). Fontconfig sees no installed font
+(:data:`NO_FONTS`). ``npdw`` runs the command line in a
 subprocess with a clean environment, as a user's shell would.
 """
 
@@ -42,6 +43,24 @@ def locked() -> dict[str, str]:
     """The versions ``requirements.lock`` pins for this machine (see :func:`locked_versions`)."""
     return locked_versions()
 
+# The suite runs as on a fresh machine with no font installed: a fontconfig without
+# font folders, set before anything starts fontconfig (and inherited by the xdist
+# workers and every subprocess). The report brings its own fonts (kern/fonts.py); a
+# test that lays out the report under the machine's own fonts says so explicitly.
+NO_FONTS = Path(__file__).parent / "fontconfig" / "no-fonts.conf"
+if os.environ.get("FONTCONFIG_FILE") != str(NO_FONTS):  # not yet set (xdist workers inherit it)
+    os.environ["NPDW_MACHINE_FONTCONFIG"] = os.environ.get("FONTCONFIG_FILE", "")
+    os.environ["FONTCONFIG_FILE"] = str(NO_FONTS)
+
+
+@pytest.fixture(scope="session")
+def machine_fonts_env() -> dict[str, str]:
+    """This process's environment with the machine's own fontconfig (its installed fonts)."""
+    env = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}
+    if env.get("NPDW_MACHINE_FONTCONFIG"):
+        env["FONTCONFIG_FILE"] = env["NPDW_MACHINE_FONTCONFIG"]
+    return env
+
 
 @pytest.fixture(scope="session")
 def registry():
@@ -76,7 +95,8 @@ def ps(vocab):
 def npdw() -> Callable[..., subprocess.CompletedProcess]:
     """``npdw(*args, cwd=None, env=None)``: the CLI in a subprocess, output captured as text.
 
-    The environment holds only PATH (the venv first), HOME and MPLBACKEND, plus ``env``.
+    The environment holds only PATH (the venv first), HOME, MPLBACKEND and the font-less
+    FONTCONFIG_FILE, plus ``env``.
     """
 
     def run(
@@ -86,6 +106,7 @@ def npdw() -> Callable[..., subprocess.CompletedProcess]:
             "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
             "HOME": os.environ.get("HOME", "/tmp"),
             "MPLBACKEND": "agg",
+            "FONTCONFIG_FILE": str(NO_FONTS),
         }
         return subprocess.run(
             [sys.executable, "-m", "npdw_learning.cli", *map(str, args)],

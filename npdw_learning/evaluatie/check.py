@@ -1,8 +1,9 @@
 """``make check-report``: the report as a reader sees it, as pictures to look at.
 
 Before the report goes out, a person looks at it as a browser shows it and as
-it prints. :func:`screenshots` opens ``rapport.html`` in headless Chromium (1200
-pixels wide) and cuts the page into screens of 1600 pixels;
+it prints. :func:`screenshots` opens ``rapport.html`` in headless Chromium, as
+a phone shows it (390 pixels wide) and as a laptop does (1280), and cuts the
+page into screens;
 :func:`pdf_pages` turns every page of ``rapport.pdf`` into a small PNG
 (``pdftoppm``, 50 dpi). Both write into ``outputs/<year>/check/``.
 """
@@ -16,11 +17,13 @@ import tempfile
 from pathlib import Path
 
 from ..kern.errors import InputError
+from ..kern.outdir import owned_output
 
-__all__ = ["CHECK_DIR", "SCREEN", "tiles", "screenshots", "pdf_pages", "main"]
+__all__ = ["CHECK_DIR", "SCREEN", "WIDTHS", "tiles", "screenshots", "pdf_pages", "main"]
 
 CHECK_DIR = "check"
-SCREEN = (1200, 1600)  # px: one screen of a laptop, upright
+SCREEN = (1280, 1600)  # px: one screen of a laptop, upright
+WIDTHS = (390, SCREEN[0])  # px: a phone and a laptop
 TALL = 48_000  # px: a window taller than the report, cut into screens afterwards
 
 
@@ -34,9 +37,9 @@ def _program(name: str) -> str:
     return found
 
 
-def tiles(picture: Path, out: Path, height: int = SCREEN[1]) -> list[Path]:
-    """Cut a tall screenshot into screens of ``height`` pixels; blank screens at the end
-    (below the page) are left out."""
+def tiles(picture: Path, out: Path, height: int = SCREEN[1], prefix: str = "scherm") -> list[Path]:
+    """Cut a tall screenshot into screens of ``height`` pixels (``<prefix>-NN.png``); blank
+    screens at the end (below the page) are left out."""
     from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = None  # our own screenshot, not a file from outside
@@ -51,21 +54,24 @@ def tiles(picture: Path, out: Path, height: int = SCREEN[1]) -> list[Path]:
             ):
                 last = top
         for i, top in enumerate(range(0, last + 1, height), start=1):
-            target = out / f"scherm-{i:02d}.png"
+            target = out / f"{prefix}-{i:02d}.png"
             tall.crop((0, top, tall.width, min(top + height, tall.height))).save(target)
             paths.append(target)
     return paths
 
 
-def screenshots(report: Path, out: Path, chromium: str = "chromium") -> list[Path]:
-    """The report in headless Chromium, screen by screen (1200 x 1600); their paths.
+def screenshots(
+    report: Path, out: Path, chromium: str = "chromium", width: int = SCREEN[0]
+) -> list[Path]:
+    """The report in headless Chromium, ``width`` pixels wide, screen by screen
+    (``scherm-<width>-NN.png``, 1600 high); their paths.
 
     Chromium takes one screenshot of a very tall window (a screenshot of a page
     scrolled to an anchor comes out blank), which is then cut into screens.
     """
     program = _program(chromium)
     out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("scherm-*.png"):
+    for old in out.glob(f"scherm-{width}-*.png"):
         old.unlink()
     with tempfile.TemporaryDirectory(prefix="npdw-chromium-") as tmp:
         tall = Path(tmp) / "rapport.png"
@@ -78,14 +84,14 @@ def screenshots(report: Path, out: Path, chromium: str = "chromium") -> list[Pat
                 "--hide-scrollbars",
                 f"--user-data-dir={Path(tmp) / 'profiel'}",
                 f"--screenshot={tall}",
-                f"--window-size={SCREEN[0]},{TALL}",
+                f"--window-size={width},{TALL}",
                 report.resolve().as_uri(),
             ],
             check=True,
             capture_output=True,
             timeout=300,
         )
-        return tiles(tall, out)
+        return tiles(tall, out, prefix=f"scherm-{width}")
 
 
 def pdf_pages(pdf: Path, out: Path) -> list[Path]:
@@ -115,16 +121,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"FOUT: {report} bestaat niet; maak het eerst met `make evaluate`", file=sys.stderr)
         return 1
     check = folder / CHECK_DIR
+    # The pictures go into the report's folder as npdw's own files (kern.outdir): made in a
+    # build folder, moved in whole; the pictures of an earlier check are replaced.
+    earlier = [f"{CHECK_DIR}/{p.name}" for p in check.glob("*.png")] if check.is_dir() else []
     try:
-        shots = screenshots(report, check)
-        pages = (
-            pdf_pages(folder / "rapport.pdf", check) if (folder / "rapport.pdf").is_file() else []
-        )
+        with owned_output(folder, remove=earlier) as build:
+            made = build / CHECK_DIR
+            shots = [shot for width in WIDTHS for shot in screenshots(report, made, width=width)]
+            pdf = folder / "rapport.pdf"
+            pages = pdf_pages(pdf, made) if pdf.is_file() else []
     except (InputError, subprocess.SubprocessError) as exc:
         print(f"FOUT: {exc}", file=sys.stderr)
         return 1
     print(
-        f"{len(shots)} schermafdrukken van rapport.html (Chromium, {SCREEN[0]} x {SCREEN[1]}) en "
+        f"{len(shots)} schermafdrukken van rapport.html (Chromium, "
+        f"{' en '.join(str(w) for w in WIDTHS)} pixels breed) en "
         f"{len(pages)} pagina's van rapport.pdf (50 dpi) staan in {check.resolve()}"
     )
     print("Bekijk ze voordat het rapport de deur uit gaat: is niets afgesneden of onleesbaar?")

@@ -2,11 +2,16 @@
 
 The PDF is made from exactly the page :func:`.report.render_html` wrote; the
 print rules (A4, running header, page numbers, the synthetic-data warning on
-every page, tables and figures kept within the page) are in that page's own
-style sheet (:data:`.report.PRINT_STYLE`), so a browser's "print" gives the same
-result. WeasyPrint fetches nothing: its URL fetcher answers only ``data:`` URLs
-(the embedded figures) and refuses everything else, in line with the page's
-Content-Security-Policy.
+every page, tables and figures kept within the page, figures at their drawn
+size) are in that page's own style sheet (:data:`.report.STYLE`, ``@media
+print``). They are CSS for paged media, which WeasyPrint follows and a
+browser's "print" only in part: a browser prints no running header or page
+numbers in the contents, and leaves the appendix's folded tables folded. The
+PDF, not a browser's print, is the printed report. It is tagged (PDF/UA-1),
+with the report's title and language in its metadata, and set in the bundled
+fonts only (:mod:`npdw_learning.kern.fonts`). WeasyPrint fetches nothing: its
+URL fetcher answers only ``data:`` URLs (the embedded figures and fonts) and
+refuses everything else, in line with the page's Content-Security-Policy.
 
 :func:`layout` returns WeasyPrint's laid-out document, which the tests inspect
 (:func:`overflowing_boxes`: no table or image wider than the page's content
@@ -22,6 +27,7 @@ from pathlib import Path
 from ..kern.atomic import write_atomic
 
 __all__ = [
+    "PDF_VARIANT",
     "RefusedURL",
     "box_texts",
     "pages_per_element",
@@ -31,6 +37,7 @@ __all__ = [
     "write_pdf",
     "Overflow",
     "overflowing_boxes",
+    "embedded_fonts",
 ]
 
 
@@ -53,9 +60,24 @@ def refuse_network(url: str) -> str:
     return url
 
 
+def _weasyprint():
+    """The ``weasyprint`` module, without its warning that fontconfig finds no installed font.
+
+    The report brings its own fonts (:mod:`npdw_learning.kern.fonts`), so it lays
+    out the same on a machine without any; WeasyPrint says so once, on import.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "No fonts configured in FontConfig", UserWarning)
+        import weasyprint
+        import weasyprint.urls
+    return weasyprint
+
+
 def data_only_fetcher():
     """A WeasyPrint URL fetcher that serves ``data:`` URLs and refuses every other URL."""
-    from weasyprint.urls import URLFetcher
+    URLFetcher = _weasyprint().urls.URLFetcher
 
     class DataOnly(URLFetcher):
         def fetch(self, url, headers=None):
@@ -68,18 +90,24 @@ def layout(page: str):
     """The HTML page laid out for print (a ``weasyprint.Document``)."""
     import logging
 
-    from weasyprint import HTML
-
+    HTML = _weasyprint().HTML
     # WeasyPrint logs every CSS property it does not know (the screen style has a few
     # modern ones); the layout itself is what the tests check, not its log.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     return HTML(string=page, url_fetcher=data_only_fetcher(), media_type="print").render()
 
 
+#: The PDF is tagged for accessibility (PDF/UA-1: structure tags, reading order, the
+#: document's title and language in its metadata), as far as WeasyPrint supports it.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def write_pdf(page: str, path: str | Path) -> int:
-    """Write ``page`` as a PDF to ``path`` atomically; return the number of pages."""
+    """Write ``page`` as a tagged PDF (:data:`PDF_VARIANT`) to ``path`` atomically; return
+    the number of pages. Its title and language come from the page's ``<title>`` and
+    ``lang``."""
     document = layout(page)
-    write_atomic(path, lambda tmp: document.write_pdf(tmp))
+    write_atomic(path, lambda tmp: document.write_pdf(tmp, pdf_variant=PDF_VARIANT))
     return len(document.pages)
 
 
@@ -138,3 +166,21 @@ def overflowing_boxes(document, tolerance: float = 0.5) -> list[Overflow]:
                 seen.add(id(box.element))
                 out.append(Overflow(number, tag, round(right, 1), round(limit, 1)))
     return out
+
+
+def embedded_fonts(document) -> set[str]:
+    """The PostScript names of the fonts a PDF of ``document`` embeds (``FiraSans-Bold``, ...).
+
+    The PDF is made (in memory) to find them: WeasyPrint collects the fonts
+    while it draws the pages.
+    """
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    document.write_pdf()
+    names = set()
+    for font in document.fonts.values():
+        ttfont = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
+        names.add(ttfont["name"].getDebugName(6))
+    return names

@@ -55,6 +55,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..kern.fonts import CSS_FAMILY, font_face_css
+from ..kern.page import MARGINS_MM
 from .method import fill, method_values
 
 if TYPE_CHECKING:  # nbformat's schema checker costs a second to import: only the
@@ -77,7 +79,6 @@ __all__ = [
     "add_markdown",
     "render_html",
     "embedded_png",
-    "PAGE_FIGURE_HEIGHT",
     "APPENDIX",
     "STYLE",
 ]
@@ -198,7 +199,6 @@ def show_table(
     _display({"text/html": folded, "text/plain": appendix}, APPENDIX)
 
 
-PAGE_FIGURE_HEIGHT = "185mm"  # in print: a figure with page=True (the A4 text block is 262 mm)
 MAX_FIGURE_WIDTH = 1600  # px: 1.5 x the page's width on screen, about 230 dpi on A4 paper
 
 
@@ -217,14 +217,18 @@ def embedded_png(path: str | Path, colours: int = 256, max_width: int = MAX_FIGU
 
     with Image.open(path) as img:
         rgba = img.convert("RGBA")
+        dpi = img.info.get("dpi")
     flat = Image.new("RGB", rgba.size, "white")
     flat.paste(rgba, mask=rgba.getchannel("A"))
     if flat.width > max_width:
         height = round(flat.height * max_width / flat.width)
         flat = flat.resize((max_width, height), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
+    if dpi and flat.width != rgba.width:
+        dpi = tuple(d * flat.width / rgba.width for d in dpi)
+    # The resolution stays in the file: width / dpi is the size the figure was drawn for.
     flat.quantize(colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
-        buffer, format="PNG", optimize=True
+        buffer, format="PNG", optimize=True, **({"dpi": dpi} if dpi else {})
     )
     return buffer.getvalue()
 
@@ -235,24 +239,28 @@ def show_figure(
     *,
     alt: str,
     caption: str | None = None,
-    page: bool = False,
+    landscape: bool = False,
     colours: int = 256,
 ) -> None:
     """Show a PNG, embedded as data (the report must open offline; :func:`embedded_png`).
 
-    ``alt`` says what the figure shows, for a reader who cannot see it. ``page``: a
-    figure drawn for a whole A4 page's width and most of its height (the status matrix),
-    printed up to :data:`PAGE_FIGURE_HEIGHT` high instead of the 120 mm of other figures.
-    ``colours``: the palette size (:func:`embedded_png`); a figure of a few flat colours
-    and text looks the same with fewer, in fewer bytes.
+    ``alt`` says what the figure shows, for a reader who cannot see it: what it
+    shows in a few sentences, and which table holds its numbers. In print a
+    figure fills the width of the text block (:mod:`npdw_learning.kern.page`),
+    the width it is drawn at, so its font sizes are those on paper;
+    ``landscape``: a figure drawn for a landscape page's width (the network),
+    printed on a landscape page of its own. ``colours``: the palette size
+    (:func:`embedded_png`); a figure of a few flat colours and text looks the same
+    with fewer, in fewer bytes.
     """
     data = base64.b64encode(embedded_png(path, colours)).decode("ascii")
     parts = [
-        f'<figure class="figuur{" pagina" if page else ""}">',
+        # tabindex: on a narrow screen the figure scrolls in its own box (see STYLE).
+        f'<figure class="figuur{" liggend" if landscape else ""}" tabindex="0">',
         f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">',
     ]
     if caption:
-        parts.append(f"<figcaption>{html.escape(caption)}</figcaption>")
+        parts.append(f"<figcaption>{_breakable(caption)}</figcaption>")
     parts.append("</figure>")
     _display({"text/html": "".join(parts), "text/plain": alt}, section)
 
@@ -278,36 +286,74 @@ def _cell(value: object) -> str:
 
 
 WIDE_COLUMNS = 9  # a table with more columns is printed on a landscape page
-_UNBROKEN = re.compile(r"[^\s/-]{21,}")  # a run a line cannot break in (spaces, - and / can)
+# Where a line may break inside a file name, a path or an id: after a slash, an underscore
+# or a hyphen, never inside a word.
+_JOINT = re.compile(r"(?<=[/_])(?=[^\s/_-])")  # after a hyphen a line may break already
+_LONG = 16  # a run of more characters without a space gets those break points
+_UNBROKEN = re.compile(rf"\S{{{_LONG},}}")
+_RUN = re.compile(r"[^\s/_-]{21,}")  # no break point at all: a run longer than a cell
 _CHUNK = 10
 
 
 def _breakable(text: str) -> str:
-    """``text`` HTML-escaped, with a ``<wbr>`` every 10 characters of a run of more than 20
-    characters that has no space, hyphen or slash to break the line at.
+    """``text`` HTML-escaped, with a ``<wbr>`` after each ``/``, ``_`` and ``-`` of a long
+    word (a file name, a path, an id), so a line breaks there and nowhere else in it.
 
-    Such a run (a file name, a URL in a partner's note) would otherwise set the
-    column's minimum width, and a printed table could not fit the page.
+    Such a word would otherwise set its column's minimum width, or be split in the
+    middle, and a printed table could not fit the page. (A line may break after a hyphen
+    anyway.) Only a run of more than 20 characters with no such point at all (a hash, a
+    pasted token) is cut every 10.
 
     Examples
     --------
     >>> _breakable("kort & <b>")
     'kort &amp; &lt;b&gt;'
-    >>> _breakable("a" * 30).count("<wbr>")
-    2
+    >>> _breakable("tables/vertellen_en_tellen.csv")
+    'tables/<wbr>vertellen_<wbr>en_<wbr>tellen.csv'
+    >>> _breakable("og02-gezonde")
+    'og02-gezonde'
+    >>> _breakable("a" * 35).count("<wbr>")
+    3
     >>> _breakable("og02-gezonde-leefomgeving")
     'og02-gezonde-leefomgeving'
     """
     out, end = [], 0
     for match in _UNBROKEN.finditer(text):
-        run = match.group()
         out.append(html.escape(text[end : match.start()]))
+        out.append("<wbr>".join(_chunked(piece) for piece in _JOINT.split(match.group())))
+        end = match.end()
+    out.append(html.escape(text[end:]))
+    return "".join(out)
+
+
+def _chunked(piece: str) -> str:
+    """``piece`` escaped, a ``<wbr>`` every 10 characters of a run without a break point."""
+    out, end = [], 0
+    for match in _RUN.finditer(piece):
+        run = match.group()
+        out.append(html.escape(piece[end : match.start()]))
         out.append(
             "<wbr>".join(html.escape(run[i : i + _CHUNK]) for i in range(0, len(run), _CHUNK))
         )
         end = match.end()
-    out.append(html.escape(text[end:]))
+    out.append(html.escape(piece[end:]))
     return "".join(out)
+
+
+def _breakable_code(fragment: str) -> str:
+    """The fragment with break points (``<wbr>``) after ``/``, ``_`` and ``-`` in every
+    ``<code>`` (the file names and paths of the report's prose).
+
+    Examples
+    --------
+    >>> _breakable_code("zie <code>tables/dekking_x.csv</code>")
+    'zie <code>tables/<wbr>dekking_<wbr>x.csv</code>'
+    """
+    return re.sub(
+        r"<code>([^<]*)</code>",
+        lambda m: "<code>" + _JOINT.sub("<wbr>", m.group(1)) + "</code>",
+        fragment,
+    )
 
 
 def table_html(
@@ -334,7 +380,13 @@ def table_html(
     if columns is not None:
         frame = frame[list(columns)].rename(columns=dict(columns))
     wide = " breed" if len(frame.columns) > WIDE_COLUMNS else ""
-    out = [f'<table class="tabel{wide}">']
+    # Its own scroll box: on a narrow screen a wide table scrolls, not the page. A box
+    # that scrolls is reachable with the keyboard (tabindex) and named (its caption).
+    name = html.escape(caption or "Tabel")
+    out = [
+        f'<div class="tabelvak{wide}" role="region" tabindex="0" aria-label="{name}">',
+        f'<table class="tabel{wide}">',
+    ]
     if caption:
         out.append(f"<caption>{html.escape(caption)}</caption>")
     out.append("<thead><tr>")
@@ -347,7 +399,7 @@ def table_html(
             attr = ' class="getal"' if numeric else ""
             out.append(f"<td{attr}>{_breakable(_cell(value))}</td>")
         out.append("</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "".join(out)
 
 
@@ -492,8 +544,11 @@ STYLE = (
 :root { --inkt: #1d2a33; --accent: #0b6e69; --zacht: #eef4f3; --rand: #c9d6d4;
         --grijs: #4f5f69; --waarschuwing: #fff3cd; --waarschuwingrand: #c58a00; }
 * { box-sizing: border-box; }
-body { font-family: "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--inkt);
-       line-height: 1.5; margin: 0; background: #fff; }
+"""
+    + f'html {{ font-family: "{CSS_FAMILY}", sans-serif; }}'
+    + """
+code, kbd, pre, samp { font-family: inherit; font-size: 1em; }
+body { color: var(--inkt); line-height: 1.5; margin: 0; background: #fff; }
 header, main, nav, footer { max-width: 68rem; margin: 0 auto; padding: 0 1.5rem; }
 header { padding-top: 2rem; }
 h1 { font-size: 2rem; margin: 0 0 .25rem; color: var(--accent); }
@@ -523,17 +578,30 @@ details { margin: .8rem 0; }
 details > summary { cursor: pointer; font-weight: 600; color: var(--accent); }
 .jp-InputPrompt, .jp-OutputPrompt, .anchor-link { display: none; }
 footer { color: var(--grijs); font-size: .85rem; padding-bottom: 2rem; margin-top: 3rem; }
+.tabelvak { overflow-x: auto; max-width: 100%; }
+.tabelvak:focus-visible, figure.figuur:focus-visible { outline: 2px solid var(--accent); }
+@media screen and (max-width: 760px) {
+  header, main, nav, footer { padding: 0 .75rem; }
+  /* A figure is drawn for the printed page: on a phone it keeps a readable size and
+     scrolls sideways in its own box. */
+  figure.figuur { overflow-x: auto; }
+  figure.figuur img { max-width: none; width: 720px; }
+  figure.liggend img { width: 1060px; }
+  figcaption { max-width: calc(100vw - 1.5rem); position: sticky; left: 0; }
+}
 """
     + """
 @media print {
   @page {
-    size: A4; margin: 18mm 15mm 17mm;
+    size: A4; margin: """
+    + " ".join(f"{m}mm" for m in MARGINS_MM)
+    + """;
     @top-left { content: element(kop); vertical-align: bottom; padding-bottom: 3mm; }
     @bottom-left { content: element(letop); vertical-align: top; padding-top: 3mm; width: 75%; }
     @bottom-right { content: "pagina " counter(page) " van " counter(pages);
                     font-size: 8pt; color: #4f5f69; vertical-align: top; padding-top: 3mm; }
   }
-  body { font-size: 9.5pt; line-height: 1.35; }
+  body { font-size: 9pt; line-height: 1.35; }
   header, main, nav, footer { max-width: none; padding: 0; margin: 0; }
   header { padding-top: 0; }
   h1 { font-size: 20pt; }
@@ -549,17 +617,16 @@ footer { color: var(--grijs); font-size: .85rem; padding-bottom: 2rem; margin-to
   nav.inhoud { background: none; padding: 0; }
   nav.inhoud a { color: var(--inkt); text-decoration: none; }
   nav.inhoud a::after { content: leader(". ") target-counter(attr(href), page); }
-  table.tabel { width: 100%; font-size: 7.5pt; line-height: 1.25; }
-  table.tabel th, table.tabel td { padding: 1.5pt 3pt; overflow-wrap: break-word; }
+  table.tabel { width: 100%; font-size: 7.2pt; line-height: 1.2; }
+  table.tabel th, table.tabel td { padding: 1.5pt 3pt; overflow-wrap: normal; hyphens: manual; }
   table.tabel thead { display: table-header-group; }
   @page breed { size: A4 landscape; }
-  table.breed { page: breed; }
+  table.breed, .tabelvak.breed { page: breed; }
+  .tabelvak { overflow: visible; }
   table.tabel tr { break-inside: avoid; }
   figure.figuur { break-inside: avoid; margin: .6em 0; }
-  figure.figuur img { max-width: 100%; max-height: 120mm; width: auto; height: auto; }
-  figure.pagina img { max-height: """
-    + PAGE_FIGURE_HEIGHT
-    + """; }
+  figure.figuur img { width: 100%; height: auto; max-width: none; }
+  figure.liggend { page: breed; }
   figcaption { font-size: .9em; }
   details > summary { color: var(--accent); }
   footer { margin-top: 2em; }
@@ -603,10 +670,10 @@ def _fragment(cells: list, prefix: str, top: int = 4) -> str:
         cell.id = f"{prefix}-{i}"  # stable ids: the same run gives the same page
     nb = v4.new_notebook(cells=cells)
     body, _ = exporter.from_notebook_node(nb)
-    return _heading_levels(sanitize(body), top)
+    return _heading_levels(_breakable_code(sanitize(body)), top)
 
 
-CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+CSP = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'"
 _TAGS = {
     *("a", "b", "blockquote", "br", "caption", "code", "div", "em", "figcaption", "figure"),
     *("h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "span"),
@@ -615,6 +682,8 @@ _TAGS = {
 }
 _ATTRIBUTES = {
     "*": {"class", "id", "role", "aria-label", "title", "lang"},
+    "div": {"tabindex"},
+    "figure": {"tabindex"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan"},
@@ -714,7 +783,8 @@ def render_html(
         '<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{html.escape(CSP)}">\n'
-        f"<title>{html.escape(report.title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        f"<title>{html.escape(report.title)}</title>\n<style>{font_face_css()}\n{STYLE}</style>\n"
+        "</head>\n<body>\n"
         f"{running}\n"
         f"<header><h1>{html.escape(report.title)}</h1>"
         f'<p class="ondertitel">{html.escape(subtitle)}</p>{banner_html}</header>\n'

@@ -32,6 +32,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..kern.atomic import write_atomic
+from ..kern.fonts import figure_fonts
+from ..kern.page import FIGURE_DPI, TEXT_WIDTH_MM, inches
 from ..kern.synthetic import FIGURE_BANNER
 from ..tellen.trends import MIN_POINTS
 
@@ -233,13 +235,13 @@ def matrix_alt(
 
 # -- the figure -----------------------------------------------------------------------
 
-FIGURE_WIDTH = 7.1  # inches: the A4 page's text width (180 mm)
-_ROW = 0.106  # inches per row: 43 rows and the legend fit in about 170 mm
-_CELL = 0.32  # inches per area column
+FIGURE_WIDTH = inches(TEXT_WIDTH_MM)  # drawn at its printed size: sizes below are on paper
+_ROW = 0.135  # inches per row: two panels of 33 rows and the legend fit in about 170 mm
+_CELL = 0.36  # inches per area column
 _GAP = 0.22  # between the two panels
-_LABEL_PT, _SYMBOL_PT, _HEAD_PT = 6.3, 6.8, 6.5
-_LEGEND_ROW = 0.14
-_TALLY_PT = 5.0
+_LABEL_PT, _SYMBOL_PT, _HEAD_PT = 7.0, 7.5, 7.0
+_LEGEND_ROW = 0.17
+_TALLY_PT = 7.0
 _ACCENT = "#0b6e69"
 _BANNER = 0.26
 _MAX_SINGLE = 30  # rows up to which one panel is enough
@@ -281,14 +283,17 @@ class _Geometry:
     panel: float  # width of one panel
 
 
-def _geometry(rows: int, panels: int, columns: int, head: float, synthetic: bool) -> _Geometry:
+def _geometry(
+    rows: int, panels: int, columns: int, head: float, synthetic: bool, legend_rows: int
+) -> _Geometry:
     panel = (FIGURE_WIDTH - _GAP * (panels - 1)) / panels
     label = panel - _CELL * columns
     top = (_BANNER if synthetic else 0.05) + head
-    height = top + rows * _ROW + 0.12 + (len(READINGS) + 1) * _LEGEND_ROW + 0.05
+    height = top + rows * _ROW + 0.12 + legend_rows * _LEGEND_ROW + 0.05
     return _Geometry(FIGURE_WIDTH, height, top, label, panel)
 
 
+@figure_fonts()
 def draw_status_matrix(
     cells: pd.DataFrame,
     indicators: pd.DataFrame,
@@ -297,7 +302,7 @@ def draw_status_matrix(
     path: str | os.PathLike[str],
     *,
     synthetic: bool = False,
-    dpi: int = 180,
+    dpi: int = FIGURE_DPI,
 ) -> Path:
     """Draw the matrix as a PNG, atomically; the same cells give the same bytes.
 
@@ -316,7 +321,7 @@ def draw_status_matrix(
     synthetic : bool
         Draw the demo-data warning above the matrix.
     dpi : int
-        Resolution; at the default the figure is about 1280 pixels wide.
+        Resolution; at the default the figure is about 1420 pixels wide (180 mm).
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -329,7 +334,8 @@ def draw_status_matrix(
     renderer = fig.canvas.get_renderer()
     heads = {a: _fitted(str(lab), 0.9, _HEAD_PT, renderer, fig) for a, lab in columns.items()}
     head = 0.12 + max((_text_width(h, _HEAD_PT, renderer, fig) for h in heads.values()), default=0)
-    geo = _geometry(rows, len(split), len(columns), head, synthetic)
+    legend = _legend_rows(fig, renderer)
+    geo = _geometry(rows, len(split), len(columns), head, synthetic, len(legend.rows))
     fig.set_size_inches(geo.width, geo.height)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, geo.width)
@@ -343,7 +349,7 @@ def draw_status_matrix(
         y = geo.top
         for pillar in part:
             y = _draw_pillar(ax, cells, pillar, pillar_labels[pillar], labels, columns, x0, y, geo)
-    _draw_legend(ax, geo.top + rows * _ROW + 0.12)
+    _draw_legend(ax, legend, geo.top + rows * _ROW + 0.12)
     if synthetic:
         ax.text(
             geo.width / 2,
@@ -467,12 +473,18 @@ def _draw_pillar(ax, cells, pillar, title, labels, columns, x0, y, geo) -> float
     return y
 
 
-def _draw_legend(ax, y: float) -> None:
-    """One line per reading: its name, then each outcome as a small cell and its label."""
-    from matplotlib.patches import Rectangle
+@dataclass(frozen=True)
+class _Legend:
+    """The legend's lines: ``(name, entries, text)`` each, where a name (bold) starts a
+    reading or the tally and a line continues the one above when it has none."""
 
-    fig = ax.figure
-    renderer = fig.canvas.get_renderer()
+    start: float  # inches from the left where the entries begin
+    rows: list[tuple[str, list[CellStyle], str]]
+
+
+def _legend_rows(fig, renderer) -> _Legend:
+    """One line per reading (its outcomes wrapped onto more lines where the page's width
+    runs out), then the tally explained, wrapped too."""
     size = _LABEL_PT
     names = {
         r: f"{READING_NL[r]} (vanaf {MIN_POINTS} metingen):"
@@ -481,20 +493,53 @@ def _draw_legend(ax, y: float) -> None:
         for r in READINGS
     }
     start = 0.12 + max(_text_width(n, size, renderer, fig, bold=True) for n in names.values())
+    room = FIGURE_WIDTH - start
+    rows: list[tuple[str, list[CellStyle], str]] = []
     for reading in READINGS:
-        ax.text(
-            0,
-            y + _LEGEND_ROW / 2,
-            names[reading],
-            fontsize=size,
-            fontweight="bold",
-            va="center",
-            color=_INK,
-        )
-        x = start
-        for (r, _outcome), style in CELL_STYLES.items():
-            if r != reading:
-                continue
+        name, line, used = names[reading], [], 0.0
+        for style in (st for (r, _), st in CELL_STYLES.items() if r == reading):
+            width = 0.23 + _text_width(style.label, size, renderer, fig) + 0.1
+            if line and used + width > room:  # the page's width runs out: go on below
+                rows.append((name, line, ""))
+                name, line, used = "", [], 0.0
+            line.append(style)
+            used += width
+        rows.append((name, line, ""))
+    words, text = TALLY_NL.split(), ""
+    name = "Per pijler en gebied:"
+    for word in words:
+        trial = f"{text} {word}".strip()
+        if text and _text_width(trial, size, renderer, fig) > room:
+            rows.append((name, [], text))
+            name, text = "", word
+        else:
+            text = trial
+    rows.append((name, [], text))
+    return _Legend(start, rows)
+
+
+def _draw_legend(ax, legend: _Legend, y: float) -> None:
+    """The legend lines of :func:`_legend_rows`: a name, then each outcome as a small cell
+    and its label, or the tally's explanation."""
+    from matplotlib.patches import Rectangle
+
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    size = _LABEL_PT
+    for name, entries, text in legend.rows:
+        if name:
+            colour = _ACCENT if text else _INK
+            ax.text(
+                0,
+                y + _LEGEND_ROW / 2,
+                name,
+                fontsize=size,
+                fontweight="bold",
+                va="center",
+                color=colour,
+            )
+        x = legend.start
+        for style in entries:
             ax.add_patch(
                 Rectangle(
                     (x, y + 0.015),
@@ -518,14 +563,6 @@ def _draw_legend(ax, y: float) -> None:
                 x + 0.23, y + _LEGEND_ROW / 2, style.label, fontsize=size, va="center", color=_INK
             )
             x += 0.23 + _text_width(style.label, size, renderer, fig) + 0.1
+        if text:
+            ax.text(x, y + _LEGEND_ROW / 2, text, fontsize=size, va="center", color=_INK)
         y += _LEGEND_ROW
-    ax.text(
-        0,
-        y + _LEGEND_ROW / 2,
-        "Per pijler en gebied:",
-        fontsize=size,
-        fontweight="bold",
-        va="center",
-        color=_ACCENT,
-    )
-    ax.text(start, y + _LEGEND_ROW / 2, TALLY_NL, fontsize=size, va="center", color=_INK)

@@ -52,6 +52,7 @@ __all__ = [
     "remove_stale_builds",
     "busy_build",
     "owned_output",
+    "starts_with",
 ]
 
 MARKER = ".npdw-uitvoer.json"
@@ -170,15 +171,36 @@ def check_output_file(path: Path, *, mine: bool, what: str, option: str = "--out
     """Refuse to write ``path`` over a file npdw did not write (``mine`` says whether it did).
 
     A single-file output (a table, a project) may replace an earlier one of
-    its own kind, never another file.
+    its own kind, never another file. ``what`` names that kind (``"meetbestand
+    van npdw fetch cbs"``); ``option`` the argument that named the path ("" for
+    a positional one).
     """
+    named = f"{option} {path}" if option else str(path)
     if path.is_dir():
-        raise OutputFolderError(f"{option} {path}: dit is een map; geef een bestandsnaam op")
+        raise OutputFolderError(f"{named}: dit is een map; geef een bestandsnaam op")
     if (path.exists() or path.is_symlink()) and not mine:
         raise OutputFolderError(
-            f"{option} {path}: dit bestand bestaat al en is geen {what} van npdw; er is niets "
-            "geschreven. Kies een andere bestandsnaam."
+            f"{named}: dit bestand bestaat al en is geen {what}; er is niets geschreven. "
+            "Kies een andere bestandsnaam."
         )
+
+
+def starts_with(path: Path, prefix: bytes) -> bool:
+    """Whether ``path`` is a regular file that begins with ``prefix`` (read no further).
+
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = f.write_text("theme,n\\nx,1\\n")
+    >>> starts_with(f, b"theme,n\\n"), starts_with(f.parent, b"theme")
+    (True, False)
+    """
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return False
+        with path.open("rb") as fh:
+            return fh.read(len(prefix)) == prefix
+    except OSError:
+        return False
 
 
 # -- building and moving in ----------------------------------------------------------

@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 # The one pattern for every id a person types: areas, indicators, themes, stories, coders.
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*\Z")  # \Z: no trailing newline either
 _KIND_NL = {str: "tekst", bool: "true/false", int: "geheel getal"}
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Values a file may stand for, counting each use of an alias in full. The bundled files

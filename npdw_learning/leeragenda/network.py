@@ -44,6 +44,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..kern.atomic import write_atomic
+from ..kern.fonts import figure_fonts
+from ..kern.page import FIGURE_DPI, LANDSCAPE_HEIGHT_MM, LANDSCAPE_WIDTH_MM, inches
 from ..kern.registry import Registry
 from ..kern.synthetic import FIGURE_BANNER
 from .agenda import Agenda
@@ -356,6 +358,11 @@ _MARKERS = {
     "research": "v",
     "lesson": "*",
 }
+# Drawn at the printed size, the text block of a landscape A4 page (kern/page.py):
+# the font sizes are points on paper, none under 7.
+_SIZE = (inches(LANDSCAPE_WIDTH_MM), inches(LANDSCAPE_HEIGHT_MM - 5))
+_LABEL_PT, _TITLE_PT, _LEGEND_PT = 7.0, 8.0, 7.5
+_LABEL_CHARS = 18  # a label's room: the gap to the next column
 _GAP_LEGEND = {
     "operational_goal": "Operationeel doel zonder indicator",
     "effort": "Inspanning zonder leervraag",
@@ -372,7 +379,16 @@ def _short(data: dict) -> str | None:
     if kind == "indicator":
         return None  # too many to label; the legend says what they are
     text = ident[2:] if kind in ("effort", "research") else ident
-    return text if len(text) <= 22 else text[:21] + "…"
+    return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + "…"
+
+
+def _x_positions() -> dict[str, float]:
+    """Each kind's column; the efforts, the most numerous, get two (see :func:`_layout`)."""
+    x, out = 0.0, {}
+    for kind in _COLUMNS:
+        out[kind] = x
+        x += 2.0 if kind == "effort" else 1.0
+    return out
 
 
 def _spread(desired: list[float], gap: float) -> list[float]:
@@ -396,7 +412,7 @@ def _layout(g: nx.DiGraph) -> dict[str, tuple[float, float]]:
     height of its already-placed neighbours, in a fixed column order.
     """
     pos: dict[str, tuple[float, float]] = {}
-    x_of = {kind: float(i) for i, kind in enumerate(_COLUMNS)}
+    x_of = _x_positions()
     goals = _nodes(g, "operational_goal")
     for i, key in enumerate(goals):
         pos[key] = (x_of["operational_goal"], 1 - (i + 0.5) / max(len(goals), 1))
@@ -422,13 +438,15 @@ def _layout(g: nx.DiGraph) -> dict[str, tuple[float, float]]:
         ordered = sorted(keys, key=lambda k: (-desired[k], g.nodes[k]["id"]))
         placed = [d if d >= 0 else 0.0 for d in (desired[k] for k in ordered)]
         ys = _spread(placed, 1 / (len(keys) + 1))
-        for key, y in zip(ordered, ys, strict=True):
-            pos[key] = (x_of[kind], y)
+        for i, (key, y) in enumerate(zip(ordered, ys, strict=True)):
+            # The efforts alternate between two columns, so each has room for its label.
+            pos[key] = (x_of[kind] + (i % 2 if kind == "effort" else 0), y)
     return pos
 
 
+@figure_fonts()
 def draw_network(
-    graph: nx.DiGraph, path: str | Path, *, synthetic: bool = False, dpi: int = 110
+    graph: nx.DiGraph, path: str | Path, *, synthetic: bool = False, dpi: int = FIGURE_DPI
 ) -> Path:
     """Draw the network as a PNG, written atomically.
 
@@ -447,7 +465,7 @@ def draw_network(
         The PNG to write; its folder is created when missing.
     synthetic : bool, default False
         Print the synthetic-data warning on the figure.
-    dpi : int, default 110
+    dpi : int, default :data:`~npdw_learning.kern.page.FIGURE_DPI`
 
     Returns
     -------
@@ -464,17 +482,24 @@ def draw_network(
     """
     pos = _layout(graph)
     hollow = _hollow_nodes(graph)
-    fig = Figure(figsize=(18, 13), layout=None)
-    ax = fig.add_axes((0.02, 0.09, 0.96, 0.84))
+    fig = Figure(figsize=_SIZE, layout=None)
+    ax = fig.add_axes((0.005, 0.075, 0.99, 0.855))
     ax.set_axis_off()
-    ax.set_xlim(-0.6, len(_COLUMNS) - 0.4)
-    ax.set_ylim(-0.03, 1.04)
+    ax.set_xlim(-0.4, max(_x_positions().values()) + 1.1)
+    ax.set_ylim(-0.01, 1.04)
     _draw_edges(ax, graph, pos)
     present = [k for k in _COLUMNS if _nodes(graph, k)]
     for kind in present:
         _draw_column(ax, graph, pos, kind, hollow)
     handles = _legend_handles(graph, present, hollow)
-    fig.legend(handles=handles, loc="lower center", ncol=6, fontsize=9, frameon=False)
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=6,
+        fontsize=_LEGEND_PT,
+        frameon=False,
+        borderaxespad=0.2,
+    )
     _draw_titles(fig, synthetic=synthetic)
     return write_atomic(
         Path(path),
@@ -498,9 +523,7 @@ def _hollow_nodes(graph: nx.DiGraph) -> set[str]:
 def _draw_edges(ax, graph: nx.DiGraph, pos: dict[str, tuple[float, float]]) -> None:
     """Every edge as one thin grey line, behind the nodes."""
     segments = [(pos[a], pos[b]) for a, b in graph.edges if a in pos and b in pos]
-    ax.add_collection(
-        LineCollection(segments, colors="#9a9a9a", linewidths=0.5, alpha=0.45, zorder=1)
-    )
+    ax.add_collection(LineCollection(segments, colors="#c8c8c8", linewidths=0.35, zorder=1))
 
 
 def _draw_column(
@@ -510,7 +533,7 @@ def _draw_column(
     keys = _nodes(graph, kind)
     full = [k for k in keys if k not in hollow]
     empty = [k for k in keys if k in hollow]
-    size = 90 if kind == "indicator" else 60
+    size = 30 if kind == "indicator" else 18
     for group, face in ((full, _COLOURS[kind]), (empty, "white")):
         if not group:
             continue
@@ -521,7 +544,7 @@ def _draw_column(
             marker=_MARKERS[kind],
             c=face,
             edgecolors=_COLOURS[kind],
-            linewidths=1.2,
+            linewidths=0.8,
             zorder=3,
         )
     for key in keys:
@@ -532,20 +555,20 @@ def _draw_column(
         ax.annotate(
             text,
             (x, y),
-            xytext=(6, 0),
+            xytext=(4, 0),
             textcoords="offset points",
-            fontsize=6.5 if kind != "pillar" else 7.5,
+            fontsize=_LABEL_PT if kind != "pillar" else _LABEL_PT + 0.5,
             va="center",
             ha="left",
             zorder=4,
         )
     ax.text(
-        _COLUMNS.index(kind),
+        _x_positions()[kind] + (0.5 if kind == "effort" else 0),
         1.03,
         KIND_LABELS[kind],
         ha="center",
         va="bottom",
-        fontsize=9,
+        fontsize=_TITLE_PT,
         fontweight="bold",
     )
 
@@ -556,7 +579,7 @@ def _legend_marker(kind: str, face: str, label: str) -> Line2D:
         [],
         linestyle="none",
         marker=_MARKERS[kind],
-        markersize=8,
+        markersize=5,
         markerfacecolor=face,
         markeredgecolor=_COLOURS[kind],
         label=label,
@@ -578,8 +601,8 @@ def _draw_titles(fig: Figure, *, synthetic: bool) -> None:
     """The figure title and, for synthetic data, the red warning under it."""
     fig.suptitle(
         "Samenhang van doelen, indicatoren, inspanningen, leervragen en onderzoek",
-        fontsize=13,
-        y=0.985,
+        fontsize=10,
+        y=0.995,
     )
     if synthetic:
         fig.text(
@@ -588,6 +611,6 @@ def _draw_titles(fig: Figure, *, synthetic: bool) -> None:
             FIGURE_BANNER,
             ha="center",
             color="#B00020",
-            fontsize=11,
+            fontsize=9,
             fontweight="bold",
         )

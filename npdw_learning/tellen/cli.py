@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..kern.atomic import formula_safe, write_csv, write_text
 from ..kern.console import EXIT_INPUT, EXIT_OK, echo, findings_summary, report_findings
-from ..kern.outdir import check_output_dir, owned_output
+from ..kern.outdir import check_output_dir, check_output_file, owned_output
 from ..kern.registry import Registry, load_registry
 from ..kern.synthetic import COMMAND_BANNER, MARKER_FILE
 from ..kern.version import __version__
@@ -249,6 +249,18 @@ def _cbs_report_replaced(reg: Registry, data_dir: Path, out: Path, registered: b
             echo(f"  {where}: {o.replaced_value:g} -> {o.value:g} uit {o.file}")
 
 
+def _fetched_before(out: Path) -> bool:
+    """Whether ``out`` is the file an earlier fetch wrote, unchanged since (per its manifest)."""
+    manifest = out.with_name(out.stem + ".manifest.json")
+    try:
+        record = json.loads(manifest.read_text(encoding="utf-8"))
+        return record.get("command") == "npdw fetch cbs" and record["output"]["sha256"] == _sha256(
+            out
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
 def _previous_fetch(out: Path) -> pd.DataFrame | None:
     """The file an earlier fetch wrote, to show what CBS revised; None when absent or unreadable."""
     from ..kern.atomic import read_csv
@@ -288,15 +300,16 @@ def cmd_fetch_cbs(args: argparse.Namespace) -> int:
         raise CbsError(
             f"geen CBS-tabel tussen --from en --to; {mapping.path} noemt de jaren {known}"
         )
+    mdir = data_dir / "measurements"
+    out = Path(args.out) if args.out is not None else mdir / CBS_OUTPUT
+    if out.suffix.lower() != ".csv":
+        raise CbsError(f"--out {out}: het meetbestand wordt een .csv-bestand")
+    check_output_file(out, mine=_fetched_before(out), what="meetbestand van npdw fetch cbs")
     asked = args.first is not None or args.last is not None
     tables, skipped = _cbs_tables(mapping, years, args.offline, skip_missing=not asked)
     years = sorted(tables)
     frame, missing, name_warnings = build_measurements(tables, mapping)
     warnings = name_warnings + check_frame(frame, reg)
-    mdir = data_dir / "measurements"
-    out = Path(args.out) if args.out is not None else mdir / CBS_OUTPUT
-    if out.suffix.lower() != ".csv":
-        raise CbsError(f"--out {out}: het meetbestand wordt een .csv-bestand")
     previous = _previous_fetch(out)
     fetched = dt.datetime.now(dt.UTC).date()
     write_csv(frame, out)

@@ -36,6 +36,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..kern.atomic import write_atomic
+from ..kern.fonts import figure_fonts
+from ..kern.page import FIGURE_DPI as PAGE_DPI
+from ..kern.page import TEXT_WIDTH_MM, inches
 from ..kern.synthetic import FIGURE_BANNER
 from .breaks import pre_start_projection
 
@@ -96,7 +99,7 @@ def parity_legend_label(reference_label: str, target_year: int) -> str:
 SYNTHETIC_BANNER = FIGURE_BANNER
 
 #: Resolution of the pillar figures, in the report and from ``npdw trends`` alike.
-FIGURE_DPI = 100
+FIGURE_DPI = PAGE_DPI
 
 # Areas outside the fixed palette (a future extra neighbourhood) still get a
 # stable colour: the remaining Okabe-Ito colour, then greys, in order of appearance.
@@ -105,16 +108,21 @@ _FALLBACK_MARKERS = ("X", "P", "h", "<", ">")
 
 _TARGET_COLOUR = "#444444"
 _BANNER_COLOUR = "#C00000"
-_PANEL_SIZE = (4.3, 3.1)  # inches; three panels a row fit the report's width
-_COL_WRAP = 3
-_TITLE_WIDTH = 34  # characters per title line at the panel width above
+# Drawn at the printed size: the width of the A4 text block, four panels a row, no
+# text under 7 pt (kern/page.py), so the sizes below are the sizes on paper.
+_WIDTH = inches(TEXT_WIDTH_MM)
+_COL_WRAP = 4
+_PANEL_SIZE = (_WIDTH / _COL_WRAP, 1.32)  # inches
+_TITLE_WIDTH = 32  # characters per title line at the panel width above
+# Font sizes in points.
+_PANEL_TITLE_PT, _SMALL_PT, _LEGEND_PT, _HEADING_PT, _BANNER_PT = 7.5, 7.0, 7.5, 11.0, 9.0
 # Fixed strips around the panels, in inches.
-_TITLE_IN = 0.5
-_BANNER_IN = 0.45
-_LEGEND_ROW_IN = 0.27
-_LEGEND_ENTRY_IN = 1.75
-_NOTE_LINE_IN = 0.2
-_PAD_IN = 0.1
+_TITLE_IN = 0.3
+_BANNER_IN = 0.3
+_LEGEND_ROW_IN = 0.17
+_LEGEND_ENTRY_IN = 1.15
+_NOTE_LINE_IN = 0.13
+_PAD_IN = 0.06
 _Z_TARGET, _Z_ERRORBAR, _Z_LINE = 2, 3, 4
 
 _NO_TARGETS = pd.DataFrame(columns=["area", "target_type"])
@@ -140,7 +148,7 @@ def _area_styles(
     extra = 0
     for area in areas:
         if area == reference:
-            styles[area] = _Style("#000000", "o", "--", 1.6, 4.0)
+            styles[area] = _Style("#000000", "o", "--", 1.1, 3.0)
             continue
         if area in AREA_PALETTE:
             colour, marker = AREA_PALETTE[area], AREA_MARKERS[area]
@@ -150,7 +158,7 @@ def _area_styles(
             extra += 1
         # The aggregate is what the programme reports on: draw it a bit heavier.
         heavy = area == aggregate
-        styles[area] = _Style(colour, marker, "-", 2.6 if heavy else 1.5, 6.0 if heavy else 5.0)
+        styles[area] = _Style(colour, marker, "-", 1.8 if heavy else 1.0, 4.0 if heavy else 3.4)
     return styles
 
 
@@ -171,11 +179,21 @@ def _format_nl(value: float, _pos: object = None) -> str:
 
 
 def _year_ticks(first: int, last: int) -> list[int]:
-    """Ticks every 5 years plus the first year and the target year, never crowded."""
-    step = 5 if last - first > 12 else 2
+    """Round years plus the first year and the target year, never crowded in a panel
+    of a quarter of the page's width (a 7 pt year is about 5 mm wide).
+
+    Examples
+    --------
+    >>> _year_ticks(2015, 2043)
+    [2015, 2030, 2043]
+    >>> _year_ticks(2020, 2026)
+    [2020, 2022, 2024, 2026]
+    """
+    span = last - first
+    step = 10 if span > 20 else 5 if span > 8 else 2
     inner = range(math.ceil((first + 1) / step) * step, last, step)
     # Drop round years too close to the end points: their labels would overlap.
-    return [first, *(y for y in inner if y - first >= step / 2 + 0.5 and last - y >= 3), last]
+    return [first, *(y for y in inner if y - first > step / 2 and last - y >= step / 2), last]
 
 
 def _direction_note(higher_is_better: object) -> str:
@@ -247,7 +265,7 @@ def _draw_level_path(
             xs,
             ys,
             linestyle=":",
-            linewidth=1.8,
+            linewidth=1.2,
             color=_TARGET_COLOUR,
             zorder=_Z_TARGET,
         )
@@ -255,7 +273,7 @@ def _draw_level_path(
             [end_year],
             [target],
             marker="*",
-            markersize=13,
+            markersize=8,
             color=_TARGET_COLOUR,
             linestyle="none",
             zorder=_Z_LINE + 1,
@@ -284,7 +302,7 @@ def _draw_parity_target(
         [last_year, end_year],
         [last_value, last_value],
         linestyle=":",
-        linewidth=1.8,
+        linewidth=1.2,
         color="#000000",
         zorder=_Z_TARGET,
     )
@@ -292,7 +310,7 @@ def _draw_parity_target(
         [end_year],
         [last_value],
         marker="*",
-        markersize=13,
+        markersize=8,
         color=_TARGET_COLOUR,
         linestyle="none",
         zorder=_Z_LINE + 1,
@@ -308,7 +326,7 @@ def _draw_parity_target(
         textcoords="offset points",
         ha="right",
         va="bottom" if above else "top",
-        fontsize=8,
+        fontsize=_SMALL_PT,
         color="#000000",
         bbox={
             "boxstyle": "round,pad=0.15",
@@ -375,8 +393,8 @@ def _draw_error_bars(
                 yerr=1.96 * se[with_se],
                 fmt="none",
                 ecolor=styles[area].colour,
-                elinewidth=1.0,
-                capsize=2.5,
+                elinewidth=0.7,
+                capsize=1.5,
                 alpha=0.75,
                 zorder=_Z_ERRORBAR,
             )
@@ -408,7 +426,7 @@ def _draw_lines(
             linewidth=style.linewidth,
             dashes=(4, 2) if style.linestyle == "--" else (None, None),
             marker=style.marker,
-            markersize=5.0,
+            markersize=3.4,
             markeredgecolor="white",
             markeredgewidth=0.6,
             zorder=_Z_LINE,
@@ -460,7 +478,9 @@ def _decorate_panel(ax: Axes, meta: pd.Series, x_visible: bool) -> None:
     """
     # An explicit y: matplotlib would otherwise check, on every layout pass and draw,
     # whether top tick labels or an offset text push the title up; there are none.
-    ax.set_title(textwrap.fill(str(meta["label"]), _TITLE_WIDTH), fontsize=10.5, pad=16, y=1.0)
+    ax.set_title(
+        textwrap.fill(str(meta["label"]), _TITLE_WIDTH), fontsize=_PANEL_TITLE_PT, pad=10, y=1.0
+    )
     note = _direction_note(meta["higher_is_better"])
     if note:
         # Between the title and the frame, so it never covers data.
@@ -471,21 +491,21 @@ def _decorate_panel(ax: Axes, meta: pd.Series, x_visible: bool) -> None:
             transform=ax.transAxes,
             ha="left",
             va="bottom",
-            fontsize=8,
+            fontsize=_SMALL_PT,
             color="#555555",
             style="italic",
         )
     unit = meta["unit_label"]
-    ax.set_ylabel("" if pd.isna(unit) else str(unit), fontsize=9)
+    ax.set_ylabel("" if pd.isna(unit) else str(unit), fontsize=_SMALL_PT)
     ax.set_xlabel("", visible=x_visible)
     if not x_visible:
         # A hidden label needs no position: spare matplotlib placing it below the
         # tick labels on every layout pass and draw.
         ax.xaxis.set_label_coords(0.5, 0.0)
     ax.yaxis.set_major_formatter(ticker.FuncFormatter(_format_nl))
-    ax.grid(True, color="#E5E5E5", linewidth=0.7)
+    ax.grid(True, color="#E5E5E5", linewidth=0.5)
     ax.set_axisbelow(True)
-    ax.tick_params(labelsize=8.5)
+    ax.tick_params(labelsize=_SMALL_PT, length=2.5, pad=1.5)
     ax.spines[["top", "right"]].set_visible(False)
 
 
@@ -530,7 +550,7 @@ def _draw_pre_start_trend(
             proj["expected"],
             color=colour,
             linestyle=":",
-            linewidth=1.0,
+            linewidth=0.8,
             alpha=0.8,
             zorder=_Z_TARGET,
         )
@@ -570,7 +590,7 @@ def _legend_handles(
                 [],
                 color="#777777",
                 marker="|",
-                markersize=12,
+                markersize=8,
                 linestyle="none",
                 label="95%-interval (±1,96 × se)",
             )
@@ -582,7 +602,7 @@ def _legend_handles(
                 [],
                 color=_TARGET_COLOUR,
                 linestyle=":",
-                linewidth=1.8,
+                linewidth=1.2,
                 label=f"pad van nulmeting naar doel {target_year}",
             )
         )
@@ -593,7 +613,7 @@ def _legend_handles(
                 [],
                 color="#000000",
                 linestyle=":",
-                linewidth=1.8,
+                linewidth=1.2,
                 label=parity_legend_label(reference_label, target_year),
             )
         )
@@ -604,7 +624,7 @@ def _legend_handles(
                 [],
                 color=_TARGET_COLOUR,
                 marker="*",
-                markersize=13,
+                markersize=8,
                 linestyle="none",
                 label=f"doel {target_year}",
             )
@@ -612,6 +632,7 @@ def _legend_handles(
     return areas, handles
 
 
+@figure_fonts()
 def plot_pillar(
     measurements: pd.DataFrame,
     indicators: pd.DataFrame,
@@ -798,13 +819,13 @@ def _page_layout(panels: int, areas: int, missing: Sequence[str], synthetic: boo
     """Three panels a row; room for the banner, title, legend rows and the missing note."""
     ncols = max(1, min(_COL_WRAP, panels))
     nrows = max(1, math.ceil(panels / ncols))
-    width = max(_PANEL_SIZE[0] * ncols, 7.5)
+    width = _WIDTH
     # Legend rows: the areas, then the extras (error bars, target); a row holds
     # as many entries as fit the figure width.
     per_row = max(1, int(width / _LEGEND_ENTRY_IN))
     legend_rows = math.ceil(areas / per_row) + math.ceil(4 / per_row)
     note_lines = (
-        textwrap.wrap("Geen cijfers voor: " + "; ".join(missing), int(width / 0.075))
+        textwrap.wrap("Geen cijfers voor: " + "; ".join(missing), int(width / 0.055))
         if len(missing)
         else []
     )
@@ -860,7 +881,11 @@ def _draw_heading(fig: Figure, pillar_label: str, layout: _PageLayout, synthetic
     banner, height = layout.banner, layout.height
     # An explicit y keeps constrained layout from moving the suptitle into the panel area.
     fig.suptitle(
-        pillar_label, y=1.0 - (banner + 0.08) / height, va="top", fontsize=15, fontweight="bold"
+        pillar_label,
+        y=1.0 - (banner + 0.08) / height,
+        va="top",
+        fontsize=_HEADING_PT,
+        fontweight="bold",
     )
     if synthetic:
         fig.text(
@@ -869,14 +894,14 @@ def _draw_heading(fig: Figure, pillar_label: str, layout: _PageLayout, synthetic
             SYNTHETIC_BANNER,
             ha="center",
             va="center",
-            fontsize=13,
+            fontsize=_BANNER_PT,
             fontweight="bold",
             color=_BANNER_COLOUR,
             bbox={
                 "boxstyle": "square,pad=0.35",
                 "facecolor": "#FFECEC",
                 "edgecolor": _BANNER_COLOUR,
-                "linewidth": 1.5,
+                "linewidth": 1.0,
             },
         )
 
@@ -886,7 +911,14 @@ def _draw_footer(
 ) -> None:
     """Under the panels: the legends and the missing note; without panels, say so."""
     if layout.panels == 0:
-        fig.text(0.5, 0.5, "Geen cijfers voor deze pijler", ha="center", va="center", fontsize=12)
+        fig.text(
+            0.5,
+            0.5,
+            "Geen cijfers voor deze pijler",
+            ha="center",
+            va="center",
+            fontsize=_HEADING_PT,
+        )
     else:
         _draw_legends(fig, layout, handles)
     _draw_missing_note(fig, layout)
@@ -906,9 +938,9 @@ def _draw_legends(
             bbox_to_anchor=(0.5, top / layout.height),
             ncol=min(len(group), layout.per_row),
             frameon=False,
-            fontsize=9.5,
-            handlelength=2.6,
-            columnspacing=1.8,
+            fontsize=_LEGEND_PT,
+            handlelength=2.4,
+            columnspacing=1.2,
             borderaxespad=0.0,
             borderpad=0.1,
         )
@@ -925,7 +957,7 @@ def _draw_missing_note(fig: Figure, layout: _PageLayout) -> None:
         "\n".join(layout.note_lines),
         ha="left",
         va="bottom",
-        fontsize=8.5,
+        fontsize=_SMALL_PT,
         color="#444444",
         style="italic",
     )
@@ -1020,6 +1052,7 @@ def save_pillar_figures(
     return paths
 
 
+@figure_fonts()  # tick labels take their font when the figure is drawn
 def _save_png(fig: Figure, path: Path, dpi: int) -> Path:
     """Write ``fig`` to ``path`` atomically, the same bytes for the same figure; close it."""
     try:

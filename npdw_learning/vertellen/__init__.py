@@ -5,7 +5,8 @@ with pseudonymisation (:mod:`.importer`, :mod:`.pseudonymise`); the Dutch
 language pipeline (:mod:`.nlp`); the codebook and automatic coding
 (:mod:`.coding`); agreement between coders (:mod:`.agreement`); themes, terms
 and quotes (:mod:`.analysis`); Most Significant Change rounds (:mod:`.msc`);
-exchange with QDA software such as ATLAS.ti or QualCoder (:mod:`.qda`).
+exchange with QDA software such as ATLAS.ti or QualCoder (:mod:`.qda`), with
+the coder a project is for and whose codings come back (:mod:`.qda_users`).
 
 Who changes it: a researcher or intern working on story collections and the
 codebook. It imports only from :mod:`npdw_learning.kern`.

@@ -139,9 +139,14 @@ def cli_agreement(args: argparse.Namespace) -> int:
     (``theme, n, percent_agreement, kappa``). Returns 1 on bad input.
     """
     from ..kern.atomic import write_csv
+    from ..kern.outdir import check_output_file, starts_with
     from .coding import codebook_path, load_codebook
     from .stories import load_stories, load_story_vocabulary
 
+    if args.out is not None:
+        header = (",".join(AGREEMENT_COLUMNS) + "\n").encode()
+        out = Path(args.out)
+        check_output_file(out, mine=starts_with(out, header), what="overeenstemmingstabel")
     stories_dir = Path(args.stories)
     data_dir = Path(args.data)
     coders = [str(c).strip() for c in args.coders]
@@ -294,10 +299,22 @@ def _fail(findings: Sequence[Finding]) -> int:
 
 
 def cli_export(args: argparse.Namespace) -> int:
-    """``npdw stories export FILE.qdpx|FILE.qdc [--no-codings] [--stories DIR] [--data DIR]``."""
+    """``npdw stories export FILE.qdpx|FILE.qdc [--coder NAME] [--no-codings] [--stories DIR]``."""
+    from ..kern.outdir import check_output_file
+    from .qda import written_by_npdw
+
     path = Path(args.file)
     suffix = path.suffix.lower()
+    coder = getattr(args, "coder", None)
+    if suffix in (".qdc", ".qdpx"):
+        mine = written_by_npdw(path)
+        check_output_file(path, mine=mine, what="export van npdw", option="")
     if suffix == ".qdc":
+        if coder is not None:
+            raise InputError(
+                f"{path}: --coder hoort bij een project (.qdpx); een codeboek (.qdc) heeft geen "
+                "gebruikers. Er is niets geschreven."
+            )
         n = export_codebook(path, args.data)
         print(f"Codeboek geschreven naar {path}: {n} codes.", flush=True)
         return 0
@@ -306,24 +323,40 @@ def cli_export(args: argparse.Namespace) -> int:
             f"{path}: gebruik .qdpx (project) of .qdc (alleen het codeboek); "
             "er is niets geschreven."
         )
-    summary = export_project(path, args.stories, args.data, codings=not args.no_codings)
-    per_user = ", ".join(f"{u} {n}" for u, n in summary["selections"].items())
+    summary = export_project(
+        path, args.stories, args.data, codings=not args.no_codings, coder=coder
+    )
+    per_user = ", ".join(f"{u} {n}" for u, n in summary["selections"].items() if n)
     coded = (
         "zonder coderingen (om blind te coderen)"
         if args.no_codings
-        else f"gecodeerde fragmenten per gebruiker: {per_user}"
+        else f"gecodeerde fragmenten per gebruiker: {per_user or 'geen'}"
     )
     print(
         f"Project geschreven naar {path}: {summary['stories']} verhalen, "
         f"{summary['codes']} codes; {coded}.",
         flush=True,
     )
+    print(_first_user_line(summary["users"][0], coder), flush=True)
     return 0
 
 
+def _first_user_line(first: str, coder: str | None) -> str:
+    """Who the coder will be in QualCoder, which codes as the project's first user."""
+    if coder is not None:
+        return (
+            f"Eerste gebruiker: '{first}'. QualCoder neemt die als codeur over; in ATLAS.ti, "
+            f"NVivo of MAXQDA: stel de gebruikersnaam in op '{first}'."
+        )
+    return (
+        f"Eerste gebruiker: '{first}' (neutraal). Wie codeert, zet zijn eigen naam in "
+        "QualCoder (Project > Settings > Change) of krijgt een project met --coder NAAM."
+    )
+
+
 def cli_import_codings(args: argparse.Namespace) -> int:
-    """``npdw stories import-codings FILE.qdpx --coder NAME [--user] [--coded-only]``."""
-    target, frame = import_codings(
+    """``npdw stories import-codings FILE.qdpx --coder NAME [--user NAME ...] [--coded-only]``."""
+    result = import_codings(
         args.file,
         args.coder,
         args.stories,
@@ -332,10 +365,12 @@ def cli_import_codings(args: argparse.Namespace) -> int:
         coded_only=args.coded_only,
         overwrite=args.overwrite,
     )
-    n_stories = frame["story_id"].nunique()
-    n_codes = int((frame["theme"] != "").sum())
+    for note in result.notes:
+        print(f"Let op: {note.message}.", flush=True)
+    n_stories = result.frame["story_id"].nunique()
+    n_codes = int((result.frame["theme"] != "").sum())
     print(
-        f"Geschreven naar {target}: {n_stories} verhalen, {n_codes} codes. "
+        f"Geschreven naar {result.path}: {n_stories} verhalen, {n_codes} codes. "
         f"Vergelijk met `npdw stories agreement {args.coder} ...`.",
         flush=True,
     )

@@ -293,6 +293,8 @@ def _mapping_error(name: str, message: str, row: int | None = None) -> InputErro
 def _read_mapping_yaml(path: Path) -> dict:
     """The top-level mapping of a mapping file; a missing, non-UTF-8 or non-YAML file raises."""
     name = str(path)
+    if not path.exists() and not path.is_symlink():
+        raise _mapping_error(name, "mappingbestand bestaat niet")
     try:
         data = load_text(read_input_text(path, kind="yaml", what="mappingbestand"))
     except InputError as exc:

@@ -11,22 +11,30 @@ text only, which is all a story file holds), their front matter as variables,
 the codebook as codes, and as coded selections the automatic coding (user
 ``auto``, one selection per evidence span) and every coder file in
 ``stories/coding/`` (one user per file; a coder codes whole stories, so each
-code selects the whole text). :func:`export_codebook` writes the codebook
+code selects the whole text). The first user is the one who will code the
+project (``coder``, else the neutral user ``codeur``), since a QDA tool such
+as QualCoder codes as the first user; ``auto`` comes last (see
+:mod:`.qda_users`). :func:`export_codebook` writes the codebook
 alone. :func:`read_codings` reads the codings a coder made back into the
 ``story_id,theme`` table of :func:`npdw_learning.vertellen.coding.read_coder_file`, and
 :func:`import_codings` writes it as ``stories/coding/<coder>.csv``.
 
 Which codings an import counts
 ------------------------------
-Every coding whose user is *not* one the export wrote: not ``auto`` and not a
-coder who already has a file in ``stories/coding/`` (recognised by the GUID
-the export gave them, or by name, since a tool that re-exports a project may
-give every user, source and code a new GUID). With ``user``, only the codings
-of the user with that name. Sources match stories by GUID or by name
-(``vt-001`` or ``vt-001.txt``), codes match themes by id or label. Codings
-of more than one new user without ``user`` are an error (whose codes would
-they be?). A coding without a user counts as the new coder's. The position
-of a selection does not matter: a code anywhere in a story codes the story.
+Every coding whose user is *not* one whose codings the export wrote: not
+``auto`` and not a coder who already has a file in ``stories/coding/``
+(recognised by name, since a tool that re-exports a project may give every
+user, source and code a new GUID). The neutral user ``codeur`` and the
+``coder`` the project was made for are new users (unless that coder already
+has a file): the export writes no codings for them. With ``user`` (one name or
+several), only the codings of those users. Sources match stories by GUID or by
+name (``vt-001`` or ``vt-001.txt``), codes match themes by id or label.
+Codings of more than one new user without ``user`` are an error (whose codes
+would they be?), and so are codings a person made as ``auto`` (those that are
+not exactly the automatic coding): the message names the ``--user`` to pass.
+Codings made as ``codeur`` or ``auto`` come with a warning. A coding without a
+user counts as the new coder's. The position of a selection does not matter: a
+code anywhere in a story codes the story.
 
 A story in the project that the coder gave no code counts, by default, as
 *read and given no theme* (an empty theme in the CSV): a project is handed
@@ -56,14 +64,23 @@ import pandas as pd
 from ..kern.atomic import write_atomic, write_csv
 from ..kern.errors import Finding, InputError
 from ..kern.inputfile import open_zip
-from ..kern.registry import ID_PATTERN
 from .coding import Codebook, auto_code_spans, codebook_path, load_codebook, read_coder_file
+from .qda_users import (
+    AUTO_USER,
+    NEUTRAL_USER,
+    Coding,
+    check_coder_name,
+    choose_codings,
+    coder_name_problem,
+    project_users,
+)
 from .stories import Story, StoryCollection, load_stories, load_story_vocabulary, require_valid
 
 __all__ = [
     "PROJECT_NS",
     "CODEBOOK_NS",
     "AUTO_USER",
+    "NEUTRAL_USER",
     "VARIABLES",
     "Selection",
     "guid",
@@ -73,11 +90,12 @@ __all__ = [
     "export_codebook",
     "read_codings",
     "import_codings",
+    "CodingImport",
+    "written_by_npdw",
 ]
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
-AUTO_USER = "auto"
 VARIABLES = ("area", "teller", "channel", "change", "consent", "date", "pillars")
 PROJECT_FILE = "project.qde"
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:npdw-learning:refi-qda")
@@ -195,7 +213,8 @@ def project_xml(
     selections : iterable of Selection
         The coded stretches; written per story in (user, start, end, theme) order.
     users : sequence of str
-        Every user named by a selection.
+        Every user named by a selection; the first is the project's creating
+        user and the one a QDA tool such as QualCoder codes as.
     origin : str
         The ``origin`` attribute: which program wrote the project.
 
@@ -220,7 +239,8 @@ def project_xml(
         PROJECT_NS,
         name="NPDW verhalen",
         origin=origin,
-        creatingUserGUID=guid("user", AUTO_USER),
+        # The coder the project is for, not auto: a tool may take this user as the coder.
+        creatingUserGUID=guid("user", users[0]),
     )
     users_el = _sub(root, "Users")
     for user in users:
@@ -301,10 +321,10 @@ def _read_coders(
     coders: dict[str, pd.DataFrame] = {}
     findings: list[Finding] = []
     for path in sorted((stories_dir / "coding").glob("*.csv")):
-        if path.stem == AUTO_USER:
-            findings.append(
-                Finding("error", str(path), "'auto' is de automatische codering, geen codeur")
-            )
+        problem = coder_name_problem(path.stem)  # the file's name becomes a user's name
+        if problem:
+            message = f"de bestandsnaam is geen codeursnaam: {problem}"
+            findings.append(Finding("error", str(path), message))
             continue
         try:
             coders[path.stem] = read_coder_file(path, codebook, story_ids)
@@ -327,7 +347,12 @@ def _load(stories_dir: Path, data_dir: Path) -> tuple[StoryCollection, Codebook]
 
 
 def export_project(
-    path: str | Path, stories_dir: str | Path, data_dir: str | Path, *, codings: bool = True
+    path: str | Path,
+    stories_dir: str | Path,
+    data_dir: str | Path,
+    *,
+    codings: bool = True,
+    coder: str | None = None,
 ) -> dict:
     """Write the stories, codebook and all codings as a REFI-QDA project (``.qdpx``).
 
@@ -342,19 +367,27 @@ def export_project(
     codings : bool
         Include the automatic coding and the coder files; without them the
         project is fit for a new coder who codes blind.
+    coder : str, optional
+        Who will code the project: the first user, so a QDA tool opens it under
+        this name (a coder name as :func:`.qda_users.check_coder_name` allows).
+        Without it the first user is the neutral ``codeur``.
 
     Returns
     -------
     dict
-        ``stories``, ``codes`` and per user the number of coded selections.
+        ``stories``, ``codes``, ``users`` (in the project's order, the coder
+        first) and per user the number of coded selections.
 
     Raises
     ------
     InputError
-        A story file, the codebook or a coder file is wrong; nothing is written.
+        A bad ``coder``; a story file, the codebook or a coder file is wrong;
+        nothing is written.
     """
     from ..kern.version import __version__
 
+    if coder is not None:
+        check_coder_name(coder, "--coder")
     stories_dir = Path(stories_dir)
     collection, codebook = _load(stories_dir, Path(data_dir))
     coders: dict[str, pd.DataFrame] = {}
@@ -362,7 +395,7 @@ def export_project(
     if codings:
         coders = _read_coders(stories_dir, codebook, [s.id for s in collection.stories])
         selections = _selections(collection, codebook, coders)
-    users = [AUTO_USER, *coders]
+    users = project_users(coder, coders)
     xml = project_xml(
         collection.stories, codebook, selections, users, origin=f"npdw-learning {__version__}"
     )
@@ -376,7 +409,12 @@ def export_project(
 
     write_atomic(path, write)
     counts = {user: sum(s.user == user for s in selections) for user in users}
-    return {"stories": len(collection.stories), "codes": len(codebook), "selections": counts}
+    return {
+        "stories": len(collection.stories),
+        "codes": len(codebook),
+        "users": users,
+        "selections": counts,
+    }
 
 
 def export_codebook(path: str | Path, data_dir: str | Path) -> int:
@@ -390,6 +428,30 @@ def export_codebook(path: str | Path, data_dir: str | Path) -> int:
 
 
 # -- import ----------------------------------------------------------------------
+
+
+_ORIGIN = b'origin="npdw-learning'
+
+
+def written_by_npdw(path: Path) -> bool:
+    """Whether ``path`` is a project (.qdpx) or codebook (.qdc) that this toolkit exported.
+
+    Its root element carries ``origin="npdw-learning ..."``; only then may an
+    export replace it (``npdw stories export`` never writes over another file).
+    """
+    from ..kern.outdir import starts_with
+
+    try:
+        if path.suffix.lower() == ".qdc":
+            if not starts_with(path, b"<"):
+                return False
+            with path.open("rb") as fh:
+                return _ORIGIN in fh.read(4096)
+        with open_zip(path, kind="qdpx", what="REFI-QDA-project (.qdpx)") as archive:
+            head = next(archive.inflate(PROJECT_FILE, limit=_MAX_QDE), b"")
+            return _ORIGIN in head[:4096]
+    except (InputError, KeyError, OSError):
+        return False
 
 
 def _fail(path: str, message: str) -> InputError:
@@ -458,24 +520,24 @@ def _theme_of(code_name: str, codebook: Codebook) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Coding:
-    source: str  # the source's name, for messages
-    story_id: str | None
-    code: str  # code GUID
-    user: str  # user GUID ("" when none)
+def _position(selection: ET.Element, attribute: str) -> int | None:
+    try:
+        return int(selection.get(attribute, ""))
+    except ValueError:
+        return None
 
 
-def _source_codings(source: ET.Element, story_id: str | None) -> Iterable[_Coding]:
+def _source_codings(source: ET.Element, story_id: str | None) -> Iterable[Coding]:
     name = source.get("name") or source.get("guid", "")
     for selection in source:
         user = selection.get("creatingUser", "")
         codings = [selection] if selection.tag == _q("Coding") else selection.iter(_q("Coding"))
+        span = (_position(selection, "startPosition"), _position(selection, "endPosition"))
         for coding in codings:
             ref = coding.find(_q("CodeRef"))
             target = "" if ref is None else ref.get("targetGUID", "")
-            by = coding.get("creatingUser") or user
-            yield _Coding(name, story_id, target.strip("{}").lower(), by.strip("{}").lower())
+            by = (coding.get("creatingUser") or user).strip("{}").lower()
+            yield Coding(name, story_id, target.strip("{}").lower(), by, *span)
 
 
 def read_codings(
@@ -483,9 +545,10 @@ def read_codings(
     codebook: Codebook,
     story_ids: Sequence[str],
     *,
-    user: str | None = None,
+    user: str | Sequence[str] | None = None,
     coded_only: bool = False,
     known_users: Iterable[str] = (),
+    automatic: Iterable[tuple[str, str, int, int]] = (),
 ) -> pd.DataFrame:
     """The codings a coder made in a QDA tool, as ``story_id, theme`` rows.
 
@@ -498,15 +561,19 @@ def read_codings(
         The allowed codes: a code matches a theme by id or label (any case).
     story_ids : sequence of str
         The stories: a source matches one by the GUID the export gave it, or by name.
-    user : str, optional
-        Count only the codings of the user with this name (see the module docstring
-        for the default).
+    user : str or sequence of str, optional
+        Count only the codings of the user(s) with this name (see the module
+        docstring for the default).
     coded_only : bool
         Leave out the stories the coder gave no code (default: they count as read,
         with an empty theme).
     known_users : iterable of str
         Names of users whose codings are not new (the coders who already have a
         file); ``auto`` always is one.
+    automatic : iterable of (story_id, theme, start, end)
+        The selections of the automatic coding (:func:`.coding.auto_code_spans`),
+        to tell them from codings a person made as ``auto``; without them every
+        coding of ``auto`` counts as the automatic coding's.
 
     Returns
     -------
@@ -518,28 +585,49 @@ def read_codings(
     ------
     InputError
         Not a zip, no ``project.qde``, invalid XML, a source that is not a story, a
-        code that is not in the codebook, an unknown user, no codings at all.
+        code that is not in the codebook, an unknown user, no codings at all,
+        codings of more than one new user or made as ``auto`` without ``user``.
     """
-    path = Path(path)
+    users = [user] if isinstance(user, str) else list(user or ())
+    frame, _ = _read_project_codings(
+        Path(path), codebook, story_ids, users, coded_only, known_users, automatic
+    )
+    return frame
+
+
+def _read_project_codings(
+    path: Path,
+    codebook: Codebook,
+    story_ids: Sequence[str],
+    wanted: Sequence[str],
+    coded_only: bool,
+    known_users: Iterable[str],
+    automatic: Iterable[tuple[str, str, int, int]],
+) -> tuple[pd.DataFrame, list[Finding]]:
+    """:func:`read_codings`, and the warnings about whose name the codings were made under."""
     name = str(path)
     root = _read_qde(path)
     users = {
         u.get("guid", "").strip("{}").lower(): u.get("name") or u.get("guid", "")
         for u in root.iter(_q("User"))
     }
-    # Tools that re-export a project may give every user a new GUID; names stay.
-    exported = {AUTO_USER, *known_users}
-    ours = {g for g, n in users.items() if g == guid("user", n) or n in exported}
+    known_users = list(known_users)
     findings: list[Finding] = []
     sources, codings = _read_sources(root, story_ids, name, findings)
-    theirs = _counted(codings, users, ours, user, name)
+    codes = _codes(root)
+    in_project = set(sources)
+    theirs, notes = choose_codings(
+        codings,
+        users,
+        theme_of={code: _theme_of(code_name, codebook) for code, code_name in codes.items()},
+        wanted=wanted,
+        known_users=known_users,
+        automatic=[a for a in automatic if a[0] in in_project],
+        name=name,
+    )
     if not theirs:
-        exported_names = ", ".join(sorted(users[g] for g in ours)) or "geen"
-        message = (
-            f"geen coderingen gevonden van een codeur (alleen die van de export: {exported_names})"
-        )
-        findings.append(Finding("error", name, message))
-    themes = _themes(theirs, _codes(root), codebook, name, findings)
+        findings.append(Finding("error", name, _nothing_found(users, known_users)))
+    themes = _themes(theirs, codes, codebook, name, findings)
     if findings:
         unique = list(dict.fromkeys(findings))
         raise InputError(
@@ -551,17 +639,28 @@ def read_codings(
         pairs |= {(story, "") for story in sources if story not in coded}
     order = {t: i for i, t in enumerate(("", *codebook.ids))}
     rows = sorted(pairs, key=lambda p: (p[0], order[p[1]]))
-    return pd.DataFrame(rows, columns=["story_id", "theme"])
+    return pd.DataFrame(rows, columns=["story_id", "theme"]), notes
+
+
+def _nothing_found(users: dict[str, str], known_users: Sequence[str]) -> str:
+    exported = sorted({n for n in users.values() if n in {AUTO_USER, *known_users}})
+    message = "geen coderingen gevonden van een codeur"
+    if exported:
+        message += (
+            f" (alleen die van de export: {', '.join(exported)}; codeerde de codeur onder een "
+            "van die namen, geef die dan met --user)"
+        )
+    return message
 
 
 def _read_sources(
     root: ET.Element, story_ids: Sequence[str], name: str, findings: list[Finding]
-) -> tuple[list[str], list[_Coding]]:
+) -> tuple[list[str], list[Coding]]:
     """The stories in the project and every coding in them; a non-story is a finding."""
     by_guid = {guid("story", s): s for s in story_ids}
     known = set(story_ids)
     sources: list[str] = []
-    codings: list[_Coding] = []
+    codings: list[Coding] = []
     container = root.find(_q("Sources"))
     for source in [] if container is None else list(container):
         label = source.get("name") or source.get("guid", "?")
@@ -577,29 +676,8 @@ def _read_sources(
     return sources, codings
 
 
-def _counted(
-    codings: list[_Coding], users: dict[str, str], ours: set[str], user: str | None, name: str
-) -> list[_Coding]:
-    """The codings that count: those of ``user``, else of the one user the export did not write."""
-    if user is not None:
-        wanted = {g for g, n in users.items() if n.casefold() == user.casefold()}
-        if not wanted:
-            listed = ", ".join(sorted(users.values())) or "geen"
-            raise _fail(name, f"gebruiker '{user}' staat niet in het project (wel: {listed})")
-        return [c for c in codings if c.user in wanted]
-    theirs = [c for c in codings if c.user not in ours]
-    new_users = sorted({users.get(c.user, c.user or "(zonder gebruiker)") for c in theirs})
-    if len(new_users) > 1:
-        raise _fail(
-            name,
-            f"coderingen van meer dan één gebruiker ({', '.join(new_users)}); "
-            "kies er een met --user",
-        )
-    return theirs
-
-
 def _themes(
-    codings: list[_Coding],
+    codings: list[Coding],
     codes: dict[str, str],
     codebook: Codebook,
     name: str,
@@ -623,26 +701,38 @@ def _themes(
     return themes
 
 
+@dataclass(frozen=True)
+class CodingImport:
+    """What :func:`import_codings` wrote, and what the user should know about it."""
+
+    path: Path
+    frame: pd.DataFrame
+    notes: tuple[Finding, ...] = ()
+
+
 def import_codings(
     path: str | Path,
     coder: str,
     stories_dir: str | Path,
     data_dir: str | Path,
     *,
-    user: str | None = None,
+    user: str | Sequence[str] | None = None,
     coded_only: bool = False,
     overwrite: bool = False,
-) -> tuple[Path, pd.DataFrame]:
+) -> CodingImport:
     """Turn a coder's codings in a REFI-QDA project into ``stories/coding/<coder>.csv``.
 
     Parameters are those of :func:`read_codings`, plus the coder's name (the
-    file name: lowercase letters, digits, ``-`` and ``_``; not ``auto``) and
-    ``overwrite``: an existing coder file is only replaced when it is true.
+    file name: lowercase letters, digits, ``-`` and ``_``; not ``auto`` or
+    ``codeur``) and ``overwrite``: an existing coder file is only replaced when
+    it is true. The automatic coding of the stories tells codings a person made
+    as ``auto`` from the export's own.
 
     Returns
     -------
-    (Path, DataFrame)
-        The file written and its rows.
+    CodingImport
+        The file written, its rows and warnings (codings made as ``codeur`` or
+        ``auto``, which ``--user`` that was).
 
     Raises
     ------
@@ -650,12 +740,8 @@ def import_codings(
         A bad name, an existing file without ``overwrite``, or any error of
         :func:`read_codings`; nothing is written then.
     """
+    check_coder_name(coder)
     target = Path(stories_dir) / "coding" / f"{coder}.csv"
-    if not ID_PATTERN.match(coder) or coder == AUTO_USER:
-        raise _fail(
-            "(opdrachtregel)",
-            f"codeur {coder!r}: gebruik kleine letters, cijfers, - en _ (en niet 'auto')",
-        )
     if target.exists() and not overwrite:
         raise _fail(
             str(target),
@@ -665,8 +751,11 @@ def import_codings(
     collection, codebook = _load(Path(stories_dir), Path(data_dir))
     story_ids = [s.id for s in collection.stories]
     others = [p.stem for p in target.parent.glob("*.csv") if p.stem != coder]
-    frame = read_codings(
-        path, codebook, story_ids, user=user, coded_only=coded_only, known_users=others
+    spans = auto_code_spans(collection.frame(), codebook=codebook)
+    automatic = [(r.story_id, r.theme, int(r.start), int(r.end)) for r in spans.itertuples()]
+    wanted = [user] if isinstance(user, str) else list(user or ())
+    frame, notes = _read_project_codings(
+        Path(path), codebook, story_ids, wanted, coded_only, others, automatic
     )
     write_csv(frame, target)
-    return target, frame
+    return CodingImport(target, frame, tuple(notes))

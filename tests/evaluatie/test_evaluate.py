@@ -116,7 +116,7 @@ def test_report_has_the_sections_a_reader_expects(evaluated):
     summary = page[
         page.index('<section id="samenvatting">') : page.index('<section id="leeswijzer">')
     ]
-    assert summary.index('<figure class="figuur pagina">') < summary.index("Meer indicatoren")
+    assert summary.index('<figure class="figuur"') < summary.index("Meer indicatoren")
     assert summary.count("<li>") >= 5 and "<table" not in summary
     for forbidden in ("<script", "<link", "@import", "http://", "https://"):
         assert forbidden not in page, forbidden
@@ -253,6 +253,66 @@ def test_pdf_lies_beside_the_report_and_keeps_to_the_budget(printed):
     assert overflowing_boxes(document) == []
 
 
+# Lays a report out and prints its page count and the fonts its PDF embeds, as JSON.
+PROBE = """
+import json, sys
+from pathlib import Path
+from npdw_learning.evaluatie.pdf import embedded_fonts, layout
+document = layout(Path(sys.argv[1]).read_text(encoding="utf-8"))
+print(json.dumps({"pages": len(document.pages), "fonts": sorted(embedded_fonts(document))}))
+"""
+
+
+def dejavu_only(folder: Path) -> Path:
+    """A fontconfig that finds only DejaVu (as a fresh Debian machine has): matplotlib's own
+    copies, so the test needs no installed font."""
+    import matplotlib
+
+    fonts = folder / "dejavu"
+    fonts.mkdir()
+    for ttf in (Path(matplotlib.get_data_path()) / "fonts" / "ttf").glob("DejaVu*.ttf"):
+        (fonts / ttf.name).symlink_to(ttf)
+    conf = folder / "dejavu.conf"
+    conf.write_text(
+        f'<?xml version="1.0"?>\n<fontconfig><dir>{fonts}</dir>'
+        f"<cachedir>{folder / 'cache'}</cachedir></fontconfig>\n",
+        encoding="utf-8",
+    )
+    return conf
+
+
+def test_report_prints_the_same_with_any_fonts_installed_or_none(
+    evaluated, machine_fonts_env, tmp_path
+):
+    """The machine's own fonts, DejaVu only, no font at all: the same pages, the same fonts,
+    and those only the bundled Fira Sans (kern/fonts.py)."""
+    from npdw_learning.kern.fonts import FACES
+
+    out, _, _ = evaluated
+    configs = {
+        "machine": machine_fonts_env,
+        "dejavu": {**os.environ, "FONTCONFIG_FILE": str(dejavu_only(tmp_path))},
+        "none": dict(os.environ),  # the suite's own: no font folder (tests/conftest.py)
+    }
+    assert "no-fonts" in configs["none"]["FONTCONFIG_FILE"]
+    found = {}
+    for name, env in configs.items():
+        proc = subprocess.run(
+            [sys.executable, "-c", PROBE, str(out / "rapport.html")],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+        assert proc.returncode == 0, (name, proc.stderr[-2000:])
+        assert "CRITICAL" not in proc.stderr, (name, proc.stderr[-2000:])
+        found[name] = json.loads(proc.stdout)
+    assert found["machine"] == found["dejavu"] == found["none"], found
+    assert found["none"]["pages"] <= PAGE_BUDGET
+    bundled = {stem for _, _, stem in FACES}
+    assert {"FiraSans-Regular", "FiraSans-Bold"} <= set(found["none"]["fonts"]) <= bundled
+
+
 def test_printed_pages_carry_title_warning_and_number_and_keep_figures_whole(printed):
     from npdw_learning.evaluatie.pdf import box_texts, pages_per_element
 
@@ -284,6 +344,55 @@ def test_report_is_accessible(printed):
     assert len(alts) == page.count("<img ")
     for alt in alts:
         assert len(alt.split()) >= 12 and alt.lower() not in ("figuur", "figure"), alt
+        assert "tabel" in alt, alt  # says where the numbers behind the figure are
+    # Every table has a caption and scrolls in its own named box on a narrow screen.
+    tables = page.count("<table")
+    assert tables > 20 and page.count("<caption>") == tables
+    boxes = re.findall(r'<div [^>]*class="tabelvak[^>]*>', page)
+    assert len(boxes) == tables
+    assert all('role="region"' in b and 'tabindex="0"' in b and "aria-label=" in b for b in boxes)
+
+
+def test_pdf_is_tagged_with_title_and_language(printed):
+    out, _, _ = printed
+    import zlib
+
+    raw = (out / "rapport.pdf").read_bytes()
+    streams = []  # the catalog and the metadata sit in compressed streams
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", raw, re.S):
+        try:
+            streams.append(zlib.decompressobj().decompress(match.group(1)))
+        except zlib.error:
+            continue
+    pdf = raw + b"".join(streams)
+    assert b"pdfuaid:part" in pdf  # PDF/UA-1
+    assert b"/StructTreeRoot" in pdf and b"/MarkInfo" in pdf  # tagged
+    assert b"/Lang (nl)" in pdf and b"/Title (Vertellen en tellen 2026" in pdf
+
+
+def test_figures_print_at_the_size_they_were_drawn(printed):
+    """Each figure is as wide on paper as it was drawn (so its 7 pt text is 7 pt)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from npdw_learning.evaluatie.pdf import _boxes
+
+    _, page, document = printed
+    drawn = []
+    for data in re.findall(r'src="data:image/png;base64,([^"]+)"', page):
+        with Image.open(io.BytesIO(base64.b64decode(data))) as img:
+            drawn.append(25.4 * img.width / img.info["dpi"][0])
+    printed_mm = [
+        box.width * 25.4 / 96
+        for p in document.pages
+        for box in _boxes(p._page_box)
+        if getattr(box, "element_tag", None) == "img" and type(box).__name__ == "InlineReplacedBox"
+    ]
+    assert len(printed_mm) == len(drawn) > 5
+    for on_paper, as_drawn in zip(printed_mm, drawn, strict=True):
+        assert on_paper == pytest.approx(as_drawn, rel=0.02)
 
 
 def test_long_reference_tables_fold_into_the_appendix(printed):

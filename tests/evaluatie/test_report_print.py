@@ -33,6 +33,7 @@ from npdw_learning.evaluatie.report import (
     render_html,
     table_html,
 )
+from npdw_learning.kern.fonts import font_face_css
 
 PILLARS = pd.DataFrame({"id": ["wonen", "veilig"], "label": ["Wonen", "Leefbaar en veilig"]})
 HEAD = "Nationaal Programma Dordt West · Vertellen en tellen 2026"
@@ -188,7 +189,10 @@ def test_weasyprint_fetches_nothing_but_data(url):
 
 def test_a_remote_image_is_not_fetched(caplog):
     # Behind the sanitiser and the CSP: even a page that asks for a remote image gets nothing.
-    document = layout('<p>x</p><img src="https://example.org/a.png" alt="extern">')
+    document = layout(
+        f"<style>{font_face_css()}{STYLE}</style>"
+        '<p>x</p><img src="https://example.org/a.png" alt="extern">'
+    )
     assert "RefusedURL" in caplog.text
     kinds = set()
 
@@ -327,3 +331,22 @@ def test_a_tall_screenshot_is_cut_into_screens_without_the_blank_tail(tmp_path):
     with Image.open(shots[1]) as second:
         assert second.size == (120, 200)
         assert second.convert("L").getpixel((10, 152)) == 0  # y 350 is 150 into screen 2
+
+
+# -- fonts -------------------------------------------------------------------------
+
+
+def test_every_printed_text_margin_boxes_too_is_set_in_the_bundled_family(printed):
+    from npdw_learning.evaluatie.pdf import _boxes, embedded_fonts
+    from npdw_learning.kern.fonts import CSS_FAMILY, FACES
+
+    _, document = printed
+    families, numbers = set(), []
+    for page in document.pages:
+        for box in _boxes(page._page_box):
+            if isinstance(getattr(box, "text", None), str) and box.text.strip():
+                families.add(tuple(box.style["font_family"]))
+                if box.text.startswith("pagina "):
+                    numbers.append(box)
+    assert numbers and families == {(CSS_FAMILY, "sans-serif")}
+    assert embedded_fonts(document) <= {stem for _, _, stem in FACES}

@@ -12,7 +12,6 @@ from PIL import Image
 
 from npdw_learning.cli import main
 from npdw_learning.evaluatie import steps
-from npdw_learning.evaluatie.report import PAGE_FIGURE_HEIGHT
 from npdw_learning.evaluatie.status import (
     CELL_STYLES,
     GRADE_COLOURS,
@@ -21,6 +20,7 @@ from npdw_learning.evaluatie.status import (
     matrix_alt,
     status_cells,
 )
+from npdw_learning.kern.page import FIGURE_MAX_HEIGHT_MM, MIN_TEXT_PT, TEXT_WIDTH_MM
 from npdw_learning.kern.registry import load_registry
 
 # One indicator with a target, one without; areas a-f each reach a different reading.
@@ -241,9 +241,33 @@ def test_the_figure_fits_an_a4_page_and_is_the_same_every_time(tmp_path):
     assert first.read_bytes() == again.read_bytes()
     with Image.open(first) as img:
         width, height = img.size
-    # At the A4 text width (180 mm) the figure stays within its print height.
-    assert 180 * height / width <= float(PAGE_FIGURE_HEIGHT.removesuffix("mm"))
-    assert width >= 1200  # sharp on paper: about 180 dpi at 180 mm
+        dpi = img.info["dpi"][0]
+    # Drawn at the printed size: the A4 text width, within a page's height, sharp on paper.
+    assert 25.4 * width / dpi == pytest.approx(TEXT_WIDTH_MM, abs=0.5)
+    assert 25.4 * height / dpi <= FIGURE_MAX_HEIGHT_MM
+    assert dpi >= 180
+
+
+def test_no_text_in_the_figure_is_smaller_than_7_pt_on_paper(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    drawn = []
+    original = Figure.savefig
+    monkeypatch.setattr(
+        Figure, "savefig", lambda fig, *a, **k: (drawn.append(fig), original(fig, *a, **k))[1]
+    )
+    matrix = _full_matrix()
+    labels = REGISTRY.area_labels()
+    columns = {a: labels[a] for a in dict.fromkeys(matrix["area"])}
+    draw_status_matrix(
+        matrix, REGISTRY.indicators, REGISTRY.pillars, columns, tmp_path / "a.png", synthetic=True
+    )
+    [fig] = drawn
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text().strip()]
+    assert len(sizes) > 300 and min(sizes) >= MIN_TEXT_PT
+    right = max(t.get_window_extent().x1 for t in fig.findobj(Text) if t.get_text().strip())
+    assert right <= fig.bbox.x1 + 1  # the legend, wrapped, stays on the page
 
 
 def test_hostile_labels_are_drawn_as_text(tmp_path):

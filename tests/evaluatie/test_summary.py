@@ -221,7 +221,7 @@ def test_labels_from_the_registry_reach_the_report_only_escaped(captured, tmp_pa
     text = next(o for o in captured if "text/markdown" in o["data"])["data"]["text/markdown"]
     assert "&lt;script&gt;" in text and "<script" not in text
     figure_html = next(o for o in captured if "text/html" in o["data"])["data"]["text/html"]
-    assert 'class="figuur pagina"' in figure_html
+    assert '<figure class="figuur"' in figure_html
     assert "<script" not in figure_html and "&lt;script&gt;" in figure_html  # the alt text
     cell = nbformat.v4.new_code_cell("x = 1")
     cell.outputs = captured

@@ -12,6 +12,7 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
+from npdw_learning.kern.page import FIGURE_DPI
 from npdw_learning.kern.synthetic import FIGURE_BANNER
 from npdw_learning.leeragenda import network
 from npdw_learning.leeragenda.agenda import load_agenda
@@ -174,7 +175,8 @@ def test_draw_network_writes_a_deterministic_png(tmp_path, graph):
     assert first.read_bytes() == second.read_bytes()
     assert first.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with Image.open(first) as img:
-        assert img.size == (18 * 110, 13 * 110)
+        # The text block of a landscape A4 page, at the report figures' resolution.
+        assert img.size == tuple(int(v * FIGURE_DPI) for v in network._SIZE)
     # written atomically: no temporary file left behind
     assert [p.name for p in first.parent.iterdir()] == ["netwerk.png"]
     banner = draw_network(graph, tmp_path / "c" / "netwerk.png", synthetic=True)

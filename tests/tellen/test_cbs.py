@@ -754,12 +754,26 @@ def test_fetching_again_updates_the_date_and_reports_what_cbs_revised(data, reco
 @pytest.mark.parametrize(
     "content", [b"\x00\xff\xfe binary", b"indicator,area\nx,y\n", b'a,b\n1,"2\n']
 )
-def test_an_unreadable_earlier_fetch_is_replaced_without_a_revision_list(data, capsys, content):
+def test_a_file_an_earlier_fetch_did_not_write_is_never_replaced(data, capsys, content):
     out = data / "measurements" / "cbs_kerncijfers.csv"
     out.write_bytes(content)
+    assert fetch(data) == 1
+    assert "dit bestand bestaat al en is geen meetbestand van npdw fetch cbs" in (
+        capsys.readouterr().err
+    )
+    assert out.read_bytes() == content
+    assert not out.with_name("cbs_kerncijfers.manifest.json").exists()
+
+
+def test_an_earlier_fetch_changed_by_hand_is_not_replaced(data, capsys):
+    out = data / "measurements" / "cbs_kerncijfers.csv"
     assert fetch(data) == 0
-    assert "herzien" not in capsys.readouterr().out
-    assert len(read_csv(out)) == 57
+    edited = out.read_bytes() + b"mijn,eigen,regel\n"
+    out.write_bytes(edited)
+    capsys.readouterr()
+    assert fetch(data) == 1
+    assert "geen meetbestand van npdw fetch cbs" in capsys.readouterr().err
+    assert out.read_bytes() == edited
 
 
 def test_the_output_must_be_a_csv_file(data, tmp_path, capsys):

@@ -226,12 +226,12 @@ def test_each_area_has_its_own_line_style(measurements, indicators, progress):
         if len(ln.get_xdata()) == 12  # the data lines, not the target path
     }
     dordt_west = by_colour[AREA_PALETTE["dordt-west"].lower()]
-    assert (dordt_west.get_marker(), dordt_west.get_linewidth()) == ("D", 2.6)
+    assert (dordt_west.get_marker(), dordt_west.get_linewidth()) == ("D", 1.8)
     assert dordt_west.get_linestyle() == "-"
     crabbehof = by_colour[AREA_PALETTE["crabbehof"].lower()]
-    assert (crabbehof.get_marker(), crabbehof.get_linewidth()) == ("v", 1.5)
+    assert (crabbehof.get_marker(), crabbehof.get_linewidth()) == ("v", 1.0)
     dordrecht = by_colour["#000000"]
-    assert (dordrecht.get_marker(), dordrecht.get_linewidth()) == ("o", 1.6)
+    assert (dordrecht.get_marker(), dordrecht.get_linewidth()) == ("o", 1.1)
     assert dordrecht.get_linestyle() == "--"
     # Drawn in legend order, so where lines cross the reference ends up on top.
     assert list(by_colour)[-1] == "#000000"
@@ -478,26 +478,27 @@ def test_drawn_areas_order_and_reference_last():
 
 
 def test_page_layout_rows_strips_and_note():
+    width = figures._WIDTH  # the A4 text width: the figure prints at the size it is drawn
     one = figures._page_layout(1, 3, [], synthetic=False)
-    assert (one.nrows, one.ncols, one.width) == (1, 1, 7.5)  # never narrower than 7.5 in
+    assert (one.nrows, one.ncols, one.width) == (1, 1, width)
     assert one.banner == 0 and one.note_lines == ()
-    seven = figures._page_layout(7, 6, ["Zonder cijfers"], synthetic=True)
-    assert (seven.nrows, seven.ncols) == (3, 3)
-    assert seven.width == pytest.approx(3 * 4.3)
-    assert seven.banner > 0 and seven.note_lines == ("Geen cijfers voor: Zonder cijfers",)
+    nine = figures._page_layout(9, 6, ["Zonder cijfers"], synthetic=True)
+    assert (nine.nrows, nine.ncols, nine.width) == (3, 4, width)  # four panels a row
+    assert nine.banner > 0 and nine.note_lines == ("Geen cijfers voor: Zonder cijfers",)
     # The height is the panels plus the fixed strips (title, banner, footer).
-    assert seven.height == pytest.approx(3 * 3.1 + 0.5 + seven.banner + seven.footer)
-    # Both have two legend rows (areas, extras); the note line adds its 0.2 in.
-    assert seven.footer == pytest.approx(one.footer + 0.2)
+    rows = 3 * figures._PANEL_SIZE[1]
+    assert nine.height == pytest.approx(rows + figures._TITLE_IN + nine.banner + nine.footer)
+    # Both have two legend rows (areas, extras); the note line adds its own.
+    assert nine.footer == pytest.approx(one.footer + figures._NOTE_LINE_IN)
     long = figures._page_layout(3, 6, [f"Indicator nummer {i}" for i in range(40)], False)
     assert len(long.note_lines) > 1
-    assert all(len(line) <= int(long.width / 0.075) for line in long.note_lines)
+    assert all(len(line) <= int(long.width / 0.055) for line in long.note_lines)
 
 
 def test_new_figure_has_a_slot_per_panel_position():
-    layout = figures._page_layout(4, 3, [], synthetic=False)
+    layout = figures._page_layout(5, 3, [], synthetic=False)
     fig, flat = figures._new_figure(layout)
-    assert len(flat) == 6 == len(fig.axes)  # two rows of three, the spare slots still there
+    assert len(flat) == 8 == len(fig.axes)  # two rows of four, the spare slots still there
     assert tuple(fig.get_size_inches()) == pytest.approx((layout.width, layout.height))
 
 
@@ -649,3 +650,37 @@ def test_save_png_writes_and_closes(tmp_path, measurements, indicators, progress
     assert path == tmp_path / "x.png"
     assert path.read_bytes()[:8] == PNG_SIGNATURE
     assert not plt.fignum_exists(fig.number)
+
+
+def test_a_full_pillar_is_drawn_at_print_size_with_no_text_under_7_pt():
+    """The demo's largest pillar (16 indicators): the A4 text width, within one page, and
+    every text (titles, ticks, legend, notes, banner) at least 7 pt on paper."""
+    from matplotlib.text import Text
+
+    from npdw_learning import load_measurements, load_registry, run_tellen
+    from npdw_learning.kern.page import FIGURE_MAX_HEIGHT_MM, MIN_TEXT_PT, TEXT_WIDTH_MM
+
+    reg = load_registry()
+    result = run_tellen(reg, load_measurements(reg, demo=True, until_year=2026))
+    fig = plot_pillar(
+        result.measurements,
+        reg.indicators,
+        result.progress,
+        "gezond",
+        pillar_label="Gezond en samen leven",
+        area_labels=reg.area_labels(),
+        aggregate=reg.aggregate_id,
+        synthetic=True,
+        start_year=reg.start_year,
+    )
+    try:
+        fig.canvas.draw()  # tick labels exist once drawn
+        width, height = (25.4 * v for v in fig.get_size_inches())
+        assert width == pytest.approx(TEXT_WIDTH_MM, abs=0.5)
+        assert height <= FIGURE_MAX_HEIGHT_MM
+        texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+        assert len(texts) > 100
+        assert min(t.get_fontsize() for t in texts) >= MIN_TEXT_PT
+        assert {t.get_fontname() for t in texts} == {"Fira Sans"}
+    finally:
+        plt.close(fig)

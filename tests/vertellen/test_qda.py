@@ -40,6 +40,7 @@ from npdw_learning.vertellen.coding import (
 )
 from npdw_learning.vertellen.qda import (
     AUTO_USER,
+    NEUTRAL_USER,
     PROJECT_NS,
     VARIABLES,
     Selection,
@@ -330,7 +331,8 @@ def test_bundled_stories_in_an_independent_parser(tmp_path):
     for code in codes.values():
         assert codebook[code.name].label in code.description
     users = {u.guid: u.name for u in project.users.user}
-    assert sorted(users.values()) == ["anouk", AUTO_USER, "bram"]
+    # The coder first (a QDA tool codes as the first user), auto last.
+    assert [u.name for u in project.users.user] == [NEUTRAL_USER, "anouk", "bram", AUTO_USER]
     variables = {v.guid: v.name for v in project.variables.variable}
     assert sorted(variables.values()) == sorted(VARIABLES)
 
@@ -363,6 +365,7 @@ def test_bundled_stories_in_an_independent_parser(tmp_path):
             else:  # a coder codes the whole story
                 assert (sel.start_position, sel.end_position) == (0, len(text))
 
+    assert found[NEUTRAL_USER] == set()  # the neutral user has coded nothing yet
     for coder in ("anouk", "bram"):
         rows = read_coder_file(STORIES_DIR / "coding" / f"{coder}.csv")
         assert found[coder] == {(s, t) for s, t in rows.itertuples(index=False) if t}
@@ -714,7 +717,7 @@ def test_blind_export_has_no_codings_and_round_trips(folder, tmp_path, capsys):
     assert_schema_valid(data, Project)
     root = ET.fromstring(data)
     assert list(root.iter(_q("PlainTextSelection"))) == []
-    assert [u.get("name") for u in root.iter(_q("User"))] == [AUTO_USER]
+    assert [u.get("name") for u in root.iter(_q("User"))] == [NEUTRAL_USER, AUTO_USER]
     assert len(list(root.iter(_q("TextSource")))) == len(TEXTS)
 
     def code(root):
@@ -731,6 +734,250 @@ def test_blind_export_has_no_codings_and_round_trips(folder, tmp_path, capsys):
         ("vt-904", ""),
         ("vt-905", ""),
     }
+
+
+# -- the coder under their own name ---------------------------------------------------
+
+
+def _users(path: Path) -> list[str]:
+    return [u.get("name") for u in ET.fromstring(_qde(path)).iter(_q("User"))]
+
+
+def _code_as_first_user(*codings: tuple[str, str]):
+    """What QualCoder does: it codes as the first user in the project's user list."""
+
+    def edit(root):
+        first = root.find("q:Users", NS)[0].get("guid")
+        for story, code in codings:
+            _add_coding(root, story, guid("code", code), first)
+
+    return edit
+
+
+def _auto_first(root):
+    """A project as exported before --coder existed: auto the first and creating user."""
+    users = root.find("q:Users", NS)
+    auto = next(u for u in users if u.get("name") == AUTO_USER)
+    users.remove(auto)
+    users.insert(0, auto)
+    root.set("creatingUserGUID", auto.get("guid"))
+
+
+def _import(worked: Path, folder: Path, *args: str) -> int:
+    return _run("stories", "import-codings", worked, "--coder", "carla", *args,
+                "--stories", folder, "--data", DATA_DIR)  # fmt: skip
+
+
+def _rows(path: Path) -> set[tuple[str, str]]:
+    return {(s, t) for s, t in read_coder_file(path).itertuples(index=False, name=None) if t}
+
+
+def test_export_puts_the_coder_first_and_auto_last(folder, tmp_path, capsys):
+    cases = [
+        (["--coder", "carla"], ["carla", "anouk", AUTO_USER]),
+        (["--coder", "carla", "--no-codings"], ["carla", AUTO_USER]),
+        ([], [NEUTRAL_USER, "anouk", AUTO_USER]),
+        (["--no-codings"], [NEUTRAL_USER, AUTO_USER]),
+        (["--coder", "anouk"], ["anouk", AUTO_USER]),  # a coder who has a file: listed once
+    ]
+    for i, (args, users) in enumerate(cases):
+        out = tmp_path / f"p{i}.qdpx"
+        capsys.readouterr()
+        assert _run("stories", "export", out, *args, "--stories", folder, "--data", DATA_DIR) == 0
+        printed = capsys.readouterr().out
+        assert f"Eerste gebruiker: '{users[0]}'" in printed
+        assert _users(out) == users
+        data = _qde(out)
+        assert_schema_valid(data, Project)
+        assert ET.fromstring(data).get("creatingUserGUID") == guid("user", users[0])
+    # anouk's own codings stay hers when she is the one the project is for
+    root = ET.fromstring(_qde(tmp_path / "p4.qdpx"))
+    creators = {c.get("creatingUser") for c in root.iter(_q("Coding"))}
+    assert creators == {guid("user", "anouk"), guid("user", AUTO_USER)}
+
+
+@pytest.mark.parametrize(
+    "export_args",
+    [["--coder", "carla"], ["--coder", "carla", "--no-codings"], [], ["--no-codings"]],
+    ids=["coder", "coder-blind", "neutraal", "neutraal-blind"],
+)
+def test_a_tool_that_codes_as_the_first_user(folder, tmp_path, capsys, export_args):
+    exported = tmp_path / "project.qdpx"
+    args = ["stories", "export", exported, *export_args, "--stories", folder, "--data", DATA_DIR]
+    assert _run(*args) == 0
+    coded = (("vt-903", "overlast"), ("vt-903", "jongeren"), ("vt-904", "werk"))
+    worked = _rewrite(exported, tmp_path / "terug.qdpx", _code_as_first_user(*coded))
+    capsys.readouterr()
+    assert _import(worked, folder) == 0
+    out = capsys.readouterr().out
+    assert _rows(folder / "coding" / "carla.csv") == set(coded)
+    if "--coder" in export_args:
+        assert "Let op" not in out
+    else:  # made as the neutral user: imported, and said so
+        assert f"op naam van '{NEUTRAL_USER}'" in out and f"--user {NEUTRAL_USER}" in out
+        assert "--coder NAAM" in out
+
+
+def test_coded_first_as_codeur_then_under_own_name(folder, tmp_path, capsys):
+    exported = _export(folder, tmp_path / "project.qdpx")
+
+    def both(root):
+        _code_as_first_user(("vt-901", "afval-verloedering"))(root)
+        _add_coding(root, "vt-902", guid("code", "eenzaamheid"), _add_user(root, "carla"))
+
+    worked = _rewrite(exported, tmp_path / "terug.qdpx", both)
+    capsys.readouterr()
+    assert _import(worked, folder) == 1
+    err = capsys.readouterr().err
+    assert "codeur, carla" in err or "carla, codeur" in err
+    assert "neutrale eerste gebruiker" in err and "--user carla --user codeur" in err
+    assert not (folder / "coding" / "carla.csv").exists()
+    assert _import(worked, folder, "--user", "codeur", "--user", "carla") == 0
+    assert _rows(folder / "coding" / "carla.csv") == {
+        ("vt-901", "afval-verloedering"),
+        ("vt-902", "eenzaamheid"),
+    }
+
+
+@pytest.mark.parametrize("blind", [True, False], ids=["blind", "met-coderingen"])
+def test_codings_made_as_auto_in_an_older_export(folder, tmp_path, capsys, blind):
+    exported = tmp_path / "oud.qdpx"
+    args = ["stories", "export", exported, "--stories", folder, "--data", DATA_DIR]
+    assert _run(*args, *(["--no-codings"] if blind else [])) == 0
+    old = _rewrite(exported, tmp_path / "oud-export.qdpx", _auto_first)
+    assert _users(old)[0] == AUTO_USER
+    codings = ET.fromstring(_qde(old)).iter(_q("Coding"))
+    automatic = sum(c.get("creatingUser") == guid("user", AUTO_USER) for c in codings)
+    assert automatic == (0 if blind else len(auto_code_spans(load_stories(folder).frame())))
+    coded = (("vt-902", "ontmoeting"), ("vt-904", "werk"))
+    worked = _rewrite(old, tmp_path / "terug.qdpx", _code_as_first_user(*coded))
+    capsys.readouterr()
+    assert _import(worked, folder) == 1
+    err = capsys.readouterr().err
+    assert "2 coderingen staan op naam van 'auto'" in err and "--user auto" in err
+    assert not (folder / "coding" / "carla.csv").exists()
+
+    assert _import(worked, folder, "--user", "auto") == 0
+    out = capsys.readouterr().out
+    assert _rows(folder / "coding" / "carla.csv") == set(coded)  # not the automatic coding
+    assert "op naam van 'auto'" in out
+    assert (f"{automatic} coderingen van 'auto' zijn de automatische codering" in out) != blind
+
+
+def test_codings_made_as_auto_and_under_own_name(folder, tmp_path, capsys):
+    exported = _rewrite(_export(folder, tmp_path / "p.qdpx"), tmp_path / "oud.qdpx", _auto_first)
+
+    def both(root):
+        _code_as_first_user(("vt-902", "ontmoeting"))(root)
+        _add_coding(root, "vt-904", guid("code", "werk"), _add_user(root, "carla"))
+
+    worked = _rewrite(exported, tmp_path / "terug.qdpx", both)
+    capsys.readouterr()
+    assert _import(worked, folder) == 1
+    err = capsys.readouterr().err
+    assert "--user carla --user auto" in err and "niets geschreven" in err
+    assert _import(worked, folder, "--user", "carla", "--user", "auto") == 0
+    assert _rows(folder / "coding" / "carla.csv") == {("vt-902", "ontmoeting"), ("vt-904", "werk")}
+
+
+def test_a_coding_as_auto_on_an_automatic_span_counts_in_a_blind_project(folder, tmp_path):
+    """No automatic coding in the project: a person selecting just the word it would is theirs."""
+    span = auto_code_spans(load_stories(folder).frame()).iloc[0]
+    args = ["stories", "export", tmp_path / "b.qdpx", "--no-codings", "--stories", folder]
+    assert _run(*args, "--data", DATA_DIR) == 0
+    old = _rewrite(tmp_path / "b.qdpx", tmp_path / "oud.qdpx", _auto_first)
+
+    def exactly(root):
+        first = root.find("q:Users", NS)[0].get("guid")
+        code = guid("code", span.theme)
+        _add_coding(root, span.story_id, code, first, int(span.start), int(span.end))
+
+    worked = _rewrite(old, tmp_path / "terug.qdpx", exactly)
+    assert _import(worked, folder, "--user", "auto") == 0
+    assert _rows(folder / "coding" / "carla.csv") == {(span.story_id, span.theme)}
+
+
+HOSTILE_NAMES = [
+    "<script>alert(1)</script>",
+    "a&b",
+    '"carla"',
+    '=HYPERLINK("http://x")',
+    "+carla",
+    "@carla",
+    "-carla",
+    "../carla",
+    "carla/../../etc",
+    "..\\carla",
+    "/tmp/carla",
+    "carla\n",
+    "carla.csv",
+    "Carla",
+    "car la",
+    "",
+    "auto",
+    "codeur",
+    "con",
+    "nul",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_hostile_coder_names_are_refused(folder, tmp_path, capsys, name):
+    out = tmp_path / "project.qdpx"
+    # --coder=NAME: a name starting with '-' is a value, not an option
+    args = ["stories", "export", out, f"--coder={name}", "--stories", folder, "--data", DATA_DIR]
+    assert _run(*args) == 1
+    captured = capsys.readouterr()
+    assert "codeur" in captured.err and "niets geschreven" in captured.err
+    assert "Traceback" not in captured.err + captured.out
+    assert list(tmp_path.iterdir()) == [folder]  # no project, no temporary file
+    exported = _export(folder, tmp_path / "goed.qdpx")
+    capsys.readouterr()
+    args = ["stories", "import-codings", exported, f"--coder={name}", "--user", "anouk"]
+    assert _run(*args, "--stories", folder, "--data", DATA_DIR) == 1
+    captured = capsys.readouterr()
+    assert "codeur" in captured.err and "Traceback" not in captured.err + captured.out
+    assert sorted(p.name for p in (folder / "coding").iterdir()) == ["anouk.csv"]
+
+
+@pytest.mark.parametrize("stem", ["=cmd", "<b>", "Anouk", "con", "auto", "codeur"])
+def test_export_refuses_a_coder_file_that_is_no_coder_name(folder, tmp_path, capsys, stem):
+    (folder / "coding" / f"{stem}.csv").write_text("story_id,theme\nvt-901,werk\n", "utf-8")
+    out = tmp_path / "project.qdpx"
+    assert _run("stories", "export", out, "--stories", folder, "--data", DATA_DIR) == 1
+    err = capsys.readouterr().err
+    assert f"{stem}.csv" in err and "geen codeursnaam" in err
+    assert not out.exists()
+
+
+HOSTILE_USERS = ["<img src=x onerror=alert(1)>", "=cmd|' /C calc'!A0", "../../etc/passwd"]
+
+
+@pytest.mark.parametrize("user", HOSTILE_USERS)
+def test_hostile_user_names_in_a_project(folder, tmp_path, capsys, user):
+    """A user's name in the project is only ever shown, never a file name or a table cell."""
+    exported = _export(folder, tmp_path / "project.qdpx")
+
+    def code(root):
+        _add_coding(root, "vt-903", guid("code", "overlast"), _add_user(root, user))
+        _add_coding(root, "vt-904", guid("code", "werk"), _add_user(root, "dirk"))
+
+    worked = _rewrite(exported, tmp_path / "terug.qdpx", code)
+    capsys.readouterr()
+    assert _import(worked, folder) == 1  # two new users: which one?
+    assert user in capsys.readouterr().err
+    assert _import(worked, folder, "--user", user) == 0
+    assert sorted(p.name for p in (folder / "coding").iterdir()) == ["anouk.csv", "carla.csv"]
+    text = (folder / "coding" / "carla.csv").read_text(encoding="utf-8")
+    assert user not in text and "dirk" not in text
+    assert _rows(folder / "coding" / "carla.csv") == {("vt-903", "overlast")}
+
+
+def test_a_codebook_has_no_coder(tmp_path, capsys):
+    out = tmp_path / "codeboek.qdc"
+    assert _run("stories", "export", out, "--coder", "carla", "--data", DATA_DIR) == 1
+    assert "--coder hoort bij een project" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_docstring_examples_run():
