@@ -43,6 +43,7 @@ def locked() -> dict[str, str]:
     """The versions ``requirements.lock`` pins for this machine (see :func:`locked_versions`)."""
     return locked_versions()
 
+
 # The suite runs as on a fresh machine with no font installed: a fontconfig without
 # font folders, set before anything starts fontconfig (and inherited by the xdist
 # workers and every subprocess). The report brings its own fonts (kern/fonts.py); a
