@@ -424,12 +424,12 @@ def evaluate(
     started = dt.datetime.now(dt.UTC)
     t0 = time.perf_counter()
     out_dir = out_dir if out_dir is not None else OUTPUTS_DIR / str(year)
+    check_output_dir(Path(out_dir).resolve())  # first: refused before anything is read
     run = Run.from_parameters(year, data_dir, stories_dir, out_dir, areas, demo)
     specs = load_notebook_list(notebooks_dir)
     synthetic = _preflight(run, echo)
     inputs = input_files(run, notebooks_dir)
     out = run.out_dir.resolve()
-    check_output_dir(out)
     build = new_build(out)
     parameters = _notebook_parameters(run, build)
     try:

@@ -55,6 +55,8 @@ def _report_overrides(result: LoadResult) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    if args.out is not None:
+        check_output_dir(Path(args.out))
     reg = _registry(args.data)
     result = _load(args, reg, demo=args.demo)
     echo(
@@ -81,6 +83,8 @@ def cmd_trends(args: argparse.Namespace) -> int:
     # Imported here: the statistics and plotting stack is only needed for this command.
     from .run import run_tellen, write_tellen_outputs
 
+    out = Path(args.out)
+    check_output_dir(out)  # before anything is read: a folder that is not ours is refused at once
     reg = _registry(args.data)
     result = _load(args, reg, demo=args.demo)
     if result.errors:
@@ -98,8 +102,6 @@ def cmd_trends(args: argparse.Namespace) -> int:
     if result.synthetic:
         echo(SYNTHETIC_BANNER)
 
-    out = Path(args.out)
-    check_output_dir(out)
     tellen = run_tellen(reg, result)
     with owned_output(out, remove=() if result.synthetic else (SYNTHETIC_MARKER,)) as build:
         written = write_tellen_outputs(
