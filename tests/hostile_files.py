@@ -25,6 +25,8 @@ __all__ = [
     "sparse_file",
     "fifo",
     "unix_socket",
+    "web_app",
+    "thesis",
 ]
 
 
@@ -190,3 +192,20 @@ def unix_socket(path: Path) -> tuple[Path, socket.socket]:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.bind(str(path))
     return path, sock
+
+
+def web_app(folder: Path) -> Path:
+    """A user's folder that happens to hold a manifest.json: a small web app."""
+    (folder / "src").mkdir(parents=True)
+    (folder / "manifest.json").write_text('{"name": "mijn app"}', encoding="utf-8")
+    (folder / "index.html").write_text("<h1>app</h1>", encoding="utf-8")
+    (folder / "src" / "app.js").write_text("console.log(1)", encoding="utf-8")
+    return folder
+
+
+def thesis(folder: Path) -> Path:
+    """A user's folder with a thesis and notes in a subfolder."""
+    (folder / "sub").mkdir(parents=True)
+    (folder / "thesis.docx").write_bytes(b"PK hoofdstuk 1")
+    (folder / "sub" / "notes.txt").write_text("aantekeningen", encoding="utf-8")
+    return folder

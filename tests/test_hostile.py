@@ -35,6 +35,8 @@ from hostile_files import (
     fifo,
     qdpx_lying,
     sparse_file,
+    thesis,
+    web_app,
     xlsx_cell_bomb,
     xlsx_whitespace_bomb,
 )
@@ -370,21 +372,6 @@ def test_a_header_with_100000_unknown_columns_prints_a_count_not_100000_lines(ws
 
 
 # -- output folders that are someone else's -------------------------------------------------
-
-
-def web_app(folder: Path) -> Path:
-    (folder / "src").mkdir(parents=True)
-    (folder / "manifest.json").write_text('{"name": "app"}', encoding="utf-8")
-    (folder / "index.html").write_text("<h1>app</h1>", encoding="utf-8")
-    (folder / "src" / "app.js").write_text("console.log(1)", encoding="utf-8")
-    return folder
-
-
-def thesis(folder: Path) -> Path:
-    (folder / "sub").mkdir(parents=True)
-    (folder / "thesis.docx").write_bytes(b"PK hoofdstuk 1")
-    (folder / "sub" / "notes.txt").write_text("aantekeningen", encoding="utf-8")
-    return folder
 
 
 @pytest.mark.parametrize("make", [web_app, thesis], ids=["web-app", "scriptie"])

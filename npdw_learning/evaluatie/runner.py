@@ -34,6 +34,7 @@ from ..kern.outdir import (
     BUILD_PID,
     OutputFolderError,
     check_output_dir,
+    file_sha256,
     new_build,
     remove_stale_builds,
     replace_with,
@@ -125,14 +126,6 @@ def load_notebook_list(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[NotebookSpec
             raise InputError(f"{path}: notebook {i}: {entry['file']} bestaat niet")
         specs.append(NotebookSpec(str(entry["file"]), str(entry["title"])))
     return specs
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def input_files(run: Run, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
@@ -549,7 +542,7 @@ def _manifest(
         "packages": _versions(),
         "notebooks": timings,
         "inputs": [
-            {"path": _shown_path(p, roots), "sha256": _sha256(p), "bytes": p.stat().st_size}
+            {"path": _shown_path(p, roots), "sha256": file_sha256(p), "bytes": p.stat().st_size}
             for p in inputs
         ],
     }

@@ -53,6 +53,7 @@ __all__ = [
     "busy_build",
     "owned_output",
     "starts_with",
+    "file_sha256",
 ]
 
 MARKER = ".npdw-uitvoer.json"
@@ -65,8 +66,10 @@ class OutputFolderError(InputError):
     """An output folder (or file) holds something npdw did not write; nothing was changed."""
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 of a file, read in blocks (the one checksum of every manifest and list)."""
     digest = hashlib.sha256()
+    path = Path(path)
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 16), b""):
             digest.update(block)
@@ -116,7 +119,7 @@ def _first_stranger(folder: Path, data: dict | None) -> tuple[str, str] | None:
             return rel, "staat niet in de lijst van wat npdw daar schreef"
         if not stat.S_ISREG(path.lstat().st_mode):
             return rel, "is geen gewoon bestand"
-        if _sha256(path) not in known:
+        if file_sha256(path) not in known:
             return rel, "is veranderd nadat npdw het schreef"
     return None
 
@@ -292,7 +295,7 @@ def _write_marker(folder: Path, files: dict[str, str], pending: dict[str, str]) 
 
 def _listing(build: Path) -> dict[str, str]:
     return {
-        rel: _sha256(path)
+        rel: file_sha256(path)
         for rel, path in _entries(build)
         if rel not in (MARKER, BUILD_PID) and path.is_file() and not path.is_symlink()
     }

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..kern.atomic import formula_safe, write_csv, write_text
 from ..kern.console import EXIT_INPUT, EXIT_OK, echo, findings_summary, report_findings
-from ..kern.outdir import check_output_dir, check_output_file, owned_output
+from ..kern.outdir import check_output_dir, check_output_file, file_sha256, owned_output
 from ..kern.registry import Registry, load_registry
 from ..kern.synthetic import COMMAND_BANNER, MARKER_FILE
 from ..kern.version import __version__
@@ -183,12 +183,6 @@ def _cbs_tables(mapping, years: list[int], offline: Path | None, *, skip_missing
     return tables, skipped
 
 
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def _cbs_manifest(args, mapping, tables: dict, frame, missing, out: Path, fetched) -> dict:
     """What the fetch read and wrote; ``skipped`` is added by the caller."""
     import datetime as dt
@@ -207,18 +201,18 @@ def _cbs_manifest(args, mapping, tables: dict, frame, missing, out: Path, fetche
         "offline_dir": str(args.offline) if args.offline is not None else None,
         "npdw_learning": __version__,
         "cbsodata": cbsodata_version,
-        "mapping": {"file": str(mapping.path), "sha256": _sha256(mapping.path)},
+        "mapping": {"file": str(mapping.path), "sha256": file_sha256(mapping.path)},
         "tables": [
             {
                 "year": year,
                 "table_id": t.table_id,
                 "file": t.file,
-                "sha256": _sha256(Path(t.file)) if t.file else None,
+                "sha256": file_sha256(Path(t.file)) if t.file else None,
                 "columns": {r.indicator: r.note for r in notes[notes["year"] == year].itertuples()},
             }
             for year, t in sorted(tables.items())
         ],
-        "output": {"file": str(out), "rows": int(len(frame)), "sha256": _sha256(out)},
+        "output": {"file": str(out), "rows": int(len(frame)), "sha256": file_sha256(out)},
         "missing": missing,
     }
 
@@ -256,9 +250,9 @@ def _fetched_before(out: Path) -> bool:
     manifest = out.with_name(out.stem + ".manifest.json")
     try:
         record = json.loads(manifest.read_text(encoding="utf-8"))
-        return record.get("command") == "npdw fetch cbs" and record["output"]["sha256"] == _sha256(
-            out
-        )
+        return record.get("command") == "npdw fetch cbs" and record["output"][
+            "sha256"
+        ] == file_sha256(out)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
 

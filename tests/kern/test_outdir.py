@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hostile_files import web_app
 
 from npdw_learning.kern import outdir
 from npdw_learning.kern.outdir import (
@@ -29,15 +30,6 @@ def tree(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-def web_app(folder: Path) -> Path:
-    """A folder that happens to hold a manifest.json: the web app of the issue."""
-    (folder / "src").mkdir(parents=True)
-    (folder / "manifest.json").write_text('{"name": "mijn app"}', encoding="utf-8")
-    (folder / "index.html").write_text("<h1>app</h1>", encoding="utf-8")
-    (folder / "src" / "app.js").write_text("console.log(1)", encoding="utf-8")
-    return folder
 
 
 def test_a_new_or_empty_folder_may_be_written(tmp_path):
