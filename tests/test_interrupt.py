@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from npdw_learning import cli
-from npdw_learning.evaluatie.runner import BUILD_PID, remove_stale_builds
+from npdw_learning.kern.outdir import BUILD_PID, remove_stale_builds
 
 NPDW = Path(sys.executable).with_name("npdw")
 

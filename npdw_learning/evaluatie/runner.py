@@ -36,7 +36,6 @@ from ..kern.outdir import (
     check_output_dir,
     file_sha256,
     new_build,
-    remove_stale_builds,
     replace_with,
     seal,
 )
@@ -46,7 +45,6 @@ from ..kern.version import __version__
 from .steps import Run
 
 __all__ = [
-    "remove_stale_builds",
     "NOTEBOOKS_DIR",
     "NotebookSpec",
     "load_notebook_list",

@@ -36,6 +36,7 @@ __all__ = [
     "LIMITS",
     "STORY_CHARS",
     "limit_text",
+    "count_text",
     "size_text",
     "check_link",
     "open_input",
@@ -91,6 +92,15 @@ def size_text(n: int) -> str:
             value = f"{n / factor:.1f}".removesuffix(".0")
             return f"{value} {unit}".replace(".", ",")
     return f"{n} bytes"
+
+
+def count_text(n: int) -> str:
+    """A whole number as a Dutch reader writes it, with a point between thousands.
+
+    >>> count_text(2_345_679_022), count_text(999)
+    ('2.345.679.022', '999')
+    """
+    return f"{n:,}".replace(",", ".")
 
 
 def limit_text(kind: str) -> str:
@@ -278,11 +288,13 @@ class BoundedZip(zipfile.ZipFile):
             return
         inflater = zlib.decompressobj(-zlib.MAX_WBITS)
         while not inflater.eof:
-            pending = inflater.unconsumed_tail or self.data[at : at + _READ]
-            if not inflater.unconsumed_tail:
+            # What the last call left unread comes first (it stopped at _READ bytes out).
+            pending = inflater.unconsumed_tail
+            if not pending:
+                pending = self.data[at : at + _READ]
                 at += len(pending)
-                if not pending:
-                    raise refuse(self.path, f"{info.filename} is beschadigd (afgebroken)")
+            if not pending:
+                raise refuse(self.path, f"{info.filename} is beschadigd (afgebroken)")
             try:
                 yield inflater.decompress(pending, _READ)
             except zlib.error:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Finding, InputError
-from .inputfile import BoundedZip, open_zip, read_input_bytes, refuse, size_text
+from .inputfile import BoundedZip, count_text, open_zip, read_input_bytes, refuse, size_text
 
 __all__ = [
     "ROW",
@@ -409,7 +409,7 @@ _OVERLAP = 256  # bytes kept from the previous block, so a tag split over two is
 
 
 def _too_many_cells(path: Path, where: str) -> InputError:
-    limit = f"{WORKBOOK_CELLS:,}".replace(",", ".")
+    limit = count_text(WORKBOOK_CELLS)
     return refuse(
         path,
         f"heeft meer dan {limit} cellen ({where}); lever de gegevens als CSV of in "

@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from .errors import Finding, InputError
-from .inputfile import read_input_text
+from .inputfile import count_text, read_input_text
 
 __all__ = [
     "ID_PATTERN",
@@ -110,8 +110,8 @@ def _check_bounds(root: yaml.Node | None, text: str) -> None:
     problem = (
         "een verwijzing (alias) bevat zichzelf"
         if n is None
-        else f"te veel verwijzingen (aliases): de waarden komen uit op {n:,} "
-        f"(hoogstens {MAX_EXPANDED_NODES:,})".replace(",", ".")
+        else f"te veel verwijzingen (aliases): de waarden komen uit op {count_text(n)} "
+        f"(hoogstens {count_text(MAX_EXPANDED_NODES)})"
     )
     raise YamlBoundError(
         problem=problem + "; schrijf de waarden uit in plaats van met & en * te verwijzen",

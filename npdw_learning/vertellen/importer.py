@@ -65,7 +65,7 @@ import yaml
 
 from ..kern.atomic import write_text
 from ..kern.errors import Finding, InputError
-from ..kern.inputfile import LIMITS, read_input_text
+from ..kern.inputfile import LIMITS, count_text, read_input_text
 from ..kern.paths import PROJ_ROOT
 from ..kern.tables import ROW, is_blank, read_sheets
 from ..kern.yamlfile import load_text
@@ -639,11 +639,11 @@ MAX_IMPORT_BYTES = LIMITS["story"] * 9 // 10
 
 
 def _too_long(file: str, row: int, column: str, chars: int) -> Finding:
-    most = f"{MAX_IMPORT_BYTES:,}".replace(",", ".")
     message = (
-        f"de tekst is {chars:,} tekens lang; een verhaal mag hoogstens {most} bytes zijn "
-        "(wat de taalanalyse in één keer leest): splits het in delen"
-    ).replace(",", ".")
+        f"de tekst is {count_text(chars)} tekens lang; een verhaal mag hoogstens "
+        f"{count_text(MAX_IMPORT_BYTES)} bytes zijn (wat de taalanalyse in één keer leest): "
+        "splits het in delen"
+    )
     return Finding("error", file, message, row=row, column=column)
 
 

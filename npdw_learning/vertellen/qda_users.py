@@ -85,7 +85,6 @@ def coder_name_problem(name: str) -> str | None:
     if name in _DEVICES:
         return "Windows kan geen bestand met die naam maken, kies een andere"
     return None
-    return name
 
 
 def project_users(coder: str | None, coders: Iterable[str]) -> list[str]:
