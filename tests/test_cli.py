@@ -26,7 +26,7 @@ def test_indicators_prints_registry_csv(capsys):
 def test_validate_bundled_lists_disagreements_as_warnings_and_exits_0(npdw, tmp_path):
     proc = npdw("validate", "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "WARNING" in proc.stdout and "spreken elkaar tegen" in proc.stdout
+    assert "WAARSCHUWING" in proc.stdout and "spreken elkaar tegen" in proc.stdout
     dq = pd.read_csv(tmp_path / "data_quality.csv")
     assert list(dq.columns) == [
         "severity",
@@ -54,7 +54,7 @@ def test_bad_file_clear_error_exit_1_no_traceback(npdw, tmp_path, name, row, col
     proc = npdw("validate", "--measurements", str(DATA / name), "--out", str(tmp_path))
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
-    line = next(x for x in proc.stdout.splitlines() if x.startswith("ERROR"))
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("FOUT"))
     assert name in line and f"rij {row}" in line and f"kolom '{column}'" in line
     dq = pd.read_csv(tmp_path / "data_quality.csv")
     err = dq[dq["severity"] == "error"]

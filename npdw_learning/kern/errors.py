@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 __all__ = [
     "Finding",
+    "PREFIX",
     "renamed",
     "renamed_findings",
     "finding_lines",
@@ -22,6 +23,10 @@ __all__ = [
     "MeasurementError",
     "EvaluationError",
 ]
+
+
+# Every message of the CLI starts with one of these (Dutch, like the rest of what users read).
+PREFIX = {"error": "FOUT", "warning": "WAARSCHUWING"}
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ class Finding:
             where += f", rij {self.row}"
         if self.column:
             where += f", kolom '{self.column}'"
-        return f"{self.severity.upper()}: {where}: {self.message}"
+        return f"{PREFIX.get(self.severity, self.severity.upper())}: {where}: {self.message}"
 
 
 def renamed(file: str, old: str, new: str) -> str:

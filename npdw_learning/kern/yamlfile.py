@@ -249,7 +249,7 @@ class YamlChecker:
     >>> [where for _, where, _ in chk.entries(yaml.safe_load(text), "units")]
     ["units[0] (id 'percent')"]
     >>> str(chk.findings[0])
-    "ERROR: units.yaml, rij 3, kolom 'id': units[1] (id 'percent'): id komt twee keer voor"
+    "FOUT: units.yaml, rij 3, kolom 'id': units[1] (id 'percent'): id komt twee keer voor"
     """
 
     def __init__(

@@ -163,11 +163,11 @@ def cli_agreement(args: argparse.Namespace) -> int:
     codes, problems = _read_codes(coders, collection, codebook, coding_dir)
     if problems:
         if not collection.stories:
-            print(f"Let op: geen geldige verhalen in {stories_dir}; klopt --stories?", flush=True)
+            print(f"WAARSCHUWING: geen geldige verhalen in {stories_dir}; klopt --stories?", flush=True)
         elif collection.errors:
             # An "unknown" story may be one whose file is broken, not a typo in the codes.
             print(
-                f"Let op: {len(collection.errors)} fout(en) in de verhaalbestanden; "
+                f"WAARSCHUWING: {len(collection.errors)} fout(en) in de verhaalbestanden; "
                 "die verhalen tellen niet mee (zie `npdw stories validate`).",
                 flush=True,
             )
@@ -366,7 +366,7 @@ def cli_import_codings(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
     )
     for note in result.notes:
-        print(f"Let op: {note.message}.", flush=True)
+        print(f"WAARSCHUWING: {note.message}.", flush=True)
     n_stories = result.frame["story_id"].nunique()
     n_codes = int((result.frame["theme"] != "").sum())
     print(

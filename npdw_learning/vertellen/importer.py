@@ -482,7 +482,7 @@ class _Cache:
             with closing(self._connect()) as con, con:
                 con.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", rows)
         except sqlite3.Error as exc:
-            print(f"LET OP: cache niet bijgewerkt ({exc})", file=sys.stderr)
+            print(f"WAARSCHUWING: cache niet bijgewerkt ({exc})", file=sys.stderr)
         self._new.clear()
 
 

@@ -741,7 +741,7 @@ def test_cli_agenda_check_refuses_story_files_evaluate_refuses(tmp_path, capsys)
     assert main(args) == 1
     out = capsys.readouterr().out
     assert "1 verhaalbestand(en) met fouten; `npdw evaluate` weigert ze ook" in out
-    assert "ERROR: " in out and "vt-kapot.md" in out
+    assert "FOUT: " in out and "vt-kapot.md" in out
     assert "Samenvatting: 1 fout(en)" in out
     from npdw_learning.evaluatie.runner import _preflight
     from npdw_learning.evaluatie.steps import Run

@@ -309,7 +309,7 @@ def test_the_code_wins_over_the_name_with_a_warning_naming_both(data, capsys):
     assert fetch(data, "--from", "2024") == 0
     out = capsys.readouterr().out
     assert (
-        f"WARNING: {data / 'registry' / 'cbs.yaml'}: CBS-tabel 85984NED (2024): gebied "
+        f"WAARSCHUWING: {data / 'registry' / 'cbs.yaml'}: CBS-tabel 85984NED (2024): gebied "
         "'wielwijk' (WK050505) heet bij CBS 'Wijk 05 Wielwijk', in cbs.yaml 'Westwijk'; "
         "de code telt"
     ) in out
@@ -1042,7 +1042,7 @@ def test_the_bundled_mapping_reads_the_real_2024_table(bundled, capsys, areas):
             edit_mapping(bundled, f"  {area}: {{name: ", f"  {area}: {{code: {code}, name: ")
     assert fetch(bundled, "--from", "2024", "--to", "2024") == 0
     captured = capsys.readouterr()
-    assert "WARNING" not in captured.out and captured.err == ""
+    assert "WAARSCHUWING" not in captured.out and captured.err == ""
     written = read_csv(bundled / "measurements" / "cbs_kerncijfers.csv")
     # 11 indicators x 5 areas, less Crabbehof's jeugdzorg (null in the fixture)
     assert len(written) == 11 * 5 - 1 and set(written["year"]) == {2024}

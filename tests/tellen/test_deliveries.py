@@ -196,7 +196,7 @@ def test_cli_validate_year_reports_future_rows(data, capsys):
     late.write_text("indicator,area,year,value\nstress,wielwijk,2030,19\n")
     assert main(["validate", "--data", str(data), "--year", "2026"]) == 0
     out = capsys.readouterr().out
-    assert f"WARNING: {shown(late)}, rij 2, kolom 'year': 1 cijfer(s) uit een jaar na" in out
+    assert f"WAARSCHUWING: {shown(late)}, rij 2, kolom 'year': 1 cijfer(s) uit een jaar na" in out
 
 
 def test_a_workbook_and_a_broken_file_are_named_relative_to_the_data_folder(data):

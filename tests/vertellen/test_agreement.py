@@ -308,7 +308,7 @@ def test_cli_bad_coder_file(npdw_here, stories, tmp_path, fixture, expected):
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
-    assert f"ERROR: {stories / 'coding' / 'bram.csv'}, {expected}" in result.stdout
+    assert f"FOUT: {stories / 'coding' / 'bram.csv'}, {expected}" in result.stdout
     assert not out.exists()
 
 

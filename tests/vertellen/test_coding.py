@@ -280,7 +280,7 @@ def test_coder_file_unknown_theme_names_row_and_column(tmp_path, book):
     (finding,) = info.value.findings
     assert (finding.row, finding.column) == (3, "theme")
     assert "onbekend thema 'overlst'" in finding.message
-    assert str(finding).startswith(f"ERROR: {path}, rij 3, kolom 'theme'")
+    assert str(finding).startswith(f"FOUT: {path}, rij 3, kolom 'theme'")
 
 
 def test_coder_file_empty_or_unknown_story(tmp_path, book):

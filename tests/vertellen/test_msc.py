@@ -122,7 +122,7 @@ def test_unknown_story_finding_names_the_round(folder):
     findings = errors_of(folder, "msc_fout_onbekend_verhaal.yaml")
     assert [f.column for f in findings] == ["selected"]
     assert "ronde 'msc-2025-najaar'" in findings[0].message
-    assert str(findings[0]).startswith(f"ERROR: {folder / 'msc.yaml'}, rij 13, kolom 'selected'")
+    assert str(findings[0]).startswith(f"FOUT: {folder / 'msc.yaml'}, rij 13, kolom 'selected'")
 
 
 @pytest.mark.parametrize(
