@@ -163,7 +163,10 @@ def cli_agreement(args: argparse.Namespace) -> int:
     codes, problems = _read_codes(coders, collection, codebook, coding_dir)
     if problems:
         if not collection.stories:
-            print(f"WAARSCHUWING: geen geldige verhalen in {stories_dir}; klopt --stories?", flush=True)
+            print(
+                f"WAARSCHUWING: geen geldige verhalen in {stories_dir}; klopt --stories?",
+                flush=True,
+            )
         elif collection.errors:
             # An "unknown" story may be one whose file is broken, not a typo in the codes.
             print(
