@@ -21,6 +21,7 @@ __all__ = [
     "write_atomic",
     "write_csv",
     "write_text",
+    "create_text",
     "read_csv",
     "formula_safe",
     "formula_safe_text",
@@ -134,3 +135,40 @@ def read_csv(path: str | Path) -> pd.DataFrame:
 
 def write_text(text: str, path: str | Path) -> Path:
     return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def create_text(text: str, path: str | Path) -> bool:
+    """Write ``text`` to ``path`` only if no file of that name exists; ``False`` if one does.
+
+    Never replaces a file, not even one made in the meantime: the text is
+    written to a temporary file next to ``path`` and then hard-linked to its
+    name, which fails when the name is taken. Where the file system has no
+    hard links, the name is claimed with an exclusive create instead.
+    Other problems (a read-only folder, a full disk) raise :class:`OSError`.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError:  # no hard links here (some network and FAT file systems)
+            return _create_exclusive(text, path)
+        return True
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _create_exclusive(text: str, path: Path) -> bool:
+    try:
+        with open(path, "x", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except FileExistsError:
+        return False
+    return True

@@ -26,6 +26,7 @@ from .agreement import (
     overall_alpha,
 )
 from .coding import Codebook, read_coder_file
+from .columns import MissingColumnsError, write_template
 from .importer import import_stories
 from .qda import export_codebook, export_project, import_codings
 from .stories import StoryCollection
@@ -86,6 +87,8 @@ def cli_import(args: argparse.Namespace) -> int:
             mapping=getattr(args, "mapping", None),
             codebook=codebook_path(args.data),
         )
+    except MissingColumnsError as exc:
+        return _missing_columns(exc, args, vocab)
     except InputError as exc:
         for f in exc.findings or [Finding("error", str(args.file), str(exc))]:
             print(str(f), flush=True)
@@ -100,6 +103,36 @@ def cli_import(args: argparse.Namespace) -> int:
         print("FOUT: geen enkel verhaal geïmporteerd.", flush=True)
         return 1
     return 1 if report.conflicts else 0
+
+
+def _missing_columns(exc: MissingColumnsError, args: argparse.Namespace, vocab) -> int:
+    """One message: what is missing, the headers found, the nearest, and a mapping to fill.
+
+    The mapping file is written next to the export only when none was given,
+    never over an existing file; an export in a read-only place gets the
+    message without it.
+    """
+    lines = [str(f) for f in exc.findings]
+    if getattr(args, "mapping", None) is None:
+        lines += write_template(args.file, exc, vocab).lines(_import_command(args))
+    lines.append("  Er is geen verhaal geïmporteerd.")
+    print("\n".join(lines), flush=True)
+    return 1
+
+
+def _import_command(args: argparse.Namespace) -> list[str]:
+    """``npdw stories import`` with the file and the options the user gave (not defaults)."""
+    from ..kern.paths import DATA_DIR
+    from .stories import STORIES_DIR
+
+    command = ["npdw", "stories", "import", str(args.file)]
+    if getattr(args, "sheet", None):
+        command += ["--sheet", args.sheet]
+    given = (("--out", args.out, STORIES_DIR), ("--data", args.data, DATA_DIR))
+    for option, value, default in given:
+        if Path(value) != Path(default):
+            command += [option, str(value)]
+    return command
 
 
 def _auto_codes(collection: StoryCollection, codebook: Codebook) -> pd.DataFrame:

@@ -1,18 +1,10 @@
 """Import stories from a form or survey export (CSV/XLSX) as pseudonymised story files.
 
-The default mapping reads the Dutch headers ``id, datum, wijk, verteller,
-kanaal, pijlers, verandering, toestemming, tekst`` (case and surrounding
-spaces ignored; optional ``titel``, ``msc_domein``, ``synthetisch``; ``pijlers``
-may be empty or absent). Other forms get a mapping file::
-
-    columns:                      # header in the export -> field
-      "Datum gesprek": datum
-      "In welke wijk woont u?": wijk
-    values:                       # optional: answers -> allowed values
-      wijk:
-        "Krispijn-Oost": oud-krispijn
-      toestemming:
-        "Ja, anoniem citeren mag": citeren
+The Dutch headers ``id, datum, wijk, verteller, kanaal, pijlers, verandering,
+toestemming, tekst`` are read as they are; a form with other headers, or
+without a question the data model needs, gets a mapping file
+(:mod:`.mapping`: headers to fields, answers to allowed values, a fixed
+value for every row, fields absent on purpose).
 
 Every row is checked with :func:`npdw_learning.vertellen.stories.validate_fields`. A row
 without consent, with an unknown area, without text, ... is skipped with its
@@ -46,7 +38,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
 import json
 import multiprocessing
@@ -61,14 +52,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from ..kern.atomic import write_text
 from ..kern.errors import Finding, InputError
-from ..kern.inputfile import LIMITS, count_text, read_input_text
+from ..kern.inputfile import LIMITS, count_text
 from ..kern.paths import PROJ_ROOT
 from ..kern.tables import ROW, is_blank, read_sheets
-from ..kern.yamlfile import load_text
+from .columns import MissingColumnsError, resolve_columns
+from .mapping import (
+    COLUMN_FIELDS,
+    REQUIRED_COLUMNS,
+    ColumnMapping,
+    load_mapping,
+    strip_accents,
+    synthetic_flag,
+)
 from .pseudonymise import PLACEHOLDER_TYPES, Pseudonymiser
 from .stories import Story, StoryVocabulary, parse_story, render_story, validate_fields
 
@@ -84,35 +81,8 @@ __all__ = [
     "story_id",
 ]
 
-# Dutch column name -> story field.
-COLUMN_FIELDS = {
-    "id": "id",
-    "datum": "date",
-    "wijk": "area",
-    "verteller": "teller",
-    "kanaal": "channel",
-    "pijlers": "pillars",
-    "verandering": "change",
-    "toestemming": "consent",
-    "tekst": "text",
-    "titel": "title",
-    "msc_domein": "msc_domain",
-    "synthetisch": "synthetic",
-}
-REQUIRED_COLUMNS = (  # "pijlers" may be absent or empty: then they are proposed
-    "datum",
-    "wijk",
-    "verteller",
-    "kanaal",
-    "verandering",
-    "toestemming",
-    "tekst",
-)
 DEFAULT_CACHE_DIR = Path(os.environ.get("NPDW_CACHE_DIR", PROJ_ROOT / ".cache" / "npdw"))
 
-_NO_CONSENT = frozenset({"nee", "geen", "n", "no", "neen", "0", "false", "onwaar", "-"})
-_TRUE = frozenset({"ja", "j", "true", "waar", "1", "yes", "y", "x"})
-_FALSE = frozenset({"nee", "n", "false", "onwaar", "0", "no"})
 _PROGRESS_FROM = 200  # rows; smaller files finish before a bar is worth showing
 _PARALLEL_FROM = 400  # uncached rows before two worker processes pay off
 _FORMAT_PROBE = Story(
@@ -224,189 +194,7 @@ def story_id(source_id: Any, date: dt.date, area: str, raw_text: str) -> str:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", _strip_accents(text).lower()).strip("-")
-
-
-def _strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-def _norm_header(name: Any) -> str:
-    return " ".join(str(name).split()).casefold()
-
-
-def _norm_value(value: Any) -> str:
-    """A form answer as a registry word: "Doe Mee Dordrecht" -> "doe-mee-dordrecht"."""
-    return _norm_answer(str(value))
-
-
-@functools.lru_cache(maxsize=4096)
-def _norm_answer(text: str) -> str:
-    # Cached: a form has few distinct answers and thousands of rows.
-    return re.sub(r"[\s_]+", "-", _strip_accents(text).strip().casefold())
-
-
-# --- mapping --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Mapping:
-    columns: dict[str, str]  # normalised header -> Dutch column name
-    values: dict[str, dict[str, str]]  # field -> normalised answer -> value
-    file: str | None = None
-
-
-def _field_of(name: Any) -> str | None:
-    """Dutch column name for a mapping target ("datum" or "date")."""
-    key = _norm_header(name)
-    if key in COLUMN_FIELDS:
-        return key
-    for dutch, english in COLUMN_FIELDS.items():
-        if key == english:
-            return dutch
-    return None
-
-
-def _load_mapping(path: str | Path | None) -> _Mapping:
-    """Read and check a mapping file; every problem at once (``None``: the default headers)."""
-    if path is None:
-        return _Mapping({}, {})
-    name = str(path)
-    data = _read_mapping_yaml(Path(path))
-    findings = [
-        Finding("error", name, f"onbekende sleutel '{key}'; toegestaan: columns, values")
-        for key in sorted(set(map(str, data)) - {"columns", "values"})
-    ]
-    columns = _mapping_columns(data.get("columns"), name, findings)
-    values = _mapping_values(data.get("values") or {}, name, findings)
-    if findings:
-        raise InputError(f"{name}: het mappingbestand is ongeldig", findings)
-    return _Mapping(columns, values, name)
-
-
-def _mapping_error(name: str, message: str, row: int | None = None) -> InputError:
-    return InputError(
-        f"{name}: het mappingbestand is ongeldig", [Finding("error", name, message, row=row)]
-    )
-
-
-def _read_mapping_yaml(path: Path) -> dict:
-    """The top-level mapping of a mapping file; a missing, non-UTF-8 or non-YAML file raises."""
-    name = str(path)
-    if not path.exists() and not path.is_symlink():
-        raise _mapping_error(name, "mappingbestand bestaat niet")
-    try:
-        data = load_text(read_input_text(path, kind="yaml", what="mappingbestand"))
-    except InputError as exc:
-        raise _mapping_error(name, exc.findings[0].message) from None
-    except UnicodeDecodeError:
-        raise _mapping_error(name, "mappingbestand is niet in UTF-8 opgeslagen") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark else None
-        raise _mapping_error(name, f"geen geldige YAML: {exc}", row) from None
-    if not isinstance(data, dict):
-        raise _mapping_error(name, "verwacht 'columns:' (en eventueel 'values:') bovenaan")
-    return data
-
-
-def _mapping_columns(raw_columns: Any, name: str, findings: list[Finding]) -> dict[str, str]:
-    """``columns:`` as normalised header -> Dutch column name; problems go to ``findings``."""
-    if not isinstance(raw_columns, dict) or not raw_columns:
-        findings.append(
-            Finding("error", name, "'columns' moet kopjes aan velden koppelen: \"Kopje\": datum")
-        )
-        return {}
-    columns: dict[str, str] = {}
-    targets: dict[str, str] = {}
-    for header, target in raw_columns.items():
-        dutch = _field_of(target) if isinstance(target, str) else None
-        if dutch is None:
-            message = (
-                f"kolom '{header}' verwijst naar onbekend veld {target!r}; "
-                f"toegestaan: {', '.join(COLUMN_FIELDS)}"
-            )
-        elif dutch in targets:
-            message = f"'{header}' en '{targets[dutch]}' verwijzen allebei naar '{dutch}'"
-        else:
-            targets[dutch] = str(header)
-            columns[_norm_header(header)] = dutch
-            continue
-        findings.append(Finding("error", name, message, column=str(header)))
-    return columns
-
-
-def _mapping_values(
-    raw_values: Any, name: str, findings: list[Finding]
-) -> dict[str, dict[str, str]]:
-    """``values:`` as field -> normalised answer -> value; problems go to ``findings``."""
-    if not isinstance(raw_values, dict):
-        findings.append(Finding("error", name, "'values' moet per veld antwoorden omzetten"))
-        return {}
-    values: dict[str, dict[str, str]] = {}
-    for target, table in raw_values.items():
-        dutch = _field_of(target)
-        if dutch is None:
-            allowed = ", ".join(COLUMN_FIELDS)
-            message = f"'values' noemt onbekend veld {target!r}; toegestaan: {allowed}"
-        elif not isinstance(table, dict) or not all(
-            isinstance(v, str | int | float | bool) for v in table.values()
-        ):
-            message = (
-                f"'values.{target}' moet antwoorden aan waarden koppelen: \"Antwoord\": waarde"
-            )
-        else:
-            values[COLUMN_FIELDS[dutch]] = {_norm_value(k): str(v) for k, v in table.items()}
-            continue
-        findings.append(Finding("error", name, message))
-    return values
-
-
-def _resolve_columns(headers: Sequence[str], mapping: _Mapping, file: str) -> dict[str, str]:
-    """Dutch column name -> header in the file; raises when a required column is missing."""
-    found: dict[str, str] = {}
-    findings = []
-    for header in headers:
-        if header == ROW:
-            continue
-        key = _norm_header(header)
-        dutch = mapping.columns.get(key)
-        if dutch is None and key in COLUMN_FIELDS and key not in mapping.columns.values():
-            dutch = key
-        if dutch is None:
-            continue
-        if dutch in found:
-            findings.append(
-                Finding(
-                    "error",
-                    file,
-                    f"kolommen '{found[dutch]}' en '{header}' zijn allebei '{dutch}'",
-                    row=1,
-                    column=str(header),
-                )
-            )
-            continue
-        found[dutch] = header
-    expected_from = {v: k for k, v in mapping.columns.items()}
-    for dutch in REQUIRED_COLUMNS:
-        if dutch not in found:
-            hint = (
-                f" (volgens {mapping.file}: kopje '{expected_from[dutch]}')"
-                if dutch in expected_from
-                else ""
-            )
-            findings.append(
-                Finding(
-                    "error",
-                    file,
-                    f"verplichte kolom '{dutch}' ontbreekt{hint}",
-                    row=1,
-                    column=dutch,
-                )
-            )
-    if findings:
-        raise InputError(f"{file}: het bestand kan niet worden geïmporteerd", findings)
-    return found
+    return re.sub(r"[^a-z0-9]+", "-", strip_accents(text).lower()).strip("-")
 
 
 # --- cache ----------------------------------------------------------------------------
@@ -559,65 +347,6 @@ def _clean_text(value: Any) -> str:
     return text.strip()
 
 
-def _date_cell(value: Any) -> Any:
-    """Form exports add a time ("14-3-2025 10:22:13"); validation wants the date."""
-    if isinstance(value, str):
-        value = value.strip()
-        head = re.split(r"[ T]", value, maxsplit=1)[0]
-        if head != value and re.fullmatch(r"\d{1,4}[-/]\d{1,2}[-/]\d{1,4}", head):
-            return head
-    return value
-
-
-def _column_names(columns: dict[str, str], mapping: _Mapping) -> dict[str, str]:
-    """Field -> the column as the user's file has it (or would have it, when absent).
-
-    Every message about a row names the column by this name, never the field.
-    """
-    expected = {dutch: header for header, dutch in mapping.columns.items()}
-    return {
-        name: columns.get(dutch) or expected.get(dutch) or dutch
-        for dutch, name in COLUMN_FIELDS.items()
-    }
-
-
-def _row_values(cell: dict[str, Any], mapping: _Mapping) -> dict[str, Any]:
-    """The choice fields of one row as registry words (form answers mapped)."""
-    data: dict[str, Any] = {}
-    for name in ("date", "area", "teller", "channel", "pillars", "change", "consent"):
-        value = cell.get(name)
-        if is_blank(value):
-            continue
-        if name == "date":
-            data[name] = _date_cell(value)
-            continue
-        table = mapping.values.get(name, {})
-        if name == "pillars":
-            items = re.split(r"[;,]", str(value))
-            items = [table.get(_norm_value(p), _norm_value(p)) for p in items if p.strip()]
-            data[name] = ",".join(items)
-            continue
-        data[name] = table.get(_norm_value(value), _norm_value(value))
-    if data.get("consent") in _NO_CONSENT:
-        del data["consent"]  # validate_fields then names the missing consent
-    if not is_blank(cell.get("msc_domain")):
-        data["msc_domain"] = _norm_value(cell["msc_domain"])
-    return data
-
-
-def _synthetic_flag(raw: Any, file: str, row: int, column: str) -> bool | Finding | None:
-    """The ``synthetisch`` cell as a bool, ``None`` when blank, a finding when unreadable."""
-    if is_blank(raw):
-        return None
-    if isinstance(raw, bool):
-        return raw
-    flag = _norm_value(raw)
-    if flag in _TRUE or flag in _FALSE:
-        return flag in _TRUE
-    message = f"'{column}' is {str(raw)!r}; verwacht ja of nee"
-    return Finding("error", file, message, row=row, column=column)
-
-
 def _id_problem(ident: str, seen: dict[str, int], file: str, row: int, column: str):
     """Why a row's id cannot be used (too long, or already in this sheet), else ``None``."""
     if len(ident) > MAX_ID_LENGTH:
@@ -648,7 +377,11 @@ def _too_long(file: str, row: int, column: str, chars: int) -> Finding:
 
 
 def _read_rows(
-    frame: Any, columns: dict[str, str], mapping: _Mapping, vocab: StoryVocabulary, file: str
+    frame: Any,
+    columns: dict[str, str],
+    mapping: ColumnMapping,
+    vocab: StoryVocabulary,
+    file: str,
 ) -> tuple[list[_Row], list[Finding]]:
     """The importable rows of one sheet, and a finding per problem of the others.
 
@@ -658,14 +391,14 @@ def _read_rows(
     rows: list[_Row] = []
     skipped: list[Finding] = []
     header_of = {COLUMN_FIELDS[d]: h for d, h in columns.items()}
-    names = _column_names(columns, mapping)
+    names = mapping.column_names(columns)
     seen: dict[str, int] = {}
     for record in frame.to_dict(orient="records"):
         row = int(record[ROW])
-        cell = {name: record[header] for name, header in header_of.items()}
-        data = _row_values(cell, mapping)
+        cell = mapping.cells({name: record[header] for name, header in header_of.items()})
+        data = mapping.row_values(cell)
         problems: list[Finding] = []
-        flag = _synthetic_flag(cell.get("synthetic"), file, row, names["synthetic"])
+        flag = synthetic_flag(cell.get("synthetic"), file, row, names["synthetic"])
         if isinstance(flag, Finding):
             problems.append(flag)
         elif flag is not None:
@@ -701,7 +434,7 @@ def _read_rows(
 
 
 def _read_export(
-    path: Path, sheet: str | None, maps: _Mapping, vocab: StoryVocabulary
+    path: Path, sheet: str | None, maps: ColumnMapping, vocab: StoryVocabulary
 ) -> tuple[list[_Row], list[Finding], list[Finding], int]:
     """Rows of every sheet that has the required columns (or of ``sheet``).
 
@@ -722,16 +455,13 @@ def _read_export(
             refused.append((sh, exc))
             continue
         try:
-            usable.append((sh, _resolve_columns(sh.columns, maps, sh.file)))
+            usable.append((sh, resolve_columns(sh, maps, vocab)))
         except InputError as exc:
             refused.append((sh, exc))
     if not usable:
-        raise InputError(
-            refused[0][1].args[0] if len(refused) == 1 else f"{path}: geen werkblad te importeren",
-            [f for _, exc in refused for f in exc.findings],
-        )
+        raise _refused(path, [exc for _, exc in refused])
     for sh, exc in refused:
-        reasons = "; ".join(f.message for f in exc.findings)
+        reasons = "; ".join(f.message.splitlines()[0] for f in exc.findings)
         warnings.append(
             Finding("warning", sh.file, f"werkblad '{sh.name}' overgeslagen: {reasons}")
         )
@@ -772,6 +502,23 @@ def _read_export(
     return rows, skipped, warnings, n_read
 
 
+def _refused(path: Path, errors: Sequence[InputError]) -> InputError:
+    """The error when no worksheet can be imported: the one sheet's own, or all reasons.
+
+    A :class:`MissingColumnsError` stays one (the command offers a mapping
+    file for it), holding the findings of every sheet.
+    """
+    if len(errors) == 1:
+        return errors[0]
+    findings = [f for exc in errors for f in exc.findings]
+    missing = next((e for e in errors if isinstance(e, MissingColumnsError)), None)
+    if missing is None:
+        return InputError(f"{path}: geen werkblad te importeren", findings)
+    missing.args = (f"{path}: geen werkblad te importeren",)
+    missing.findings = findings
+    return missing
+
+
 # --- import -----------------------------------------------------------------------------
 
 
@@ -802,7 +549,7 @@ def import_stories(
     sheet : str, optional
         Only this worksheet of an XLSX file (default: every one with the required columns).
     mapping : path, optional
-        YAML with ``columns:`` (header -> field) and optional ``values:``.
+        YAML with ``columns``, ``values``, ``fixed``, ``absent`` (:mod:`.mapping`).
     progress : bool, default True
         A progress bar on stderr for files over 200 rows.
     cache_dir : path, optional
@@ -823,8 +570,8 @@ def import_stories(
     Raises
     ------
     InputError
-        The export (a required column missing, ...), the mapping or a needed
-        codebook cannot be used. Nothing is written then.
+        The export, the mapping or a needed codebook cannot be used (a missing
+        required column: :class:`.columns.MissingColumnsError`). Nothing is written.
 
     Examples
     --------
@@ -841,7 +588,7 @@ def import_stories(
     (('vt-7',), {'PERSOON': 1})
     """
     path, out_dir = Path(path), Path(out_dir)
-    maps = _load_mapping(mapping)  # a bad mapping is reported before a missing export
+    maps = load_mapping(mapping, vocab)  # a bad mapping is reported before a missing export
     rows, skipped, warnings, rows_read = _read_export(path, sheet, maps, vocab)
     book = _codebook_for(rows, codebook)
     pseudonymiser = pseudonymiser or Pseudonymiser(vocab.allowlist)

@@ -16,15 +16,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from npdw_learning.kern.errors import InputError
 from npdw_learning.vertellen.coding import load_codebook
+from npdw_learning.vertellen.columns import MissingColumnsError
 from npdw_learning.vertellen.importer import (
     _FORMAT_PROBE,
     COLUMN_FIELDS,
-    _load_mapping,
     import_stories,
     story_id,
 )
@@ -425,9 +423,10 @@ def test_mapping_file_that_does_not_exist(tmp_path, ps):
 
 
 def test_form_without_mapping_names_the_missing_columns(tmp_path, ps):
-    with pytest.raises(InputError) as info:
+    with pytest.raises(MissingColumnsError) as info:
         run(DATA / "import_formulier.csv", tmp_path, ps)
-    missing = {f.column for f in info.value.findings}
+    assert len(info.value.findings) == 1  # one message, not one per column
+    missing = set(info.value.missing)
     assert missing == {  # not "pijlers": without it the pillars are proposed
         "datum",
         "wijk",
@@ -437,35 +436,6 @@ def test_form_without_mapping_names_the_missing_columns(tmp_path, ps):
         "toestemming",
         "tekst",
     }
-
-
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    st.one_of(
-        st.text(max_size=200),
-        st.recursive(
-            st.none() | st.booleans() | st.integers() | st.text(max_size=10),
-            lambda inner: (
-                st.lists(inner, max_size=3)
-                | st.dictionaries(st.text(max_size=8), inner, max_size=3)
-            ),
-            max_leaves=10,
-        ).map(lambda v: yaml.safe_dump({"columns": v})),
-    )
-)
-def test_any_mapping_file_loads_or_raises_input_error(tmp_path, text):
-    path = tmp_path / "m.yaml"
-    path.write_text(text, encoding="utf-8")
-    try:
-        loaded = _load_mapping(path)
-    except InputError as exc:
-        assert exc.findings and all(f.file == str(path) for f in exc.findings)
-        return
-    # what loads maps headers only to known columns, and names its file
-    assert loaded.columns and set(loaded.columns.values()) <= set(COLUMN_FIELDS)
-    assert loaded.file == str(path)
-    for answers in loaded.values.values():
-        assert all(isinstance(k, str) and isinstance(v, str) for k, v in answers.items())
 
 
 def test_story_id_rules():
@@ -496,14 +466,21 @@ def npdw(npdw_here, monkeypatch):
 
 
 def test_cli_on_a_bad_file_exits_1_without_traceback(npdw, tmp_path):
-    proc = npdw(
-        str(DATA / "import_kolom_ontbreekt.csv"), "--out", str(tmp_path / "s"), cache=tmp_path
-    )
+    export = tmp_path / "export" / "import_kolom_ontbreekt.csv"
+    export.parent.mkdir()
+    export.write_bytes((DATA / export.name).read_bytes())
+    proc = npdw(str(export), "--out", str(tmp_path / "s"), cache=tmp_path / "c")
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "import_kolom_ontbreekt.csv, rij 1, kolom 'toestemming'" in proc.stdout
-    assert "er is niets geschreven" in proc.stdout
-    assert not (tmp_path / "s").exists()
+    assert proc.stdout.count("FOUT:") == 1  # one message
+    assert "Er is geen verhaal geïmporteerd" in proc.stdout
+    # Nothing but the mapping file to fill in, next to the export.
+    assert sorted(p.name for p in export.parent.iterdir()) == [
+        "import_kolom_ontbreekt.csv",
+        "import_kolom_ontbreekt.csv.mapping.yaml",
+    ]
+    assert not (tmp_path / "s").exists() and not (tmp_path / "c").exists()
 
 
 def test_cli_on_a_bad_mapping_exits_1_without_traceback(npdw, tmp_path):
@@ -891,3 +868,174 @@ def test_the_bundled_stories_reimport_unchanged_byte_for_byte(tmp_path, ps):
         assert len(again.unchanged) == 60 and again.conflicts == () and again.imported == ()
         assert again.proposed == () and again.warnings == ()
         assert {p.name: p.read_bytes() for p in copy.iterdir()} == originals
+
+
+# -- a form export as it is: 18 rows from a form without a channel question -------------------
+
+FORM = DATA / "import_formulier_18.csv"
+FORM_MAPPING = DATA / "import_formulier_18_mapping.yaml"
+# Rows of the form that must be skipped, each with the column that says why.
+FORM_SKIPPED = {
+    7: ("Mogen wij uw verhaal gebruiken?", "geen toestemming"),
+    8: ("In welke wijk woont u?", "'sterrenburg'; toegestaan:"),
+    14: ("Wat wilt u ons vertellen over uw buurt?", "het verhaal heeft geen tekst"),
+}
+# In the form's name, e-mail and phone columns (not read) and in its answers (pseudonymised).
+FORM_PLANTED = [
+    "Anouk Verschoor",
+    "Verschoor",
+    "Wendy Kuijpers",
+    "Kuijpers",
+    "Hatice Demir",
+    "Rianne Bakker",
+    "Samir Ouali",
+    "Kees van Rijswijk",
+    "06-19283746",
+    "06-28374651",
+    "0612873465",
+    "06 2345 6781",
+    "@voorbeeld.example",
+    "voorbeeld.example",
+    "Beukenhaag 31a",
+    "3317 ZZ",
+]
+
+
+def test_the_form_export_is_as_it_arrives_from_windows():
+    raw = FORM.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark
+    header = raw.split(b"\r\n", 1)[0].decode("utf-8-sig")
+    assert header.count(";") == 8 and "kanaal" not in header.lower()
+    assert raw.count(b"\r\n") >= 19 and b"\n\n" in raw  # CRLF rows, a multi-line answer
+    assert b"Since last summer" in raw  # one answer in English
+
+
+def test_the_form_imports_with_its_mapping_and_no_hand_made_column(tmp_path, ps):
+    report = run(FORM, tmp_path, ps, mapping=FORM_MAPPING)
+    assert report.rows_read == 18 and report.ok
+    assert len(report.imported) == 15 and report.skipped_rows == 3
+    # Each skipped row once, named with its column as the form has it, and why.
+    assert {f.row: f.column for f in report.skipped} == {r: c for r, (c, _) in FORM_SKIPPED.items()}
+    for f in report.skipped:
+        column, reason = FORM_SKIPPED[f.row]
+        assert reason in f.message and f.file == str(FORM)
+    stories = load_stories(tmp_path / "stories", VOCAB).stories
+    assert len(stories) == 15
+    assert {s.channel for s in stories} == {"enquete"}  # the fixed value, in every story
+    assert {s.consent for s in stories} == {"analyse", "citeren", "publiceren"}
+    assert {s.teller for s in stories} == {"bewoner", "professional", "jongere", "ondernemer"}
+    assert {s.change for s in stories} == {"beter", "slechter", "gelijk", "gemengd"}
+    multi = [s for s in stories if s.date == dt.date(2025, 3, 31)]
+    assert multi[0].text.count("\n") == 3  # the multi-line answer keeps its lines, without \r
+    assert not any("\r" in s.text for s in stories)
+    # The name, e-mail and phone columns are not read, and named as ignored.
+    assert "'E-mailadres', 'Wat is uw naam? (mag leeg blijven)'" in report.warnings[0].message
+    for data in written(tmp_path / "stories").values():
+        for planted in FORM_PLANTED:
+            assert planted.encode() not in data, planted
+
+
+def test_cli_imports_the_form_with_its_mapping(npdw, tmp_path):
+    out = tmp_path / "s"
+    proc = npdw(str(FORM), "--mapping", str(FORM_MAPPING), "--out", str(out), cache=tmp_path)
+    assert proc.returncode == 0, proc.stdout
+    assert "18 rijen gelezen" in proc.stdout and "15 geïmporteerd" in proc.stdout
+    assert "3 overgeslagen" in proc.stdout
+    for row, (column, reason) in FORM_SKIPPED.items():
+        assert f"FOUT: {FORM}, rij {row}, kolom '{column}': " in proc.stdout
+        assert reason in proc.stdout
+    assert len(list(out.glob("vt-*.md"))) == 15
+    for planted in FORM_PLANTED:
+        assert planted not in proc.stdout + proc.stderr
+
+
+def test_cli_without_mapping_says_it_once_and_writes_a_mapping_to_fill(npdw, tmp_path):
+    export = tmp_path / "export" / "formulier.csv"
+    export.parent.mkdir()
+    export.write_bytes(FORM.read_bytes())
+    proc = npdw(str(export), "--out", str(tmp_path / "s"), cache=tmp_path / "c")
+    assert proc.returncode == 1
+    assert proc.stdout.count("FOUT:") == 1 and "WAARSCHUWING" not in proc.stdout
+    assert f"FOUT: {export}, rij 1: 7 verplichte kolommen ontbreken: datum, wijk" in proc.stdout
+    assert "Gevonden kolomkoppen (9): 'Tijdstempel', 'E-mailadres'" in proc.stdout
+    assert "    wijk         'In welke wijk woont u?'" in proc.stdout
+    assert "--mapping" in proc.stdout
+    template = export.parent / "formulier.csv.mapping.yaml"
+    assert f"Een mappingbestand om in te vullen staat klaar: {template}" in proc.stdout
+    assert (
+        f"    npdw stories import {export} --out {tmp_path / 's'} --mapping {template}"
+        in proc.stdout
+    )
+    assert sorted(p.name for p in export.parent.iterdir()) == [
+        "formulier.csv",
+        "formulier.csv.mapping.yaml",
+    ]
+    assert not (tmp_path / "s").exists() and not (tmp_path / "c").exists()
+    # Filled in as the guide says, the same export imports.
+    text = template.read_text(encoding="utf-8")
+    filled = yaml.safe_load(text)
+    answers = {
+        "Ja, anoniem citeren mag": "citeren",
+        "Ja, alleen voor onderzoek": "analyse",
+        "Ja, ook publiceren": "publiceren",
+        "Nee, liever niet": "nee",
+        "Professional (ik werk in de wijk)": "professional",
+        "Jongere (tot 23 jaar)": "jongere",
+        "Beter geworden": "beter",
+        "Slechter geworden": "slechter",
+        "Gelijk gebleven": "gelijk",
+        "Een beetje van allebei": "gemengd",
+    }
+    filled["fixed"]["kanaal"] = "enquete"
+    for table in filled["values"].values():
+        table.update({k: answers[k] for k in table if k in answers})
+    template.write_text(yaml.safe_dump(filled, allow_unicode=True), encoding="utf-8")
+    again = npdw(
+        str(export), "--mapping", str(template), "--out", str(tmp_path / "s"), cache=tmp_path / "c"
+    )
+    assert again.returncode == 0, again.stdout
+    assert "15 geïmporteerd" in again.stdout and "3 overgeslagen" in again.stdout
+
+
+def test_cli_leaves_a_mapping_the_user_made_alone(npdw, tmp_path):
+    export = tmp_path / "formulier.csv"
+    export.write_bytes(FORM.read_bytes())
+    own = tmp_path / "formulier.csv.mapping.yaml"
+    own.write_text("columns:\n  Tijdstempel: datum   # half af\n", encoding="utf-8")
+    proc = npdw(str(export), "--out", str(tmp_path / "s"), cache=tmp_path / "c")
+    assert proc.returncode == 1
+    assert f"{own} bestaat al en is niet overschreven" in proc.stdout
+    assert own.read_text(encoding="utf-8") == "columns:\n  Tijdstempel: datum   # half af\n"
+
+
+def test_cli_in_a_read_only_place_gives_the_message_without_the_file(npdw, tmp_path, monkeypatch):
+    from npdw_learning.kern import atomic
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", refuse)
+    export = tmp_path / "formulier.csv"
+    export.write_bytes(FORM.read_bytes())
+    proc = npdw(str(export), "--out", str(tmp_path / "s"), cache=tmp_path / "c")
+    assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
+    assert "Gevonden kolomkoppen (9)" in proc.stdout
+    assert "Er kon geen mappingbestand naast de export worden gezet (de map is alleen-lezen)" in (
+        proc.stdout
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["formulier.csv"]
+
+
+def test_cli_with_a_mapping_that_misses_a_column_writes_no_template(npdw, tmp_path):
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        FORM_MAPPING.read_text(encoding="utf-8").replace('"Wie bent u?"', '"Wie ben jij?"'),
+        encoding="utf-8",
+    )
+    proc = npdw(str(FORM), "--mapping", str(mapping), "--out", str(tmp_path / "s"), cache=tmp_path)
+    assert proc.returncode == 1
+    assert f"verplichte kolom 'verteller' ontbreekt (volgens {mapping}: kopje 'Wie ben jij?')" in (
+        proc.stdout
+    )
+    assert "    verteller  'Wie bent u?'" in proc.stdout
+    assert not (DATA / "import_formulier_18.csv.mapping.yaml").exists()

@@ -1,4 +1,5 @@
-"""The named steps of the story import: the mapping file, the cache, writing, the report."""
+"""The named steps of the story import: the cache, writing, the report (the mapping file:
+test_mapping.py)."""
 
 from __future__ import annotations
 
@@ -9,116 +10,6 @@ import pytest
 from npdw_learning.kern.errors import Finding, InputError
 from npdw_learning.vertellen import importer as imp
 from npdw_learning.vertellen.pseudonymise import PLACEHOLDER_TYPES
-
-# -- the mapping file ------------------------------------------------------------------
-
-
-def mapping_error(path) -> Finding:
-    with pytest.raises(InputError) as info:
-        imp._read_mapping_yaml(path)
-    (finding,) = info.value.findings
-    assert finding.file == str(path) and finding.severity == "error"
-    assert "het mappingbestand is ongeldig" in str(info.value)
-    return finding
-
-
-def test_mapping_yaml_that_cannot_be_read(tmp_path):
-    assert "bestaat niet" in mapping_error(tmp_path / "geen.yaml").message
-    latin1 = tmp_path / "latin1.yaml"
-    latin1.write_bytes("columns:\n  Wijk: wijk\n  Caf\xe9: tekst\n".encode("latin-1"))
-    assert "UTF-8" in mapping_error(latin1).message
-    broken = tmp_path / "kapot.yaml"
-    broken.write_text("columns:\n  Datum: datum\n  - tekst\n", encoding="utf-8")
-    finding = mapping_error(broken)
-    assert finding.message.startswith("geen geldige YAML") and finding.row == 3
-    a_list = tmp_path / "lijst.yaml"
-    a_list.write_text("- datum\n- wijk\n", encoding="utf-8")
-    assert "'columns:'" in mapping_error(a_list).message
-
-
-def test_mapping_yaml_returns_the_top_level_mapping(tmp_path):
-    path = tmp_path / "m.yaml"
-    path.write_text("columns:\n  Datum: datum\nvalues: {}\n", encoding="utf-8")
-    assert imp._read_mapping_yaml(path) == {"columns": {"Datum": "datum"}, "values": {}}
-
-
-def test_mapping_columns_accept_dutch_and_english_targets():
-    findings: list[Finding] = []
-    columns = imp._mapping_columns(
-        {" Datum gesprek ": "date", "In welke wijk woont U?": "wijk"}, "m.yaml", findings
-    )
-    assert findings == []
-    assert columns == {"datum gesprek": "datum", "in welke wijk woont u?": "wijk"}
-
-
-def test_mapping_columns_name_every_bad_header():
-    findings: list[Finding] = []
-    raw = {"Dag": "dag", "Datum": "datum", "Datum 2": "date", "Lijst": ["tekst"], "Wijk": "wijk"}
-    columns = imp._mapping_columns(raw, "m.yaml", findings)
-    assert columns == {"datum": "datum", "wijk": "wijk"}  # the good ones are still read
-    assert [(f.column, f.file) for f in findings] == [
-        ("Dag", "m.yaml"),
-        ("Datum 2", "m.yaml"),
-        ("Lijst", "m.yaml"),
-    ]
-    assert "onbekend veld 'dag'" in findings[0].message
-    assert findings[1].message == "'Datum 2' en 'Datum' verwijzen allebei naar 'datum'"
-    assert "onbekend veld ['tekst']" in findings[2].message
-
-
-@pytest.mark.parametrize("raw", [None, {}, ["datum"], "datum"])
-def test_mapping_columns_missing_or_not_a_mapping(raw):
-    findings: list[Finding] = []
-    assert imp._mapping_columns(raw, "m.yaml", findings) == {}
-    (finding,) = findings
-    assert "'columns' moet kopjes aan velden koppelen" in finding.message
-
-
-def test_mapping_values_normalise_the_answers():
-    findings: list[Finding] = []
-    values = imp._mapping_values(
-        {"wijk": {"Krispijn  Oost": "oud-krispijn"}, "consent": {"Ja": "citeren", "Nee": 0}},
-        "m.yaml",
-        findings,
-    )
-    assert findings == []
-    assert values == {
-        "area": {"krispijn-oost": "oud-krispijn"},
-        "consent": {"ja": "citeren", "nee": "0"},
-    }
-
-
-def test_mapping_values_name_every_problem():
-    findings: list[Finding] = []
-    values = imp._mapping_values(
-        {"buurt": {"a": "b"}, "wijk": ["oud-krispijn"], "kanaal": {"x": {"y": 1}}, "tekst": {}},
-        "m.yaml",
-        findings,
-    )
-    assert values == {"text": {}}
-    messages = [f.message for f in findings]
-    assert "onbekend veld 'buurt'" in messages[0]
-    assert messages[1].startswith("'values.wijk' moet antwoorden aan waarden koppelen")
-    assert messages[2].startswith("'values.kanaal' moet antwoorden aan waarden koppelen")
-    findings.clear()
-    assert imp._mapping_values(["wijk"], "m.yaml", findings) == {}
-    assert [f.message for f in findings] == ["'values' moet per veld antwoorden omzetten"]
-
-
-def test_load_mapping_collects_the_problems_of_every_part(tmp_path):
-    path = tmp_path / "m.yaml"
-    path.write_text(
-        "kolommen: {}\ncolumns:\n  Dag: dag\nvalues:\n  buurt: {a: b}\n", encoding="utf-8"
-    )
-    with pytest.raises(InputError) as info:
-        imp._load_mapping(path)
-    messages = [f.message for f in info.value.findings]
-    assert len(messages) == 3
-    assert "onbekende sleutel 'kolommen'" in messages[0]
-    assert "onbekend veld 'dag'" in messages[1]
-    assert "onbekend veld 'buurt'" in messages[2]
-    assert imp._load_mapping(None) == imp._Mapping({}, {})
-
 
 # -- the cache, writing and the report ---------------------------------------------------
 
