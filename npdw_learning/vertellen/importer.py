@@ -506,12 +506,15 @@ def _refused(path: Path, errors: Sequence[InputError]) -> InputError:
     """The error when no worksheet can be imported: the one sheet's own, or all reasons.
 
     A :class:`MissingColumnsError` stays one (the command offers a mapping
-    file for it), holding the findings of every sheet.
+    file for it), holding the findings of every sheet: that of the sheet
+    nearest to importable (most required columns found or guessed).
     """
     if len(errors) == 1:
         return errors[0]
     findings = [f for exc in errors for f in exc.findings]
-    missing = next((e for e in errors if isinstance(e, MissingColumnsError)), None)
+    candidates = [e for e in errors if isinstance(e, MissingColumnsError)]
+    # Required columns neither found nor like any header: fewest is nearest to importable.
+    missing = min(candidates, key=lambda e: list(e.nearest.values()).count(None), default=None)
     if missing is None:
         return InputError(f"{path}: geen werkblad te importeren", findings)
     missing.args = (f"{path}: geen werkblad te importeren",)

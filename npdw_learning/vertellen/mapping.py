@@ -271,7 +271,8 @@ def load_mapping(path: str | Path | None, vocab: StoryVocabulary) -> ColumnMappi
     fixed = _mapping_fixed(data.get("fixed"), mapping, vocab, chk)
     _check_overlap(mapping, fixed, chk)
     if chk.findings:
-        raise InputError(f"{chk.file}: het mappingbestand is ongeldig", chk.findings)
+        findings = sorted(chk.findings, key=lambda f: f.row or 0)  # top to bottom
+        raise InputError(f"{chk.file}: het mappingbestand is ongeldig", findings)
     return dataclasses.replace(mapping, fixed=fixed)
 
 

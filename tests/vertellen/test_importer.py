@@ -1039,3 +1039,22 @@ def test_cli_with_a_mapping_that_misses_a_column_writes_no_template(npdw, tmp_pa
     )
     assert "    verteller  'Wie bent u?'" in proc.stdout
     assert not (DATA / "import_formulier_18.csv.mapping.yaml").exists()
+
+
+def test_a_workbook_without_any_usable_sheet_offers_the_mapping_of_the_form_sheet(npdw, tmp_path):
+    import csv
+
+    with FORM.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    src = _export(
+        tmp_path, {"Uitleg": [["Formulier buurtbakkie, export maart"]], "Antwoorden": rows}
+    )
+    with pytest.raises(MissingColumnsError) as info:
+        run(src, tmp_path, None)
+    exc = info.value
+    assert exc.file == f"{src} [Antwoorden]" and exc.nearest["wijk"] == "In welke wijk woont u?"
+    assert [f.file for f in exc.findings] == [f"{src} [Uitleg]", f"{src} [Antwoorden]"]
+    proc = npdw(str(src), "--out", str(tmp_path / "s"), cache=tmp_path / "c")
+    assert proc.returncode == 1 and proc.stdout.count("FOUT:") == 2  # one per sheet
+    template = yaml.safe_load((tmp_path / "export.xlsx.mapping.yaml").read_text(encoding="utf-8"))
+    assert list(template["columns"])[:2] == ["Tijdstempel", "E-mailadres"]

@@ -191,8 +191,8 @@ def test_every_problem_of_every_part_at_once(tmp_path):
         (1, "kolommen"),
         (3, "Dag"),
         (5, "buurt"),
-        (8, "verandering"),
         (7, "kanaal"),
+        (8, "verandering"),
     ]
     assert "onbekende sleutel 'kolommen'; toegestaan: columns, values, fixed, absent" in (
         findings[0].message
