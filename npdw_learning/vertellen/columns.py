@@ -274,14 +274,14 @@ def choice_answers(
     (:data:`MAX_CHOICES`, :data:`MAX_CHOICE_LENGTH`), so no free text ends
     up in a template.
     """
-    headers = [str(h) for h in sheet.columns if h != ROW]
-    guessed = guess_fields(headers, list(COLUMN_FIELDS))
+    original = {str(h): h for h in sheet.columns if h != ROW}  # a header may be a number
+    guessed = guess_fields(list(original), list(COLUMN_FIELDS))
     out: dict[str, list[str]] = {}
     for dutch, name in COLUMN_FIELDS.items():
         header = guessed.get(dutch)
         if header is None or name not in CHOICE_FIELDS:
             continue
-        cells = [str(c).strip() for c in sheet.frame[header] if not is_blank(c)]
+        cells = [str(c).strip() for c in sheet.frame[original[header]] if not is_blank(c)]
         answers = list(dict.fromkeys(c for c in cells if c))
         if len(answers) > MAX_CHOICES or any(len(a) > MAX_CHOICE_LENGTH for a in answers):
             continue
