@@ -4,13 +4,16 @@
 # Dit notebook codeert de gepseudonimiseerde verhalen in `stories/` automatisch met het codeboek (`data/registry/codebook.yaml`), telt thema's per wijk en verteller, zoekt kenmerkende woorden, kiest citaten (alleen met toestemming) en toont de keuzes van de panels voor de meest betekenisvolle verandering.
 
 # %% tags=["parameters"]
-# Parameters. `npdw evaluate` vult ze in; zo gelden de meegeleverde data.
-year = 2026  # evaluatiejaar: latere metingen tellen niet mee
-data_dir = None  # None: data/ van dit project
-stories_dir = None  # None: stories/
-out_dir = None  # None: outputs/verkenning/<jaar>/ (een kladmap)
-areas = None  # None: alle wijken uit het register; of bv. ["wielwijk", "crabbehof"]
-demo = True  # de synthetische demoreeksen meenemen (het rapport meldt dat)
+# Parameters. `npdw evaluate` vult ze in; zo gelden de meegeleverde data. Met papermill,
+# vanuit de projectmap, en 01 tot en met 04 na elkaar met dezelfde out_dir (zie README.md):
+#   .venv/bin/papermill notebooks/02_vertellen.ipynb outputs/02_vertellen.ipynb -p areas '["wielwijk", "crabbehof"]'
+# Achter elke parameter staat hoe papermill hem meegeeft.
+year = 2026  # evaluatiejaar, binnen de jaren van de data; papermill: -p year 2025
+data_dir = None  # None: data/ van dit project; papermill: -p data_dir data
+stories_dir = None  # None: stories/; papermill: -p stories_dir stories
+out_dir = None  # None: outputs/verkenning/<jaar>/ (een kladmap); papermill: -p out_dir outputs/verkenning/2025
+areas = None  # None: alle wijken; papermill: -p areas '["wielwijk", "crabbehof"]' of -y 'areas: [wielwijk, crabbehof]'
+demo = True  # de synthetische demoreeksen meenemen (het rapport meldt dat); papermill: -p demo False
 
 # %%
 from npdw_learning.evaluatie import steps, views

@@ -4,13 +4,16 @@
 # Dit notebook zet per operationeel doel de cijfers (trend en voortgang van de indicatoren die het doel meten) naast de verhalen die over dat doel gaan (via de thema's van het codeboek), en trekt er een gezamenlijke conclusie uit. Het leest de tabellen die 01 en 02 in dezelfde uitvoermap schreven.
 
 # %% tags=["parameters"]
-# Parameters. `npdw evaluate` vult ze in; zo gelden de meegeleverde data.
-year = 2026  # evaluatiejaar: latere metingen tellen niet mee
-data_dir = None  # None: data/ van dit project
-stories_dir = None  # None: stories/
-out_dir = None  # None: outputs/verkenning/<jaar>/ (een kladmap)
-areas = None  # None: alle wijken uit het register; of bv. ["wielwijk", "crabbehof"]
-demo = True  # de synthetische demoreeksen meenemen (het rapport meldt dat)
+# Parameters. `npdw evaluate` vult ze in; zo gelden de meegeleverde data. Met papermill,
+# vanuit de projectmap, en 01 tot en met 04 na elkaar met dezelfde out_dir (zie README.md):
+#   .venv/bin/papermill notebooks/03_vertellen_en_tellen.ipynb outputs/03_vertellen_en_tellen.ipynb -p areas '["wielwijk", "crabbehof"]'
+# Achter elke parameter staat hoe papermill hem meegeeft.
+year = 2026  # evaluatiejaar, binnen de jaren van de data; papermill: -p year 2025
+data_dir = None  # None: data/ van dit project; papermill: -p data_dir data
+stories_dir = None  # None: stories/; papermill: -p stories_dir stories
+out_dir = None  # None: outputs/verkenning/<jaar>/ (een kladmap); papermill: -p out_dir outputs/verkenning/2025
+areas = None  # None: alle wijken; papermill: -p areas '["wielwijk", "crabbehof"]' of -y 'areas: [wielwijk, crabbehof]'
+demo = True  # de synthetische demoreeksen meenemen (het rapport meldt dat); papermill: -p demo False
 
 # %%
 from npdw_learning.evaluatie import steps, views

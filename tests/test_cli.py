@@ -93,6 +93,28 @@ def test_unwritable_output_is_an_input_error(npdw, tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize(
+    ("command", "year", "range_"),
+    [
+        (("trends", "--demo"), 1900, "de metingen lopen van 2015 tot en met 2026; kies een jaar "),
+        (("trends", "--demo"), 2028, "van 2015 tot en met 2027"),
+        (("trends",), 2026, "de metingen lopen van 2018 tot en met 2023; kies een jaar van 2018 "),
+        (("evaluate", "--demo"), 1900, "en de verhalen lopen van 2024 tot en met 2026; kies "),
+        (("evaluate",), 2030, "kies een jaar van 2018 tot en met 2027"),
+    ],
+)
+def test_a_year_outside_the_data_is_an_error_and_writes_nothing(
+    npdw_here, tmp_path, command, year, range_
+):
+    """`--year 1900` gave empty tables and exit 0; now the range of the data is named."""
+    out = tmp_path / "uit"
+    proc = npdw_here(*command, "--year", str(year), "--out", out)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"FOUT: jaar {year} ligt buiten de gegevens: ")
+    assert range_ in proc.stderr
+    assert not out.exists()
+
+
 DEMO_ARGS = ("trends", "--demo", "--year", "2026")
 
 

@@ -7,7 +7,7 @@ import json
 import sys
 
 from ..kern.paths import OUTPUTS_DIR
-from .runner import MANIFEST, NOTEBOOKS_DIR, EvaluationError, evaluate, synthetic_banner
+from .runner import MANIFEST, NOTEBOOKS_DIR, EvaluationError, evaluate
 
 __all__ = ["cli_evaluate"]
 
@@ -39,8 +39,8 @@ def cli_evaluate(args: argparse.Namespace) -> int:
         )
         return 1
     manifest = json.loads((report.parent / MANIFEST).read_text(encoding="utf-8"))
-    if manifest["synthetic"]:
-        print(synthetic_banner(manifest["synthetic"]), flush=True)
+    if manifest.get("banner"):  # what is invented and what is real, as the report says it
+        print(manifest["banner"], flush=True)
     print(f"Het rapport staat in {report}", flush=True)
     print(f"Open het in een browser, bijvoorbeeld: file://{report}", flush=True)
     return 0

@@ -41,6 +41,7 @@ from ..kern.outdir import (
 )
 from ..kern.paths import OUTPUTS_DIR, PROJ_ROOT
 from ..kern.registry import NATIONAL_DIR
+from ..kern.synthetic import DataOrigin
 from ..kern.version import __version__
 from .steps import Run
 
@@ -51,8 +52,6 @@ __all__ = [
     "input_files",
     "EvaluationError",
     "evaluate",
-    "synthetic_banner",
-    "SYNTHETIC_SHORT",
 ]
 
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
@@ -61,24 +60,6 @@ DEFAULT_TIMEOUT = 600  # seconds per cell
 MANIFEST = "manifest.json"
 REPORT = "rapport.html"
 REPORT_PDF = "rapport.pdf"
-SYNTHETIC_PARTS = {
-    "measurements": "de cijferreeksen na de nulmeting (data/demo/)",
-    "stories": "de voorbeeldverhalen (stories/)",
-}
-
-
-def synthetic_banner(parts: Sequence[str]) -> str:
-    """The warning at the top of a report that uses synthetic data (``SYNTHETIC_PARTS`` keys)."""
-    named = " en ".join(SYNTHETIC_PARTS[p] for p in parts)
-    return (
-        f"LET OP: dit rapport gebruikt SYNTHETISCHE DEMODATA: {named}. Die zijn verzonnen "
-        "om de werkwijze te laten zien. Trek er geen conclusies uit over de wijken."
-    )
-
-
-SYNTHETIC_SHORT = "LET OP: synthetische demodata; trek er geen conclusies uit over de wijken."
-
-
 PACKAGES = (
     "npdw-learning",
     "numpy",
@@ -202,8 +183,34 @@ def _manifest_summary(manifest: dict) -> tuple[str, dict[str, str]]:
     return "\n".join(lines), {"areas": areas}
 
 
-def _preflight(run: Run, echo: Callable[[str], None] | None = None) -> list[str]:
-    """Check every input before the notebooks start; return the synthetic parts.
+SELECTION_NL = (
+    "#### Gekozen wijken\n\n"
+    "Dit rapport gaat alleen over {chosen}, niet over {left_out}. Elke tabel in "
+    "`tables/` heeft alleen de rijen van deze wijken, met {aggregate} (alle wijken samen) en "
+    "{reference} ter vergelijking. De oordelen over de cijfers zijn dezelfde als in een "
+    "evaluatie van alle wijken: de correctie voor het aantal toetsen telt alle reeksen mee. "
+    "De leervragen, lessen en inspanningen gelden voor het hele programma en staan er "
+    "helemaal in; van de onderzoeksagenda alleen wat in de gekozen wijken loopt."
+)
+
+
+def _selection_note(run: Run) -> tuple[str, dict[str, str]]:
+    """The Verantwoording's paragraph on a choice of areas (``--areas``): which areas, and
+    what the tables hold. The names come from the registry and enter as values."""
+    from .summary import dutch_list
+
+    labels = run.registry.area_labels()
+    reg = run.registry
+    return SELECTION_NL, {
+        "chosen": dutch_list([labels[a] for a in run.areas]),
+        "left_out": dutch_list([labels[a] for a in run.neighbourhoods if a not in run.areas]),
+        "aggregate": labels[reg.aggregate_id],
+        "reference": labels[reg.reference],
+    }
+
+
+def _preflight(run: Run, echo: Callable[[str], None] | None = None) -> DataOrigin:
+    """Check every input before the notebooks start; return what of it is invented.
 
     ``echo`` is told every override (a value a later delivery replaced), with
     both files and both values, as ``npdw validate`` prints them.
@@ -237,10 +244,10 @@ def _preflight(run: Run, echo: Callable[[str], None] | None = None) -> list[str]
         from ..leeragenda.agenda import load_agenda
 
         load_agenda(run.data_dir, reg, story_ids={s.id for s in collection.stories})
-    parts = ["measurements"] if loaded.synthetic else []
-    if any(s.synthetic and s.area in run.areas for s in collection.stories):
-        parts.append("stories")
-    return parts
+    # The stories the report counts: those of the chosen areas.
+    shown = [s for s in collection.stories if s.area in run.areas]
+    invented = sum(s.synthetic for s in shown)
+    return DataOrigin(loaded.synthetic, invented, len(shown) - invented, run.data_dir.name)
 
 
 # The kernel's own log (a warning about its local TCP transport; on Ctrl-C a socket error
@@ -418,7 +425,7 @@ def evaluate(
     check_output_dir(Path(out_dir).resolve())  # first: refused before anything is read
     run = Run.from_parameters(year, data_dir, stories_dir, out_dir, areas, demo)
     specs = load_notebook_list(notebooks_dir)
-    synthetic = _preflight(run, echo)
+    origin = _preflight(run, echo)
     inputs = input_files(run, notebooks_dir)
     out = run.out_dir.resolve()
     build = new_build(out)
@@ -426,11 +433,9 @@ def evaluate(
     try:
         with step("de notebooks uitvoeren"):
             timings = _run_notebooks(specs, notebooks_dir, build, parameters, timeout, echo)
-        manifest = _manifest(
-            run, out, parameters, synthetic, started, timings, inputs, notebooks_dir
-        )
+        manifest = _manifest(run, out, parameters, origin, started, timings, inputs, notebooks_dir)
         with step("het rapport samenstellen (rapport.html)"):
-            _write_report(run, specs, build, manifest, inputs, synthetic, started)
+            _write_report(run, specs, build, manifest, inputs, origin, started)
         if pdf:
             with step("de afdruk maken (rapport.pdf)"):
                 _write_pdf(build, echo)
@@ -515,7 +520,7 @@ def _manifest(
     run: Run,
     out: Path,
     parameters: dict,
-    synthetic: list[str],
+    origin: DataOrigin,
     started: dt.datetime,
     timings: list[dict],
     inputs: Sequence[Path],
@@ -532,7 +537,9 @@ def _manifest(
             "out_dir": str(out),
             "area_labels": ", ".join(labels[a] for a in run.areas),
         },
-        "synthetic": synthetic,
+        "synthetic": origin.parts,
+        "stories": {"synthetic": origin.synthetic_stories, "real": origin.real_stories},
+        "banner": origin.banner(),
         "started": started.isoformat(timespec="seconds"),
         "finished": None,
         "python": sys.version.split()[0],
@@ -552,7 +559,7 @@ def _write_report(
     build: Path,
     manifest: dict,
     inputs: Sequence[Path],
-    synthetic: list[str],
+    origin: DataOrigin,
     started: dt.datetime,
 ) -> None:
     """Assemble the executed notebooks into ``rapport.html`` in ``build``."""
@@ -566,12 +573,16 @@ def _write_report(
     template, values = _manifest_summary(manifest)
     add_markdown(report, "verantwoording", template, **values)
     names = manifest["parameters"]["area_labels"]
+    if run.is_selection:
+        template, values = _selection_note(run)
+        add_markdown(report, "verantwoording", template, **values)
+        names += f" (een keuze; {values['aggregate']} en {values['reference']} ter vergelijking)"
     html_text = render_html(
         report,
         subtitle=f"Jaarlijkse evaluatie van het {reg.programme_name}, {run.year}. Wijken: {names}.",
-        banner=synthetic_banner(synthetic) if synthetic else None,
+        banner=origin.banner() or None,
         running_head=f"{reg.programme_name} · Vertellen en tellen {run.year}",
-        running_warning=SYNTHETIC_SHORT if synthetic else "",
+        running_warning=origin.short(),
         footer=(
             f"Gemaakt met npdw-learning {__version__} op "
             f"{started.astimezone().strftime('%d-%m-%Y %H:%M')}. "

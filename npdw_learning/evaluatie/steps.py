@@ -42,6 +42,10 @@ __all__ = [
 # -- the run of one notebook ------------------------------------------------------
 
 
+def _neighbourhoods(registry: Registry) -> list[str]:
+    return registry.areas.loc[registry.areas["kind"] == "neighbourhood", "id"].tolist()
+
+
 @dataclass
 class Run:
     """The parameters of an evaluation, resolved, with the registry loaded.
@@ -61,39 +65,70 @@ class Run:
     @classmethod
     def from_parameters(
         cls,
-        year: int = 2026,
+        year: int | str = 2026,
         data_dir: str | os.PathLike[str] | None = None,
         stories_dir: str | os.PathLike[str] | None = None,
         out_dir: str | os.PathLike[str] | None = None,
-        areas: Sequence[str] | None = None,
-        demo: bool = True,
+        areas: Sequence[str] | str | None = None,
+        demo: bool | str = True,
     ) -> Run:
-        """Resolve the notebook parameters.
+        """Resolve and check the notebook parameters.
 
         ``out_dir=None`` writes to ``outputs/verkenning/<year>/``, a scratch
         folder for running a notebook by hand; ``npdw evaluate`` always
         passes its own folder. ``areas=None`` means every neighbourhood in the registry.
+        Each parameter may come as the text papermill's ``-p`` passes
+        (``areas`` as a JSON or YAML list, :mod:`.parameters`).
+
+        Raises
+        ------
+        InputError
+            A parameter cannot be read, an area is unknown, or ``year`` lies
+            outside the years of the data (:func:`~npdw_learning.kern.years.check_year`).
         """
+        from ..kern.years import check_year
+        from .parameters import data_spans, parse_areas, parse_demo, parse_year
+
+        year, demo = parse_year(year), parse_demo(demo)
         data = Path(data_dir) if data_dir is not None else DATA_DIR
+        stories = Path(stories_dir) if stories_dir is not None else STORIES_DIR
         registry = load_registry(data / "registry")
-        hoods = registry.areas.loc[registry.areas["kind"] == "neighbourhood", "id"].tolist()
-        chosen = list(areas) if areas else hoods
+        hoods = _neighbourhoods(registry)
+        chosen = parse_areas(areas) or hoods
         unknown = [a for a in chosen if a not in hoods]
         if unknown:
             raise InputError(
                 f"onbekende wijk(en) in areas: {', '.join(unknown)}; kies uit {', '.join(hoods)}"
             )
+        check_year(year, data_spans(registry, data, stories, demo=demo))
         return cls(
-            year=int(year),
+            year=year,
             data_dir=data,
-            stories_dir=Path(stories_dir) if stories_dir is not None else STORIES_DIR,
+            stories_dir=stories,
             out_dir=(
                 Path(out_dir) if out_dir is not None else OUTPUTS_DIR / "verkenning" / str(year)
             ),
             areas=chosen,
-            demo=bool(demo),
+            demo=demo,
             registry=registry,
         )
+
+    @property
+    def kept_areas(self) -> list[str]:
+        """The areas the run's tables hold: the chosen neighbourhoods, then the aggregate
+        and the reference they are compared with."""
+        reg = self.registry
+        return [*self.areas, reg.aggregate_id, reg.reference]
+
+    @property
+    def neighbourhoods(self) -> list[str]:
+        """Every neighbourhood of the registry, chosen or not."""
+        return _neighbourhoods(self.registry)
+
+    @property
+    def is_selection(self) -> bool:
+        """Whether ``areas`` leaves out a neighbourhood (``--areas``, papermill ``-p areas``)."""
+        return set(self.areas) != set(self.neighbourhoods)
 
     @property
     def tables_dir(self) -> Path:
@@ -157,7 +192,9 @@ def tellen_step(run: Run) -> TellenStep:
     ``changes.csv``, ``breaks.csv``, ``progress.csv``, ``data_quality.csv``,
     ``vervangen_waarden.csv`` (overrides), ``statusoverzicht.csv`` (the reading
     of every indicator x area, :mod:`.status`), one figure per pillar (the
-    chosen areas) and the status matrix ``figures/statusoverzicht.png``.
+    chosen areas) and the status matrix ``figures/statusoverzicht.png``. Each
+    table holds the chosen neighbourhoods with the aggregate and the reference
+    (:attr:`Run.kept_areas`); the data-quality findings also those about a whole file.
 
     Raises
     ------
@@ -165,17 +202,20 @@ def tellen_step(run: Run) -> TellenStep:
         A measurement file has errors (the same findings as ``npdw validate``).
     """
     from ..tellen.measurements import load_measurements
-    from ..tellen.run import run_tellen, write_tellen_outputs
+    from ..tellen.run import limit_to_areas, rows_in_areas, run_tellen, write_tellen_outputs
 
     reg = run.registry
     loaded = load_measurements(reg, run.data_dir, demo=run.demo, until_year=run.year)
     if loaded.errors:
         raise InputError("de metingen bevatten fouten", loaded.errors)
-    result = run_tellen(reg, loaded)
+    # Computed over every area (one false discovery rate for the whole run), then kept
+    # to the chosen neighbourhoods with the aggregate and the reference.
+    result = limit_to_areas(run_tellen(reg, loaded), run.kept_areas)
     written = write_tellen_outputs(
         reg, loaded, result, tables_dir=run.tables_dir, figures_dir=run.figures_dir, areas=run.areas
     )
-    run.write_table(loaded.overrides, "vervangen_waarden")
+    overrides = rows_in_areas(loaded.overrides, run.kept_areas)
+    run.write_table(overrides, "vervangen_waarden")
     matrix = _status_matrix(run, result.progress, result.trends, result.changes, result.breaks)
     figure = _draw_matrix(run, matrix, result.synthetic)
     return TellenStep(
@@ -186,7 +226,7 @@ def tellen_step(run: Run) -> TellenStep:
         written.figures,
         result.synthetic,
         list(loaded.files),
-        loaded.overrides,
+        overrides,
         loaded.future,
         result.changes,
         result.breaks,
@@ -375,6 +415,13 @@ class LeeragendaStep:
     year: int | None
 
 
+def _touching(frame: pd.DataFrame, areas: Sequence[str]) -> pd.DataFrame:
+    """The rows whose ``areas`` list names one of ``areas``, or no area at all."""
+    chosen = set(areas)
+    keep = frame["areas"].map(lambda listed: not listed or bool(chosen & set(listed)))
+    return frame[keep.astype(bool)].reset_index(drop=True)
+
+
 def _joined(frame: pd.DataFrame) -> pd.DataFrame:
     """List cells as ``;``-joined text, for CSV."""
     return frame.apply(
@@ -392,10 +439,12 @@ def leeragenda_step(run: Run) -> LeeragendaStep:
     """The learning agenda: questions, research with over-asking, lessons, efforts,
     the goals-efforts network and its gaps.
 
-    Tables: ``leervragen``, ``onderzoek``, ``overvraging`` (area x quarter),
-    ``lessen``, ``inspanningen`` (status in the evaluation year, or the last
-    year with a status before it), ``dekking`` (coverage gaps; goals without
-    stories from ``vertellen_en_tellen``). Figure: ``figures/netwerk.png``.
+    Tables: ``leervragen``, ``onderzoek`` (the activities in a chosen area, or
+    in none named), ``overvraging`` (chosen area x quarter), ``lessen``,
+    ``inspanningen`` (status in the evaluation year, or the last year with a
+    status before it), ``dekking`` (coverage gaps; goals without stories from
+    ``vertellen_en_tellen``). Questions, lessons, efforts and gaps belong to the
+    whole programme, not to an area, and are kept whole. Figure: ``figures/netwerk.png``.
     """
     from ..leeragenda.agenda import load_agenda
     from ..leeragenda.efforts import efforts_status
@@ -409,6 +458,7 @@ def leeragenda_step(run: Run) -> LeeragendaStep:
     vocab = load_story_vocabulary(reg, run.data_dir / "registry")
     stories = load_stories(run.stories_dir, vocab).frame()
     agenda = load_agenda(run.data_dir, reg, codebook=codebook, story_ids=set(stories["id"]))
+    research = _touching(agenda.research, run.areas)
     asked = overasking(agenda, stories[stories["area"].isin(run.areas)])
     asked = asked[asked["area"].isin(run.areas)].reset_index(drop=True)
     recorded = agenda.efforts_status["year"]
@@ -423,7 +473,7 @@ def leeragenda_step(run: Run) -> LeeragendaStep:
     proposals = run.table("voorgestelde_leervragen")
 
     run.write_table(_joined(agenda.learning_questions), "leervragen")
-    run.write_table(_joined(agenda.research), "onderzoek")
+    run.write_table(_joined(research), "onderzoek")
     run.write_table(asked, "overvraging")
     run.write_table(_joined(agenda.lessons), "lessen")
     run.write_table(efforts, "inspanningen")
@@ -431,7 +481,7 @@ def leeragenda_step(run: Run) -> LeeragendaStep:
     return LeeragendaStep(
         agenda=agenda,
         questions=agenda.learning_questions,
-        research=agenda.research,
+        research=research,
         overasking=asked,
         lessons=agenda.lessons,
         efforts=efforts,

@@ -781,7 +781,8 @@ _EMPTY_NL = (
 def _show_questions(run, step, section: str) -> None:
     reg = run.registry
     pillars = dict(zip(reg.pillars["id"], reg.pillars["label"], strict=True))
-    research_titles = dict(zip(step.research["id"], step.research["title"], strict=True))
+    everything = step.agenda.research  # a question may name research in another area
+    research_titles = dict(zip(everything["id"], everything["title"], strict=True))
     q = step.questions
     if q.empty:
         show_markdown(
@@ -865,8 +866,13 @@ def _show_research(run, step, section: str) -> None:
                 "end": "Einde",
                 "status": "Status",
             },
-            caption="Alle onderzoeksactiviteiten van de leeragenda",
-            appendix="Onderzoeksagenda: alle onderzoeksactiviteiten",
+            caption=(
+                "De onderzoeksactiviteiten in de gekozen wijken"
+                if run.is_selection
+                else "Alle onderzoeksactiviteiten van de leeragenda"
+            ),
+            appendix="Onderzoeksagenda: "
+            + ("de gekozen wijken" if run.is_selection else "alle onderzoeksactiviteiten"),
             csv="onderzoek.csv",
         )
     if len(flagged):

@@ -378,7 +378,7 @@ def programme_files(
     files["registry/codebook.yaml"] = _codebook_yaml(toolkit_registry / "codebook.yaml", national)
     files["registry/stories.yaml"] = _stories_yaml(toolkit_registry / "stories.yaml", spec)
     files |= _local_agenda()
-    files["stories/README.md"] = stories_readme(spec)
+    files["stories/README.md"] = stories_readme(spec, folder)
     files["README.md"] = programme_readme(spec, national, folder)
     return files
 

@@ -1,4 +1,4 @@
-"""The two READMEs ``npdw init`` writes: the programme's and its stories folder's (Dutch).
+"""The two READMEs ``.venv/bin/npdw init`` writes: the programme's and its stories folder's (Dutch).
 
 Both are for the knowledge coordinator and interns of the new programme, so
 they name its own areas, ids and folder, and list what to fill in, in order.
@@ -38,8 +38,8 @@ def _indicator_table(national: Registry) -> str:
 _STEPS = """\
 ## Wat u invult, in deze volgorde
 
-Na `npdw init` draait alles al (`npdw validate`, `npdw agenda check`,
-`npdw evaluate`); het rapport zegt dan per onderdeel wat nog leeg is. Vul de
+Na `.venv/bin/npdw init` draait alles al (`.venv/bin/npdw validate`, `.venv/bin/npdw agenda check`,
+`.venv/bin/npdw evaluate`); het rapport zegt dan per onderdeel wat nog leeg is. Vul de
 map daarna stap voor stap, en controleer na elke stap.
 
 1. **Naam en gebieden** (`registry/programme.yaml`, `registry/areas.yaml`).
@@ -66,7 +66,7 @@ map daarna stap voor stap, en controleer na elke stap.
    (`indicator, area, year, value`, en als ze er zijn `n, se, source,
    note`), en zet het bestand in `measurements/deliveries.yaml` met de
    leverdatum en de leverancier. Controleer:
-   `npdw validate --data {folder} --year JJJJ`.
+   `.venv/bin/npdw validate --data {folder} --year JJJJ`.
 6. **Codeboek en woordenlijst** (`registry/codebook.yaml`,
    `registry/stories.yaml`). Het codeboek is dat van de toolkit, als
    startpunt; elk thema wijst nu naar het voorlopige doel van zijn pijler.
@@ -77,14 +77,14 @@ map daarna stap voor stap, en controleer na elke stap.
    pijler, met de beoogde resultaten en per jaar de status.
 8. **Leeragenda** (`agenda/research.yaml`, `agenda/learning_questions.yaml`,
    `agenda/lessons.yaml`). Controleer na elke wijziging:
-   `npdw agenda check --data {folder} --stories {folder}/stories`.
+   `.venv/bin/npdw agenda check --data {folder} --stories {folder}/stories`.
 9. **Verhalen** (`stories/`): alleen via de import, die eerst
    pseudonimiseert:
-   `npdw stories import export.xlsx --data {folder} --out {folder}/stories`.
+   `.venv/bin/npdw stories import export.xlsx --data {folder} --out {folder}/stories`.
    Zie `stories/README.md`.
 10. **De evaluatie**:
-    `npdw evaluate --year JJJJ --data {folder} --stories {folder}/stories --out uitvoer/JJJJ`
-    maakt `uitvoer/JJJJ/rapport.html`.
+    `.venv/bin/npdw evaluate --year JJJJ --data {folder} --stories {folder}/stories
+    --out uitvoer/JJJJ` (één regel) maakt `uitvoer/JJJJ/rapport.html`.
 """
 
 _NATIONAL = """\
@@ -95,7 +95,7 @@ hun definities, de pijlers, de eenheden en de groepen van die indicatoren.
 Elk programma van het Nationaal Programma Leefbaarheid en Veiligheid heeft
 hetzelfde landelijke deel. Bewerk het niet zelf. Komt er een nieuwe versie,
 vervang dan de hele map `registry/national/` door de nieuwe en draai
-`npdw validate --data {folder}`; uw eigen bestanden blijven zoals ze zijn.
+`.venv/bin/npdw validate --data {folder}`; uw eigen bestanden blijven zoals ze zijn.
 Een eigen bestand mag geen id uit het landelijke deel opnieuw vastleggen
 (dan volgt een foutmelding met bestand en regel).
 
@@ -122,9 +122,10 @@ def programme_readme(spec: ProgrammeSpec, national: Registry, folder: str = "MAP
     """The README of a new programme folder: what to fill in, in which order."""
     head = (
         f"# {spec.name} ({spec.short_name}): vertellen en tellen\n\n"
-        "Deze map is gemaakt door `npdw init` en bevat alles wat de jaarlijkse "
+        "Deze map is gemaakt door `.venv/bin/npdw init` en bevat alles wat de jaarlijkse "
         "evaluatie van dit programma leest. In de opdrachten hieronder is "
-        f"`{folder}` deze map.\n\n"
+        f"`{folder}` deze map. Typ ze in de map van npdw-learning (waar `.venv/` staat, "
+        "na `make evaluate`), zoals ze er staan; een omgeving activeren hoeft niet.\n\n"
         "## Gebieden\n\n" + _areas_table(spec) + "\n"
     )
     steps = _STEPS.format(
@@ -136,13 +137,14 @@ def programme_readme(spec: ProgrammeSpec, national: Registry, folder: str = "MAP
     tail = (
         "\n## De Kernindicatoren Rijk (landelijk)\n\n"
         "De ids voor de kolom `indicator` van een levering "
-        f"(ook: `npdw indicators --data {folder}`):\n\n" + _indicator_table(national)
+        f"(ook: `.venv/bin/npdw indicators --data {folder}`):\n\n" + _indicator_table(national)
     )
     return head + steps + "\n" + _NATIONAL.format(folder=folder) + tail
 
 
-def stories_readme(spec: ProgrammeSpec) -> str:
-    """The README of the new programme's stories folder (skipped when stories are read)."""
+def stories_readme(spec: ProgrammeSpec, folder: str = "MAP") -> str:
+    """The README of the new programme's stories folder (skipped when stories are read);
+    its commands name the programme folder as ``folder``, typed in npdw-learning's folder."""
     areas = ", ".join(f"`{i}`" for i, _ in spec.neighbourhoods)
     return f"""# Verhalen (vertellen): {spec.name}
 
@@ -151,10 +153,10 @@ van het programma: één Markdown-bestand per verhaal, **altijd
 gepseudonimiseerd**. Deze README wordt overgeslagen; elk ander `*.md`-bestand
 hier moet een geldig verhaal zijn.
 
-- Een verhaal komt hier alleen binnen via `npdw stories import` (met
-  `--data` naar de programmamap en `--out` naar deze map). Die vervangt namen,
-  adressen, telefoonnummers, e-mailadressen, geboortedata en leeftijden door
-  plaatshouders (`[PERSOON-1]`, ...). Zet nooit een ruwe export hier neer.
+- Een verhaal komt hier alleen binnen via de import:
+  `.venv/bin/npdw stories import export.xlsx --data {folder} --out {folder}/stories`.
+  Die vervangt namen, adressen, telefoonnummers, e-mailadressen, geboortedata
+  en leeftijden door plaatshouders (`[PERSOON-1]`, ...). Zet nooit een ruwe export hier neer.
 - Toestemming (`consent`): `analyse` (alleen tellen en coderen), `citeren`
   (ook anoniem citeren in het rapport), `publiceren`.
 - `area` is een van {areas}, of `{spec.aggregate[0]}` of `{spec.reference[0]}` als
@@ -162,7 +164,8 @@ hier moet een geldig verhaal zijn.
   `../registry/stories.yaml`, de pijlers in `../registry/national/pillars.yaml`.
 - Een verzonnen voorbeeldverhaal krijgt `synthetic: true` in de kop.
 
-Controleer de map na elke import: `npdw stories validate --stories . --data ..`.
+Controleer de map na elke import, in de map van npdw-learning (waar `.venv/` staat):
+`.venv/bin/npdw stories validate --stories {folder}/stories --data {folder}`.
 De volledige handleiding (het verhaalbestand veld voor veld, formulieren
 importeren, coderen en overeenstemming tussen codeurs) staat in
 `stories/README.md` van npdw-learning.

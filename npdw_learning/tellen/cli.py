@@ -15,6 +15,7 @@ from ..kern.outdir import check_output_dir, check_output_file, file_sha256, owne
 from ..kern.registry import Registry, load_registry
 from ..kern.synthetic import COMMAND_BANNER, MARKER_FILE
 from ..kern.version import __version__
+from ..kern.years import check_year
 from .measurements import LoadResult, load_measurements, override_lines
 
 __all__ = ["cmd_indicators", "cmd_validate", "cmd_trends", "cmd_fetch_cbs", "SYNTHETIC_BANNER"]
@@ -94,6 +95,8 @@ def cmd_trends(args: argparse.Namespace) -> int:
             "herstel de fouten en probeer het opnieuw (`npdw validate` toont alles)."
         )
         return EXIT_INPUT
+    if args.year is not None:  # a year outside the data gives empty tables: refused
+        check_year(args.year, {"de metingen": result.years})
     _report_overrides(result)
     report_findings([f for f in result.findings if f.file == "(demo)"])
     if result.measurements.empty:

@@ -47,6 +47,7 @@ import pandera.pandas as pa
 from ..kern.errors import Finding, InputError, renamed, renamed_findings
 from ..kern.registry import Registry
 from ..kern.tables import HEADER_SEARCH, ROW, Sheet, is_blank, read_sheets
+from ..kern.years import span
 from .deliveries import DELIVERIES_FILE, delivery_label, plan_deliveries
 
 __all__ = [
@@ -120,6 +121,10 @@ class LoadResult:
         (``OVERRIDE_COLUMNS``).
     future : int
         Figures left out because their year is after the evaluation year.
+    years : (int, int) or None
+        The first and last year of every valid row read, the figures after
+        the evaluation year included (:func:`~npdw_learning.kern.years.check_year`);
+        None when no row was read.
     """
 
     measurements: pd.DataFrame
@@ -129,6 +134,7 @@ class LoadResult:
     deliveries: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
     overrides: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OVERRIDE_COLUMNS))
     future: int = 0
+    years: tuple[int, int] | None = None
 
     @property
     def errors(self) -> list[Finding]:
@@ -911,20 +917,20 @@ def load_measurements(
             columns=[*MEASUREMENT_COLUMNS, "file", "row", "order", "delivered", "demo"]
         )
     )
-    future = 0
+    years, future = span(raw["year"]), 0  # the years before leaving out the later ones
     if until_year is not None and not raw.empty:
         findings += _future_findings(raw, until_year)
         future = int((raw["year"] > until_year).sum())
         raw = raw[raw["year"] <= until_year].reset_index(drop=True)
     if raw.empty:
         empty = pd.DataFrame(columns=[*MEASUREMENT_COLUMNS, "file", "synthetic"])
-        return LoadResult(empty, raw, findings, files, table, future=future)
+        return LoadResult(empty, raw, findings, files, table, future=future, years=years)
     order = {d.name: i for i, d in enumerate(deliveries)}
     checks = check_shares(raw, registry) + check_identical_series(raw)
     findings += sorted(checks, key=lambda f: (order.get(f.file, -1), f.row or 0))
     measurements, resolve_findings, overrides = resolve(raw, registry)
     findings += resolve_findings
-    return LoadResult(measurements, raw, findings, files, table, overrides, future)
+    return LoadResult(measurements, raw, findings, files, table, overrides, future, years)
 
 
 def override_lines(result: LoadResult) -> list[str]:

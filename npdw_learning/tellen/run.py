@@ -10,7 +10,7 @@ run form one family for the Benjamini-Hochberg correction (:func:`joint_fdr`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +30,8 @@ __all__ = [
     "TellenOutputs",
     "TellenResult",
     "joint_fdr",
+    "limit_to_areas",
+    "rows_in_areas",
     "run_tellen",
     "with_sampling_error",
     "write_tellen_outputs",
@@ -164,6 +166,42 @@ def run_tellen(registry: Registry, loaded: LoadResult) -> TellenResult:
     return TellenResult(m, trends, progress, loaded.synthetic, changes, breaks)
 
 
+def rows_in_areas(
+    frame: pd.DataFrame, areas: Sequence[str], *, keep_blank: bool = False
+) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``area`` is one of ``areas`` (all rows without that column).
+
+    ``keep_blank`` also keeps the rows without an area (a finding about a whole file).
+
+    >>> frame = pd.DataFrame({"area": ["wielwijk", "crabbehof", None], "x": [1, 2, 3]})
+    >>> rows_in_areas(frame, ["wielwijk"], keep_blank=True)["x"].tolist()
+    [1, 3]
+    """
+    if "area" not in frame.columns:
+        return frame
+    keep = frame["area"].isin(list(areas))
+    if keep_blank:
+        keep |= frame["area"].isna() | (frame["area"].astype(str).str.strip() == "")
+    return frame[keep].reset_index(drop=True)
+
+
+def limit_to_areas(result: TellenResult, areas: Sequence[str]) -> TellenResult:
+    """``result`` with only the rows of ``areas`` in each table.
+
+    Every verdict stays as the whole run computed it: the Benjamini-Hochberg
+    correction was made over every series, so a neighbourhood reads the same
+    whichever others are chosen beside it.
+    """
+    return replace(
+        result,
+        measurements=rows_in_areas(result.measurements, areas),
+        trends=rows_in_areas(result.trends, areas),
+        progress=rows_in_areas(result.progress, areas),
+        changes=rows_in_areas(result.changes, areas),
+        breaks=rows_in_areas(result.breaks, areas),
+    )
+
+
 @dataclass(frozen=True)
 class TellenOutputs:
     """What :func:`write_tellen_outputs` wrote.
@@ -208,7 +246,10 @@ def write_tellen_outputs(
     tables_dir, figures_dir : path
         Folders for the CSV files and the PNG files (``tellen_<pillar>.png``).
     areas : sequence of str, optional
-        The neighbourhoods to draw; default every neighbourhood of the registry.
+        The neighbourhoods to write and draw; default every neighbourhood of the
+        registry. With ``areas``, every table (the data-quality findings too, and
+        those about a whole file) keeps the rows of these, of the aggregate and of
+        the reference they are compared with (:func:`limit_to_areas`).
 
     Examples
     --------
@@ -224,6 +265,10 @@ def write_tellen_outputs(
     """
     tables_dir, figures_dir = Path(tables_dir), Path(figures_dir)
     findings = loaded.findings_frame()
+    if areas is not None:
+        kept = [*areas, registry.aggregate_id, registry.reference]
+        result = limit_to_areas(result, kept)
+        findings = rows_in_areas(findings, kept, keep_blank=True)
     tables = {
         name: write_csv(frame, tables_dir / f"{name}.csv")
         for name, frame in (

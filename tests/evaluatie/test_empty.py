@@ -16,6 +16,10 @@ from npdw_learning.evaluatie import runner as evaluate
 from npdw_learning.kern.paths import DATA_DIR
 from npdw_learning.vertellen.stories import STORIES_DIR as BUNDLED_STORIES
 
+# With no story and nothing after the baseline (2023), the programme's first year is the
+# latest an evaluation may take: one year after the last data (kern.years.check_year).
+FIRST_YEAR = 2024
+
 EMPTY_AGENDA = {
     "agenda/learning_questions.yaml": "learning_questions: []\n",
     "agenda/lessons.yaml": "lessons: []\n",
@@ -67,7 +71,7 @@ def test_no_stories(baseline_only, tmp_path, shown):
     run, _ = baseline_only
     empty = tmp_path / "verhalen"
     empty.mkdir()
-    run = steps.Run.from_parameters(2026, run.data_dir, empty, run.out_dir, None, False)
+    run = steps.Run.from_parameters(FIRST_YEAR, run.data_dir, empty, run.out_dir, None, False)
     told = steps.vertellen_step(run)
     assert told.stories.empty and told.codes.empty and told.theme_quotes.empty
     joint = steps.joint_step(run)
@@ -77,7 +81,7 @@ def test_no_stories(baseline_only, tmp_path, shown):
     views.show_vertellen_per_pillar(run, told)
     views.show_summary(run, joint)
     views.show_joint(run, joint)
-    assert views.NO_STORIES_NL.format(year=2026) in shown
+    assert views.NO_STORIES_NL.format(year=FIRST_YEAR) in shown
     assert views.NO_STORIES_NL.startswith("Er zijn nog geen verhalen voor {year}")
     assert sum("nog geen verhalen (zie" in t for t in shown) == len(run.registry.pillars)
 
@@ -118,7 +122,7 @@ def test_everything_empty_gives_a_report(tmp_path):
     stories = tmp_path / "verhalen"
     stories.mkdir()
     path = evaluate.evaluate(
-        2026,
+        FIRST_YEAR,
         data_dir=data,
         stories_dir=stories,
         out_dir=tmp_path / "uit",
@@ -126,7 +130,7 @@ def test_everything_empty_gives_a_report(tmp_path):
         pdf=False,
     )
     text = path.read_text(encoding="utf-8")
-    assert "Er zijn nog geen verhalen voor 2026 uit deze wijken" in text
+    assert f"Er zijn nog geen verhalen voor {FIRST_YEAR} uit deze wijken" in text
     assert "Nog leeg: er staan nog geen leervragen" in text
     assert "SYNTHETISCHE" not in text
 
@@ -138,7 +142,7 @@ def test_summary_states_the_minimum_the_engine_uses(baseline_only, tmp_path, sho
     run, _ = baseline_only
     empty = tmp_path / "verhalen"
     empty.mkdir()
-    run = steps.Run.from_parameters(2026, run.data_dir, empty, run.out_dir, None, False)
+    run = steps.Run.from_parameters(FIRST_YEAR, run.data_dir, empty, run.out_dir, None, False)
     steps.vertellen_step(run)
     joint = steps.joint_step(run)
     views.show_summary(run, joint)

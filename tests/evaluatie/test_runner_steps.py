@@ -14,6 +14,7 @@ from npdw_learning.evaluatie import runner
 from npdw_learning.evaluatie.steps import Run
 from npdw_learning.kern import errors
 from npdw_learning.kern.paths import PROJ_ROOT
+from npdw_learning.kern.synthetic import DataOrigin
 
 
 def test_evaluation_error_lives_with_the_other_errors_and_is_not_an_input_error():
@@ -42,10 +43,10 @@ def test_make_build_dir_next_to_out_with_pid_and_plain_mode(tmp_path):
 def test_notebook_parameters_are_absolute_and_point_into_the_build(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "verhalen").mkdir()
-    run = Run.from_parameters(2025, None, "verhalen", tmp_path / "uit", ["wielwijk"], False)
+    run = Run.from_parameters(2024, None, "verhalen", tmp_path / "uit", ["wielwijk"], False)
     params = runner._notebook_parameters(run, tmp_path / "bouw")
     assert params == {
-        "year": 2025,
+        "year": 2024,
         "data_dir": str(run.data_dir.resolve()),
         "stories_dir": str(tmp_path / "verhalen"),
         "out_dir": str(tmp_path / "bouw"),
@@ -125,6 +126,45 @@ def test_no_pdf_flag_reaches_the_run(monkeypatch, tmp_path, capsys, flag, pdf):
     assert f"Het rapport staat in {out / 'rapport.html'}" in capsys.readouterr().out
 
 
+def test_the_evaluate_command_prints_the_banner_of_the_report(monkeypatch, tmp_path, capsys):
+    """What the console says after the run is the report's banner, from the manifest."""
+    from npdw_learning import cli
+    from npdw_learning.evaluatie import cli as evaluatie_cli
+
+    banner = DataOrigin(False, 3, 2).banner()
+
+    def fake_evaluate(year, **kwargs):
+        kwargs["out_dir"].mkdir(parents=True)
+        manifest = {"synthetic": ["stories"], "banner": banner}
+        (kwargs["out_dir"] / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        return kwargs["out_dir"] / "rapport.html"
+
+    monkeypatch.setattr(evaluatie_cli, "evaluate", fake_evaluate)
+    assert cli.main(["evaluate", "--year", "2026", "--out", str(tmp_path / "2026")]) == 0
+    out = capsys.readouterr().out
+    assert banner in out and "3 van de 5 verhalen" in out and "2 geïmporteerde verhalen" in out
+
+
+def test_preflight_counts_invented_and_imported_stories_of_the_chosen_areas(tmp_path):
+    """The intern's case: real stories imported next to the invented ones."""
+    stories = tmp_path / "verhalen"
+    shutil.copytree(PROJ_ROOT / "stories", stories)
+    made_real = 0
+    for path in sorted(stories.glob("vt-*.md"))[:15]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\nsynthetic: true\n", "\n", 1), encoding="utf-8")
+        made_real += "\narea: wielwijk\n" in text
+    run = Run.from_parameters(2026, None, stories, tmp_path / "uit", ["wielwijk"], True)
+    origin = runner._preflight(run)
+    in_wielwijk = [p for p in stories.glob("vt-*.md") if "area: wielwijk\n" in p.read_text("utf-8")]
+    assert origin.real_stories == made_real > 0
+    assert origin.synthetic_stories == len(in_wielwijk) - made_real
+    assert origin.demo_series and origin.parts == ["measurements", "stories"]
+    assert f"{origin.real_stories} geïmporteerde verhalen" in origin.banner()
+    without = runner._preflight(Run.from_parameters(2026, None, stories, None, ["wielwijk"], False))
+    assert not without.demo_series and "alle cijfers (uit data/measurements/)" in without.banner()
+
+
 def test_the_same_inputs_elsewhere_give_the_same_manifest_names_and_fingerprint(tmp_path):
     """Two copies of a programme (its folders named otherwise than data/ and stories/) in
     different places: the manifest names each input after its folder, so the report's
@@ -139,7 +179,8 @@ def test_the_same_inputs_elsewhere_give_the_same_manifest_names_and_fingerprint(
         run = Run.from_parameters(2026, root / "programma", root / "programma" / "verhalen")
         inputs = runner.input_files(run, root / "nb")
         params = {"year": 2026, "areas": run.areas, "demo": True}
-        manifest = runner._manifest(run, root, params, [], started, [], inputs, root / "nb")
+        origin = DataOrigin(True, 60, 0)
+        manifest = runner._manifest(run, root, params, origin, started, [], inputs, root / "nb")
         names.append([i["path"] for i in manifest["inputs"]])
         summaries.append(runner._manifest_summary(manifest))
     assert names[0] == names[1]
