@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .console import EXIT_OK, echo
+from .console import EXIT_OK, echo, program
 from .scaffold import (
     DEFAULT_AGGREGATE,
     ProgrammeSpec,
@@ -32,5 +32,5 @@ def cmd_init(args: argparse.Namespace) -> int:
     echo(f"Lees eerst {folder / 'README.md'}: wat u invult, in welke volgorde.")
     echo("Nog in te vullen: de gewichten van de wijken (registry/areas.yaml), de doelen")
     echo("(registry/goals.yaml), metingen, verhalen, inspanningen en de leeragenda.")
-    echo(f"Controleren: npdw validate --data {folder}")
+    echo(f"Controleren: {program()} validate --data {folder}")
     return EXIT_OK

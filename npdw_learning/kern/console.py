@@ -7,6 +7,7 @@ standard output in the same way and exit with the same codes.
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ __all__ = [
     "stop_on_sigterm",
     "step",
     "echo",
+    "program",
     "report_findings",
     "findings_summary",
 ]
@@ -29,6 +31,21 @@ __all__ = [
 EXIT_OK, EXIT_INPUT = 0, 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
 EXIT_TERMINATED = 143  # 128 + SIGTERM (kill, a service manager, a closed session)
+
+
+def program(argv0: str | None = None) -> str:
+    """How the user started npdw, to put in a command they can copy: ``.venv/bin/npdw``.
+
+    A fresh shell has no ``npdw`` on its path, so a suggested command repeats the path
+    the user typed; ``python -m npdw_learning`` (and the tests) get the plain name.
+
+    Examples
+    --------
+    >>> program(".venv/bin/npdw"), program("npdw"), program("/x/npdw_learning/__main__.py")
+    ('.venv/bin/npdw', 'npdw', 'npdw')
+    """
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    return argv0 if argv0.rsplit("/", 1)[-1] == "npdw" else "npdw"
 
 
 class Terminated(KeyboardInterrupt):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..kern.console import EXIT_INPUT, EXIT_OK, echo, findings_summary, report_findings
+from ..kern.console import EXIT_INPUT, EXIT_OK, echo, findings_summary, program, report_findings
 from ..kern.errors import Finding, InputError
 from ..kern.registry import ID_PATTERN
 from .agreement import (
@@ -125,7 +125,7 @@ def _import_command(args: argparse.Namespace) -> list[str]:
     from ..kern.paths import DATA_DIR
     from .stories import STORIES_DIR
 
-    command = ["npdw", "stories", "import", str(args.file)]
+    command = [program(), "stories", "import", str(args.file)]
     if getattr(args, "sheet", None):
         command += ["--sheet", args.sheet]
     given = (("--out", args.out, STORIES_DIR), ("--data", args.data, DATA_DIR))
