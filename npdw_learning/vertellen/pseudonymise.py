@@ -347,7 +347,10 @@ _FOREIGN_CUE = re.compile(
     r"(?<![\w])(?:(?i:mrs|mr|ms|miss|dr|mevrouw|meneer|madame|monsieur|herr|frau|pani|pan|"
     r"bayan|bay)\.?|(?i:my|our|his|her)[ \t]+(?i:neighbou?r|friend|son|daughter|husband|"
     r"wife|brother|sister|mother|father|colleague)|(?i:called|named|name[ \t]+is))[ \t]+"
-    r"(?=[A-ZÀ-Þ])"
+    r"(?=[A-ZÀ-Þ]|(?:van|de|der|den|ten|ter|el|al)[ \t])"
+)
+_FOREIGN_TITLES = _words(
+    "mrs mr ms miss dr mevrouw meneer madame monsieur herr frau pani pan bayan bay"
 )
 _EN_CALENDAR = _words(
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
@@ -725,6 +728,7 @@ class Pseudonymiser:
             and folded not in self._allow_folded
             and folded not in _NOT_NAMES_FOLDED
             and folded not in _EN_CALENDAR
+            and folded not in _FOREIGN_TITLES
         )
 
     def _foreign_run(self, text: str, run: list[re.Match[str]]) -> list[_Span]:
@@ -915,15 +919,20 @@ def _at_sentence_start(text: str, pos: int) -> bool:
 
 
 def _capitalised_run_end(text: str, pos: int) -> int:
-    """End of the capitalised words (with particles between them) starting at ``pos``."""
-    end = pos
+    """End of the capitalised words (with particles between them) starting at ``pos``;
+    ``pos`` itself when none starts there or the first is a title ("Mrs")."""
+    end = last = pos
     for count, m in enumerate(_WORD.finditer(text, pos)):
-        if count >= 5 or text[end if end > pos else pos : m.start()] not in ("", " ", "-"):
+        word = m.group()
+        if count >= 6 or text[last : m.start()] not in ("", " ", "-"):
             break
-        if m.group()[0].isupper():
+        if count == 0 and word.casefold() in _FOREIGN_TITLES:
+            break
+        if word[0].isupper():
             end = m.end()
-        elif m.group().lower() not in _PARTICLES or end == pos:
+        elif word.lower() not in _PARTICLES:
             break
+        last = m.end()
     return end
 
 
