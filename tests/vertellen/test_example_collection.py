@@ -3,8 +3,8 @@
 ``tests/data/verhalen_synthetisch_fictief.csv`` holds 60 invented stories into
 which fictional but realistic-looking identifiers were planted on purpose
 (listed in ``verhalen_synthetisch_fictief.geplant.csv``; e-mail addresses use the
-reserved ``.example`` top-level domain, so none can be anyone's real address). Importing it must remove every one of them and keep the
-neighbourhood; the story files shipped in ``stories/`` must be exactly what
+reserved ``.example`` top-level domain, so none can be anyone's real address).
+Importing it must remove every one of them and keep the neighbourhood; the story files shipped in ``stories/`` must be exactly what
 that import writes.
 """
 
