@@ -4,8 +4,9 @@
 which fictional but realistic-looking identifiers were planted on purpose
 (listed in ``verhalen_synthetisch_fictief.geplant.csv``; e-mail addresses use the
 reserved ``.example`` top-level domain, so none can be anyone's real address).
-Importing it must remove every one of them and keep the neighbourhood; the story files shipped in ``stories/`` must be exactly what
-that import writes.
+Importing it must remove every one of them and keep the neighbourhood; the
+story files shipped in ``stories/`` must be exactly what that import writes.
+``verhalen_lastig_fictief.csv`` holds the hard cases of a real form export.
 """
 
 from __future__ import annotations
