@@ -891,3 +891,34 @@ def test_the_bundled_stories_reimport_unchanged_byte_for_byte(tmp_path, ps):
         assert len(again.unchanged) == 60 and again.conflicts == () and again.imported == ()
         assert again.proposed == () and again.warnings == ()
         assert {p.name: p.read_bytes() for p in copy.iterdir()} == originals
+
+
+ENGLISH = (
+    "Since last summer the street has become very noisy at night. My neighbour Mrs "
+    "Kowalczyk at number 14 called the police twice, but nothing changed."
+)
+
+
+def test_a_story_in_english_is_imported_marked_and_named_with_its_row(tmp_path, ps):
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "id,datum,wijk,verteller,kanaal,verandering,toestemming,tekst\n"
+        "1,2025-05-02,Wielwijk,bewoner,enquete,slechter,analyse,"
+        "Elke avond hangen er jongeren rond bij de flat en dat geeft veel lawaai.\n"
+        f'2,2025-05-03,Wielwijk,bewoner,enquete,slechter,analyse,"{ENGLISH}"\n',
+        encoding="utf-8",
+    )
+    for _ in range(2):  # the second time from the cache: the language comes with it
+        report = run(export, tmp_path, ps, out_dir=tmp_path / f"out{_}")
+        text = (tmp_path / f"out{_}" / "vt-2.md").read_text(encoding="utf-8")
+        assert "\nlanguage: en\n" in text
+        assert "Since last summer the street has become very noisy at night." in text
+        assert "Kowalczyk" not in text and "number 14" not in text
+        assert "language" not in (tmp_path / f"out{_}" / "vt-1.md").read_text(encoding="utf-8")
+        foreign = [f for f in report.warnings if "niet in het Nederlands" in f.message]
+        assert [(f.row, f.column) for f in foreign] == [(3, "tekst")]
+        assert "Engels" in foreign[0].message and "lees het verhaal na" in foreign[0].message
+        # The Dutch codebook proposes nothing for it, and says so once, not as "no theme".
+        assert dict(report.proposed).get("vt-2", ()) == ()
+        assert not any("vt-2: geen thema" in f.message for f in report.warnings)
+    assert report.cache_hits == 2
