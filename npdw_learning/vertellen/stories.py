@@ -332,22 +332,24 @@ def validate_fields(
     if not isinstance(synthetic, bool):
         error("synthetic", f"'{label('synthetic')}' moet true of false zijn")
     out["synthetic"] = bool(synthetic) if isinstance(synthetic, bool) else False
-    language = data.get("language")
-    if language not in (None, ""):
-        code = str(language).strip().lower()
-        if _LANGUAGE_CODE.fullmatch(code):
-            out["language"] = code
-        else:
-            error(
-                "language",
-                f"'{label('language')}' is {language!r}: een taalcode van twee letters "
-                "(nl, en, tr, ...)",
-            )
+    out |= _language(data.get("language"), label, error)
     unknown = sorted(set(data) - set(REQUIRED_FIELDS) - set(OPTIONAL_FIELDS))
     for name in unknown:
         message = f"onbekend veld '{label(name)}' wordt genegeerd"
         findings.append(Finding("warning", file, message, row=row, column=label(name)))
     return out, findings
+
+
+def _language(value: Any, label, error) -> dict[str, str]:
+    """``{"language": code}`` for a valid language code, ``{}`` when absent or wrong."""
+    if value in (None, ""):
+        return {}
+    code = str(value).strip().lower()
+    if _LANGUAGE_CODE.fullmatch(code):
+        return {"language": code}
+    message = f"'{label('language')}' is {value!r}: een taalcode van twee letters (nl, en, tr, ...)"
+    error("language", message)
+    return {}
 
 
 def _plain_values(data: Mapping[str, Any], label, error) -> dict[str, Any]:
