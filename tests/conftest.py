@@ -89,7 +89,7 @@ def ps(vocab):
     """One pseudonymiser per test process: building deduce's model takes seconds."""
     from npdw_learning.vertellen.pseudonymise import Pseudonymiser
 
-    return Pseudonymiser(vocab.allowlist)
+    return Pseudonymiser(vocab.allowlist, streets=vocab.streets)
 
 
 @pytest.fixture(scope="session")

@@ -268,6 +268,7 @@ class VertellenStep:
     theme_quotes: pd.DataFrame
     msc: pd.DataFrame
     synthetic: bool
+    not_coded: pd.DataFrame = field(default_factory=pd.DataFrame)  # stories not in Dutch
 
 
 def vertellen_step(run: Run, *, quotes_per_theme: int = 2) -> VertellenStep:
@@ -284,7 +285,7 @@ def vertellen_step(run: Run, *, quotes_per_theme: int = 2) -> VertellenStep:
         A story file, the codebook or ``msc.yaml`` is invalid.
     """
     from ..vertellen.analysis import change_by_theme, distinctive_terms, quotes, theme_counts
-    from ..vertellen.coding import auto_code, codebook_path, load_codebook
+    from ..vertellen.coding import auto_code, codebook_path, load_codebook, not_coded
     from ..vertellen.msc import load_msc, selected_stories
     from ..vertellen.nlp import dutch_pipeline
     from ..vertellen.stories import load_stories, load_story_vocabulary, require_valid
@@ -336,6 +337,7 @@ def vertellen_step(run: Run, *, quotes_per_theme: int = 2) -> VertellenStep:
         theme_quotes=theme_quotes,
         msc=msc,
         synthetic=bool(stories["synthetic"].any()) if len(stories) else False,
+        not_coded=not_coded(stories),
     )
 
 

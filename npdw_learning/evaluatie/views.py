@@ -37,10 +37,14 @@ __all__ = [
     "show_summary",
     "stories_by_pillar",
     "UNSORTED",
+    "NOT_DUTCH",
     "show_leeragenda",
 ]
 
 UNSORTED = "Nog niet ingedeeld"  # stories without a pillar (yet)
+# Stories without a pillar told in another language: the Dutch codebook proposed none.
+NOT_DUTCH = "Niet in het Nederlands, nog niet ingedeeld"
+_NOT_DUTCH_KEY = "\x00"  # no pillar id (ids are slugs)
 STATUS_NL = {
     "target_reached": "doel bereikt",
     "on_track": "op koers",
@@ -508,6 +512,30 @@ def _show_who(run, stories: pd.DataFrame, section: str) -> None:
     )
 
 
+def _show_not_coded(skipped: pd.DataFrame, section: str) -> None:
+    """A sentence on the stories the automatic coding left out: not told in Dutch.
+
+    Fewer than :data:`MIN_CELL` are not counted exactly (a teller must not be
+    singled out), the languages are named without counts.
+    """
+    from ..vertellen.language import language_name
+
+    if skipped is None or skipped.empty:
+        return
+    n = len(skipped)
+    count = str(n) if n >= MIN_CELL else f"minder dan {dutch_number(MIN_CELL)}"
+    languages = ", ".join(sorted({language_name(c).lower() for c in skipped["language"]}))
+    show_markdown(
+        "Daarvan zijn er {count} niet in het Nederlands verteld ({languages}). De "
+        "automatische codering leest alleen Nederlands: die verhalen tellen niet mee in de "
+        "tabellen per thema, en zonder pijler staan ze in de tabel per pijler op een eigen "
+        f"regel ('{NOT_DUTCH}').",
+        section,
+        count=count,
+        languages=languages,
+    )
+
+
 def show_vertellen(run, step) -> None:
     """The chapter 'Verhalen uit de wijken': who told, themes, terms, MSC."""
     from .report import chapter
@@ -527,6 +555,7 @@ def show_vertellen(run, step) -> None:
         f"{last:%d-%m-%Y}, via {stories['channel'].nunique()} verschillende kanalen.",
         section,
     )
+    _show_not_coded(step.not_coded, section)
     _show_who(run, stories, section)
     by_area = step.themes_by_area.copy()
     by_area = by_area[["theme", *[a for a in run.areas if a in by_area.columns], TOTAL]]
@@ -690,19 +719,27 @@ def stories_by_pillar(stories: pd.DataFrame, pillars: pd.DataFrame) -> pd.DataFr
     DataFrame
         ``Pijler``, one column per direction and ``totaal``: a row per pillar
         (a story with two pillars counts in both) and a last row
-        :data:`UNSORTED` for the stories without a pillar. Counts from 1 to 4
+        :data:`UNSORTED` for the stories without a pillar, and under it
+        :data:`NOT_DUTCH` for those of them not told in Dutch (only when there
+        are any: the automatic coding did not read them). Counts from 1 to 4
         and the cells they could be derived from are hidden
         (:func:`npdw_learning.vertellen.analysis.suppress`).
     """
     exploded = stories.explode("pillars")
     # "" is no pillar id (ids are slugs): it stands for "no pillar" in the table.
     keys = exploded["pillars"].where(exploded["pillars"].notna(), "")
+    rows, labels = [*pillars["id"], ""], [*pillars["label"], UNSORTED]
+    if "language" in exploded.columns:
+        language = exploded["language"].where(exploded["language"].notna(), "nl")
+        foreign = keys.eq("") & ~language.isin(["nl", ""])
+        if foreign.any():
+            keys = keys.mask(foreign, _NOT_DUTCH_KEY)
+            rows, labels = [*rows, _NOT_DUTCH_KEY], [*labels, NOT_DUTCH]
     directions = pd.crosstab(keys, exploded["change"]).reindex(
-        index=[*pillars["id"], ""], columns=list(CHANGES), fill_value=0
+        index=rows, columns=list(CHANGES), fill_value=0
     )
     directions[TOTAL] = directions.sum(axis=1)
     directions = suppress(directions.fillna(0).astype("int64"))
-    labels = [*pillars["label"], UNSORTED]
     table = pd.DataFrame({"Pijler": labels})
     for c in [*CHANGES, TOTAL]:
         table[c] = directions[c].to_numpy()

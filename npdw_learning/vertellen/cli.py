@@ -136,11 +136,22 @@ def _import_command(args: argparse.Namespace) -> list[str]:
 
 
 def _auto_codes(collection: StoryCollection, codebook: Codebook) -> pd.DataFrame:
-    from .coding import auto_code
+    from .coding import auto_code, not_coded
+    from .language import language_name
 
-    coded = auto_code(collection.frame(), codebook=codebook)[["story_id", "theme"]]
-    # The automatic coder "read" every story: stories without a match are coded with no theme.
-    empty = sorted({s.id for s in collection.stories} - set(coded["story_id"]))
+    frame = collection.frame()
+    coded = auto_code(frame, codebook=codebook)[["story_id", "theme"]]
+    skipped = not_coded(frame)
+    if len(skipped):
+        listed = ", ".join(f"{r.id} ({language_name(r.language)})" for r in skipped.itertuples())
+        echo(
+            f"WAARSCHUWING: {len(skipped)} verhaal/verhalen niet automatisch gecodeerd, want niet "
+            f"in het Nederlands (het codeboek is Nederlands): {listed}; 'auto' heeft ze niet "
+            "gelezen"
+        )
+    # The automatic coder "read" every Dutch story: those without a match are coded with
+    # no theme; a story in another language it did not read at all.
+    empty = sorted({s.id for s in collection.stories} - set(coded["story_id"]) - set(skipped["id"]))
     none = pd.DataFrame({"story_id": empty, "theme": [None] * len(empty)})
     return pd.concat([coded, none], ignore_index=True)
 

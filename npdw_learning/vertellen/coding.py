@@ -8,7 +8,10 @@ the matched spans as evidence. Two marks help with Dutch: a lemma ``*overlast``
 also finds compounds ending in it (``geluidsoverlast``), a lemma ``=bankje``
 counts only as written (its lemma ``bank`` would also find the sofa). A match
 says the topic comes up, not in which direction ("geen overlast meer" still
-counts for overlast). :func:`auto_code_spans` gives the same evidence as
+counts for overlast). The codebook is Dutch: a story told in another language
+(``language`` other than ``nl`` in its front matter) is not coded, and
+:func:`not_coded` lists it so that callers can say so instead of counting it
+as a story without a theme. :func:`auto_code_spans` gives the same evidence as
 character offsets into each text (for QDA tools). Human coders code blind,
 each in their own file ``stories/coding/<coder>.csv`` (``story_id,theme``), read by
 :func:`read_coder_file`; :func:`coding_matrix` turns either kind of codes into
@@ -48,6 +51,7 @@ __all__ = [
     "load_codebook",
     "auto_code",
     "auto_code_spans",
+    "not_coded",
     "coding_matrix",
     "read_coder_file",
 ]
@@ -73,6 +77,7 @@ CODEBOOK_PATH = codebook_path()
 CODE_COLUMNS = ["story_id", "theme", "evidence", "n_matches"]
 SPAN_COLUMNS = ["story_id", "theme", "start", "end", "evidence"]
 EVIDENCE_SEPARATOR = " | "
+CODED_LANGUAGE = "nl"  # the language of the codebook's patterns
 _MIN_SUFFIX = 4  # "*les" would also find "alles"; four letters keep compounds meaningful
 
 
@@ -404,6 +409,9 @@ def auto_code(
     >>> stories = pd.DataFrame({"id": ["vt-1"], "text": ["Er ligt grofvuil naast de container."]})
     >>> auto_code(stories)[["theme", "evidence", "n_matches"]].to_dict("records")
     [{'theme': 'afval-verloedering', 'evidence': 'grofvuil | naast de container', 'n_matches': 2}]
+
+    A story in another language (a ``language`` column other than ``nl``) is
+    left out, see :func:`not_coded`.
     """
     rows = [
         (story_id, theme, EVIDENCE_SEPARATOR.join(doc[a:b].text for a, b in spans), len(spans))
@@ -446,6 +454,34 @@ def auto_code_spans(
     return pd.DataFrame(rows, columns=SPAN_COLUMNS).astype({"start": "int64", "end": "int64"})
 
 
+def not_coded(stories: pd.DataFrame) -> pd.DataFrame:
+    """The stories :func:`auto_code` leaves out: told in another language than Dutch.
+
+    Parameters
+    ----------
+    stories : DataFrame
+        Columns ``id`` and, when known, ``language`` (ISO 639-1; empty is Dutch).
+
+    Returns
+    -------
+    DataFrame
+        ``id, language``, one row per story not coded, in input order.
+
+    Examples
+    --------
+    >>> stories = pd.DataFrame({"id": ["vt-1", "vt-2"], "language": ["nl", "en"]})
+    >>> not_coded(stories).to_dict("records")
+    [{'id': 'vt-2', 'language': 'en'}]
+    """
+    if "language" not in stories.columns or stories.empty:
+        return pd.DataFrame({"id": pd.Series(dtype=str), "language": pd.Series(dtype=str)})
+    language = stories["language"].map(lambda v: CODED_LANGUAGE if is_blank(v) else str(v))
+    foreign = language != CODED_LANGUAGE
+    return pd.DataFrame(
+        {"id": stories.loc[foreign, "id"].astype(str), "language": language[foreign]}
+    ).reset_index(drop=True)
+
+
 def _matched_spans(
     stories: pd.DataFrame, codebook: Codebook | None, nlp: Language | None, batch_size: int
 ) -> Iterator[tuple[str, Doc, str, list[tuple[int, int]]]]:
@@ -458,7 +494,11 @@ def _matched_spans(
         raise ValueError(f"stories mist kolom(men) {sorted(missing)}")
     compiled = _compile(codebook, nlp)
     ids = stories["id"].astype(str).tolist()
-    texts = ["" if is_blank(t) else str(t) for t in stories["text"]]
+    skip = set(not_coded(stories)["id"])  # the codebook is Dutch
+    texts = [
+        "" if is_blank(t) or i in skip else str(t)
+        for i, t in zip(ids, stories["text"], strict=True)
+    ]
     docs = lemmatise(texts, nlp, batch_size=batch_size)
     cache: dict[int, tuple[int, ...]] = {}
     for story_id, doc in zip(ids, docs, strict=True):

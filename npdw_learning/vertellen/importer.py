@@ -27,6 +27,12 @@ someone has since reviewed in the story file is kept on a re-import (the file
 is left alone). Messages name every column as the user's file has it
 (``pijlers`` or the header from the mapping), never the internal field.
 
+A story that is not in Dutch (:func:`npdw_learning.vertellen.language.detect_language`
+on the raw title and text) is imported with a warning naming its row, marked
+``language: en`` (or the language found), pseudonymised without the Dutch name
+rules (see :mod:`.pseudonymise`) and given no proposed pillars: the codebook
+is Dutch.
+
 Pseudonymising is the slow part (deduce). A cache under ``.cache/npdw/``
 (git-ignored; ``NPDW_CACHE_DIR`` or ``cache_dir=`` move it) maps the sha256 of
 the raw title and text plus the pseudonymiser version to the pseudonymised
@@ -58,6 +64,7 @@ from ..kern.inputfile import LIMITS, count_text
 from ..kern.paths import PROJ_ROOT
 from ..kern.tables import ROW, is_blank, read_sheets
 from .columns import MissingColumnsError, resolve_columns
+from .language import DUTCH, detect_language, detector_version, language_name
 from .mapping import (
     COLUMN_FIELDS,
     REQUIRED_COLUMNS,
@@ -99,6 +106,7 @@ _FORMAT_PROBE = Story(
     msc_domain="x",
     synthetic=True,
     pillars_source="auto",
+    language="en",
 )
 
 
@@ -254,6 +262,12 @@ class _Cache:
             return None
         return (parts, counts) if all(isinstance(p, str) for p in parts) else None
 
+    def language(self, key: str) -> str:
+        """The language a cached pseudonymisation was made for (Dutch when not stored)."""
+        value = self._memory.get(key)
+        language = value.get("language") if isinstance(value, dict) else None
+        return language if isinstance(language, str) and language else DUTCH
+
     def file_hash(self, key: str) -> str | None:
         value = self._memory.get(key)
         return value.get("file") if isinstance(value, dict) else None
@@ -279,11 +293,19 @@ class _Cache:
 _WORKER: Pseudonymiser | None = None
 
 
-def _work(job: tuple[int, tuple[str, ...]]) -> tuple[int, tuple[str, ...], dict[str, int]]:
+_Result = tuple[int, tuple[str, ...], dict[str, int], str]
+
+
+def _pseudonymise_one(pseudonymiser: Pseudonymiser, index: int, parts: tuple[str, ...]) -> _Result:
+    """One row's title and text, pseudonymised in the language they are written in."""
+    language = detect_language("\n".join(parts))
+    out, counts = pseudonymiser.pseudonymise_parts(parts, language)
+    return index, out, counts, language
+
+
+def _work(job: tuple[int, tuple[str, ...]]) -> _Result:
     assert _WORKER is not None
-    index, parts = job
-    out, counts = _WORKER.pseudonymise_parts(parts)
-    return index, out, counts
+    return _pseudonymise_one(_WORKER, *job)
 
 
 def _ignore_sigint() -> None:
@@ -305,6 +327,7 @@ def _worker_pool(pseudonymiser: Pseudonymiser, workers: int) -> Iterator[Any]:
         yield None
         return
     pseudonymiser.warm_up()
+    detect_language("Een tekst van vijf woorden of meer, om het taalmodel te laden.")
     _WORKER = pseudonymiser
     try:
         # Workers ignore Ctrl-C: the parent stops them, and prints the one message.
@@ -316,13 +339,12 @@ def _worker_pool(pseudonymiser: Pseudonymiser, workers: int) -> Iterator[Any]:
 
 def _pseudonymise_all(
     jobs: list[tuple[int, tuple[str, ...]]], pseudonymiser: Pseudonymiser, pool: Any
-) -> Iterator[tuple[int, tuple[str, ...], dict[str, int]]]:
+) -> Iterator[_Result]:
     if pool is not None:
         yield from pool.imap_unordered(_work, jobs, chunksize=16)
         return
     for index, parts in jobs:
-        out, counts = pseudonymiser.pseudonymise_parts(parts)
-        yield index, out, counts
+        yield _pseudonymise_one(pseudonymiser, index, parts)
 
 
 # --- rows -----------------------------------------------------------------------------
@@ -338,6 +360,7 @@ class _Row:
     id_column: str = "id"
     propose: bool = False  # no pillars given: propose them from the automatic coding
     pillars_column: str = "pijlers"  # as the user's file has it (or would have it)
+    text_column: str = "tekst"
 
 
 def _clean_text(value: Any) -> str:
@@ -428,7 +451,15 @@ def _read_rows(
         propose = not fields["pillars"]
         parts = (title, text)
         rows.append(
-            _Row(row, fields, parts, ident, propose=propose, pillars_column=names["pillars"])
+            _Row(
+                row,
+                fields,
+                parts,
+                ident,
+                propose=propose,
+                pillars_column=names["pillars"],
+                text_column=names["text"],
+            )
         )
     return rows, skipped
 
@@ -594,11 +625,12 @@ def import_stories(
     maps = load_mapping(mapping, vocab)  # a bad mapping is reported before a missing export
     rows, skipped, warnings, rows_read = _read_export(path, sheet, maps, vocab)
     book = _codebook_for(rows, codebook)
-    pseudonymiser = pseudonymiser or Pseudonymiser(vocab.allowlist)
+    pseudonymiser = pseudonymiser or Pseudonymiser(vocab.allowlist, streets=vocab.streets)
     cache = _open_cache(cache_dir, use_cache=use_cache)
     keys, file_keys = _load_cache_keys(cache, pseudonymiser, rows, book)
     show = progress and rows_read > _PROGRESS_FROM
-    results, hits = _pseudonymise_rows(rows, keys, cache, pseudonymiser, workers, show)
+    results, languages, hits = _pseudonymise_rows(rows, keys, cache, pseudonymiser, workers, show)
+    warnings += _mark_languages(rows, languages)
     proposals = _propose_pillars(rows, results, book, vocab)
     placed = _place_stories(rows, results, proposals, file_keys, cache, out_dir, vocab, str(path))
     _write_placed(placed, cache)
@@ -625,7 +657,8 @@ def _load_cache_keys(
     cache: _Cache, pseudonymiser: Pseudonymiser, rows: Sequence[_Row], book: Codebook | None
 ) -> tuple[list[str], list[str]]:
     """The cache keys of the rows' pseudonymisation and of their story files, loaded at once."""
-    keys = [cache.key(pseudonymiser.version, r.parts) for r in rows]
+    version = f"{pseudonymiser.version}+{detector_version()}"
+    keys = [cache.key(version, r.parts) for r in rows]
     file_keys = _file_keys(cache, keys, rows, book)
     cache.load(keys + file_keys)
     return keys, file_keys
@@ -702,17 +735,20 @@ def _pseudonymise_rows(
     pseudonymiser: Pseudonymiser,
     workers: int | None,
     show: bool,
-) -> tuple[dict[int, tuple[tuple[str, ...], dict[str, int]]], int]:
+) -> tuple[dict[int, tuple[tuple[str, ...], dict[str, int]]], dict[int, str], int]:
     """Row index -> (pseudonymised title and text, counts), from the cache or deduce.
 
-    Returns the results and the number of cache hits.
+    Returns the results, row index -> language of the story, and the number of
+    cache hits.
     """
     results: dict[int, tuple[tuple[str, ...], dict[str, int]]] = {}
+    languages: dict[int, str] = {}
     jobs = []
     for i, key in enumerate(keys):
         hit = cache.pseudonymised(key)
         if hit is not None:
             results[i] = hit
+            languages[i] = cache.language(key)
         else:
             jobs.append((i, rows[i].parts))
     hits = len(rows) - len(jobs)
@@ -733,11 +769,31 @@ def _pseudonymise_rows(
             leave=False,
         ) as bar,
     ):
-        for index, out, counts in _pseudonymise_all(jobs, pseudonymiser, pool):
+        for index, out, counts, language in _pseudonymise_all(jobs, pseudonymiser, pool):
             results[index] = (out, counts)
-            cache.put(keys[index], {"parts": list(out), "counts": counts})
+            languages[index] = language
+            cache.put(keys[index], {"parts": list(out), "counts": counts, "language": language})
             bar.update(1)
-    return results, hits
+    return results, languages, hits
+
+
+def _mark_languages(rows: Sequence[_Row], languages: dict[int, str]) -> list[Finding]:
+    """Set each row's language; a warning for every story that is not in Dutch."""
+    warnings = []
+    for i, r in enumerate(rows):
+        language = languages[i]
+        if language == DUTCH:
+            continue
+        r.fields["language"] = language
+        message = (
+            f"verhaal {r.id} is niet in het Nederlands geschreven maar in het "
+            f"{language_name(language)} en krijgt 'language: {language}'. Namen zijn daarin "
+            "gezocht als woorden met een hoofdletter (minder zeker dan in een Nederlandse "
+            "tekst): lees het verhaal na op namen en adressen. Het codeboek is Nederlands: "
+            "het verhaal is niet automatisch gecodeerd en krijgt geen voorgestelde pijlers"
+        )
+        warnings.append(Finding("warning", r.file, message, row=r.row, column=r.text_column))
+    return warnings
 
 
 def _propose_pillars(
@@ -752,9 +808,11 @@ def _propose_pillars(
     used for nothing but pseudonymising). Pillars in the registry's order; an
     empty tuple when no theme matches.
     """
-    wanted = [i for i, r in enumerate(rows) if r.propose]
+    # The codebook is Dutch: a story in another language gets no proposal.
+    foreign = {i: () for i, r in enumerate(rows) if r.propose and _language(r) != DUTCH}
+    wanted = [i for i, r in enumerate(rows) if r.propose and i not in foreign]
     if not wanted or book is None:
-        return {}
+        return foreign
     import pandas as pd
 
     from .coding import auto_code
@@ -767,7 +825,11 @@ def _propose_pillars(
     found: dict[int, set[str]] = {}
     for index, theme in zip(codes["story_id"], codes["theme"], strict=True):
         found.setdefault(int(index), set()).add(pillar_of[theme])
-    return {i: tuple(p for p in vocab.pillars if p in found.get(i, ())) for i in wanted}
+    return foreign | {i: tuple(p for p in vocab.pillars if p in found.get(i, ())) for i in wanted}
+
+
+def _language(r: _Row) -> str:
+    return r.fields.get("language", DUTCH)
 
 
 @dataclass
@@ -825,7 +887,14 @@ def _place_stories(
             placed.imported.append(story.id)
             if r.propose:
                 placed.proposed.append((story.id, story.pillars))
-        if r.propose and not story.pillars and story.pillars_source == "auto":
+        if (
+            r.propose
+            and not story.pillars
+            and story.pillars_source == "auto"
+            and (
+                story.language == DUTCH  # a story in another language has its own warning
+            )
+        ):
             placed.warnings.append(_no_pillar(story.id, r, file))
         for k, v in counts.items():
             placed.totals[k] = placed.totals.get(k, 0) + v

@@ -14,7 +14,26 @@ record does, so a few layers run next to it:
 * **numbers**: phone numbers in every Dutch notation (``06-12345678``,
   ``+31 6 12345678``, ``(078) 6123456``, ...), BSN (elfproef, or after the
   word "BSN"), IBAN, postcodes, street + house number;
-* **e-mail and URLs**, **dates of birth** (also without a year) and **ages**.
+* **e-mail and URLs**, **dates of birth** (also without a year) and **ages**;
+* **streets**: the municipality's street and square names from the registry
+  (``data/registry/streets.yaml``) and any capitalised word ending in -straat,
+  -weg, -plein, ... that is no Dutch word or place ("Crabbehofplein") become
+  ``[ADRES-n]``, also without a number, and never ``[PERSOON-n]``; a house
+  number right after or before a placeholder or a street ("Mevrouw
+  [PERSOON-1] op nummer 23", "huisnummer 7", "in de Colijnstraat nr. 45",
+  "at number 14") goes with it.
+
+Countries, continents and nationalities ("Polen", "Poland", "Marokkaanse")
+stay, like the allowlist (:mod:`.countries`).
+
+A story that is not in Dutch (``language`` other than ``"nl"``) skips deduce
+and the Dutch name rules, which take ordinary words of another language for
+names. The patterns above still run, plus full dates and English ages; names
+are capitalised words that are no word of that language (spaCy's lemma and
+stop-word lists), not at the start of a sentence unless a known first name or
+followed by another such word, and words after a title ("Mrs", "Mr", "my
+neighbour"). That is a weaker net than deduce: the importer says so and asks
+for a review.
 
 Everything found is replaced by ``[TYPE-n]``, numbered per text in order of
 first appearance; the same entity gets the same placeholder within one text
@@ -44,6 +63,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .countries import COUNTRY_WORDS
+
 __all__ = [
     "PSEUDONYMISER_VERSION",
     "PLACEHOLDER_TYPES",
@@ -53,7 +74,7 @@ __all__ = [
 ]
 
 # Bump when a change in the rules changes output: the importer's cache keys on it.
-PSEUDONYMISER_VERSION = "3"
+PSEUDONYMISER_VERSION = "4"
 
 # Placeholder types, in the order reports list them.
 PLACEHOLDER_TYPES = (
@@ -248,6 +269,93 @@ _AGE = re.compile(
     r"|(?<=[\]\w])[ \t]?\((\d{1,2})\)"
 )
 _PLACEHOLDER = re.compile(r"\[[A-Z]+-\d+\]")
+# "mijn buurvrouw op nummer 9 is 84": an age after a person word in the same sentence.
+_AGE_OF_PERSON = re.compile(
+    r"(?i:buurvrouw|buurman|moeder|vader|oma|opa|zoon|dochter|broer|zus|tante|oom|jongen|"
+    r"meisje|\[PERSOON-\d+\])[^.!?\n]{0,40}?\b(?i:is|was|wordt|werd)[ \t]+(\d{1,2}|1[01]\d)"
+    r"(?=[ \t]+jaar\b|[ \t]*[.,;!?)]|[ \t]+(?i:en|maar|dus|toen|nu)\b|\s*$)"
+)
+
+# --- street names and house numbers --------------------------------------------------
+
+# A street name without a number: capitalised words ending in a street word. The last
+# word decides (it must be no Dutch word, place or allowlisted name); leading function
+# words ("Op het ...") are cut off in code.
+_STREET_NAME = re.compile(
+    r"(?<![\w])(?:(?:[A-ZÀ-Þ][\w'’]*|(?:[A-ZÀ-Þ]\.)+)[ \t]"
+    r"(?:(?:van|de|der|den|het|'t|ter|ten|la)[ \t])*){0,3}"
+    rf"[A-ZÀ-Þ][\w'’\-]*?(?:{_STREET_SUFFIX})(?![\w])"
+)
+_STREET_TITLE = re.compile(
+    r"(?i:mevrouw|mevr|mw|meneer|mijnheer|mnr|dhr|heer|familie|fam|juf|meester|dokter|"
+    r"mrs|mr|ms|miss|dr)\.?[ \t]+$"
+)
+# A house number: 23, 23a, 23 a, 23-2, 23/II is not covered (rare in stories).
+_HOUSE_NUMBER = r"\d{1,4}(?:[ \t]?[a-zA-Z](?![\w]))?(?:[ \t]?[-/][ \t]?\d{1,4}[a-zA-Z]?)?"
+_NUMBER_WORD = r"(?i:huisnummer|huisnr\.?|nummer|nr\.?|no\.?|number)"
+# What follows a number that is no house number: "op 3 hoog", "23,5", "op 12 mei".
+_NOT_A_HOUSE = (
+    r"(?!\d|[.,]\d|[ \t]?[A-Z]{2}(?![\w])|[a-z]{2}(?![\w])"  # a postcode: 3317 AB
+    r"|[ \t]*(?:%|€|(?i:-?jarige?|jaar|jr|years?|uur|u|minuten|min|dagen|dag|"
+    r"weken|week|maanden|maand|keer|procent|euro|kilo|kg|km|meter|m|cm|graden|hoog|"
+    r"january|february|march|june|july|august|october|"  # not "may": "number 14 may be"
+    rf"{_MONTHS})(?![\w])))"
+)
+# Anywhere: "huisnummer 7" (whole); "op nummer 23", "op nr. 23", "at number 14",
+# "de flat nummer 12" (the number word and the number go, "op" and "flat" stay).
+_HOUSE_NUMBER_ANYWHERE = re.compile(
+    rf"(?<![\w])(?:((?i:huisnummer|huisnr\.?)[ \t]*:?[ \t]*{_HOUSE_NUMBER})"
+    r"|(?i:op|at|straat|flat|portiek|galerij|woning|huis)[ \t]+"
+    rf"({_NUMBER_WORD}[ \t]*{_HOUSE_NUMBER})){_NOT_A_HOUSE}"
+)
+# Right after a placeholder's text or a street: ". op nummer 41", ", op 112", " nr. 45".
+_HOUSE_NUMBER_AFTER = re.compile(
+    rf"[.,]?[ \t]+(?:((?i:op|at|aan)[ \t]+)?({_NUMBER_WORD}[ \t]*{_HOUSE_NUMBER}|{_HOUSE_NUMBER})"
+    rf"){_NOT_A_HOUSE}"
+)
+# Right before a street: "nummer 23 in de Zilverschoonstraat", "23 Colijnstraat".
+_HOUSE_NUMBER_BEFORE = re.compile(
+    rf"(?<![\w])(?:{_NUMBER_WORD}[ \t]*{_HOUSE_NUMBER}|\d{{1,3}}[a-zA-Z]?)"
+    r"(?:[ \t]+(?i:in|aan|op|van|at|on)[ \t]+(?:(?i:de|het|the)[ \t]+)?|[ \t]+)$"
+)
+
+# --- stories in another language --------------------------------------------------------
+
+_EN_MONTHS = (
+    r"january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+# Full dates: deduce finds them in Dutch; in another language these patterns do.
+_FULL_DATE = re.compile(
+    r"(?<![\w/.\-])(?:\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)?\d{2}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?i:{_EN_MONTHS}|{_MONTHS})\.?,?[ \t]+"
+    r"(?:19|20)\d{2}"
+    rf"|(?i:{_EN_MONTHS}|{_MONTHS})\.?[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+(?:19|20)\d{{2}})"
+    r"(?![\w])"
+)
+_BORN_ON = re.compile(
+    r"(?i:born|birthday|date[ \t]+of[ \t]+birth)[ \t]*(?i:on|is|:|in)?[ \t]*(?:the[ \t]+)?"
+    rf"(\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?i:{_EN_MONTHS})|(?i:{_EN_MONTHS})[ \t]+"
+    r"\d{1,2}(?:st|nd|rd|th)?|(?:19|20)\d{2})(?![\w])"
+)
+_EN_AGE = re.compile(
+    r"(?<![\w,.])(\d{1,3})(?=[ \t]*-?[ \t]*years?[ \t-]+old\b)"
+    r"|(?i:\bI[ \t]+am|\bI'm|\bhe[ \t]+is|\bshe[ \t]+is|\bhe's|\bshe's|\baged|\bage)"
+    r"[ \t]+(\d{1,3})(?=[ \t]+years?\b|[ \t]*[.,!;)]|[ \t]+(?i:and|but|now)\b|\s*$)"
+)
+_FOREIGN_CUE = re.compile(
+    r"(?<![\w])(?:(?i:mrs|mr|ms|miss|dr|mevrouw|meneer|madame|monsieur|herr|frau|pani|pan|"
+    r"bayan|bay)\.?|(?i:my|our|his|her)[ \t]+(?i:neighbou?r|friend|son|daughter|husband|"
+    r"wife|brother|sister|mother|father|colleague)|(?i:called|named|name[ \t]+is))[ \t]+"
+    r"(?=[A-ZÀ-Þ]|(?:van|de|der|den|ten|ter|el|al)[ \t])"
+)
+_FOREIGN_TITLES = _words(
+    "mrs mr ms miss dr mevrouw meneer madame monsieur herr frau pani pan bayan bay"
+)
+_EN_CALENDAR = _words(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december christmas easter eid"
+)
 
 
 def elfproef(digits: str) -> bool:
@@ -308,6 +416,14 @@ def _variants(name: str) -> set[str]:
     return out
 
 
+def _alternation(names: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for whole-word matches of names in all their spellings (longest first)."""
+    spellings = sorted({v for n in names for v in _variants(n)}, key=len, reverse=True)
+    if not spellings:
+        return None
+    return re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, spellings)) + r")(?![\w])")
+
+
 class Pseudonymiser:
     """Replace identifying text by typed, numbered placeholders.
 
@@ -321,6 +437,9 @@ class Pseudonymiser:
         Matched as whole words, with hyphen/space variants.
     extra_first_names : iterable of str
         More first names to recognise, on top of the built-in lookup.
+    streets : iterable of str
+        Street and square names of the municipality (``StoryVocabulary.streets``):
+        ``[ADRES-n]`` wherever they occur, with or without a number.
 
     Examples
     --------
@@ -333,20 +452,23 @@ class Pseudonymiser:
     """
 
     def __init__(
-        self, allowlist: Iterable[str] = (), *, extra_first_names: Iterable[str] = ()
+        self,
+        allowlist: Iterable[str] = (),
+        *,
+        extra_first_names: Iterable[str] = (),
+        streets: Iterable[str] = (),
     ) -> None:
         self.allowlist = tuple(dict.fromkeys(a for a in allowlist if a and a.strip()))
+        self.streets = tuple(dict.fromkeys(s for s in streets if s and s.strip()))
         self._first_names = frozenset(_FIRST_NAMES) | frozenset(extra_first_names)
-        spellings = sorted({v for a in self.allowlist for v in _variants(a)}, key=len, reverse=True)
-        self._allow = (
-            re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, spellings)) + r")(?![\w])")
-            if spellings
-            else None
-        )
-        self._allow_folded = frozenset(_fold(a) for a in spellings)
+        # Countries and nationalities stay like the allowlist (see the module text).
+        kept = (*self.allowlist, *COUNTRY_WORDS)
+        self._allow = _alternation(kept)
+        self._allow_folded = frozenset(_fold(v) for a in kept for v in _variants(a))
+        self._streets = _alternation(self.streets)
         self._deduce: Any = None
-        fingerprint = (
-            "\n".join(sorted(self.allowlist)) + "\0" + "\n".join(sorted(self._first_names))
+        fingerprint = "\0".join(
+            "\n".join(sorted(group)) for group in (self.allowlist, self._first_names, self.streets)
         )
         self.version = (
             f"{PSEUDONYMISER_VERSION}+deduce{_package_version('deduce')}"
@@ -371,13 +493,17 @@ class Pseudonymiser:
 
     # -- public ------------------------------------------------------------------
 
-    def pseudonymise(self, text: str) -> PseudonymResult:
+    def pseudonymise(self, text: str, language: str = "nl") -> PseudonymResult:
         """Pseudonymise one text.
 
         Parameters
         ----------
         text : str
             Raw text; it is not kept anywhere.
+        language : str, default "nl"
+            ISO 639-1 code of the text's language
+            (:func:`npdw_learning.vertellen.language.detect_language`); any
+            other than ``"nl"`` skips deduce and the Dutch name rules.
 
         Returns
         -------
@@ -391,11 +517,15 @@ class Pseudonymiser:
         >>> p = Pseudonymiser(allowlist=["Dordrecht"])
         >>> p.pseudonymise("Postcode 3317 AB Dordrecht, mail a.b@voorbeeld.nl").text
         'Postcode [POSTCODE-1] Dordrecht, mail [EMAIL-1]'
+        >>> p.pseudonymise("Since last summer my neighbour Mrs Kowalczyk calls.", "en").text
+        'Since last summer my neighbour Mrs [PERSOON-1] calls.'
         """
-        (out,), counts = self.pseudonymise_parts([text])
+        (out,), counts = self.pseudonymise_parts([text], language)
         return PseudonymResult(out, counts)
 
-    def pseudonymise_parts(self, parts: Sequence[str]) -> tuple[tuple[str, ...], dict[str, int]]:
+    def pseudonymise_parts(
+        self, parts: Sequence[str], language: str = "nl"
+    ) -> tuple[tuple[str, ...], dict[str, int]]:
         """Pseudonymise several texts of one story (title, text) with shared numbering.
 
         Examples
@@ -411,7 +541,7 @@ class Pseudonymiser:
         for text in parts:
             pieces = []
             pos = 0
-            for span in self._find(text):
+            for span in self._find(text, language):
                 kind = span.kind
                 key = (kind, _entity_key(kind, text[span.start : span.end]))
                 if key not in numbering:
@@ -427,20 +557,33 @@ class Pseudonymiser:
 
     # -- detection -----------------------------------------------------------------
 
-    def _find(self, text: str) -> list[_Span]:
+    def _find(self, text: str, language: str = "nl") -> list[_Span]:
         """The non-overlapping spans to replace, sorted by position."""
         if not text.strip():
             return []
-        spans = self._deduce_spans(text) + self._pattern_spans(text) + self._name_spans(text)
+        if language == "nl":
+            spans = self._deduce_spans(text) + self._pattern_spans(text) + self._name_spans(text)
+        else:
+            spans = self._pattern_spans(text) + _foreign_spans(text)
+            spans += self._foreign_name_spans(text, language)
         placeholders = [m.span() for m in _PLACEHOLDER.finditer(text)]
         allowed = [m.span() for m in self._allow.finditer(text)] if self._allow else []
         keep = sorted(placeholders + allowed)
+        listed = [m.span() for m in self._streets.finditer(text)] if self._streets else []
+        # A street of the registry is never a person or a place ("Karel Doormanweg").
+        not_named = sorted(keep + listed)
         trimmed: list[_Span] = []
-        for s in spans:
+        for s in spans + [_Span(a, b, "ADRES") for a, b in listed] + self._street_spans(text):
             # An e-mail address, URL or number is one identifier: "wijk@dordt.nl"
             # goes whole; only names and places lose their allowlisted part.
-            trimmed += self._subtract(text, s, keep if s.kind in _NAME_LIKE else placeholders)
-        return self._merge(text, trimmed)
+            protect = (
+                (not_named if s.kind in ("PERSOON", "PLAATS") else keep)
+                if s.kind in _NAME_LIKE
+                else placeholders
+            )
+            trimmed += self._subtract(text, s, protect)
+        merged = self._merge(text, trimmed)
+        return self._merge(text, merged + _house_number_spans(text, merged))
 
     def _deduce_spans(self, text: str) -> list[_Span]:
         doc = self.deduce.deidentify(text, disabled=set(_DEDUCE_DISABLED))
@@ -497,7 +640,104 @@ class Pseudonymiser:
         for m in _AGE.finditer(text):
             g = next(i for i in range(1, _AGE.groups + 1) if m.group(i) is not None)
             spans.append(_Span(m.start(g), m.end(g), "LEEFTIJD"))
+        for m in _AGE_OF_PERSON.finditer(text):
+            spans.append(_Span(m.start(1), m.end(1), "LEEFTIJD"))
         return spans
+
+    def _street_spans(self, text: str) -> list[_Span]:
+        """Street names without a number that no list knows: "op het Crabbehofplein".
+
+        The last word ends in a street word (-straat, -plein, ...) and is no Dutch
+        word ("Supermarkt"), place ("Rotterdam") or allowlisted name ("Crabbehof");
+        leading function words are cut off; after a title ("mevrouw Westerveld")
+        it is a surname.
+        """
+        spans = []
+        for m in _STREET_NAME.finditer(text):
+            words = list(re.finditer(r"\S+", m.group()))
+            last = words[-1].group().casefold()
+            if (
+                last in _dutch_words()
+                or last in _place_names()
+                or last in self._allow_folded
+                or _STREET_TITLE.search(text, max(0, m.start() - 12), m.start())
+            ):
+                continue
+            first = 0
+            while first < len(words) - 1 and (
+                words[first].group() in _NOT_NAMES
+                or words[first].group().lower() in _PARTICLES
+                or words[first].group().casefold() in self._allow_folded
+            ):
+                first += 1
+            spans.append(_Span(m.start() + words[first].start(), m.end(), "ADRES"))
+        return spans
+
+    def _foreign_name_spans(self, text: str, language: str) -> list[_Span]:
+        """Names in a text that is not Dutch: runs of capitalised words that are no
+        word of that language (or Dutch), and capitalised words after a title.
+
+        A run at the start of a sentence counts only when it has two words or is
+        a known first name ("Since last summer ..." is no name).
+        """
+        common = _foreign_words(language) | _dutch_words()
+        spans = []
+        # After a title or a known first name, every capitalised word is part of the
+        # name, also one the language has ("Mrs Baker", "Ayşe Yılmaz").
+        starts = [m.end() for m in _FOREIGN_CUE.finditer(text)]
+        starts += [
+            m.start()
+            for m in _WORD.finditer(text)
+            if m.group() in self._first_names
+            or (self._first_name(m.group()) and m.group().casefold() not in common)
+        ]
+        for start in starts:
+            end = _capitalised_run_end(text, start)
+            if end > start:
+                spans.append(_Span(start, end, "PERSOON"))
+        run: list[re.Match[str]] = []
+        for m in [*_WORD.finditer(text), None]:
+            if m is not None and self._foreign_name_word(m.group(), common):
+                if run and text[run[-1].end() : m.start()] not in (" ", "-"):
+                    spans += self._foreign_run(text, run)
+                    run = []
+                run.append(m)
+                continue
+            spans += self._foreign_run(text, run)
+            run = []
+        return spans
+
+    def _first_name(self, word: str) -> bool:
+        """A known first name written with a capital that is no common Dutch word."""
+        return word in self._first_names or (
+            word[:1].isupper()
+            and not word.isupper()
+            and word.casefold() in _known_first_names()
+            and word.casefold() not in _common_words()
+        )
+
+    def _foreign_name_word(self, word: str, common: frozenset[str]) -> bool:
+        folded = word.casefold()
+        if word in self._first_names or (self._first_name(word) and folded not in common):
+            return True
+        return (
+            word[0].isupper()
+            and not word.isupper()
+            and len(word) > 1
+            and folded not in common
+            and folded not in self._allow_folded
+            and folded not in _NOT_NAMES_FOLDED
+            and folded not in _EN_CALENDAR
+            and folded not in _FOREIGN_TITLES
+        )
+
+    def _foreign_run(self, text: str, run: list[re.Match[str]]) -> list[_Span]:
+        if not run:
+            return []
+        known = any(self._first_name(m.group()) for m in run)
+        if len(run) == 1 and not known and _at_sentence_start(text, run[0].start()):
+            return []
+        return [_Span(run[0].start(), run[-1].end(), "PERSOON")]
 
     def _name_spans(self, text: str) -> list[_Span]:
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
@@ -673,6 +913,67 @@ def _skip_titles(text: str, start: int, end: int) -> int:
         start += m.end()
 
 
+def _at_sentence_start(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip(" \t\"“‘'(")
+    return not before or before[-1] in ".!?:;\n"
+
+
+def _capitalised_run_end(text: str, pos: int) -> int:
+    """End of the capitalised words (with particles between them) starting at ``pos``;
+    ``pos`` itself when none starts there or the first is a title ("Mrs")."""
+    end = last = pos
+    for count, m in enumerate(_WORD.finditer(text, pos)):
+        word = m.group()
+        if count >= 6 or text[last : m.start()] not in ("", " ", "-"):
+            break
+        if count == 0 and word.casefold() in _FOREIGN_TITLES:
+            break
+        if word[0].isupper():
+            end = m.end()
+        elif word.lower() not in _PARTICLES:
+            break
+        last = m.end()
+    return end
+
+
+def _house_number_spans(text: str, spans: Sequence[_Span]) -> list[_Span]:
+    """House numbers next to a name or street, as address spans (see the module text).
+
+    A number after a street extends the street's span ("Colijnstraat nr. 45");
+    after a person it needs "op", "at" or a number word ("[PERSOON-1]. op nummer
+    41"); before a street it extends the street ("nummer 23 in de
+    Zilverschoonstraat").
+    """
+    out = []
+    for m in _HOUSE_NUMBER_ANYWHERE.finditer(text):
+        g = 1 if m.group(1) is not None else 2
+        out.append(_Span(m.start(g), m.end(g), "ADRES"))
+    for s in spans:
+        if s.kind not in ("ADRES", "PERSOON"):
+            continue
+        m = None if text[s.end - 1].isdigit() else _HOUSE_NUMBER_AFTER.match(text, s.end)
+        if m and (s.kind == "ADRES" or m.group(1) or not m.group(2)[0].isdigit()):
+            out.append(
+                _Span(s.start, m.end(), "ADRES")
+                if s.kind == "ADRES"
+                else _Span(m.start(2), m.end(2), "ADRES")
+            )
+        before = _HOUSE_NUMBER_BEFORE.search(text, max(0, s.start - 40), s.start)
+        if s.kind == "ADRES" and before:
+            out.append(_Span(before.start(), s.end, "ADRES"))
+    return out
+
+
+def _foreign_spans(text: str) -> list[_Span]:
+    """Full dates, dates of birth and English ages: what deduce finds in Dutch."""
+    spans = [_Span(m.start(), m.end(), "DATUM") for m in _FULL_DATE.finditer(text)]
+    spans += [_Span(m.start(1), m.end(1), "DATUM") for m in _BORN_ON.finditer(text)]
+    for m in _EN_AGE.finditer(text):
+        g = 1 if m.group(1) is not None else 2
+        spans.append(_Span(m.start(g), m.end(g), "LEEFTIJD"))
+    return spans
+
+
 # deduce reads every "20 jaar" as an age; "ik woon hier 20 jaar" is a duration
 # the analysis needs. Ages keep their marks: "ik ben 67 jaar", "een man van 67 jaar".
 _DURATION_BEFORE = _words(
@@ -788,6 +1089,41 @@ def _common_words() -> frozenset[str]:
         | _deduce_list("whitelist/lst_common_word")
         | _NOT_NAMES_FOLDED
     )
+
+
+@functools.cache
+def _place_names() -> frozenset[str]:
+    """Dutch place names (deduce's lists of residences and municipalities), case-folded."""
+    return _deduce_list("locations/lst_placename/lst_residence") | _deduce_list(
+        "locations/lst_placename/lst_municipality"
+    )
+
+
+@functools.cache
+def _foreign_words(language: str) -> frozenset[str]:
+    """Lower-case words of a language: spaCy's lemma tables and stop words for it.
+
+    Empty for a language spaCy has neither for (then only titles and known
+    first names find names).
+    """
+    words: set[str] = set()
+    try:
+        from importlib.resources import files
+
+        folder = files("spacy_lookups_data") / "data"
+        tables = [t for t in folder.iterdir() if t.name.startswith(f"{language}_lemma_lookup")]
+        for table in tables:
+            lookup = json.loads(gzip.decompress(table.read_bytes()))
+            words.update(lookup, lookup.values())
+    except (ImportError, OSError, ValueError):  # pragma: no cover - a dependency
+        pass
+    try:
+        import importlib
+
+        words.update(importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS)
+    except ImportError:
+        pass
+    return frozenset(w.casefold() for w in words if isinstance(w, str))
 
 
 _DEDUCE: Any = None

@@ -15,6 +15,7 @@ A story file looks like::
     title: Een bankje op het plein      # optional
     msc_domain: samenleven              # optional
     synthetic: true                     # optional
+    language: en                        # optional: not Dutch (default nl)
     ---
     De pseudonimised text of the story ...
 
@@ -28,6 +29,11 @@ pillar): such a story counts as "nog niet ingedeeld". ``pillars_source: auto``
 says the pillars were proposed by the automatic coding on import and not yet
 reviewed; whoever reviews them removes that line. It follows ``pillars`` in the
 file and is only written when set, so other story files keep their bytes.
+
+``language`` is the ISO 639-1 code of a story that is not told in Dutch
+(``en``, ``tr``, ...), set by the import's language detection; it is written
+only when it is not ``nl``. The automatic coding reads Dutch only and leaves
+such a story out (:mod:`.coding`).
 """
 
 from __future__ import annotations
@@ -65,7 +71,9 @@ __all__ = [
 
 STORIES_DIR = PROJ_ROOT / "stories"
 REQUIRED_FIELDS = ("id", "date", "area", "teller", "channel", "change", "consent")
-OPTIONAL_FIELDS = ("pillars", "pillars_source", "title", "msc_domain", "synthetic")
+OPTIONAL_FIELDS = ("pillars", "pillars_source", "title", "msc_domain", "synthetic", "language")
+DEFAULT_LANGUAGE = "nl"
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # ISO 639-1 (or -3 where no two-letter code exists)
 PILLAR_SOURCES = ("auto",)  # pillars_source: proposed by the automatic coding
 STORY_COLUMNS = [
     "id",
@@ -81,6 +89,7 @@ STORY_COLUMNS = [
     "title",
     "msc_domain",
     "synthetic",
+    "language",
     "text",
     "file",
 ]
@@ -98,6 +107,7 @@ class StoryVocabulary:
     changes: tuple[str, ...]
     consent_levels: tuple[str, ...]  # ordered from least to most permissive
     allowlist: tuple[str, ...]  # names pseudonymisation keeps (places, organisations, areas)
+    streets: tuple[str, ...] = ()  # street and square names it replaces (streets.yaml)
 
     def allowed(self, name: str) -> tuple[str, ...]:
         return {
@@ -159,7 +169,31 @@ def load_story_vocabulary(
         changes=lists["changes"],
         consent_levels=lists["consent_levels"],
         allowlist=tuple(dict.fromkeys(names)),
+        streets=_streets(directory / "streets.yaml"),
     )
+
+
+def _streets(path: Path) -> tuple[str, ...]:
+    """The street names of ``streets.yaml`` (none when the registry has no such file)."""
+    from ..kern.errors import RegistryError
+
+    if not path.exists():
+        return ()
+    try:
+        data = load_text(read_input_text(path, kind="yaml", what="straatnamenlijst")) or {}
+    except InputError as exc:
+        raise RegistryError(str(exc.args[0]), exc.findings) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise RegistryError(
+            f"{path}: kan de straatnamenlijst niet lezen", [Finding("error", str(path), str(exc))]
+        ) from None
+    streets = data.get("streets") if isinstance(data, dict) else None
+    if not isinstance(streets, list) or not all(isinstance(v, str) for v in streets):
+        raise RegistryError(
+            f"{path} bevat fouten",
+            [Finding("error", str(path), "'streets' moet een lijst van straatnamen zijn")],
+        )
+    return tuple(dict.fromkeys(v.strip() for v in streets if v.strip()))
 
 
 @dataclass(frozen=True)
@@ -180,6 +214,7 @@ class Story:
     synthetic: bool = False
     file: str | None = None
     pillars_source: str | None = None  # "auto": proposed on import, not yet reviewed
+    language: str = DEFAULT_LANGUAGE  # ISO 639-1; not "nl": not coded automatically
 
     def front_matter(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -202,6 +237,8 @@ class Story:
             data["msc_domain"] = self.msc_domain
         if self.synthetic:
             data["synthetic"] = True
+        if self.language != DEFAULT_LANGUAGE:
+            data["language"] = self.language
         return data
 
 
@@ -295,11 +332,24 @@ def validate_fields(
     if not isinstance(synthetic, bool):
         error("synthetic", f"'{label('synthetic')}' moet true of false zijn")
     out["synthetic"] = bool(synthetic) if isinstance(synthetic, bool) else False
+    out |= _language(data.get("language"), label, error)
     unknown = sorted(set(data) - set(REQUIRED_FIELDS) - set(OPTIONAL_FIELDS))
     for name in unknown:
         message = f"onbekend veld '{label(name)}' wordt genegeerd"
         findings.append(Finding("warning", file, message, row=row, column=label(name)))
     return out, findings
+
+
+def _language(value: Any, label, error) -> dict[str, str]:
+    """``{"language": code}`` for a valid language code, ``{}`` when absent or wrong."""
+    if value in (None, ""):
+        return {}
+    code = str(value).strip().lower()
+    if _LANGUAGE_CODE.fullmatch(code):
+        return {"language": code}
+    message = f"'{label('language')}' is {value!r}: een taalcode van twee letters (nl, en, tr, ...)"
+    error("language", message)
+    return {}
 
 
 def _plain_values(data: Mapping[str, Any], label, error) -> dict[str, Any]:

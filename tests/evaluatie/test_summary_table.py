@@ -71,3 +71,16 @@ def test_no_stories_at_all():
     table = stories_by_pillar(pd.DataFrame(columns=STORY_COLUMNS), PILLARS)
     assert len(table) == len(PILLARS) + 1
     assert (table[[*CHANGES, TOTAL]] == 0).all().all()
+
+
+def test_stories_not_in_dutch_without_a_pillar_get_their_own_row():
+    from npdw_learning.evaluatie.views import NOT_DUTCH
+
+    stories = frame((6, ("wonen",), "beter"), (5, (), "gelijk"), (6, (), "beter"))
+    stories["language"] = ["nl"] * 11 + ["en"] * 6
+    table = stories_by_pillar(stories, PILLARS)
+    assert list(table["Pijler"]) == [*PILLARS["label"], UNSORTED, NOT_DUTCH]
+    assert table.iloc[-2]["gelijk"] == 5 and table.iloc[-1]["beter"] == 6
+    # Without a story in another language the table is as before.
+    stories["language"] = "nl"
+    assert list(stories_by_pillar(stories, PILLARS)["Pijler"]) == [*PILLARS["label"], UNSORTED]

@@ -435,3 +435,15 @@ def test_theme_goals_suggest_the_one_goal_a_short_id_means():
         bad = Collect()
         assert _theme_goals(missing, GOALS, bad) == []
         assert [call[0] for call in bad.calls] == ["goals"]
+
+
+def test_a_story_in_another_language_is_not_coded_and_listed(book):
+    from npdw_learning.vertellen.coding import not_coded
+
+    text = "Er ligt grofvuil naast de container."
+    stories = pd.DataFrame(
+        {"id": ["vt-1", "vt-2", "vt-3"], "text": [text] * 3, "language": ["nl", "en", None]}
+    )
+    assert list(auto_code(stories, book)["story_id"]) == ["vt-1", "vt-3"]
+    assert not_coded(stories).to_dict("records") == [{"id": "vt-2", "language": "en"}]
+    assert not_coded(stories.drop(columns="language")).empty

@@ -2,14 +2,16 @@
 
 ``tests/data/verhalen_synthetisch_fictief.csv`` holds 60 invented stories into
 which fictional but realistic-looking identifiers were planted on purpose
-(listed below; e-mail addresses use the reserved ``.example`` top-level domain,
-so none can be anyone's real address). Importing it must remove every one of them and keep the
-neighbourhood; the story files shipped in ``stories/`` must be exactly what
-that import writes.
+(listed in ``verhalen_synthetisch_fictief.geplant.csv``; e-mail addresses use the
+reserved ``.example`` top-level domain, so none can be anyone's real address).
+Importing it must remove every one of them and keep the neighbourhood; the
+story files shipped in ``stories/`` must be exactly what that import writes.
+``verhalen_lastig_fictief.csv`` holds the hard cases of a real form export.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -18,103 +20,17 @@ import pytest
 from npdw_learning.vertellen.importer import import_stories
 from npdw_learning.vertellen.stories import STORIES_DIR, load_stories, load_story_vocabulary
 
-CSV = Path(__file__).parents[1] / "data" / "verhalen_synthetisch_fictief.csv"
+DATA = Path(__file__).parents[1] / "data"
+CSV = DATA / "verhalen_synthetisch_fictief.csv"
 
-# (story id, type, planted string): all fictional
-PLANTED = [
-    ("001", "adres", "Zilverschoonstraat 23"),
-    ("001", "persoon", "Hakan"),
-    ("001", "persoon", "Yıldız"),
-    ("001", "postcode", "3317 KD"),
-    ("003", "leeftijd", "Ik ben 71"),
-    ("003", "telefoon", "06-48127390"),
-    ("004", "persoon", "Yassine"),
-    ("004", "leeftijd", "17 jaar"),
-    ("006", "adres", "Hennepstraat 41"),
-    ("006", "postcode", "3313 BN"),
-    ("006", "email", "j.vanderlinden62@gmail.example"),
-    ("006", "persoon", "Jeroen"),
-    ("006", "persoon", "van der Linden"),
-    ("007", "persoon", "Mehmet"),
-    ("007", "persoon", "Öztürk"),
-    ("010", "persoon", "Rayan"),
-    ("010", "persoon", "Bakkali"),
-    ("010", "url", "instagram.com/studio078_oudkrispijn"),
-    ("011", "persoon", "Cor "),
-    ("011", "persoon", "Sharon"),
-    ("011", "persoon", "Pinas"),
-    ("011", "leeftijd", "Ik ben 78"),
-    ("013", "telefoon", "614 39 28"),
-    ("013", "persoon", "Ton"),
-    ("013", "persoon", "de Ruiter"),
-    ("014", "persoon", "Naima"),
-    ("014", "persoon", "Bouchtaoui"),
-    ("016", "persoon", "Ravi"),
-    ("016", "persoon", "Ramdin"),
-    ("016", "telefoon", "06 21 47 83 06"),
-    ("016", "adres", "Distelvinkhof 18"),
-    ("016", "postcode", "3319 AX"),
-    ("018", "bsn", "219043759"),
-    ("018", "email", "h.elkaddouri@outlook.example"),
-    ("020", "persoon", "Piotr"),
-    ("020", "persoon", "Wiśniewski"),
-    ("023", "adres", "Gaspeldoornstraat 7"),
-    ("023", "postcode", "3316 GT"),
-    ("023", "persoon", "Janssen-Kowalczyk"),
-    ("023", "telefoon", "+31 6 3871 2094"),
-    ("025", "persoon", "Shurenska"),
-    ("025", "persoon", "Martis"),
-    ("025", "persoon", "Willem"),
-    ("025", "persoon", "van 't Hof"),
-    ("025", "leeftijd", "die 74 is"),
-    ("027", "telefoon", "0031 6 5270 3318"),
-    ("028", "geboortedatum", "14-02-1949"),
-    ("028", "telefoon", "617 29 44"),
-    ("031", "leeftijd", "Ik ben 15"),
-    ("033", "adres", "Koraalstraat 144"),
-    ("033", "postcode", "3318 RC"),
-    ("033", "persoon", "A.G. de Bruijn"),
-    ("033", "persoon", "Hoogendoorn"),
-    ("035", "leeftijd", "Ik ben 58"),
-    ("035", "persoon", "Aleksandra"),
-    ("035", "persoon", "Nowak-de Graaf"),
-    ("037", "persoon", "Esra"),
-    ("037", "leeftijd", "14 jaar"),
-    ("038", "persoon", "Fatima"),
-    ("038", "persoon", "El Amrani"),
-    ("038", "leeftijd", "69 jaar"),
-    ("040", "persoon", "Gülşen"),
-    ("040", "persoon", "Kaya"),
-    ("041", "persoon", "Shanti"),
-    ("041", "persoon", "Jagesar"),
-    ("041", "email", "salon@knipenzo-dordrecht.example"),
-    ("041", "telefoon", "0786152087"),
-    ("043", "leeftijd", "Ik ben 16"),
-    ("045", "leeftijd", "Ik ben 63"),
-    ("046", "persoon", "Popescu"),
-    ("046", "leeftijd", "(34)"),
-    ("048", "geboortedatum", "3 april 1956"),
-    ("049", "persoon", "M. van Leeuwen"),
-    ("049", "persoon", "Leeuwen-Bos"),
-    ("049", "telefoon", "1943 8271"),
-    ("051", "geboortedatum", "21-09-1971"),
-    ("053", "persoon", "Ö. Demir"),
-    ("053", "persoon", "Demir"),
-    ("054", "leeftijd", "Ik ben 82"),
-    ("054", "persoon", "G. Verbeek"),
-    ("054", "adres", "Bremhof 63"),
-    ("054", "postcode", "3312 LM"),
-    ("054", "telefoon", "06-19283746"),
-    ("056", "persoon", "R. Doelwijt"),
-    ("056", "persoon", "Doelwijt"),
-    ("056", "leeftijd", "Ik ben nu 16"),
-    ("058", "persoon", "Z. Azzouz"),
-    ("058", "adres", "Jasmijnhof 4a"),
-    ("058", "postcode", "3314 TE"),
-    ("058", "email", "zazzouz.dordt@hotmail.example"),
-    ("060", "persoon", "Dimitar"),
-    ("060", "persoon", "Petrov"),
-]
+
+def planted(name: str) -> list[tuple[str, str, str]]:
+    """(story id without "vt-", kind, planted string) from ``<name>.geplant.csv``: all fictional."""
+    with open(DATA / f"{name}.geplant.csv", encoding="utf-8", newline="") as f:
+        return [(r["id"].lower(), r["soort"], r["geplant"]) for r in csv.DictReader(f)]
+
+
+PLANTED = planted("verhalen_synthetisch_fictief")
 
 
 @pytest.fixture(scope="module")
@@ -138,6 +54,9 @@ def test_planted_identifier_is_gone(imported, story, kind, planted):
     if kind == "telefoon":
         digits = re.sub(r"\D", "", planted)
         assert digits not in re.sub(r"\D", "", text)
+    if kind == "huisnummer":
+        digits = re.sub(r"\D", "", planted)
+        assert re.search(rf"(?<![\w-]){digits}(?![\w])", text) is None
 
 
 def test_neighbourhood_kept(imported):
@@ -170,3 +89,44 @@ def test_analysis_on_shipped_collection_is_non_empty_and_suppressed():
         # every shown count is 0, at least 5, or hidden
         assert all(c in ("<5", "x") or c == 0 or c >= 5 for c in cells)
         assert "<5" in set(cells)
+
+
+# --- the hard cases an intern met in a real form export -------------------------------
+
+HARD = DATA / "verhalen_lastig_fictief.csv"
+HARD_PLANTED = planted("verhalen_lastig_fictief")
+with open(DATA / "verhalen_lastig_fictief.blijft.csv", encoding="utf-8", newline="") as f:
+    HARD_KEPT = [(r["id"].lower(), r["blijft"]) for r in csv.DictReader(f)]
+
+
+@pytest.fixture(scope="module")
+def hard(tmp_path_factory):
+    out = tmp_path_factory.mktemp("lastig")
+    report = import_stories(
+        HARD, vocab=load_story_vocabulary(), out_dir=out, progress=False, use_cache=False
+    )
+    return report, {p.stem: p.read_text(encoding="utf-8") for p in out.glob("*.md")}
+
+
+@pytest.mark.parametrize(("story", "kind", "planted"), HARD_PLANTED)
+def test_hard_case_identifier_is_gone(hard, story, kind, planted):
+    test_planted_identifier_is_gone((None, hard[1]), story, kind, planted)
+
+
+@pytest.mark.parametrize(("story", "kept"), HARD_KEPT)
+def test_hard_case_ordinary_words_stay(hard, story, kept):
+    assert kept in hard[1][f"vt-{story}"]
+
+
+def test_hard_cases_in_another_language_are_marked_and_named_in_the_report(hard):
+    report, texts = hard
+    languages = {
+        ident: re.search(r"^language: (\w+)$", text, re.M) for ident, text in texts.items()
+    }
+    assert {i: m.group(1) for i, m in languages.items() if m} == {
+        "vt-l03": "en",
+        "vt-l08": "tr",
+        "vt-l12": "en",
+    }
+    warned = {(f.row, f.column) for f in report.warnings if "niet in het Nederlands" in f.message}
+    assert warned == {(4, "tekst"), (9, "tekst"), (13, "tekst")}

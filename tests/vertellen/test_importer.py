@@ -222,13 +222,13 @@ def test_importing_twice_gives_the_same_files_byte_for_byte(tmp_path, ps):
 
 
 class _Refuses(Pseudonymiser):
-    def pseudonymise_parts(self, parts):
+    def pseudonymise_parts(self, parts, language="nl"):
         raise AssertionError("the cache should have answered")
 
 
 def test_a_second_run_over_unchanged_rows_skips_pseudonymisation(tmp_path, ps):
     run(DATA / "import_verhalen.csv", tmp_path, ps)
-    refuses = _Refuses(VOCAB.allowlist)
+    refuses = _Refuses(VOCAB.allowlist, streets=VOCAB.streets)
     assert refuses.version == ps.version
     report = run(DATA / "import_verhalen.csv", tmp_path, refuses, out_dir=tmp_path / "again")
     assert len(report.imported) == 5 and report.cache_hits == 5
@@ -1058,3 +1058,34 @@ def test_a_workbook_without_any_usable_sheet_offers_the_mapping_of_the_form_shee
     assert proc.returncode == 1 and proc.stdout.count("FOUT:") == 2  # one per sheet
     template = yaml.safe_load((tmp_path / "export.xlsx.mapping.yaml").read_text(encoding="utf-8"))
     assert list(template["columns"])[:2] == ["Tijdstempel", "E-mailadres"]
+
+
+ENGLISH = (
+    "Since last summer the street has become very noisy at night. My neighbour Mrs "
+    "Kowalczyk at number 14 called the police twice, but nothing changed."
+)
+
+
+def test_a_story_in_english_is_imported_marked_and_named_with_its_row(tmp_path, ps):
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "id,datum,wijk,verteller,kanaal,verandering,toestemming,tekst\n"
+        "1,2025-05-02,Wielwijk,bewoner,enquete,slechter,analyse,"
+        "Elke avond hangen er jongeren rond bij de flat en dat geeft veel lawaai.\n"
+        f'2,2025-05-03,Wielwijk,bewoner,enquete,slechter,analyse,"{ENGLISH}"\n',
+        encoding="utf-8",
+    )
+    for _ in range(2):  # the second time from the cache: the language comes with it
+        report = run(export, tmp_path, ps, out_dir=tmp_path / f"out{_}")
+        text = (tmp_path / f"out{_}" / "vt-2.md").read_text(encoding="utf-8")
+        assert "\nlanguage: en\n" in text
+        assert "Since last summer the street has become very noisy at night." in text
+        assert "Kowalczyk" not in text and "number 14" not in text
+        assert "language" not in (tmp_path / f"out{_}" / "vt-1.md").read_text(encoding="utf-8")
+        foreign = [f for f in report.warnings if "niet in het Nederlands" in f.message]
+        assert [(f.row, f.column) for f in foreign] == [(3, "tekst")]
+        assert "Engels" in foreign[0].message and "lees het verhaal na" in foreign[0].message
+        # The Dutch codebook proposes nothing for it, and says so once, not as "no theme".
+        assert dict(report.proposed).get("vt-2", ()) == ()
+        assert not any("vt-2: geen thema" in f.message for f in report.warnings)
+    assert report.cache_hits == 2

@@ -452,15 +452,26 @@ PIECES = st.sampled_from(
         "3 maart",
         "Mijn buurman ",
         "J.",
+        " op nummer ",
+        "23",
+        "huisnummer ",
+        "Colijnstraat",
+        "Crabbehofplein",
+        "Polen",
+        "Mrs ",
+        "at number ",
     ]
 )
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(st.text(max_size=80), st.lists(PIECES, max_size=25).map("".join)))
-def test_any_text_gives_well_formed_placeholders_and_matching_counts(text):
-    ps = Pseudonymiser(VOCAB.allowlist)
-    result = ps.pseudonymise(text)
+@given(
+    st.one_of(st.text(max_size=80), st.lists(PIECES, max_size=25).map("".join)),
+    st.sampled_from(["nl", "en", "tr"]),
+)
+def test_any_text_gives_well_formed_placeholders_and_matching_counts(text, language):
+    ps = Pseudonymiser(VOCAB.allowlist, streets=VOCAB.streets)
+    result = ps.pseudonymise(text, language)
     placeholders = re.compile(r"\[[A-Z]+-\d+\]")
     added = len(placeholders.findall(result.text)) - len(placeholders.findall(text))
     assert sum(result.counts.values()) == added
@@ -495,3 +506,161 @@ def test_phone_in_brackets_keeps_the_brackets():
     result = Pseudonymiser().pseudonymise("Bel Hanneke Vos (06-19283746) maar.")
     assert "(" + "[TELEFOON-1])" in result.text
     assert "19283746" not in result.text
+
+
+# --- what an intern found in a real form export (issue 21) --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A house number next to a removed name or a street goes too.
+        (
+            "Mevrouw Verhoeven op nummer 23 heeft een kapperszaak.",
+            "Mevrouw [PERSOON-1] op [ADRES-1] heeft een kapperszaak.",
+        ),
+        (
+            "Ik ga langs bij mevrouw Dekkers. op nummer 41 woont een gezin.",
+            "Ik ga langs bij mevrouw [PERSOON-1]. op [ADRES-1] woont een gezin.",
+        ),
+        ("Meneer Jansen op nr. 12a is verhuisd.", "Meneer [PERSOON-1] op [ADRES-1] is verhuisd."),
+        ("Meneer De Graaf, huisnummer 7, helpt mij.", "Meneer [PERSOON-1], [ADRES-1], helpt mij."),
+        ("In de Colijnstraat nr. 45 is een spreekuur.", "In de [ADRES-1] is een spreekuur."),
+        (
+            "In de van Kinsbergenstraat, op 112, staan de containers.",
+            "In de [ADRES-1], staan de containers.",
+        ),
+        ("Ik woon op nummer 23 in de Patersweg.", "Ik woon op [ADRES-1]."),
+        ("Mijn buurvrouw op nummer 9 is 84.", "Mijn buurvrouw op [ADRES-1] is [LEEFTIJD-1]."),
+        (
+            "Mevrouw Dekkers, Zilverschoonstraat 23, belde.",
+            "Mevrouw [PERSOON-1], [ADRES-1], belde.",
+        ),
+        # A postcode after a street stays a postcode.
+        ("Distelvinkhof 18, 3319 AX Dordrecht", "[ADRES-1], [POSTCODE-1] Dordrecht"),
+    ],
+)
+def test_house_numbers_next_to_a_name_or_street_go_too(ps, text, expected):
+    assert ps.pseudonymise(text).text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We wonen op 3 hoog in de flat.",
+        "Het kost 23 euro en lijn 5 stopt hier.",
+        "Op 12 mei was het buurtfeest, om 14 uur.",
+        "Ik woon hier 20 jaar en mijn buurman ook.",
+    ],
+)
+def test_numbers_that_are_no_house_number_stay(ps, text):
+    assert ps.pseudonymise(text).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Street and square names become an address, not a person, also without a number.
+        (
+            "Ze heeft een kapperszaak op het Crabbehofplein.",
+            "Ze heeft een kapperszaak op het [ADRES-1].",
+        ),
+        ("We liepen naar de Karel Doormanweg.", "We liepen naar de [ADRES-1]."),
+        (
+            "Bij de bakker op de Patersweg is het druk.",
+            "Bij de bakker op de [ADRES-1] is het druk.",
+        ),
+        ("Het veldje achter de M.H. Trompweg.", "Het veldje achter de [ADRES-1]."),
+        ("Op het Admiraalsplein speelden we.", "Op het [ADRES-1] speelden we."),
+        # A surname after a title stays a person; a city stays a place.
+        ("Mevrouw Westerveld belde.", "Mevrouw [PERSOON-1] belde."),
+        ("Ik werk in Rotterdam.", "Ik werk in [PLAATS-1]."),
+    ],
+)
+def test_street_names_are_addresses(ps, text, expected):
+    result = ps.pseudonymise(text)
+    assert result.text == expected
+    if "ADRES" in expected:
+        assert "PERSOON" not in result.counts
+
+
+def test_the_registry_street_list_is_read_and_every_street_is_an_address(ps):
+    assert "Karel Doormanweg" in VOCAB.streets and len(VOCAB.streets) >= 30
+    for street in VOCAB.streets:
+        out = ps.pseudonymise(f"Het gebeurde in de {street}, vlak bij de school.")
+        assert out.text == "Het gebeurde in de [ADRES-1], vlak bij de school.", street
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Onderweg naar de Supermarkt zag ik het Schoolplein.",
+        "Mijn zus woont in Polen en mijn broer in Duitsland.",
+        "Ik kom uit Poland en woon nu hier.",
+        "De Marokkaanse en Poolse buren vieren samen het Suikerfeest.",
+        "Ze komen uit Syrië, Eritrea, Suriname en Turkije.",
+        "Mijn buren zijn Turken, Surinamers en Nederlanders.",
+    ],
+)
+def test_ordinary_words_countries_and_nationalities_stay(ps, text):
+    assert ps.pseudonymise(text).text == text
+
+
+def test_a_country_is_cut_out_of_a_name(ps):
+    assert ps.pseudonymise("Fatima uit Marokko belde.").text == "[PERSOON-1] uit Marokko belde."
+
+
+# --- stories in another language ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The intern's English answer: deduce made "Since last [PERSOON-1] at night" of it.
+        (
+            "Since last summer the street has become very noisy at night.",
+            "Since last summer the street has become very noisy at night.",
+        ),
+        (
+            "My neighbour Mrs Kowalczyk at number 14 called the police.",
+            "My neighbour Mrs [PERSOON-1] at [ADRES-1] called the police.",
+        ),
+        (
+            "You can reach me on 06-27384910 or at sam.o@post.example.",
+            "You can reach me on [TELEFOON-1] or at [EMAIL-1].",
+        ),
+        (
+            "I was born on 3 April 1956 and I am 68 years old.",
+            "I was born on [DATUM-1] and I am [LEEFTIJD-1] years old.",
+        ),
+        ("Last week a boy called Jayden fell.", "Last week a boy called [PERSOON-1] fell."),
+        ("Mrs van der Berg and Mr Smith came.", "Mrs [PERSOON-1] and Mr [PERSOON-2] came."),
+        (
+            "We met Fatima el Amrani at the Voedselbank in Wielwijk on Monday.",
+            "We met [PERSOON-1] at the Voedselbank in Wielwijk on Monday.",
+        ),
+        (
+            "I live at Patersweg 12, 3317 AB Dordrecht, since I left Poland.",
+            "I live at [ADRES-1], [POSTCODE-1] Dordrecht, since I left Poland.",
+        ),
+        (
+            "The meeting was on 12/03/2024 at the Admiraalsplein.",
+            "The meeting was on [DATUM-1] at the [ADRES-1].",
+        ),
+    ],
+)
+def test_an_english_story_keeps_its_words_and_loses_its_identifiers(ps, text, expected):
+    assert ps.pseudonymise(text, "en").text == expected
+
+
+def test_a_turkish_story_loses_a_name_and_keeps_its_words(ps):
+    text = "Komşularımız çok iyi ama sokak gürültülü. Ayşe Yılmaz bana yardım ediyor."
+    assert ps.pseudonymise(text, "tr").text == (
+        "Komşularımız çok iyi ama sokak gürültülü. [PERSOON-1] bana yardım ediyor."
+    )
+
+
+def test_the_dutch_rules_would_have_eaten_the_english_words(ps):
+    # Why the language matters: the same sentence as Dutch loses ordinary words.
+    text = "Since last summer the street has become very noisy at night."
+    assert ps.pseudonymise(text, "nl").text != text

@@ -225,3 +225,33 @@ def test_every_bundled_story_renders_to_its_own_bytes():
     for story in collection.stories:
         assert story.pillars and story.pillars_source is None
         assert render_story(story).encode("utf-8") == Path(story.file).read_bytes(), story.id
+
+
+def test_a_story_in_another_language_keeps_its_language_and_dutch_is_not_written(tmp_path):
+    path = write(tmp_path, "vt-901.md", GOOD.replace("synthetic: true", "language: en"))
+    story, findings = parse_story(path, VOCAB)
+    assert findings == [] and story.language == "en"
+    assert "language: en\n" in render_story(story)
+    dutch = dataclasses.replace(story, language="nl")
+    assert "language" not in render_story(dutch)
+    assert Story(**{**vars(dutch), "language": "nl"}).language == "nl"
+
+
+@pytest.mark.parametrize("value", ["Engels", "e", "english", "[en]"])
+def test_a_language_that_is_no_language_code_is_an_error(tmp_path, value):
+    path = write(tmp_path, "vt-901.md", GOOD.replace("synthetic: true", f"language: {value}"))
+    story, findings = parse_story(path, VOCAB)
+    assert story is None
+    assert [(f.severity, f.column) for f in findings] == [("error", "language")]
+
+
+def test_the_streets_of_the_registry_are_read_and_optional(tmp_path):
+    import shutil
+
+    from npdw_learning.kern.paths import REGISTRY_DIR
+
+    assert "Admiraalsplein" in VOCAB.streets
+    copy = tmp_path / "registry"
+    shutil.copytree(REGISTRY_DIR, copy)
+    (copy / "streets.yaml").unlink()
+    assert load_story_vocabulary(directory=copy).streets == ()
