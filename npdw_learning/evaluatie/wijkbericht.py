@@ -445,20 +445,21 @@ def _piece(said: Sequence[str], preferred: str | None) -> str | None:
 
 
 def choose_quotes(candidates: Sequence[Quote], n: int = MAX_QUOTES) -> list[Quote]:
-    """``n`` quotes: each direction of change and each area gets a turn before a second."""
+    """``n`` quotes in their order: first one for each new area and new direction of
+    change at once, then one for each new area, then each new direction, then the rest."""
     chosen: list[Quote] = []
-    seen_change: set[str] = set()
-    seen_area: set[str] = set()
-    for q in candidates:
-        if len(chosen) < n and q.change not in seen_change and q.area not in seen_area:
-            chosen.append(q)
-            seen_change.add(q.change)
-            seen_area.add(q.area)
-    for q in candidates:
-        if len(chosen) < n and q not in chosen and q.change not in seen_change:
-            chosen.append(q)
-            seen_change.add(q.change)
-    chosen += [q for q in candidates if q not in chosen][: n - len(chosen)]
+    rounds = (
+        lambda q, areas, changes: q.area not in areas and q.change not in changes,
+        lambda q, areas, changes: q.area not in areas,
+        lambda q, areas, changes: q.change not in changes,
+        lambda q, areas, changes: True,
+    )
+    for fits in rounds:
+        for q in candidates:
+            areas = {c.area for c in chosen}
+            changes = {c.change for c in chosen}
+            if len(chosen) < n and q not in chosen and fits(q, areas, changes):
+                chosen.append(q)
     return [q for q in candidates if q in chosen]
 
 

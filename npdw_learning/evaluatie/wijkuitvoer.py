@@ -139,11 +139,23 @@ def run_tables(
     )
 
 
-def output_names(areas: Sequence[str], aggregate: str) -> list[str]:
-    """Every file these outputs are, relative to the output folder."""
-    names = [f"{BERICHTEN_DIR}/{a}.{ext}" for a in [*areas, aggregate] for ext in ("html", "pdf")]
-    names += [f"{DECKS_DIR}/{a}.{ext}" for a in areas for ext in ("html", "pdf")]
-    names += [f"{name}.{ext}" for name in (DECK, SUMMARY) for ext in ("html", "pdf")]
+def output_names(areas: Sequence[str], aggregate: str, only: str | None = None) -> list[str]:
+    """Every file these outputs are, relative to the output folder (``only``: of one wijk).
+
+    >>> output_names(["wielwijk"], "dordt-west", only="wielwijk")
+    ['wijkberichten/wielwijk.html', 'wijkberichten/wielwijk.pdf', \
+'presentatie/wielwijk.html', 'presentatie/wielwijk.pdf']
+    """
+    hoods = [only] if only else list(areas)
+    both = ("html", "pdf")
+    names = [
+        f"{BERICHTEN_DIR}/{a}.{ext}"
+        for a in [*hoods, *([] if only else [aggregate])]
+        for ext in both
+    ]
+    names += [f"{DECKS_DIR}/{a}.{ext}" for a in hoods for ext in both]
+    if not only:
+        names += [f"{name}.{ext}" for name in (DECK, SUMMARY) for ext in both]
     return names
 
 
@@ -349,5 +361,7 @@ def rewrite(
         started=dt.datetime.fromisoformat(manifest["started"]),
         synthetic=bool(manifest.get("synthetic")),
     )
-    with owned_output(out) as build:
+    names = output_names(areas, registry.aggregate_id, only=area)
+    # A file of these outputs this run does not make (a PDF with --no-pdf) is not left stale.
+    with owned_output(out, remove=names) as build:
         return write_outputs(tables, out, build, only=area, pdf=pdf, echo=echo, warning=warning)
