@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from printcheck import check_print
 
 from npdw_learning.evaluatie import wijktaal as taal
 from npdw_learning.evaluatie.wijkbericht import (
@@ -25,7 +26,7 @@ from npdw_learning.evaluatie.wijkbericht import (
     bericht_for,
     load_invitation,
 )
-from npdw_learning.evaluatie.wijkopmaak import MIN_PRINT_PT, bericht_html, visible_text
+from npdw_learning.evaluatie.wijkopmaak import bericht_html, visible_text
 from npdw_learning.kern.errors import InputError
 from npdw_learning.kern.registry import load_registry
 from npdw_learning.vertellen.stories import load_story_vocabulary
@@ -406,23 +407,3 @@ def test_the_empty_year_prints_within_the_page_in_type_of_at_least_11_pt(empty_y
     out, _, _ = empty_year
     for page in sorted((out / "wijkberichten").glob("*.html")):
         check_print(page.read_text(encoding="utf-8"), max_pages=2)
-
-
-# -- checks on a laid-out page, shared with test_evaluate.py ------------------------------
-
-
-def check_print(page: str, *, max_pages: int, min_pt: float = MIN_PRINT_PT) -> int:
-    """Lay ``page`` out: at most ``max_pages`` A4 pages, nothing wider than the page, no
-    text under ``min_pt`` points; the pages."""
-    from npdw_learning.evaluatie.pdf import _boxes, layout, overflowing_boxes
-
-    document = layout(page)
-    assert 1 <= len(document.pages) <= max_pages
-    assert overflowing_boxes(document) == []
-    for number, p in enumerate(document.pages, start=1):
-        assert p.width == pytest.approx(210 / 25.4 * 96, abs=1)  # A4 portrait, in CSS px
-        for box in _boxes(p._page_box):
-            if isinstance(getattr(box, "text", None), str) and box.text.strip():
-                points = box.style["font_size"] * 0.75  # CSS px to pt
-                assert points >= min_pt - 0.01, (number, box.text, points)
-    return len(document.pages)
