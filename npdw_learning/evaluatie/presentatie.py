@@ -37,10 +37,9 @@ READINGS_PER_SLIDE = 2
 STYLE = (
     BASE_STYLE
     + f"""
-body {{ background: #e8ecee; }}
 .dia {{ background: #fff; width: min(100% - 2rem, 64rem); aspect-ratio: 16 / 9; overflow: hidden;
         margin: 1rem auto; padding: 3.5% 5%; container-type: inline-size;
-        box-shadow: 0 1px 4px rgba(0, 0, 0, .25); display: flex; flex-direction: column; }}
+        border: 2px solid var(--accent); display: flex; flex-direction: column; }}
 .dia h1 {{ font-size: 5.5cqw; }}
 .dia h2 {{ font-size: 3.6cqw; border-bottom: 3px solid var(--accent); margin: 0 0 .6em; }}
 .dia p, .dia li, .dia figcaption {{ font-size: 2.3cqw; }}
@@ -50,9 +49,8 @@ body {{ background: #e8ecee; }}
 .dia .voet {{ margin-top: auto; color: var(--grijs); font-size: 1.6cqw; }}
 @media print {{
   @page {{ size: {SLIDE_MM[0]}mm {SLIDE_MM[1]}mm; margin: 0; }}
-  body {{ background: #fff; }}
   .dia {{ width: {SLIDE_MM[0]}mm; height: {SLIDE_MM[1]}mm; margin: 0; padding: 10mm 16mm 14mm;
-          box-shadow: none; break-after: page; aspect-ratio: auto; display: block;
+          border: none; break-after: page; aspect-ratio: auto; display: block;
           position: relative; }}
   .dia h1 {{ font-size: 40pt; }}
   .dia h2 {{ font-size: 28pt; }}

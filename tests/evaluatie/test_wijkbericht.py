@@ -399,6 +399,9 @@ def test_the_empty_year_makes_every_output_and_says_what_is_missing(empty_year):
     assert "De datum volgt nog." in seen  # npdw init leaves the date to fill in
     assert [m.pages for m in made] == [1, 1, 1]
     assert all(m.flesch_douma >= taal.MIN_FLESCH_DOUMA for m in made)
+    # For residents: the wijkberichten and the slides (the summary is for the board).
+    for page in [*out.glob("wijkberichten/*.html"), *out.glob("presentatie*.html")]:
+        assert taal.forbidden_words(visible_text(page.read_text(encoding="utf-8"))) == [], page
     assert any("wijkbericht: datum, plaats" in line for line in said)
     assert "wijkberichten/oostkade.pdf: 1 pagina, leesbaarheid (Flesch-Douma)" in said[0]
 
@@ -407,3 +410,48 @@ def test_the_empty_year_prints_within_the_page_in_type_of_at_least_11_pt(empty_y
     out, _, _ = empty_year
     for page in sorted((out / "wijkberichten").glob("*.html")):
         check_print(page.read_text(encoding="utf-8"), max_pages=2)
+
+
+# -- accessibility, as for the report -------------------------------------------------------
+
+
+def test_every_colour_pair_of_the_pages_meets_wcag_aa():
+    from test_report_print import contrast
+
+    from npdw_learning.evaluatie.wijkopmaak import COLOURS
+
+    white = "#ffffff"
+    pairs = [
+        (COLOURS[text], COLOURS[ground])
+        for text in ("inkt", "grijs", "accent")
+        for ground in ("zacht", "waarschuwing")
+    ]
+    pairs += [(COLOURS[c], white) for c in ("inkt", "grijs", "accent", "beter", "aandacht")]
+    pairs += [(white, COLOURS["beter"]), (white, COLOURS["aandacht"])]  # the icons
+    for text, ground in pairs:
+        assert contrast(text, ground) >= 4.5, (text, ground)
+
+
+def test_the_empty_year_s_pdfs_are_tagged_and_its_pictures_named(empty_year):
+    import zlib
+
+    out, _, _ = empty_year
+    for name in ("wijkberichten/oostkade.pdf", "presentatie.pdf", "samenvatting.pdf"):
+        raw = (out / name).read_bytes()
+        streams = []
+        for match in re.finditer(rb"stream\r?\n(.*?)endstream", raw, re.S):
+            try:
+                streams.append(zlib.decompressobj().decompress(match.group(1)))
+            except zlib.error:
+                continue
+        pdf = raw + b"".join(streams)
+        assert b"pdfuaid:part" in pdf and b"/StructTreeRoot" in pdf, name
+        assert b"/Lang (nl)" in pdf, name
+    for page in out.rglob("*.html"):
+        markup = page.read_text(encoding="utf-8")
+        assert '<html lang="nl">' in markup
+        icons = re.findall(r'<span [^>]*role="img"[^>]*>', markup)
+        assert all('aria-label="' in icon for icon in icons), page
+        for alt in re.findall(r'<img [^>]*alt="([^"]*)"', markup):
+            assert len(alt.split()) >= 12 and "tables/statusoverzicht.csv" in alt
+        assert markup.count("<img ") == len(re.findall(r'<img [^>]*alt="', markup))
