@@ -329,6 +329,27 @@ def _evaluate_parser(sub) -> None:
     p.set_defaults(func=_lazy("evaluatie", "cli_evaluate"))
 
 
+def _wijkbericht_parser(sub) -> None:
+    """``wijkbericht`` (evaluatie): the outputs for residents again, from a run's tables."""
+    p = sub.add_parser(
+        "wijkbericht",
+        help="maak de wijkberichten, presentaties en samenvatting opnieuw uit een evaluatie",
+        description="Maakt wijkberichten/<wijk>.html en .pdf (voor bewoners), presentatie.html "
+        "en .pdf en presentatie/<wijk>.* (voor de wijkavond) en samenvatting.pdf (voor het "
+        "bestuur) opnieuw uit de tabellen van een evaluatie, zonder de notebooks opnieuw uit te "
+        "voeren; bijvoorbeeld na het invullen van de uitnodiging in registry/programme.yaml.",
+    )
+    p.add_argument("--year", type=int, required=True, help="evaluatiejaar, bijv. 2026")
+    p.add_argument("--wijk", metavar="ID", help="alleen deze wijk (standaard: alle wijken)")
+    p.add_argument("--out", type=Path, help="de map van de evaluatie (standaard: outputs/<jaar>/)")
+    p.add_argument("--data", type=Path, help="datamap (standaard: de map die de evaluatie las)")
+    p.add_argument(
+        "--stories", type=Path, help="map met verhalen (standaard: de map die de evaluatie las)"
+    )
+    p.add_argument("--no-pdf", action="store_true", help="maak alleen de HTML-bestanden")
+    p.set_defaults(func=_lazy("evaluatie", "cli_wijkbericht"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="npdw",
@@ -345,6 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     _stories_parsers(sub)
     _agenda_parsers(sub)
     _evaluate_parser(sub)
+    _wijkbericht_parser(sub)
     return parser
 
 
@@ -360,6 +382,8 @@ _INTERRUPTED_NL = {
     "cbs": "het ophalen is afgebroken; het meetbestand en het leveringsregister zijn heel "
     "(het oude of het nieuwe bestand, nooit een half)",
     "init": "het aanmaken is afgebroken; er is geen (halve) programmamap geschreven",
+    "wijkbericht": "het maken is afgebroken; de eerdere wijkberichten in de uitvoermap zijn "
+    "niet veranderd",
 }
 
 

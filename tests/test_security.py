@@ -276,6 +276,20 @@ def poisoned(tmp_path_factory):
                 a["label"] = f"Wielwijk {JS_LINK}"
 
     _poison_yaml(data / "registry" / "areas.yaml", area)
+
+    def invitation(d):
+        d["wijkbericht"] = {
+            "uitnodiging": f"Kom {SCRIPT} {JS_LINK}",
+            "datum": FORMULA,
+            "plaats": f"Zaal {ONERROR} {MD_IMAGE}",
+        }
+
+    _poison_yaml(data / "registry" / "programme.yaml", invitation)
+
+    def effort(d):
+        d["efforts"][0]["label"] = f"Plan {SCRIPT} {JS_LINK} {FORMULA}"
+
+    _poison_yaml(data / "registry" / "efforts.yaml", effort)
     out = root / "uit"
     report = evaluate(
         2026,
@@ -334,3 +348,111 @@ def test_poisoned_formula_is_inert_in_every_table(poisoned):
                 assert not cell.startswith(("=", "@", "\t", "\r")), (path.name, cell)
     back = read_csv(out / "tables" / "citaten_per_thema.csv")
     assert back["sentence"].str.startswith(FORMULA).any()
+
+
+# -- the wijkberichten, slides and summary (issue 23) ----------------------------------------
+
+
+def _resident_pages(out: Path) -> list[Path]:
+    return [
+        *sorted((out / "wijkberichten").glob("*.html")),
+        out / "presentatie.html",
+        *sorted((out / "presentatie").glob("*.html")),
+        out / "samenvatting.html",
+    ]
+
+
+def _no_live_element(markup: str) -> None:
+    page = parse(markup)
+    tags = [tag for tag, _ in page.tags]
+    assert "script" not in tags and "iframe" not in tags and "object" not in tags
+    for tag, attrs in page.tags:
+        assert not [a for a in attrs if a.lower().startswith("on")], (tag, attrs)
+        assert attrs.get("href") is None, (tag, attrs)
+        src = attrs.get("src")
+        assert src is None or src.startswith("data:image/"), (tag, attrs)
+    csp = [a for t, a in page.tags if t == "meta" and a.get("http-equiv")]
+    assert csp == [{"http-equiv": "Content-Security-Policy", "content": CSP}]
+
+
+@pytest.mark.slow
+def test_poisoned_invitation_area_and_effort_stay_text_in_the_resident_outputs(poisoned):
+    _, out = poisoned
+    pages = _resident_pages(out)
+    assert len(pages) == 11
+    for path in pages:
+        _no_live_element(path.read_text(encoding="utf-8"))
+    wielwijk = (out / "wijkberichten" / "wielwijk.html").read_text(encoding="utf-8")
+    visible = parse(wielwijk).visible()
+    assert f"Wijkbericht Wielwijk {JS_LINK} 2026" in visible
+    assert f"Kom {SCRIPT} {JS_LINK}" in visible and f"Wanneer: {FORMULA}" in visible
+    assert f"Waar: Zaal {ONERROR} {MD_IMAGE}" in visible
+    for raw in (SCRIPT, ONERROR):
+        assert raw not in wielwijk
+    shown = " ".join(parse(p.read_text(encoding="utf-8")).visible() for p in pages)
+    assert f"Plan {SCRIPT} {JS_LINK} {FORMULA}" in shown  # the first effort, somewhere
+
+
+def test_a_hostile_quote_effort_and_invitation_show_literally_in_a_wijkbericht():
+    """Without a run: the page of a wijkbericht and its slides, from hand-made tables."""
+    from npdw_learning.evaluatie.presentatie import slides_html
+    from npdw_learning.evaluatie.wijkbericht import Invitation, RunTables, bericht_for
+    from npdw_learning.evaluatie.wijkopmaak import bericht_html
+    from npdw_learning.kern.registry import load_registry
+    from npdw_learning.vertellen.stories import load_story_vocabulary
+
+    reg = load_registry()
+    quote = f"De buurman zei {SCRIPT} en {ONERROR} tegen mij. {FORMULA} staat op de muur."
+    stories = pd.DataFrame(
+        [
+            {
+                "id": "vt-x",
+                "date": "2025-01-01",
+                "area": "wielwijk",
+                "teller": "bewoner",
+                "pillars": ["wonen"],
+                "change": "beter",
+                "consent": "publiceren",
+                "text": quote,
+            }
+        ]
+    )
+    efforts = pd.DataFrame(
+        {
+            "id": ["e-x"],
+            "label": [f"Plan {SCRIPT} {JS_LINK} {MD_IMAGE}"],
+            "pillar": ["wonen"],
+            "year": [2026],
+            "status": ["in_uitvoering"],
+        }
+    )
+    empty = pd.DataFrame(columns=["indicator", "area", "reading", "outcome", "pillar"])
+    tables = RunTables(
+        registry=reg,
+        year=2026,
+        areas=["wielwijk"],
+        run_date="6 december 2026",
+        synthetic=True,
+        cells=empty,
+        trends=empty,
+        progress=empty,
+        theme_quotes=pd.DataFrame(columns=["story_id", "sentence"]),
+        efforts=efforts,
+        stories=stories,
+        consent_levels=tuple(load_story_vocabulary(reg).consent_levels),
+        invitation={
+            None: Invitation(uitnodiging=f"Kom {JS_LINK}", verhaal_insturen=f"{ONERROR} {FORMULA}")
+        },
+    )
+    b = bericht_for(tables, "wielwijk")
+    for markup in (bericht_html(b), slides_html(b)):
+        _no_live_element(markup)
+        visible = parse(markup).visible()
+        assert f"De buurman zei {SCRIPT} en {ONERROR} tegen mij. {FORMULA} staat op de muur." in (
+            visible
+        )
+        assert f"Kom {JS_LINK}" in visible
+        assert f"Vertel het ons: {ONERROR} {FORMULA}." in visible
+        for raw in (SCRIPT, ONERROR):
+            assert raw not in markup
+    assert f"Plan {SCRIPT} {JS_LINK} {MD_IMAGE}" in parse(bericht_html(b)).visible()

@@ -5,7 +5,9 @@ it prints. :func:`screenshots` opens ``rapport.html`` in headless Chromium, as
 a phone shows it (390 pixels wide) and as a laptop does (1280), and cuts the
 page into screens;
 :func:`pdf_pages` turns every page of ``rapport.pdf`` into a small PNG
-(``pdftoppm``, 50 dpi). Both write into ``outputs/<year>/check/``.
+(``pdftoppm``, 50 dpi). Both write into ``outputs/<year>/check/``. The same is
+done for the wijkberichten, the slides and the one-page summary
+(``wijkbericht-<wijk>-scherm-*``, ``-pdf-*``; the slides at a laptop's width only).
 """
 
 from __future__ import annotations
@@ -61,17 +63,21 @@ def tiles(picture: Path, out: Path, height: int = SCREEN[1], prefix: str = "sche
 
 
 def screenshots(
-    report: Path, out: Path, chromium: str = "chromium", width: int = SCREEN[0]
+    report: Path,
+    out: Path,
+    chromium: str = "chromium",
+    width: int = SCREEN[0],
+    prefix: str = "scherm",
 ) -> list[Path]:
     """The report in headless Chromium, ``width`` pixels wide, screen by screen
-    (``scherm-<width>-NN.png``, 1600 high); their paths.
+    (``<prefix>-<width>-NN.png``, 1600 high); their paths.
 
     Chromium takes one screenshot of a very tall window (a screenshot of a page
     scrolled to an anchor comes out blank), which is then cut into screens.
     """
     program = _program(chromium)
     out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob(f"scherm-{width}-*.png"):
+    for old in out.glob(f"{prefix}-{width}-*.png"):
         old.unlink()
     with tempfile.TemporaryDirectory(prefix="npdw-chromium-") as tmp:
         tall = Path(tmp) / "rapport.png"
@@ -91,22 +97,51 @@ def screenshots(
             capture_output=True,
             timeout=300,
         )
-        return tiles(tall, out, prefix=f"scherm-{width}")
+        return tiles(tall, out, prefix=f"{prefix}-{width}")
 
 
-def pdf_pages(pdf: Path, out: Path) -> list[Path]:
-    """Every page of ``pdf`` as a 50 dpi PNG in ``out``; their paths."""
+def pdf_pages(pdf: Path, out: Path, prefix: str = "pdf") -> list[Path]:
+    """Every page of ``pdf`` as a 50 dpi PNG in ``out`` (``<prefix>-N.png``); their paths."""
     program = _program("pdftoppm")
     out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("pdf-*.png"):
+    for old in out.glob(f"{prefix}-*.png"):
         old.unlink()
     subprocess.run(
-        [program, "-png", "-r", "50", str(pdf), str(out / "pdf")],
+        [program, "-png", "-r", "50", str(pdf), str(out / prefix)],
         check=True,
         capture_output=True,
         timeout=300,
     )
-    return sorted(out.glob("pdf-*.png"))
+    return sorted(out.glob(f"{prefix}-*.png"))
+
+
+def _resident_pages(folder: Path) -> list[tuple[Path, str, tuple[int, ...]]]:
+    """The wijkberichten, the slides and the summary of an evaluation: ``(page, prefix,
+    widths)``, the slides only as on a laptop (they are made for a screen in a hall)."""
+    found = [
+        (p, f"wijkbericht-{p.stem}", WIDTHS) for p in sorted(folder.glob("wijkberichten/*.html"))
+    ]
+    if (folder / "presentatie.html").is_file():
+        found.append((folder / "presentatie.html", "presentatie", (SCREEN[0],)))
+    found += [
+        (p, f"presentatie-{p.stem}", (SCREEN[0],))
+        for p in sorted(folder.glob("presentatie/*.html"))
+    ]
+    if (folder / "samenvatting.html").is_file():
+        found.append((folder / "samenvatting.html", "samenvatting", WIDTHS))
+    return found
+
+
+def _check_resident_pages(folder: Path, made: Path) -> tuple[int, int]:
+    """Screens and PDF pages of :func:`_resident_pages` into ``made``: ``(screens, pages)``."""
+    screens = pages = 0
+    for page, prefix, widths in _resident_pages(folder):
+        for width in widths:
+            screens += len(screenshots(page, made, width=width, prefix=f"{prefix}-scherm"))
+        pdf = page.with_suffix(".pdf")
+        if pdf.is_file():
+            pages += len(pdf_pages(pdf, made, prefix=f"{prefix}-pdf"))
+    return screens, pages
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
             shots = [shot for width in WIDTHS for shot in screenshots(report, made, width=width)]
             pdf = folder / "rapport.pdf"
             pages = pdf_pages(pdf, made) if pdf.is_file() else []
+            resident = _check_resident_pages(folder, made)
     except (InputError, subprocess.SubprocessError) as exc:
         print(f"FOUT: {exc}", file=sys.stderr)
         return 1
@@ -137,6 +173,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(shots)} schermafdrukken van rapport.html (Chromium, "
         f"{' en '.join(str(w) for w in WIDTHS)} pixels breed) en "
         f"{len(pages)} pagina's van rapport.pdf (50 dpi) staan in {check.resolve()}"
+    )
+    print(
+        f"Van de wijkberichten, de presentaties en de samenvatting: {resident[0]} "
+        f"schermafdrukken en {resident[1]} pagina's, ook in {check.resolve()}"
     )
     print("Bekijk ze voordat het rapport de deur uit gaat: is niets afgesneden of onleesbaar?")
     return 0

@@ -9,7 +9,7 @@ import sys
 from ..kern.paths import OUTPUTS_DIR
 from .runner import MANIFEST, NOTEBOOKS_DIR, EvaluationError, evaluate
 
-__all__ = ["cli_evaluate"]
+__all__ = ["cli_evaluate", "cli_wijkbericht"]
 
 
 def cli_evaluate(args: argparse.Namespace) -> int:
@@ -43,4 +43,22 @@ def cli_evaluate(args: argparse.Namespace) -> int:
         print(manifest["banner"], flush=True)
     print(f"Het rapport staat in {report}", flush=True)
     print(f"Open het in een browser, bijvoorbeeld: file://{report}", flush=True)
+    return 0
+
+
+def cli_wijkbericht(args: argparse.Namespace) -> int:
+    """``npdw wijkbericht``: the outputs for residents and the board, from a run's tables."""
+    from .wijkuitvoer import rewrite
+
+    out = (args.out or OUTPUTS_DIR / str(args.year)).resolve()
+    made = rewrite(
+        out,
+        args.year,
+        area=args.wijk,
+        data_dir=args.data,
+        stories_dir=args.stories,
+        pdf=not args.no_pdf,
+        echo=lambda m: print(m, flush=True),
+    )
+    print(f"{len(made)} wijkbericht{'' if len(made) == 1 else 'en'} in {out / 'wijkberichten'}")
     return 0

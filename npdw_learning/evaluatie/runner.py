@@ -238,6 +238,9 @@ def _preflight(run: Run, echo: Callable[[str], None] | None = None) -> DataOrigi
             "de verhalen bevatten fouten (zie `npdw stories validate`)", collection.errors
         )
     load_codebook(codebook_path(run.data_dir), reg)
+    from .wijkbericht import load_invitation
+
+    load_invitation(run.data_dir, reg)  # the wijkbericht's invitation (programme.yaml)
     if (run.stories_dir / "msc.yaml").exists():
         load_msc(run.stories_dir / "msc.yaml", collection)
     if (run.data_dir / "agenda").is_dir():
@@ -409,7 +412,7 @@ def evaluate(
     echo : callable
         Progress messages.
     pdf : bool
-        Also write ``rapport.pdf`` (the same page laid out for print).
+        Also write ``rapport.pdf`` (the page laid out for print) and the other PDFs.
 
     Raises
     ------
@@ -439,6 +442,7 @@ def evaluate(
         if pdf:
             with step("de afdruk maken (rapport.pdf)"):
                 _write_pdf(build, echo)
+        _write_resident_outputs(run, build, started, origin.short(), echo, pdf)
         with step(f"de uitvoer op zijn plaats zetten ({out})"):
             _finish_manifest(build, manifest, seconds=time.perf_counter() - t0)
             seal(build)
@@ -450,6 +454,15 @@ def evaluate(
         shutil.rmtree(build, ignore_errors=True)
         raise
     return out / REPORT
+
+
+def _write_resident_outputs(run, build, started, warning: str, echo, pdf) -> None:
+    """The wijkberichten, the slides and the one-page summary, from the tables in ``build``
+    (:mod:`.wijkuitvoer`); ``warning`` the report's short demo-data warning or empty."""
+    from .wijkuitvoer import write_for_run
+
+    with step("de wijkberichten, de presentaties en de samenvatting maken"):
+        write_for_run(run, build, started=started, synthetic=warning, echo=echo, pdf=pdf)
 
 
 def _notebook_parameters(run: Run, build: Path) -> dict:

@@ -86,9 +86,10 @@ class Registry:
     strategic_goals, operational_goals : DataFrame
         Bijlage 1. Operational goals carry their target and indicator lists.
     indicators : DataFrame
-        ``id, label, pillar, unit, unit_label, higher_is_better, source, core,
-        share_group, goals, scope`` (``goals`` is derived from ``goals.yaml``;
-        ``scope`` is ``national`` for an indicator of ``national/indicators.yaml``).
+        ``id, label, plain_label, pillar, unit, unit_label, higher_is_better, source,
+        core, share_group, goals, scope`` (``goals`` is derived from ``goals.yaml``;
+        ``scope`` is ``national`` for an indicator of ``national/indicators.yaml``;
+        ``plain_label``, what it measures in plain Dutch for residents, or None).
     share_groups : DataFrame
         ``id, label, exhaustive, tolerance``.
     source_priority : tuple of str
@@ -566,10 +567,16 @@ def _check_indicators(
         if group is not None and group not in group_ids:
             message = f"onbekende share_group {group!r}"
             chk.error((*path, "share_group"), where, "share_group", message)
+        plain = ind.get("plain_label")
+        if plain is not None and (not isinstance(plain, str) or not plain.strip()):
+            message = "veld 'plain_label' is geen tekst (laat het weg, of schrijf een tekst)"
+            chk.error((*path, "plain_label"), where, "plain_label", message)
+            plain = None
         indicators.append(
             {
                 "id": ind["id"],
                 "label": chk.require(ind, path, where, "label", str),
+                "plain_label": " ".join(plain.split()) if plain else None,
                 "pillar": pillar,
                 "unit": unit,
                 "higher_is_better": chk.require(ind, path, where, "higher_is_better", bool),

@@ -172,12 +172,39 @@ def _comment(text: str) -> str:
 
 
 def _programme_yaml(spec: ProgrammeSpec) -> str:
-    return _comment(
-        """
+    return (
+        _comment(
+            """
 Het programma dat deze evaluatie volgt (lokaal). De naam staat in het rapport,
 de figuren en de berichten. Gemaakt door `npdw init`.
 """
-    ) + (f"name: {_q(spec.name)}\nshort_name: {_q(spec.short_name)}\n")
+        )
+        + (f"name: {_q(spec.name)}\nshort_name: {_q(spec.short_name)}\n")
+        + _WIJKBERICHT_YAML
+    )
+
+
+# The invitation of the wijkbericht (npdw_learning.evaluatie.wijkbericht.load_invitation),
+# to be filled in; "nog in te vullen" makes the wijkbericht say that it follows.
+_WIJKBERICHT_YAML = _comment(
+    """
+Het wijkbericht (wijkberichten/<wijk>.pdf) en de presentatie voor de wijkavond
+nodigen bewoners uit met wat hier staat. Tekst blijft tekst: HTML, Markdown of een
+formule verschijnt precies zoals getypt. Een veld met "nog in te vullen" (of zonder
+veld) zegt in het wijkbericht dat het nog volgt. Onder per_wijk staat per wijk-id
+wat daar anders is, bijvoorbeeld:
+  per_wijk:
+    <wijk-id>: {datum: "...", plaats: "..."}
+Na een wijziging: npdw wijkbericht --year JAAR (de notebooks hoeven niet opnieuw).
+"""
+) + (
+    "wijkbericht:\n"
+    '  uitnodiging: "Kom naar de wijkavond en praat mee over uw wijk."\n'
+    '  datum: "nog in te vullen"       # bijvoorbeeld "dinsdag 9 maart 2027, 19.30 uur"\n'
+    '  plaats: "nog in te vullen"      # bijvoorbeeld "het buurthuis, Dorpsstraat 1"\n'
+    '  verhaal_insturen: "nog in te vullen"  # e-mail, adres of website voor een verhaal\n'
+    '  rapport: "nog in te vullen"     # waar het hele rapport staat (website, wijkcentrum)\n'
+)
 
 
 def _areas_yaml(spec: ProgrammeSpec) -> str:

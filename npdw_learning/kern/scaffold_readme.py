@@ -84,7 +84,13 @@ map daarna stap voor stap, en controleer na elke stap.
    Zie `stories/README.md`.
 10. **De evaluatie**:
     `.venv/bin/npdw evaluate --year JJJJ --data {folder} --stories {folder}/stories
-    --out uitvoer/JJJJ` (één regel) maakt `uitvoer/JJJJ/rapport.html`.
+    --out uitvoer/JJJJ` (één regel) maakt `uitvoer/JJJJ/rapport.html`, en daarnaast
+    een wijkbericht per wijk voor de bewoners (`wijkberichten/`), dia's voor de
+    wijkavond (`presentatie.pdf`) en een samenvatting van één pagina voor het bestuur
+    (`samenvatting.pdf`). De uitnodiging in het wijkbericht staat in
+    `registry/programme.yaml` onder `wijkbericht` (nu nog "nog in te vullen"); na het
+    invullen maakt `.venv/bin/npdw wijkbericht --year JJJJ --out uitvoer/JJJJ` ze
+    opnieuw, zonder de notebooks.
 """
 
 _NATIONAL = """\
@@ -103,7 +109,7 @@ Alles daarbuiten is **lokaal** en van het programma zelf:
 
 | bestand | inhoud |
 |---|---|
-| `registry/programme.yaml` | naam en korte naam van het programma |
+| `registry/programme.yaml` | naam en korte naam, de uitnodiging in het wijkbericht |
 | `registry/areas.yaml` | wijken, referentiegebied, totaal en de gewichten |
 | `registry/goals.yaml` | strategische en operationele doelen met streefwaarden |
 | `registry/indicators.yaml` | eigen indicatoren (naast de landelijke) |

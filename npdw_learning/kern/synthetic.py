@@ -48,6 +48,25 @@ class DataOrigin:
     real_stories: int
     data: str = "data"
 
+    @classmethod
+    def from_manifest(cls, manifest: dict) -> DataOrigin:
+        """What an earlier evaluation's ``manifest.json`` says was invented and real.
+
+        A manifest of an older version lists only the invented kinds: its stories then
+        count as invented (one of each, so the warning still names them).
+
+        >>> DataOrigin.from_manifest({"synthetic": ["measurements"],
+        ...     "stories": {"synthetic": 0, "real": 12}}).short()[:47]
+        'LET OP: synthetische demodata (demoreeksen); tr'
+        """
+        kinds = manifest.get("synthetic") or []
+        stories = manifest.get("stories") or {"synthetic": int("stories" in kinds), "real": 0}
+        return cls(
+            demo_series="measurements" in kinds,
+            synthetic_stories=int(stories.get("synthetic", 0)),
+            real_stories=int(stories.get("real", 0)),
+        )
+
     @property
     def parts(self) -> list[str]:
         """``measurements`` and/or ``stories``: which kinds of data are (partly) invented."""

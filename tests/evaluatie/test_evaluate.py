@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -517,3 +518,98 @@ def test_unknown_area_is_an_input_error(npdw):
     proc = npdw("evaluate", "--year", "2026", "--areas", "sterrenburg", "--out", "/nonexistent")
     assert proc.returncode == 1
     assert "sterrenburg" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# -- the wijkberichten, the slides and the summary of the demo run (issue 23) ------------------
+
+
+def _published_of(area: str) -> set[str]:
+    """The texts of the bundled stories of ``area`` whose consent is publiceren, whitespace
+    made single."""
+    from npdw_learning.vertellen.stories import STORIES_DIR, load_stories
+
+    frame = load_stories(STORIES_DIR).frame()
+    mine = frame[(frame["area"] == area) & (frame["consent"] == "publiceren")]
+    return {" ".join(str(t).split()) for t in mine["text"]}
+
+
+def test_every_wijk_and_the_programme_get_a_plain_wijkbericht_of_two_pages(evaluated):
+    from printcheck import check_print
+
+    from npdw_learning.evaluatie.wijkopmaak import visible_text
+    from npdw_learning.evaluatie.wijktaal import MIN_FLESCH_DOUMA, flesch_douma, forbidden_words
+
+    out, proc, _ = evaluated
+    registry = Run.from_parameters().registry
+    hoods = registry.areas.loc[registry.areas["kind"] == "neighbourhood", "id"].tolist()
+    for area in [*hoods, registry.aggregate_id]:
+        page = (out / "wijkberichten" / f"{area}.html").read_text(encoding="utf-8")
+        assert (out / "wijkberichten" / f"{area}.pdf").read_bytes().startswith(b"%PDF")
+        pages = check_print(page, max_pages=2)
+        seen = visible_text(page)
+        score = flesch_douma(seen)
+        assert score >= MIN_FLESCH_DOUMA, (area, score)
+        assert f"wijkberichten/{area}.pdf: {pages} pagina's, leesbaarheid (Flesch-Douma) " in (
+            proc.stdout
+        )
+        assert forbidden_words(seen) == [], area
+        assert "verzonnen voorbeelden" in seen  # the demo data says so
+        assert "Dit bericht hoort bij het jaar 2026." in seen and "het hele rapport" in seen
+        # Each quote is a piece of a published story of this wijk (any wijk of the programme
+        # for the programme's own bericht).
+        quotes = re.findall(r"“(.+?)”", seen)
+        assert 2 <= len(quotes) <= 3, area
+        sources = (
+            _published_of(area)
+            if area in hoods
+            else set().union(*(_published_of(a) for a in hoods))
+        )
+        for quote in quotes:
+            assert any(quote in text for text in sources), (area, quote)
+            assert "[" not in quote and "PERSOON" not in quote
+
+
+def test_the_slides_and_the_summary_are_made_and_print_as_they_should(evaluated):
+    from npdw_learning.evaluatie.pdf import layout, overflowing_boxes
+    from npdw_learning.evaluatie.presentatie import SLIDE_MM
+    from npdw_learning.evaluatie.report import CSP
+
+    out, _, _ = evaluated
+    decks = [out / "presentatie.html", *sorted((out / "presentatie").glob("*.html"))]
+    assert len(decks) == 5
+    for deck in [decks[0], decks[-1]]:
+        page = deck.read_text(encoding="utf-8")
+        assert "<script" not in page and 'src="http' not in page
+        assert f'content="{html.escape(CSP)}"' in page
+        document = layout(page)
+        assert len(document.pages) == page.count('<section class="dia"') == 7  # 5 pillars
+        for p in document.pages:
+            assert p.width / p.height == pytest.approx(16 / 9, rel=0.01)
+            assert p.width == pytest.approx(SLIDE_MM[0] / 25.4 * 96, abs=1)
+        assert overflowing_boxes(document) == []
+    summary = (out / "samenvatting.html").read_text(encoding="utf-8")
+    document = layout(summary)
+    assert len(document.pages) == 1 and overflowing_boxes(document) == []
+    assert re.search(r'<img src="data:image/png;base64,[^"]+" alt="Statusoverzicht: ', summary)
+    assert summary.count("<li>") >= 5  # the Samenvatting's sentences
+    report = (out / "rapport.html").read_text(encoding="utf-8")
+    first = re.search(r"<li>(Het overzicht telt [^<]+)</li>", summary).group(1)
+    assert first in report  # the same sentences as the report's Samenvatting
+
+
+def test_npdw_wijkbericht_remakes_one_wijk_from_the_tables(evaluated, npdw, tmp_path):
+    out, _, _ = evaluated
+    copy = tmp_path / "2026"
+    shutil.copytree(out, copy)
+    before = (copy / "wijkberichten" / "crabbehof.pdf").read_bytes()
+    proc = npdw(
+        "wijkbericht", "--year", "2026", "--wijk", "wielwijk", "--out", str(copy), "--no-pdf"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "wijkberichten/wielwijk.html: leesbaarheid (Flesch-Douma)" in proc.stdout
+    assert "[1/" not in proc.stdout  # no notebook ran
+    assert not (copy / "wijkberichten" / "wielwijk.pdf").exists()  # no stale PDF is left
+    assert (copy / "wijkberichten" / "crabbehof.pdf").read_bytes() == before
+    proc = npdw("wijkbericht", "--year", "2026", "--wijk", "nergens", "--out", str(copy))
+    assert proc.returncode == 1 and "--wijk nergens" in proc.stderr
+    assert "Traceback" not in proc.stderr

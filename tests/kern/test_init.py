@@ -355,3 +355,14 @@ def test_init_validate_agenda_check_and_evaluate_a_new_programme(tmp_path):
     # The invented measurements and stories are flagged; a consented story is quoted.
     assert "SYNTHETISCHE" in report
     assert "Sinds er lantaarns op het plein staan" in report
+
+    # A wijkbericht per wijk and for the programme, in plain Dutch, of this programme only,
+    # and quoting no story: their consent is citeren, not publiceren.
+    from npdw_learning.evaluatie.wijkopmaak import visible_text
+    from npdw_learning.evaluatie.wijktaal import MIN_FLESCH_DOUMA, flesch_douma, forbidden_words
+
+    for area in ("oostkade", "westkade", "molenwijk", "zuiderhaven"):
+        seen = visible_text((out / "wijkberichten" / f"{area}.html").read_text(encoding="utf-8"))
+        assert flesch_douma(seen) >= MIN_FLESCH_DOUMA and forbidden_words(seen) == [], area
+        assert "lantaarns" not in seen and not FORBIDDEN.search(seen), area
+    assert (out / "presentatie.pdf").is_file() and (out / "samenvatting.pdf").is_file()
