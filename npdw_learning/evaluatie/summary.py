@@ -4,8 +4,10 @@
 and the joint display (:mod:`.joint`) and says, in plain Dutch for a programme
 board, which pillars go the right way in which neighbourhood, which the wrong
 way, how the progress towards the 2043 targets stands, where numbers and
-stories disagree and how many series cannot be judged yet, and why. Nothing in
-them is written by hand: change a table and the sentences follow.
+stories disagree and how many series cannot be judged yet, and why, and, while
+any remain, how many stories have pillars proposed on import that nobody has
+reviewed yet (:func:`review_sentence`). Nothing in them is written by hand:
+change a table and the sentences follow.
 
 The sentences are plain text with labels from the registry in them; they reach
 the report only as values of :func:`.report.show_markdown`, which escapes them.
@@ -20,7 +22,7 @@ import pandas as pd
 from ..tellen.trends import MIN_POINTS
 from .status import tally
 
-__all__ = ["summary_sentences", "dutch_list"]
+__all__ = ["summary_sentences", "review_sentence", "dutch_list"]
 
 
 def dutch_list(items: Sequence[str]) -> str:
@@ -153,6 +155,42 @@ def _stories(joint: pd.DataFrame | None, pillar_labels: Mapping[str, str]) -> st
     )
 
 
+def review_sentence(stories: pd.DataFrame | None) -> str | None:
+    """How many stories still have proposed pillars nobody reviewed (``pillars_source:
+    auto``), and where the report counts them; ``None`` when none do.
+
+    >>> frame = pd.DataFrame({"pillars": [("wonen",), (), ("werk",)],
+    ...                       "pillars_source": ["auto", "auto", None]})
+    >>> print(review_sentence(frame))  # doctest: +NORMALIZE_WHITESPACE
+    1 verhaal heeft een pijler die bij het inlezen automatisch is voorgesteld en nog niet is
+    nagekeken; het telt in de tabel 'Verhalen per pijler' apart ('Voorgesteld, nog niet
+    nagekeken'), nog niet bij die pijler. Bij 1 verhaal kon de import geen pijler voorstellen;
+    het telt als nog niet ingedeeld.
+    """
+    if stories is None or stories.empty or "pillars_source" not in stories:
+        return None
+    auto = stories[stories["pillars_source"] == "auto"]
+    if auto.empty:
+        return None
+    proposed = int(auto["pillars"].map(len).gt(0).sum())
+    empty = len(auto) - proposed
+    parts = []
+    if proposed:
+        one = proposed == 1
+        parts.append(
+            f"{_n(proposed, 'verhaal heeft', 'verhalen hebben')} een pijler die bij het inlezen "
+            "automatisch is voorgesteld en nog niet is nagekeken; "
+            f"{'het telt' if one else 'ze tellen'} in de tabel 'Verhalen per pijler' apart "
+            "('Voorgesteld, nog niet nagekeken'), nog niet bij die pijler."
+        )
+    if empty:
+        parts.append(
+            f"Bij {_n(empty, 'verhaal', 'verhalen')} kon de import geen pijler voorstellen; "
+            f"{'het telt' if empty == 1 else 'ze tellen'} als nog niet ingedeeld."
+        )
+    return " ".join(parts)
+
+
 def _not_judged(cells: pd.DataFrame) -> str:
     """How many series have no judgement and why; where there is no target (yet)."""
     no_target = int((~cells["has_target"]).sum())
@@ -197,8 +235,10 @@ def summary_sentences(
     area_labels: Mapping[str, str],
     neighbourhoods: Sequence[str],
     aggregate: str,
+    stories: pd.DataFrame | None = None,
 ) -> list[str]:
-    """Five to eight sentences for the Samenvatting, from the tables.
+    """Five to eight sentences for the Samenvatting, from the tables (and one more while
+    stories have proposed pillars nobody reviewed).
 
     Parameters
     ----------
@@ -212,6 +252,9 @@ def summary_sentences(
         Area id -> name.
     neighbourhoods : sequence of str
         The chosen neighbourhoods; ``aggregate`` is their aggregate.
+    stories : DataFrame, optional
+        The stories of those neighbourhoods (``pillars``, ``pillars_source``), for
+        :func:`review_sentence`.
 
     Returns
     -------
@@ -219,11 +262,13 @@ def summary_sentences(
         Plain text (not Markdown): show it escaped.
     """
     labels = dict(zip(pillars["id"], pillars["label"], strict=True))
+    review = [s for s in (review_sentence(stories),) if s]
     if cells.empty:
         return [
             "Er staan nog geen indicatoren in het register, dus er zijn nog geen cijfers om "
             "samen te vatten.",
             _stories(joint, labels),
+            *review,
         ]
     judged = cells[cells["grade"].notna()]
     hood_cells = cells[cells["area"].isin(neighbourhoods)]
@@ -238,6 +283,7 @@ def summary_sentences(
             "sinds de nulmeting (zoals in het eerste jaar van een programma).",
             _not_judged(cells),
             _stories(joint, labels),
+            *review,
         ]
     named = {
         "progress": "de voortgang naar het doel",
@@ -252,7 +298,7 @@ def summary_sentences(
         + "."
     )
     sentences = [opening, *_directions(hood_cells, neighbourhoods, area_labels, pillars)]
-    sentences.append(_stories(joint, labels))
+    sentences += [_stories(joint, labels), *review]
     sentences += [
         s
         for s in (

@@ -37,10 +37,12 @@ __all__ = [
     "show_summary",
     "stories_by_pillar",
     "UNSORTED",
+    "PROPOSED",
     "show_leeragenda",
 ]
 
 UNSORTED = "Nog niet ingedeeld"  # stories without a pillar (yet)
+PROPOSED = "Voorgesteld, nog niet nagekeken"  # pillars proposed on import (pillars_source: auto)
 STATUS_NL = {
     "target_reached": "doel bereikt",
     "on_track": "op koers",
@@ -497,13 +499,20 @@ def _show_who(run, stories: pd.DataFrame, section: str) -> None:
             f"{dutch_number(MIN_CELL)}; x: verborgen)"
         ),
     )
+    table = stories_by_pillar(stories, reg.pillars)
+    proposed = (
+        f"; {PROPOSED.lower()}: de pijlers zijn bij het inlezen automatisch voorgesteld en "
+        "nog niet nagekeken, dus tellen ze nog niet bij een pijler"
+        if PROPOSED in set(table["Pijler"])
+        else ""
+    )
     show_table(
-        stories_by_pillar(stories, reg.pillars),
+        table,
         section,
         caption=(
             "Verhalen per pijler, naar de richting van verandering die de verteller zelf "
             f"aangaf (een verhaal kan over meer pijlers gaan; {UNSORTED.lower()}: nog geen "
-            "pijler ingevuld)"
+            f"pijler ingevuld{proposed})"
         ),
     )
 
@@ -680,7 +689,8 @@ def stories_by_pillar(stories: pd.DataFrame, pillars: pd.DataFrame) -> pd.DataFr
     Parameters
     ----------
     stories : DataFrame
-        ``pillars`` (a tuple per story, possibly empty) and ``change``, as
+        ``pillars`` (a tuple per story, possibly empty), ``change`` and, when
+        known, ``pillars_source``, as
         :meth:`npdw_learning.vertellen.stories.StoryCollection.frame` gives them.
     pillars : DataFrame
         The registry's pillars (``id``, ``label``), in report order.
@@ -689,20 +699,28 @@ def stories_by_pillar(stories: pd.DataFrame, pillars: pd.DataFrame) -> pd.DataFr
     -------
     DataFrame
         ``Pijler``, one column per direction and ``totaal``: a row per pillar
-        (a story with two pillars counts in both) and a last row
-        :data:`UNSORTED` for the stories without a pillar. Counts from 1 to 4
-        and the cells they could be derived from are hidden
-        (:func:`npdw_learning.vertellen.analysis.suppress`).
+        (a story with two pillars counts in both), then, only when there are
+        any, a row :data:`PROPOSED` for the stories whose pillars were proposed
+        on import and not yet reviewed (``pillars_source: auto``: counted there
+        once, at no pillar), and a last row :data:`UNSORTED` for the stories
+        without a pillar. Counts from 1 to 4 and the cells they could be
+        derived from are hidden (:func:`npdw_learning.vertellen.analysis.suppress`).
     """
-    exploded = stories.explode("pillars")
-    # "" is no pillar id (ids are slugs): it stands for "no pillar" in the table.
-    keys = exploded["pillars"].where(exploded["pillars"].notna(), "")
-    directions = pd.crosstab(keys, exploded["change"]).reindex(
-        index=[*pillars["id"], ""], columns=list(CHANGES), fill_value=0
+    source = stories.get("pillars_source", pd.Series(None, index=stories.index, dtype=object))
+    # "" and "~" are no pillar ids (ids are slugs): "no pillar" and "proposed" in the table.
+    keys = [
+        ("~",) if src == "auto" and len(p) else tuple(p) or ("",)
+        for p, src in zip(stories["pillars"], source, strict=True)
+    ]
+    per_key = pd.DataFrame({"key": keys, "change": stories["change"]}).explode("key")
+    proposed = bool((per_key["key"] == "~").any())
+    rows = [*pillars["id"], *(["~"] if proposed else []), ""]
+    directions = pd.crosstab(per_key["key"], per_key["change"]).reindex(
+        index=rows, columns=list(CHANGES), fill_value=0
     )
     directions[TOTAL] = directions.sum(axis=1)
     directions = suppress(directions.fillna(0).astype("int64"))
-    labels = [*pillars["label"], UNSORTED]
+    labels = [*pillars["label"], *([PROPOSED] if proposed else []), UNSORTED]
     table = pd.DataFrame({"Pijler": labels})
     for c in [*CHANGES, TOTAL]:
         table[c] = directions[c].to_numpy()
@@ -739,6 +757,7 @@ def show_summary(run, step) -> None:
         area_labels=labels,
         neighbourhoods=run.areas,
         aggregate=reg.aggregate_id,
+        stories=getattr(step, "stories", None),
     )
     show_markdown("{sentences}", section, sentences=sentences)
 
