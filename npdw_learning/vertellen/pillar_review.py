@@ -178,13 +178,13 @@ class ReviewResult:
 
     file: str
     applied: tuple[str, ...] = ()
-    open: tuple[str, ...] = ()  # no decision yet
-    done: tuple[str, ...] = ()  # already reviewed as decided: nothing to do
+    open: tuple[str, ...] = ()  # no decision yet, still a proposal
+    done: tuple[str, ...] = ()  # already reviewed (as decided, or in the story file)
 
     def lines(self) -> list[str]:
         out = [
             f"{self.file}: {len(self.applied)} verhalen nagekeken (pijlers gezet, "
-            f"'pillars_source: auto' weggehaald), {len(self.done)} waren al zo nagekeken, "
+            f"'pillars_source: auto' weggehaald), {len(self.done)} waren al nagekeken, "
             f"{len(self.open)} nog niet nagekeken (lege cel in '{DECISION_COLUMN}')."
         ]
         if self.open:
@@ -262,6 +262,18 @@ def _check_line(
     return story, chosen, []
 
 
+def _sort_open(
+    ident: str, stories_dir: Path, vocab: StoryVocabulary, open_ids: list[str], done: list[str]
+) -> None:
+    """A line without a decision: still open while its story is a proposal, done when it
+    was reviewed since (in the story file); a line without a readable story is left out."""
+    if not ID_PATTERN.fullmatch(ident):
+        return
+    story, _ = parse_story(stories_dir / f"{ident}.md", vocab)
+    if story is not None:
+        (open_ids if story.pillars_source == "auto" else done).append(ident)
+
+
 def apply_review(path: str | Path, stories_dir: str | Path, vocab: StoryVocabulary) -> ReviewResult:
     """Apply a filled-in review file to the story files in ``stories_dir``.
 
@@ -282,7 +294,7 @@ def apply_review(path: str | Path, stories_dir: str | Path, vocab: StoryVocabula
         if not ident and not _cell(record, DECISION_COLUMN):
             continue
         if not _cell(record, DECISION_COLUMN):
-            open_ids.append(ident)
+            _sort_open(ident, stories_dir, vocab, open_ids, done)
             continue
         if ident in seen:
             message = f"{ident} staat ook op rij {seen[ident]}"

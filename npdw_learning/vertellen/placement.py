@@ -352,18 +352,19 @@ def _no_pillar(ident: str, r: Row, file: str) -> Finding:
 def review_target(
     export: Path, placed: Placed, stories_dir: Path, vocab: StoryVocabulary
 ) -> Path | None:
-    """Where to write the review file, or ``None``: nothing to review, or a review file
-    with decisions not yet applied (left alone, with a warning).
+    """Where to write the review file, or ``None``: nothing to review (and no review
+    file of an earlier import to empty), or a review file with decisions not yet
+    applied (left alone, with a warning).
 
-    Raises :class:`InputError` (before anything is written) when the file there
-    is not a review file.
+    Raises :class:`InputError` (before anything is written) when there is something
+    to review and the file there is not a review file.
     """
     path = review_path(export)
-    if not placed.review:
-        return None
     if not (path.exists() or path.is_symlink()):
-        return path
+        return path if placed.review else None
     if path.is_symlink() or not is_review_file(path):
+        if not placed.review:
+            return None
         raise InputError(
             f"{path}: dit bestand bestaat al en is geen nakijkbestand van de pijlers; er is "
             "niets geschreven. Hernoem of verplaats het, dan schrijft de import daar de "

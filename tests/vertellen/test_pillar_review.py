@@ -322,3 +322,25 @@ def test_rows_of_a_workbook_with_several_sheets_name_their_sheet(tmp_path, ps):
         "Maart, rij 3",
         "April, rij 2",
     ]
+
+
+def test_the_review_file_follows_the_story_files(form, tmp_path, ps):
+    run(form, tmp_path, ps)
+    stories = tmp_path / "stories"
+    path = review_path(form)
+    # A correction by hand shows in the review file: its words are the story file's.
+    target = stories / "vt-001.md"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("de flat van mevrouw [PERSOON-1] en", "de flat en"), "utf-8")
+    run(form, tmp_path, ps)
+    assert lines_of(path)[2][2] == "Elke avond hangen er jongeren rond bij de flat en …"
+    # Reviewed in the story files instead: the review file's empty lines are done, not open.
+    for story_file in stories.glob("*.md"):
+        text = story_file.read_text(encoding="utf-8").replace("pillars_source: auto\n", "")
+        story_file.write_text(text, encoding="utf-8")
+    result = apply_review(path, stories, VOCAB)
+    assert result.open == () and len(result.done) == 6 and result.applied == ()
+    # Nothing left to review: the next import empties the review file.
+    again = run(form, tmp_path, ps)
+    assert again.review == () and again.review_file == str(path)
+    assert [r[1] for r in lines_of(path)[1:]] == ["id"]
