@@ -237,8 +237,8 @@ def summary_sentences(
     aggregate: str,
     stories: pd.DataFrame | None = None,
 ) -> list[str]:
-    """Five to eight sentences for the Samenvatting, from the tables (and one more while
-    stories have proposed pillars nobody reviewed).
+    """Five to eight sentences for the Samenvatting, from the tables, and a last one while
+    stories have proposed pillars nobody reviewed (:func:`review_sentence`).
 
     Parameters
     ----------
@@ -261,14 +261,25 @@ def summary_sentences(
     list of str
         Plain text (not Markdown): show it escaped.
     """
+    sentences = _sentences(cells, joint, pillars, area_labels, neighbourhoods, aggregate)
+    review = review_sentence(stories)
+    return [*sentences, review] if review else sentences
+
+
+def _sentences(
+    cells: pd.DataFrame,
+    joint: pd.DataFrame | None,
+    pillars: pd.DataFrame,
+    area_labels: Mapping[str, str],
+    neighbourhoods: Sequence[str],
+    aggregate: str,
+) -> list[str]:
     labels = dict(zip(pillars["id"], pillars["label"], strict=True))
-    review = [s for s in (review_sentence(stories),) if s]
     if cells.empty:
         return [
             "Er staan nog geen indicatoren in het register, dus er zijn nog geen cijfers om "
             "samen te vatten.",
             _stories(joint, labels),
-            *review,
         ]
     judged = cells[cells["grade"].notna()]
     hood_cells = cells[cells["area"].isin(neighbourhoods)]
@@ -283,7 +294,6 @@ def summary_sentences(
             "sinds de nulmeting (zoals in het eerste jaar van een programma).",
             _not_judged(cells),
             _stories(joint, labels),
-            *review,
         ]
     named = {
         "progress": "de voortgang naar het doel",
@@ -298,7 +308,7 @@ def summary_sentences(
         + "."
     )
     sentences = [opening, *_directions(hood_cells, neighbourhoods, area_labels, pillars)]
-    sentences += [_stories(joint, labels), *review]
+    sentences.append(_stories(joint, labels))
     sentences += [
         s
         for s in (

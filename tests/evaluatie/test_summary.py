@@ -251,8 +251,9 @@ def test_unreviewed_proposals_are_said_only_while_any_remain():
         [(("wonen",), "auto"), (("wonen", "veilig"), "auto"), (("veilig",), "auto"), ((), "auto")]
     )
     got = summary_sentences(cells, JOINT, stories=remaining, **kwargs)
-    assert len(got) == len(plain) + 1 and got[-1] == plain[-1]
+    assert got[:-1] == plain and len(got) <= 9
     said = the(got, "3 verhalen hebben een pijler die bij het inlezen automatisch")
+    assert said == got[-1]
     assert "ze tellen in de tabel 'Verhalen per pijler' apart" in said
     assert said.endswith(
         "Bij 1 verhaal kon de import geen pijler voorstellen; het telt als nog niet ingedeeld."
