@@ -121,9 +121,10 @@ class Placed:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happens to one row's story file: ``kind`` is a list of :class:`Placed`
-    (``imported``, ``unchanged``, ...) or ``conflicts``; ``story`` is the story as the
-    file holds it after the import; ``note`` a warning to show."""
+    """What happens to one row's story file: ``kind`` names the list of :class:`Placed`
+    it goes to (``imported``, ``unchanged``, ``updated``, ``kept``, ``overwritten`` or
+    ``conflicts``, with ``message``); ``story`` is the story as the file holds it after
+    the import; ``note`` a warning to show."""
 
     kind: str
     story: Story | None = None
