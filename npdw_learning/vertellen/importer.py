@@ -270,9 +270,10 @@ class ImportReport:
     def _proposal_lines(self) -> list[str]:
         out = []
         if self.proposed:
+            n = len(self.proposed)
             out.append(
-                f"Voorgestelde pijlers ({len(self.proposed)} verhalen zonder pijlers), "
-                "nog na te kijken:"
+                f"Voorgestelde pijlers ({n} {'verhaal' if n == 1 else 'verhalen'} zonder "
+                "pijlers), nog na te kijken:"
             )
             out += [
                 f"  {p.where()}, {p.id}: "
@@ -283,12 +284,19 @@ class ImportReport:
             default = Path(self.out_dir).resolve() == STORIES_DIR.resolve()
             folder = "" if default else f" --stories {self.out_dir}"
             out.append(
-                f"Nakijken: {len(self.review)} verhalen uit deze export hebben nog voorgestelde "
-                f"pijlers; ze staan in {self.review_file}. Vul daar de kolom 'nagekeken' in "
+                f"Nakijken: {_stories_have(len(self.review))} nog voorgestelde pijlers; ze staan "
+                f"in {self.review_file}. Vul daar de kolom 'nagekeken' in "
                 "(ok, geen of de pijlers) en voer dan uit: "
                 f"npdw stories pijlers {self.review_file}{folder}"
             )
         return out
+
+
+def _stories_have(n: int) -> str:
+    """``"1 verhaal uit deze export heeft"``, ``"3 verhalen uit deze export hebben"``."""
+    return (
+        f"{n} verhaal uit deze export heeft" if n == 1 else f"{n} verhalen uit deze export hebben"
+    )
 
 
 MAX_ID_LENGTH = 100  # an id is a file name; file systems stop at 255 bytes
