@@ -20,6 +20,8 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from ..tellen.trends import MIN_POINTS
+from ..vertellen.analysis import MIN_CELL
+from .method import dutch_number
 from .status import tally
 
 __all__ = ["summary_sentences", "review_sentence", "dutch_list"]
@@ -155,17 +157,24 @@ def _stories(joint: pd.DataFrame | None, pillar_labels: Mapping[str, str]) -> st
     )
 
 
+def _stories_count(n: int) -> str:
+    """``"12 verhalen"``; a count from 1 to 4 as ``"minder dan vijf verhalen"``, as the
+    report's tables hide it (:data:`npdw_learning.vertellen.analysis.MIN_CELL`)."""
+    return f"minder dan {dutch_number(MIN_CELL)} verhalen" if 0 < n < MIN_CELL else f"{n} verhalen"
+
+
 def review_sentence(stories: pd.DataFrame | None) -> str | None:
     """How many stories still have proposed pillars nobody reviewed (``pillars_source:
-    auto``), and where the report counts them; ``None`` when none do.
+    auto``), and where the report counts them; ``None`` when none do. Counts below
+    ``MIN_CELL`` are not given exactly, as in the tables.
 
-    >>> frame = pd.DataFrame({"pillars": [("wonen",), (), ("werk",)],
-    ...                       "pillars_source": ["auto", "auto", None]})
+    >>> frame = pd.DataFrame({"pillars": [("wonen",)] * 6 + [()],
+    ...                       "pillars_source": ["auto"] * 7})
     >>> print(review_sentence(frame))  # doctest: +NORMALIZE_WHITESPACE
-    1 verhaal heeft een pijler die bij het inlezen automatisch is voorgesteld en nog niet is
-    nagekeken; het telt in de tabel 'Verhalen per pijler' apart ('Voorgesteld, nog niet
-    nagekeken'), nog niet bij die pijler. Bij 1 verhaal kon de import geen pijler voorstellen;
-    het telt als nog niet ingedeeld.
+    6 verhalen hebben een pijler die bij het inlezen automatisch is voorgesteld en nog niet
+    is nagekeken; ze tellen in de tabel 'Verhalen per pijler' apart ('Voorgesteld, nog niet
+    nagekeken'), nog niet bij die pijler. Bij minder dan vijf verhalen kon de import geen
+    pijler voorstellen; ze tellen als nog niet ingedeeld.
     """
     if stories is None or stories.empty or "pillars_source" not in stories:
         return None
@@ -176,17 +185,16 @@ def review_sentence(stories: pd.DataFrame | None) -> str | None:
     empty = len(auto) - proposed
     parts = []
     if proposed:
-        one = proposed == 1
         parts.append(
-            f"{_n(proposed, 'verhaal heeft', 'verhalen hebben')} een pijler die bij het inlezen "
-            "automatisch is voorgesteld en nog niet is nagekeken; "
-            f"{'het telt' if one else 'ze tellen'} in de tabel 'Verhalen per pijler' apart "
-            "('Voorgesteld, nog niet nagekeken'), nog niet bij die pijler."
+            f"{_stories_count(proposed).capitalize()} hebben een pijler die bij het inlezen "
+            "automatisch is voorgesteld en nog niet is nagekeken; ze tellen in de tabel "
+            "'Verhalen per pijler' apart ('Voorgesteld, nog niet nagekeken'), nog niet bij "
+            "die pijler."
         )
     if empty:
         parts.append(
-            f"Bij {_n(empty, 'verhaal', 'verhalen')} kon de import geen pijler voorstellen; "
-            f"{'het telt' if empty == 1 else 'ze tellen'} als nog niet ingedeeld."
+            f"Bij {_stories_count(empty)} kon de import geen pijler voorstellen; ze tellen als "
+            "nog niet ingedeeld."
         )
     return " ".join(parts)
 
