@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -112,15 +113,20 @@ def main() -> int:
     )
     for name in COLLECTIONS:
         with tempfile.TemporaryDirectory() as tmp:
+            export = Path(tmp) / "export" / f"{name}.csv"  # its review file goes beside it
+            export.parent.mkdir()
+            shutil.copyfile(DATA / f"{name}.csv", export)
             import_stories(
-                DATA / f"{name}.csv",
+                export,
                 vocab=vocab,
-                out_dir=tmp,
+                out_dir=Path(tmp) / "verhalen",
                 progress=False,
                 use_cache=False,
                 pseudonymiser=ps,
             )
-            stories = {p.stem: p.read_text(encoding="utf-8") for p in Path(tmp).glob("*.md")}
+            stories = {
+                p.stem: p.read_text(encoding="utf-8") for p in (Path(tmp) / "verhalen").glob("*.md")
+            }
         plants = planted(name)
         left = [(i, k, t) for i, k, t in plants if is_left(k, t, stories.get(i, ""))]
         total, lost = lost_words(name, ps)

@@ -178,7 +178,7 @@ def _tellen_parsers(sub) -> None:
 
 
 def _stories_parsers(sub) -> None:
-    """``stories validate|import|agreement|export|import-codings`` (vertellen)."""
+    """``stories validate|import|pijlers|agreement|export|import-codings`` (vertellen)."""
     p = sub.add_parser("stories", help="verhalen: importeren, controleren, overeenstemming")
     stories = p.add_subparsers(dest="stories_command", required=True, metavar="STORIES_COMMAND")
 
@@ -197,8 +197,27 @@ def _stories_parsers(sub) -> None:
     )
     s.add_argument("--mapping", type=Path, help="YAML die kolomnamen van het formulier omzet")
     s.add_argument("--out", type=Path, default=STORIES_DIR, help="map voor de verhalen")
+    s.add_argument(
+        "--overwrite-hand-edits",
+        nargs="+",
+        action="extend",
+        metavar="ID",
+        help="vervang deze verhalen (bijv. vt-061), die na de import met de hand zijn "
+        "aangepast, door wat de import van hun rij maakt (de aanpassingen gaan verloren)",
+    )
     _data_dir_arg(s)
     s.set_defaults(func=_lazy("vertellen", "cli_import"))
+
+    s = stories.add_parser(
+        "pijlers",
+        help="pas een ingevuld nakijkbestand <export>.pijlers.csv toe op de verhalen",
+    )
+    s.add_argument(
+        "file", type=Path, metavar="FILE", help="het nakijkbestand (.pijlers.csv, of als .xlsx)"
+    )
+    _stories_arg(s)
+    _data_dir_arg(s)
+    s.set_defaults(func=_lazy("vertellen", "cli_review"))
 
     s = stories.add_parser("agreement", help="overeenstemming tussen codeurs (kappa, alpha)")
     s.add_argument("coders", nargs="+", metavar="CODER", help="codeurs; 'auto' = automatisch")

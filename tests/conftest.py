@@ -177,3 +177,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """
     slow = {_module(item) for item in items if item.get_closest_marker("slow") is not None}
     items.sort(key=lambda item: _module(item) not in slow)  # stable: modules stay whole
+
+
+@pytest.fixture(autouse=True)
+def _fixtures_stay_as_committed():
+    """No test writes next to a fixture (an import's review or mapping file belongs beside a
+    copy in tmp_path): tests/data holds after each test what it held before."""
+    before = sorted(p.name for p in TEST_DATA.iterdir())
+    yield
+    after = sorted(p.name for p in TEST_DATA.iterdir())
+    assert after == before, f"een test schreef in tests/data: {sorted(set(after) - set(before))}"

@@ -4,8 +4,10 @@
 and the joint display (:mod:`.joint`) and says, in plain Dutch for a programme
 board, which pillars go the right way in which neighbourhood, which the wrong
 way, how the progress towards the 2043 targets stands, where numbers and
-stories disagree and how many series cannot be judged yet, and why. Nothing in
-them is written by hand: change a table and the sentences follow.
+stories disagree and how many series cannot be judged yet, and why, and, while
+any remain, how many stories have pillars proposed on import that nobody has
+reviewed yet (:func:`review_sentence`). Nothing in them is written by hand:
+change a table and the sentences follow.
 
 The sentences are plain text with labels from the registry in them; they reach
 the report only as values of :func:`.report.show_markdown`, which escapes them.
@@ -18,9 +20,11 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from ..tellen.trends import MIN_POINTS
+from ..vertellen.analysis import MIN_CELL
+from .method import dutch_number
 from .status import tally
 
-__all__ = ["summary_sentences", "dutch_list"]
+__all__ = ["summary_sentences", "review_sentence", "dutch_list"]
 
 
 def dutch_list(items: Sequence[str]) -> str:
@@ -153,6 +157,48 @@ def _stories(joint: pd.DataFrame | None, pillar_labels: Mapping[str, str]) -> st
     )
 
 
+def _stories_count(n: int) -> str:
+    """``"12 verhalen"``; a count from 1 to 4 as ``"minder dan vijf verhalen"``, as the
+    report's tables hide it (:data:`npdw_learning.vertellen.analysis.MIN_CELL`)."""
+    return f"minder dan {dutch_number(MIN_CELL)} verhalen" if 0 < n < MIN_CELL else f"{n} verhalen"
+
+
+def review_sentence(stories: pd.DataFrame | None) -> str | None:
+    """How many stories still have proposed pillars nobody reviewed (``pillars_source:
+    auto``), and where the report counts them; ``None`` when none do. Counts below
+    ``MIN_CELL`` are not given exactly, as in the tables.
+
+    >>> frame = pd.DataFrame({"pillars": [("wonen",)] * 6 + [()],
+    ...                       "pillars_source": ["auto"] * 7})
+    >>> print(review_sentence(frame))  # doctest: +NORMALIZE_WHITESPACE
+    6 verhalen hebben een pijler die bij het inlezen automatisch is voorgesteld en nog niet
+    is nagekeken; ze tellen in de tabel 'Verhalen per pijler' apart ('Voorgesteld, nog niet
+    nagekeken'), nog niet bij die pijler. Bij minder dan vijf verhalen kon de import geen
+    pijler voorstellen; ze tellen als nog niet ingedeeld.
+    """
+    if stories is None or stories.empty or "pillars_source" not in stories:
+        return None
+    auto = stories[stories["pillars_source"] == "auto"]
+    if auto.empty:
+        return None
+    proposed = int(auto["pillars"].map(len).gt(0).sum())
+    empty = len(auto) - proposed
+    parts = []
+    if proposed:
+        parts.append(
+            f"{_stories_count(proposed).capitalize()} hebben een pijler die bij het inlezen "
+            "automatisch is voorgesteld en nog niet is nagekeken; ze tellen in de tabel "
+            "'Verhalen per pijler' apart ('Voorgesteld, nog niet nagekeken'), nog niet bij "
+            "die pijler."
+        )
+    if empty:
+        parts.append(
+            f"Bij {_stories_count(empty)} kon de import geen pijler voorstellen; ze tellen als "
+            "nog niet ingedeeld."
+        )
+    return " ".join(parts)
+
+
 def _not_judged(cells: pd.DataFrame) -> str:
     """How many series have no judgement and why; where there is no target (yet)."""
     no_target = int((~cells["has_target"]).sum())
@@ -197,8 +243,10 @@ def summary_sentences(
     area_labels: Mapping[str, str],
     neighbourhoods: Sequence[str],
     aggregate: str,
+    stories: pd.DataFrame | None = None,
 ) -> list[str]:
-    """Five to eight sentences for the Samenvatting, from the tables.
+    """Five to eight sentences for the Samenvatting, from the tables, and a last one while
+    stories have proposed pillars nobody reviewed (:func:`review_sentence`).
 
     Parameters
     ----------
@@ -212,12 +260,28 @@ def summary_sentences(
         Area id -> name.
     neighbourhoods : sequence of str
         The chosen neighbourhoods; ``aggregate`` is their aggregate.
+    stories : DataFrame, optional
+        The stories of those neighbourhoods (``pillars``, ``pillars_source``), for
+        :func:`review_sentence`.
 
     Returns
     -------
     list of str
         Plain text (not Markdown): show it escaped.
     """
+    sentences = _sentences(cells, joint, pillars, area_labels, neighbourhoods, aggregate)
+    review = review_sentence(stories)
+    return [*sentences, review] if review else sentences
+
+
+def _sentences(
+    cells: pd.DataFrame,
+    joint: pd.DataFrame | None,
+    pillars: pd.DataFrame,
+    area_labels: Mapping[str, str],
+    neighbourhoods: Sequence[str],
+    aggregate: str,
+) -> list[str]:
     labels = dict(zip(pillars["id"], pillars["label"], strict=True))
     if cells.empty:
         return [

@@ -38,13 +38,15 @@ __all__ = [
     "stories_by_pillar",
     "UNSORTED",
     "NOT_DUTCH",
+    "PROPOSED",
     "show_leeragenda",
 ]
 
 UNSORTED = "Nog niet ingedeeld"  # stories without a pillar (yet)
 # Stories without a pillar told in another language: the Dutch codebook proposed none.
 NOT_DUTCH = "Niet in het Nederlands, nog niet ingedeeld"
-_NOT_DUTCH_KEY = "\x00"  # no pillar id (ids are slugs)
+_NOT_DUTCH_KEY = "#"  # no pillar id (ids are slugs; a NUL key would equal "" in numpy strings)
+PROPOSED = "Voorgesteld, nog niet nagekeken"  # pillars proposed on import (pillars_source: auto)
 STATUS_NL = {
     "target_reached": "doel bereikt",
     "on_track": "op koers",
@@ -501,13 +503,20 @@ def _show_who(run, stories: pd.DataFrame, section: str) -> None:
             f"{dutch_number(MIN_CELL)}; x: verborgen)"
         ),
     )
+    table = stories_by_pillar(stories, reg.pillars)
+    proposed = (
+        f"; {PROPOSED.lower()}: de pijlers zijn bij het inlezen automatisch voorgesteld en "
+        "nog niet nagekeken, dus tellen ze nog niet bij een pijler"
+        if PROPOSED in set(table["Pijler"])
+        else ""
+    )
     show_table(
-        stories_by_pillar(stories, reg.pillars),
+        table,
         section,
         caption=(
             "Verhalen per pijler, naar de richting van verandering die de verteller zelf "
             f"aangaf (een verhaal kan over meer pijlers gaan; {UNSORTED.lower()}: nog geen "
-            "pijler ingevuld)"
+            f"pijler ingevuld{proposed})"
         ),
     )
 
@@ -709,7 +718,8 @@ def stories_by_pillar(stories: pd.DataFrame, pillars: pd.DataFrame) -> pd.DataFr
     Parameters
     ----------
     stories : DataFrame
-        ``pillars`` (a tuple per story, possibly empty) and ``change``, as
+        ``pillars`` (a tuple per story, possibly empty), ``change`` and, when
+        known, ``pillars_source``, as
         :meth:`npdw_learning.vertellen.stories.StoryCollection.frame` gives them.
     pillars : DataFrame
         The registry's pillars (``id``, ``label``), in report order.
@@ -718,24 +728,39 @@ def stories_by_pillar(stories: pd.DataFrame, pillars: pd.DataFrame) -> pd.DataFr
     -------
     DataFrame
         ``Pijler``, one column per direction and ``totaal``: a row per pillar
-        (a story with two pillars counts in both) and a last row
-        :data:`UNSORTED` for the stories without a pillar, and under it
-        :data:`NOT_DUTCH` for those of them not told in Dutch (only when there
-        are any: the automatic coding did not read them). Counts from 1 to 4
-        and the cells they could be derived from are hidden
-        (:func:`npdw_learning.vertellen.analysis.suppress`).
+        (a story with two pillars counts in both), then, only when there are
+        any, a row :data:`PROPOSED` for the stories whose pillars were proposed
+        on import and not yet reviewed (``pillars_source: auto``: counted there
+        once, at no pillar), a row :data:`UNSORTED` for the stories without a
+        pillar and, only when there are any, :data:`NOT_DUTCH` for the stories
+        without a pillar not told in Dutch (the automatic coding did not read
+        them). Counts from 1 to 4 and the cells they could be derived from are
+        hidden (:func:`npdw_learning.vertellen.analysis.suppress`).
     """
-    exploded = stories.explode("pillars")
-    # "" is no pillar id (ids are slugs): it stands for "no pillar" in the table.
-    keys = exploded["pillars"].where(exploded["pillars"].notna(), "")
-    rows, labels = [*pillars["id"], ""], [*pillars["label"], UNSORTED]
-    if "language" in exploded.columns:
-        language = exploded["language"].where(exploded["language"].notna(), "nl")
-        foreign = keys.eq("") & ~language.isin(["nl", ""])
-        if foreign.any():
-            keys = keys.mask(foreign, _NOT_DUTCH_KEY)
-            rows, labels = [*rows, _NOT_DUTCH_KEY], [*labels, NOT_DUTCH]
-    directions = pd.crosstab(keys, exploded["change"]).reindex(
+    source = stories.get("pillars_source", pd.Series(None, index=stories.index, dtype=object))
+    language = stories.get("language", pd.Series("nl", index=stories.index, dtype=object))
+    # "", "~" and "#" are no pillar ids (ids are slugs): "no pillar", "proposed" and
+    # "no pillar, not in Dutch" in the table.
+    keys = [
+        ("~",) if src == "auto" and len(p) else tuple(p) or _no_pillar_key(lang)
+        for p, src, lang in zip(stories["pillars"], source, language, strict=True)
+    ]
+    per_key = pd.DataFrame({"key": keys, "change": stories["change"]}).explode("key")
+    proposed = bool((per_key["key"] == "~").any())
+    foreign = bool((per_key["key"] == _NOT_DUTCH_KEY).any())
+    rows = [
+        *pillars["id"],
+        *(["~"] if proposed else []),
+        "",
+        *([_NOT_DUTCH_KEY] if foreign else []),
+    ]
+    labels = [
+        *pillars["label"],
+        *([PROPOSED] if proposed else []),
+        UNSORTED,
+        *([NOT_DUTCH] if foreign else []),
+    ]
+    directions = pd.crosstab(per_key["key"], per_key["change"]).reindex(
         index=rows, columns=list(CHANGES), fill_value=0
     )
     directions[TOTAL] = directions.sum(axis=1)
@@ -744,6 +769,11 @@ def stories_by_pillar(stories: pd.DataFrame, pillars: pd.DataFrame) -> pd.DataFr
     for c in [*CHANGES, TOTAL]:
         table[c] = directions[c].to_numpy()
     return table
+
+
+def _no_pillar_key(language) -> tuple[str]:
+    """The table key of a story without a pillar: apart when it is not told in Dutch."""
+    return ("",) if language in ("nl", "", None) or pd.isna(language) else (_NOT_DUTCH_KEY,)
 
 
 def show_summary(run, step) -> None:
@@ -776,6 +806,7 @@ def show_summary(run, step) -> None:
         area_labels=labels,
         neighbourhoods=run.areas,
         aggregate=reg.aggregate_id,
+        stories=getattr(step, "stories", None),
     )
     show_markdown("{sentences}", section, sentences=sentences)
 

@@ -1,7 +1,10 @@
 """vertellen: the stories of residents and professionals, analysed in Dutch.
 
 Story files and their front matter (:mod:`.stories`); importing a form export
-with pseudonymisation (:mod:`.importer`, :mod:`.pseudonymise`); the Dutch
+with pseudonymisation (:mod:`.importer`, :mod:`.pseudonymise`), where each row's
+story goes (:mod:`.placement`) and the record that lets a later import see a
+hand correction (:mod:`.provenance`); reviewing the proposed pillars in Excel
+(:mod:`.pillar_review`); the Dutch
 language pipeline (:mod:`.nlp`); the codebook and automatic coding
 (:mod:`.coding`); agreement between coders (:mod:`.agreement`); themes, terms
 and quotes (:mod:`.analysis`); Most Significant Change rounds (:mod:`.msc`);

@@ -1,7 +1,8 @@
-"""The vertellen commands: ``npdw stories validate|import|agreement|export|import-codings``.
+"""The vertellen commands: ``npdw stories validate|import|pijlers|agreement|export|import-codings``.
 
 Each command loads what it needs, calls the domain module that does the work
-(:mod:`.importer`, :mod:`.agreement`, :mod:`.qda`) and prints the result in Dutch.
+(:mod:`.importer`, :mod:`.pillar_review`, :mod:`.agreement`, :mod:`.qda`) and
+prints the result in Dutch.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from .stories import StoryCollection
 __all__ = [
     "cmd_stories_validate",
     "cli_import",
+    "cli_review",
     "cli_agreement",
     "cli_export",
     "cli_import_codings",
@@ -86,6 +88,7 @@ def cli_import(args: argparse.Namespace) -> int:
             sheet=getattr(args, "sheet", None),
             mapping=getattr(args, "mapping", None),
             codebook=codebook_path(args.data),
+            overwrite_hand_edits=getattr(args, "overwrite_hand_edits", None) or (),
         )
     except MissingColumnsError as exc:
         return _missing_columns(exc, args, vocab)
@@ -99,7 +102,7 @@ def cli_import(args: argparse.Namespace) -> int:
     if report.rows_read == 0:
         print("FOUT: het bestand bevat geen rijen.", flush=True)
         return 1
-    if not (report.imported or report.unchanged):
+    if not report.present:
         print("FOUT: geen enkel verhaal geïmporteerd.", flush=True)
         return 1
     return 1 if report.conflicts else 0
@@ -133,6 +136,24 @@ def _import_command(args: argparse.Namespace) -> list[str]:
         if Path(value) != Path(default):
             command += [option, str(value)]
     return command
+
+
+def cli_review(args: argparse.Namespace) -> int:
+    """``npdw stories pijlers FILE.pijlers.csv [--stories DIR] [--data DIR]``.
+
+    Applies the decisions of a filled-in review file (:mod:`.pillar_review`):
+    exit 0 when every line is right (decided stories get their pillars, without
+    ``pillars_source: auto``), 1 with every problem (file, row, column) and
+    nothing written otherwise.
+    """
+    from .pillar_review import apply_review
+    from .stories import load_story_vocabulary
+
+    vocab = load_story_vocabulary(directory=Path(args.data) / "registry")
+    result = apply_review(args.file, args.stories, vocab)
+    for line in result.lines():
+        print(line, flush=True)
+    return 0
 
 
 def _auto_codes(collection: StoryCollection, codebook: Codebook) -> pd.DataFrame:

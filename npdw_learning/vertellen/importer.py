@@ -13,19 +13,40 @@ is pseudonymised before anything is written, and the raw text is written
 nowhere: not in a story, a message or the cache.
 
 Import is idempotent: a story's id comes from the source id (``"001"`` ->
-``vt-001``) or, without one, from a hash of date, area and text, and a file
-that already holds the same bytes is left alone. A different story under an
-existing id is reported, never overwritten.
+``vt-001``) or, without one, is the next free number in the folder
+(``vt-061`` after ``vt-060``). Every story file ends its front matter with
+the import's record (:mod:`.provenance`): the fingerprint of its export row
+and of the file as written. So, without any cache, a later import finds the
+story a row without an id became (the same id again, wherever the row now
+stands in the export; a file from an earlier version, named by the old hash
+id, too), leaves a file that already holds the same bytes alone, and tells a
+file corrected by hand since from one as written:
+
+- the same row and a file corrected by hand: the file is kept, and listed;
+- a changed row and a file corrected by hand: a conflict naming both, unless
+  ``overwrite_hand_edits`` (``--overwrite-hand-edits vt-061``) names the file;
+- the same row and a file as written, but the import now writes something
+  else (a better pseudonymiser, a new codebook): the file is updated;
+- a different row under an existing id and a file as written: a conflict,
+  never overwritten.
+
+A file without the record (written by an earlier version) is left alone when
+it is what that version wrote for this row; when only its title or text
+differ it is kept as corrected by hand, with a warning; otherwise it is a
+conflict.
 
 Residents tell a story; they do not pick a programme pillar. A row whose
 pillars column is empty (or a file without one) gets its pillars proposed by
 the automatic coding of its pseudonymised text (each theme of the codebook
 that matches gives its pillar; the codebook is read only then), written with
-``pillars_source: auto`` and listed in the import summary for review; a
-story no theme matches is imported without a pillar and a warning. A proposal
-someone has since reviewed in the story file is kept on a re-import (the file
-is left alone). Messages name every column as the user's file has it
-(``pijlers`` or the header from the mapping), never the internal field.
+``pillars_source: auto`` and listed in the import summary for review, with
+the export's row and the first words of the story; a story no theme matches
+is imported without a pillar and a warning. Every story of the export whose
+pillars are still a proposal is written to the review file
+``<export>.pijlers.csv`` (:mod:`.pillar_review`). A proposal someone has since
+reviewed in the story file is kept on a re-import (a change by hand).
+Messages name every column as the user's file has it (``pijlers`` or the
+header from the mapping), never the internal field.
 
 A story that is not in Dutch (:func:`npdw_learning.vertellen.language.detect_language`
 on the raw title and text) is imported with a warning naming its row, marked
@@ -52,7 +73,7 @@ import re
 import sqlite3
 import sys
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,8 +94,17 @@ from .mapping import (
     strip_accents,
     synthetic_flag,
 )
+from .pillar_review import Proposal, write_review
+from .placement import Placed, Work, assign_ids, place_stories, review_target
+from .provenance import source_hash
 from .pseudonymise import PLACEHOLDER_TYPES, Pseudonymiser
-from .stories import Story, StoryVocabulary, parse_story, render_story, validate_fields
+from .stories import (
+    STORIES_DIR,
+    Story,
+    StoryVocabulary,
+    render_story,
+    validate_fields,
+)
 
 if TYPE_CHECKING:
     from .coding import Codebook
@@ -107,20 +137,27 @@ _FORMAT_PROBE = Story(
     synthetic=True,
     pillars_source="auto",
     language="en",
+    source_hash="000000000000-000000000000",
+    written_hash="0000000000000000",
 )
 
 
 @dataclass(frozen=True)
 class ImportReport:
-    """What an import did. Holds ids, counts and reasons; never story text.
+    """What an import did. Holds ids, counts, reasons and, of proposals, the first words
+    of the pseudonymised story; never the export's text.
 
     ``imported`` are the ids written in this run, ``unchanged`` those whose
-    file already held exactly these bytes. ``skipped`` lists one or more
-    findings per skipped row; ``conflicts`` the rows whose id belongs to a
-    different story already in ``out_dir`` (not overwritten).
-    ``replacements`` counts placeholders per type over the imported and
-    unchanged stories. ``proposed`` lists, per story imported without
-    pillars, the pillars the automatic coding proposed (empty: none).
+    file already held exactly these bytes (or what an earlier version wrote
+    for the row), ``updated`` those rewritten because the import now writes
+    something else for the same row, ``kept`` the files corrected by hand that
+    stay as they are, ``overwritten`` the files corrected by hand that
+    ``overwrite_hand_edits`` replaced. ``skipped`` lists one or more findings
+    per skipped row; ``conflicts`` the rows whose file could not be written
+    (not overwritten). ``replacements`` counts placeholders per type over the
+    rows not in conflict. ``proposed`` lists the stories written with proposed
+    pillars in this run; ``review`` every story of the export whose pillars
+    are still a proposal, as ``review_file`` holds them (``None``: not written).
     """
 
     file: str
@@ -133,72 +170,136 @@ class ImportReport:
     warnings: tuple[Finding, ...] = ()
     replacements: dict[str, int] = field(default_factory=dict)
     cache_hits: int = 0
-    proposed: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    proposed: tuple[Proposal, ...] = ()
+    updated: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+    overwritten: tuple[str, ...] = ()
+    review: tuple[Proposal, ...] = ()
+    review_file: str | None = None
 
     @property
     def skipped_rows(self) -> int:
         """Number of rows skipped (a row can have several reasons)."""
-        return len({f.row for f in self.skipped})
+        return len({(f.file, f.row) for f in self.skipped})
+
+    @property
+    def present(self) -> tuple[str, ...]:
+        """The ids of every story of the export in the folder after the import."""
+        return (*self.imported, *self.unchanged, *self.updated, *self.kept, *self.overwritten)
 
     @property
     def ok(self) -> bool:
-        """Something was imported or already present, and no id conflicts."""
-        return bool(self.imported or self.unchanged) and not self.conflicts
+        """Something was imported or already present, and no conflicts."""
+        return bool(self.present) and not self.conflicts
 
     def lines(self) -> list[str]:
         """The report as Dutch lines for the terminal."""
-        out = []
-        for f in self.warnings:
-            out.append(str(f))
+        out = [str(f) for f in self.warnings]
         if self.skipped:
             out.append(f"Overgeslagen rijen ({self.skipped_rows}), niet geïmporteerd:")
             out += [f"  {f}" for f in self.skipped]
         if self.conflicts:
             out.append(f"Conflicten ({len(self.conflicts)}), niets overschreven:")
             out += [f"  {f}" for f in self.conflicts]
-        if self.proposed:
+        out += self._kept_lines()
+        out += self._proposal_lines()
+        counts = [
+            f"{len(self.imported)} geïmporteerd",
+            f"{len(self.unchanged)} ongewijzigd",
+            *(f"{len(ids)} {what}" for ids, what in self._extra_counts() if ids),
+            f"{self.skipped_rows} overgeslagen",
+            f"{len(self.conflicts)} conflict(en)",
+        ]
+        out.append(
+            f"{self.rows_read} rijen gelezen uit {self.file}: {', '.join(counts)}. "
+            f"Verhalen staan in {self.out_dir}"
+        )
+        totals = ", ".join(f"{k} {v}" for k, v in self.replacements.items())
+        out.append(f"Vervangingen: {totals or 'geen'}")
+        return out
+
+    def _extra_counts(self) -> list[tuple[tuple[str, ...], str]]:
+        return [
+            (self.updated, "bijgewerkt"),
+            (self.kept, "aangepast sinds de import en bewaard"),
+            (self.overwritten, "met de hand aangepast en vervangen"),
+        ]
+
+    def _kept_lines(self) -> list[str]:
+        out = []
+        if self.kept:
             out.append(
-                f"Voorgestelde pijlers ({len(self.proposed)} verhalen zonder pijlers; "
-                "controleer ze en haal daarna 'pillars_source: auto' uit het verhaal):"
+                "Aangepast sinds de import (met de hand, of de pijlers nagekeken), bewaard zoals "
+                f"ze zijn ({len(self.kept)}): {', '.join(self.kept)}"
+            )
+        if self.overwritten:
+            out.append(
+                f"Met de hand aangepast, vervangen door de import (--overwrite-hand-edits) "
+                f"({len(self.overwritten)}): {', '.join(self.overwritten)}"
+            )
+        if self.updated:
+            out.append(
+                f"Bijgewerkt ({len(self.updated)}): dezelfde rij, niet met de hand aangepast, maar "
+                "de import schrijft er nu iets anders van (bijv. een betere pseudonimisering "
+                f"of een nieuw codeboek): {', '.join(self.updated)}"
+            )
+        return out
+
+    def _proposal_lines(self) -> list[str]:
+        out = []
+        if self.proposed:
+            n = len(self.proposed)
+            out.append(
+                f"Voorgestelde pijlers ({n} {'verhaal' if n == 1 else 'verhalen'} zonder "
+                "pijlers), nog na te kijken:"
             )
             out += [
-                f"  {ident}: {', '.join(pillars) or 'geen (nog niet ingedeeld)'}"
-                for ident, pillars in self.proposed
+                f"  {p.where()}, {p.id}: "
+                f'{", ".join(p.pillars) or "geen (nog niet ingedeeld)"}; begint met "{p.words}"'
+                for p in self.proposed
             ]
-        out.append(
-            f"{self.rows_read} rijen gelezen uit {self.file}: {len(self.imported)} geïmporteerd, "
-            f"{len(self.unchanged)} ongewijzigd, {self.skipped_rows} overgeslagen, "
-            f"{len(self.conflicts)} conflict(en). Verhalen staan in {self.out_dir}"
-        )
-        counts = ", ".join(f"{k} {v}" for k, v in self.replacements.items())
-        out.append(f"Vervangingen: {counts or 'geen'}")
+        if self.review and self.review_file:
+            default = Path(self.out_dir).resolve() == STORIES_DIR.resolve()
+            folder = "" if default else f" --stories {self.out_dir}"
+            out.append(
+                f"Nakijken: {_stories_have(len(self.review))} nog voorgestelde pijlers; ze staan "
+                f"in {self.review_file}. Vul daar de kolom 'nagekeken' in "
+                "(ok, geen of de pijlers) en voer dan uit: "
+                f"npdw stories pijlers {self.review_file}{folder}"
+            )
         return out
+
+
+def _stories_have(n: int) -> str:
+    """``"1 verhaal uit deze export heeft"``, ``"3 verhalen uit deze export hebben"``."""
+    return (
+        f"{n} verhaal uit deze export heeft" if n == 1 else f"{n} verhalen uit deze export hebben"
+    )
 
 
 MAX_ID_LENGTH = 100  # an id is a file name; file systems stop at 255 bytes
 
 
-def story_id(source_id: Any, date: dt.date, area: str, raw_text: str) -> str:
-    """The id of an imported story.
+def story_id(source_id: Any) -> str | None:
+    """The id of an imported story from its source id: ``vt-`` + its slug.
 
-    ``vt-`` + the slug of the source id; without a source id, ``vt-`` + the
-    first 10 hex digits of sha256 of ``"date|area|raw text"`` (ISO date, area id).
+    ``None`` without a source id: such a row gets the next free number in the
+    folder it is imported into (:class:`.provenance.FolderIndex`), or the id of
+    the story it was before.
 
     Examples
     --------
-    >>> story_id("001", dt.date(2025, 3, 14), "wielwijk", "...")
-    'vt-001'
-    >>> story_id(None, dt.date(2025, 3, 14), "wielwijk", "Tekst")
-    'vt-bfce4187da'
+    >>> story_id("001"), story_id(12.0), story_id("VT-007"), story_id("")
+    ('vt-001', 'vt-12', 'vt-007', None)
     """
-    if not is_blank(source_id):
-        if isinstance(source_id, float) and source_id.is_integer():
-            source_id = int(source_id)
-        slug = _slug(str(source_id))
-        if slug:
-            return slug if slug.startswith("vt-") else f"vt-{slug}"
-    key = f"{date.isoformat()}|{area}|{raw_text}"
-    return "vt-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+    if is_blank(source_id):
+        return None
+    if isinstance(source_id, float) and source_id.is_integer():
+        source_id = int(source_id)
+    slug = _slug(str(source_id))
+    if not slug:
+        return None
+    return slug if slug.startswith("vt-") else f"vt-{slug}"
 
 
 def _slug(text: str) -> str:
@@ -355,12 +456,15 @@ class _Row:
     row: int
     fields: dict[str, Any]
     parts: tuple[str, ...]  # raw title (or "") and raw text; kept in memory only
-    id: str
+    id: str | None  # None: no id in the export; it gets one in assign_ids
     file: str = ""  # the file (and worksheet) the row came from, as findings name it
     id_column: str = "id"
     propose: bool = False  # no pillars given: propose them from the automatic coding
     pillars_column: str = "pijlers"  # as the user's file has it (or would have it)
     text_column: str = "tekst"
+    source: str = ""  # the row's fingerprint (provenance.source_hash)
+    names: dict[str, str] = field(default_factory=dict)  # field -> column in the user's file
+    sheet: str | None = None  # the worksheet (None for a CSV export)
 
 
 def _clean_text(value: Any) -> str:
@@ -430,7 +534,7 @@ def _read_rows(
         # goes to the pseudonymiser with the text, never into ``fields`` raw.
         text = _clean_text(cell.get("text"))
         title = _clean_text(cell.get("title"))
-        data["id"] = "x"  # a valid stand-in: the id is derived below from date and area
+        data["id"] = "x"  # a valid stand-in: the id comes from the id column, or later
         fields, findings = validate_fields(data, vocab, file, row, names)
         problems += [f for f in findings if f.severity == "error"]
         if not text:
@@ -441,23 +545,25 @@ def _read_rows(
         if problems:
             skipped += problems
             continue
-        ident = story_id(cell.get("id"), fields["date"], fields["area"], text)
-        problem = _id_problem(ident, seen, file, row, names["id"])
+        ident = story_id(cell.get("id"))
+        problem = _id_problem(ident, seen, file, row, names["id"]) if ident else None
         if problem is not None:
             skipped.append(problem)
             continue
-        seen[ident] = row
-        fields["id"] = ident
-        propose = not fields["pillars"]
-        parts = (title, text)
+        if ident:
+            seen[ident] = row
+        fields["id"] = ident or ""
+        source = source_hash(fields, title, text)
         rows.append(
             _Row(
                 row,
                 fields,
-                parts,
+                (title, text),
                 ident,
-                propose=propose,
+                propose=not fields["pillars"],
                 pillars_column=names["pillars"],
+                source=source,
+                names=names,
                 text_column=names["text"],
             )
         )
@@ -465,9 +571,10 @@ def _read_rows(
 
 
 def _read_export(
-    path: Path, sheet: str | None, maps: ColumnMapping, vocab: StoryVocabulary
+    path: Path, sheet: str | None, maps: ColumnMapping, vocab: StoryVocabulary, out_dir: Path
 ) -> tuple[list[_Row], list[Finding], list[Finding], int]:
-    """Rows of every sheet that has the required columns (or of ``sheet``).
+    """Rows of every sheet that has the required columns (or of ``sheet``), each with
+    its id (a row without one gets it in ``out_dir``: :func:`.placement.assign_ids`).
 
     Other worksheets are listed as skipped; an id that occurs in two sheets
     is imported once. Returns rows, skipped-row findings, warnings and the
@@ -516,7 +623,11 @@ def _read_export(
         n_read += len(sh.frame)
         skipped += bad
         for r in got:
-            r = dataclasses.replace(r, file=sh.file, id_column=columns.get("id", "id"))
+            # No id column: findings about the row's file name no column ("").
+            r = dataclasses.replace(r, file=sh.file, id_column=columns.get("id", ""), sheet=sh.name)
+            if r.id is None:
+                rows.append(r)
+                continue
             if r.id in first_of:
                 skipped.append(
                     Finding(
@@ -530,7 +641,8 @@ def _read_export(
                 continue
             first_of[r.id] = f"{sh.file}, rij {r.row}"
             rows.append(r)
-    return rows, skipped, warnings, n_read
+    rows, duplicates = assign_ids(rows, out_dir)
+    return rows, [*skipped, *duplicates], warnings, n_read
 
 
 def _refused(path: Path, errors: Sequence[InputError]) -> InputError:
@@ -569,6 +681,7 @@ def import_stories(
     pseudonymiser: Pseudonymiser | None = None,
     workers: int | None = None,
     codebook: Codebook | str | Path | None = None,
+    overwrite_hand_edits: Collection[str] = (),
 ) -> ImportReport:
     """Import a CSV/XLSX export as pseudonymised story files in ``out_dir``.
 
@@ -596,6 +709,8 @@ def import_stories(
         Processes for pseudonymising; default 2 on large uncached files, else 1.
     codebook : Codebook or path, optional
         For rows without pillars (module text); default ``data/registry/codebook.yaml``.
+    overwrite_hand_edits : collection of str, optional
+        Ids of files changed by hand since the import to replace (default: kept, or a conflict).
 
     Returns
     -------
@@ -604,8 +719,8 @@ def import_stories(
     Raises
     ------
     InputError
-        The export, the mapping or a needed codebook cannot be used (a missing
-        required column: :class:`.columns.MissingColumnsError`). Nothing is written.
+        Nothing written: the export, mapping, codebook or ``<export>.pijlers.csv`` is unusable
+        (a missing required column: :class:`.columns.MissingColumnsError`).
 
     Examples
     --------
@@ -623,18 +738,19 @@ def import_stories(
     """
     path, out_dir = Path(path), Path(out_dir)
     maps = load_mapping(mapping, vocab)  # a bad mapping is reported before a missing export
-    rows, skipped, warnings, rows_read = _read_export(path, sheet, maps, vocab)
+    rows, skipped, warnings, rows_read = _read_export(path, sheet, maps, vocab, out_dir)
     book = _codebook_for(rows, codebook)
     pseudonymiser = pseudonymiser or Pseudonymiser(vocab.allowlist, streets=vocab.streets)
     cache = _open_cache(cache_dir, use_cache=use_cache)
-    keys, file_keys = _load_cache_keys(cache, pseudonymiser, rows, book)
     show = progress and rows_read > _PROGRESS_FROM
-    results, languages, hits = _pseudonymise_rows(rows, keys, cache, pseudonymiser, workers, show)
+    results, languages, hits, file_keys = _pseudonymised(
+        rows, book, cache, pseudonymiser, workers, show
+    )
     warnings += _mark_languages(rows, languages)
     proposals = _propose_pillars(rows, results, book, vocab)
-    placed = _place_stories(rows, results, proposals, file_keys, cache, out_dir, vocab, str(path))
-    _write_placed(placed, cache)
-    return _import_report(str(path), out_dir, rows_read, skipped, warnings, placed, hits)
+    work = Work(file_keys, cache, out_dir, vocab, str(path), frozenset(overwrite_hand_edits))
+    placed, target = _place_and_write(path, rows, results, proposals, work)
+    return _import_report(str(path), out_dir, rows_read, skipped, warnings, placed, hits, target)
 
 
 def _require_file(path: Path) -> None:
@@ -664,8 +780,42 @@ def _load_cache_keys(
     return keys, file_keys
 
 
-def _write_placed(placed: _Placed, cache: _Cache) -> None:
-    """Write the new story files, then the cache (a file is written before it is remembered)."""
+def _place_and_write(
+    export: Path,
+    rows: Sequence[_Row],
+    results: dict[int, tuple[tuple[str, ...], dict[str, int]]],
+    proposals: dict[int, tuple[str, ...]],
+    work: Work,
+) -> tuple[Placed, Path | None]:
+    """Decide each row's story file (:mod:`.placement`), then write them and the review
+    file ``<export>.pijlers.csv`` (``None``: none written)."""
+    placed = place_stories(rows, results, proposals, work)
+    target = review_target(export, placed, work.out_dir, work.vocab)
+    _write_placed(placed, work.cache, target)
+    return placed, target
+
+
+def _pseudonymised(
+    rows: Sequence[_Row],
+    book: Codebook | None,
+    cache: _Cache,
+    pseudonymiser: Pseudonymiser,
+    workers: int | None,
+    show: bool,
+) -> tuple[dict[int, tuple[tuple[str, ...], dict[str, int]]], dict[int, str], int, list[str]]:
+    """Each row's pseudonymised title and text (from the cache or deduce), the language
+    found in each, the number of cache hits, and the cache keys of the rows' story files."""
+    keys, file_keys = _load_cache_keys(cache, pseudonymiser, rows, book)
+    results, languages, hits = _pseudonymise_rows(rows, keys, cache, pseudonymiser, workers, show)
+    return results, languages, hits, file_keys
+
+
+def _write_placed(placed: Placed, cache: _Cache, review: Path | None) -> None:
+    """Write the review file, the story files, then the cache (a file is written before
+    it is remembered). The review file goes first: a folder it cannot be written to
+    stops the import before any story is written."""
+    if review is not None:
+        write_review(review, placed.review)
     for target, rendered in placed.to_write:
         write_text(rendered, target)  # what write_story does, without rendering twice
     cache.save()
@@ -677,8 +827,9 @@ def _import_report(
     rows_read: int,
     skipped: Sequence[Finding],
     warnings: Sequence[Finding],
-    placed: _Placed,
+    placed: Placed,
     hits: int,
+    review: Path | None = None,
 ) -> ImportReport:
     """The report of one import; replacements by placeholder type, the known types first."""
     totals = placed.totals
@@ -695,6 +846,11 @@ def _import_report(
         replacements=ordered,
         cache_hits=hits,
         proposed=tuple(placed.proposed),
+        updated=tuple(placed.updated),
+        kept=tuple(placed.kept),
+        overwritten=tuple(placed.overwritten),
+        review=tuple(placed.review),
+        review_file=str(review) if review is not None else None,
     )
 
 
@@ -830,116 +986,3 @@ def _propose_pillars(
 
 def _language(r: _Row) -> str:
     return r.fields.get("language", DUTCH)
-
-
-@dataclass
-class _Placed:
-    """What :func:`_place_stories` decided, before anything is written."""
-
-    imported: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    conflicts: list[Finding] = field(default_factory=list)
-    warnings: list[Finding] = field(default_factory=list)
-    proposed: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
-    totals: dict[str, int] = field(default_factory=dict)
-    to_write: list[tuple[Path, str]] = field(default_factory=list)
-
-
-def _place_stories(
-    rows: Sequence[_Row],
-    results: dict[int, tuple[tuple[str, ...], dict[str, int]]],
-    proposals: dict[int, tuple[str, ...]],
-    file_keys: Sequence[str],
-    cache: _Cache,
-    out_dir: Path,
-    vocab: StoryVocabulary,
-    file: str,
-) -> _Placed:
-    """Per row: a new file to write, an unchanged file, or a conflict (nothing overwritten)."""
-    placed = _Placed()
-    for i, r in enumerate(rows):
-        (title, text), counts = results[i]
-        story = Story(text=text, title=title or None, **r.fields)
-        if r.propose:
-            story = dataclasses.replace(story, pillars=proposals[i], pillars_source="auto")
-        target = out_dir / f"{story.id}.md"
-        if target.exists():
-            kept = _existing(target, story, r, file_keys[i], cache, vocab)
-            if kept is None:
-                placed.conflicts.append(
-                    Finding(
-                        "error",
-                        r.file or file,
-                        f"{target} bestaat al met een ander verhaal of andere gegevens; niet "
-                        "overschreven (verwijder of hernoem dat bestand, of geef de rij een "
-                        "ander id)",
-                        row=r.row,
-                        column=r.id_column,
-                    )
-                )
-                continue
-            story = kept
-            placed.unchanged.append(story.id)
-        else:
-            rendered = render_story(story)
-            placed.to_write.append((target, rendered))
-            cache.put(file_keys[i], {"file": hashlib.sha256(rendered.encode()).hexdigest()})
-            placed.imported.append(story.id)
-            if r.propose:
-                placed.proposed.append((story.id, story.pillars))
-        if (
-            r.propose
-            and not story.pillars
-            and story.pillars_source == "auto"
-            and (
-                story.language == DUTCH  # a story in another language has its own warning
-            )
-        ):
-            placed.warnings.append(_no_pillar(story.id, r, file))
-        for k, v in counts.items():
-            placed.totals[k] = placed.totals.get(k, 0) + v
-    return placed
-
-
-def _existing(
-    target: Path, story: Story, r: _Row, file_key: str, cache: _Cache, vocab: StoryVocabulary
-) -> Story | None:
-    """The story as ``target`` holds it when that is this story, else ``None``.
-
-    Also this story when only its proposed pillars were reviewed since: the
-    review is kept, the file is left alone.
-    """
-    try:
-        existing = target.read_bytes()
-    except OSError:
-        existing = b""
-    digest = hashlib.sha256(existing).hexdigest()
-    # Rendering (YAML) costs more than hashing: a file whose hash the cache
-    # knows for exactly this story is unchanged without it.
-    if digest == cache.file_hash(file_key):
-        return _reviewed(target, story, vocab) if r.propose else story
-    if existing == render_story(story).encode("utf-8"):
-        cache.put(file_key, {"file": digest})
-        return story
-    kept = _reviewed(target, story, vocab) if r.propose else None
-    if kept is not None and render_story(kept).encode("utf-8") == existing:
-        cache.put(file_key, {"file": digest})
-        return kept
-    return None
-
-
-def _reviewed(target: Path, story: Story, vocab: StoryVocabulary) -> Story | None:
-    """``story`` with the pillars (and their source) that ``target`` has now."""
-    old, _ = parse_story(target, vocab)
-    if old is None:
-        return None
-    return dataclasses.replace(story, pillars=old.pillars, pillars_source=old.pillars_source)
-
-
-def _no_pillar(ident: str, r: _Row, file: str) -> Finding:
-    message = (
-        f"verhaal {ident}: geen thema uit het codeboek herkend, dus geen pijler voorgesteld; "
-        "het telt als 'nog niet ingedeeld' tot iemand de pijler invult (in deze kolom of in "
-        "het verhaalbestand)"
-    )
-    return Finding("warning", r.file or file, message, row=r.row, column=r.pillars_column)

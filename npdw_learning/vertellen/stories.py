@@ -16,6 +16,8 @@ A story file looks like::
     msc_domain: samenleven              # optional
     synthetic: true                     # optional
     language: en                        # optional: not Dutch (default nl)
+    source_hash: 6f1c0a9e2b7d-41d8e3a0c55f  # written by the import (see below)
+    written_hash: 9b2e4c7a1f30d8e6
     ---
     De pseudonimised text of the story ...
 
@@ -34,6 +36,12 @@ file and is only written when set, so other story files keep their bytes.
 (``en``, ``tr``, ...), set by the import's language detection; it is written
 only when it is not ``nl``. The automatic coding reads Dutch only and leaves
 such a story out (:mod:`.coding`).
+
+``source_hash`` and ``written_hash`` are the import's record
+(:mod:`.provenance`): which export row the story came from and what the import
+wrote, so a later import recognises the row and sees a correction made by hand.
+They come last and are only written by the import; a file without them (written
+by hand, or by an earlier import) is read as before.
 """
 
 from __future__ import annotations
@@ -71,7 +79,21 @@ __all__ = [
 
 STORIES_DIR = PROJ_ROOT / "stories"
 REQUIRED_FIELDS = ("id", "date", "area", "teller", "channel", "change", "consent")
-OPTIONAL_FIELDS = ("pillars", "pillars_source", "title", "msc_domain", "synthetic", "language")
+OPTIONAL_FIELDS = (
+    "pillars",
+    "pillars_source",
+    "title",
+    "msc_domain",
+    "synthetic",
+    "source_hash",
+    "written_hash",
+    "language",
+)
+# The import's record (see :mod:`.provenance`): what a valid value looks like.
+RECORD_PATTERNS = {
+    "source_hash": re.compile(r"[0-9a-f]{12}-[0-9a-f]{12}"),
+    "written_hash": re.compile(r"[0-9a-f]{16}"),
+}
 DEFAULT_LANGUAGE = "nl"
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # ISO 639-1 (or -3 where no two-letter code exists)
 PILLAR_SOURCES = ("auto",)  # pillars_source: proposed by the automatic coding
@@ -215,6 +237,8 @@ class Story:
     file: str | None = None
     pillars_source: str | None = None  # "auto": proposed on import, not yet reviewed
     language: str = DEFAULT_LANGUAGE  # ISO 639-1; not "nl": not coded automatically
+    source_hash: str | None = None  # the import's record: the export row ...
+    written_hash: str | None = None  # ... and the file as the import wrote it
 
     def front_matter(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -239,6 +263,9 @@ class Story:
             data["synthetic"] = True
         if self.language != DEFAULT_LANGUAGE:
             data["language"] = self.language
+        for name in ("source_hash", "written_hash"):
+            if getattr(self, name):
+                data[name] = getattr(self, name)
         return data
 
 
@@ -333,6 +360,7 @@ def validate_fields(
         error("synthetic", f"'{label('synthetic')}' moet true of false zijn")
     out["synthetic"] = bool(synthetic) if isinstance(synthetic, bool) else False
     out |= _language(data.get("language"), label, error)
+    out |= _record(data, file, row, label, findings)
     unknown = sorted(set(data) - set(REQUIRED_FIELDS) - set(OPTIONAL_FIELDS))
     for name in unknown:
         message = f"onbekend veld '{label(name)}' wordt genegeerd"
@@ -367,6 +395,28 @@ def _plain_values(data: Mapping[str, Any], label, error) -> dict[str, Any]:
             error(name, f"'{label(name)}' moet {shape} zijn, geen lijst of mapping")
             continue
         out[name] = value
+    return out
+
+
+def _record(
+    data: Mapping[str, Any], file: str, row: int | None, label, findings: list[Finding]
+) -> dict[str, str]:
+    """The import's record (``source_hash``, ``written_hash``) where it looks as the
+    import wrote it; a damaged value is a warning and left out (the story stays usable:
+    a later import then treats the file as one without a record)."""
+    out = {}
+    for name, pattern in RECORD_PATTERNS.items():
+        value = data.get(name)
+        if value in (None, ""):
+            continue
+        if isinstance(value, str) and pattern.fullmatch(value.strip()):
+            out[name] = value.strip()
+            continue
+        message = (
+            f"'{label(name)}' is {value!r}: niet zoals de import het schreef; wordt genegeerd "
+            "(laat deze regel staan zoals de import hem schreef)"
+        )
+        findings.append(Finding("warning", file, message, row=row, column=label(name)))
     return out
 
 

@@ -230,3 +230,57 @@ def test_labels_from_the_registry_reach_the_report_only_escaped(captured, tmp_pa
     )
     assert "<script" not in page
     assert f"Pijler 0 {SCRIPT}".replace("<", "&lt;").replace(">", "&gt;") in page
+
+
+# -- proposed pillars nobody reviewed yet ---------------------------------------------------
+
+
+def stories_with(sources: list[tuple[tuple[str, ...], str | None]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"pillars": [p for p, _ in sources], "pillars_source": [s for _, s in sources]}
+    )
+
+
+def test_unreviewed_proposals_are_said_only_while_any_remain():
+    cells = status_cells(INDICATORS, [*HOODS, "agg"], None, trends())
+    kwargs = dict(pillars=PILLARS, area_labels=LABELS, neighbourhoods=HOODS, aggregate="agg")
+    reviewed = stories_with([(("wonen",), None), ((), None)])
+    plain = summary_sentences(cells, JOINT, **kwargs)
+    assert summary_sentences(cells, JOINT, stories=reviewed, **kwargs) == plain
+    remaining = stories_with(
+        [(("wonen",), "auto")] * 4
+        + [(("wonen", "veilig"), "auto"), (("veilig",), "auto")]
+        + [((), "auto")]
+    )
+    got = summary_sentences(cells, JOINT, stories=remaining, **kwargs)
+    assert got[:-1] == plain and len(got) <= 9
+    said = the(got, "6 verhalen hebben een pijler die bij het inlezen automatisch")
+    assert said == got[-1]
+    assert "ze tellen in de tabel 'Verhalen per pijler' apart" in said
+    # A count below MIN_CELL is not given exactly, as in the tables.
+    assert said.endswith(
+        "Bij minder dan vijf verhalen kon de import geen pijler voorstellen; ze tellen als nog "
+        "niet ingedeeld."
+    )
+    first_year = summary_sentences(
+        status_cells(INDICATORS.iloc[0:0], HOODS, None, None), None, stories=remaining, **kwargs
+    )
+    assert first_year[-1] == said
+    assert summary.review_sentence(None) is None
+    assert summary.review_sentence(stories_with([])) is None
+
+
+def test_the_samenvatting_shows_the_sentence(captured):
+    registry = load_registry()
+    hoods = list(registry.areas.loc[registry.areas["kind"] == "neighbourhood", "id"])
+    columns = [*hoods, registry.aggregate_id]
+    table = pd.DataFrame(
+        [(i, a, "improving") for i in registry.indicators["id"] for a in columns],
+        columns=["indicator", "area", "verdict"],
+    )
+    matrix = status_cells(registry.indicators, columns, None, table)
+    stories = stories_with([(("werk",), "auto"), (("werk",), None)])
+    step = SimpleNamespace(matrix=matrix, joint=None, matrix_figure=None, stories=stories)
+    views.show_summary(SimpleNamespace(registry=registry, areas=hoods), step)
+    text = next(o for o in captured if "text/markdown" in o["data"])["data"]["text/markdown"]
+    assert "Minder dan vijf verhalen hebben een pijler die bij het inlezen automatisch" in text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from npdw_learning.evaluatie.views import UNSORTED, stories_by_pillar
+from npdw_learning.evaluatie.views import PROPOSED, UNSORTED, stories_by_pillar
 from npdw_learning.kern.registry import load_registry
 from npdw_learning.vertellen.analysis import CHANGES, TOTAL, suppress
 from npdw_learning.vertellen.stories import STORY_COLUMNS, load_stories
@@ -84,3 +84,55 @@ def test_stories_not_in_dutch_without_a_pillar_get_their_own_row():
     # Without a story in another language the table is as before.
     stories["language"] = "nl"
     assert list(stories_by_pillar(stories, PILLARS)["Pijler"]) == [*PILLARS["label"], UNSORTED]
+
+
+# -- proposed pillars nobody reviewed yet (pillars_source: auto) ----------------------------
+
+
+def with_source(*groups: tuple[int, tuple[str, ...], str, str | None]) -> pd.DataFrame:
+    rows = [
+        {"pillars": p, "change": c, "pillars_source": s} for n, p, c, s in groups for _ in range(n)
+    ]
+    return pd.DataFrame(rows, columns=["pillars", "change", "pillars_source"])
+
+
+def test_proposed_pillars_count_apart_not_at_their_pillar():
+    stories = with_source(
+        (12, ("wonen",), "beter", None),
+        (7, ("wonen",), "slechter", "auto"),  # proposed, not reviewed
+        (5, ("wonen", "veilig"), "beter", "auto"),  # two proposed pillars: counted once
+        (5, (), "gelijk", "auto"),  # nothing proposed: not yet sorted
+        (6, ("veilig",), "gelijk", None),
+    )
+    table = stories_by_pillar(stories, PILLARS)
+    assert list(table["Pijler"]) == [*PILLARS["label"], PROPOSED, UNSORTED]
+    index = [*PILLARS["id"], "~", ""]
+    hand = pd.DataFrame(0, index=index, columns=list(CHANGES), dtype="int64")
+    hand.loc["wonen", "beter"] = 12
+    hand.loc["veilig", "gelijk"] = 6
+    hand.loc["~", "slechter"] = 7
+    hand.loc["~", "beter"] = 5
+    hand.loc["", "gelijk"] = 5
+    hand[TOTAL] = hand.sum(axis=1)
+    assert table[[*CHANGES, TOTAL]].values.tolist() == suppress(hand).values.tolist()
+    shown = table.set_index("Pijler")
+    assert shown.loc["Wonen en fysieke leefomgeving", TOTAL] == 12  # the 12 proposals not in it
+    assert shown.loc[PROPOSED, TOTAL] == 12 and shown.loc[UNSORTED, TOTAL] == 5
+
+
+def test_reviewed_pillars_count_at_their_pillar_again():
+    before = with_source((9, ("werk",), "beter", "auto"), (6, ("werk",), "slechter", None))
+    after = before.assign(pillars_source=None)
+    werk = PILLARS.loc[PILLARS["id"] == "werk", "label"].item()
+    assert stories_by_pillar(before, PILLARS).set_index("Pijler").loc[werk, TOTAL] == 6
+    table = stories_by_pillar(after, PILLARS)
+    assert PROPOSED not in set(table["Pijler"])
+    assert table.set_index("Pijler").loc[werk, TOTAL] == 15
+
+
+def test_the_bundled_stories_have_no_unreviewed_proposals_so_the_table_is_as_before():
+    stories = load_stories().frame()
+    assert set(stories["pillars_source"].dropna()) == set()
+    table = stories_by_pillar(stories, PILLARS)
+    assert PROPOSED not in set(table["Pijler"])
+    assert table.equals(stories_by_pillar(stories.drop(columns="pillars_source"), PILLARS))

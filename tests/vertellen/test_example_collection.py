@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -102,8 +103,10 @@ with open(DATA / "verhalen_lastig_fictief.blijft.csv", encoding="utf-8", newline
 @pytest.fixture(scope="module")
 def hard(tmp_path_factory):
     out = tmp_path_factory.mktemp("lastig")
+    export = out.parent / HARD.name  # the review file of proposed pillars goes beside it
+    shutil.copyfile(HARD, export)
     report = import_stories(
-        HARD, vocab=load_story_vocabulary(), out_dir=out, progress=False, use_cache=False
+        export, vocab=load_story_vocabulary(), out_dir=out, progress=False, use_cache=False
     )
     return report, {p.stem: p.read_text(encoding="utf-8") for p in out.glob("*.md")}
 

@@ -9,6 +9,8 @@ import pytest
 
 from npdw_learning.kern.errors import Finding, InputError
 from npdw_learning.vertellen import importer as imp
+from npdw_learning.vertellen.pillar_review import Proposal
+from npdw_learning.vertellen.placement import Placed
 from npdw_learning.vertellen.pseudonymise import PLACEHOLDER_TYPES
 
 # -- the cache, writing and the report ---------------------------------------------------
@@ -36,8 +38,8 @@ def test_open_cache_where_and_whether(tmp_path):
 def test_write_placed_writes_the_stories_then_the_cache(tmp_path):
     cache = imp._open_cache(tmp_path / "cache", use_cache=True)
     cache.put("k1", {"file": "abc"})
-    placed = imp._Placed(to_write=[(tmp_path / "out" / "vt-1.md", "---\nid: vt-1\n---\ntekst\n")])
-    imp._write_placed(placed, cache)
+    placed = Placed(to_write=[(tmp_path / "out" / "vt-1.md", "---\nid: vt-1\n---\ntekst\n")])
+    imp._write_placed(placed, cache, None)
     assert (tmp_path / "out" / "vt-1.md").read_text(encoding="utf-8").endswith("tekst\n")
     with sqlite3.connect(tmp_path / "cache" / "pseudonymise.sqlite3") as con:
         assert con.execute("SELECT key FROM entries").fetchall() == [("k1",)]
@@ -46,11 +48,11 @@ def test_write_placed_writes_the_stories_then_the_cache(tmp_path):
 def test_import_report_orders_the_replacements_known_types_first(tmp_path):
     skipped = [Finding("error", "f.csv", "geen toestemming", row=3)]
     warned = [Finding("warning", "f.csv", "kolom genegeerd")]
-    placed = imp._Placed(
+    placed = Placed(
         imported=["vt-1"],
         unchanged=["vt-2"],
         warnings=[Finding("warning", "f.csv", "geen pijler", row=2)],
-        proposed=[("vt-1", ("veilig",))],
+        proposed=[Proposal("vt-1", ("veilig",), 2, "Het plein …")],
         totals={"ZZZ": 1, "AAA": 2, PLACEHOLDER_TYPES[1]: 3, PLACEHOLDER_TYPES[0]: 4},
     )
     report = imp._import_report("f.csv", tmp_path, 4, skipped, warned, placed, hits=2)
@@ -60,4 +62,5 @@ def test_import_report_orders_the_replacements_known_types_first(tmp_path):
     assert report.skipped == tuple(skipped) and report.skipped_rows == 1
     assert [f.message for f in report.warnings] == ["kolom genegeerd", "geen pijler"]
     assert report.cache_hits == 2 and report.rows_read == 4
-    assert report.out_dir == str(tmp_path) and report.proposed == (("vt-1", ("veilig",)),)
+    assert report.out_dir == str(tmp_path)
+    assert report.proposed == (Proposal("vt-1", ("veilig",), 2, "Het plein …"),)
