@@ -80,6 +80,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..kern.atomic import write_text
+from ..kern.console import program
 from ..kern.errors import Finding, InputError
 from ..kern.inputfile import LIMITS, count_text
 from ..kern.paths import PROJ_ROOT
@@ -265,7 +266,7 @@ class ImportReport:
                 f"Nakijken: {_stories_have(len(self.review))} nog voorgestelde pijlers; ze staan "
                 f"in {self.review_file}. Vul daar de kolom 'nagekeken' in "
                 "(ok, geen of de pijlers) en voer dan uit: "
-                f"npdw stories pijlers {self.review_file}{folder}"
+                f"{program()} stories pijlers {self.review_file}{folder}"
             )
         return out
 
@@ -712,10 +713,6 @@ def import_stories(
     overwrite_hand_edits : collection of str, optional
         Ids of files changed by hand since the import to replace (default: kept, or a conflict).
 
-    Returns
-    -------
-    ImportReport
-
     Raises
     ------
     InputError
@@ -740,13 +737,11 @@ def import_stories(
     maps = load_mapping(mapping, vocab)  # a bad mapping is reported before a missing export
     rows, skipped, warnings, rows_read = _read_export(path, sheet, maps, vocab, out_dir)
     book = _codebook_for(rows, codebook)
-    pseudonymiser = pseudonymiser or Pseudonymiser(vocab.allowlist, streets=vocab.streets)
+    ps = pseudonymiser or Pseudonymiser(vocab.allowlist, streets=vocab.streets)
     cache = _open_cache(cache_dir, use_cache=use_cache)
     show = progress and rows_read > _PROGRESS_FROM
-    results, languages, hits, file_keys = _pseudonymised(
-        rows, book, cache, pseudonymiser, workers, show
-    )
-    warnings += _mark_languages(rows, languages)
+    results, hits, file_keys, marked = _pseudonymised(rows, book, cache, ps, workers, show)
+    warnings += marked
     proposals = _propose_pillars(rows, results, book, vocab)
     work = Work(file_keys, cache, out_dir, vocab, str(path), frozenset(overwrite_hand_edits))
     placed, target = _place_and_write(path, rows, results, proposals, work)
@@ -802,12 +797,13 @@ def _pseudonymised(
     pseudonymiser: Pseudonymiser,
     workers: int | None,
     show: bool,
-) -> tuple[dict[int, tuple[tuple[str, ...], dict[str, int]]], dict[int, str], int, list[str]]:
-    """Each row's pseudonymised title and text (from the cache or deduce), the language
-    found in each, the number of cache hits, and the cache keys of the rows' story files."""
+) -> tuple[dict[int, tuple[tuple[str, ...], dict[str, int]]], int, list[str], list[Finding]]:
+    """Each row's pseudonymised title and text (from the cache or deduce), the number of
+    cache hits, the cache keys of the rows' story files, and a warning for each row not
+    in Dutch (its language is set in the row's fields)."""
     keys, file_keys = _load_cache_keys(cache, pseudonymiser, rows, book)
     results, languages, hits = _pseudonymise_rows(rows, keys, cache, pseudonymiser, workers, show)
-    return results, languages, hits, file_keys
+    return results, hits, file_keys, _mark_languages(rows, languages)
 
 
 def _write_placed(placed: Placed, cache: _Cache, review: Path | None) -> None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..kern.console import program
 from ..kern.errors import Finding, InputError
 from ..kern.inputfile import read_input_bytes
 from .pillar_review import Proposal, first_words, is_review_file, pending_decisions, review_path
@@ -377,7 +378,7 @@ def review_target(
     if pending:
         message = (
             "niet bijgewerkt: er staan keuzes in die nog niet zijn toegepast "
-            f"({', '.join(pending)}). Voer eerst uit: npdw stories pijlers {path}, en "
+            f"({', '.join(pending)}). Voer eerst uit: {program()} stories pijlers {path}, en "
             "importeer dan opnieuw voor een nieuw nakijkbestand"
         )
         placed.warnings.append(Finding("warning", str(path), message))

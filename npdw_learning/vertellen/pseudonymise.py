@@ -74,7 +74,7 @@ __all__ = [
 ]
 
 # Bump when a change in the rules changes output: the importer's cache keys on it.
-PSEUDONYMISER_VERSION = "4"
+PSEUDONYMISER_VERSION = "5"
 
 # Placeholder types, in the order reports list them.
 PLACEHOLDER_TYPES = (
@@ -240,7 +240,8 @@ _URL = re.compile(
 )
 _STREET_SUFFIX = (
     r"straat|str\.|laan|weg|plein|singel|kade|dijk|hof|dreef|park|pad|steeg|gracht|markt|"
-    r"baan|erf|plantsoen|boulevard|wal|haven|veld|zoom|dam|vest|poort|rade"
+    r"baan|erf|plantsoen|boulevard|wal|haven|veld|zoom|dam|vest|poort|rade|weide|"
+    r"straatje|laantje|pleintje|hofje|steegje"
 )
 _STREET = re.compile(
     r"(?<![\w])(?:[A-ZÀ-Þ][\w'’.]*[ \t](?:(?:van|de|der|den|het|'t|ter|ten|la)[ \t])*){0,3}"
@@ -301,11 +302,11 @@ _NOT_A_HOUSE = (
     r"january|february|march|june|july|august|october|"  # not "may": "number 14 may be"
     rf"{_MONTHS})(?![\w])))"
 )
-# Anywhere: "huisnummer 7" (whole); "op nummer 23", "op nr. 23", "at number 14",
+# Anywhere: "huisnummer 7" (whole); "op nummer 23", "bij nr. 23", "at number 14",
 # "de flat nummer 12" (the number word and the number go, "op" and "flat" stay).
 _HOUSE_NUMBER_ANYWHERE = re.compile(
     rf"(?<![\w])(?:((?i:huisnummer|huisnr\.?)[ \t]*:?[ \t]*{_HOUSE_NUMBER})"
-    r"|(?i:op|at|straat|flat|portiek|galerij|woning|huis)[ \t]+"
+    r"|(?i:op|bij|naast|tegenover|at|near|straat|flat|portiek|galerij|woning|huis)[ \t]+"
     rf"({_NUMBER_WORD}[ \t]*{_HOUSE_NUMBER})){_NOT_A_HOUSE}"
 )
 # Right after a placeholder's text or a street: ". op nummer 41", ", op 112", " nr. 45".

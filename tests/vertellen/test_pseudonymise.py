@@ -531,6 +531,12 @@ def test_phone_in_brackets_keeps_the_brackets():
             "In de [ADRES-1], staan de containers.",
         ),
         ("Ik woon op nummer 23 in de Patersweg.", "Ik woon op [ADRES-1]."),
+        # In a sentence after the street: the street and the number go, each on its own.
+        (
+            "Er wordt hard gereden op de Patersweg. Mijn zoon is bijna aangereden bij nummer 14.",
+            "Er wordt hard gereden op de [ADRES-1]. Mijn zoon is bijna aangereden bij [ADRES-2].",
+        ),
+        ("Tegenover nr. 8 staat een bankje.", "Tegenover [ADRES-1] staat een bankje."),
         ("Mijn buurvrouw op nummer 9 is 84.", "Mijn buurvrouw op [ADRES-1] is [LEEFTIJD-1]."),
         (
             "Mevrouw Dekkers, Zilverschoonstraat 23, belde.",
@@ -572,6 +578,12 @@ def test_numbers_that_are_no_house_number_stay(ps, text):
         ),
         ("Het veldje achter de M.H. Trompweg.", "Het veldje achter de [ADRES-1]."),
         ("Op het Admiraalsplein speelden we.", "Op het [ADRES-1] speelden we."),
+        # Street words of a diminutive or a meadow: "-hofje", "-weide".
+        (
+            "Onze kapperszaak op de hoek van de Kastanjeweide draait goed.",
+            "Onze kapperszaak op de hoek van de [ADRES-1] draait goed.",
+        ),
+        ("De speeltuin aan het Lindenhofje is nieuw.", "De speeltuin aan het [ADRES-1] is nieuw."),
         # A surname after a title stays a person; a city stays a place.
         ("Mevrouw Westerveld belde.", "Mevrouw [PERSOON-1] belde."),
         ("Ik werk in Rotterdam.", "Ik werk in [PLAATS-1]."),
