@@ -68,6 +68,7 @@ bench: $(BIN)/npdw
 	$(BIN)/python benchmarks/bench_stories.py
 	$(BIN)/python benchmarks/bench_evaluate.py
 	$(BIN)/python benchmarks/bench_hostile.py
+	$(BIN)/python benchmarks/bench_privacy.py
 
 demo: $(BIN)/npdw
 	$(BIN)/python scripts/make_demo_series.py

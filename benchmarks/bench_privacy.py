@@ -66,7 +66,7 @@ def raw_texts(name: str) -> dict[str, str]:
     frame, _ = read_table(DATA / f"{name}.csv")
     out = {}
     for row in frame.to_dict("records"):
-        ident = story_id(row["id"], None, row["wijk"], row["tekst"])  # type: ignore[arg-type]
+        ident = story_id(row["id"])  # both collections have an id column
         out[ident] = str(row["tekst"])
     return out
 
