@@ -8,6 +8,7 @@ else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -369,8 +370,50 @@ def _wijkbericht_parser(sub) -> None:
     p.set_defaults(func=_lazy("evaluatie", "cli_wijkbericht"))
 
 
+# argparse's own messages (English) as the rest of the CLI speaks: Dutch, after "FOUT:".
+_ARGPARSE_NL = (
+    (
+        re.compile(r"the following arguments are required: (.*)"),
+        r"verplicht, maar niet gegeven: \1",
+    ),
+    (re.compile(r"unrecognized arguments: (.*)"), r"onbekende optie of waarde: \1"),
+    (
+        re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"),
+        r"\1: \2 is geen keuze; kies uit \3",
+    ),
+    (re.compile(r"argument (\S+): expected one argument"), r"\1 vraagt één waarde"),
+    (
+        re.compile(r"argument (\S+): expected at least one argument"),
+        r"\1 vraagt een of meer waarden",
+    ),
+    (re.compile(r"argument (\S+): invalid int value: (.*)"), r"\1: \2 is geen geheel getal"),
+    (re.compile(r"argument (\S+): invalid float value: (.*)"), r"\1: \2 is geen getal"),
+    (re.compile(r"argument (\S+): not allowed with argument (.*)"), r"\1 gaat niet samen met \2"),
+    (re.compile(r"argument (\S+): ignored explicit argument (.*)"), r"\1 neemt geen waarde (\2)"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors read like every other message of npdw.
+
+    >>> _Parser(prog="npdw x").dutch("the following arguments are required: --year")
+    'npdw x: verplicht, maar niet gegeven: --year'
+    """
+
+    def dutch(self, message: str) -> str:
+        for pattern, replacement in _ARGPARSE_NL:
+            if pattern.fullmatch(message):
+                message = pattern.sub(replacement, message)
+                break
+        return f"{self.prog}: {message}"
+
+    def error(self, message: str):
+        usage = self.format_usage().replace("usage:", "gebruik:", 1)
+        self.exit(2, f"{usage}FOUT: {self.dutch(message)} (uitleg: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="npdw",
         description=(
             "Vertellen en tellen: de jaarlijkse evaluatie van het programma in het register "

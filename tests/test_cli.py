@@ -172,3 +172,22 @@ def test_trends_real_data_only_is_not_marked_synthetic(npdw, tmp_path):
     trends = pd.read_csv(tmp_path / "trends.csv")
     # one baseline year: nothing can be tested, and the table says so
     assert set(trends["verdict"]) == {"insufficient_data"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["stories", "import"], "FOUT: npdw stories import: verplicht, maar niet gegeven: FILE"),
+        (["evaluate", "--year", "x"], "FOUT: npdw evaluate: --year: 'x' is geen geheel getal"),
+        (["indicators", "--foo"], "FOUT: npdw: onbekende optie of waarde: --foo"),
+        (["fetch", "xyz"], "FOUT: npdw fetch: BRON: 'xyz' is geen keuze; kies uit 'cbs'"),
+        (["evaluate", "--year"], "FOUT: npdw evaluate: --year vraagt één waarde"),
+    ],
+)
+def test_argument_errors_speak_dutch_like_every_other_message(capsys, argv, message):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    err = capsys.readouterr().err
+    assert info.value.code == 2
+    assert err.splitlines()[-1].startswith(message), err
+    assert "error:" not in err and "usage:" not in err and err.startswith("gebruik: npdw")
