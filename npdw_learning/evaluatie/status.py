@@ -36,6 +36,7 @@ from ..kern.fonts import figure_fonts
 from ..kern.page import FIGURE_DPI, TEXT_WIDTH_MM, inches
 from ..kern.synthetic import FIGURE_BANNER
 from ..tellen.trends import MIN_POINTS
+from .labels import BREAK_NL, CHANGE_NL, NO_READING_NL, PROGRESS_NL, TREND_NL
 
 __all__ = [
     "READINGS",
@@ -72,24 +73,37 @@ class CellStyle:
     label: str
 
 
+# The symbol and grade of each outcome; its label is the report's one label of the code
+# (:mod:`npdw_learning.evaluatie.labels`).
+_CELL_MARKS: dict[tuple[str, str], tuple[int | None, str]] = {
+    ("progress", "target_reached"): (2, "★"),
+    ("progress", "on_track"): (2, "▲"),
+    ("progress", "moderate_progress"): (1, "△"),
+    ("progress", "insufficient_progress"): (-1, "▽"),
+    ("progress", "moving_away"): (-2, "▼"),
+    ("trend", "improving"): (1, "↑"),
+    ("trend", "no_significant_trend"): (0, "="),
+    ("trend", "worsening"): (-2, "↓"),
+    ("change", "improving"): (1, "↗"),
+    ("change", "no_significant_change"): (0, "≈"),
+    ("change", "worsening"): (-2, "↘"),
+    ("change", "no_test"): (None, "?"),
+    ("break", "better_than_trend"): (1, "+"),
+    ("break", "as_trend"): (0, "∼"),
+    ("break", "worse_than_trend"): (-2, "−"),
+    ("none", "insufficient_data"): (None, "·"),
+    ("none", "no_data"): (None, "–"),
+}
+_READING_LABELS = {
+    "progress": PROGRESS_NL,
+    "trend": TREND_NL,
+    "change": CHANGE_NL,
+    "break": BREAK_NL,
+    "none": NO_READING_NL,
+}
 CELL_STYLES: dict[tuple[str, str], CellStyle] = {
-    ("progress", "target_reached"): CellStyle(2, "★", "doel bereikt"),
-    ("progress", "on_track"): CellStyle(2, "▲", "op koers"),
-    ("progress", "moderate_progress"): CellStyle(1, "△", "matige voortgang"),
-    ("progress", "insufficient_progress"): CellStyle(-1, "▽", "onvoldoende voortgang"),
-    ("progress", "moving_away"): CellStyle(-2, "▼", "van het doel af"),
-    ("trend", "improving"): CellStyle(1, "↑", "verbetert"),
-    ("trend", "no_significant_trend"): CellStyle(0, "=", "geen duidelijke trend"),
-    ("trend", "worsening"): CellStyle(-2, "↓", "verslechtert"),
-    ("change", "improving"): CellStyle(1, "↗", "verbeterd"),
-    ("change", "no_significant_change"): CellStyle(0, "≈", "geen duidelijke verandering"),
-    ("change", "worsening"): CellStyle(-2, "↘", "verslechterd"),
-    ("change", "no_test"): CellStyle(None, "?", "veranderd, foutmarge onbekend"),
-    ("break", "better_than_trend"): CellStyle(1, "+", "beter dan de lijn van ervoor"),
-    ("break", "as_trend"): CellStyle(0, "∼", "zoals die lijn"),
-    ("break", "worse_than_trend"): CellStyle(-2, "−", "slechter dan die lijn"),
-    ("none", "insufficient_data"): CellStyle(None, "·", "te weinig metingen"),
-    ("none", "no_data"): CellStyle(None, "–", "geen meting"),
+    (reading, outcome): CellStyle(grade, symbol, _READING_LABELS[reading][outcome])
+    for (reading, outcome), (grade, symbol) in _CELL_MARKS.items()
 }
 # ColorBrewer RdBu, 5 classes (colour-blind safe, print friendly); the middle class is
 # a grey a shade darker than RdBu's near-white, so "no clear change" and "no judgement"

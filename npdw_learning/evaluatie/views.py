@@ -13,21 +13,27 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..leeragenda.efforts import EFFORT_STATUS_NL
 from ..tellen.breaks import MIN_POST_POINTS, MIN_PRE_POINTS, PREDICTION_LEVEL
 from ..tellen.changes import CHANGE_COLUMNS, CONFIDENCE
 from ..tellen.trends import FDR_ALPHA, INTERVAL, MIN_POINTS
 from ..vertellen.analysis import CHANGES, MIN_CELL, TOTAL, suppress
+from .labels import (
+    BREAK_NL,
+    CHANGE_NL,
+    EFFORT_STATUS_NL,
+    META_NL,
+    NUMBERS_NL,
+    PROGRESS_NL,
+    QUESTION_STATUS_NL,
+    STORIES_NL,
+    TREND_NL,
+)
 from .method import dutch_number, percent
 from .report import show_figure, show_markdown, show_table
 from .status import MATRIX_COLOURS, matrix_alt
 from .summary import summary_sentences
 
 __all__ = [
-    "STATUS_NL",
-    "VERDICT_NL",
-    "CHANGE_NL",
-    "BREAK_NL",
     "show_readings",
     "show_tellen",
     "show_data_quality",
@@ -47,56 +53,7 @@ UNSORTED = "Nog niet ingedeeld"  # stories without a pillar (yet)
 NOT_DUTCH = "Niet in het Nederlands, nog niet ingedeeld"
 _NOT_DUTCH_KEY = "#"  # no pillar id (ids are slugs; a NUL key would equal "" in numpy strings)
 PROPOSED = "Voorgesteld, nog niet nagekeken"  # pillars proposed on import (pillars_source: auto)
-STATUS_NL = {
-    "target_reached": "doel bereikt",
-    "on_track": "op koers",
-    "moderate_progress": "matige voortgang",
-    "insufficient_progress": "onvoldoende voortgang",
-    "moving_away": "van het doel af",
-    "not_assessable": "niet te beoordelen",
-}
-VERDICT_NL = {
-    "improving": "verbetert",
-    "worsening": "verslechtert",
-    "no_significant_trend": "geen duidelijke trend",
-    "insufficient_data": "te weinig metingen",
-}
-CHANGE_NL = {
-    "improving": "verbetert",
-    "worsening": "verslechtert",
-    "no_significant_change": "geen duidelijke verandering",
-    "no_test": "foutmarge onbekend",
-}
-BREAK_NL = {
-    "better_than_trend": "beter dan de trend van voor de start",
-    "worse_than_trend": "slechter dan de trend van voor de start",
-    "as_trend": "zoals de trend van voor de start",
-    "insufficient_data": "te weinig metingen",
-}
 _READING_NL = {"level": "de wijk zelf", "gap": "verschil met {reference}"}
-META_SHORT = {
-    "convergent": "eensgezind",
-    "expansion": "aanvullend",
-    "discordant": "tegenstrijdig",
-    "numbers_only": "alleen cijfers",
-    "stories_only": "alleen verhalen",
-    "no_evidence": "geen bewijs",
-}
-NUMBERS_NL = {
-    "verbetering": "verbetering",
-    "verslechtering": "verslechtering",
-    "gemengd": "gemengd",
-    "geen_trend": "geen duidelijke trend",
-    "geen_cijfers": "geen beoordeelbare cijfers",
-}
-STORIES_NL = {
-    "beter": "vooral beter",
-    "slechter": "vooral slechter",
-    "gelijk": "vooral gelijk",
-    "gemengd": "gemengd",
-    "te_weinig": "te weinig verhalen",
-    "geen_verhalen": "geen verhalen",
-}
 
 
 # -- tellen ----------------------------------------------------------------------
@@ -147,9 +104,9 @@ def _cell(row) -> str:
     if row.verdict == "insufficient_data" and isinstance(row.change_verdict, str):
         text = _change_cell(row)
     else:
-        text = VERDICT_NL[row.verdict]
+        text = TREND_NL[row.verdict]
     if isinstance(row.status, str) and row.status != "not_assessable":
-        text += f"; {STATUS_NL[row.status]}"
+        text += f"; {PROGRESS_NL[row.status]}"
     return text
 
 
@@ -195,8 +152,8 @@ def show_tellen(run, step) -> None:
         text = [_pillar_sentence(hoods)]
         if assessable:
             parts = [
-                f"{counts.get(s, 0)} {STATUS_NL[s]}"
-                for s in STATUS_NL
+                f"{counts.get(s, 0)} {PROGRESS_NL[s]}"
+                for s in PROGRESS_NL
                 if s != "not_assessable" and counts.get(s, 0)
             ]
             text.append(
@@ -666,8 +623,8 @@ def _numbers_cell(row) -> str:
 
 def _progress_cell(row) -> str:
     parts = [
-        f"{getattr(row, f'n_{s}')} {STATUS_NL[s]}"
-        for s in STATUS_NL
+        f"{getattr(row, f'n_{s}')} {PROGRESS_NL[s]}"
+        for s in PROGRESS_NL
         if s != "not_assessable" and getattr(row, f"n_{s}")
     ]
     return ", ".join(parts) if parts else "niet te beoordelen"
@@ -697,7 +654,7 @@ def show_joint(run, step) -> None:
                     or "–"
                     for r in rows
                 ],
-                "Samen": mine["meta_inference"].map(META_SHORT),
+                "Samen": mine["meta_inference"].map(META_NL),
                 "Een stem uit de wijk": mine["quote"].fillna("–"),
             }
         )
@@ -812,8 +769,6 @@ def show_summary(run, step) -> None:
 
 
 # -- leeragenda ------------------------------------------------------------------
-
-QUESTION_STATUS_NL = {"open": "open", "in_onderzoek": "in onderzoek", "beantwoord": "beantwoord"}
 
 
 def _listed(values: object, labels: Mapping[str, str] | None = None) -> str:

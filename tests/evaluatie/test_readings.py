@@ -66,8 +66,8 @@ def test_a_short_series_shows_its_change_not_only_too_few(with_partner, shown):
     run, step = with_partner
     views.show_tellen(run, step)
     html = "\n".join(shown)
-    assert "verbetert: +8,00 sinds 2022 (" in html
-    assert "-7,60 sinds 2022; foutmarge onbekend" in html
+    assert "verbeterd: +8,00 sinds 2022 (" in html
+    assert "-7,60 sinds 2022; veranderd, foutmarge onbekend" in html
     assert "geen duidelijke verandering: +1,00 sinds 2022" in html
     assert any("hebben er 1 een nulmeting en een latere meting" in t for t in shown)
 
