@@ -113,7 +113,7 @@ def _init_parser(sub) -> None:
         metavar="ID=NAAM",
         help="het gewogen totaal van de wijken (standaard: focusgebied=Focusgebied)",
     )
-    p.set_defaults(func=_lazy("kern", "cmd_init"))
+    p.set_defaults(func=_lazy("kern", "cli_init"))
 
 
 def _fetch_parser(sub) -> None:
@@ -149,14 +149,14 @@ def _fetch_parser(sub) -> None:
         ),
     )
     _data_dir_arg(s)
-    s.set_defaults(func=_lazy("tellen", "cmd_fetch_cbs"))
+    s.set_defaults(func=_lazy("tellen", "cli_fetch_cbs"))
 
 
 def _tellen_parsers(sub) -> None:
     """``indicators``, ``validate`` and ``trends`` (the tellen room)."""
     p = sub.add_parser("indicators", help="het indicatorenregister als CSV")
     _data_dir_arg(p)
-    p.set_defaults(func=_lazy("tellen", "cmd_indicators"))
+    p.set_defaults(func=_lazy("tellen", "cli_indicators"))
 
     p = sub.add_parser("validate", help="controleer metingen; schrijf data_quality.csv")
     _data_args(p)
@@ -167,7 +167,7 @@ def _tellen_parsers(sub) -> None:
         help="evaluatiejaar: latere jaren worden gemeld en tellen niet mee",
     )
     p.add_argument("--out", type=Path, help="map voor data_quality.csv")
-    p.set_defaults(func=_lazy("tellen", "cmd_validate"))
+    p.set_defaults(func=_lazy("tellen", "cli_validate"))
 
     p = sub.add_parser("trends", help="trends en voortgang per indicator en wijk")
     _data_args(p)
@@ -175,7 +175,7 @@ def _tellen_parsers(sub) -> None:
         "--year", type=int, default=None, help="evaluatiejaar: latere metingen tellen niet mee"
     )
     p.add_argument("--out", type=Path, required=True, help="uitvoermap, bijv. outputs/2026")
-    p.set_defaults(func=_lazy("tellen", "cmd_trends"))
+    p.set_defaults(func=_lazy("tellen", "cli_trends"))
 
 
 def _stories_parsers(sub) -> None:
@@ -186,7 +186,7 @@ def _stories_parsers(sub) -> None:
     s = stories.add_parser("validate", help="controleer de verhaalbestanden in stories/")
     _stories_arg(s)
     _data_dir_arg(s)
-    s.set_defaults(func=_lazy("vertellen", "cmd_stories_validate"))
+    s.set_defaults(func=_lazy("vertellen", "cli_stories_validate"))
 
     s = stories.add_parser(
         "import", help="importeer een CSV/XLSX-export als gepseudonimiseerde verhalen"

@@ -23,7 +23,7 @@ def test_ctrl_c_in_a_command_is_one_line_and_exit_130(monkeypatch, capsys):
 
     from npdw_learning.tellen import cli as tellen_cli
 
-    monkeypatch.setattr(tellen_cli, "cmd_validate", interrupted)
+    monkeypatch.setattr(tellen_cli, "cli_validate", interrupted)
     assert cli.main(["validate"]) == cli.EXIT_INTERRUPTED == 130
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["Gestopt (Ctrl-C): npdw validate is afgebroken; er is niets veranderd."]

@@ -114,6 +114,22 @@ def test_no_domain_module_imports_a_command_module():
     assert wrong == []
 
 
+def test_every_command_handler_is_named_cli_and_every_one_is_wired():
+    """One prefix for the functions a command runs: ``cli_<command>`` in a room's ``cli``
+    module, each reached from the parser (``_lazy(room, name)``) or from the main cli."""
+    import re
+
+    wiring = (PACKAGE / "cli.py").read_text(encoding="utf-8")
+    wired = set(re.findall(r'_lazy\("\w+", "(\w+)"\)', wiring))
+    handlers = set()
+    for path in PACKAGE.glob("*/cli.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                assert node.name.startswith("cli_"), (path.parent.name, node.name)
+                handlers.add(node.name)
+    assert wired and wired <= handlers, wired - handlers
+
+
 def test_room_init_files_load_nothing():
     """`npdw validate` stays quick: a room's __init__ holds a docstring, no imports."""
     for room in ROOMS:

@@ -13,10 +13,10 @@ from .scaffold import (
     short_name_of,
 )
 
-__all__ = ["cmd_init"]
+__all__ = ["cli_init"]
 
 
-def cmd_init(args: argparse.Namespace) -> int:
+def cli_init(args: argparse.Namespace) -> int:
     """Make the programme folder ``args.dir`` and say what to do next."""
     spec = ProgrammeSpec(
         name=" ".join(args.naam.split()),

@@ -18,7 +18,7 @@ from ..kern.version import __version__
 from ..kern.years import check_year
 from .measurements import LoadResult, load_measurements, override_lines
 
-__all__ = ["cmd_indicators", "cmd_validate", "cmd_trends", "cmd_fetch_cbs", "SYNTHETIC_BANNER"]
+__all__ = ["cli_indicators", "cli_validate", "cli_trends", "cli_fetch_cbs", "SYNTHETIC_BANNER"]
 
 SYNTHETIC_BANNER = COMMAND_BANNER
 SYNTHETIC_MARKER = MARKER_FILE
@@ -28,7 +28,7 @@ def _registry(data_dir: Path) -> Registry:
     return load_registry(data_dir / "registry")
 
 
-def cmd_indicators(args: argparse.Namespace) -> int:
+def cli_indicators(args: argparse.Namespace) -> int:
     reg = _registry(args.data)
     table = reg.indicator_table()
     formula_safe(table).to_csv(sys.stdout, index=False, lineterminator="\n")
@@ -55,7 +55,7 @@ def _report_overrides(result: LoadResult) -> None:
         echo(line)
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
+def cli_validate(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_output_dir(Path(args.out))
     reg = _registry(args.data)
@@ -80,7 +80,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_INPUT if result.errors else EXIT_OK
 
 
-def cmd_trends(args: argparse.Namespace) -> int:
+def cli_trends(args: argparse.Namespace) -> int:
     # Imported here: the statistics and plotting stack is only needed for this command.
     from .run import run_tellen, write_tellen_outputs
 
@@ -125,7 +125,7 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
 def _write_run_record(out: Path, year: int | None, loaded: LoadResult, *, series: int) -> None:
     """``run.json`` (version, year, files, number of series) and, with demo data, the
-    demo-data marker file (a run without demo data removes an earlier one: ``cmd_trends``)."""
+    demo-data marker file (a run without demo data removes an earlier one: ``cli_trends``)."""
     if loaded.synthetic:
         write_text(SYNTHETIC_BANNER + "\n", out / SYNTHETIC_MARKER)
     run = {
@@ -276,7 +276,7 @@ def _previous_fetch(out: Path) -> pd.DataFrame | None:
     return previous
 
 
-def cmd_fetch_cbs(args: argparse.Namespace) -> int:
+def cli_fetch_cbs(args: argparse.Namespace) -> int:
     """``npdw fetch cbs``: CBS Kerncijfers wijken en buurten into one measurement file."""
     import datetime as dt
 

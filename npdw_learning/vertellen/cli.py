@@ -33,7 +33,7 @@ from .qda import export_codebook, export_project, import_codings
 from .stories import StoryCollection
 
 __all__ = [
-    "cmd_stories_validate",
+    "cli_stories_validate",
     "cli_import",
     "cli_review",
     "cli_agreement",
@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 
-def cmd_stories_validate(args: argparse.Namespace) -> int:
+def cli_stories_validate(args: argparse.Namespace) -> int:
     from .stories import load_stories, load_story_vocabulary
 
     vocab = load_story_vocabulary(directory=Path(args.data) / "registry")
