@@ -104,6 +104,7 @@ def test_every_imported_file_records_its_row_and_what_was_written(form, tmp_path
     # The record holds no text of the export: nothing of a raw answer is in any file.
     for data in files(tmp_path / "stories").values():
         assert b"06-11223344" not in data and b"Jansen" not in data
+        assert b"k.devries@voorbeeld.example" not in data
 
 
 def test_a_changed_word_is_a_change_by_hand_a_line_end_or_yaml_layout_is_not(form, tmp_path, ps):

@@ -924,6 +924,8 @@ FORM_PLANTED = [
     "06-28374651",
     "0612873465",
     "06 2345 6781",
+    "06-37465128",  # the phone column (dropped) and a row without consent
+    "06-46512837",
     "@voorbeeld.example",
     "voorbeeld.example",
     "Beukenhaag 31a",
