@@ -17,6 +17,7 @@ from ..tellen.breaks import MIN_POST_POINTS, MIN_PRE_POINTS, PREDICTION_LEVEL
 from ..tellen.changes import CHANGE_COLUMNS, CONFIDENCE
 from ..tellen.trends import FDR_ALPHA, INTERVAL, MIN_POINTS
 from ..vertellen.analysis import CHANGES, MIN_CELL, TOTAL, suppress
+from ..vertellen.language import DUTCH
 from .labels import (
     BREAK_NL,
     CHANGE_NL,
@@ -695,7 +696,7 @@ def stories_by_pillar(stories: pd.DataFrame, pillars: pd.DataFrame) -> pd.DataFr
         hidden (:func:`npdw_learning.vertellen.analysis.suppress`).
     """
     source = stories.get("pillars_source", pd.Series(None, index=stories.index, dtype=object))
-    language = stories.get("language", pd.Series("nl", index=stories.index, dtype=object))
+    language = stories.get("language", pd.Series(DUTCH, index=stories.index, dtype=object))
     # "", "~" and "#" are no pillar ids (ids are slugs): "no pillar", "proposed" and
     # "no pillar, not in Dutch" in the table.
     keys = [
@@ -730,7 +731,7 @@ def stories_by_pillar(stories: pd.DataFrame, pillars: pd.DataFrame) -> pd.DataFr
 
 def _no_pillar_key(language) -> tuple[str]:
     """The table key of a story without a pillar: apart when it is not told in Dutch."""
-    return ("",) if language in ("nl", "", None) or pd.isna(language) else (_NOT_DUTCH_KEY,)
+    return ("",) if language in (DUTCH, "", None) or pd.isna(language) else (_NOT_DUTCH_KEY,)
 
 
 def show_summary(run, step) -> None:

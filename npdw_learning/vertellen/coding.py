@@ -38,6 +38,7 @@ from ..kern.paths import DATA_DIR
 from ..kern.registry import ID_PATTERN, Registry, load_registry
 from ..kern.tables import ROW, is_blank, read_table
 from ..kern.yamlfile import read_yaml
+from .language import DUTCH
 from .nlp import dutch_pipeline, lemmatise
 
 __all__ = [
@@ -77,7 +78,7 @@ CODEBOOK_PATH = codebook_path()
 CODE_COLUMNS = ["story_id", "theme", "evidence", "n_matches"]
 SPAN_COLUMNS = ["story_id", "theme", "start", "end", "evidence"]
 EVIDENCE_SEPARATOR = " | "
-CODED_LANGUAGE = "nl"  # the language of the codebook's patterns
+CODED_LANGUAGE = DUTCH  # the language of the codebook's patterns
 _MIN_SUFFIX = 4  # "*les" would also find "alles"; four letters keep compounds meaningful
 
 

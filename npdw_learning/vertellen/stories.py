@@ -62,6 +62,7 @@ from ..kern.inputfile import read_input_text
 from ..kern.paths import PROJ_ROOT, REGISTRY_DIR
 from ..kern.registry import ID_PATTERN, Registry, load_registry
 from ..kern.yamlfile import load_text
+from .language import DUTCH
 
 __all__ = [
     "STORIES_DIR",
@@ -94,7 +95,7 @@ RECORD_PATTERNS = {
     "source_hash": re.compile(r"[0-9a-f]{12}-[0-9a-f]{12}"),
     "written_hash": re.compile(r"[0-9a-f]{16}"),
 }
-DEFAULT_LANGUAGE = "nl"
+DEFAULT_LANGUAGE = DUTCH  # a story file without `language` is Dutch
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # ISO 639-1 (or -3 where no two-letter code exists)
 PILLAR_SOURCES = ("auto",)  # pillars_source: proposed by the automatic coding
 STORY_COLUMNS = [

@@ -1,6 +1,11 @@
-"""Checks on a page laid out for print, shared by the tests of the wijkberichten."""
+"""Checks on a page laid out for print, shared by the tests of the report and the
+wijkberichten."""
 
 from __future__ import annotations
+
+import re
+import zlib
+from pathlib import Path
 
 import pytest
 
@@ -23,3 +28,16 @@ def check_print(page: str, *, max_pages: int, min_pt: float = MIN_PRINT_PT) -> i
                 points = box.style["font_size"] * 0.75  # CSS px to pt
                 assert points >= min_pt - 0.01, (number, box.text, points)
     return len(document.pages)
+
+
+def pdf_with_streams(path: Path) -> bytes:
+    """The PDF's bytes with its compressed streams inflated after them: the catalog, the
+    structure tree and the metadata sit in such streams."""
+    raw = path.read_bytes()
+    streams = []
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", raw, re.S):
+        try:
+            streams.append(zlib.decompressobj().decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return raw + b"".join(streams)

@@ -355,17 +355,10 @@ def test_report_is_accessible(printed):
 
 
 def test_pdf_is_tagged_with_title_and_language(printed):
-    out, _, _ = printed
-    import zlib
+    from printcheck import pdf_with_streams
 
-    raw = (out / "rapport.pdf").read_bytes()
-    streams = []  # the catalog and the metadata sit in compressed streams
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", raw, re.S):
-        try:
-            streams.append(zlib.decompressobj().decompress(match.group(1)))
-        except zlib.error:
-            continue
-    pdf = raw + b"".join(streams)
+    out, _, _ = printed
+    pdf = pdf_with_streams(out / "rapport.pdf")
     assert b"pdfuaid:part" in pdf  # PDF/UA-1
     assert b"/StructTreeRoot" in pdf and b"/MarkInfo" in pdf  # tagged
     assert b"/Lang (nl)" in pdf and b"/Title (Vertellen en tellen 2026" in pdf

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from printcheck import check_print
+from printcheck import check_print, pdf_with_streams
 
 from npdw_learning.evaluatie import wijktaal as taal
 from npdw_learning.evaluatie.wijkbericht import (
@@ -433,18 +433,9 @@ def test_every_colour_pair_of_the_pages_meets_wcag_aa():
 
 
 def test_the_empty_year_s_pdfs_are_tagged_and_its_pictures_named(empty_year):
-    import zlib
-
     out, _, _ = empty_year
     for name in ("wijkberichten/oostkade.pdf", "presentatie.pdf", "samenvatting.pdf"):
-        raw = (out / name).read_bytes()
-        streams = []
-        for match in re.finditer(rb"stream\r?\n(.*?)endstream", raw, re.S):
-            try:
-                streams.append(zlib.decompressobj().decompress(match.group(1)))
-            except zlib.error:
-                continue
-        pdf = raw + b"".join(streams)
+        pdf = pdf_with_streams(out / name)
         assert b"pdfuaid:part" in pdf and b"/StructTreeRoot" in pdf, name
         assert b"/Lang (nl)" in pdf, name
     for page in out.rglob("*.html"):
