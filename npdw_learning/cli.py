@@ -26,7 +26,19 @@ from .kern.paths import DATA_DIR, OUTPUTS_DIR
 from .kern.version import __version__
 from .vertellen.stories import STORIES_DIR
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "OLD_OPTION_NAMES"]
+
+# One name per concept, in English like the rest of the options (`--areas` in `init` as in
+# `evaluate`). The names a first version used still parse, as aliases of the new one; a test
+# keeps every other option to one spelling.
+OLD_OPTION_NAMES = {
+    "--naam": "--name",
+    "--korte-naam": "--short-name",
+    "--wijken": "--areas",
+    "--referentie": "--reference",
+    "--aggregaat": "--aggregate",
+    "--wijk": "--area",
+}
 
 
 def _lazy(module: str, function: str):
@@ -90,26 +102,41 @@ def _init_parser(sub) -> None:
     )
     p.add_argument("dir", type=Path, metavar="DIR", help="de nieuwe programmamap")
     p.add_argument(
-        "--naam", required=True, help="naam van het programma, zoals het rapport hem noemt"
+        "--name",
+        "--naam",
+        dest="name",
+        required=True,
+        metavar="NAAM",
+        help="naam van het programma, zoals het rapport hem noemt",
     )
     p.add_argument(
-        "--korte-naam", dest="korte_naam", help="afkorting (standaard: de hoofdletters van --naam)"
+        "--short-name",
+        "--korte-naam",
+        dest="short_name",
+        metavar="AFK",
+        help="afkorting (standaard: de hoofdletters van --name)",
     )
     p.add_argument(
+        "--areas",
         "--wijken",
+        dest="areas",
         nargs="+",
         required=True,
         metavar="ID=NAAM",
         help="de wijken, bijv. oostkade=Oostkade westkade=Westkade",
     )
     p.add_argument(
+        "--reference",
         "--referentie",
+        dest="reference",
         required=True,
         metavar="ID=NAAM",
         help="het referentiegebied waarmee de wijken vergeleken worden (meestal de gemeente)",
     )
     p.add_argument(
+        "--aggregate",
         "--aggregaat",
+        dest="aggregate",
         metavar="ID=NAAM",
         help="het gewogen totaal van de wijken (standaard: focusgebied=Focusgebied)",
     )
@@ -360,7 +387,13 @@ def _wijkbericht_parser(sub) -> None:
         "voeren; bijvoorbeeld na het invullen van de uitnodiging in registry/programme.yaml.",
     )
     p.add_argument("--year", type=int, required=True, help="evaluatiejaar, bijv. 2026")
-    p.add_argument("--wijk", metavar="ID", help="alleen deze wijk (standaard: alle wijken)")
+    p.add_argument(
+        "--area",
+        "--wijk",
+        dest="area",
+        metavar="ID",
+        help="alleen deze wijk (standaard: alle wijken)",
+    )
     p.add_argument("--out", type=Path, help="de map van de evaluatie (standaard: outputs/<jaar>/)")
     p.add_argument("--data", type=Path, help="datamap (standaard: de map die de evaluatie las)")
     p.add_argument(

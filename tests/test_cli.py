@@ -191,3 +191,57 @@ def test_argument_errors_speak_dutch_like_every_other_message(capsys, argv, mess
     assert info.value.code == 2
     assert err.splitlines()[-1].startswith(message), err
     assert "error:" not in err and "usage:" not in err and err.startswith("gebruik: npdw")
+
+
+# -- one name per concept ----------------------------------------------------------------
+
+
+def _options(parser, path=()):
+    """Every (command path, action) of the parser tree, subcommands included."""
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _options(sub, (*path, name))
+        elif action.option_strings:
+            yield path, action
+
+
+def test_one_option_name_per_concept():
+    """The same destination is always spelled by the same option, in English."""
+    from npdw_learning.cli import OLD_OPTION_NAMES, build_parser
+
+    first_name: dict[str, tuple[str, tuple]] = {}
+    for path, action in _options(build_parser()):
+        long_names = [o for o in action.option_strings if o.startswith("--")]
+        if not long_names or action.dest in {"help", "version"}:
+            continue
+        primary, aliases = long_names[0], long_names[1:]
+        seen = first_name.setdefault(action.dest, (primary, path))
+        assert seen[0] == primary, (action.dest, seen, (primary, path))
+        assert primary not in OLD_OPTION_NAMES, (path, primary)
+        for alias in aliases:
+            assert OLD_OPTION_NAMES.get(alias) == primary, (path, alias)
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        (
+            ["init", "x", "--naam", "P Z", "--korte-naam", "PZ", "--wijken", "a=A", "b=B"]
+            + ["--referentie", "h=H", "--aggregaat", "t=T"],
+            ["init", "x", "--name", "P Z", "--short-name", "PZ", "--areas", "a=A", "b=B"]
+            + ["--reference", "h=H", "--aggregate", "t=T"],
+        ),
+        (
+            ["wijkbericht", "--year", "2026", "--wijk", "wielwijk"],
+            ["wijkbericht", "--year", "2026", "--area", "wielwijk"],
+        ),
+    ],
+)
+def test_old_option_names_still_work_as_aliases(old, new):
+    from npdw_learning.cli import build_parser
+
+    parser = build_parser()
+    assert vars(parser.parse_args(old)) == vars(parser.parse_args(new))

@@ -54,7 +54,7 @@ def cli_wijkbericht(args: argparse.Namespace) -> int:
     made = rewrite(
         out,
         args.year,
-        area=args.wijk,
+        area=args.area,
         data_dir=args.data,
         stories_dir=args.stories,
         pdf=not args.no_pdf,

@@ -1,7 +1,7 @@
 """The outputs for residents and the board, written from a run's tables.
 
 ``npdw evaluate`` writes them after the report (:func:`write_for_run`), and
-``npdw wijkbericht --year Y [--wijk ID]`` writes them again from the tables of
+``npdw wijkbericht --year Y [--area ID]`` writes them again from the tables of
 an existing run, without running a notebook (:func:`rewrite`):
 
 * ``wijkberichten/<wijk>.html`` and ``.pdf`` for every wijk of the run and for
@@ -349,7 +349,7 @@ def rewrite(
     areas = list(parameters.get("areas") or [])
     if area is not None and area not in areas:
         raise InputError(
-            f"--wijk {area}: deze wijk zat niet in de evaluatie; kies uit {', '.join(areas)}"
+            f"--area {area}: deze wijk zat niet in de evaluatie; kies uit {', '.join(areas)}"
         )
     tables = run_tables(
         out,

@@ -19,12 +19,12 @@ __all__ = ["cli_init"]
 def cli_init(args: argparse.Namespace) -> int:
     """Make the programme folder ``args.dir`` and say what to do next."""
     spec = ProgrammeSpec(
-        name=" ".join(args.naam.split()),
-        short_name=(args.korte_naam or short_name_of(args.naam)).strip(),
-        neighbourhoods=tuple(parse_area(w, "--wijken") for w in args.wijken),
-        reference=parse_area(args.referentie, "--referentie"),
+        name=" ".join(args.name.split()),
+        short_name=(args.short_name or short_name_of(args.name)).strip(),
+        neighbourhoods=tuple(parse_area(w, "--areas") for w in args.areas),
+        reference=parse_area(args.reference, "--reference"),
         aggregate=(
-            parse_area(args.aggregaat, "--aggregaat") if args.aggregaat else DEFAULT_AGGREGATE
+            parse_area(args.aggregate, "--aggregate") if args.aggregate else DEFAULT_AGGREGATE
         ),
     )
     folder = scaffold_programme(args.dir, spec)

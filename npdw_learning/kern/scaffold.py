@@ -76,7 +76,7 @@ class ProgrammeSpec:
 
 
 def parse_area(text: str, option: str) -> tuple[str, str]:
-    """``ID=Label`` as typed after ``--wijken`` or ``--referentie``.
+    """``ID=Label`` as typed after ``--areas`` or ``--reference``.
 
     Raises
     ------
@@ -85,7 +85,7 @@ def parse_area(text: str, option: str) -> tuple[str, str]:
 
     Examples
     --------
-    >>> parse_area("oostkade=Oostkade", "--wijken")
+    >>> parse_area("oostkade=Oostkade", "--areas")
     ('oostkade', 'Oostkade')
     """
     ident, sep, label = text.partition("=")
@@ -121,14 +121,14 @@ def check_spec(spec: ProgrammeSpec) -> list[str]:
     problems = []
     if not spec.name.strip():
         problems.append(
-            "--naam is leeg: geef de naam van het programma zoals het rapport hem toont."
+            "--name is leeg: geef de naam van het programma zoals het rapport hem toont."
         )
     if not spec.short_name.strip():
-        problems.append("--korte-naam is leeg.")
+        problems.append("--short-name is leeg.")
     seen: dict[str, str] = {}
     labels: dict[str, str] = {}
-    roles = [("--wijken", a) for a in spec.neighbourhoods]
-    roles += [("--referentie", spec.reference), ("--aggregaat", spec.aggregate)]
+    roles = [("--areas", a) for a in spec.neighbourhoods]
+    roles += [("--reference", spec.reference), ("--aggregate", spec.aggregate)]
     for option, (ident, label) in roles:
         if ident in seen:
             problems.append(_duplicate(option, ident, seen[ident]))
@@ -145,15 +145,15 @@ def check_spec(spec: ProgrammeSpec) -> list[str]:
 
 
 def _duplicate(option: str, ident: str, first: str) -> str:
-    if option == "--referentie" and first == "--wijken":
+    if option == "--reference" and first == "--areas":
         return (
-            f"--referentie {ident}: dit id is ook een wijk. Het referentiegebied is het "
+            f"--reference {ident}: dit id is ook een wijk. Het referentiegebied is het "
             "gebied waarmee de wijken vergeleken worden (meestal de hele gemeente) en "
             "moet een eigen id hebben."
         )
-    if option == "--aggregaat":
+    if option == "--aggregate":
         return (
-            f"--aggregaat {ident}: dit id is al gebruikt bij {first}. Het aggregaat is het "
+            f"--aggregate {ident}: dit id is al gebruikt bij {first}. Het aggregaat is het "
             "gewogen totaal van de wijken en heeft een eigen id nodig."
         )
     return f"{option} {ident}: dit id komt twee keer voor; elk gebied heeft een eigen id."

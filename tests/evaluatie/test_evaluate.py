@@ -596,13 +596,13 @@ def test_npdw_wijkbericht_remakes_one_wijk_from_the_tables(evaluated, npdw, tmp_
     shutil.copytree(out, copy)
     before = (copy / "wijkberichten" / "crabbehof.pdf").read_bytes()
     proc = npdw(
-        "wijkbericht", "--year", "2026", "--wijk", "wielwijk", "--out", str(copy), "--no-pdf"
+        "wijkbericht", "--year", "2026", "--area", "wielwijk", "--out", str(copy), "--no-pdf"
     )
     assert proc.returncode == 0, proc.stderr
     assert "wijkberichten/wielwijk.html: leesbaarheid (Flesch-Douma)" in proc.stdout
     assert "[1/" not in proc.stdout  # no notebook ran
     assert not (copy / "wijkberichten" / "wielwijk.pdf").exists()  # no stale PDF is left
     assert (copy / "wijkberichten" / "crabbehof.pdf").read_bytes() == before
-    proc = npdw("wijkbericht", "--year", "2026", "--wijk", "nergens", "--out", str(copy))
-    assert proc.returncode == 1 and "--wijk nergens" in proc.stderr
+    proc = npdw("wijkbericht", "--year", "2026", "--area", "nergens", "--out", str(copy))
+    assert proc.returncode == 1 and "--area nergens" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -304,9 +304,9 @@ def test_a_new_programme_has_its_own_columns_and_nothing_to_judge(tmp_path):
     assert (
         main(
             [
-                *("init", str(folder), "--naam", "Programma Zuiderhaven"),
-                *("--wijken", "oostkade=Oostkade", "westkade=Westkade"),
-                *("--referentie", "havenstad=Havenstad", "--aggregaat", "zuiderhaven=Zuiderhaven"),
+                *("init", str(folder), "--name", "Programma Zuiderhaven"),
+                *("--areas", "oostkade=Oostkade", "westkade=Westkade"),
+                *("--reference", "havenstad=Havenstad", "--aggregate", "zuiderhaven=Zuiderhaven"),
             ]
         )
         == 0

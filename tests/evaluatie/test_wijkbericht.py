@@ -362,9 +362,9 @@ def empty_year(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("leeg_jaar")
     folder = root / "zuiderhaven"
-    args = ["init", str(folder), "--naam", "Programma Zuiderhaven Vooruit"]
-    args += ["--wijken", "oostkade=Oostkade", "westkade=Westkade"]
-    assert main([*args, "--referentie", "havenstad=Havenstad"]) == 0
+    args = ["init", str(folder), "--name", "Programma Zuiderhaven Vooruit"]
+    args += ["--areas", "oostkade=Oostkade", "westkade=Westkade"]
+    assert main([*args, "--reference", "havenstad=Havenstad"]) == 0
     run = steps.Run.from_parameters(2026, folder, folder / "stories", root / "uit", None, False)
     steps.tellen_step(run)
     steps.vertellen_step(run)

@@ -34,15 +34,15 @@ def init_args(folder: Path, *extra: str) -> list[str]:
     return [
         "init",
         str(folder),
-        "--naam",
+        "--name",
         NAME,
-        "--wijken",
+        "--areas",
         "oostkade=Oostkade",
         "westkade=Westkade",
         "molenwijk=Molenwijk",
-        "--referentie",
+        "--reference",
         "havenstad=Havenstad",
-        "--aggregaat",
+        "--aggregate",
         "zuiderhaven=Zuiderhaven",
         *extra,
     ]
@@ -168,8 +168,8 @@ def test_validate_and_agenda_check_run_on_the_new_programme(programme, capsys):
 
 def test_text_that_yaml_would_read_as_something_else_stays_text(tmp_path):
     folder = tmp_path / "p"
-    args = ["init", str(folder), "--naam", 'Programma "Noord": #1', "--korte-naam", "yes"]
-    args += ["--wijken", "1=Wijk: Een", "null=No", "--referentie", "true=Stad #2"]
+    args = ["init", str(folder), "--name", 'Programma "Noord": #1', "--short-name", "yes"]
+    args += ["--areas", "1=Wijk: Een", "null=No", "--reference", "true=Stad #2"]
     assert main(args) == 0
     reg = load_registry(folder / "registry")
     assert (reg.programme_name, reg.programme_short_name) == ('Programma "Noord": #1', "yes")
@@ -184,9 +184,9 @@ def test_text_that_yaml_would_read_as_something_else_stays_text(tmp_path):
 @given(st.text(max_size=30))
 def test_any_area_text_parses_or_is_refused_with_a_scaffold_error(text):
     try:
-        ident, label = scaffold.parse_area(text, "--wijken")
+        ident, label = scaffold.parse_area(text, "--areas")
     except scaffold.ScaffoldError as exc:
-        assert str(exc).startswith("--wijken ")
+        assert str(exc).startswith("--areas ")
         return
     assert ID_PATTERN.match(ident) and label == " ".join(label.split()) and label
     assert text.partition("=")[0].strip() == ident
@@ -205,23 +205,23 @@ def test_an_empty_existing_folder_is_used(tmp_path):
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (["--wijken", "Oost Kade=Oostkade"], "mag alleen kleine letters"),
-        (["--wijken", "oostkade"], "schrijf het gebied als ID=Naam"),
-        (["--wijken", "oostkade="], "schrijf het gebied als ID=Naam"),
-        (["--wijken", "oostkade=Oost", "oostkade=West"], "komt twee keer voor"),
+        (["--areas", "Oost Kade=Oostkade"], "mag alleen kleine letters"),
+        (["--areas", "oostkade"], "schrijf het gebied als ID=Naam"),
+        (["--areas", "oostkade="], "schrijf het gebied als ID=Naam"),
+        (["--areas", "oostkade=Oost", "oostkade=West"], "komt twee keer voor"),
         (
-            ["--referentie", "oostkade=Oostkade-stad"],
-            "--referentie oostkade: dit id is ook een wijk",
+            ["--reference", "oostkade=Oostkade-stad"],
+            "--reference oostkade: dit id is ook een wijk",
         ),
-        (["--aggregaat", "havenstad=Totaal"], "--aggregaat havenstad: dit id is al gebruikt"),
-        (["--wijken", "oost=Kade", "west=Kade"], "staat ook bij --wijken oost"),
-        (["--naam", "  "], "--naam is leeg"),
+        (["--aggregate", "havenstad=Totaal"], "--aggregate havenstad: dit id is al gebruikt"),
+        (["--areas", "oost=Kade", "west=Kade"], "staat ook bij --areas oost"),
+        (["--name", "  "], "--name is leeg"),
     ],
 )
 def test_bad_arguments_are_refused_and_nothing_is_written(tmp_path, capsys, change, expected):
     folder = tmp_path / "nieuw"
     args = init_args(folder)
-    for option in ("--wijken", "--referentie", "--aggregaat", "--naam"):
+    for option in ("--areas", "--reference", "--aggregate", "--name"):
         if option in change:  # replace the option's values by the bad ones
             start = args.index(option)
             end = next((i for i in range(start + 1, len(args)) if args[i].startswith("--")), None)
