@@ -335,9 +335,7 @@ def load_cbs_mapping(path: str | Path, registry: Registry) -> CbsMapping:
         With every problem, each naming the file and line.
     """
     path = Path(path)
-    name = str(path)
-    chk, data = YamlChecker.load(path, what="CBS-koppelbestand", error=CbsError, name=name)
-    findings = chk.findings
+    chk, data = YamlChecker.load(path, what="CBS-koppelbestand", error=CbsError)
     municipality = data.get("municipality")
     if not isinstance(municipality, str) or not municipality.strip():
         chk.add(("municipality",), None, "'municipality' (gemeentenaam bij CBS) ontbreekt")
@@ -353,8 +351,8 @@ def load_cbs_mapping(path: str | Path, registry: Registry) -> CbsMapping:
         chk.add(("indicators",), None, "verwacht 'indicators:' met een lijst")
         items = []
     indicators = [_read_indicator(it, i, chk, registry) for i, it in enumerate(items)]
-    if findings:
-        raise CbsError(f"{name}: het CBS-koppelbestand klopt niet", findings)
+    if chk.findings:
+        raise CbsError(f"{chk.file}: het CBS-koppelbestand klopt niet", chk.findings)
     return CbsMapping(
         path=path,
         label=str(data.get("label") or "CBS Kerncijfers wijken en buurten"),

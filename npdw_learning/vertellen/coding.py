@@ -172,10 +172,10 @@ def load_codebook(path: str | Path | None = None, registry: Registry | None = No
     if registry is None:
         here = path.parent
         registry = load_registry(here) if (here / "goals.yaml").exists() else load_registry()
-    chk, data = YamlChecker.load(path, what="codeboek", error=RegistryError, name=name)
+    chk, data = YamlChecker.load(path, what="codeboek", error=RegistryError)
     themes = _validate(chk, data, registry)
     if chk.errors:
-        raise RegistryError(f"Het codeboek {name} bevat fouten.", chk.errors)
+        raise RegistryError(f"Het codeboek {chk.file} bevat fouten.", chk.errors)
     return Codebook(tuple(themes), name)
 
 

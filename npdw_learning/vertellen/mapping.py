@@ -299,7 +299,7 @@ def _read_mapping_yaml(path: Path) -> tuple[dict, YamlChecker]:
     if not path.exists() and not path.is_symlink():
         raise _mapping_error(name, "mappingbestand bestaat niet")
     findings: list[Finding] = []
-    chk, data = YamlChecker.read(path, findings, what="mappingbestand", name=name)
+    chk, data = YamlChecker.read(path, findings, what="mappingbestand")
     if not chk.readable:
         raise InputError(f"{name}: het mappingbestand is ongeldig", findings)
     if not data:

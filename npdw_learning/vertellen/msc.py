@@ -260,7 +260,7 @@ def load_msc(path: str | Path | None = None, stories: StoryCollection | None = N
     """
     path = Path(path) if path is not None else STORIES_DIR / MSC_FILE
     name = str(path)
-    c, data = YamlChecker.load(path, what="het MSC-register", name=name)
+    c, data = YamlChecker.load(path, what="het MSC-register")
     if stories is None:
         stories = load_stories(path.parent)
     domains = _check_domains(data, c)
@@ -273,9 +273,9 @@ def load_msc(path: str | Path | None = None, stories: StoryCollection | None = N
         if checked is not None:
             rounds.append(checked)
     c.unknown_fields(data, (), "", ("domains", "rounds"))
-    _check_story_domains(stories, domains, name, c)
+    _check_story_domains(stories, domains, c.file, c)
     if c.errors:
-        raise InputError(f"{name} bevat {len(c.errors)} fout(en)", c.errors)
+        raise InputError(f"{c.file} bevat {len(c.errors)} fout(en)", c.errors)
     return MscRegister(tuple(domains), tuple(rounds), name, tuple(c.findings))
 
 
