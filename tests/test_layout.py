@@ -203,3 +203,104 @@ def test_the_length_check_leaves_out_the_docstring(tmp_path):
         f"def documented():\n{doc}{body}\n\ndef long():\n{doc}{body}    y = 0\n"
     )
     assert long_functions(pkg) == [("m.py", "long", MAX_FUNCTION_LINES)]
+
+
+# -- one YAML checker ---------------------------------------------------------------------
+
+YAML_CHECKER = Path("kern") / "yamlfile.py"
+# What a module other than the checker may use of PyYAML: the error it raises, and dumping.
+YAML_ALLOWED = frozenset({"YAMLError", "safe_dump", "dump", "SafeDumper"})
+# Where PyYAML keeps positions: whoever reads these finds lines on its own.
+MARKS = frozenset({"start_mark", "end_mark", "problem_mark", "context_mark"})
+# The checker's inner parts: only through YamlChecker, never to build another checker.
+CHECKER_INTERNALS = frozenset({"positions", "_compose", "line_index"})
+
+
+def _yaml_names(tree: ast.AST) -> set[str]:
+    """The names PyYAML is bound to in a module (``import yaml``, ``import yaml as y``)."""
+    return {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+        if alias.name == "yaml"
+    }
+
+
+def yaml_readers(package: Path = PACKAGE) -> list[tuple[str, int, str]]:
+    """Every place outside the one checker that parses YAML, reads a position, or looks
+    a line up itself: ``(file, line, what)``.
+
+    Caught: a PyYAML function other than :data:`YAML_ALLOWED` (``yaml.safe_load``,
+    ``yaml.compose``, ``yaml.MappingNode``, ``from yaml import ...``), a mark
+    attribute (``node.start_mark``), the checker's internals imported, and the
+    "nearest line" loop (``path[:n] in lines``).
+    """
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package)
+        if rel == YAML_CHECKER:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = _yaml_names(tree)
+        for node in ast.walk(tree):
+            what = None
+            if isinstance(node, ast.Attribute):
+                base = getattr(node.value, "id", None)
+                if base in names and node.attr not in YAML_ALLOWED:
+                    what = f"yaml.{node.attr}"
+                elif node.attr in MARKS:
+                    what = f".{node.attr}"
+            elif isinstance(node, ast.ImportFrom):
+                bad = [a.name for a in node.names if a.name not in YAML_ALLOWED]
+                if node.module == "yaml" and bad:
+                    what = f"from yaml import {', '.join(bad)}"
+                elif (node.module or "").endswith("yamlfile"):
+                    inner = [a.name for a in node.names if a.name in CHECKER_INTERNALS]
+                    what = f"yamlfile.{', '.join(inner)}" if inner else None
+            elif isinstance(node, ast.Compare) and any(isinstance(o, ast.In) for o in node.ops):
+                left = node.left
+                if (
+                    isinstance(left, ast.Subscript)
+                    and isinstance(left.slice, ast.Slice)
+                    and left.slice.lower is None
+                    and isinstance(left.slice.upper, ast.Name)  # path[:n], not code[:2]
+                ):
+                    what = "eigen regelzoeker (pad[:n] in ...)"
+            if what:
+                found.append((str(rel), node.lineno, what))
+    return found
+
+
+def test_only_the_one_checker_reads_yaml_positions():
+    """Hand-edited YAML is read, located and reported by kern.yamlfile.YamlChecker alone."""
+    assert yaml_readers() == []
+
+
+def test_the_yaml_reader_check_sees_each_way_around_the_checker(tmp_path):
+    pkg = tmp_path / "pkg"
+    (pkg / "kern").mkdir(parents=True)
+    (pkg / "kern" / "yamlfile.py").write_text("import yaml\nx = yaml.compose('a: 1')\n")
+    (pkg / "ok.py").write_text(
+        "import yaml\ntry:\n    yaml.safe_dump({})\nexcept yaml.YAMLError:\n    pass\n"
+    )
+    (pkg / "bad.py").write_text(
+        "import yaml as y\n"
+        "from yaml import safe_load\n"
+        "from .kern.yamlfile import positions\n"
+        "data = y.safe_load('a: 1')\n"
+        "root = y.compose('a: 1')\n"
+        "line = root.start_mark.line\n"
+        "def near(path, lines):\n"
+        "    for n in range(len(path), -1, -1):\n"
+        "        if path[:n] in lines:\n"
+        "            return lines[path[:n]]\n"
+    )
+    assert sorted(yaml_readers(pkg)) == [
+        ("bad.py", 2, "from yaml import safe_load"),
+        ("bad.py", 3, "yamlfile.positions"),
+        ("bad.py", 4, "yaml.safe_load"),
+        ("bad.py", 5, "yaml.compose"),
+        ("bad.py", 6, ".start_mark"),
+        ("bad.py", 9, "eigen regelzoeker (pad[:n] in ...)"),
+    ]

@@ -41,7 +41,7 @@ import pandas as pd
 
 from ..kern.errors import Finding, InputError
 from ..kern.registry import Registry
-from ..kern.yamlfile import YamlChecker
+from ..kern.yamlfile import YamlChecker, literal
 from ..vertellen.nlp import PLACEHOLDER
 from . import wijktaal as taal
 from .status import CELL_STYLES, READINGS
@@ -112,7 +112,7 @@ def _field_text(chk: YamlChecker, path: tuple, where: str, value: Any) -> str | 
     if isinstance(value, dt.date):
         return taal.date_words(value.year, value.month, value.day)
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        chk.error(path, where, path[-1], "verwacht tekst")
+        chk.error(path, where, None, f"verwacht tekst, niet {literal(value)}")
         return None
     shown = " ".join(str(value).split())
     return None if not shown or shown.lower() == PLACEHOLDER_TEXT else shown
@@ -134,7 +134,8 @@ def _fields(chk: YamlChecker, data: Any, path: tuple, area_ids: set[str] | None)
                 out[key] = _field_text(chk, here, f"{where}.{key}", value)
         else:
             known = ", ".join([*INVITATION_FIELDS, *([_PER_AREA] if area_ids is not None else [])])
-            chk.error(here, f"{where}.{key}", str(key), f"onbekend veld; bekend zijn: {known}")
+            message = f"onbekend veld {literal(key)}; bekend zijn: {known}"
+            chk.error(here, where, None, message, at="key")
     return out
 
 
@@ -146,8 +147,8 @@ def _per_area(chk: YamlChecker, data: Any, path: tuple, area_ids: set[str]) -> d
     out = {}
     for area, fields in data.items():
         if area not in area_ids:
-            message = f"onbekende wijk {area!r}; bekend: {', '.join(sorted(area_ids))}"
-            chk.error((*path, area), f"{where}.{area}", _PER_AREA, message)
+            message = f"onbekende wijk {literal(area)}; bekend: {', '.join(sorted(area_ids))}"
+            chk.error((*path, area), where, _PER_AREA, message, at="key")
             continue
         out[area] = _fields(chk, fields, (*path, area), None)
     return out

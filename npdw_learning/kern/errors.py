@@ -34,7 +34,11 @@ class Finding:
     """One data-quality finding, located as precisely as the input allows.
 
     ``row`` is the 1-based line number in the file as a spreadsheet shows it
-    (the header is row 1); for YAML it is the line of the entry when known.
+    (the header is row 1); for YAML it is the line of the key or value to edit.
+    ``column`` names a table's column, or in YAML the field; ``char`` is the
+    1-based character position on the row (YAML: where the key or value
+    starts, as an editor counts its columns). With ``char`` the finding reads
+    ``rij 3, kolom 9, veld 'id'``; without, a table's ``rij 3, kolom 'id'``.
     """
 
     severity: str  # "error" | "warning"
@@ -45,13 +49,18 @@ class Finding:
     indicator: str | None = None
     area: str | None = None
     year: int | None = None
+    char: int | None = None
 
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
             where += f", rij {self.row}"
+        if self.char is not None:
+            where += f", kolom {self.char}"
         if self.column:
-            where += f", kolom '{self.column}'"
+            where += (
+                f", veld '{self.column}'" if self.char is not None else f", kolom '{self.column}'"
+            )
         return f"{PREFIX.get(self.severity, self.severity.upper())}: {where}: {self.message}"
 
 

@@ -29,7 +29,7 @@ import pandas as pd
 
 from .errors import Finding, RegistryError
 from .paths import REGISTRY_DIR
-from .yamlfile import ID_PATTERN, YamlChecker, display_name
+from .yamlfile import ID_PATTERN, YamlChecker, display_name, literal
 
 __all__ = [
     "ID_PATTERN",
@@ -251,6 +251,16 @@ class _Checked:
 
 
 _File = tuple[YamlChecker, dict[str, Any]]
+# How a message names one entry of each list.
+_NOUN = {
+    "units": "eenheid",
+    "areas": "gebied",
+    "pillars": "pijler",
+    "share_groups": "aandelengroep",
+    "indicators": "indicator",
+    "strategic_goals": "strategisch doel",
+    "operational_goals": "operationeel doel",
+}
 # One part of a registry file: its checker, its data and its scope (national or local).
 _Part = tuple[YamlChecker, dict[str, Any], str]
 
@@ -328,7 +338,7 @@ def _report_out_of_scope(
         problem = _scope_problem(key, scope, item, ident, national_ids, national_file)
         if problem:
             column, message = problem
-            chk.error((key, i, column), f"{key}[{i}] (id '{ident}')", column, message)
+            chk.error((key, i, column), f"{_NOUN[key]} {literal(ident)}", column, message)
 
 
 def _scope_problem(
@@ -401,20 +411,13 @@ def _check_files(files: Mapping[str, list[_Part]]) -> _Checked:
 
 def _check_programme(chk: YamlChecker, data: dict[str, Any]) -> dict[str, Any]:
     """``name``, ``short_name`` (empty when wrong, with an error) and ``start_year``."""
-    names: dict[str, Any] = {}
-    for key in ("name", "short_name"):
-        value = data.get(key)
-        if not isinstance(value, str) or not value.strip():
-            chk.error((key,), key, key, f"veld '{key}' ontbreekt of is geen tekst")
-        names[key] = value.strip() if isinstance(value, str) else ""
+    names: dict[str, Any] = {
+        key: chk.text(data, (), "", key) or "" for key in ("name", "short_name")
+    }
     start_year = data.get("start_year", DEFAULT_START_YEAR)
     if isinstance(start_year, bool) or not isinstance(start_year, int) or start_year < 1900:
-        chk.error(
-            ("start_year",),
-            "start_year",
-            "start_year",
-            "veld 'start_year' is geen jaartal (zoals 2024)",
-        )
+        message = f"'start_year' is {literal(start_year)}: geen jaartal (zoals 2024)"
+        chk.error(("start_year",), "", "start_year", message)
         start_year = DEFAULT_START_YEAR
     names["start_year"] = start_year
     return names
@@ -423,7 +426,7 @@ def _check_programme(chk: YamlChecker, data: dict[str, Any]) -> dict[str, Any]:
 def _check_units(chk: YamlChecker, data: dict[str, Any]) -> list[dict[str, Any]]:
     """``id, label, min, max, kind`` per unit; min and max are numbers or left out."""
     units = []
-    for path, where, u in chk.entries(data, "units"):
+    for path, where, u in chk.entries(data, "units", "eenheid"):
         label = chk.require(u, path, where, "label", str)
         kind = chk.one_of(u, path, where, "kind", UNIT_KINDS)
         lo, hi = u.get("min"), u.get("max")
@@ -444,7 +447,7 @@ def _check_areas(
 ) -> tuple[list[dict[str, Any]], Any, dict[str, Any]]:
     """The areas (``id, label, kind``), the reference area and the weighted aggregate."""
     areas = []
-    for path, where, a in chk.entries(data, "areas"):
+    for path, where, a in chk.entries(data, "areas", "gebied"):
         areas.append(
             {
                 "id": a["id"],
@@ -455,7 +458,7 @@ def _check_areas(
     area_ids = {a["id"] for a in areas}
     reference = data.get("reference")
     if reference not in area_ids:
-        message = f"referentiegebied {reference!r} staat niet in areas"
+        message = f"referentiegebied {literal(reference)} staat niet in areas"
         chk.error(("reference",), "reference", "reference", message)
     aggregate = data.get("aggregate") or {}
     if not isinstance(aggregate, dict):
@@ -472,7 +475,10 @@ def _check_aggregate(
     agg_id = agg.get("id")
     if agg_id not in area_ids:
         chk.error(
-            ("aggregate", "id"), "aggregate", "id", f"aggregaat {agg_id!r} staat niet in areas"
+            ("aggregate", "id"),
+            "aggregate",
+            "id",
+            f"aggregaat {literal(agg_id)} staat niet in areas",
         )
     members = agg.get("members") or []
     if not isinstance(members, list):
@@ -487,16 +493,16 @@ def _check_aggregate(
     for i, m in enumerate(members):
         if m not in area_ids:
             path = ("aggregate", "members", i)
-            chk.error(path, "aggregate.members", "members", f"onbekend gebied {m!r}")
+            chk.error(path, "aggregate.members", "members", f"onbekend gebied {literal(m)}")
         w = _number(raw_weights.get(m))
         if w is None or w <= 0:
-            message = f"gewicht voor {m!r} ontbreekt of is niet positief"
+            message = f"gewicht voor {literal(m)} ontbreekt of is niet positief"
             chk.error(("aggregate", "weights", m), "aggregate.weights", m, message)
         else:
             weights[m] = w
     for m in raw_weights:
         if m not in members:
-            message = f"gewicht voor {m!r}, dat geen lid is"
+            message = f"gewicht voor {literal(m)}, dat geen lid is"
             chk.error(("aggregate", "weights", m), "aggregate.weights", m, message)
     if not members:
         path = ("aggregate", "members")
@@ -512,14 +518,14 @@ def _check_pillars(chk: YamlChecker, data: dict[str, Any]) -> list[dict[str, Any
             "label": chk.require(p, path, where, "label", str),
             "order": chk.require(p, path, where, "order", int),
         }
-        for path, where, p in chk.entries(data, "pillars")
+        for path, where, p in chk.entries(data, "pillars", "pijler")
     ]
 
 
 def _check_share_groups(chk: YamlChecker, data: dict[str, Any]) -> list[dict[str, Any]]:
     """``id, label, exhaustive, tolerance`` per group of shares (tolerance 0.5 if left out)."""
     share_groups = []
-    for path, where, g in chk.entries(data, "share_groups"):
+    for path, where, g in chk.entries(data, "share_groups", "aandelengroep"):
         tol = _number(g.get("tolerance", 0.5))
         if tol is None or tol < 0:
             message = "tolerantie moet een getal >= 0 zijn"
@@ -554,18 +560,18 @@ def _check_indicators(
 ) -> list[dict[str, Any]]:
     """One row per indicator; its pillar, unit and share group must exist."""
     indicators = []
-    for path, where, ind in chk.entries(data, "indicators"):
+    for path, where, ind in chk.entries(data, "indicators", "indicator"):
         pillar = ind.get("pillar")
         if pillar not in pillar_ids:
-            message = f"onbekende pijler {pillar!r}; bekend: {sorted(pillar_ids)}"
+            message = f"onbekende pijler {literal(pillar)}; bekend: {sorted(pillar_ids)}"
             chk.error((*path, "pillar"), where, "pillar", message)
         unit = ind.get("unit")
         if unit not in unit_ids:
-            message = f"onbekende eenheid {unit!r}; bekend: {sorted(unit_ids)}"
+            message = f"onbekende eenheid {literal(unit)}; bekend: {sorted(unit_ids)}"
             chk.error((*path, "unit"), where, "unit", message)
         group = ind.get("share_group")
         if group is not None and group not in group_ids:
-            message = f"onbekende share_group {group!r}"
+            message = f"onbekende share_group {literal(group)}"
             chk.error((*path, "share_group"), where, "share_group", message)
         plain = ind.get("plain_label")
         if plain is not None and (not isinstance(plain, str) or not plain.strip()):
@@ -594,9 +600,9 @@ def _check_strategic_goals(
 ) -> list[dict[str, Any]]:
     """``id, pillar, label`` per strategic goal."""
     strategic = []
-    for path, where, s in chk.entries(data, "strategic_goals"):
+    for path, where, s in chk.entries(data, "strategic_goals", "strategisch doel"):
         if s.get("pillar") not in pillar_ids:
-            message = f"onbekende pijler {s.get('pillar')!r}"
+            message = f"onbekende pijler {literal(s.get('pillar'))}"
             chk.error((*path, "pillar"), where, "pillar", message)
         label = chk.require(s, path, where, "label", str)
         strategic.append({"id": s["id"], "pillar": s.get("pillar"), "label": label})
@@ -617,10 +623,10 @@ def _check_operational_goals(
     operational = []
     measured_by: dict[str, str] = {}
     goals_of: dict[str, list[str]] = {i: [] for i in indicator_ids}
-    for path, where, g in chk.entries(data, "operational_goals"):
+    for path, where, g in chk.entries(data, "operational_goals", "operationeel doel"):
         sg = g.get("strategic_goal")
         if sg not in pillar_of:
-            message = f"onbekend strategisch doel {sg!r}"
+            message = f"onbekend strategisch doel {literal(sg)}"
             chk.error((*path, "strategic_goal"), where, "strategic_goal", message)
         target = _check_target(chk, path, where, g.get("target"))
         lists = _check_goal_indicators(chk, path, where, g, indicator_ids)
@@ -630,8 +636,8 @@ def _check_operational_goals(
         for ind in lists["indicators"]:
             if ind in measured_by:
                 message = (
-                    f"indicator {ind!r} meet al doel {measured_by[ind]!r}; een indicator meet "
-                    "hoogstens één doel (zet hem elders onder context_indicators)"
+                    f"indicator {literal(ind)} meet al doel {measured_by[ind]!r}; een indicator "
+                    "meet hoogstens één doel (zet hem elders onder context_indicators)"
                 )
                 chk.error((*path, "indicators"), where, "indicators", message)
             measured_by[ind] = g["id"]
@@ -690,7 +696,7 @@ def _check_goal_indicators(
             ids = []
         for i, ind in enumerate(ids):
             if ind not in indicator_ids:
-                message = f"verwijst naar onbekende indicator {ind!r}"
+                message = f"verwijst naar onbekende indicator {literal(ind)}"
                 chk.error((*path, key, i), where, key, message)
         lists[key] = [i for i in ids if i in indicator_ids]
     return lists

@@ -27,8 +27,6 @@ a warning, kept on :attr:`Agenda.findings`.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -37,10 +35,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..kern.dates import UNKNOWN_DATE, YEARS, PartialDate
 from ..kern.errors import Finding, InputError
 from ..kern.paths import DATA_DIR
 from ..kern.registry import Registry, load_registry
-from ..kern.yamlfile import line_index, read_yaml
+from ..kern.yamlfile import YamlChecker, literal
 
 if TYPE_CHECKING:
     from ..vertellen.coding import Codebook
@@ -56,10 +55,8 @@ __all__ = [
     "LESSON_STATUSES",
     "TARGET_GROUPS",
     "RESIDENT_GROUPS",
-    "PartialDate",
     "Agenda",
     "load_agenda",
-    "parse_partial_date",
 ]
 
 #: Where the four files live, relative to the data folder.
@@ -90,7 +87,6 @@ TARGET_GROUPS = (
 RESIDENT_GROUPS = frozenset(
     {"bewoners", "jongeren", "kinderen", "ouders", "sleutelfiguren", "ervaringsdeskundigen"}
 )
-UNKNOWN_DATE = "onbekend"
 
 EFFORT_COLUMNS = [
     "id",
@@ -183,105 +179,7 @@ _WHERE_DEFINED = {
     "theme": "registry/codebook.yaml",
     "story": "de verhalenmap",
 }
-_FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})$")
-_YEARS = (2000, 2100)
-
-
-# -- partial dates -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PartialDate:
-    """A date known to the day, the month or the year.
-
-    ``text`` is the date as written (``2025-03-14``, ``2025-03`` or ``2025``);
-    ``first`` and ``last`` are the first and last day it can mean.
-    """
-
-    text: str
-    first: dt.date
-    last: dt.date
-
-
-def parse_partial_date(value: Any) -> PartialDate | None:
-    """Read a full or partial date as the research register allows it.
-
-    Parameters
-    ----------
-    value : date, int or str
-        ``YYYY-MM-DD`` (YAML gives a date), ``YYYY-MM``, ``YYYY`` (YAML may
-        give an int) or ``"onbekend"``.
-
-    Returns
-    -------
-    PartialDate or None
-        ``None`` for ``onbekend``.
-
-    Raises
-    ------
-    ValueError
-        For anything else (a month 13, a year outside 2000-2100, free text).
-
-    Examples
-    --------
-    >>> parse_partial_date("2025-02").last
-    datetime.date(2025, 2, 28)
-    >>> parse_partial_date(2025).first
-    datetime.date(2025, 1, 1)
-    >>> parse_partial_date("onbekend") is None
-    True
-    """
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        result = PartialDate(value.isoformat(), value, value)
-    elif isinstance(value, bool):
-        raise ValueError(f"{value!r} is geen datum")
-    elif isinstance(value, int):
-        result = _year(value)
-    elif isinstance(value, str):
-        text = value.strip()
-        if text.lower() == UNKNOWN_DATE:
-            return None
-        if m := _FULL_DATE.match(text):
-            day = dt.date(int(m[1]), int(m[2]), int(m[3]))  # ValueError for 2025-02-30
-            result = PartialDate(text, day, day)
-        elif m := _MONTH.match(text):
-            year, month = int(m[1]), int(m[2])
-            if not 1 <= month <= 12:
-                raise ValueError(f"maand {month} bestaat niet")
-            last = calendar.monthrange(year, month)[1]
-            result = PartialDate(text, dt.date(year, month, 1), dt.date(year, month, last))
-        elif _YEAR.match(text):
-            result = _year(int(text))
-        else:
-            raise ValueError(f"{value!r} is geen datum")
-    else:
-        raise ValueError(f"{value!r} is geen datum")
-    if not _YEARS[0] <= result.first.year <= _YEARS[1]:
-        raise ValueError(f"{result.text} ligt niet tussen {_YEARS[0]} en {_YEARS[1]}")
-    return result
-
-
-def _year(year: int) -> PartialDate:
-    if not _YEARS[0] <= year <= _YEARS[1]:
-        raise ValueError(f"jaar {year} ligt niet tussen {_YEARS[0]} en {_YEARS[1]}")
-    return PartialDate(str(year), dt.date(year, 1, 1), dt.date(year, 12, 31))
-
-
-def _full_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and _FULL_DATE.match(value.strip()):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 # -- the validated agenda ------------------------------------------------------------
@@ -347,193 +245,12 @@ class Agenda:
 # -- validation ----------------------------------------------------------------------
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-@dataclass
-class _Ref:
-    """An id one entry uses, checked once every file has been read."""
-
-    file: _File
-    path: tuple
-    column: str
-    where: str
-    kind: str
-    value: str
-
-
-class _File:
-    """One YAML file: its data, the lines of its entries, and the shared findings."""
-
-    def __init__(self, path: Path, findings: list[Finding], what: str) -> None:
-        self.name = _display(path)
-        self.findings = findings
-        self.refs: list[_Ref] = []
-        try:
-            self.data, root = read_yaml(self.name, what=what)
-        except InputError as exc:
-            findings.extend(exc.findings)
-            self.data, root, self.readable = None, None, False
-        else:
-            self.readable = True
-        self.lines = line_index(root)
-        if self.readable and not isinstance(self.data, dict):
-            self.add((), None, "verwacht velden bovenaan het bestand (een YAML-mapping)")
-            self.data = {}
-        self.data = self.data or {}
-
-    # -- reporting -------------------------------------------------------------
-    def add(self, path: tuple, column: str | None, message: str, severity: str = "error") -> None:
-        # The line of the field itself, else of the nearest enclosing entry.
-        row = next(
-            (self.lines[path[:n]] for n in range(len(path), -1, -1) if path[:n] in self.lines), None
-        )
-        self.findings.append(Finding(severity, self.name, message, row=row, column=column))
-
-    # -- entries ---------------------------------------------------------------
-    def entries(self, key: str, kind: str) -> list[tuple[tuple, str, dict[str, Any]]]:
-        """The entries of list ``key`` with a valid, unique id: ``(path, where, entry)``."""
-        if not self.readable:
-            return []
-        if key not in self.data:
-            self.add((key,), key, f"de lijst '{key}' ontbreekt")
-            return []
-        items = self.data[key]
-        if items is None:  # "lessons:" with nothing under it yet
-            return []
-        if not isinstance(items, list):
-            self.add((key,), key, f"'{key}' moet een lijst zijn")
-            return []
-        pattern, hint = _ID_PATTERNS[kind]
-        noun = _NOUN[kind]
-        out = []
-        seen: dict[str, int | None] = {}
-        for i, item in enumerate(items):
-            path = (key, i)
-            if not isinstance(item, dict):
-                self.add(path, key, f"{noun} nummer {i + 1}: verwacht velden (id, ...)")
-                continue
-            ident = item.get("id")
-            if not isinstance(ident, str) or not pattern.match(ident):
-                self.add(
-                    (*path, "id"),
-                    "id",
-                    f"{noun} nummer {i + 1}: id {ident!r} ontbreekt of heeft niet de vorm {hint}",
-                )
-                continue
-            where = f"{noun} '{ident}'"
-            if ident in seen:
-                line = seen[ident]
-                also = f" (ook op regel {line})" if line else ""
-                self.add((*path, "id"), "id", f"{where}: id komt twee keer voor{also}")
-                continue
-            seen[ident] = self.lines.get(path)
-            out.append((path, where, item))
-        return out
-
-    def unknown_fields(self, path: tuple, where: str, item: Mapping, allowed: Iterable[str]):
-        for key in sorted(set(item) - set(allowed), key=str):
-            self.add((*path, key), str(key), f"{where}: onbekend veld '{key}'", "warning")
-
-    # -- fields ----------------------------------------------------------------
-    def text(self, item: Mapping, path: tuple, where: str, key: str, *, required: bool = True):
-        value = item.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.add((*path, key), key, f"{where}: veld '{key}' ontbreekt of is leeg")
-            return None
-        if not isinstance(value, str):
-            self.add((*path, key), key, f"{where}: '{key}' moet tekst zijn, niet {value!r}")
-            return None
-        return value.strip()
-
-    def choice(self, item: Mapping, path: tuple, where: str, key: str, allowed: tuple[str, ...]):
-        value = item.get(key)
-        if value is None:
-            self.add((*path, key), key, f"{where}: veld '{key}' ontbreekt")
-            return None
-        if value not in allowed:
-            self.add(
-                (*path, key),
-                key,
-                f"{where}: '{key}' is {value!r}; toegestaan: {', '.join(allowed)}",
-            )
-            return None
-        return value
-
-    def strings(
-        self, item: Mapping, path: tuple, where: str, key: str, *, column: str | None = None
-    ) -> list[str]:
-        """A list of texts; absent means empty."""
-        column = column or key
-        value = item.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.add((*path, key), column, f"{where}: '{column}' moet een lijst zijn ([a, b])")
-            return []
-        out = []
-        for j, v in enumerate(value):
-            if not isinstance(v, str) or not v.strip():
-                self.add(
-                    (*path, key, j), column, f"{where}: '{column}' bevat {v!r}; verwacht tekst"
-                )
-            else:
-                out.append(v.strip())
-        return out
-
-    def ids(
-        self,
-        item: Mapping,
-        path: tuple,
-        where: str,
-        key: str,
-        kind: str,
-        *,
-        column: str | None = None,
-        required: bool = False,
-    ) -> list[str]:
-        """A list of ids of ``kind``; each is checked once all files are read."""
-        column = column or key
-        if required and item.get(key) in (None, []):
-            self.add(
-                (*path, key), column, f"{where}: '{column}' ontbreekt of is leeg; geef minstens één"
-            )
-            return []
-        values = self.strings(item, path, where, key, column=column)
-        for j, value in enumerate(values):
-            self.refs.append(_Ref(self, (*path, key, j), column, where, kind, value))
-        duplicates = sorted({v for v in values if values.count(v) > 1})
-        for value in duplicates:
-            self.add(
-                (*path, key),
-                column,
-                f"{where}: '{column}' noemt {value!r} twee keer",
-                "warning",
-            )
-        return list(dict.fromkeys(values))
-
-    def ref(self, item: Mapping, path: tuple, where: str, key: str, kind: str) -> str | None:
-        """A single id of ``kind``, required."""
-        value = item.get(key)
-        if not isinstance(value, str) or not value.strip():
-            self.add((*path, key), key, f"{where}: veld '{key}' ontbreekt of is geen id")
-            return None
-        self.refs.append(_Ref(self, (*path, key), key, where, kind, value))
-        return value
-
-    def mapping(self, item: Mapping, path: tuple, where: str, key: str) -> dict[Any, Any]:
-        value = item.get(key)
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.add((*path, key), key, f"{where}: '{key}' moet velden hebben (een mapping)")
-            return {}
-        return value
+def _entries(f: YamlChecker, key: str, kind: str) -> list[tuple[tuple, str, dict[str, Any]]]:
+    """The entries of list ``key`` with a valid, unique id of ``kind``."""
+    if not f.readable:
+        return []
+    pattern, form = _ID_PATTERNS[kind]
+    return f.entries(f.data, key, _NOUN[kind], pattern=pattern, form=form)
 
 
 def _hint(value: str, known: Iterable[str]) -> str:
@@ -582,10 +299,10 @@ _LESSON_FIELDS = (
 _SOURCE_KINDS = {"stories": "story", "research": "research"}
 
 
-def _check_efforts(f: _File) -> tuple[list[dict], list[dict]]:
+def _check_efforts(f: YamlChecker) -> tuple[list[dict], list[dict]]:
     efforts, status_rows = [], []
-    for path, where, e in f.entries("efforts", "effort"):
-        f.unknown_fields(path, where, e, _EFFORT_FIELDS)
+    for path, where, e in _entries(f, "efforts", "effort"):
+        f.unknown_fields(e, path, where, _EFFORT_FIELDS)
         row: dict[str, Any] = {
             "id": e["id"],
             "_path": path,
@@ -601,12 +318,7 @@ def _check_efforts(f: _File) -> tuple[list[dict], list[dict]]:
             row[f"evidence_{key}"] = f.ids(
                 evidence, (*path, "evidence"), where, key, kind, column=f"evidence.{key}"
             )
-        f.unknown_fields(
-            (*path, "evidence"),
-            where,
-            {f"evidence.{k}": v for k, v in evidence.items()},
-            [f"evidence.{k}" for k in _EVIDENCE_KINDS],
-        )
+        f.unknown_fields(evidence, (*path, "evidence"), where, _EVIDENCE_KINDS, prefix="evidence.")
         status = f.mapping(e, path, where, "status")
         for year, value in status.items():
             spot = (*path, "status", year)
@@ -614,14 +326,18 @@ def _check_efforts(f: _File) -> tuple[list[dict], list[dict]]:
             is_year = isinstance(year, int) and not isinstance(year, bool)
             if isinstance(year, str) and _YEAR.match(year.strip()):
                 year, is_year = int(year), True
-            if not is_year or not _YEARS[0] <= year <= _YEARS[1]:
-                f.add(spot, column, f"{where}: status-jaar {year!r} is geen jaartal (bijv. 2025)")
+            if not is_year or not YEARS[0] <= year <= YEARS[1]:
+                f.add(
+                    spot,
+                    column,
+                    f"{where}: status-jaar {literal(year)} is geen jaartal (bijv. 2025)",
+                )
                 continue
             if value not in EFFORT_STATUSES:
                 f.add(
                     spot,
                     column,
-                    f"{where}: status {value!r} in {year}; toegestaan: "
+                    f"{where}: status {literal(value)} in {year}; toegestaan: "
                     f"{', '.join(EFFORT_STATUSES)}",
                 )
                 continue
@@ -630,10 +346,10 @@ def _check_efforts(f: _File) -> tuple[list[dict], list[dict]]:
     return efforts, status_rows
 
 
-def _check_questions(f: _File) -> list[dict]:
+def _check_questions(f: YamlChecker) -> list[dict]:
     questions = []
-    for path, where, q in f.entries("learning_questions", "learning_question"):
-        f.unknown_fields(path, where, q, _QUESTION_FIELDS)
+    for path, where, q in _entries(f, "learning_questions", "learning_question"):
+        f.unknown_fields(q, path, where, _QUESTION_FIELDS)
         questions.append(
             {
                 "id": q["id"],
@@ -645,7 +361,7 @@ def _check_questions(f: _File) -> list[dict]:
                 "themes": f.ids(q, path, where, "themes", "theme"),
                 "research": f.ids(q, path, where, "research", "research"),
                 "owner": f.text(q, path, where, "owner"),
-                "status": f.choice(q, path, where, "status", QUESTION_STATUSES),
+                "status": f.one_of(q, path, where, "status", QUESTION_STATUSES),
                 "lessons": f.ids(q, path, where, "lessons", "lesson"),
                 "source": f.text(q, path, where, "source"),
             }
@@ -653,11 +369,11 @@ def _check_questions(f: _File) -> list[dict]:
     return questions
 
 
-def _check_research(f: _File) -> tuple[list[dict], dict[str, Any]]:
+def _check_research(f: YamlChecker) -> tuple[list[dict], dict[str, Any]]:
     settings = _check_settings(f)
     research = []
-    for path, where, r in f.entries("research", "research"):
-        f.unknown_fields(path, where, r, _RESEARCH_FIELDS)
+    for path, where, r in _entries(f, "research", "research"):
+        f.unknown_fields(r, path, where, _RESEARCH_FIELDS)
         groups = f.strings(r, path, where, "target_groups")
         if not groups:
             f.add(
@@ -671,7 +387,7 @@ def _check_research(f: _File) -> tuple[list[dict], dict[str, Any]]:
                 f.add(
                     (*path, "target_groups", j),
                     "target_groups",
-                    f"{where}: onbekende doelgroep {group!r}; toegestaan: "
+                    f"{where}: onbekende doelgroep {literal(group)}; toegestaan: "
                     f"{', '.join(TARGET_GROUPS)}",
                 )
         start, end = _research_dates(f, r, path, where)
@@ -683,7 +399,7 @@ def _check_research(f: _File) -> tuple[list[dict], dict[str, Any]]:
                 (*path, "expected_respondents"),
                 "expected_respondents",
                 f"{where}: 'expected_respondents' moet een geheel getal >= 0 of leeg zijn, "
-                f"niet {respondents!r}",
+                f"niet {literal(respondents)}",
             )
             respondents = None
         research.append(
@@ -701,7 +417,7 @@ def _check_research(f: _File) -> tuple[list[dict], dict[str, Any]]:
                 "start_date": start.first if start else None,
                 "end_date": end.last if end else None,
                 "expected_respondents": respondents,
-                "status": f.choice(r, path, where, "status", RESEARCH_STATUSES),
+                "status": f.one_of(r, path, where, "status", RESEARCH_STATUSES),
                 "learning_questions": f.ids(
                     r, path, where, "learning_questions", "learning_question"
                 ),
@@ -712,7 +428,7 @@ def _check_research(f: _File) -> tuple[list[dict], dict[str, Any]]:
     return research, settings
 
 
-def _check_settings(f: _File) -> dict[str, Any]:
+def _check_settings(f: YamlChecker) -> dict[str, Any]:
     """``settings`` of the research register: the over-asking threshold, a whole number >= 0."""
     settings: dict[str, Any] = {}
     if f.readable:
@@ -724,40 +440,22 @@ def _check_settings(f: _File) -> dict[str, Any]:
             f.add(
                 ("settings", "overasking_threshold"),
                 "settings.overasking_threshold",
-                f"'overasking_threshold' moet een geheel getal >= 0 zijn, niet {threshold!r}",
+                "'overasking_threshold' moet een geheel getal >= 0 zijn, "
+                f"niet {literal(threshold)}",
             )
         else:
             settings["overasking_threshold"] = threshold
         if isinstance(raw, dict):
-            f.unknown_fields(("settings",), "settings", raw, ["overasking_threshold"])
-        f.unknown_fields((), "bestand", f.data, ["settings", "research"])
+            f.unknown_fields(raw, ("settings",), "", ["overasking_threshold"], prefix="settings.")
+        f.unknown_fields(f.data, (), "", ["settings", "research"])
     return settings
 
 
 def _research_dates(
-    f: _File, r: Mapping, path: tuple, where: str
+    f: YamlChecker, r: Mapping, path: tuple, where: str
 ) -> tuple[PartialDate | None, PartialDate | None]:
     """Start and end of a research activity (full or partial dates, or ``onbekend``)."""
-    dates: dict[str, PartialDate | None] = {}
-    for key in ("start", "end"):
-        value = r.get(key)
-        if value is None or value == "":
-            f.add(
-                (*path, key),
-                key,
-                f"{where}: veld '{key}' ontbreekt (JJJJ-MM-DD, JJJJ-MM, JJJJ of onbekend)",
-            )
-            continue
-        try:
-            dates[key] = parse_partial_date(value)
-        except ValueError as exc:
-            f.add(
-                (*path, key),
-                key,
-                f"{where}: {key} {value!r} is geen datum ({exc}); "
-                "schrijf JJJJ-MM-DD, JJJJ-MM, JJJJ of onbekend",
-            )
-    start, end = dates.get("start"), dates.get("end")
+    start, end = (f.date(r, path, where, key, partial=True) for key in ("start", "end"))
     if start is not None and end is not None and end.last < start.first:
         f.add((*path, "end"), "end", f"{where}: eind {end.text} ligt voor start {start.text}")
     return start, end
@@ -769,20 +467,11 @@ def _written(raw: Any, parsed: PartialDate | None) -> str | None:
     return UNKNOWN_DATE if isinstance(raw, str) and raw.strip().lower() == UNKNOWN_DATE else None
 
 
-def _check_lessons(f: _File) -> list[dict]:
+def _check_lessons(f: YamlChecker) -> list[dict]:
     lessons = []
-    for path, where, les in f.entries("lessons", "lesson"):
-        f.unknown_fields(path, where, les, _LESSON_FIELDS)
-        date = _full_date(les.get("date"))
-        if les.get("date") in (None, ""):
-            f.add((*path, "date"), "date", f"{where}: veld 'date' ontbreekt (JJJJ-MM-DD)")
-        elif date is None or not _YEARS[0] <= date.year <= _YEARS[1]:
-            f.add(
-                (*path, "date"),
-                "date",
-                f"{where}: datum {les.get('date')!r} is geen datum (JJJJ-MM-DD)",
-            )
-            date = None
+    for path, where, les in _entries(f, "lessons", "lesson"):
+        f.unknown_fields(les, path, where, _LESSON_FIELDS)
+        date = f.date(les, path, where, "date")
         sources = f.mapping(les, path, where, "sources")
         spot = (*path, "sources")
         row: dict[str, Any] = {"id": les["id"], "_path": path}
@@ -804,19 +493,14 @@ def _check_lessons(f: _File) -> list[dict]:
                 f.add(
                     (*spot, "evaluation_years", j),
                     "sources.evaluation_years",
-                    f"{where}: evaluatiejaar {year!r} is geen jaartal",
+                    f"{where}: evaluatiejaar {literal(year)} is geen jaartal",
                 )
             else:
                 good_years.append(year)
         row["evaluation_years"] = good_years
         row["documents"] = f.strings(sources, spot, where, "documents", column="sources.documents")
         allowed = ["stories", "research", "evaluation_years", "documents"]
-        f.unknown_fields(
-            spot,
-            where,
-            {f"sources.{k}": v for k, v in sources.items()},
-            [f"sources.{k}" for k in allowed],
-        )
+        f.unknown_fields(sources, spot, where, allowed, prefix="sources.")
         if not any(row[k] for k in ("stories", "research", "evaluation_years", "documents")):
             f.add(
                 (*path, "sources"),
@@ -828,7 +512,7 @@ def _check_lessons(f: _File) -> list[dict]:
         row["learning_questions"] = f.ids(
             les, path, where, "learning_questions", "learning_question"
         )
-        row["status"] = f.choice(les, path, where, "status", LESSON_STATUSES)
+        row["status"] = f.one_of(les, path, where, "status", LESSON_STATUSES)
         if row["status"] in ("toegepast", "geborgd") and not row["applied_in"]:
             f.add(
                 (*path, "applied_in"),
@@ -840,7 +524,7 @@ def _check_lessons(f: _File) -> list[dict]:
     return lessons
 
 
-def _check_refs(files: Iterable[_File], known: Mapping[str, set[str] | None]) -> None:
+def _check_refs(files: Iterable[YamlChecker], known: Mapping[str, set[str] | None]) -> None:
     for f in files:
         for ref in f.refs:
             ids = known.get(ref.kind)
@@ -856,13 +540,13 @@ def _check_refs(files: Iterable[_File], known: Mapping[str, set[str] | None]) ->
             f.add(
                 ref.path,
                 ref.column,
-                f"{ref.where}: '{ref.column}' verwijst naar {adjective} {noun} {ref.value!r}; "
-                f"niet gevonden in {_WHERE_DEFINED[ref.kind]}{extra}",
+                f"{ref.where}: '{ref.column}' verwijst naar {adjective} {noun} "
+                f"{literal(ref.value)}; niet gevonden in {_WHERE_DEFINED[ref.kind]}{extra}",
             )
 
 
 def _one_sided(
-    f: _File,
+    f: YamlChecker,
     entries: list[dict],
     field: str,
     others: Mapping[str, dict],
@@ -893,8 +577,8 @@ def _one_sided(
 
 
 def _check_backlinks(
-    f_questions: _File,
-    f_research: _File,
+    f_questions: YamlChecker,
+    f_research: YamlChecker,
     questions: list[dict],
     research: list[dict],
     lessons: list[dict],
@@ -929,7 +613,9 @@ def _check_backlinks(
             )
 
 
-def _backlinks_from_lessons(f_lessons: _File, questions: list[dict], lessons: list[dict]) -> None:
+def _backlinks_from_lessons(
+    f_lessons: YamlChecker, questions: list[dict], lessons: list[dict]
+) -> None:
     q_by_id = {q["id"]: q for q in questions}
     _one_sided(f_lessons, lessons, "learning_questions", q_by_id, "lessons", "les", "leervraag")
 
@@ -1007,7 +693,7 @@ def load_agenda(
 
 
 def _check_entries(
-    files: tuple[_File, _File, _File, _File],
+    files: tuple[YamlChecker, YamlChecker, YamlChecker, YamlChecker],
 ) -> tuple[dict[str, list[dict]], list[dict], dict[str, Any]]:
     """Check the entries of each file: per kind the valid entries, the status rows of the
     efforts and the settings of the research register."""
@@ -1026,7 +712,8 @@ def _check_entries(
 
 
 def _check_links_both_ways(
-    files: tuple[_File, _File, _File, _File], entries: Mapping[str, list[dict]]
+    files: tuple[YamlChecker, YamlChecker, YamlChecker, YamlChecker],
+    entries: Mapping[str, list[dict]],
 ) -> None:
     """Warn where a link between questions, research and lessons is written on one side only."""
     _, f_questions, f_research, f_lessons = files
@@ -1035,17 +722,24 @@ def _check_links_both_ways(
     _backlinks_from_lessons(f_lessons, questions, lessons)
 
 
-def _open_files(data_dir: Path, findings: list[Finding]) -> tuple[_File, _File, _File, _File]:
+def _open_files(
+    data_dir: Path, findings: list[Finding]
+) -> tuple[YamlChecker, YamlChecker, YamlChecker, YamlChecker]:
     """The four agenda files (efforts, learning questions, research, lessons), in that order."""
-    return (
-        _File(data_dir / EFFORTS_FILE, findings, "het inspanningenbestand"),
-        _File(data_dir / LEARNING_QUESTIONS_FILE, findings, "het leervragenbestand"),
-        _File(data_dir / RESEARCH_FILE, findings, "het onderzoeksregister"),
-        _File(data_dir / LESSONS_FILE, findings, "het lessenbestand"),
+    return tuple(  # type: ignore[return-value]
+        YamlChecker.read(data_dir / rel, findings, what=what)[0]
+        for rel, what in (
+            (EFFORTS_FILE, "het inspanningenbestand"),
+            (LEARNING_QUESTIONS_FILE, "het leervragenbestand"),
+            (RESEARCH_FILE, "het onderzoeksregister"),
+            (LESSONS_FILE, "het lessenbestand"),
+        )
     )
 
 
-def _check_top_level_fields(files: tuple[_File, _File, _File, _File]) -> None:
+def _check_top_level_fields(
+    files: tuple[YamlChecker, YamlChecker, YamlChecker, YamlChecker],
+) -> None:
     """Warn about unknown top-level fields (the research register checks its own)."""
     f_efforts, f_questions, _, f_lessons = files
     for f, key in (
@@ -1054,7 +748,7 @@ def _check_top_level_fields(files: tuple[_File, _File, _File, _File]) -> None:
         (f_lessons, "lessons"),
     ):
         if f.readable:
-            f.unknown_fields((), "bestand", f.data, [key])
+            f.unknown_fields(f.data, (), "", [key])
 
 
 def _known_ids(
@@ -1062,7 +756,7 @@ def _known_ids(
     codebook: Codebook,
     story_ids: Iterable[str] | None,
     entries: Mapping[str, list[dict]],
-    files: tuple[_File, _File, _File, _File],
+    files: tuple[YamlChecker, YamlChecker, YamlChecker, YamlChecker],
 ) -> dict[str, set[str] | None]:
     """Every id a reference may point to, per kind; ``None`` means "do not check".
 
@@ -1087,9 +781,9 @@ def _known_ids(
     return known
 
 
-def _sort_findings(findings: list[Finding], files: tuple[_File, ...]) -> None:
+def _sort_findings(findings: list[Finding], files: tuple[YamlChecker, ...]) -> None:
     """In file order, then by line, as a person works through them (sorted in place)."""
-    rank = {f.name: i for i, f in enumerate(files)}
+    rank = {f.file: i for i, f in enumerate(files)}
     findings.sort(key=lambda f: (rank.get(f.file, len(rank)), f.row or 0))
 
 

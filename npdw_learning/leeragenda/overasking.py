@@ -30,7 +30,8 @@ from collections.abc import Iterator
 import pandas as pd
 
 from ..kern.errors import Finding
-from .agenda import RESEARCH_FILE, Agenda, _display
+from ..kern.yamlfile import display_name
+from .agenda import RESEARCH_FILE, Agenda
 
 __all__ = [
     "OVERASKING_COLUMNS",
@@ -66,7 +67,7 @@ def _areas(area: str, agenda: Agenda) -> tuple[str, ...]:
 
 
 def _research_file(agenda: Agenda) -> str:
-    return _display(agenda.directory / RESEARCH_FILE)
+    return display_name(agenda.directory / RESEARCH_FILE)
 
 
 def _placed_research(agenda: Agenda) -> Iterator[tuple[str, str, str]]:

@@ -43,7 +43,7 @@ from ..kern.atomic import FLOAT_FORMAT, write_text
 from ..kern.errors import Finding, InputError
 from ..kern.inputfile import read_input_text
 from ..kern.registry import Registry
-from ..kern.yamlfile import line_index, read_yaml
+from ..kern.yamlfile import YamlChecker, literal
 from .measurements import MEASUREMENT_COLUMNS
 
 __all__ = [
@@ -193,26 +193,19 @@ def _year(value: object) -> int | None:
     return None
 
 
-def _read_tables(data: dict, lines: dict, name: str, findings: list[Finding]) -> dict[int, str]:
+def _read_tables(data: dict, chk: YamlChecker) -> dict[int, str]:
     tables = data.get("tables")
     if not isinstance(tables, dict) or not tables:
-        findings.append(Finding("error", name, "verwacht 'tables:' met jaar: tabel-id", row=1))
+        chk.add(("tables",), "tables", "verwacht 'tables:' met jaar: tabel-id")
         return {}
     out = {}
     for key, table_id in tables.items():
         year = _year(key)
-        row = lines.get(("tables", key), lines.get(("tables", str(key))))
         if year is None or not 1990 <= year <= 2100:
-            findings.append(Finding("error", name, f"{key!r} is geen jaar", row=row))
+            chk.add(("tables", key), "tables", f"{literal(key)} is geen jaar", at="key")
         elif not isinstance(table_id, str) or not _TABLE_ID.match(table_id.strip()):
-            findings.append(
-                Finding(
-                    "error",
-                    name,
-                    f"jaar {year}: {table_id!r} is geen tabel-id als 84583NED",
-                    row=row,
-                )
-            )
+            message = f"jaar {year}: {literal(table_id)} is geen tabel-id als 84583NED"
+            chk.add(("tables", key), "tables", message)
         else:
             out[year] = table_id.strip()
     return out
@@ -231,7 +224,7 @@ def _read_area(area_id: str, spec: object, municipality_code: str | None, refuse
     code = _area_code(raw_code)
     if raw_code is not None and code is None:
         return refuse(
-            f"{area_id}: code {raw_code!r}: verwacht een CBS-code als WK050505 "
+            f"{area_id}: code {literal(raw_code)}: verwacht een CBS-code als WK050505 "
             "(GM + 4 cijfers, WK + 6 of BU + 8)",
             "code",
         )
@@ -242,7 +235,9 @@ def _read_area(area_id: str, spec: object, municipality_code: str | None, refuse
     if level is None and code is not None:
         level = LEVEL_OF_PREFIX[code[:2]]
     if level not in LEVELS:
-        return refuse(f"{area_id}: niveau {level!r}; verwacht een van {', '.join(LEVELS)}", "level")
+        return refuse(
+            f"{area_id}: niveau {literal(level)}; verwacht een van {', '.join(LEVELS)}", "level"
+        )
     if code is not None and LEVEL_OF_PREFIX[code[:2]] != level:
         return refuse(
             f"{area_id}: code {code} is een {LEVEL_OF_PREFIX[code[:2]].lower()}, "
@@ -258,29 +253,23 @@ def _read_area(area_id: str, spec: object, municipality_code: str | None, refuse
 
 
 def _read_areas(
-    data: dict,
-    lines: dict,
-    name: str,
-    registry: Registry,
-    municipality_code: str | None,
-    findings: list[Finding],
+    data: dict, chk: YamlChecker, registry: Registry, municipality_code: str | None
 ) -> list[CbsArea]:
     areas = data.get("areas")
     if not isinstance(areas, dict) or not areas:
-        findings.append(
-            Finding("error", name, "verwacht 'areas:' met gebied: code, of naam en niveau", row=1)
-        )
+        chk.add(("areas",), "areas", "verwacht 'areas:' met gebied: code, of naam en niveau")
         return []
     out = []
     for area_id, spec in areas.items():
-        row = lines.get(("areas", area_id))
-
-        def refuse(message: str, column: str | None = None, row=row) -> None:
-            findings.append(Finding("error", name, message, row, column))
-
+        refuse = _refuser(chk, ("areas", area_id))
         if area_id not in registry.area_ids:
             known = ", ".join(sorted(registry.area_ids))
-            refuse(f"gebied '{area_id}' staat niet in areas.yaml ({known})")
+            chk.add(
+                ("areas", area_id),
+                "areas",
+                f"gebied {literal(area_id)} staat niet in areas.yaml ({known})",
+                at="key",
+            )
             continue
         area = _read_area(area_id, spec, municipality_code, refuse)
         if area is not None:
@@ -288,19 +277,24 @@ def _read_areas(
     return out
 
 
-def _read_indicator(
-    item: object, i: int, lines: dict, name: str, registry: Registry, findings: list[Finding]
-) -> CbsIndicator | None:
-    row = lines.get(("indicators", i))
+def _refuser(chk: YamlChecker, path: tuple):
+    """``refuse(message, field)``: an error at ``field`` of the entry at ``path``; None."""
 
     def refuse(message: str, column: str | None = None) -> None:
-        findings.append(Finding("error", name, message, row, column))
+        chk.add((*path, column) if column else path, column, message)
 
+    return refuse
+
+
+def _read_indicator(
+    item: object, i: int, chk: YamlChecker, registry: Registry
+) -> CbsIndicator | None:
+    refuse = _refuser(chk, ("indicators", i))
     if not isinstance(item, dict):
         return refuse("verwacht id, title en eventueel unit, factor, times, per")
     ind, title = item.get("id"), item.get("title")
     if ind not in registry.indicator_ids:
-        return refuse(f"indicator {ind!r} staat niet in indicators.yaml", "id")
+        return refuse(f"indicator {literal(ind)} staat niet in indicators.yaml", "id")
     if not isinstance(title, str) or not title.strip():
         return refuse(f"{ind}: 'title' ontbreekt (de Title van de kolom bij CBS)", "title")
     factor = _number(item.get("factor", 1))
@@ -341,31 +335,24 @@ def load_cbs_mapping(path: str | Path, registry: Registry) -> CbsMapping:
         With every problem, each naming the file and line.
     """
     path = Path(path)
-    name = str(path)
-    data, node = read_yaml(path, error=CbsError, what="CBS-koppelbestand")
-    if not isinstance(data, dict):
-        raise CbsError(f"{name}: verwacht een YAML-mapping", [Finding("error", name, "leeg")])
-    lines = line_index(node)
-    findings: list[Finding] = []
+    chk, data = YamlChecker.load(path, what="CBS-koppelbestand", error=CbsError)
     municipality = data.get("municipality")
     if not isinstance(municipality, str) or not municipality.strip():
-        findings.append(Finding("error", name, "'municipality' (gemeentenaam bij CBS) ontbreekt"))
+        chk.add(("municipality",), None, "'municipality' (gemeentenaam bij CBS) ontbreekt")
         municipality = ""
     code = data.get("municipality_code")
     if code is not None and not (isinstance(code, str) and re.match(r"^GM\d{4}$", code)):
-        findings.append(Finding("error", name, f"municipality_code {code!r}: verwacht GM0505"))
+        chk.add(("municipality_code",), None, f"municipality_code {literal(code)}: verwacht GM0505")
         code = None
-    tables = _read_tables(data, lines, name, findings)
-    areas = _read_areas(data, lines, name, registry, code, findings)
+    tables = _read_tables(data, chk)
+    areas = _read_areas(data, chk, registry, code)
     items = data.get("indicators")
     if not isinstance(items, list) or not items:
-        findings.append(Finding("error", name, "verwacht 'indicators:' met een lijst", row=1))
+        chk.add(("indicators",), None, "verwacht 'indicators:' met een lijst")
         items = []
-    indicators = [
-        _read_indicator(it, i, lines, name, registry, findings) for i, it in enumerate(items)
-    ]
-    if findings:
-        raise CbsError(f"{name}: het CBS-koppelbestand klopt niet", findings)
+    indicators = [_read_indicator(it, i, chk, registry) for i, it in enumerate(items)]
+    if chk.findings:
+        raise CbsError(f"{chk.file}: het CBS-koppelbestand klopt niet", chk.findings)
     return CbsMapping(
         path=path,
         label=str(data.get("label") or "CBS Kerncijfers wijken en buurten"),

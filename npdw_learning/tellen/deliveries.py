@@ -18,10 +18,11 @@ from pathlib import Path
 import yaml
 
 from ..kern.atomic import write_text
-from ..kern.errors import Finding, InputError, renamed_findings
+from ..kern.dates import parse_date
+from ..kern.errors import Finding, InputError
 from ..kern.inputfile import read_input_text
 from ..kern.paths import DEMO_DIR, MEASUREMENTS_DIR
-from ..kern.yamlfile import line_index, load_text, read_yaml
+from ..kern.yamlfile import YamlChecker, literal
 
 __all__ = [
     "DELIVERIES_FILE",
@@ -86,26 +87,12 @@ def _shown_name(path: Path, root: Path) -> str:
         return str(path)
 
 
-_DATE_NL = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
-
-
 def _as_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            m = _DATE_NL.match(text)
-            if m:
-                try:
-                    return dt.date(int(m[3]), int(m[2]), int(m[1]))
-                except ValueError:
-                    return None
-    return None
+    """A delivery date as the register may write it (2026-03-01 or 1-3-2026), else None."""
+    try:
+        return parse_date(value, dutch=True)
+    except ValueError:
+        return None
 
 
 def _read_register(
@@ -115,68 +102,55 @@ def _read_register(
     findings, and every file name the register mentions (valid or not); findings name
     the register relative to ``root``, the data folder."""
     path = mdir / DELIVERIES_FILE
-    name = _shown_name(path, root)
     if not path.exists():
         return [], [], set()
-    try:
-        data, node = read_yaml(path, what="leveringsregister")
-    except InputError as exc:
-        return [], renamed_findings(exc.findings, str(path), name), set()
-    lines = line_index(node)
-    items = data.get("deliveries") if isinstance(data, dict) else None
+    findings: list[Finding] = []
+    chk, data = YamlChecker.read(
+        path, findings, what="leveringsregister", name=_shown_name(path, root)
+    )
+    if data is None:
+        return [], findings, set()
+    items = data.get("deliveries")
     if not isinstance(items, list):
-        return (
-            [],
-            [Finding("error", name, "verwacht 'deliveries:' met een lijst van leveringen", row=1)],
-            set(),
-        )
+        message = f"verwacht 'deliveries:' met een lijst van leveringen, niet {literal(items)}"
+        chk.error(("deliveries",), "", "deliveries", message)
+        return [], findings, set()
     names = {p.name for p in present}
-    entries, findings, seen = [], [], {}
+    entries, seen = [], {}
     for i, item in enumerate(items):
-        entry, problems = _register_entry(item, i, lines, name, names, seen)
-        findings += problems
+        entry = _register_entry(chk, item, i, names, seen)
         if entry is not None:
             entries.append(entry)
     return entries, findings, set(seen)
 
 
 def _register_entry(
-    item: object,
-    i: int,
-    lines: dict,
-    name: str,
-    names: set[str],
-    seen: dict[str, int | None],
-) -> tuple[dict | None, list[Finding]]:
-    """One entry of the register checked: ``(entry or None, findings)``; records it in ``seen``."""
-    row = lines.get(("deliveries", i))
-
-    def refuse(message: str, field: str | None, severity: str = "error"):
-        at = lines.get(("deliveries", i, field), row) if field else row
-        return None, [Finding(severity, name, message, row=at, column=field)]
-
+    chk: YamlChecker, item: object, i: int, names: set[str], seen: dict[str, int | None]
+) -> dict | None:
+    """One entry of the register checked (problems reported on ``chk``), or None;
+    records its file in ``seen``."""
+    path, where = ("deliveries", i), f"levering nummer {i + 1}"
     if not isinstance(item, dict):
-        return refuse("verwacht file, delivered en supplier", None)
-    file, when, supplier = item.get("file"), item.get("delivered"), item.get("supplier")
-    if not isinstance(file, str) or not file.strip():
-        return refuse("'file' ontbreekt", "file")
-    file = file.strip()
+        chk.error(path, where, "deliveries", "verwacht velden file, delivered en supplier")
+        return None
+    file = chk.text(item, path, where, "file")
+    if file is None:
+        return None
+    where = f"levering {literal(file)}"
     if file in seen:
-        return refuse(
-            f"'{file}' staat twee keer in het register (ook op regel {seen[file]})", "file"
-        )
-    seen[file] = lines.get(("deliveries", i, "file"), row)
-    date = _as_date(when)
-    if date is None:
-        return refuse(
-            f"leverdatum van '{file}' is {when!r}; verwacht een datum als 2026-03-01", "delivered"
-        )
-    if not isinstance(supplier, str) or not supplier.strip():
-        return refuse(f"leverancier van '{file}' ontbreekt", "supplier")
+        also = f" (ook op rij {seen[file]})" if seen[file] else ""
+        chk.error((*path, "file"), where, "file", f"staat twee keer in het register{also}")
+        return None
+    seen[file] = chk.line((*path, "file"))
+    date = chk.date(item, path, where, "delivered", dutch=True)
+    supplier = chk.text(item, path, where, "supplier")
+    if date is None or supplier is None:
+        return None
     if file not in names:
-        folder = Path(name).parent.as_posix()
-        return refuse(f"'{file}' staat in het register maar niet in {folder}/", "file", "warning")
-    return {"file": file, "date": date, "supplier": supplier.strip(), "pos": i}, []
+        folder = Path(chk.file).parent.as_posix()
+        chk.warning((*path, "file"), where, "file", f"staat in het register maar niet in {folder}/")
+        return None
+    return {"file": file, "date": date, "supplier": supplier, "pos": i}
 
 
 def plan_deliveries(
@@ -243,33 +217,40 @@ deliveries:
 """
 
 
-def _entries_for(text: str, file: str, path: Path) -> list[dict]:
-    """The register's entries for ``file``; an unreadable register is an input error."""
+def _entries_for(text: str, file: str, path: Path) -> tuple[YamlChecker, list[tuple[int, dict]]]:
+    """A checker of the register's text and its entries for ``file`` (position, entry);
+    an unreadable register is an input error."""
     try:
-        data = load_text(text) if text.strip() else {"deliveries": []}
+        chk, data = YamlChecker.from_text(text, str(path))
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: geen geldige YAML ({exc}); herstel het register eerst") from None
+    data = {"deliveries": []} if data is None else data
     items = data.get("deliveries") if isinstance(data, dict) else None
     if items is None and isinstance(data, dict) and "deliveries" in data:
         items = []
     if not isinstance(items, list):
         raise InputError(f"{path}: verwacht 'deliveries:' met een lijst; herstel het register")
-    return [e for e in items if isinstance(e, dict) and str(e.get("file", "")).strip() == file]
+    found = [
+        (i, e)
+        for i, e in enumerate(items)
+        if isinstance(e, dict) and str(e.get("file", "")).strip() == file
+    ]
+    return chk, found
 
 
-def _set_date(lines: list[str], start: int, iso: str) -> bool:
-    """Replace the ``delivered:`` value of the entry that starts at line ``start``."""
-    indent = len(lines[start]) - len(lines[start].lstrip())
-    for i in range(start, len(lines)):
-        line = lines[i]
-        stripped = line.lstrip()
-        if i > start and stripped and (len(line) - len(stripped) <= indent):
-            return False  # the next entry or section: this one has no date line
-        m = re.match(r"^(\s*(?:-\s+)?delivered:\s*)([^#\n]*?)(\s*#.*)?(\n?)$", line)
-        if m:
-            lines[i] = f"{m[1]}{iso}{m[3] or ''}{m[4]}"
-            return True
-    return False
+def _set_date(lines: list[str], chk: YamlChecker, i: int, iso: str) -> bool:
+    """Replace the ``delivered:`` value of entry ``i`` where the checker found it."""
+    place = ("deliveries", i, "delivered")
+    if place not in chk.spots:
+        return False  # this entry has no date line
+    spot = chk.spot(place)
+    line = lines[spot.line - 1]
+    head, rest = line[: spot.char - 1], line[spot.char - 1 :]
+    m = re.match(r"^([^#\n]*?)(\s*#.*)?(\n?)$", rest)
+    if m is None or not head.rstrip().endswith(":"):
+        return False  # a date written over several lines or in a flow mapping
+    lines[spot.line - 1] = f"{head}{iso}{m[2] or ''}{m[3]}"
+    return True
 
 
 def register_delivery(
@@ -294,16 +275,15 @@ def register_delivery(
     text = read_input_text(path, kind="yaml", what="leveringsregister") if path.exists() else None
     text = _NEW_REGISTER if text is None else text
     iso = delivered.isoformat()
-    found = _entries_for(text, file, path)
+    chk, found = _entries_for(text, file, path)
     if len(found) > 1:
         raise InputError(f"{path}: '{file}' staat er {len(found)} keer in; houd er één over")
     lines = text.splitlines(keepends=True)
     if found:
-        if _as_date(found[0].get("delivered")) == delivered:
+        position, entry = found[0]
+        if _as_date(entry.get("delivered")) == delivered:
             return "unchanged"
-        pattern = re.compile(rf"^\s*-\s+file:\s*['\"]?{re.escape(file)}['\"]?\s*(#.*)?$")
-        start = next((i for i, line in enumerate(lines) if pattern.match(line.rstrip("\n"))), None)
-        if start is None or not _set_date(lines, start, iso):
+        if not _set_date(lines, chk, position, iso):
             raise InputError(
                 f"{path}: kan de leverdatum van '{file}' niet bijwerken; zet die met de hand "
                 f"op {iso}"
@@ -317,8 +297,8 @@ def register_delivery(
         lines += [f"    supplier: {supplier}\n"]
         status = "added"
     new = "".join(lines)
-    check = _entries_for(new, file, path)
-    if len(check) != 1 or _as_date(check[0].get("delivered")) != delivered:
+    _, check = _entries_for(new, file, path)
+    if len(check) != 1 or _as_date(check[0][1].get("delivered")) != delivered:
         raise InputError(f"{path}: het bijgewerkte register klopt niet; zet '{file}' met de hand")
     write_text(new, path)
     return status

@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -35,9 +34,9 @@ from spacy.tokens import Doc
 
 from ..kern.errors import Finding, InputError, RegistryError
 from ..kern.paths import DATA_DIR
-from ..kern.registry import ID_PATTERN, Registry, load_registry
+from ..kern.registry import Registry, load_registry
 from ..kern.tables import ROW, is_blank, read_table
-from ..kern.yamlfile import read_yaml
+from ..kern.yamlfile import YamlChecker, literal
 from .language import DUTCH
 from .nlp import dutch_pipeline, lemmatise
 
@@ -173,175 +172,129 @@ def load_codebook(path: str | Path | None = None, registry: Registry | None = No
     if registry is None:
         here = path.parent
         registry = load_registry(here) if (here / "goals.yaml").exists() else load_registry()
-    data, root = read_yaml(path, error=RegistryError, what="codeboek")
-    findings: list[Finding] = []
-    themes = _validate(data, _line_numbers(root), registry, name, findings)
-    if findings:
-        raise RegistryError(f"Het codeboek {name} bevat fouten.", findings)
+    chk, data = YamlChecker.load(path, what="codeboek", error=RegistryError)
+    themes = _validate(chk, data, registry)
+    if chk.errors:
+        raise RegistryError(f"Het codeboek {chk.file} bevat fouten.", chk.errors)
     return Codebook(tuple(themes), name)
 
 
-def _line_numbers(root: Any) -> list[dict[str, int]]:
-    """Per theme entry: 1-based line of the entry (``""``) and of each field."""
-    out: list[dict[str, int]] = []
-    if not isinstance(root, yaml.MappingNode):
-        return out
-    for key, value in root.value:
-        if key.value == "themes" and isinstance(value, yaml.SequenceNode):
-            for item in value.value:
-                lines = {"": item.start_mark.line + 1}
-                if isinstance(item, yaml.MappingNode):
-                    lines.update({k.value: k.start_mark.line + 1 for k, _ in item.value})
-                out.append(lines)
-    return out
+def _validate(chk: YamlChecker, data: dict[str, Any], registry: Registry) -> list[Theme]:
+    """The themes of a parsed codebook; every problem goes to ``chk``.
 
-
-def _validate(
-    data: Any,
-    lines: list[dict[str, int]],
-    registry: Registry,
-    name: str,
-    findings: list[Finding],
-) -> list[Theme]:
-    """The themes of a parsed codebook; every problem goes to ``findings``.
-
-    ``lines`` holds per theme the line of the entry (key ``""``) and of each
-    field. A theme without a valid, unique id is left out; the others are
-    returned even when a field is wrong (the caller raises on any error).
+    A theme without a valid, unique id is left out; the others are returned
+    even when a field is wrong (the caller raises on any error).
     """
-
-    def error(message: str, row: int | None = None, column: str | None = None) -> None:
-        findings.append(Finding("error", name, message, row=row, column=column))
-
-    if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
-        error("verwacht een lijst 'themes' bovenaan het bestand", row=1, column="themes")
-        return []
-    if not data["themes"]:
-        error("de lijst 'themes' is leeg", column="themes")
-        return []
     pillars = list(registry.pillars["id"])
     goals = list(registry.operational_goals["id"])
-    themes: list[Theme] = []
-    seen: dict[str, int] = {}
-    for i, item in enumerate(data["themes"]):
-        at = lines[i] if i < len(lines) else {}
-        ident = _theme_id(item, i, at, error)
-        if ident is None:
-            continue
-        bad = _theme_reporter(error, f"thema '{ident}'", at)
-        if ident in seen:
-            bad("id", f"id komt twee keer voor (ook op regel {seen[ident]})")
-            continue
-        seen[ident] = at.get("", 0)
-        themes.append(_check_theme(item, ident, pillars, goals, bad))
-    return themes
-
-
-def _theme_id(item: Any, number: int, at: dict[str, int], error) -> str | None:
-    """The id of the ``number``-th entry (0-based), or ``None`` after reporting why not."""
-    if not isinstance(item, dict):
-        error(f"thema nummer {number + 1}: verwacht velden (id, label, ...)", row=at.get(""))
-        return None
-    ident = item.get("id")
-    if not isinstance(ident, str) or not ID_PATTERN.match(ident):
-        error(
-            f"thema nummer {number + 1}: id {ident!r} is geen slug (kleine letters, cijfers, -)",
-            row=at.get("id", at.get("")),
-            column="id",
-        )
-        return None
-    return ident
-
-
-def _theme_reporter(error, where: str, at: dict[str, int]):
-    """``bad(field, message)``: an error at the field's line, else the theme's."""
-
-    def bad(field: str, message: str) -> None:
-        error(f"{where}: {message}", row=at.get(field, at.get("")), column=field)
-
-    return bad
+    return [
+        _check_theme(chk, path, where, item, pillars, goals)
+        for path, where, item in chk.entries(data, "themes", "thema", empty=False)
+    ]
 
 
 def _check_theme(
-    item: dict, ident: str, pillars: Sequence[str], goals: Sequence[str], bad
+    chk: YamlChecker,
+    path: tuple,
+    where: str,
+    item: dict[str, Any],
+    pillars: Sequence[str],
+    goals: Sequence[str],
 ) -> Theme:
-    """One theme entry with a valid id: every field checked (problems go to ``bad``)."""
-    texts: dict[str, str] = {}
-    for field in ("label", "description", "example"):
-        value = item.get(field)
-        if not isinstance(value, str) or not value.strip():
-            bad(field, f"veld '{field}' ontbreekt of is leeg")
-        texts[field] = str(value or "").strip()
-    pillar = item.get("pillar")
-    if pillar not in pillars:
-        bad("pillar", f"onbekende pijler {pillar!r}; toegestaan: {', '.join(pillars)}")
-    theme_goals = _theme_goals(item.get("goals"), goals, bad)
-    lemmas = _patterns(item, "lemmas", bad)
-    phrases = _patterns(item, "phrases", bad)
-    _check_patterns(lemmas, phrases, bad)
+    """One theme entry with a valid id: every field checked (problems go to ``chk``)."""
+    texts = {field: chk.text(item, path, where, field) or "" for field in _THEME_TEXTS}
+    pillar = chk.one_of(item, path, where, "pillar", pillars)
+    theme_goals = _theme_goals(chk, path, where, item, goals)
+    lemmas = _patterns(chk, path, where, item, "lemmas")
+    phrases = _patterns(chk, path, where, item, "phrases")
+    _check_patterns(chk, path, where, lemmas, phrases)
     if not lemmas and not phrases:
-        bad("lemmas", "geen patronen: geef minstens één lemma of woordgroep")
-    unknown = sorted(set(item) - {"id", *Theme.__dataclass_fields__})
-    for field in unknown:
-        bad(field, f"onbekend veld '{field}'")
+        chk.error(
+            (*path, "lemmas"),
+            where,
+            "lemmas",
+            "geen patronen: geef minstens één lemma of woordgroep",
+        )
+    chk.unknown_fields(item, path, where, Theme.__dataclass_fields__, "error")
     return Theme(
-        id=ident,
+        id=item["id"],
         label=texts["label"],
         description=texts["description"],
         pillar=str(pillar),
-        goals=tuple(str(g) for g in theme_goals),
-        lemmas=lemmas,
-        phrases=phrases,
+        goals=tuple(theme_goals),
+        lemmas=tuple(dict.fromkeys(lemmas.values())),
+        phrases=tuple(dict.fromkeys(phrases.values())),
         example=texts["example"],
     )
 
 
-def _theme_goals(theme_goals: Any, goals: Sequence[str], bad) -> list:
+_THEME_TEXTS = ("label", "description", "example")
+
+
+def _theme_goals(
+    chk: YamlChecker, path: tuple, where: str, item: dict[str, Any], goals: Sequence[str]
+) -> list[str]:
     """The ``goals`` list of a theme; an unknown goal is reported with a suggestion."""
-    if not isinstance(theme_goals, list) or not theme_goals:
-        bad("goals", "'goals' moet een lijst van operationele doelen zijn (og01-...)")
+    if not isinstance(item.get("goals"), list) or not item["goals"]:
+        message = "'goals' moet een lijst van operationele doelen zijn (og01-...)"
+        chk.error((*path, "goals"), where, "goals", message)
         return []
-    for goal in theme_goals:
-        if goal not in goals:
-            hint = [g for g in goals if isinstance(goal, str) and g.startswith(goal)]
-            extra = f" (bedoel je {hint[0]}?)" if len(hint) == 1 else ""
-            bad("goals", f"onbekend operationeel doel {goal!r}{extra}")
-    return theme_goals
+    known = []
+    for j, goal in enumerate(item["goals"]):
+        if goal in goals:
+            known.append(goal)
+            continue
+        hint = [g for g in goals if isinstance(goal, str) and g.startswith(goal)]
+        extra = f" (bedoel je {hint[0]}?)" if len(hint) == 1 else ""
+        message = f"onbekend operationeel doel {literal(goal)}{extra}"
+        chk.error((*path, "goals", j), where, "goals", message)
+    return known
 
 
-def _check_patterns(lemmas: tuple[str, ...], phrases: tuple[str, ...], bad) -> None:
-    """Lemmas are one word (``*`` or ``=`` only in front), phrases several; ``bad`` reports."""
-    for lemma in lemmas:
+def _check_patterns(
+    chk: YamlChecker, path: tuple, where: str, lemmas: dict[int, str], phrases: dict[int, str]
+) -> None:
+    """Lemmas are one word (``*`` or ``=`` only in front), phrases several; ``chk`` reports."""
+    for j, lemma in lemmas.items():
+        spot, shown = (*path, "lemmas", j), literal(lemma)
         if " " in lemma:
-            bad("lemmas", f"'{lemma}' bestaat uit meer woorden: zet het bij 'phrases'")
+            chk.error(
+                spot, where, "lemmas", f"{shown} bestaat uit meer woorden: zet het bij 'phrases'"
+            )
         stem = lemma[1:] if lemma[:1] in "*=" else lemma
         if "*" in stem or "=" in stem:
-            bad("lemmas", f"'{lemma}': * of = mag alleen vooraan staan")
+            chk.error(spot, where, "lemmas", f"{shown}: * of = mag alleen vooraan staan")
         elif lemma.startswith("*") and len(stem) < _MIN_SUFFIX:
-            bad("lemmas", f"'{lemma}': na * moeten minstens {_MIN_SUFFIX} letters staan")
+            message = f"{shown}: na * moeten minstens {_MIN_SUFFIX} letters staan"
+            chk.error(spot, where, "lemmas", message)
         elif not stem:
-            bad("lemmas", f"'{lemma}': na = moet een woord staan")
-    for phrase in phrases:
+            chk.error(spot, where, "lemmas", f"{shown}: na = moet een woord staan")
+    for j, phrase in phrases.items():
+        spot, shown = (*path, "phrases", j), literal(phrase)
         if " " not in phrase:
-            bad("phrases", f"'{phrase}' is één woord: zet het bij 'lemmas'")
+            chk.error(spot, where, "phrases", f"{shown} is één woord: zet het bij 'lemmas'")
         if "*" in phrase or phrase.startswith("="):
-            bad("phrases", f"'{phrase}': * en = werken alleen bij 'lemmas'")
+            chk.error(spot, where, "phrases", f"{shown}: * en = werken alleen bij 'lemmas'")
 
 
-def _patterns(item: dict[str, Any], field: str, bad) -> tuple[str, ...]:
+def _patterns(chk: YamlChecker, path: tuple, where: str, item: dict, field: str) -> dict[int, str]:
+    """The patterns of ``field`` by their position in the list, spaces normalised."""
     values = item.get(field)
     if values is None:
-        return ()
+        return {}
     if not isinstance(values, list):
-        bad(field, f"'{field}' moet een lijst zijn")
-        return ()
-    out = []
-    for value in values:
+        chk.error(
+            (*path, field), where, field, f"'{field}' moet een lijst zijn, niet {literal(values)}"
+        )
+        return {}
+    out = {}
+    for j, value in enumerate(values):
         if not isinstance(value, str) or not value.strip():
-            bad(field, f"leeg of ongeldig patroon {value!r} in '{field}'")
+            message = f"leeg of ongeldig patroon {literal(value)} in '{field}'"
+            chk.error((*path, field, j), where, field, message)
             continue
-        out.append(" ".join(value.split()))
-    return tuple(dict.fromkeys(out))
+        out[j] = " ".join(value.split())
+    return out
 
 
 # -- automatic coding ---------------------------------------------------------

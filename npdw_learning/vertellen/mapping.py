@@ -48,7 +48,7 @@ from typing import Any
 
 from ..kern.errors import Finding, InputError
 from ..kern.tables import is_blank
-from ..kern.yamlfile import YamlChecker, line_index, read_yaml
+from ..kern.yamlfile import YamlChecker
 from .stories import StoryVocabulary, validate_fields
 
 __all__ = [
@@ -298,14 +298,14 @@ def _read_mapping_yaml(path: Path) -> tuple[dict, YamlChecker]:
     name = str(path)
     if not path.exists() and not path.is_symlink():
         raise _mapping_error(name, "mappingbestand bestaat niet")
-    try:
-        data, root = read_yaml(path, what="mappingbestand")
-    except InputError as exc:
-        raise InputError(f"{name}: het mappingbestand is ongeldig", exc.findings) from None
-    if not isinstance(data, dict) or not data:
+    findings: list[Finding] = []
+    chk, data = YamlChecker.read(path, findings, what="mappingbestand")
+    if not chk.readable:
+        raise InputError(f"{name}: het mappingbestand is ongeldig", findings)
+    if not data:
         message = f"verwacht bovenaan een of meer van {', '.join(k + ':' for k in KEYS)}"
         raise _mapping_error(name, message, 1)
-    return data, YamlChecker(name, [], line_index(root))
+    return data, chk
 
 
 def _mapping_columns(raw_columns: Any, chk: YamlChecker) -> dict[str, str]:

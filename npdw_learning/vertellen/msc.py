@@ -35,8 +35,7 @@ from typing import Any
 import pandas as pd
 
 from ..kern.errors import Finding, InputError
-from ..kern.registry import ID_PATTERN
-from ..kern.yamlfile import line_index, read_yaml
+from ..kern.yamlfile import YamlChecker, literal
 from .stories import STORIES_DIR, StoryCollection, load_stories
 
 __all__ = [
@@ -116,130 +115,46 @@ def _is_sentence(text: str) -> bool:
     return len(words) >= MIN_REASON_WORDS and text.rstrip().rstrip(_CLOSERS)[-1:] in ".!?"
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-class _Checker:
-    """Collects findings located by file, YAML line and field."""
-
-    def __init__(self, file: str, lines: dict[tuple, int]) -> None:
-        self.file = file
-        self.lines = lines
-        self.findings: list[Finding] = []
-
-    def add(self, path: tuple, column: str, message: str, severity: str = "error") -> None:
-        # The line of the field itself, else of the nearest enclosing entry.
-        row = None
-        for n in range(len(path), -1, -1):
-            if path[:n] in self.lines:
-                row = self.lines[path[:n]]
-                break
-        self.findings.append(Finding(severity, self.file, message, row=row, column=column))
-
-    def text(self, entry: Mapping, path: tuple, key: str, where: str) -> str | None:
-        value = entry.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            self.add(path + (key,), key, f"{where}: veld '{key}' ontbreekt of is leeg")
-            return None
-        if not isinstance(value, str):
-            self.add(path + (key,), key, f"{where}: '{key}' moet tekst zijn, niet {value!r}")
-            return None
-        return value.strip()
-
-
-def _check_domains(raw: Any, c: _Checker) -> list[MscDomain]:
-    if not isinstance(raw, list) or not raw:
-        c.add(("domains",), "domains", "'domains' moet een lijst met minstens één domein zijn")
-        return []
+def _check_domains(data: Mapping[str, Any], c: YamlChecker) -> list[MscDomain]:
     domains: list[MscDomain] = []
-    seen: set[str] = set()
-    for i, entry in enumerate(raw):
-        path = ("domains", i)
-        if not isinstance(entry, dict):
-            c.add(path, "domains", f"domein {i + 1}: verwacht velden id, label, description")
-            continue
-        ident = entry.get("id")
-        where = f"domein '{ident}'" if ident else f"domein {i + 1}"
-        if not isinstance(ident, str) or not ID_PATTERN.match(ident):
-            c.add(
-                path + ("id",),
-                "id",
-                f"{where}: id {ident!r} moet een slug zijn (kleine letters, cijfers en -)",
-            )
-            ident = None
-        elif ident in seen:
-            c.add(path + ("id",), "id", f"{where}: id '{ident}' komt twee keer voor")
-            ident = None
-        label = c.text(entry, path, "label", where)
-        description = entry.get("description") or ""
-        if not isinstance(description, str):
-            c.add(path + ("description",), "description", f"{where}: 'description' moet tekst zijn")
-            description = ""
-        for key in sorted(set(entry) - set(_DOMAIN_KEYS), key=str):
-            c.add(path + (key,), str(key), f"{where}: onbekend veld '{key}'", "warning")
-        if ident and label:
-            seen.add(ident)
-            domains.append(MscDomain(ident, label, description.strip()))
+    for path, where, entry in c.entries(data, "domains", "domein", empty=False):
+        label = c.text(entry, path, where, "label")
+        description = c.text(entry, path, where, "description", required=False) or ""
+        c.unknown_fields(entry, path, where, _DOMAIN_KEYS)
+        if label:
+            domains.append(MscDomain(entry["id"], label, description))
     return domains
 
 
 def _check_round(
-    entry: Any, i: int, c: _Checker, domain_ids: set[str], story_ids: set[str], seen: set[str]
+    entry: Mapping[str, Any],
+    path: tuple,
+    where: str,
+    c: YamlChecker,
+    domain_ids: set[str],
+    story_ids: set[str],
 ) -> MscRound | None:
-    path = ("rounds", i)
-    if not isinstance(entry, dict):
-        c.add(path, "rounds", f"ronde {i + 1}: verwacht velden {', '.join(_ROUND_KEYS)}")
-        return None
-    n_before = len([f for f in c.findings if f.severity == "error"])
-    ident = entry.get("id")
-    where = f"ronde '{ident}'" if isinstance(ident, str) and ident else f"ronde {i + 1}"
-    if not isinstance(ident, str) or not ID_PATTERN.match(ident):
-        c.add(
-            path + ("id",),
-            "id",
-            f"{where}: id {ident!r} ontbreekt of is geen slug (kleine letters, cijfers en -)",
-        )
-    elif ident in seen:
-        c.add(path + ("id",), "id", f"{where}: id '{ident}' komt twee keer voor")
-    else:
-        seen.add(ident)
-    panel = c.text(entry, path, "panel", where)
-    date = _as_date(entry.get("date"))
-    if entry.get("date") in (None, ""):
-        c.add(path + ("date",), "date", f"{where}: veld 'date' ontbreekt")
-    elif date is None:
-        c.add(path + ("date",), "date", f"{where}: {entry['date']!r} is geen datum (JJJJ-MM-DD)")
+    """One round with a valid id; ``None`` when any of its fields is wrong (reported on ``c``)."""
+    n_before = len(c.errors)
+    panel = c.text(entry, path, where, "panel")
+    date = c.date(entry, path, where, "date")
     domain = entry.get("domain")
     if domain in (None, ""):
-        c.add(path + ("domain",), "domain", f"{where}: veld 'domain' ontbreekt")
+        c.error((*path, "domain"), where, "domain", "veld 'domain' ontbreekt")
     elif domain not in domain_ids:
-        c.add(
-            path + ("domain",),
-            "domain",
-            f"{where}: onbekend domein {domain!r}; bekend: {', '.join(sorted(domain_ids))}",
-        )
+        message = f"onbekend domein {literal(domain)}; bekend: {', '.join(sorted(domain_ids))}"
+        c.error((*path, "domain"), where, "domain", message)
     chosen = _check_selected(entry, path, where, c, story_ids)
     clean = _check_reasons(entry, path, where, c, chosen)
-    for key in sorted(set(entry) - set(_ROUND_KEYS), key=str):
-        c.add(path + (key,), str(key), f"{where}: onbekend veld '{key}'", "warning")
-    if len([f for f in c.findings if f.severity == "error"]) > n_before:
+    c.unknown_fields(entry, path, where, _ROUND_KEYS)
+    if len(c.errors) > n_before:
         return None
     assert date is not None and panel is not None
-    return MscRound(ident, panel, date, domain, tuple(chosen), clean)
+    return MscRound(entry["id"], panel, date, domain, tuple(chosen), clean)
 
 
 def _check_selected(
-    entry: Mapping, path: tuple, where: str, c: _Checker, story_ids: set[str]
+    entry: Mapping, path: tuple, where: str, c: YamlChecker, story_ids: set[str]
 ) -> list[str]:
     """The chosen story ids of a round that exist, each once; problems reported on ``c``."""
     selected = entry.get("selected")
@@ -255,7 +170,7 @@ def _check_selected(
                 c.add(
                     spot,
                     "selected",
-                    f"{where}: verhaal {story!r} bestaat niet in de verhalenmap "
+                    f"{where}: verhaal {literal(story)} bestaat niet in de verhalenmap "
                     "(of het verhaalbestand heeft fouten: `npdw stories validate`)",
                 )
             elif story in chosen:
@@ -266,7 +181,7 @@ def _check_selected(
 
 
 def _check_reasons(
-    entry: Mapping, path: tuple, where: str, c: _Checker, chosen: list[str]
+    entry: Mapping, path: tuple, where: str, c: YamlChecker, chosen: list[str]
 ) -> dict[str, str]:
     """One written reason per chosen story, each a full sentence; problems reported on ``c``."""
     selected = entry.get("selected")
@@ -291,15 +206,15 @@ def _check_reasons(
         for story, reason in reasons.items():
             spot = path + ("reasons", story)
             if story not in listed:
-                c.add(
-                    spot, "reasons", f"{where}: reden voor '{story}', dat niet in 'selected' staat"
-                )
+                message = f"{where}: reden voor {literal(story)}, dat niet in 'selected' staat"
+                c.add(spot, "reasons", message, at="key")
             elif not isinstance(reason, str) or not _is_sentence(reason):
                 c.add(
                     spot,
                     "reasons",
                     f"{where}: de reden voor '{story}' moet een volledige zin zijn "
-                    f"(minstens {MIN_REASON_WORDS} woorden, eindigend op . ! of ?): {reason!r}",
+                    f"(minstens {MIN_REASON_WORDS} woorden, eindigend op . ! of ?): "
+                    f"{literal(reason)}",
                 )
             else:
                 clean[story] = " ".join(reason.split())
@@ -345,40 +260,27 @@ def load_msc(path: str | Path | None = None, stories: StoryCollection | None = N
     """
     path = Path(path) if path is not None else STORIES_DIR / MSC_FILE
     name = str(path)
-    data, root = read_yaml(path, what="het MSC-register")
-    lines = line_index(root)
-    c = _Checker(name, lines)
-    if not isinstance(data, dict):
-        c.add((), "", "het register moet de velden 'domains' en 'rounds' hebben")
-        raise InputError(f"{name} bevat fouten", c.findings)
+    c, data = YamlChecker.load(path, what="het MSC-register")
     if stories is None:
         stories = load_stories(path.parent)
-    domains = _check_domains(data.get("domains"), c)
+    domains = _check_domains(data, c)
     domain_ids = {d.id for d in domains}
     story_ids = {s.id for s in stories.stories}
-    raw_rounds = data.get("rounds")
     rounds: list[MscRound] = []
-    if raw_rounds is None:
-        raw_rounds = []  # a register may list its domains before the first panel meets
-    if not isinstance(raw_rounds, list):
-        c.add(("rounds",), "rounds", "'rounds' moet een lijst van selectierondes zijn")
-        raw_rounds = []
-    seen: set[str] = set()
-    for i, entry in enumerate(raw_rounds):
-        checked = _check_round(entry, i, c, domain_ids, story_ids, seen)
+    # A register may list its domains before the first panel meets: no rounds yet.
+    for spot, where, entry in c.entries(data, "rounds", "ronde", required=False):
+        checked = _check_round(entry, spot, where, c, domain_ids, story_ids)
         if checked is not None:
             rounds.append(checked)
-    for key in sorted(set(data) - {"domains", "rounds"}, key=str):
-        c.add((key,), str(key), f"onbekend veld '{key}'", "warning")
-    _check_story_domains(stories, domains, name, c)
-    errors = [f for f in c.findings if f.severity == "error"]
-    if errors:
-        raise InputError(f"{name} bevat {len(errors)} fout(en)", errors)
+    c.unknown_fields(data, (), "", ("domains", "rounds"))
+    _check_story_domains(stories, domains, c.file, c)
+    if c.errors:
+        raise InputError(f"{c.file} bevat {len(c.errors)} fout(en)", c.errors)
     return MscRegister(tuple(domains), tuple(rounds), name, tuple(c.findings))
 
 
 def _check_story_domains(
-    stories: StoryCollection, domains: list[MscDomain], name: str, c: _Checker
+    stories: StoryCollection, domains: list[MscDomain], name: str, c: YamlChecker
 ) -> None:
     """A story's ``msc_domain`` refers to this register: an unknown one is a typo that would
     silently drop the story from its domain."""
@@ -390,7 +292,7 @@ def _check_story_domains(
                     Finding(
                         "error",
                         story.file or story.id,
-                        f"msc_domain {story.msc_domain!r} staat niet in {name}; "
+                        f"msc_domain {literal(story.msc_domain)} staat niet in {name}; "
                         f"bekend: {', '.join(sorted(domain_ids))}",
                         column="msc_domain",
                     )

@@ -13,7 +13,7 @@ from npdw_learning.kern import registry
 from npdw_learning.kern.errors import RegistryError
 from npdw_learning.kern.paths import MEASUREMENTS_DIR, REGISTRY_DIR
 from npdw_learning.kern.registry import TARGET_TYPES, load_registry
-from npdw_learning.kern.yamlfile import YamlChecker, line_index
+from npdw_learning.kern.yamlfile import YamlChecker
 from npdw_learning.tellen.measurements import read_measurement_file
 
 
@@ -140,7 +140,7 @@ def test_unknown_indicator_in_goal_names_file_and_entry(registry_copy):
         load_registry(registry_copy)
     text = str(err.value)
     assert "goals.yaml" in text
-    assert "operational_goals[0]" in text
+    assert "operationeel doel 'og01-woonomgeving'" in text  # the first goal, by its id
     assert "bestaat-niet" in text
 
 
@@ -247,9 +247,8 @@ def test_findings_name_the_line_to_edit(registry_copy):
 
 
 def _file(text: str) -> tuple[YamlChecker, dict, list]:
-    findings: list = []
-    chk = YamlChecker("f.yaml", findings, line_index(yaml.compose(text)))
-    return chk, yaml.safe_load(text) or {}, findings
+    chk, data = YamlChecker.from_text(text, "f.yaml")
+    return chk, data or {}, chk.findings
 
 
 def _messages(findings) -> list[tuple[int | None, str | None, str]]:
@@ -263,9 +262,7 @@ def test_check_programme_strips_names_and_reports_each_missing_one():
         "short_name": "",
         "start_year": registry.DEFAULT_START_YEAR,
     }
-    assert _messages(findings) == [
-        (2, "short_name", "short_name: veld 'short_name' ontbreekt of is geen tekst")
-    ]
+    assert _messages(findings) == [(2, "short_name", "veld 'short_name' ontbreekt of is leeg")]
 
 
 def test_check_programme_reads_the_start_year_and_refuses_a_non_year():
@@ -289,8 +286,8 @@ def test_check_units_numbers_and_range():
     assert units[0] == {"id": "percent", "label": "%", "min": 0.0, "max": 100.0, "kind": "rate"}
     assert (units[1]["min"], units[1]["max"]) == (None, None)
     assert _messages(findings) == [
-        (4, "min", "units[2] (id 'bad'): 'min' moet een getal zijn of weggelaten worden"),
-        (5, "max", "units[3] (id 'upside'): max moet groter zijn dan min"),
+        (4, "min", "eenheid 'bad': 'min' moet een getal zijn of weggelaten worden"),
+        (5, "max", "eenheid 'upside': max moet groter zijn dan min"),
     ]
 
 
@@ -353,7 +350,7 @@ def test_check_pillars_share_groups_and_sources():
     )
     assert registry._check_pillars(chk, data)[0] == {"id": "wonen", "label": "Wonen", "order": 2}
     assert _messages(findings) == [
-        (3, "order", "pillars[1] (id 'werk'): veld 'order' ontbreekt of is geen geheel getal")
+        (3, "order", "pijler 'werk': 'order' moet een geheel getal zijn, niet True")
     ]
     chk, data, findings = _file(
         "share_groups:\n  - {id: a, label: A, exhaustive: true}\n"
@@ -362,7 +359,7 @@ def test_check_pillars_share_groups_and_sources():
     groups = registry._check_share_groups(chk, data)
     assert groups[0]["tolerance"] == 0.5  # the default
     assert _messages(findings) == [
-        (3, "tolerance", "share_groups[1] (id 'b'): tolerantie moet een getal >= 0 zijn")
+        (3, "tolerance", "aandelengroep 'b': tolerantie moet een getal >= 0 zijn")
     ]
     chk, data, findings = _file("priority: [cbs, gemeente]\n")
     assert registry._check_sources(chk, data) == ["cbs", "gemeente"] and findings == []
@@ -419,9 +416,7 @@ def test_check_strategic_goals():
     chk, data, findings = _file(GOALS)
     strategic = registry._check_strategic_goals(chk, data, {"wonen"})
     assert [s["pillar"] for s in strategic] == ["wonen", "sport"]
-    assert _messages(findings) == [
-        (3, "pillar", "strategic_goals[1] (id 's2'): onbekende pijler 'sport'")
-    ]
+    assert _messages(findings) == [(3, "pillar", "strategisch doel 's2': onbekende pijler 'sport'")]
 
 
 def test_check_operational_goals_links_indicators_to_goals():
@@ -554,7 +549,7 @@ def test_a_local_file_may_not_redefine_a_national_id(registry_copy):
     for f in err.value.findings:
         assert "national" not in Path(f.file).parts  # the local file is named
         assert "landelijk vastgelegd in" in f.message and "national" in f.message
-    assert any(f"(id '{first['id']}')" in f.message for f in err.value.findings)
+    assert any(f"indicator '{first['id']}'" in f.message for f in err.value.findings)
 
 
 def test_core_indicators_live_only_in_the_national_part(registry_copy):
@@ -571,7 +566,7 @@ def test_core_indicators_live_only_in_the_national_part(registry_copy):
     by_file = {Path(f.file).parent.name: f for f in err.value.findings}
     assert set(by_file) == {"registry", "national"}
     assert "alleen in" in by_file["registry"].message
-    assert "indicators[1]" in by_file["national"].message
+    assert by_file["national"].message.startswith("indicator '")
     assert {f.column for f in err.value.findings} == {"core"}
 
 
@@ -584,7 +579,8 @@ def test_an_error_in_the_national_part_names_its_own_file_and_entry(registry_cop
         load_registry(registry_copy)
     [finding] = err.value.findings
     assert Path(finding.file).parts[-2:] == ("national", "indicators.yaml")
-    assert finding.message.startswith("indicators[2] (id '") and "procent" in finding.message
+    assert finding.message.startswith("indicator '") and "procent" in finding.message
+    assert finding.column == "unit" and finding.char is not None  # at the value
 
 
 def test_a_file_that_is_not_national_is_refused_in_the_national_folder(registry_copy):

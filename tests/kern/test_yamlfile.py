@@ -11,7 +11,14 @@ import yaml
 
 from npdw_learning.kern import yamlfile
 from npdw_learning.kern.errors import Finding
-from npdw_learning.kern.yamlfile import ID_PATTERN, YamlChecker, display_name, line_index
+from npdw_learning.kern.yamlfile import (
+    ID_PATTERN,
+    Spot,
+    YamlChecker,
+    display_name,
+    literal,
+    positions,
+)
 
 UNITS = """\
 units:
@@ -29,7 +36,7 @@ units:
 def _checker(text: str) -> tuple[YamlChecker, dict, list[Finding]]:
     findings: list[Finding] = []
     return (
-        YamlChecker("units.yaml", findings, line_index(yaml.compose(text))),
+        YamlChecker("units.yaml", findings, positions(yaml.compose(text))),
         yaml.safe_load(text),
         findings,
     )
@@ -42,14 +49,18 @@ def test_doctest_of_the_module():
 
 def test_entries_keeps_valid_unique_ids_and_reports_the_rest_at_their_line():
     chk, data, findings = _checker(UNITS)
-    entries = chk.entries(data, "units")
-    assert [(path, where) for path, where, _ in entries] == [
-        (("units", 0), "units[0] (id 'percent')")
-    ]
-    assert [(f.row, f.column, f.message) for f in findings] == [
-        (5, "id", "units[1]: id 'Procent' is geen slug (kleine letters, cijfers, - of _)"),
-        (7, None, "units[2]: verwacht een mapping met velden"),
-        (8, "id", "units[3] (id 'percent'): id komt twee keer voor"),
+    entries = chk.entries(data, "units", "eenheid")
+    assert [(path, where) for path, where, _ in entries] == [(("units", 0), "eenheid 'percent'")]
+    assert [(f.row, f.char, f.column, f.message) for f in findings] == [
+        (
+            5,
+            9,
+            "id",
+            "eenheid nummer 2: id 'Procent' ontbreekt of heeft niet de vorm een slug "
+            "(kleine letters, cijfers, - of _)",
+        ),
+        (7, 5, "units", "eenheid nummer 3: verwacht velden (id, ...)"),
+        (8, 9, "id", "eenheid 'percent': id komt twee keer voor (ook op rij 2)"),
     ]
     assert {f.file for f in findings} == {"units.yaml"}
     assert {f.severity for f in findings} == {"error"}
@@ -58,29 +69,29 @@ def test_entries_keeps_valid_unique_ids_and_reports_the_rest_at_their_line():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("andere: []\n", "units: sleutel 'units' ontbreekt"),
-        ("units: 3\n", "units: verwacht een lijst"),
-        ("units:\n", "units: sleutel 'units' ontbreekt"),
+        ("andere: []\n", "de lijst 'units' ontbreekt"),
+        ("units: 3\n", "'units' moet een lijst zijn, niet 3"),
+        ("units:\n", "de lijst 'units' is leeg; geef minstens één eenheid"),
     ],
 )
 def test_entries_without_a_list(text, message):
     chk, data, findings = _checker(text)
-    assert chk.entries(data, "units") == []
+    assert chk.entries(data, "units", "eenheid", empty=False) == []
     assert [f.message for f in findings] == [message]
     assert findings[0].column == "units"
 
 
 def test_a_missing_field_is_reported_at_its_entry_a_wrong_one_at_its_own_line():
     chk, data, findings = _checker(UNITS)
-    (path, where, unit), *_ = chk.entries(data, "units")
+    (path, where, unit), *_ = chk.entries(data, "units", "eenheid")
     assert chk.require(unit, path, where, "label", str) == "Procent"
     assert chk.require(unit, path, where, "order", int) is None  # absent: the entry's line
     assert chk.one_of(unit, path, where, "kind", ("rate", "count")) == "rate"
     assert chk.one_of({"kind": "x"}, ("units", 3), "u", "kind", ("rate", "count")) is None
-    located = [(f.row, f.column, f.message) for f in findings[3:]]
+    located = [(f.row, f.char, f.column, f.message) for f in findings[3:]]
     assert located == [
-        (2, "order", "units[0] (id 'percent'): veld 'order' ontbreekt of is geen geheel getal"),
-        (9, "kind", "u: 'kind' is 'x'; toegestaan: rate, count"),
+        (2, 5, "order", "eenheid 'percent': veld 'order' ontbreekt"),  # the entry's first key
+        (9, 11, "kind", "u: 'kind' is 'x'; toegestaan: rate, count"),  # the value
     ]
 
 
@@ -106,11 +117,33 @@ def test_require_checks_the_type_strictly(value, kind, ok):
 
 
 def test_line_falls_back_to_the_nearest_enclosing_place():
-    chk = YamlChecker("f.yaml", [], line_index(yaml.compose("a:\n  b:\n    - 1\n    - 2\n")))
+    chk = YamlChecker("f.yaml", [], positions(yaml.compose("a:\n  b:\n    - 1\n    - 2\n")))
     assert chk.line(("a", "b", 1)) == 4
     assert chk.line(("a", "b", 7, "x")) == 2  # b's line
     assert chk.line(("zz",)) == 1  # the top of the file
     assert YamlChecker("f.yaml", []).line(("a",)) is None
+
+
+def test_a_value_is_located_at_the_value_a_key_at_the_key():
+    text = "a:\n  naam:   'waarde'\n  lijst: [x,  y]\n"
+    chk = YamlChecker("f.yaml", [], positions(yaml.compose(text)))
+    assert chk.spot(("a", "naam")) == Spot(2, 11)
+    assert chk.spot(("a", "naam"), "key") == Spot(2, 3)
+    assert chk.spot(("a", "lijst", 1)) == Spot(3, 15)
+    assert chk.spot(("a", "ontbreekt")) == Spot(1, 1)  # the key of the mapping around it
+
+
+def test_columns_count_characters_not_bytes():
+    # libyaml (what read_yaml uses) as well as PyYAML: é is two bytes, one column.
+    chk, _ = YamlChecker.from_text("a: 'café'\nb: [é, x]\n", "f.yaml")
+    assert chk.spot(("b", 1)) == Spot(2, 8)
+    assert chk.spot(("a",)) == Spot(1, 4)
+
+
+def test_literal_shows_outside_text_inert():
+    assert literal("=1+1") == "'=1+1'"
+    assert literal("a\nb\x1b[2J") == "'a\\nb\\x1b[2J'"
+    assert len(literal("x" * 1000)) == 80
 
 
 def test_error_puts_where_before_the_message():
@@ -119,6 +152,7 @@ def test_error_puts_where_before_the_message():
     assert findings == [
         Finding("error", "f.yaml", "aggregate.members: geen leden", None, "members")
     ]
+    assert str(findings[0]) == "FOUT: f.yaml, kolom 'members': aggregate.members: geen leden"
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from npdw_learning.cli import main
+from npdw_learning.kern.dates import parse_partial_date
 from npdw_learning.kern.errors import InputError
 from npdw_learning.kern.paths import DATA_DIR
 from npdw_learning.leeragenda.agenda import (
@@ -26,7 +27,6 @@ from npdw_learning.leeragenda.agenda import (
     LESSONS_FILE,
     RESEARCH_FILE,
     load_agenda,
-    parse_partial_date,
 )
 from npdw_learning.leeragenda.efforts import NOT_RECORDED, efforts_status
 from npdw_learning.vertellen.stories import load_stories, load_story_vocabulary
@@ -374,7 +374,7 @@ def test_unknown_status(tmp_path, load, key, ident, field, value):
         (_set("research", "r-enquete", "start", "2026-01"), "research", "end", "ligt voor start"),
         (_set("research", "r-netwerk", "start", None), "research", "start", "ontbreekt"),
         (_set("lessons", "les-01", "date", "gisteren"), "lessons", "date", "geen datum"),
-        (_set("lessons", "les-01", "date", "2025-02-30"), "lessons", "date", "geen datum"),
+        (_set("lessons", "les-01", "date", "2025-02-30"), "lessons", "date", "geen bestaande dag"),
         (_set("lessons", "les-01", "date", "2025-11"), "lessons", "date", "geen datum"),
         (_set("lessons", "les-02", "date", None), "lessons", "date", "ontbreekt"),
     ],
@@ -410,7 +410,7 @@ def test_duplicate_id(tmp_path, load, key):
     lines = (data / FILES[key]).read_text(encoding="utf-8").splitlines()
     # the second occurrence is reported, and the message names the first one's line
     assert dup[0].row > max(i for i, x in enumerate(lines, 1) if f"id: {first_id}" in x) - 1
-    assert "ook op regel" in dup[0].message
+    assert "ook op rij" in dup[0].message
 
 
 @pytest.mark.parametrize(
@@ -669,7 +669,7 @@ def test_cli_agenda_check_broken_file_exit_1_no_traceback(tmp_path, capsys):
     assert main(["agenda", "check", "--data", str(data), "--stories", str(STORIES)]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert "learning_questions.yaml" in err and "lq-03" in err and "kolom 'goals'" in err
+    assert "learning_questions.yaml" in err and "lq-03" in err and "veld 'goals'" in err
 
 
 def test_cli_agenda_check_unknown_story_and_missing_story_folder(tmp_path, capsys):

@@ -26,7 +26,7 @@ def test_open_files_reads_the_four_files_in_order(tmp_path):
     data = copy_fixture(tmp_path)
     findings: list[Finding] = []
     files = ag._open_files(data, findings)
-    assert [Path(f.name).name for f in files] == [Path(rel).name for rel in FILES]
+    assert [Path(f.file).name for f in files] == [Path(rel).name for rel in FILES]
     assert all(f.readable for f in files) and findings == []
     assert set(files[0].data) == {"efforts"}
 
@@ -88,7 +88,7 @@ def test_known_ids_of_an_unreadable_file_are_not_checked(tmp_path, registry, cod
 
 def test_sort_findings_by_file_order_then_line(tmp_path):
     files = ag._open_files(copy_fixture(tmp_path), [])
-    efforts, questions = files[0].name, files[1].name
+    efforts, questions = files[0].file, files[1].file
     findings = [
         Finding("error", "elders.yaml", "x", row=1),
         Finding("error", questions, "b", row=3),

@@ -141,8 +141,8 @@ def test_extra_files_are_newest_in_the_order_given(data, tmp_path):
 @pytest.mark.parametrize(
     ("entry", "line", "expected"),
     [
-        ("  - file: x.csv\n    delivered: gisteren\n    supplier: a\n", 6, "verwacht een datum"),
-        ("  - file: x.csv\n    delivered: 2026-01-01\n", 5, "leverancier van 'x.csv' ontbreekt"),
+        ("  - file: x.csv\n    delivered: gisteren\n    supplier: a\n", 6, "geen datum; schrijf"),
+        ("  - file: x.csv\n    delivered: 2026-01-01\n", 5, "veld 'supplier' ontbreekt"),
         ("  - file: bijlage3.csv\n    delivered: 2026-01-01\n    supplier: a\n", 5, "twee keer"),
         ("  - delivered: 2026-01-01\n", 5, "'file' ontbreekt"),
     ],
@@ -152,7 +152,7 @@ def test_register_errors_name_file_and_line(data, entry, line, expected):
     (data / "measurements" / DELIVERIES_FILE).write_text(REGISTER + entry, encoding="utf-8")
     result = load_measurements(REG, data)
     [error] = [e for e in result.errors if e.file.endswith(DELIVERIES_FILE)]
-    assert expected in error.message and error.row == line
+    assert expected in error.message and error.row == line and error.char is not None
 
 
 def test_a_registered_file_that_is_missing_is_a_warning(data):
@@ -160,7 +160,7 @@ def test_a_registered_file_that_is_missing_is_a_warning(data):
     [w] = [f for f in load_measurements(REG, data).findings if "weg.csv" in f.message]
     assert w.severity == "warning" and w.row == 5
     assert w.file == f"measurements/{DELIVERIES_FILE}"
-    assert w.message == "'weg.csv' staat in het register maar niet in measurements/"
+    assert w.message == "levering 'weg.csv': staat in het register maar niet in measurements/"
 
 
 def test_future_years_are_a_warning_with_file_rows_and_years(data):

@@ -11,13 +11,12 @@ from hypothesis import strategies as st
 
 from npdw_learning.kern.errors import InputError, RegistryError
 from npdw_learning.kern.registry import load_registry
+from npdw_learning.kern.yamlfile import YamlChecker, display_name
 from npdw_learning.vertellen.coding import (
     CODE_COLUMNS,
     CODEBOOK_PATH,
     _check_theme,
     _theme_goals,
-    _theme_id,
-    _theme_reporter,
     auto_code,
     codebook_path,
     coding_matrix,
@@ -166,7 +165,8 @@ def test_auto_code_needs_id_and_text(book):
 def _errors(name: str) -> list:
     with pytest.raises(RegistryError) as info:
         load_codebook(DATA / name)
-    assert all(str(DATA / name) == f.file for f in info.value.findings)
+    # named as a person in the project folder types it (relative to the working folder)
+    assert all(display_name(DATA / name) == f.file for f in info.value.findings)
     return info.value.findings
 
 
@@ -176,6 +176,7 @@ def test_unknown_pillar_names_file_theme_line_and_allowed_values():
     assert finding.row == 6
     assert "thema 'bewegen'" in finding.message
     assert "'sport'" in finding.message and "wonen, gezond, leren, werk, veilig" in finding.message
+    assert finding.char == 13  # "    pillar: sport": the value
 
 
 def test_unknown_goal_with_a_hint_for_the_short_id():
@@ -191,7 +192,7 @@ def test_duplicate_theme_id():
     (finding,) = _errors("coding_codebook_dubbel_id.yaml")
     assert finding.column == "id"
     assert finding.row == 10
-    assert "twee keer" in finding.message and "regel 3" in finding.message
+    assert "twee keer" in finding.message and "rij 3" in finding.message
 
 
 def test_theme_without_patterns():
@@ -336,16 +337,6 @@ def test_codebook_path_is_under_the_registry_of_the_data_folder(tmp_path):
 # -- the named steps of checking a codebook ------------------------------------------
 
 
-class Collect:
-    """A ``bad(field, message)`` / ``error(message, row, column)`` that keeps what it gets."""
-
-    def __init__(self):
-        self.calls = []
-
-    def __call__(self, *args, **kwargs):
-        self.calls.append((*args, kwargs) if kwargs else args)
-
-
 GOOD_THEME = {
     "id": "groen",
     "label": "Groen",
@@ -358,42 +349,40 @@ GOOD_THEME = {
 }
 PILLARS = ["wonen", "werk"]
 GOALS = ["og02-gezonde-leefomgeving", "og17-betrokkenheid"]
+PATH, WHERE = ("themes", 0), "thema 'groen'"
 
 
-def test_theme_id_reports_a_non_mapping_and_a_bad_slug():
-    error = Collect()
-    assert _theme_id({"id": "groen"}, 0, {}, error) == "groen"
-    assert _theme_id(["groen"], 2, {"": 7}, error) is None
-    assert _theme_id({"id": "Groen Thema"}, 3, {"": 9, "id": 10}, error) is None
-    assert _theme_id({"label": "x"}, 4, {"": 11}, error) is None
-    assert error.calls == [
-        ("thema nummer 3: verwacht velden (id, label, ...)", {"row": 7}),
+def _checker(text: str = "") -> YamlChecker:
+    return YamlChecker.from_text(text, "codebook.yaml")[0]
+
+
+def test_theme_entries_report_a_non_mapping_and_a_bad_slug_at_their_place():
+    text = "themes:\n  - id: groen\n  - [groen]\n  - id: Groen Thema\n  - label: x\n"
+    chk, data = YamlChecker.from_text(text, "codebook.yaml")
+    assert [where for _, where, _ in chk.entries(data, "themes", "thema")] == ["thema 'groen'"]
+    assert [(f.row, f.char, f.column, f.message) for f in chk.findings] == [
+        (3, 5, "themes", "thema nummer 2: verwacht velden (id, ...)"),
         (
-            "thema nummer 4: id 'Groen Thema' is geen slug (kleine letters, cijfers, -)",
-            {"row": 10, "column": "id"},
+            4,
+            9,
+            "id",
+            "thema nummer 3: id 'Groen Thema' ontbreekt of heeft niet de vorm een slug "
+            "(kleine letters, cijfers, - of _)",
         ),
         (
-            "thema nummer 5: id None is geen slug (kleine letters, cijfers, -)",
-            {"row": 11, "column": "id"},
+            5,
+            5,  # no id: the entry
+            "id",
+            "thema nummer 4: id None ontbreekt of heeft niet de vorm een slug "
+            "(kleine letters, cijfers, - of _)",
         ),
-    ]
-
-
-def test_theme_reporter_uses_the_field_line_else_the_entry_line():
-    error = Collect()
-    bad = _theme_reporter(error, "thema 'groen'", {"": 4, "pillar": 6})
-    bad("pillar", "onbekende pijler")
-    bad("goals", "leeg")
-    assert error.calls == [
-        ("thema 'groen': onbekende pijler", {"row": 6, "column": "pillar"}),
-        ("thema 'groen': leeg", {"row": 4, "column": "goals"}),
     ]
 
 
 def test_check_theme_reads_a_good_entry_without_complaint():
-    bad = Collect()
-    theme = _check_theme(dict(GOOD_THEME), "groen", PILLARS, GOALS, bad)
-    assert bad.calls == []
+    chk = _checker()
+    theme = _check_theme(chk, PATH, WHERE, dict(GOOD_THEME), PILLARS, GOALS)
+    assert chk.findings == []
     assert theme.goals == ("og02-gezonde-leefomgeving",)
     assert theme.lemmas == ("park", "*boom")
     assert theme.phrases == ("groene straat",)  # spaces normalised
@@ -401,7 +390,7 @@ def test_check_theme_reads_a_good_entry_without_complaint():
 
 
 def test_check_theme_reports_every_bad_field_and_still_returns_the_theme():
-    bad = Collect()
+    chk = _checker()
     item = {
         **GOOD_THEME,
         "label": " ",
@@ -412,29 +401,30 @@ def test_check_theme_reports_every_bad_field_and_still_returns_the_theme():
         "kleur": "groen",
     }
     del item["example"]
-    theme = _check_theme(item, "groen", PILLARS, GOALS, bad)
-    fields = [call[0] for call in bad.calls]
+    theme = _check_theme(chk, PATH, WHERE, item, PILLARS, GOALS)
+    fields = [f.column for f in chk.findings]
     assert fields == ["label", "example", "pillar", "goals", "goals", "lemmas", "kleur"]
-    messages = [call[1] for call in bad.calls]
-    assert "onbekende pijler 'sport'; toegestaan: wonen, werk" in messages
+    messages = [f.message.removeprefix(f"{WHERE}: ") for f in chk.findings]
+    assert "'pillar' is 'sport'; toegestaan: wonen, werk" in messages
     assert "onbekend operationeel doel 'og99-niets'" in messages
     assert "bestaat uit meer woorden" in messages[5]
+    assert "onbekend veld 'kleur'" in messages
     assert theme.label == "" and theme.example == ""
 
 
 def test_theme_goals_suggest_the_one_goal_a_short_id_means():
-    bad = Collect()
-    assert _theme_goals(["og17"], GOALS, bad) == ["og17"]
-    assert bad.calls == [
-        ("goals", "onbekend operationeel doel 'og17' (bedoel je og17-betrokkenheid?)")
+    chk = _checker()
+    assert _theme_goals(chk, PATH, WHERE, {"goals": ["og17"]}, GOALS) == []
+    assert [f.message for f in chk.findings] == [
+        "thema 'groen': onbekend operationeel doel 'og17' (bedoel je og17-betrokkenheid?)"
     ]
-    bad = Collect()
-    assert _theme_goals(["og"], GOALS, bad) == ["og"]  # two goals start with it: no hint
-    assert bad.calls == [("goals", "onbekend operationeel doel 'og'")]
+    chk = _checker()
+    _theme_goals(chk, PATH, WHERE, {"goals": ["og"]}, GOALS)  # two goals start with it
+    assert [f.message for f in chk.findings] == ["thema 'groen': onbekend operationeel doel 'og'"]
     for missing in (None, [], "og17-betrokkenheid"):
-        bad = Collect()
-        assert _theme_goals(missing, GOALS, bad) == []
-        assert [call[0] for call in bad.calls] == ["goals"]
+        chk = _checker()
+        assert _theme_goals(chk, PATH, WHERE, {"goals": missing}, GOALS) == []
+        assert [f.column for f in chk.findings] == ["goals"]
 
 
 def test_a_story_in_another_language_is_not_coded_and_listed(book):

@@ -126,7 +126,7 @@ def test_every_bad_column_is_named_with_its_line(tmp_path):
     assert "onbekend veld 'dag'" in findings[0].message
     assert findings[1].message == "'Datum 2' en 'Datum' verwijzen allebei naar 'datum'"
     assert "onbekend veld ['tekst']" in findings[2].message
-    assert str(findings[0]).startswith(f"FOUT: {path}, rij 2, kolom 'Dag': ")
+    assert str(findings[0]).startswith(f"FOUT: {path}, rij 2, kolom 8, veld 'Dag': ")
 
 
 @pytest.mark.parametrize("raw", ["[datum]", "datum"])
@@ -257,7 +257,8 @@ def test_a_fixed_value_outside_the_vocabulary_names_file_line_key_and_allowed(tm
     channels = ", ".join(VOCAB.channels)
     assert findings[0].message == f"'kanaal' is 'fietstocht'; toegestaan: {channels}"
     assert str(findings[0]) == (
-        f"FOUT: {path}, rij 4, kolom 'kanaal': 'kanaal' is 'fietstocht'; toegestaan: {channels}"
+        f"FOUT: {path}, rij 4, kolom 11, veld 'kanaal': "
+        f"'kanaal' is 'fietstocht'; toegestaan: {channels}"
     )
     assert "'sterrenburg'; toegestaan: oud-krispijn" in findings[1].message
     assert "geen datum" in findings[2].message

@@ -91,29 +91,33 @@ def test_selected_stories(folder):
 
 
 @pytest.mark.parametrize(
-    ("fixture", "column", "row", "expected"),
+    ("fixture", "column", "row", "char", "expected"),
     [
-        ("msc_fout_onbekend_verhaal.yaml", "selected", 13, "'vt-899' bestaat niet"),
-        ("msc_fout_onbekend_domein.yaml", "domain", 20, "onbekend domein 'werkgelegenheid'"),
-        ("msc_fout_korte_reden.yaml", "reasons", 23, "volledige zin"),
-        ("msc_fout_veld_ontbreekt.yaml", "panel", 17, "veld 'panel' ontbreekt"),
-        ("msc_fout_dubbel_domein.yaml", "id", 6, "komt twee keer voor"),
-        ("msc_fout_datum.yaml", "date", 19, "geen datum"),
+        # The column (char) is of the value that is wrong (the second id in a list, the
+        # value after "domain: "), of the entry when a field is missing, and of the key
+        # when the value is a block mapping written on the next lines.
+        ("msc_fout_onbekend_verhaal.yaml", "selected", 13, 24, "'vt-899' bestaat niet"),
+        ("msc_fout_onbekend_domein.yaml", "domain", 20, 13, "onbekend domein 'werkgelegenheid'"),
+        ("msc_fout_korte_reden.yaml", "reasons", 23, 15, "volledige zin"),
+        ("msc_fout_veld_ontbreekt.yaml", "panel", 17, 5, "veld 'panel' ontbreekt"),
+        ("msc_fout_dubbel_domein.yaml", "id", 6, 9, "komt twee keer voor"),
+        ("msc_fout_datum.yaml", "date", 19, 11, "geen datum"),
         (
             "msc_fout_reden_ontbreekt.yaml",
             "reasons",
             14,
+            5,
             "geen reden voor gekozen verhaal 'vt-803'",
         ),
     ],
 )
-def test_bad_register_names_file_line_round_and_field(folder, fixture, column, row, expected):
+def test_bad_register_names_file_line_round_and_field(folder, fixture, column, row, char, expected):
     findings = errors_of(folder, fixture)
     hits = [f for f in findings if f.column == column and expected in f.message]
     assert hits, [str(f) for f in findings]
     hit = hits[0]
     assert hit.file == str(folder / "msc.yaml")
-    assert hit.row == row
+    assert (hit.row, hit.char) == (row, char)
     assert hit.severity == "error"
     assert "ronde '" in hit.message or "domein" in hit.message
 
@@ -122,7 +126,9 @@ def test_unknown_story_finding_names_the_round(folder):
     findings = errors_of(folder, "msc_fout_onbekend_verhaal.yaml")
     assert [f.column for f in findings] == ["selected"]
     assert "ronde 'msc-2025-najaar'" in findings[0].message
-    assert str(findings[0]).startswith(f"FOUT: {folder / 'msc.yaml'}, rij 13, kolom 'selected'")
+    assert str(findings[0]).startswith(
+        f"FOUT: {folder / 'msc.yaml'}, rij 13, kolom 24, veld 'selected': "
+    )
 
 
 @pytest.mark.parametrize(
