@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from npdw_learning.cli import main
 from npdw_learning.kern.atomic import read_csv
 from npdw_learning.kern.paths import DATA_DIR
-from npdw_learning.kern.registry import load_registry
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.tellen.cbs import (
     CbsError,
     build_measurements,
@@ -44,7 +44,7 @@ from npdw_learning.tellen.measurements import MEASUREMENT_COLUMNS, load_measurem
 FIXTURES = Path(__file__).parents[1] / "data" / "cbs"
 TABLES = {2021: "85039NED", 2022: "85318NED", 2024: "85984NED"}
 REAL_2024 = "85984NED"
-REG = load_registry()
+REG = ProgrammeFolder.bundled().registry
 
 
 @pytest.fixture

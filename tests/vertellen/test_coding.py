@@ -10,16 +10,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from npdw_learning.kern.errors import InputError, RegistryError
-from npdw_learning.kern.registry import load_registry
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.vertellen.coding import (
     CODE_COLUMNS,
-    CODEBOOK_PATH,
     _check_theme,
     _theme_goals,
     _theme_id,
     _theme_reporter,
     auto_code,
-    codebook_path,
+    codebook_in,
     coding_matrix,
     load_codebook,
     read_coder_file,
@@ -46,7 +45,7 @@ THEMES = [
 
 @pytest.fixture(scope="module")
 def book():
-    return load_codebook()
+    return codebook_in(ProgrammeFolder.bundled())
 
 
 def _code(texts: list[str], book) -> pd.DataFrame:
@@ -62,7 +61,7 @@ def test_shipped_codebook_has_the_fixed_themes(book):
 
 
 def test_shipped_codebook_covers_every_pillar_and_only_known_goals(book):
-    reg = load_registry()
+    reg = ProgrammeFolder.bundled().registry
     assert set(book.frame()["pillar"]) == set(reg.pillars["id"])
     assert set(book.goal_links()["goal"]) <= set(reg.operational_goals["id"])
     for theme in book.themes:
@@ -326,11 +325,9 @@ def test_coding_matrix():
         coding_matrix(codes, ["a"], ["werk"])
 
 
-def test_codebook_path_is_under_the_registry_of_the_data_folder(tmp_path):
-    assert codebook_path(tmp_path) == tmp_path / "registry" / "codebook.yaml"
-    assert codebook_path(str(tmp_path)) == tmp_path / "registry" / "codebook.yaml"
-    assert codebook_path() == CODEBOOK_PATH
-    assert CODEBOOK_PATH.is_file()  # the bundled codebook is where the helper says
+def test_the_codebook_of_a_folder_is_under_its_registry(tmp_path):
+    assert ProgrammeFolder(tmp_path).codebook_file == tmp_path / "registry" / "codebook.yaml"
+    assert ProgrammeFolder.bundled().codebook_file.is_file()  # the bundled one is there
 
 
 # -- the named steps of checking a codebook ------------------------------------------
