@@ -120,6 +120,7 @@ def main() -> int:
             import_stories(
                 export,
                 vocab=vocab,
+                codebook=ProgrammeFolder.bundled(),
                 out_dir=Path(tmp) / "verhalen",
                 progress=False,
                 use_cache=False,

@@ -232,7 +232,12 @@ def run(
     """One end-to-end run; returns (import seconds, coding seconds, codes, report)."""
     t0 = time.perf_counter()
     report = import_stories(
-        export, vocab=vocab, out_dir=out_dir, cache_dir=cache_dir, workers=workers
+        export,
+        vocab=vocab,
+        out_dir=out_dir,
+        cache_dir=cache_dir,
+        workers=workers,
+        codebook=ProgrammeFolder.bundled(),
     )
     t1 = time.perf_counter()
     codes = None

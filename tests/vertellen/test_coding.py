@@ -164,7 +164,7 @@ def test_auto_code_needs_id_and_text(book):
 
 def _errors(name: str) -> list:
     with pytest.raises(RegistryError) as info:
-        load_codebook(DATA / name)
+        load_codebook(DATA / name, ProgrammeFolder.bundled().registry)
     assert all(str(DATA / name) == f.file for f in info.value.findings)
     return info.value.findings
 
@@ -218,14 +218,14 @@ def test_broken_yaml_gives_line():
 
 def test_missing_codebook(tmp_path):
     with pytest.raises(RegistryError, match="ontbreekt"):
-        load_codebook(tmp_path / "codebook.yaml")
+        load_codebook(tmp_path / "codebook.yaml", ProgrammeFolder.bundled().registry)
 
 
 def test_codebook_without_themes_list(tmp_path):
     path = tmp_path / "codebook.yaml"
     path.write_text("thema:\n  - id: x\n", encoding="utf-8")
     with pytest.raises(RegistryError) as info:
-        load_codebook(path)
+        load_codebook(path, ProgrammeFolder.bundled().registry)
     assert info.value.findings[0].column == "themes"
 
 

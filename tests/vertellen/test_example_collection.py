@@ -45,7 +45,9 @@ PLANTED = planted("verhalen_synthetisch_fictief")
 def imported(tmp_path_factory):
     out = tmp_path_factory.mktemp("verhalen")
     vocab = vocabulary_in(ProgrammeFolder.bundled())
-    import_stories(CSV, vocab=vocab, out_dir=out, progress=False)
+    import_stories(
+        CSV, vocab=vocab, out_dir=out, progress=False, codebook=ProgrammeFolder.bundled()
+    )
     return out, {p.stem: p.read_text(encoding="utf-8") for p in out.glob("*.md")}
 
 
@@ -115,6 +117,7 @@ def hard(tmp_path_factory):
     report = import_stories(
         export,
         vocab=vocabulary_in(ProgrammeFolder.bundled()),
+        codebook=ProgrammeFolder.bundled(),
         out_dir=out,
         progress=False,
         use_cache=False,

@@ -67,6 +67,7 @@ def grown(tmp_path: Path) -> Path:
 def run(export: Path, tmp_path: Path, ps, **kwargs):
     kwargs.setdefault("out_dir", tmp_path / "stories")
     kwargs.setdefault("cache_dir", tmp_path / "cache")
+    kwargs.setdefault("codebook", ProgrammeFolder.bundled())
     return import_stories(export, vocab=VOCAB, pseudonymiser=ps, progress=False, **kwargs)
 
 

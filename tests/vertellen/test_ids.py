@@ -43,6 +43,7 @@ def write(path: Path, rows: list[list[str]]) -> Path:
 
 def run(export: Path, out: Path, ps, **kwargs):
     kwargs.setdefault("use_cache", False)  # the ids must not depend on a cache
+    kwargs.setdefault("codebook", ProgrammeFolder.bundled())
     return import_stories(
         export, vocab=VOCAB, out_dir=out, pseudonymiser=ps, progress=False, **kwargs
     )

@@ -144,6 +144,7 @@ def run(path, tmp_path, ps=None, **kwargs):
     kwargs.setdefault("out_dir", tmp_path / "stories")
     kwargs.setdefault("cache_dir", tmp_path / "cache")
     kwargs.setdefault("progress", False)
+    kwargs.setdefault("codebook", ProgrammeFolder.bundled())
     return import_stories(path, vocab=VOCAB, pseudonymiser=ps, **kwargs)
 
 
@@ -781,10 +782,13 @@ def test_the_codebook_of_the_data_folder_proposes_the_pillars(tmp_path, ps):
     only = [t for t in book.themes if t.id == "werk"]
     report = run(NO_PILLARS, tmp_path, ps, codebook=dataclasses.replace(book, themes=tuple(only)))
     assert {p.id for p in report.proposed if p.pillars} == {"vt-203"}
-    broken = tmp_path / "codebook.yaml"
-    broken.write_text("themes: niets\n", encoding="utf-8")
-    with pytest.raises(InputError):
+    # A programme folder whose codebook is broken: its own codebook is read, and refused.
+    broken = ProgrammeFolder(tmp_path / "programma")
+    shutil.copytree(ProgrammeFolder.bundled().registry_dir, broken.registry_dir)
+    broken.codebook_file.write_text("themes: niets\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
         run(NO_PILLARS, tmp_path / "b", ps, codebook=broken)
+    assert str(broken.codebook_file) in str(caught.value)
     assert not (tmp_path / "b" / "stories").exists()
 
 

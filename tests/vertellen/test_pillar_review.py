@@ -46,6 +46,7 @@ PROPOSED = {  # what the codebook proposes for the six rows of FORM
 def run(export: Path, tmp_path: Path, ps, **kwargs):
     kwargs.setdefault("out_dir", tmp_path / "stories")
     kwargs.setdefault("cache_dir", tmp_path / "cache")
+    kwargs.setdefault("codebook", ProgrammeFolder.bundled())
     return import_stories(export, vocab=VOCAB, pseudonymiser=ps, progress=False, **kwargs)
 
 
