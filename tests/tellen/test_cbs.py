@@ -640,8 +640,10 @@ def test_mapping_errors_name_file_and_line(data):
         mapping(data)
     by_message = {f.message: f.row for f in exc.value.findings}
     assert by_message["jaar 2022: 85318 is geen tabel-id als 84583NED"] == 8
-    assert any(m.startswith("gebied 'krabbehof' staat niet in areas.yaml") for m in by_message)
-    assert by_message["indicator 'jeugdhulp' staat niet in indicators.yaml"] == 30
+    assert any(
+        m.startswith("gebied 'krabbehof' staat niet in registry/areas.yaml") for m in by_message
+    )
+    assert by_message["indicator 'jeugdhulp' staat niet in registry/indicators.yaml"] == 30
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
