@@ -379,7 +379,9 @@ def evaluate(
     year : int
         Evaluation year; later measurements are ignored.
     data_dir, stories_dir : path, optional
-        Default ``data/`` and ``stories/``.
+        The programme folder (default: Dordt West's ``data/``) and its stories
+        (default: the folder's own, :meth:`ProgrammeFolder.chosen
+        <npdw_learning.kern.programme.ProgrammeFolder.chosen>`).
     out_dir : path, optional
         Default ``outputs/<year>/``. Replaced as a whole when the run succeeds;
         untouched when it fails.

@@ -51,7 +51,8 @@ class Run:
     """The parameters of an evaluation, resolved, with the registry loaded.
 
     Build it with :meth:`from_parameters` from a notebook's ``parameters``
-    cell; ``None`` means the bundled default. The programme's inputs
+    cell; ``data_dir=None`` means the bundled programme, ``stories_dir=None`` the
+    programme folder's own stories. The programme's inputs
     (stories, codebook, agenda, ...) are read through :attr:`folder`, once per run.
     """
 
