@@ -34,11 +34,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.kern.tables import read_table
 from npdw_learning.vertellen.importer import import_stories, story_id
 from npdw_learning.vertellen.language import detect_language
 from npdw_learning.vertellen.pseudonymise import Pseudonymiser
-from npdw_learning.vertellen.stories import load_story_vocabulary
+from npdw_learning.vertellen.stories import vocabulary_in
 
 DATA = Path(__file__).parents[1] / "tests" / "data"
 COLLECTIONS = ("verhalen_synthetisch_fictief", "verhalen_lastig_fictief")
@@ -104,7 +105,7 @@ def _spans(ps: Pseudonymiser, raw: str) -> list[tuple[int, int]]:
 
 
 def main() -> int:
-    vocab = load_story_vocabulary()
+    vocab = vocabulary_in(ProgrammeFolder.bundled())
     streets = getattr(vocab, "streets", ())
     ps = (
         Pseudonymiser(vocab.allowlist, streets=streets)
@@ -119,6 +120,7 @@ def main() -> int:
             import_stories(
                 export,
                 vocab=vocab,
+                codebook=ProgrammeFolder.bundled(),
                 out_dir=Path(tmp) / "verhalen",
                 progress=False,
                 use_cache=False,

@@ -30,8 +30,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from npdw_learning.kern.programme import ProgrammeFolder
+from npdw_learning.vertellen.coding import codebook_in
 from npdw_learning.vertellen.importer import import_stories
-from npdw_learning.vertellen.stories import load_story_vocabulary
+from npdw_learning.vertellen.stories import vocabulary_in
 
 try:
     from npdw_learning.vertellen.coding import auto_code
@@ -230,7 +232,12 @@ def run(
     """One end-to-end run; returns (import seconds, coding seconds, codes, report)."""
     t0 = time.perf_counter()
     report = import_stories(
-        export, vocab=vocab, out_dir=out_dir, cache_dir=cache_dir, workers=workers
+        export,
+        vocab=vocab,
+        out_dir=out_dir,
+        cache_dir=cache_dir,
+        workers=workers,
+        codebook=ProgrammeFolder.bundled(),
     )
     t1 = time.perf_counter()
     codes = None
@@ -241,7 +248,9 @@ def run(
             # Unchanged story files (same bytes) keep the codes they got before.
             frames.append(previous_codes[previous_codes["story_id"].isin(set(report.unchanged))])
         if new:
-            frames.append(auto_code(_story_texts(out_dir, new)))
+            frames.append(
+                auto_code(_story_texts(out_dir, new), codebook_in(ProgrammeFolder.bundled()))
+            )
         codes = pd.concat(frames, ignore_index=True) if frames else None
     t2 = time.perf_counter()
     return t1 - t0, t2 - t1, codes, report
@@ -265,7 +274,7 @@ def main() -> int:
             print(
                 "LET OP: npdw_learning.vertellen.coding.auto_code ontbreekt; coderen overgeslagen"
             )
-        vocab = load_story_vocabulary()
+        vocab = vocabulary_in(ProgrammeFolder.bundled())
 
         out_dir, cache_dir = tmp / "stories", tmp / "cache"
         imp1, code1, codes, report = run(export, out_dir, cache_dir, None, vocab, args.workers)

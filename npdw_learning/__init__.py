@@ -2,19 +2,21 @@
 
 The package has one room per capability:
 
-* :mod:`npdw_learning.kern` - paths, errors, atomic writes, tables, YAML, the registry;
+* :mod:`npdw_learning.kern` - paths, the programme folder, errors, atomic writes, tables,
+  YAML, the registry;
 * :mod:`npdw_learning.tellen` - measurements, trends, progress, figures;
 * :mod:`npdw_learning.vertellen` - stories, import, NLP, coding, agreement, analysis, MSC, QDA;
 * :mod:`npdw_learning.leeragenda` - learning questions, research, lessons, efforts, network;
 * :mod:`npdw_learning.evaluatie` - the notebook steps, the joint display, the report.
 
 The names a notebook needs are re-exported here, so ``from npdw_learning
-import load_registry`` works without knowing the room.
+import ProgrammeFolder`` works without knowing the room.
 """
 
 from __future__ import annotations
 
 from .kern.errors import Finding, InputError, MeasurementError, RegistryError
+from .kern.programme import ProgrammeFolder
 from .kern.registry import Registry, load_registry
 from .kern.version import __version__
 from .tellen.measurements import LoadResult, load_measurements
@@ -62,6 +64,7 @@ __all__ = [
     "InputError",
     "LoadResult",
     "MeasurementError",
+    "ProgrammeFolder",
     "Registry",
     "RegistryError",
     "load_measurements",

@@ -23,8 +23,8 @@ from .kern.console import (
 )
 from .kern.errors import InputError
 from .kern.paths import DATA_DIR, OUTPUTS_DIR
+from .kern.programme import ProgrammeFolder
 from .kern.version import __version__
-from .vertellen.stories import STORIES_DIR
 
 __all__ = ["main", "build_parser", "OLD_OPTION_NAMES"]
 
@@ -39,6 +39,8 @@ OLD_OPTION_NAMES = {
     "--aggregaat": "--aggregate",
     "--wijk": "--area",
 }
+
+_AT = ProgrammeFolder  # on the class: a path as it lies in the programme folder, for help texts
 
 
 def _lazy(module: str, function: str):
@@ -64,7 +66,12 @@ def _data_dir_arg(p: argparse.ArgumentParser) -> None:
 
 
 def _stories_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--stories", type=Path, default=STORIES_DIR, help="map met verhalen")
+    p.add_argument(
+        "--stories",
+        type=Path,
+        help=f"map met verhalen (standaard: {_AT.stories_dir_name}/ in de datamap; zonder --data: "
+        "de verhalen van de toolkit)",
+    )
 
 
 def _data_args(p: argparse.ArgumentParser) -> None:
@@ -72,7 +79,8 @@ def _data_args(p: argparse.ArgumentParser) -> None:
         "--data",
         type=Path,
         default=DATA_DIR,
-        help="datamap met registry/, measurements/ en demo/ (standaard: data/)",
+        help=f"datamap met {_AT.registry_dir}/, {_AT.measurements_dir}/ "
+        f"en {_AT.demo_dir}/ (standaard: data/)",
     )
     p.add_argument(
         "--measurements",
@@ -80,7 +88,8 @@ def _data_args(p: argparse.ArgumentParser) -> None:
         nargs="+",
         metavar="FILE",
         help=(
-            "extra leveringen (CSV of XLSX): nieuwer dan alle bestanden in measurements/; "
+            "extra leveringen (CSV of XLSX): nieuwer dan alle bestanden in "
+            f"{_AT.measurements_dir}/; "
             "bij hetzelfde indicator/gebied/jaar wint het laatst genoemde"
         ),
     )
@@ -151,10 +160,11 @@ def _fetch_parser(sub) -> None:
         "cbs",
         help="historie uit CBS Kerncijfers wijken en buurten",
         description=(
-            "Haalt per jaar de tabel Kerncijfers wijken en buurten op (data/registry/cbs.yaml "
+            f"Haalt per jaar de tabel Kerncijfers wijken en buurten op ({_AT.cbs_mapping_file} "
             "noemt tabel, kolomtitel, gebieden en omrekening) en schrijft één meetbestand. "
             "Online vraagt het alleen de rijen van de gemeente (municipality_code) op. "
-            "In data/measurements/ komt het in het leveringsregister met de datum van ophalen. "
+            f"In {_AT.measurements_dir}/ komt het in het leveringsregister met de datum van "
+            "ophalen. "
             "Een titel of gebied dat niet gevonden wordt is een fout; dan wordt niets geschreven."
         ),
     )
@@ -164,7 +174,7 @@ def _fetch_parser(sub) -> None:
         "--out",
         type=Path,
         metavar="FILE",
-        help="meetbestand (standaard: data/measurements/cbs_kerncijfers.csv)",
+        help=f"meetbestand (standaard: {_AT.measurements_dir}/cbs_kerncijfers.csv in de datamap)",
     )
     s.add_argument(
         "--offline",
@@ -210,7 +220,7 @@ def _stories_parsers(sub) -> None:
     p = sub.add_parser("stories", help="verhalen: importeren, controleren, overeenstemming")
     stories = p.add_subparsers(dest="stories_command", required=True, metavar="STORIES_COMMAND")
 
-    s = stories.add_parser("validate", help="controleer de verhaalbestanden in stories/")
+    s = stories.add_parser("validate", help="controleer de verhaalbestanden in de verhalenmap")
     _stories_arg(s)
     _data_dir_arg(s)
     s.set_defaults(func=_lazy("vertellen", "cli_stories_validate"))
@@ -224,7 +234,12 @@ def _stories_parsers(sub) -> None:
         help="alleen dit werkblad van een XLSX-bestand (standaard: elk werkblad met de kolommen)",
     )
     s.add_argument("--mapping", type=Path, help="YAML die kolomnamen van het formulier omzet")
-    s.add_argument("--out", type=Path, default=STORIES_DIR, help="map voor de verhalen")
+    s.add_argument(
+        "--out",
+        type=Path,
+        help=f"map voor de verhalen (standaard: de verhalenmap van --data, "
+        f"{_AT.stories_dir_name}/)",
+    )
     s.add_argument(
         "--overwrite-hand-edits",
         nargs="+",
@@ -263,7 +278,7 @@ def _qda_parsers(stories) -> None:
         help="schrijf verhalen, codeboek en coderingen voor ATLAS.ti, NVivo, MAXQDA, QualCoder",
         description="FILE.qdpx: een REFI-QDA-project met alle verhalen (als tekst, de kop als "
         "variabelen), het codeboek en de coderingen (gebruiker 'auto' en elke codeur in "
-        "stories/coding/). De eerste gebruiker is de codeur (--coder NAAM, anders 'codeur'): "
+        f"{_AT.coding_dir}/). De eerste gebruiker is de codeur (--coder NAAM, anders 'codeur'): "
         "QualCoder codeert als de eerste gebruiker. FILE.qdc: alleen het codeboek.",
     )
     s.add_argument("file", type=Path, metavar="FILE", help="FILE.qdpx (project) of FILE.qdc")
@@ -271,7 +286,7 @@ def _qda_parsers(stories) -> None:
         "--coder",
         metavar="NAAM",
         help="wie het project gaat coderen: de eerste gebruiker, zodat QualCoder als NAAM codeert "
-        "(kleine letters, cijfers, - en _; later stories/coding/NAAM.csv)",
+        f"(kleine letters, cijfers, - en _; later {_AT.coding_dir}/NAAM.csv)",
     )
     s.add_argument(
         "--no-codings",
@@ -284,7 +299,7 @@ def _qda_parsers(stories) -> None:
 
     s = stories.add_parser(
         "import-codings",
-        help="zet de coderingen uit een REFI-QDA-project om in stories/coding/<codeur>.csv",
+        help=f"zet de coderingen uit een REFI-QDA-project om in {_AT.coding_dir}/<codeur>.csv",
         description="Telt de coderingen van de gebruiker die de export niet schreef (of van "
         "--user). Zegt het als ze gemaakt zijn als 'codeur' (de neutrale eerste gebruiker) of "
         "als 'auto', en welke --user dat is. Een verhaal zonder code telt als gelezen zonder "
@@ -293,7 +308,7 @@ def _qda_parsers(stories) -> None:
     )
     s.add_argument("file", type=Path, metavar="FILE", help="het project (.qdpx) van de codeur")
     s.add_argument(
-        "--coder", required=True, help="naam van de codeur: wordt stories/coding/NAAM.csv"
+        "--coder", required=True, help=f"naam van de codeur: wordt {_AT.coding_dir}/NAAM.csv"
     )
     s.add_argument(
         "--user",
@@ -384,7 +399,7 @@ def _wijkbericht_parser(sub) -> None:
         description="Maakt wijkberichten/<wijk>.html en .pdf (voor bewoners), presentatie.html "
         "en .pdf en presentatie/<wijk>.* (voor de wijkavond) en samenvatting.pdf (voor het "
         "bestuur) opnieuw uit de tabellen van een evaluatie, zonder de notebooks opnieuw uit te "
-        "voeren; bijvoorbeeld na het invullen van de uitnodiging in registry/programme.yaml.",
+        f"voeren; bijvoorbeeld na het invullen van de uitnodiging in {_AT.programme_file}.",
     )
     p.add_argument("--year", type=int, required=True, help="evaluatiejaar, bijv. 2026")
     p.add_argument(
@@ -450,7 +465,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="npdw",
         description=(
             "Vertellen en tellen: de jaarlijkse evaluatie van het programma in het register "
-            "(data/registry/programme.yaml)."
+            f"({_AT.programme_file} van de datamap, standaard data/)."
         ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

@@ -30,14 +30,13 @@ import numpy as np
 import pandas as pd
 
 from npdw_learning.kern.atomic import write_csv
-from npdw_learning.kern.paths import DEMO_DIR
-from npdw_learning.kern.registry import load_registry
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.tellen.measurements import load_measurements
 
 SEED = 20431
 YEARS = range(2015, 2027)
 SOURCE = "synthetisch (demo, scripts/make_demo_series.py)"
-OUT = DEMO_DIR / "demo_series_synthetisch.csv"
+OUT = ProgrammeFolder.bundled().demo_dir / "demo_series_synthetisch.csv"
 SCENARIOS = ("improving", "worsening", "flat")
 SURVEY_N = {"neighbourhood": 350, "reference": 3200}
 
@@ -57,8 +56,8 @@ def _decimals(values: pd.Series) -> int:
 
 
 def make_series(seed: int = SEED) -> pd.DataFrame:
-    reg = load_registry()
-    base = load_measurements(reg).measurements
+    reg = ProgrammeFolder.bundled().registry
+    base = load_measurements(reg, ProgrammeFolder.bundled().root).measurements
     units = reg.units.set_index("id")
     kinds = reg.areas.set_index("id")["kind"]
     measured = [a for a in reg.areas["id"] if kinds[a] != "aggregate"]

@@ -64,24 +64,30 @@ def machine_fonts_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def registry():
-    from npdw_learning.kern.registry import load_registry
+def bundled():
+    """Dordt West, the toolkit's own programme folder, its inputs read once per process."""
+    from npdw_learning.kern.programme import ProgrammeFolder
 
-    return load_registry()
-
-
-@pytest.fixture(scope="session")
-def codebook(registry):
-    from npdw_learning.vertellen.coding import load_codebook
-
-    return load_codebook(registry=registry)
+    return ProgrammeFolder.bundled()
 
 
 @pytest.fixture(scope="session")
-def vocab(registry):
-    from npdw_learning.vertellen.stories import load_story_vocabulary
+def registry(bundled):
+    return bundled.registry
 
-    return load_story_vocabulary(registry)
+
+@pytest.fixture(scope="session")
+def codebook(bundled):
+    from npdw_learning.vertellen.coding import codebook_in
+
+    return codebook_in(bundled)
+
+
+@pytest.fixture(scope="session")
+def vocab(bundled):
+    from npdw_learning.vertellen.stories import vocabulary_in
+
+    return vocabulary_in(bundled)
 
 
 @pytest.fixture(scope="session")

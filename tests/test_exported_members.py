@@ -13,6 +13,7 @@ def test_exported_members():
             "InputError",
             "LoadResult",
             "MeasurementError",
+            "ProgrammeFolder",
             "Registry",
             "RegistryError",
             "TellenResult",

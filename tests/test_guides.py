@@ -38,6 +38,7 @@ import pytest
 
 from npdw_learning.cli import build_parser
 from npdw_learning.kern.paths import PROJ_ROOT
+from npdw_learning.kern.programme import ProgrammeFolder
 
 # The programs as the guides name them: relative to the project folder, where they run.
 VENV_BIN = PROJ_ROOT / ".venv" / "bin"
@@ -351,7 +352,8 @@ def _runnable(command: Command) -> tuple[list[str], Path | None] | None:
     if not all((PROJ_ROOT / p).exists() for p in files if isinstance(p, Path)):
         return None
     coders = [c for c in getattr(args, "coders", None) or [] if c != "auto"]
-    if not all((args.stories / "coding" / f"{c}.csv").exists() for c in coders):
+    coding = ProgrammeFolder.chosen(args.data, args.stories).coding_dir
+    if not all((coding / f"{c}.csv").exists() for c in coders):
         return None  # a coder of the example, whose file comes later
     if "--out" in argv:
         i = argv.index("--out")

@@ -304,3 +304,115 @@ def test_the_yaml_reader_check_sees_each_way_around_the_checker(tmp_path):
         ("bad.py", 6, ".start_mark"),
         ("bad.py", 9, "eigen regelzoeker (pad[:n] in ...)"),
     ]
+
+
+# -- one owner of the paths inside a programme folder (issue 22) -------------------------
+
+# The registry loader names the files a registry folder consists of (its own format, read
+# from the folder's registry_dir); nothing else spells a programme path.
+PROGRAMME_PATH_OWNERS = {"kern/programme.py"}
+REGISTRY_FORMAT = "kern/registry.py"
+
+
+def _layout() -> tuple[set[str], set[str]]:
+    """The relative paths of ProgrammeFolder (``registry/codebook.yaml``, ...) and the names
+    of its folders and files (``registry``, ``codebook.yaml``, ...)."""
+    from npdw_learning.kern.programme import ProgrammeFolder
+
+    paths = set(ProgrammeFolder.layout().values())
+    names = {part for path in paths for part in path.split("/")}
+    return paths, names
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def _path_context(parents: dict[int, ast.AST], node: ast.Constant) -> bool:
+    """Whether ``node`` is joined into a path: an operand of ``/`` or an argument of
+    ``Path(...)`` / ``.joinpath(...)``."""
+    parent = parents.get(id(node))
+    if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Div):
+        return True
+    if isinstance(parent, ast.Call):
+        func = parent.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return name in ("Path", "PurePosixPath", "joinpath")
+    return False
+
+
+def spelled_programme_paths(package: Path = PACKAGE) -> list[tuple[str, int, str]]:
+    """``(file, line, text)`` for every place outside the folder object that spells a path
+    inside a programme folder: a string that is one of its file names (``"msc.yaml"``) or
+    holds one after a ``/``, a string holding one of its folders followed by ``/``
+    (``"registry/codebook.yaml"``, ``"data/agenda/"``, also inside a message or help
+    text), or a folder name joined into a path (``data / "registry"``). Docstrings and
+    comments may name files: they document, they open nothing; so may prose that names a
+    file without its folder ("koppel ze in goals.yaml"). A bare word such as ``"stories"``
+    (a column, a key) is no path."""
+    paths, names = _layout()
+    files = {n for n in names if "." in n}
+    folders = names - files
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).as_posix()
+        if rel in PROGRAMME_PATH_OWNERS:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = _docstrings(tree)
+        parents = {id(c): n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+                continue
+            if id(node) in skip:
+                continue
+            text = node.value
+            own_format = rel == REGISTRY_FORMAT and text in files
+            if own_format:
+                continue
+            if (
+                text in files
+                or any(f"/{f}" in text for f in files)
+                or any(f"{d}/" in text for d in folders if d != "national")
+                or (text in folders and _path_context(parents, node))
+            ):
+                found.append((rel, node.lineno, text))
+    return found
+
+
+def test_no_programme_path_is_spelled_outside_the_folder_object():
+    """Done-when of issue 22: every path inside a programme folder comes from
+    kern.programme.ProgrammeFolder (a message takes the relative name from its class:
+    ``ProgrammeFolder.codebook_file`` is ``"registry/codebook.yaml"``)."""
+    assert spelled_programme_paths() == []
+
+
+def test_the_path_search_finds_a_spelled_path(tmp_path):
+    pkg = tmp_path / "npdw_learning"
+    (pkg / "kern").mkdir(parents=True)
+    (pkg / "kern" / "programme.py").write_text('X = "registry/codebook.yaml"\n')
+    (pkg / "a.py").write_text(
+        '"""Reads registry/codebook.yaml (a docstring may say so)."""\n'
+        'def f(d):\n    return d / "registry" / "codebook.yaml"\n'
+        'MESSAGE = f"zie registry/areas.yaml"\n'
+        'WORD = "stories"  # a key or column: no path\n'
+        'HELP = "de map (standaard: data/measurements/)"\n'
+        'NAME = "msc.yaml"\n'
+        'JOINED = f"{root}/msc.yaml"\n'
+        'PROSE = "koppel het thema in goals.yaml aan een doel"\n'
+    )
+    found = {(file, text) for file, _, text in spelled_programme_paths(pkg)}
+    assert found == {
+        ("a.py", "registry"),
+        ("a.py", "codebook.yaml"),
+        ("a.py", "zie registry/areas.yaml"),
+        ("a.py", "de map (standaard: data/measurements/)"),
+        ("a.py", "msc.yaml"),
+        ("a.py", "/msc.yaml"),
+    }

@@ -31,7 +31,8 @@ from npdw_learning.kern.atomic import (
     write_csv,
 )
 from npdw_learning.kern.paths import DATA_DIR
-from npdw_learning.vertellen.stories import STORIES_DIR
+from npdw_learning.kern.programme import ProgrammeFolder
+from npdw_learning.vertellen.stories import STORIES_DIR, vocabulary_in
 
 SCRIPT = "<script>alert(1)</script>"
 ONERROR = "<img src=x onerror=alert(2)>"
@@ -398,10 +399,8 @@ def test_a_hostile_quote_effort_and_invitation_show_literally_in_a_wijkbericht()
     from npdw_learning.evaluatie.presentatie import slides_html
     from npdw_learning.evaluatie.wijkbericht import Invitation, RunTables, bericht_for
     from npdw_learning.evaluatie.wijkopmaak import bericht_html
-    from npdw_learning.kern.registry import load_registry
-    from npdw_learning.vertellen.stories import load_story_vocabulary
 
-    reg = load_registry()
+    reg = ProgrammeFolder.bundled().registry
     quote = f"De buurman zei {SCRIPT} en {ONERROR} tegen mij. {FORMULA} staat op de muur."
     stories = pd.DataFrame(
         [
@@ -439,7 +438,7 @@ def test_a_hostile_quote_effort_and_invitation_show_literally_in_a_wijkbericht()
         theme_quotes=pd.DataFrame(columns=["story_id", "sentence"]),
         efforts=efforts,
         stories=stories,
-        consent_levels=tuple(load_story_vocabulary(reg).consent_levels),
+        consent_levels=tuple(vocabulary_in(ProgrammeFolder.bundled()).consent_levels),
         invitation={
             None: Invitation(uitnodiging=f"Kom {JS_LINK}", verhaal_insturen=f"{ONERROR} {FORMULA}")
         },

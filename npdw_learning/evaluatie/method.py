@@ -15,6 +15,8 @@ import math
 import re
 from collections.abc import Mapping
 
+from ..kern.programme import ProgrammeFolder
+
 __all__ = ["method_values", "fill", "dutch_number", "percent", "PLACEHOLDER"]
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
@@ -136,7 +138,7 @@ def readme_table() -> str:
         "|---|---|---|",
         *(f"| {what} | {value} | `{where}` |" for what, value, where in rows),
         "",
-        "The over-asking threshold is a setting in `data/agenda/research.yaml` "
+        f"The over-asking threshold is a setting in `data/{ProgrammeFolder.research_file}` "
         "(`settings.overasking_threshold`); the report states the value it read.",
         README_END,
     ]

@@ -11,12 +11,10 @@ covers, for :func:`~npdw_learning.kern.years.check_year`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from pathlib import Path
 
 from ..kern.errors import InputError
-from ..kern.registry import Registry
+from ..kern.programme import ProgrammeFolder
 from ..kern.years import span
 
 __all__ = ["PAPERMILL", "parse_areas", "parse_year", "parse_demo", "data_spans"]
@@ -120,13 +118,7 @@ def parse_demo(value: bool | int | str) -> bool:
     raise _refused("demo", value, "geen True of False")
 
 
-def data_spans(
-    registry: Registry,
-    data_dir: str | os.PathLike[str],
-    stories_dir: str | os.PathLike[str],
-    *,
-    demo: bool,
-) -> dict[str, tuple[int, int] | None]:
+def data_spans(folder: ProgrammeFolder, *, demo: bool) -> dict[str, tuple[int, int] | None]:
     """The first and last year of the measurements (with the demo series when ``demo``)
     and of the stories' dates: the data an evaluation year is checked against.
 
@@ -134,10 +126,8 @@ def data_spans(
     the run itself (``npdw evaluate`` before it starts, a notebook in its step).
     """
     from ..tellen.measurements import load_measurements
-    from ..vertellen.stories import load_stories, load_story_vocabulary
+    from ..vertellen.stories import stories_in
 
-    data = Path(data_dir)
-    measured = load_measurements(registry, data, demo=demo).years
-    vocab = load_story_vocabulary(registry, data / "registry")
-    told = span(s.date.year for s in load_stories(stories_dir, vocab).stories)
+    measured = load_measurements(folder.registry, folder.root, demo=demo).years
+    told = span(s.date.year for s in stories_in(folder).stories)
     return {"de metingen": measured, "de verhalen": told}

@@ -40,7 +40,6 @@ from ..kern.outdir import (
     seal,
 )
 from ..kern.paths import OUTPUTS_DIR, PROJ_ROOT
-from ..kern.registry import NATIONAL_DIR
 from ..kern.synthetic import DataOrigin
 from ..kern.version import __version__
 from .steps import Run
@@ -110,21 +109,8 @@ def load_notebook_list(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[NotebookSpec
 def input_files(run: Run, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
     """Every file the evaluation reads, sorted: registry (with its national part),
     measurements, demo (with ``demo``), agenda, stories, coding, MSC, and the notebooks."""
-    groups = [
-        sorted((run.data_dir / "registry").glob("*.yaml")),
-        sorted((run.data_dir / "registry" / NATIONAL_DIR).glob("*.yaml")),
-        sorted((run.data_dir / "measurements").glob("*.csv")),
-        sorted((run.data_dir / "measurements").glob("*.xlsx")),
-        sorted((run.data_dir / "measurements").glob("*.yaml")),
-        sorted((run.data_dir / "demo").glob("*.csv")) if run.demo else [],
-        sorted((run.data_dir / "agenda").glob("*.yaml")),
-        sorted(run.stories_dir.glob("*.md")),
-        sorted((run.stories_dir / "coding").glob("*.csv")),
-        sorted(run.stories_dir.glob("*.yaml")),
-        sorted(notebooks_dir.glob("*.ipynb")),
-        [notebooks_dir / NOTEBOOK_LIST],
-    ]
-    return [p for group in groups for p in group if p.is_file()]
+    notebooks = [*sorted(notebooks_dir.glob("*.ipynb")), notebooks_dir / NOTEBOOK_LIST]
+    return run.folder.input_files(demo=run.demo) + [p for p in notebooks if p.is_file()]
 
 
 def _shown_path(path: Path, roots: Mapping[str, Path]) -> str:
@@ -215,12 +201,14 @@ def _preflight(run: Run, echo: Callable[[str], None] | None = None) -> DataOrigi
     ``echo`` is told every override (a value a later delivery replaced), with
     both files and both values, as ``npdw validate`` prints them.
     """
+    from ..leeragenda.agenda import agenda_in
     from ..tellen.measurements import load_measurements
-    from ..vertellen.coding import codebook_path, load_codebook
-    from ..vertellen.msc import load_msc
-    from ..vertellen.stories import load_stories, load_story_vocabulary
+    from ..vertellen.coding import codebook_in
+    from ..vertellen.msc import msc_in
+    from ..vertellen.stories import stories_in
+    from .wijkbericht import load_invitation
 
-    reg = run.registry
+    reg, folder = run.registry, run.folder
     loaded = load_measurements(reg, run.data_dir, demo=run.demo, until_year=run.year)
     if loaded.errors:
         raise InputError("de metingen bevatten fouten (zie `npdw validate`)", loaded.errors)
@@ -231,22 +219,16 @@ def _preflight(run: Run, echo: Callable[[str], None] | None = None) -> DataOrigi
         echo(f"Vervangen waarden ({len(loaded.overrides)}): de latere levering wint")
         for line in override_lines(loaded):
             echo(line)
-    vocab = load_story_vocabulary(reg, run.data_dir / "registry")
-    collection = load_stories(run.stories_dir, vocab)
+    collection = stories_in(folder)
     if collection.errors:
         raise InputError(
             "de verhalen bevatten fouten (zie `npdw stories validate`)", collection.errors
         )
-    load_codebook(codebook_path(run.data_dir), reg)
-    from .wijkbericht import load_invitation
-
-    load_invitation(run.data_dir, reg)  # the wijkbericht's invitation (programme.yaml)
-    if (run.stories_dir / "msc.yaml").exists():
-        load_msc(run.stories_dir / "msc.yaml", collection)
-    if (run.data_dir / "agenda").is_dir():
-        from ..leeragenda.agenda import load_agenda
-
-        load_agenda(run.data_dir, reg, story_ids={s.id for s in collection.stories})
+    codebook_in(folder)
+    load_invitation(folder)  # the wijkbericht's invitation (in the programme file)
+    msc_in(folder)
+    if folder.agenda_dir.is_dir():
+        agenda_in(folder)
     # The stories the report counts: those of the chosen areas.
     shown = [s for s in collection.stories if s.area in run.areas]
     invented = sum(s.synthetic for s in shown)
@@ -397,7 +379,9 @@ def evaluate(
     year : int
         Evaluation year; later measurements are ignored.
     data_dir, stories_dir : path, optional
-        Default ``data/`` and ``stories/``.
+        The programme folder (default: Dordt West's ``data/``) and its stories
+        (default: the folder's own, :meth:`ProgrammeFolder.chosen
+        <npdw_learning.kern.programme.ProgrammeFolder.chosen>`).
     out_dir : path, optional
         Default ``outputs/<year>/``. Replaced as a whole when the run succeeds;
         untouched when it fails.

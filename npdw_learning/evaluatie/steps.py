@@ -22,9 +22,9 @@ import pandas as pd
 
 from ..kern.atomic import read_csv, write_csv
 from ..kern.errors import InputError
-from ..kern.paths import DATA_DIR, OUTPUTS_DIR
-from ..kern.registry import Registry, load_registry
-from ..vertellen.stories import STORIES_DIR
+from ..kern.paths import OUTPUTS_DIR
+from ..kern.programme import ProgrammeFolder
+from ..kern.registry import Registry
 
 __all__ = [
     "Run",
@@ -51,12 +51,13 @@ class Run:
     """The parameters of an evaluation, resolved, with the registry loaded.
 
     Build it with :meth:`from_parameters` from a notebook's ``parameters``
-    cell; ``None`` means the bundled default.
+    cell; ``data_dir=None`` means the bundled programme, ``stories_dir=None`` the
+    programme folder's own stories. The programme's inputs
+    (stories, codebook, agenda, ...) are read through :attr:`folder`, once per run.
     """
 
     year: int
-    data_dir: Path
-    stories_dir: Path
+    folder: ProgrammeFolder
     out_dir: Path
     areas: list[str]
     demo: bool
@@ -90,9 +91,8 @@ class Run:
         from .parameters import data_spans, parse_areas, parse_demo, parse_year
 
         year, demo = parse_year(year), parse_demo(demo)
-        data = Path(data_dir) if data_dir is not None else DATA_DIR
-        stories = Path(stories_dir) if stories_dir is not None else STORIES_DIR
-        registry = load_registry(data / "registry")
+        folder = ProgrammeFolder.chosen(data_dir, stories_dir)
+        registry = folder.registry
         hoods = _neighbourhoods(registry)
         chosen = parse_areas(areas) or hoods
         unknown = [a for a in chosen if a not in hoods]
@@ -100,11 +100,10 @@ class Run:
             raise InputError(
                 f"onbekende wijk(en) in areas: {', '.join(unknown)}; kies uit {', '.join(hoods)}"
             )
-        check_year(year, data_spans(registry, data, stories, demo=demo))
+        check_year(year, data_spans(folder, demo=demo))
         return cls(
             year=year,
-            data_dir=data,
-            stories_dir=stories,
+            folder=folder,
             out_dir=(
                 Path(out_dir) if out_dir is not None else OUTPUTS_DIR / "verkenning" / str(year)
             ),
@@ -112,6 +111,16 @@ class Run:
             demo=demo,
             registry=registry,
         )
+
+    @property
+    def data_dir(self) -> Path:
+        """The programme folder (``--data``)."""
+        return self.folder.root
+
+    @property
+    def stories_dir(self) -> Path:
+        """The stories folder (``--stories``)."""
+        return self.folder.stories_dir
 
     @property
     def kept_areas(self) -> list[str]:
@@ -285,15 +294,14 @@ def vertellen_step(run: Run, *, quotes_per_theme: int = 2) -> VertellenStep:
         A story file, the codebook or ``msc.yaml`` is invalid.
     """
     from ..vertellen.analysis import change_by_theme, distinctive_terms, quotes, theme_counts
-    from ..vertellen.coding import auto_code, codebook_path, load_codebook, not_coded
-    from ..vertellen.msc import load_msc, selected_stories
+    from ..vertellen.coding import auto_code, codebook_in, not_coded
+    from ..vertellen.msc import msc_in, selected_stories
     from ..vertellen.nlp import dutch_pipeline
-    from ..vertellen.stories import load_stories, load_story_vocabulary, require_valid
+    from ..vertellen.stories import require_valid, stories_in, vocabulary_in
 
-    reg = run.registry
-    vocab = load_story_vocabulary(reg, run.data_dir / "registry")
-    collection = require_valid(load_stories(run.stories_dir, vocab))
-    codebook = load_codebook(codebook_path(run.data_dir), reg)
+    vocab = vocabulary_in(run.folder)
+    collection = require_valid(stories_in(run.folder))
+    codebook = codebook_in(run.folder)
     frame = collection.frame()
     stories = frame[frame["area"].isin(run.areas)].reset_index(drop=True)
     nlp = dutch_pipeline()
@@ -311,10 +319,9 @@ def vertellen_step(run: Run, *, quotes_per_theme: int = 2) -> VertellenStep:
     theme_quotes = pd.concat(quote_rows, ignore_index=True) if quote_rows else pd.DataFrame()
     theme_quotes = theme_quotes[["theme", "story_id", "area", "teller", "change", "sentence"]]
 
-    msc_path = run.stories_dir / "msc.yaml"
+    register = msc_in(run.folder)
     msc = pd.DataFrame()
-    if msc_path.exists():
-        register = load_msc(msc_path, collection)
+    if register is not None:
         msc = selected_stories(register, collection)
         msc = msc[msc["area"].isin(run.areas)].reset_index(drop=True)
 
@@ -363,17 +370,16 @@ def joint_step(run: Run) -> JointStep:
     Writes ``vertellen_en_tellen`` (the joint display, small story counts
     hidden) and ``voorgestelde_leervragen`` (one per discordant goal).
     """
-    from ..vertellen.coding import codebook_path, load_codebook
-    from ..vertellen.stories import load_stories, load_story_vocabulary
+    from ..vertellen.coding import codebook_in
+    from ..vertellen.stories import stories_in
     from .joint import add_quotes, joint_display, proposed_learning_questions, publishable
 
     reg = run.registry
     trends, progress = run.table("trends"), run.table("progress")
     codes = run.table("verhalen_codes")
-    vocab = load_story_vocabulary(reg, run.data_dir / "registry")
-    frame = load_stories(run.stories_dir, vocab).frame()
+    frame = stories_in(run.folder).frame()
     stories = frame[frame["area"].isin(run.areas)].reset_index(drop=True)
-    codebook = load_codebook(codebook_path(run.data_dir), reg)
+    codebook = codebook_in(run.folder)
     joint = joint_display(
         reg, trends, progress, stories, codes, codebook.goal_links(), areas=run.areas
     )
@@ -448,18 +454,17 @@ def leeragenda_step(run: Run) -> LeeragendaStep:
     ``vertellen_en_tellen``). Questions, lessons, efforts and gaps belong to the
     whole programme, not to an area, and are kept whole. Figure: ``figures/netwerk.png``.
     """
-    from ..leeragenda.agenda import load_agenda
+    from ..leeragenda.agenda import agenda_in
     from ..leeragenda.efforts import efforts_status
     from ..leeragenda.network import build_network, coverage_report, draw_network
     from ..leeragenda.overasking import overasking
-    from ..vertellen.coding import codebook_path, load_codebook
-    from ..vertellen.stories import load_stories, load_story_vocabulary
+    from ..vertellen.coding import codebook_in
+    from ..vertellen.stories import stories_in
 
     reg = run.registry
-    codebook = load_codebook(codebook_path(run.data_dir), reg)
-    vocab = load_story_vocabulary(reg, run.data_dir / "registry")
-    stories = load_stories(run.stories_dir, vocab).frame()
-    agenda = load_agenda(run.data_dir, reg, codebook=codebook, story_ids=set(stories["id"]))
+    codebook = codebook_in(run.folder)
+    stories = stories_in(run.folder).frame()
+    agenda = agenda_in(run.folder)
     research = _touching(agenda.research, run.areas)
     asked = overasking(agenda, stories[stories["area"].isin(run.areas)])
     asked = asked[asked["area"].isin(run.areas)].reset_index(drop=True)

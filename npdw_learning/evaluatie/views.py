@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from ..kern.programme import STORIES_GUIDE
+from ..kern.programme import ProgrammeFolder as _AT  # on the class: paths as messages name them
 from ..tellen.breaks import MIN_POST_POINTS, MIN_PRE_POINTS, PREDICTION_LEVEL
 from ..tellen.changes import CHANGE_COLUMNS, CONFIDENCE
 from ..tellen.trends import FDR_ALPHA, INTERVAL, MIN_POINTS
@@ -379,7 +381,7 @@ def _show_overrides(step, section: str) -> None:
     n = 0 if overrides is None else len(overrides)
     text = (
         "#### Vervangen waarden\n\nVoor hetzelfde cijfer (indicator, gebied, jaar) wint de "
-        "latere levering (de leverdatum in `data/measurements/deliveries.yaml`, niet de "
+        f"latere levering (de leverdatum in `data/{_AT.deliveries_file}`, niet de "
         "bestandsnaam). "
     )
     if not n:
@@ -439,7 +441,7 @@ def _show_quote(row, labels: Mapping[str, str], section: str) -> None:
 NO_STORIES_NL = (
     "Er zijn nog geen verhalen voor {year} uit deze wijken. Verzamel ze bij bewoners en "
     "professionals, bijvoorbeeld in buurtgesprekken, wijkbijeenkomsten of interviews, en lees "
-    "de formulieren in met `npdw stories import` (zie `stories/README.md`). Tot die er zijn, "
+    f"de formulieren in met `npdw stories import` (zie `{STORIES_GUIDE}`). Tot die er zijn, "
     "laat dit rapport alleen de cijfers zien."
 )
 
@@ -811,7 +813,7 @@ def _show_questions(run, step, section: str) -> None:
     if q.empty:
         show_markdown(
             "#### Leervragen\n\n"
-            + _EMPTY_NL.format(what="leervragen", file="data/agenda/learning_questions.yaml"),
+            + _EMPTY_NL.format(what="leervragen", file=f"data/{_AT.learning_questions_file}"),
             section,
         )
     else:
@@ -858,7 +860,7 @@ def _show_research(run, step, section: str) -> None:
     if r.empty:
         show_markdown(
             "#### Onderzoeksagenda en overvragen\n\n"
-            + _EMPTY_NL.format(what="onderzoeksactiviteiten", file="data/agenda/research.yaml")
+            + _EMPTY_NL.format(what="onderzoeksactiviteiten", file=f"data/{_AT.research_file}")
             + f" Overvragen telt dan alleen de verhaalmomenten (drempel: {threshold} per wijk "
             f"per kwartaal; {len(flagged)} keer overschreden).",
             section,
@@ -919,7 +921,7 @@ def _show_lessons(step, section: str) -> None:
     if les.empty:
         show_markdown(
             "#### Geleerde lessen\n\n"
-            + _EMPTY_NL.format(what="lessen", file="data/agenda/lessons.yaml"),
+            + _EMPTY_NL.format(what="lessen", file=f"data/{_AT.lessons_file}"),
             section,
         )
         return
@@ -942,7 +944,7 @@ def _show_efforts(run, step, section: str) -> None:
     if e.empty:
         show_markdown(
             "#### Uitvoering: de inspanningen\n\n"
-            + _EMPTY_NL.format(what="inspanningen", file="data/registry/efforts.yaml"),
+            + _EMPTY_NL.format(what="inspanningen", file=f"data/{_AT.efforts_file}"),
             section,
         )
         return

@@ -40,6 +40,7 @@ from typing import Any
 import pandas as pd
 
 from ..kern.errors import Finding, InputError
+from ..kern.programme import ProgrammeFolder
 from ..kern.registry import Registry
 from ..kern.yamlfile import YamlChecker, literal
 from ..vertellen.nlp import PLACEHOLDER
@@ -55,6 +56,7 @@ __all__ = [
     "PLACEHOLDER_TEXT",
     "Invitation",
     "load_invitation",
+    "read_invitation",
     "Line",
     "Quote",
     "Effort",
@@ -154,10 +156,10 @@ def _per_area(chk: YamlChecker, data: Any, path: tuple, area_ids: set[str]) -> d
     return out
 
 
-def load_invitation(data_dir: Path, registry: Registry) -> dict[str | None, Invitation]:
-    """The invitation of every wijk (key None: the programme as a whole).
+def load_invitation(folder: ProgrammeFolder) -> dict[str | None, Invitation]:
+    """The invitation of every wijk (key None: the programme as a whole); read once per folder.
 
-    Read from ``registry/programme.yaml``, key :data:`INVITATION_KEY`: the
+    Read from the programme file of the folder's registry, key :data:`INVITATION_KEY`: the
     fields of :data:`INVITATION_FIELDS` for the programme, and under
     ``per_wijk`` what differs for one wijk. A field that is absent or reads
     :data:`PLACEHOLDER_TEXT` is not filled in yet (the wijkbericht says what is
@@ -170,13 +172,18 @@ def load_invitation(data_dir: Path, registry: Registry) -> dict[str | None, Invi
 
     Examples
     --------
-    >>> from npdw_learning.kern.registry import load_registry
-    >>> from npdw_learning.kern.paths import DATA_DIR
-    >>> load_invitation(DATA_DIR, load_registry())[None].uitnodiging is not None
+    >>> load_invitation(ProgrammeFolder.bundled())[None].uitnodiging is not None
     True
     """
+    return folder.loaded(
+        load_invitation, lambda: read_invitation(folder.programme_file, folder.registry)
+    )
+
+
+def read_invitation(path: Path, registry: Registry) -> dict[str | None, Invitation]:
+    """The invitation of a programme file, checked against ``registry``'s wijken
+    (:func:`load_invitation` reads a folder's, once)."""
     findings: list[Finding] = []
-    path = data_dir / "registry" / "programme.yaml"
     chk, data = YamlChecker.read(path, findings, what="programmabestand")
     if data is None:
         raise InputError(f"{chk.file}: het programmabestand is niet te lezen", findings)

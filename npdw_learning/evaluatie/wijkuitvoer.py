@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..kern.atomic import read_csv, write_text
 from ..kern.errors import InputError
+from ..kern.programme import ProgrammeFolder
 from ..kern.registry import Registry
 from ..kern.synthetic import DataOrigin
 from . import wijktaal as taal
@@ -87,13 +88,13 @@ def _table(folder: Path, name: str) -> pd.DataFrame:
     return read_csv(path)
 
 
-def _effort_texts(data_dir: Path, registry: Registry) -> dict[str, str]:
+def _effort_texts(folder: ProgrammeFolder) -> dict[str, str]:
     """Per effort its label and intended results, to find the efforts that name a wijk."""
-    from ..leeragenda.agenda import load_agenda
+    from ..leeragenda.agenda import agenda_in
 
-    if not (data_dir / "agenda").is_dir():
+    if not folder.agenda_dir.is_dir():
         return {}
-    efforts = load_agenda(data_dir, registry).efforts
+    efforts = agenda_in(folder).efforts
     return {
         str(i): " ".join([str(label), *[str(r) for r in (results or ())]])
         for i, label, results in zip(
@@ -107,17 +108,17 @@ def run_tables(
     *,
     registry: Registry,
     year: int,
-    data_dir: Path,
-    stories_dir: Path,
+    folder: ProgrammeFolder,
     areas: Sequence[str],
     started: dt.datetime,
     synthetic: bool,
 ) -> RunTables:
-    """The tables of the run in ``source`` (``tables/*.csv``), its stories and invitation."""
-    from ..vertellen.stories import load_stories, load_story_vocabulary
+    """The tables of the run in ``source`` (``tables/*.csv``), its stories and invitation
+    (from the programme ``folder``)."""
+    from ..vertellen.stories import stories_in, vocabulary_in
 
-    vocab = load_story_vocabulary(registry, data_dir / "registry")
-    frame = load_stories(stories_dir, vocab).frame()
+    vocab = vocabulary_in(folder)
+    frame = stories_in(folder).frame()
     tables = {name: _table(source, name) for name in _TABLES}
     local = started.astimezone()
     return RunTables(
@@ -135,8 +136,8 @@ def run_tables(
         if len(frame)
         else frame,
         consent_levels=tuple(vocab.consent_levels),
-        invitation=load_invitation(data_dir, registry),
-        effort_texts=_effort_texts(data_dir, registry),
+        invitation=load_invitation(folder),
+        effort_texts=_effort_texts(folder),
     )
 
 
@@ -268,7 +269,7 @@ def _warn_open_invitation(tables: RunTables, echo: Callable[[str], None]) -> Non
     fields = tables.invitation[None].open_fields()
     if fields:
         echo(
-            f"WAARSCHUWING: registry/programme.yaml, {INVITATION_KEY}: "
+            f"WAARSCHUWING: {ProgrammeFolder.programme_file}, {INVITATION_KEY}: "
             f"{', '.join(fields)} {'is' if len(fields) == 1 else 'zijn'} nog niet ingevuld "
             f"(of '{PLACEHOLDER_TEXT}'); het wijkbericht zegt dat dit nog volgt"
         )
@@ -284,8 +285,7 @@ def write_for_run(
         build,
         registry=run.registry,
         year=run.year,
-        data_dir=run.data_dir,
-        stories_dir=run.stories_dir,
+        folder=run.folder,
         areas=run.areas,
         started=started,
         synthetic=bool(synthetic),
@@ -327,7 +327,6 @@ def rewrite(
     only into a folder npdw wrote (:func:`npdw_learning.kern.outdir.owned_output`).
     """
     from ..kern.outdir import check_output_dir, owned_output
-    from ..kern.registry import load_registry
 
     check_output_dir(out)
     manifest = manifest_of(out)
@@ -339,13 +338,14 @@ def rewrite(
         )
     data = data_dir or Path(parameters.get("data_dir", ""))
     stories = stories_dir or Path(parameters.get("stories_dir", ""))
-    for option, folder in (("--data", data), ("--stories", stories)):
-        if not folder.is_dir():
+    for option, given in (("--data", data), ("--stories", stories)):
+        if not given.is_dir():
             raise InputError(
-                f"{option} {folder}: de map die de evaluatie las bestaat niet (meer); "
+                f"{option} {given}: de map die de evaluatie las bestaat niet (meer); "
                 f"geef hem op met {option}"
             )
-    registry = load_registry(data / "registry")
+    folder = ProgrammeFolder(data, stories)
+    registry = folder.registry
     areas = list(parameters.get("areas") or [])
     if area is not None and area not in areas:
         raise InputError(
@@ -355,8 +355,7 @@ def rewrite(
         out,
         registry=registry,
         year=year,
-        data_dir=data,
-        stories_dir=stories,
+        folder=folder,
         areas=areas,
         started=dt.datetime.fromisoformat(manifest["started"]),
         synthetic=bool(manifest.get("synthetic")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .console import EXIT_OK, echo, program
+from .programme import ProgrammeFolder
 from .scaffold import (
     DEFAULT_AGGREGATE,
     ProgrammeSpec,
@@ -28,9 +29,10 @@ def cli_init(args: argparse.Namespace) -> int:
         ),
     )
     folder = scaffold_programme(args.dir, spec)
+    at = ProgrammeFolder  # the files by their path in the folder
     echo(f"Programmamap gemaakt: {folder} ({spec.name}, {len(spec.neighbourhoods)} wijken).")
     echo(f"Lees eerst {folder / 'README.md'}: wat u invult, in welke volgorde.")
-    echo("Nog in te vullen: de gewichten van de wijken (registry/areas.yaml), de doelen")
-    echo("(registry/goals.yaml), metingen, verhalen, inspanningen en de leeragenda.")
+    echo(f"Nog in te vullen: de gewichten van de wijken ({at.areas_file}), de doelen")
+    echo(f"({at.goals_file}), metingen, verhalen, inspanningen en de leeragenda.")
     echo(f"Controleren: {program()} validate --data {folder}")
     return EXIT_OK

@@ -2,7 +2,8 @@
 
 Every command also takes explicit ``--data`` and ``--out`` options; these are
 only the defaults, resolved against the repository root so the CLI works from
-any working directory inside a checkout.
+any working directory inside a checkout. The paths inside a programme folder
+belong to :class:`~npdw_learning.kern.programme.ProgrammeFolder`.
 """
 
 from __future__ import annotations
@@ -13,19 +14,15 @@ from pathlib import Path
 __all__ = [
     "PROJ_ROOT",
     "DATA_DIR",
-    "REGISTRY_DIR",
-    "MEASUREMENTS_DIR",
-    "DEMO_DIR",
     "OUTPUTS_DIR",
     "CBS_CACHE_DIR",
 ]
 
 # NPDW_ROOT lets an installed (non-editable) copy point at a data checkout.
 PROJ_ROOT = Path(os.environ.get("NPDW_ROOT", Path(__file__).resolve().parents[2]))
+# The toolkit's own programme folder (Dordt West): the default of --data. What lies inside
+# a programme folder is kern.programme.ProgrammeFolder's business.
 DATA_DIR = PROJ_ROOT / "data"
-REGISTRY_DIR = DATA_DIR / "registry"
-MEASUREMENTS_DIR = DATA_DIR / "measurements"
-DEMO_DIR = DATA_DIR / "demo"
 # NPDW_OUTPUTS sends generated files elsewhere (the notebook tests use a temporary folder).
 OUTPUTS_DIR = Path(os.environ.get("NPDW_OUTPUTS", PROJ_ROOT / "outputs"))
 # Raw CBS responses of `npdw fetch cbs` (git-ignored; replay with --offline .cache/cbs).

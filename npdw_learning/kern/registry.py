@@ -28,7 +28,6 @@ from typing import Any
 import pandas as pd
 
 from .errors import Finding, RegistryError
-from .paths import REGISTRY_DIR
 from .yamlfile import ID_PATTERN, YamlChecker, display_name, literal
 
 __all__ = [
@@ -121,7 +120,7 @@ class Registry:
     aggregate_id: str
     aggregate_weights: Mapping[str, float]
     aggregate_weight_source: str = ""
-    directory: Path = field(default=REGISTRY_DIR)
+    directory: Path = field(default_factory=Path)  # the folder it was read from
     programme_name: str = ""
     programme_short_name: str = ""
     start_year: int = DEFAULT_START_YEAR
@@ -197,13 +196,15 @@ def _number(value: Any) -> float | None:
     return None
 
 
-def load_registry(directory: str | Path | None = None) -> Registry:
-    """Load and validate ``data/registry/*.yaml``.
+def load_registry(directory: str | Path) -> Registry:
+    """Load and validate the ``*.yaml`` files of a registry folder.
 
     Parameters
     ----------
-    directory : path, optional
-        The registry folder; defaults to ``data/registry`` of the checkout.
+    directory : path
+        The registry folder (:attr:`ProgrammeFolder.registry_dir
+        <npdw_learning.kern.programme.ProgrammeFolder>`; a programme's
+        registry is best read through ``folder.registry``).
 
     Returns
     -------
@@ -216,11 +217,12 @@ def load_registry(directory: str | Path | None = None) -> Registry:
 
     Examples
     --------
-    >>> reg = load_registry()
+    >>> from npdw_learning.kern.programme import ProgrammeFolder
+    >>> reg = load_registry(ProgrammeFolder.bundled().registry_dir)
     >>> "dordrecht" in reg.area_ids
     True
     """
-    directory = Path(directory) if directory is not None else REGISTRY_DIR
+    directory = Path(directory)
     findings: list[Finding] = []
     files = _read_registry_files(directory, findings)
     if findings:

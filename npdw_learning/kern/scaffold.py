@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Finding, InputError
-from .paths import REGISTRY_DIR
-from .registry import ID_PATTERN, NATIONAL_DIR, Registry, load_registry
+from .programme import ProgrammeFolder
+from .registry import ID_PATTERN, Registry
 from .scaffold_readme import TEMPLATE_DELIVERY, programme_readme, stories_readme
 from .yamlfile import load_text
 
@@ -296,8 +296,8 @@ patronen aan de eigen wijken aan.
 def _stories_yaml(source: Path, spec: ProgrammeSpec) -> str:
     vocab = load_text(source.read_text(encoding="utf-8"))
     out = _comment(
-        """
-Woordenlijst van de verhalen (lokaal). Een verhaalbestand in stories/ mag
+        f"""
+Woordenlijst van de verhalen (lokaal). Een verhaalbestand in {ProgrammeFolder.stories_dir_name}/ mag
 alleen deze waarden gebruiken; `npdw stories validate` controleert dat.
 """
     )
@@ -335,45 +335,47 @@ elke verwijzing.
 
 def _local_registry(spec: ProgrammeSpec, national: Registry) -> dict[str, str]:
     empty_groups = "share_groups: []\n"
+    at = ProgrammeFolder  # on the class: each file's path relative to the folder
     return {
-        "registry/programme.yaml": _programme_yaml(spec),
-        "registry/areas.yaml": _areas_yaml(spec),
-        "registry/goals.yaml": _goals_yaml(national),
-        "registry/indicators.yaml": _comment(
+        at.programme_file: _programme_yaml(spec),
+        at.areas_file: _areas_yaml(spec),
+        at.goals_file: _goals_yaml(national),
+        at.indicators_file: _comment(
             """
 Eigen indicatoren van het programma (lokaal), naast de Kernindicatoren Rijk
-in national/indicators.yaml. Velden: id, label, pillar, unit, higher_is_better,
+in het landelijke deel (national/). Velden: id, label, pillar, unit, higher_is_better,
 source, core (false), share_group, direction_note; zie data/README.md van
 npdw-learning. Een id uit national/ mag hier niet opnieuw voorkomen.
 """
         )
         + "indicators: []\n",
-        "registry/share_groups.yaml": _comment(
+        at.share_groups_file: _comment(
             "Eigen groepen van indicatoren die delen van één cijfer zijn (lokaal)."
         )
         + empty_groups,
-        "registry/sources.yaml": _comment(
+        at.sources_file: _comment(
             """
 Bronnen van de metingen (lokaal). priority: de voorkeursvolgorde als
 hetzelfde cijfer in één levering uit meer dan één bron komt (eerste = voorkeur).
 """
         )
         + "priority: []\nsources: []\n",
-        "registry/efforts.yaml": _empty_list("efforts", "Inspanningen"),
+        at.efforts_file: _empty_list("efforts", "Inspanningen"),
     }
 
 
 def _local_agenda() -> dict[str, str]:
     settings = "settings:\n  overasking_threshold: 2\n"
+    at = ProgrammeFolder
     return {
-        "agenda/learning_questions.yaml": _empty_list(
+        at.learning_questions_file: _empty_list(
             "learning_questions", "Leervragen van de leeragenda"
         ),
-        "agenda/research.yaml": _empty_list(
+        at.research_file: _empty_list(
             "research", "Onderzoeksregister en drempel voor overvragen", settings
         ),
-        "agenda/lessons.yaml": _empty_list("lessons", "Geleerde lessen"),
-        "measurements/deliveries.yaml": _comment(
+        at.lessons_file: _empty_list("lessons", "Geleerde lessen"),
+        at.deliveries_file: _comment(
             """
 Leveringsregister: welk bestand in deze map wanneer en door wie geleverd is.
 Voor hetzelfde (indicator, gebied, jaar) wint de latere levering. Voeg elk
@@ -386,47 +388,53 @@ bestand toe met file, delivered (de datum) en supplier; zie README.md.
 
 
 def programme_files(
-    spec: ProgrammeSpec, toolkit_registry: Path = REGISTRY_DIR, folder: str = "MAP"
+    spec: ProgrammeSpec, toolkit: ProgrammeFolder | None = None, folder: str = "MAP"
 ) -> dict[str, str]:
-    """The text of every file ``npdw init`` writes besides the national part, by path.
+    """The text of every file ``npdw init`` writes besides the national part, by path
+    relative to the new folder (as :class:`~npdw_learning.kern.programme.ProgrammeFolder`
+    names them).
 
     Parameters
     ----------
     spec : ProgrammeSpec
-    toolkit_registry : path
-        The toolkit's registry: its ``national/`` part, codebook and story
-        vocabulary are the starting point.
+    toolkit : ProgrammeFolder, optional
+        The programme whose national part, codebook and story vocabulary are the
+        starting point (default: the toolkit's own, :meth:`ProgrammeFolder.bundled`).
     folder : str
         The folder as the README's commands name it.
     """
-
-    national = _national_registry(toolkit_registry)
+    toolkit = toolkit if toolkit is not None else ProgrammeFolder.bundled()
+    national = _national_registry(toolkit)
     files = _local_registry(spec, national)
-    files["registry/codebook.yaml"] = _codebook_yaml(toolkit_registry / "codebook.yaml", national)
-    files["registry/stories.yaml"] = _stories_yaml(toolkit_registry / "stories.yaml", spec)
+    files[ProgrammeFolder.codebook_file] = _codebook_yaml(toolkit.codebook_file, national)
+    files[ProgrammeFolder.vocabulary_file] = _stories_yaml(toolkit.vocabulary_file, spec)
     files |= _local_agenda()
-    files["stories/README.md"] = stories_readme(spec, folder)
+    files[f"{ProgrammeFolder.stories_dir_name}/README.md"] = stories_readme(spec, folder)
     files["README.md"] = programme_readme(spec, national, folder)
     return files
 
 
-def _national_registry(toolkit_registry: Path) -> Registry:
+def _national_registry(toolkit: ProgrammeFolder) -> Registry:
     """The national part on its own, with the minimal local files around it."""
     with tempfile.TemporaryDirectory(prefix="npdw-landelijk-") as tmp:
-        reg = Path(tmp)
-        shutil.copytree(toolkit_registry / NATIONAL_DIR, reg / NATIONAL_DIR)
+        scratch = ProgrammeFolder(tmp)
+        shutil.copytree(toolkit.national_dir, scratch.national_dir)
         spec = ProgrammeSpec("x", "x", (("a", "A"),), ("b", "B"), ("c", "C"))
-        (reg / "programme.yaml").write_text(_programme_yaml(spec), encoding="utf-8")
-        (reg / "areas.yaml").write_text(_areas_yaml(spec), encoding="utf-8")
-        (reg / "goals.yaml").write_text("strategic_goals: []\noperational_goals: []\n")
-        (reg / "share_groups.yaml").write_text("share_groups: []\n")
-        (reg / "sources.yaml").write_text("priority: []\n")
-        (reg / "indicators.yaml").write_text("indicators: []\n")
-        return load_registry(reg)
+        minimal = {
+            scratch.programme_file: _programme_yaml(spec),
+            scratch.areas_file: _areas_yaml(spec),
+            scratch.goals_file: "strategic_goals: []\noperational_goals: []\n",
+            scratch.share_groups_file: "share_groups: []\n",
+            scratch.sources_file: "priority: []\n",
+            scratch.indicators_file: "indicators: []\n",
+        }
+        for path, text in minimal.items():
+            path.write_text(text, encoding="utf-8")
+        return scratch.registry
 
 
 def scaffold_programme(
-    directory: str | Path, spec: ProgrammeSpec, toolkit_registry: Path = REGISTRY_DIR
+    directory: str | Path, spec: ProgrammeSpec, toolkit: ProgrammeFolder | None = None
 ) -> Path:
     """Write a new programme folder; refuse a folder that exists and is not empty.
 
@@ -435,8 +443,9 @@ def scaffold_programme(
     directory : path
         The new programme folder (the ``--data`` of later commands).
     spec : ProgrammeSpec
-    toolkit_registry : path
-        Where the national part, codebook and story vocabulary come from.
+    toolkit : ProgrammeFolder, optional
+        Where the national part, codebook and story vocabulary come from
+        (default: the toolkit's own programme).
 
     Returns
     -------
@@ -462,11 +471,12 @@ def scaffold_programme(
             "npdw init: het programma kan zo niet gemaakt worden; er is niets geschreven.",
             [Finding("error", str(target), p) for p in problems],
         )
-    files = programme_files(spec, toolkit_registry, str(directory))
+    toolkit = toolkit if toolkit is not None else ProgrammeFolder.bundled()
+    files = programme_files(spec, toolkit, str(directory))
     target.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{target.name}.init-", dir=target.parent))
     try:
-        _build(build, files, toolkit_registry)
+        _build(build, files, toolkit)
         if target.is_dir():
             target.rmdir()  # empty (checked above); rename needs the name free
         os.replace(build, target)
@@ -476,11 +486,12 @@ def scaffold_programme(
     return target
 
 
-def _build(build: Path, files: dict[str, str], toolkit_registry: Path) -> None:
+def _build(build: Path, files: dict[str, str], toolkit: ProgrammeFolder) -> None:
     """Write the national part and every local file into the build folder, and load it."""
-    shutil.copytree(toolkit_registry / NATIONAL_DIR, build / "registry" / NATIONAL_DIR)
+    folder = ProgrammeFolder(build)
+    shutil.copytree(toolkit.national_dir, folder.national_dir)
     for rel, text in files.items():
         path = build / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    load_registry(build / "registry")  # what was written must load as it is
+    folder.registry  # noqa: B018 - what was written must load as it is

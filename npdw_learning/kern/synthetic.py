@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .programme import ProgrammeFolder
+
 __all__ = ["FIGURE_BANNER", "COMMAND_BANNER", "MARKER_FILE", "DataOrigin"]
 
 # The red line on a figure (short: it must fit above the plot).
 FIGURE_BANNER = "SYNTHETISCHE DEMODATA — geen echte cijfers"
 # What `npdw trends` prints and writes beside its outputs.
 COMMAND_BANNER = (
-    "LET OP: deze uitvoer bevat SYNTHETISCHE DEMODATA (data/demo/). "
+    f"LET OP: deze uitvoer bevat SYNTHETISCHE DEMODATA (data/{ProgrammeFolder.demo_dir}/). "
     "Dit zijn geen echte cijfers; gebruik ze alleen om de werkwijze te laten zien."
 )
 MARKER_FILE = "LET_OP_SYNTHETISCHE_DEMODATA.txt"
@@ -93,10 +95,11 @@ class DataOrigin:
         if not self.parts:
             return ""
         invented, real = [], []
-        delivered = f"{self.data}/measurements/"
+        delivered = f"{self.data}/{ProgrammeFolder.measurements_dir}/"
         if self.demo_series:
             invented.append(
-                f"de demoreeksen in {self.data}/demo/ (elk cijfer dat niet in {delivered} staat)"
+                f"de demoreeksen in {self.data}/{ProgrammeFolder.demo_dir}/ "
+                f"(elk cijfer dat niet in {delivered} staat)"
             )
             real.append(f"de cijfers in {delivered} (zoals de nulmeting)")
         else:

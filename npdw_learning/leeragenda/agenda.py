@@ -37,8 +37,8 @@ import pandas as pd
 
 from ..kern.dates import UNKNOWN_DATE, YEARS, PartialDate
 from ..kern.errors import Finding, InputError
-from ..kern.paths import DATA_DIR
-from ..kern.registry import Registry, load_registry
+from ..kern.programme import ProgrammeFolder
+from ..kern.registry import Registry
 from ..kern.yamlfile import YamlChecker, literal
 
 if TYPE_CHECKING:
@@ -57,13 +57,14 @@ __all__ = [
     "RESIDENT_GROUPS",
     "Agenda",
     "load_agenda",
+    "agenda_in",
 ]
 
-#: Where the four files live, relative to the data folder.
-EFFORTS_FILE = Path("registry") / "efforts.yaml"
-LEARNING_QUESTIONS_FILE = Path("agenda") / "learning_questions.yaml"
-RESEARCH_FILE = Path("agenda") / "research.yaml"
-LESSONS_FILE = Path("agenda") / "lessons.yaml"
+#: Where the four files live, relative to the programme folder.
+EFFORTS_FILE = Path(ProgrammeFolder.efforts_file)
+LEARNING_QUESTIONS_FILE = Path(ProgrammeFolder.learning_questions_file)
+RESEARCH_FILE = Path(ProgrammeFolder.research_file)
+LESSONS_FILE = Path(ProgrammeFolder.lessons_file)
 
 EFFORT_STATUSES = ("niet_gestart", "in_uitvoering", "gerealiseerd", "vertraagd", "gestopt")
 RESEARCH_STATUSES = ("gepland", "lopend", "afgerond", "onbekend")
@@ -171,12 +172,14 @@ _WHERE_DEFINED = {
     "research": str(RESEARCH_FILE),
     "learning_question": str(LEARNING_QUESTIONS_FILE),
     "lesson": str(LESSONS_FILE),
-    "pillar": "registry/national/pillars.yaml of registry/pillars.yaml",
-    "operational_goal": "registry/goals.yaml",
-    "goal": "registry/goals.yaml",
-    "indicator": "registry/national/indicators.yaml of registry/indicators.yaml",
-    "area": "registry/areas.yaml",
-    "theme": "registry/codebook.yaml",
+    "pillar": f"{ProgrammeFolder.national_pillars_file} of {ProgrammeFolder.pillars_file}",
+    "operational_goal": ProgrammeFolder.goals_file,
+    "goal": ProgrammeFolder.goals_file,
+    "indicator": (
+        f"{ProgrammeFolder.national_indicators_file} of {ProgrammeFolder.indicators_file}"
+    ),
+    "area": ProgrammeFolder.areas_file,
+    "theme": ProgrammeFolder.codebook_file,
     "story": "de verhalenmap",
 }
 _YEAR = re.compile(r"^(\d{4})$")
@@ -234,7 +237,7 @@ class Agenda:
     findings: tuple[Finding, ...] = ()
     area_labels: Mapping[str, str] = field(default_factory=dict)
     area_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    directory: Path = DATA_DIR
+    directory: Path = field(default_factory=Path)  # the programme folder
 
     @property
     def overasking_threshold(self) -> int:
@@ -621,23 +624,25 @@ def _backlinks_from_lessons(
 
 
 def load_agenda(
-    data_dir: str | Path | None = None,
-    registry: Registry | None = None,
+    data_dir: str | Path,
+    registry: Registry,
     *,
-    codebook: Codebook | None = None,
+    codebook: Codebook,
     story_ids: Iterable[str] | None = None,
 ) -> Agenda:
     """Load and validate efforts, learning questions, research register and lessons.
 
+    A programme's agenda is best read through :func:`agenda_in`, once per folder.
+
     Parameters
     ----------
-    data_dir : path, optional
-        The data folder (default ``data/``): efforts from
-        ``registry/efforts.yaml``, the rest from ``agenda/``.
-    registry : Registry, optional
-        For pillars, goals, indicators and areas (default: ``data_dir/registry``).
-    codebook : Codebook, optional
-        For the theme ids (default: ``data_dir/registry/codebook.yaml``).
+    data_dir : path
+        The programme folder: efforts from :data:`EFFORTS_FILE`, the rest from
+        the agenda folder.
+    registry : Registry
+        For pillars, goals, indicators and areas.
+    codebook : Codebook
+        For the theme ids.
     story_ids : iterable of str, optional
         The ids of the valid stories. When given, every story id an effort or
         lesson cites must be one of them; when ``None`` story ids are not checked.
@@ -656,17 +661,13 @@ def load_agenda(
 
     Examples
     --------
-    >>> agenda = load_agenda()
+    >>> from npdw_learning.vertellen.coding import codebook_in
+    >>> folder = ProgrammeFolder.bundled()
+    >>> agenda = load_agenda(folder.root, folder.registry, codebook=codebook_in(folder))
     >>> agenda.overasking_threshold >= 0
     True
     """
-    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
-    if registry is None:
-        registry = load_registry(data_dir / "registry")
-    if codebook is None:
-        from ..vertellen.coding import codebook_path, load_codebook  # spaCy: only when needed
-
-        codebook = load_codebook(codebook_path(data_dir), registry)
+    data_dir = Path(data_dir)
     findings: list[Finding] = []
     files = _open_files(data_dir, findings)
     entries, status_rows, settings = _check_entries(files)
@@ -803,3 +804,19 @@ def _research_table(research: list[dict]) -> pd.DataFrame:
     research_df = pd.DataFrame(research, columns=RESEARCH_COLUMNS)
     research_df["expected_respondents"] = research_df["expected_respondents"].astype("Int64")
     return research_df
+
+
+def agenda_in(folder: ProgrammeFolder) -> Agenda:
+    """The learning agenda of a programme folder, read once per folder: checked against
+    its registry and codebook, and against its stories when it has a stories folder."""
+    from ..vertellen.coding import codebook_in  # spaCy: only when needed
+    from ..vertellen.stories import stories_in
+
+    def load() -> Agenda:
+        told = folder.stories_dir.is_dir()
+        ids = {s.id for s in stories_in(folder).stories} if told else None
+        return load_agenda(
+            folder.root, folder.registry, codebook=codebook_in(folder), story_ids=ids
+        )
+
+    return folder.loaded(agenda_in, load)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import pandas as pd
 
 from ..kern.console import echo
 from ..kern.errors import Finding
-from ..kern.registry import load_registry
-from .agenda import load_agenda
+from ..kern.programme import ProgrammeFolder
+from .agenda import agenda_in
 from .efforts import EFFORT_STATUS_NL, efforts_status
 from .network import build_network, coverage_report
 from .overasking import overasking, overasking_findings
@@ -18,26 +17,22 @@ from .overasking import overasking, overasking_findings
 __all__ = ["cli_agenda_check", "cli_efforts_status"]
 
 
-def _load_for_cli(args: argparse.Namespace, *, with_stories: bool):
-    from ..vertellen.coding import codebook_path, load_codebook
-    from ..vertellen.stories import load_stories, load_story_vocabulary
+def _load_for_cli(args: argparse.Namespace):
+    """The folder's registry, codebook, stories (``None`` without a stories folder) and agenda.
 
-    data = Path(args.data)
-    registry = load_registry(data / "registry")
-    codebook = load_codebook(codebook_path(data), registry)
-    collection = None
-    stories_dir = getattr(args, "stories", None)
-    if with_stories and stories_dir is not None and Path(stories_dir).is_dir():
-        vocab = load_story_vocabulary(registry, data / "registry")
-        collection = load_stories(stories_dir, vocab)
-    story_ids = [s.id for s in collection.stories] if collection is not None else None
-    agenda = load_agenda(data, registry, codebook=codebook, story_ids=story_ids)
-    return registry, codebook, collection, agenda
+    The agenda checks the story ids it cites when the folder has a stories folder."""
+    from ..vertellen.coding import codebook_in
+    from ..vertellen.stories import stories_in
+
+    folder = ProgrammeFolder.chosen(args.data, getattr(args, "stories", None))
+    collection = stories_in(folder) if folder.stories_dir.is_dir() else None
+    return folder, codebook_in(folder), collection, agenda_in(folder)
 
 
 def cli_agenda_check(args: argparse.Namespace) -> int:
     """``npdw agenda check``: validation findings, over-asking flags, coverage gaps."""
-    registry, codebook, collection, agenda = _load_for_cli(args, with_stories=True)
+    folder, codebook, collection, agenda = _load_for_cli(args)
+    registry = folder.registry
     warnings: list[Finding] = list(agenda.findings)
     errors: list[Finding] = []
     echo(
@@ -48,13 +43,13 @@ def cli_agenda_check(args: argparse.Namespace) -> int:
     _echo_empty(agenda)
     if collection is None:
         echo(
-            f"Geen verhalenmap gevonden ({args.stories}): verhaal-id's zijn niet gecontroleerd "
-            "en verhaalmomenten tellen niet mee."
+            f"Geen verhalenmap gevonden ({folder.stories_dir}): verhaal-id's zijn niet "
+            "gecontroleerd en verhaalmomenten tellen niet mee."
         )
         stories = None
     else:
         stories = collection.frame()
-        echo(f"Verhalen: {len(collection.stories)} geldige verhalen in {args.stories}.")
+        echo(f"Verhalen: {len(collection.stories)} geldige verhalen in {folder.stories_dir}.")
         if collection.errors:
             # The same story files `npdw evaluate` refuses: errors here too, exit 1.
             errors += collection.errors
@@ -115,10 +110,10 @@ def cli_agenda_check(args: argparse.Namespace) -> int:
 
 
 _AGENDA_PARTS = (
-    ("learning_questions", "leervragen", "agenda/learning_questions.yaml"),
-    ("research", "onderzoeksactiviteiten", "agenda/research.yaml"),
-    ("lessons", "lessen", "agenda/lessons.yaml"),
-    ("efforts", "inspanningen", "registry/efforts.yaml"),
+    ("learning_questions", "leervragen", ProgrammeFolder.learning_questions_file),
+    ("research", "onderzoeksactiviteiten", ProgrammeFolder.research_file),
+    ("lessons", "lessen", ProgrammeFolder.lessons_file),
+    ("efforts", "inspanningen", ProgrammeFolder.efforts_file),
 )
 
 
@@ -147,10 +142,10 @@ def _plain_table(frame: pd.DataFrame, left: tuple[str, ...]) -> str:
 
 def cli_efforts_status(args: argparse.Namespace) -> int:
     """``npdw efforts status``: a readable table of the efforts in one year."""
-    _, _, _, agenda = _load_for_cli(args, with_stories=False)
+    _, _, _, agenda = _load_for_cli(args)
     table = efforts_status(agenda, args.year)
     if table.empty:
-        print("Er staan geen inspanningen in registry/efforts.yaml.")
+        print(f"Er staan geen inspanningen in {ProgrammeFolder.efforts_file}.")
         return 0
     year = table["year"].iloc[0]
     if pd.isna(year):

@@ -59,8 +59,10 @@ def efforts_status(agenda: Agenda, year: int | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from npdw_learning.leeragenda.agenda import load_agenda
-    >>> table = efforts_status(load_agenda())
+    >>> from npdw_learning import ProgrammeFolder
+    >>> from npdw_learning.leeragenda.agenda import agenda_in
+    >>> folder = ProgrammeFolder.bundled()
+    >>> table = efforts_status(agenda_in(folder))
     >>> table["id"].is_unique
     True
     """

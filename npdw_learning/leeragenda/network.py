@@ -119,9 +119,10 @@ def build_network(registry: Registry, agenda: Agenda, codebook: object | None = 
 
     Examples
     --------
-    >>> from npdw_learning.leeragenda.agenda import load_agenda
-    >>> from npdw_learning.kern.registry import load_registry
-    >>> g = build_network(load_registry(), load_agenda())
+    >>> from npdw_learning import ProgrammeFolder
+    >>> from npdw_learning.leeragenda.agenda import agenda_in
+    >>> folder = ProgrammeFolder.bundled()
+    >>> g = build_network(folder.registry, agenda_in(folder))
     >>> g.nodes[node_key("pillar", "wonen")]["kind"]
     'pillar'
     """
@@ -282,9 +283,10 @@ def coverage_report(
 
     Examples
     --------
-    >>> from npdw_learning.leeragenda.agenda import load_agenda
-    >>> from npdw_learning.kern.registry import load_registry
-    >>> gaps = coverage_report(load_registry(), load_agenda())
+    >>> from npdw_learning import ProgrammeFolder
+    >>> from npdw_learning.leeragenda.agenda import agenda_in
+    >>> folder = ProgrammeFolder.bundled()
+    >>> gaps = coverage_report(folder.registry, agenda_in(folder))
     >>> "og05-toegankelijk-wonen" in set(gaps.loc[gaps["gap"] == GAP_NO_INDICATOR, "id"])
     True
     """
@@ -474,9 +476,10 @@ def draw_network(
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from npdw_learning.leeragenda.agenda import load_agenda
-    >>> from npdw_learning.kern.registry import load_registry
-    >>> g = build_network(load_registry(), load_agenda())
+    >>> from npdw_learning import ProgrammeFolder
+    >>> from npdw_learning.leeragenda.agenda import agenda_in
+    >>> folder = ProgrammeFolder.bundled()
+    >>> g = build_network(folder.registry, agenda_in(folder))
     >>> draw_network(g, pathlib.Path(tempfile.mkdtemp()) / "netwerk.png").suffix
     '.png'
     """

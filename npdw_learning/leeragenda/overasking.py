@@ -134,10 +134,12 @@ def asking_moments(agenda: Agenda, stories: pd.DataFrame | None) -> pd.DataFrame
     Examples
     --------
     >>> import pandas as pd
-    >>> from npdw_learning.leeragenda.agenda import load_agenda
+    >>> from npdw_learning import ProgrammeFolder
+    >>> from npdw_learning.leeragenda.agenda import agenda_in
+    >>> folder = ProgrammeFolder.bundled()
     >>> stories = pd.DataFrame({"id": ["a", "b"], "date": ["2025-07-03"] * 2,
     ...                         "area": ["wielwijk"] * 2, "channel": ["buurtbakkie"] * 2})
-    >>> m = asking_moments(load_agenda(), stories)
+    >>> m = asking_moments(agenda_in(folder), stories)
     >>> len(m[(m["kind"] == "story_moment") & (m["area"] == "wielwijk")])
     1
     """
@@ -198,8 +200,10 @@ def overasking(
 
     Examples
     --------
-    >>> from npdw_learning.leeragenda.agenda import load_agenda
-    >>> table = overasking(load_agenda(), None, threshold=0)
+    >>> from npdw_learning import ProgrammeFolder
+    >>> from npdw_learning.leeragenda.agenda import agenda_in
+    >>> folder = ProgrammeFolder.bundled()
+    >>> table = overasking(agenda_in(folder), None, threshold=0)
     >>> bool((table["flagged"] == (table["total"] > 0)).all())
     True
     """
@@ -244,8 +248,10 @@ def overasking_findings(
 
     Examples
     --------
-    >>> from npdw_learning.leeragenda.agenda import load_agenda
-    >>> all(f.severity == "warning" for f in overasking_findings(load_agenda(), None))
+    >>> from npdw_learning import ProgrammeFolder
+    >>> from npdw_learning.leeragenda.agenda import agenda_in
+    >>> folder = ProgrammeFolder.bundled()
+    >>> all(f.severity == "warning" for f in overasking_findings(agenda_in(folder), None))
     True
     """
     threshold = agenda.overasking_threshold if threshold is None else int(threshold)

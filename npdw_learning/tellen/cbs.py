@@ -42,6 +42,7 @@ import pandas as pd
 from ..kern.atomic import FLOAT_FORMAT, write_text
 from ..kern.errors import Finding, InputError
 from ..kern.inputfile import read_input_text
+from ..kern.programme import ProgrammeFolder
 from ..kern.registry import Registry
 from ..kern.yamlfile import YamlChecker, literal
 from .measurements import MEASUREMENT_COLUMNS
@@ -65,7 +66,7 @@ __all__ = [
     "build_measurements",
 ]
 
-CBS_MAPPING_FILE = "cbs.yaml"
+CBS_MAPPING_FILE = Path(ProgrammeFolder.cbs_mapping_file).name
 LEVELS = ("Gemeente", "Wijk", "Buurt")
 # The level a CBS region code stands for, by its prefix (GM0505, WK050505, BU05050501).
 LEVEL_OF_PREFIX = {"GM": "Gemeente", "WK": "Wijk", "BU": "Buurt"}
@@ -267,7 +268,7 @@ def _read_areas(
             chk.add(
                 ("areas", area_id),
                 "areas",
-                f"gebied {literal(area_id)} staat niet in areas.yaml ({known})",
+                f"gebied {literal(area_id)} staat niet in {ProgrammeFolder.areas_file} ({known})",
                 at="key",
             )
             continue
@@ -294,7 +295,9 @@ def _read_indicator(
         return refuse("verwacht id, title en eventueel unit, factor, times, per")
     ind, title = item.get("id"), item.get("title")
     if ind not in registry.indicator_ids:
-        return refuse(f"indicator {literal(ind)} staat niet in indicators.yaml", "id")
+        return refuse(
+            f"indicator {literal(ind)} staat niet in {ProgrammeFolder.indicators_file}", "id"
+        )
     if not isinstance(title, str) or not title.strip():
         return refuse(f"{ind}: 'title' ontbreekt (de Title van de kolom bij CBS)", "title")
     factor = _number(item.get("factor", 1))
@@ -569,7 +572,7 @@ def area_row(
         )
     raise CbsError(
         f"{where}: gebied {area.label()}: {len(hits)} rijen ({level} {wanted} in {municipality}): "
-        f"{_listing(hits, cols)}; geef het gebied met zijn code (code: ...) in cbs.yaml"
+        f"{_listing(hits, cols)}; geef het gebied met zijn code (code: ...) in {CBS_MAPPING_FILE}"
     )
 
 
@@ -586,7 +589,7 @@ def name_warning(
         "warning",
         file,
         f"{_where(table.table_id, year)}: gebied '{area.id}' ({area.code}) heet bij CBS "
-        f"'{_norm_text(cbs_name)}', in cbs.yaml '{area.name}'; de code telt",
+        f"'{_norm_text(cbs_name)}', in {CBS_MAPPING_FILE} '{area.name}'; de code telt",
         area=area.id,
         year=year,
     )
@@ -858,7 +861,8 @@ def fetch_table(
 
     if not municipality_code:
         raise CbsError(
-            f"{_where(table_id, year)}: 'municipality_code' (bijv. GM0505) ontbreekt in cbs.yaml; "
+            f"{_where(table_id, year)}: 'municipality_code' (bijv. GM0505) ontbreekt in "
+            f"{CBS_MAPPING_FILE}; "
             "zonder die code zou npdw fetch cbs de tabel van heel Nederland ophalen"
         )
     try:

@@ -12,7 +12,8 @@ import pandas as pd
 from ..kern.atomic import formula_safe, write_csv, write_text
 from ..kern.console import EXIT_INPUT, EXIT_OK, echo, findings_summary, report_findings
 from ..kern.outdir import check_output_dir, check_output_file, file_sha256, owned_output
-from ..kern.registry import Registry, load_registry
+from ..kern.programme import ProgrammeFolder
+from ..kern.registry import Registry
 from ..kern.synthetic import COMMAND_BANNER, MARKER_FILE
 from ..kern.version import __version__
 from ..kern.years import check_year
@@ -25,7 +26,7 @@ SYNTHETIC_MARKER = MARKER_FILE
 
 
 def _registry(data_dir: Path) -> Registry:
-    return load_registry(data_dir / "registry")
+    return ProgrammeFolder(data_dir).registry
 
 
 def cli_indicators(args: argparse.Namespace) -> int:
@@ -50,7 +51,9 @@ def _report_overrides(result: LoadResult) -> None:
     if not n:
         echo("Vervangen waarden: geen (geen latere levering geeft een ander cijfer).")
         return
-    echo(f"Vervangen waarden ({n}): de latere levering wint (zie deliveries.yaml)")
+    echo(
+        f"Vervangen waarden ({n}): de latere levering wint (zie {ProgrammeFolder.deliveries_file})"
+    )
     for line in override_lines(result):
         echo(line)
 
@@ -66,8 +69,9 @@ def cli_validate(args: argparse.Namespace) -> int:
     )
     if not result.files:
         echo(
-            f"Nog geen metingen: zet een levering in {Path(args.data) / 'measurements'} "
-            "(kolommen indicator, area, year, value) en voeg hem toe aan deliveries.yaml."
+            f"Nog geen metingen: zet een levering in {ProgrammeFolder(args.data).measurements_dir} "
+            "(kolommen indicator, area, year, value) en voeg hem toe aan "
+            f"{ProgrammeFolder.deliveries_file}."
         )
     report_findings(result.findings)
     _report_overrides(result)
@@ -281,7 +285,6 @@ def cli_fetch_cbs(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from .cbs import (
-        CBS_MAPPING_FILE,
         CbsError,
         build_measurements,
         check_frame,
@@ -290,16 +293,16 @@ def cli_fetch_cbs(args: argparse.Namespace) -> int:
     )
     from .deliveries import register_delivery
 
-    data_dir = Path(args.data)
-    reg = _registry(data_dir)
-    mapping = load_cbs_mapping(data_dir / "registry" / CBS_MAPPING_FILE, reg)
+    folder = ProgrammeFolder(args.data)
+    data_dir, reg = folder.root, folder.registry
+    mapping = load_cbs_mapping(folder.cbs_mapping_file, reg)
     years = mapping.years(args.first, args.last)
     if not years:
         known = ", ".join(str(y) for y in sorted(mapping.tables))
         raise CbsError(
             f"geen CBS-tabel tussen --from en --to; {mapping.path} noemt de jaren {known}"
         )
-    mdir = data_dir / "measurements"
+    mdir = folder.measurements_dir
     out = Path(args.out) if args.out is not None else mdir / CBS_OUTPUT
     if out.suffix.lower() != ".csv":
         raise CbsError(f"--out {out}: het meetbestand wordt een .csv-bestand")
@@ -326,7 +329,7 @@ def cli_fetch_cbs(args: argparse.Namespace) -> int:
         f"{frame['indicator'].nunique()} indicatoren); manifest: {manifest_path}"
     )
     if registered:
-        echo(f"Leveringsregister: {out.name} staat in {mdir}/deliveries.yaml met datum {fetched}")
+        echo(f"Leveringsregister: {out.name} staat in {folder.deliveries_file} met datum {fetched}")
     else:
         echo(
             f"Niet in {mdir}: het leveringsregister is niet aangepast. Gebruik het bestand met "

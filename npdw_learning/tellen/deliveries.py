@@ -21,7 +21,7 @@ from ..kern.atomic import write_text
 from ..kern.dates import parse_date
 from ..kern.errors import Finding, InputError
 from ..kern.inputfile import read_input_text
-from ..kern.paths import DEMO_DIR, MEASUREMENTS_DIR
+from ..kern.programme import ProgrammeFolder
 from ..kern.yamlfile import YamlChecker, literal
 
 __all__ = [
@@ -32,7 +32,8 @@ __all__ = [
     "register_delivery",
 ]
 
-DELIVERIES_FILE = "deliveries.yaml"
+# The register, in the measurements folder.
+DELIVERIES_FILE = Path(ProgrammeFolder.deliveries_file).name
 UNREGISTERED = "niet in het register"
 EXTRA = "opgegeven met --measurements"
 DEMO = "demoreeks"
@@ -154,7 +155,7 @@ def _register_entry(
 
 
 def plan_deliveries(
-    data_dir: str | Path | None = None,
+    data_dir: str | Path,
     extra: Iterable[str | Path] = (),
     *,
     demo: bool = False,
@@ -174,13 +175,13 @@ def plan_deliveries(
     findings : list of Finding
         Register problems (file and line) and unregistered files.
     """
-    data_dir = Path(data_dir) if data_dir is not None else MEASUREMENTS_DIR.parent
-    mdir = data_dir / MEASUREMENTS_DIR.name
+    folder = ProgrammeFolder(data_dir)
+    data_dir, mdir = folder.root, folder.measurements_dir
     found = sorted(p for p in mdir.glob("*") if p.suffix.lower() in (".csv", ".xlsx"))
     entries, findings, mentioned = _read_register(mdir, found, data_dir)
     out: list[Delivery] = []
     if demo:
-        ddir = Path(demo_dir) if demo_dir is not None else data_dir / DEMO_DIR.name
+        ddir = Path(demo_dir) if demo_dir is not None else folder.demo_dir
         demo_files = sorted(p for p in ddir.glob("*") if p.suffix.lower() in (".csv", ".xlsx"))
         out += [Delivery(p, "demo", 0, DEMO) for p in demo_files]
     order = 1

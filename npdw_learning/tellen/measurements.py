@@ -237,9 +237,10 @@ def read_measurement_file(
 
     Examples
     --------
-    >>> from npdw_learning.kern.registry import load_registry
-    >>> from npdw_learning.kern.paths import MEASUREMENTS_DIR
-    >>> rows, findings = read_measurement_file(MEASUREMENTS_DIR / "bijlage3.csv", load_registry())
+    >>> from npdw_learning.kern.programme import ProgrammeFolder
+    >>> folder = ProgrammeFolder.bundled()
+    >>> path = folder.measurements_dir / "bijlage3.csv"
+    >>> rows, findings = read_measurement_file(path, folder.registry)
     >>> [f for f in findings if f.severity == "error"]
     []
     """
@@ -854,7 +855,7 @@ def _future_findings(raw: pd.DataFrame, until_year: int) -> list[Finding]:
 
 def load_measurements(
     registry: Registry,
-    data_dir: str | Path | None = None,
+    data_dir: str | Path,
     extra: Iterable[str | Path] = (),
     *,
     demo: bool = False,
@@ -865,8 +866,8 @@ def load_measurements(
     Parameters
     ----------
     registry : Registry
-    data_dir : path, optional
-        The data folder (with ``measurements/`` and ``demo/``); rows, findings and tables
+    data_dir : path
+        The programme folder (with its measurements and demo folders); rows, findings and tables
         name its files relative to it (``measurements/bijlage3.csv``).
     extra : paths
         Partner deliveries added to the bundled data; newer than every file
@@ -884,8 +885,9 @@ def load_measurements(
 
     Examples
     --------
-    >>> from npdw_learning.kern.registry import load_registry
-    >>> result = load_measurements(load_registry())
+    >>> from npdw_learning.kern.programme import ProgrammeFolder
+    >>> folder = ProgrammeFolder.bundled()
+    >>> result = load_measurements(folder.registry, folder.root)
     >>> result.synthetic
     False
     """

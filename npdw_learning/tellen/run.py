@@ -149,9 +149,10 @@ def run_tellen(registry: Registry, loaded: LoadResult) -> TellenResult:
 
     Examples
     --------
-    >>> from npdw_learning import load_registry, load_measurements
-    >>> reg = load_registry()
-    >>> result = run_tellen(reg, load_measurements(reg, demo=True))
+    >>> from npdw_learning import ProgrammeFolder, load_measurements
+    >>> folder = ProgrammeFolder.bundled()
+    >>> reg = folder.registry
+    >>> result = run_tellen(reg, load_measurements(reg, folder.root, demo=True))
     >>> sorted(result.trends["verdict"].unique())[:1]
     ['improving']
     """
@@ -254,9 +255,10 @@ def write_tellen_outputs(
     Examples
     --------
     >>> import tempfile
-    >>> from npdw_learning import load_registry, load_measurements
-    >>> reg = load_registry()
-    >>> loaded = load_measurements(reg)
+    >>> from npdw_learning import ProgrammeFolder, load_measurements
+    >>> folder = ProgrammeFolder.bundled()
+    >>> reg = folder.registry
+    >>> loaded = load_measurements(reg, folder.root)
     >>> out = Path(tempfile.mkdtemp())
     >>> written = write_tellen_outputs(reg, loaded, run_tellen(reg, loaded),
     ...                                tables_dir=out, figures_dir=out / "figures")

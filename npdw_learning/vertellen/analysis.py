@@ -459,13 +459,15 @@ def quotes(
 
     Examples
     --------
-    >>> from npdw_learning.vertellen.stories import load_story_vocabulary
+    >>> from npdw_learning import ProgrammeFolder
+    >>> from npdw_learning.vertellen.stories import vocabulary_in
     >>> stories = pd.DataFrame({"id": ["a"], "area": ["wielwijk"], "teller": ["bewoner"],
     ...     "change": ["beter"], "consent": ["citeren"],
     ...     "text": ["Hallo. Het grofvuil ligt niet meer naast de container."]})
     >>> codes = pd.DataFrame({"story_id": ["a"], "theme": ["afval-verloedering"],
     ...     "evidence": ["grofvuil | container"], "n_matches": [2]})
-    >>> quotes(stories, codes, "afval-verloedering", load_story_vocabulary())["sentence"].tolist()
+    >>> vocab = vocabulary_in(ProgrammeFolder.bundled())
+    >>> quotes(stories, codes, "afval-verloedering", vocab)["sentence"].tolist()
     ['Het grofvuil ligt niet meer naast de container.']
     """
     columns = ["story_id", "area", "teller", "change", "sentence"]

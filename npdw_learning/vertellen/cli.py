@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..kern.console import EXIT_INPUT, EXIT_OK, echo, findings_summary, program, report_findings
 from ..kern.errors import Finding, InputError
+from ..kern.programme import ProgrammeFolder
 from ..kern.registry import ID_PATTERN
 from .agreement import (
     AGREEMENT_COLUMNS,
@@ -42,20 +43,24 @@ __all__ = [
 ]
 
 
+def _folder(args: argparse.Namespace, stories: str = "stories") -> ProgrammeFolder:
+    """The programme folder of ``--data``, with the stories folder of option ``stories``."""
+    return ProgrammeFolder.chosen(args.data, getattr(args, stories, None))
+
+
 def cli_stories_validate(args: argparse.Namespace) -> int:
-    from .stories import load_stories, load_story_vocabulary
+    from .msc import msc_in
+    from .stories import stories_in
 
-    vocab = load_story_vocabulary(directory=Path(args.data) / "registry")
-    collection = load_stories(args.stories, vocab)
+    folder = _folder(args)
+    collection = stories_in(folder)
     findings = list(collection.findings)
-    msc_path = Path(args.stories) / "msc.yaml"
-    if msc_path.exists():
-        from .msc import load_msc
-
-        try:
-            findings += load_msc(msc_path, collection).warnings
-        except InputError as exc:
-            findings += exc.findings
+    try:
+        register = msc_in(folder)
+    except InputError as exc:
+        findings += exc.findings
+    else:
+        findings += register.warnings if register is not None else []
     report_findings(findings)
     echo(f"{len(collection.stories)} geldige verhalen; {findings_summary(findings)}")
     unsorted = sum(1 for s in collection.stories if not s.pillars)
@@ -76,18 +81,18 @@ def cli_import(args: argparse.Namespace) -> int:
     the file or mapping is unusable, nothing could be imported, or an id
     belongs to a different story already in the output folder.
     """
-    from .coding import codebook_path
-    from .stories import load_story_vocabulary
+    from .stories import vocabulary_in
 
-    vocab = load_story_vocabulary(directory=Path(args.data) / "registry")
+    folder = _folder(args, stories="out")
+    vocab = vocabulary_in(folder)
     try:
         report = import_stories(
             args.file,
             vocab=vocab,
-            out_dir=args.out,
+            out_dir=folder.stories_dir,
             sheet=getattr(args, "sheet", None),
             mapping=getattr(args, "mapping", None),
-            codebook=codebook_path(args.data),
+            codebook=folder,
             overwrite_hand_edits=getattr(args, "overwrite_hand_edits", None) or (),
         )
     except MissingColumnsError as exc:
@@ -126,15 +131,14 @@ def _missing_columns(exc: MissingColumnsError, args: argparse.Namespace, vocab) 
 def _import_command(args: argparse.Namespace) -> list[str]:
     """``npdw stories import`` with the file and the options the user gave (not defaults)."""
     from ..kern.paths import DATA_DIR
-    from .stories import STORIES_DIR
 
     command = [program(), "stories", "import", str(args.file)]
     if getattr(args, "sheet", None):
         command += ["--sheet", args.sheet]
-    given = (("--out", args.out, STORIES_DIR), ("--data", args.data, DATA_DIR))
-    for option, value, default in given:
-        if Path(value) != Path(default):
-            command += [option, str(value)]
+    if args.out is not None:
+        command += ["--out", str(args.out)]
+    if Path(args.data) != Path(DATA_DIR):
+        command += ["--data", str(args.data)]
     return command
 
 
@@ -147,10 +151,10 @@ def cli_review(args: argparse.Namespace) -> int:
     nothing written otherwise.
     """
     from .pillar_review import apply_review
-    from .stories import load_story_vocabulary
+    from .stories import vocabulary_in
 
-    vocab = load_story_vocabulary(directory=Path(args.data) / "registry")
-    result = apply_review(args.file, args.stories, vocab)
+    folder = _folder(args)
+    result = apply_review(args.file, folder.stories_dir, vocabulary_in(folder))
     for line in result.lines():
         print(line, flush=True)
     return 0
@@ -205,24 +209,23 @@ def cli_agreement(args: argparse.Namespace) -> int:
     """
     from ..kern.atomic import write_csv
     from ..kern.outdir import check_output_file, starts_with
-    from .coding import codebook_path, load_codebook
-    from .stories import load_stories, load_story_vocabulary
+    from .coding import codebook_in
+    from .stories import stories_in
 
     if args.out is not None:
         header = (",".join(AGREEMENT_COLUMNS) + "\n").encode()
         out = Path(args.out)
         check_output_file(out, mine=starts_with(out, header), what="overeenstemmingstabel")
-    stories_dir = Path(args.stories)
-    data_dir = Path(args.data)
+    folder = _folder(args)
+    stories_dir = folder.stories_dir
     coders = [str(c).strip() for c in args.coders]
-    coding_dir = stories_dir / "coding"
+    coding_dir = folder.coding_dir
     problems = _coder_name_problems(coders)
     if problems:
         return _fail(problems)
 
-    vocab = load_story_vocabulary(directory=data_dir / "registry")
-    collection = load_stories(stories_dir, vocab)
-    codebook = load_codebook(codebook_path(data_dir))
+    collection = stories_in(folder)
+    codebook = codebook_in(folder)
     themes = list(codebook.ids)
 
     codes, problems = _read_codes(coders, collection, codebook, coding_dir)
@@ -265,7 +268,7 @@ def cli_agreement(args: argparse.Namespace) -> int:
 
 
 def _coder_name_problems(coders: list[str]) -> list[Finding]:
-    """At least two coders, none twice, each the name of a file in ``stories/coding/``."""
+    """At least two coders, none twice, each the name of a file in the coding folder."""
     problems: list[Finding] = []
     if len(coders) < 2:
         problems.append(
@@ -280,7 +283,7 @@ def _coder_name_problems(coders: list[str]) -> list[Finding]:
                     "error",
                     "(opdrachtregel)",
                     f"codeur {coder!r}: gebruik kleine letters, cijfers, - en _ "
-                    "(de naam van het bestand in stories/coding/ zonder .csv)",
+                    f"(de naam van het bestand in {ProgrammeFolder.coding_dir}/ zonder .csv)",
                 )
             )
     return problems
@@ -383,7 +386,7 @@ def cli_export(args: argparse.Namespace) -> int:
                 f"{path}: --coder hoort bij een project (.qdpx); een codeboek (.qdc) heeft geen "
                 "gebruikers. Er is niets geschreven."
             )
-        n = export_codebook(path, args.data)
+        n = export_codebook(path, _folder(args))
         print(f"Codeboek geschreven naar {path}: {n} codes.", flush=True)
         return 0
     if suffix != ".qdpx":
@@ -391,9 +394,7 @@ def cli_export(args: argparse.Namespace) -> int:
             f"{path}: gebruik .qdpx (project) of .qdc (alleen het codeboek); "
             "er is niets geschreven."
         )
-    summary = export_project(
-        path, args.stories, args.data, codings=not args.no_codings, coder=coder
-    )
+    summary = export_project(path, _folder(args), codings=not args.no_codings, coder=coder)
     per_user = ", ".join(f"{u} {n}" for u, n in summary["selections"].items() if n)
     coded = (
         "zonder coderingen (om blind te coderen)"
@@ -427,8 +428,7 @@ def cli_import_codings(args: argparse.Namespace) -> int:
     result = import_codings(
         args.file,
         args.coder,
-        args.stories,
-        args.data,
+        _folder(args),
         user=args.user,
         coded_only=args.coded_only,
         overwrite=args.overwrite,

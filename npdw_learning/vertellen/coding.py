@@ -1,6 +1,6 @@
 """Coding stories on the themes of the codebook: automatically and by human coders.
 
-The codebook (``data/registry/codebook.yaml``) links each theme to a pillar and
+The codebook (``registry/codebook.yaml`` of the programme folder) links each theme to a pillar and
 operational goals and lists lemma and phrase patterns. :func:`auto_code` is a
 deductive first reading: spaCy's ``PhraseMatcher`` finds the patterns on the
 lemmas (and, as a safety net, on the lowercased words) of each story and keeps
@@ -33,22 +33,21 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from ..kern.errors import Finding, InputError, RegistryError
-from ..kern.paths import DATA_DIR
-from ..kern.registry import Registry, load_registry
+from ..kern.programme import ProgrammeFolder
+from ..kern.registry import Registry
 from ..kern.tables import ROW, is_blank, read_table
 from ..kern.yamlfile import YamlChecker, literal
 from .language import DUTCH
 from .nlp import dutch_pipeline, lemmatise
 
 __all__ = [
-    "CODEBOOK_PATH",
-    "codebook_path",
     "CODE_COLUMNS",
     "SPAN_COLUMNS",
     "EVIDENCE_SEPARATOR",
     "Theme",
     "Codebook",
     "load_codebook",
+    "codebook_in",
     "auto_code",
     "auto_code_spans",
     "not_coded",
@@ -57,23 +56,6 @@ __all__ = [
 ]
 
 
-def codebook_path(data_dir: str | Path | None = None) -> Path:
-    """Where the codebook of a data folder is: ``<data_dir>/registry/codebook.yaml``.
-
-    Parameters
-    ----------
-    data_dir : path, optional
-        The data folder (default ``data/``).
-
-    Examples
-    --------
-    >>> codebook_path("elders").as_posix()
-    'elders/registry/codebook.yaml'
-    """
-    return Path(data_dir if data_dir is not None else DATA_DIR) / "registry" / "codebook.yaml"
-
-
-CODEBOOK_PATH = codebook_path()
 CODE_COLUMNS = ["story_id", "theme", "evidence", "n_matches"]
 SPAN_COLUMNS = ["story_id", "theme", "start", "end", "evidence"]
 EVIDENCE_SEPARATOR = " | "
@@ -140,16 +122,18 @@ class Codebook:
 # -- loading ------------------------------------------------------------------
 
 
-def load_codebook(path: str | Path | None = None, registry: Registry | None = None) -> Codebook:
+def load_codebook(path: str | Path, registry: Registry) -> Codebook:
     """Read and validate the codebook.
+
+    A programme's codebook is best read through :func:`codebook_in`, once per folder.
 
     Parameters
     ----------
-    path : path, optional
-        Defaults to ``data/registry/codebook.yaml``.
-    registry : Registry, optional
-        For the allowed pillars and goals. Defaults to the registry next to the
-        file when there is one, else the project's registry.
+    path : path
+        The codebook file (:attr:`ProgrammeFolder.codebook_file
+        <npdw_learning.kern.programme.ProgrammeFolder>`).
+    registry : Registry
+        For the allowed pillars and goals (the same programme's).
 
     Returns
     -------
@@ -163,20 +147,30 @@ def load_codebook(path: str | Path | None = None, registry: Registry | None = No
 
     Examples
     --------
-    >>> book = load_codebook()
+    >>> folder = ProgrammeFolder.bundled()
+    >>> book = load_codebook(folder.codebook_file, folder.registry)
     >>> book["overlast"].pillar
     'veilig'
     """
-    path = Path(path) if path is not None else CODEBOOK_PATH
+    path = Path(path)
     name = str(path)
-    if registry is None:
-        here = path.parent
-        registry = load_registry(here) if (here / "goals.yaml").exists() else load_registry()
     chk, data = YamlChecker.load(path, what="codeboek", error=RegistryError)
     themes = _validate(chk, data, registry)
     if chk.errors:
         raise RegistryError(f"Het codeboek {chk.file} bevat fouten.", chk.errors)
     return Codebook(tuple(themes), name)
+
+
+def codebook_in(folder: ProgrammeFolder) -> Codebook:
+    """The codebook of a programme folder, checked against its registry; read once per folder.
+
+    Examples
+    --------
+    >>> folder = ProgrammeFolder.bundled()
+    >>> codebook_in(folder) is codebook_in(folder)
+    True
+    """
+    return folder.loaded(codebook_in, lambda: load_codebook(folder.codebook_file, folder.registry))
 
 
 def _validate(chk: YamlChecker, data: dict[str, Any], registry: Registry) -> list[Theme]:
@@ -332,7 +326,7 @@ def _compile(codebook: Codebook, nlp: Language) -> _Compiled:
 
 def auto_code(
     stories: pd.DataFrame,
-    codebook: Codebook | None = None,
+    codebook: Codebook,
     nlp: Language | None = None,
     *,
     batch_size: int = 256,
@@ -343,8 +337,8 @@ def auto_code(
     ----------
     stories : DataFrame
         Columns ``id`` and ``text`` (e.g. ``load_stories().frame()``).
-    codebook : Codebook, optional
-        Defaults to :func:`load_codebook`.
+    codebook : Codebook
+        The programme's (:func:`codebook_in`).
     nlp : spacy.Language, optional
         Defaults to :func:`npdw_learning.vertellen.nlp.dutch_pipeline`.
     batch_size : int
@@ -360,8 +354,9 @@ def auto_code(
 
     Examples
     --------
+    >>> book = codebook_in(ProgrammeFolder.bundled())
     >>> stories = pd.DataFrame({"id": ["vt-1"], "text": ["Er ligt grofvuil naast de container."]})
-    >>> auto_code(stories)[["theme", "evidence", "n_matches"]].to_dict("records")
+    >>> auto_code(stories, book)[["theme", "evidence", "n_matches"]].to_dict("records")
     [{'theme': 'afval-verloedering', 'evidence': 'grofvuil | naast de container', 'n_matches': 2}]
 
     A story in another language (a ``language`` column other than ``nl``) is
@@ -376,7 +371,7 @@ def auto_code(
 
 def auto_code_spans(
     stories: pd.DataFrame,
-    codebook: Codebook | None = None,
+    codebook: Codebook,
     nlp: Language | None = None,
     *,
     batch_size: int = 256,
@@ -396,8 +391,9 @@ def auto_code_spans(
 
     Examples
     --------
+    >>> book = codebook_in(ProgrammeFolder.bundled())
     >>> stories = pd.DataFrame({"id": ["vt-1"], "text": ["Er ligt grofvuil naast de container."]})
-    >>> auto_code_spans(stories)[["start", "end", "evidence"]].values.tolist()
+    >>> auto_code_spans(stories, book)[["start", "end", "evidence"]].values.tolist()
     [[8, 16, 'grofvuil'], [17, 35, 'naast de container']]
     """
     rows = [
@@ -437,11 +433,9 @@ def not_coded(stories: pd.DataFrame) -> pd.DataFrame:
 
 
 def _matched_spans(
-    stories: pd.DataFrame, codebook: Codebook | None, nlp: Language | None, batch_size: int
+    stories: pd.DataFrame, codebook: Codebook, nlp: Language | None, batch_size: int
 ) -> Iterator[tuple[str, Doc, str, list[tuple[int, int]]]]:
     """Per story and theme found: the doc and its merged token ranges, in output order."""
-    if codebook is None:
-        codebook = load_codebook()
     nlp = nlp if nlp is not None else dutch_pipeline()
     missing = {"id", "text"} - set(stories.columns)
     if missing:
@@ -549,7 +543,7 @@ def coding_matrix(
 
 def read_coder_file(
     path: str | Path,
-    codebook: Codebook | None = None,
+    codebook: Codebook,
     story_ids: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Read one coder's file ``stories/coding/<coder>.csv``.
@@ -562,8 +556,8 @@ def read_coder_file(
     ----------
     path : path
         CSV (comma or semicolon, any Excel encoding) or XLSX.
-    codebook : Codebook, optional
-        The allowed themes; defaults to :func:`load_codebook`.
+    codebook : Codebook
+        The allowed themes (the programme's, :func:`codebook_in`).
     story_ids : iterable of str, optional
         When given, a story id outside it is an error.
 
@@ -584,7 +578,7 @@ def read_coder_file(
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "anna.csv"
     >>> _ = f.write_text("story_id,theme\\nvt-001,werk\\nvt-002,\\n", encoding="utf-8")
-    >>> read_coder_file(f).to_dict("records")
+    >>> read_coder_file(f, codebook_in(ProgrammeFolder.bundled())).to_dict("records")
     [{'story_id': 'vt-001', 'theme': 'werk'}, {'story_id': 'vt-002', 'theme': ''}]
     """
     path = Path(path)
@@ -593,7 +587,6 @@ def read_coder_file(
         raise InputError(
             f"{name}: codeerbestand ontbreekt", [Finding("error", name, "bestand ontbreekt")]
         )
-    codebook = codebook if codebook is not None else load_codebook()
     frame, _ = read_table(path)
     columns = {str(c).strip().lower(): c for c in frame.columns if c != ROW}
     findings = [

@@ -32,6 +32,7 @@ import yaml
 
 from ..kern.atomic import create_text
 from ..kern.errors import Finding, InputError
+from ..kern.programme import STORIES_GUIDE
 from ..kern.tables import ROW, Sheet, is_blank
 from .mapping import (
     ABSENT_COLUMNS,
@@ -179,7 +180,7 @@ class MissingColumnsError(InputError):
         if mapping.file is None:
             lines.append(
                 "  Koppel de kopjes aan de velden met een mappingbestand en de optie --mapping "
-                "(uitleg: stories/README.md, 'Een formulier met andere kolomkoppen')."
+                f"(uitleg: {STORIES_GUIDE}, 'Een formulier met andere kolomkoppen')."
             )
         else:
             lines.append(
@@ -326,7 +327,7 @@ class Template:
             ]
         return [
             f"  Er kon geen mappingbestand naast de export worden gezet ({self.reason}); "
-            "maak het zelf, met de kopjes hierboven (uitleg: stories/README.md)."
+            f"maak het zelf, met de kopjes hierboven (uitleg: {STORIES_GUIDE})."
         ]
 
 
@@ -377,7 +378,7 @@ def _template_head(export_name: str) -> list[str]:
     parts = [
         f'Mappingbestand voor de export "{name}", klaargezet door `npdw stories import`. '
         "Het zegt welke kolom van het formulier welk veld van een verhaal is. Vul het in "
-        "en importeer opnieuw met --mapping (zie de melding, of stories/README.md, "
+        f"en importeer opnieuw met --mapping (zie de melding, of {STORIES_GUIDE}, "
         '"Een formulier met andere kolomkoppen").',
         "",
         "columns: elk kolomkopje uit de export, met achter de dubbele punt het veld dat de "

@@ -84,6 +84,7 @@ from ..kern.console import program
 from ..kern.errors import Finding, InputError
 from ..kern.inputfile import LIMITS, count_text
 from ..kern.paths import PROJ_ROOT
+from ..kern.programme import ProgrammeFolder
 from ..kern.tables import ROW, is_blank, read_sheets
 from .columns import MissingColumnsError, resolve_columns
 from .language import DUTCH, detect_language, detector_version, language_name
@@ -681,7 +682,7 @@ def import_stories(
     use_cache: bool = True,
     pseudonymiser: Pseudonymiser | None = None,
     workers: int | None = None,
-    codebook: Codebook | str | Path | None = None,
+    codebook: Codebook | ProgrammeFolder | None = None,
     overwrite_hand_edits: Collection[str] = (),
 ) -> ImportReport:
     """Import a CSV/XLSX export as pseudonymised story files in ``out_dir``.
@@ -708,8 +709,10 @@ def import_stories(
         Reuse one (deduce loads once); default: a new one with ``vocab.allowlist``.
     workers : int, optional
         Processes for pseudonymising; default 2 on large uncached files, else 1.
-    codebook : Codebook or path, optional
-        For rows without pillars (module text); default ``data/registry/codebook.yaml``.
+    codebook : Codebook or ProgrammeFolder
+        For rows without pillars (module text): the programme's codebook, or its
+        folder (the codebook is then read only when a row needs it). Required
+        when a row has no pillars.
     overwrite_hand_edits : collection of str, optional
         Ids of files changed by hand since the import to replace (default: kept, or a conflict).
 
@@ -722,13 +725,13 @@ def import_stories(
     Examples
     --------
     >>> import tempfile
-    >>> from npdw_learning.vertellen.stories import load_story_vocabulary
+    >>> from npdw_learning.vertellen.stories import vocabulary_in
     >>> tmp = Path(tempfile.mkdtemp())
     >>> _ = (tmp / "export.csv").write_text(
     ...     "id,datum,wijk,verteller,kanaal,pijlers,verandering,toestemming,tekst\\n"
     ...     "7,2025-03-14,Wielwijk,bewoner,buurtbakkie,veilig,beter,citeren,"
     ...     "Mevrouw Kowalczyk zegt: het plein is veiliger.\\n", encoding="utf-8")
-    >>> report = import_stories(tmp / "export.csv", vocab=load_story_vocabulary(),
+    >>> report = import_stories(tmp / "export.csv", vocab=vocabulary_in(ProgrammeFolder.bundled()),
     ...                         out_dir=tmp / "stories", use_cache=False, progress=False)
     >>> report.imported, report.replacements
     (('vt-7',), {'PERSOON': 1})
@@ -850,16 +853,21 @@ def _import_report(
     )
 
 
-def _codebook_for(rows: Sequence[_Row], codebook: Codebook | str | Path | None) -> Codebook | None:
+def _codebook_for(
+    rows: Sequence[_Row], codebook: Codebook | ProgrammeFolder | None
+) -> Codebook | None:
     """The codebook that proposes pillars; only read when a row has none (else ``None``)."""
     if not any(r.propose for r in rows):
         return None
-    from .coding import Codebook, load_codebook
+    if codebook is None:
+        raise ValueError(
+            "import_stories: rijen zonder pijlers vragen het codeboek van het programma"
+        )
+    if isinstance(codebook, ProgrammeFolder):
+        from .coding import codebook_in
 
-    if isinstance(codebook, Codebook):
-        return codebook
-
-    return load_codebook(codebook)
+        return codebook_in(codebook)
+    return codebook
 
 
 def _file_keys(

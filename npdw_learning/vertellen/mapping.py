@@ -251,10 +251,11 @@ def load_mapping(path: str | Path | None, vocab: StoryVocabulary) -> ColumnMappi
     Examples
     --------
     >>> import tempfile
-    >>> from npdw_learning.vertellen.stories import load_story_vocabulary
+    >>> from npdw_learning import ProgrammeFolder
+    >>> from npdw_learning.vertellen.stories import vocabulary_in
     >>> path = Path(tempfile.mkdtemp()) / "m.yaml"
     >>> _ = path.write_text('columns:\\n  "Uw verhaal": tekst\\nfixed:\\n  kanaal: Enquête\\n')
-    >>> m = load_mapping(path, load_story_vocabulary())
+    >>> m = load_mapping(path, vocabulary_in(ProgrammeFolder.bundled()))
     >>> m.columns, m.fixed
     ({'uw verhaal': 'tekst'}, {'kanaal': 'enquete'})
     """

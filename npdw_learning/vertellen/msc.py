@@ -35,8 +35,9 @@ from typing import Any
 import pandas as pd
 
 from ..kern.errors import Finding, InputError
+from ..kern.programme import MSC_FILE, ProgrammeFolder
 from ..kern.yamlfile import YamlChecker, literal
-from .stories import STORIES_DIR, StoryCollection, load_stories
+from .stories import StoryCollection, stories_in
 
 __all__ = [
     "MSC_FILE",
@@ -46,10 +47,10 @@ __all__ = [
     "MscRound",
     "MscRegister",
     "load_msc",
+    "msc_in",
     "selected_stories",
 ]
 
-MSC_FILE = "msc.yaml"
 # A reason is a written argument, not a keyword: "Mooi verhaal." says nothing a
 # reader of the report can weigh. Eight words is about the shortest Dutch
 # sentence that gives a why ("Het panel koos dit omdat bewoners zelf ...").
@@ -221,16 +222,19 @@ def _check_reasons(
     return clean
 
 
-def load_msc(path: str | Path | None = None, stories: StoryCollection | None = None) -> MscRegister:
+def load_msc(path: str | Path, stories: StoryCollection) -> MscRegister:
     """Read and validate the Most Significant Change register.
+
+    A programme's register is best read through :func:`msc_in`, once per folder.
 
     Parameters
     ----------
-    path : path, optional
-        The register (default ``stories/msc.yaml``).
-    stories : StoryCollection, optional
-        The stories the rounds select from (default: the story files next to
-        ``path``). Every story's ``msc_domain`` must also be a known domain.
+    path : path
+        The register (:attr:`ProgrammeFolder.msc_file
+        <npdw_learning.kern.programme.ProgrammeFolder>`).
+    stories : StoryCollection
+        The stories the rounds select from. Every story's ``msc_domain`` must
+        also be a known domain.
 
     Returns
     -------
@@ -258,11 +262,9 @@ def load_msc(path: str | Path | None = None, stories: StoryCollection | None = N
     >>> load_msc(folder / "msc.yaml", StoryCollection([])).domain_ids
     ('samenleven',)
     """
-    path = Path(path) if path is not None else STORIES_DIR / MSC_FILE
+    path = Path(path)
     name = str(path)
     c, data = YamlChecker.load(path, what="het MSC-register")
-    if stories is None:
-        stories = load_stories(path.parent)
     domains = _check_domains(data, c)
     domain_ids = {d.id for d in domains}
     story_ids = {s.id for s in stories.stories}
@@ -297,6 +299,17 @@ def _check_story_domains(
                         column="msc_domain",
                     )
                 )
+
+
+def msc_in(folder: ProgrammeFolder) -> MscRegister | None:
+    """The MSC register of the folder's stories, checked against them; ``None`` while the
+    programme has none (it is optional). Read once per folder."""
+
+    def load() -> MscRegister | None:
+        path = folder.msc_file
+        return load_msc(path, stories_in(folder)) if path.exists() else None
+
+    return folder.loaded(msc_in, load)
 
 
 def selected_stories(register: MscRegister, collection: StoryCollection) -> pd.DataFrame:

@@ -64,7 +64,8 @@ import pandas as pd
 from ..kern.atomic import write_atomic, write_csv
 from ..kern.errors import Finding, InputError
 from ..kern.inputfile import open_zip
-from .coding import Codebook, auto_code_spans, codebook_path, load_codebook, read_coder_file
+from ..kern.programme import ProgrammeFolder
+from .coding import Codebook, auto_code_spans, codebook_in, read_coder_file
 from .qda_users import (
     AUTO_USER,
     NEUTRAL_USER,
@@ -74,7 +75,7 @@ from .qda_users import (
     coder_name_problem,
     project_users,
 )
-from .stories import Story, StoryCollection, load_stories, load_story_vocabulary, require_valid
+from .stories import Story, StoryCollection, require_valid, stories_in
 
 __all__ = [
     "PROJECT_NS",
@@ -179,8 +180,8 @@ def codebook_xml(codebook: Codebook, origin: str = "npdw-learning") -> bytes:
 
     Examples
     --------
-    >>> from npdw_learning.vertellen.coding import load_codebook
-    >>> book = load_codebook()
+    >>> from npdw_learning.vertellen.coding import codebook_in
+    >>> book = codebook_in(ProgrammeFolder.bundled())
     >>> xml = codebook_xml(book)
     >>> xml.count(b"<Code ") == len(book), b'name="overlast"' in xml
     (True, True)
@@ -227,10 +228,11 @@ def project_xml(
     Examples
     --------
     >>> import datetime as dt
-    >>> from npdw_learning.vertellen.coding import load_codebook
+    >>> from npdw_learning.vertellen.coding import codebook_in
     >>> story = Story("vt-1", dt.date(2025, 3, 1), "wielwijk", "bewoner", "interview",
     ...               ("veilig",), "beter", "analyse", "Veel overlast.")
-    >>> xml = project_xml([story], load_codebook(), [Selection("vt-1", "overlast", 5, 13, "auto")],
+    >>> book = codebook_in(ProgrammeFolder.bundled())
+    >>> xml = project_xml([story], book, [Selection("vt-1", "overlast", 5, 13, "auto")],
     ...                   ["auto"])
     >>> b'startPosition="5" endPosition="13"' in xml
     True
@@ -317,11 +319,11 @@ def _selections(
 
 
 def _read_coders(
-    stories_dir: Path, codebook: Codebook, story_ids: Sequence[str]
+    folder: ProgrammeFolder, codebook: Codebook, story_ids: Sequence[str]
 ) -> dict[str, pd.DataFrame]:
     coders: dict[str, pd.DataFrame] = {}
     findings: list[Finding] = []
-    for path in sorted((stories_dir / "coding").glob("*.csv")):
+    for path in sorted(folder.coding_dir.glob("*.csv")):
         problem = coder_name_problem(path.stem)  # the file's name becomes a user's name
         if problem:
             message = f"de bestandsnaam is geen codeursnaam: {problem}"
@@ -336,21 +338,19 @@ def _read_coders(
     return coders
 
 
-def _load(stories_dir: Path, data_dir: Path) -> tuple[StoryCollection, Codebook]:
-    registry = data_dir / "registry"
-    collection = require_valid(load_stories(stories_dir, load_story_vocabulary(directory=registry)))
+def _load(folder: ProgrammeFolder) -> tuple[StoryCollection, Codebook]:
+    collection = require_valid(stories_in(folder))
     if not collection.stories:
         raise InputError(
-            f"{stories_dir}: geen verhalen gevonden; klopt --stories?",
-            [Finding("error", str(stories_dir), "geen verhaalbestanden (*.md)")],
+            f"{folder.stories_dir}: geen verhalen gevonden; klopt --stories?",
+            [Finding("error", str(folder.stories_dir), "geen verhaalbestanden (*.md)")],
         )
-    return collection, load_codebook(codebook_path(data_dir))
+    return collection, codebook_in(folder)
 
 
 def export_project(
     path: str | Path,
-    stories_dir: str | Path,
-    data_dir: str | Path,
+    folder: ProgrammeFolder,
     *,
     codings: bool = True,
     coder: str | None = None,
@@ -361,10 +361,9 @@ def export_project(
     ----------
     path : path
         The ``.qdpx`` file to write (atomically; an existing file is replaced).
-    stories_dir : path
-        The story folder, with the coder files in its ``coding/``.
-    data_dir : path
-        The data folder with ``registry/`` (codebook, story vocabulary).
+    folder : ProgrammeFolder
+        The programme: its stories (with the coder files), codebook and story
+        vocabulary.
     codings : bool
         Include the automatic coding and the coder files; without them the
         project is fit for a new coder who codes blind.
@@ -389,12 +388,11 @@ def export_project(
 
     if coder is not None:
         check_coder_name(coder, "--coder")
-    stories_dir = Path(stories_dir)
-    collection, codebook = _load(stories_dir, Path(data_dir))
+    collection, codebook = _load(folder)
     coders: dict[str, pd.DataFrame] = {}
     selections: list[Selection] = []
     if codings:
-        coders = _read_coders(stories_dir, codebook, [s.id for s in collection.stories])
+        coders = _read_coders(folder, codebook, [s.id for s in collection.stories])
         selections = _selections(collection, codebook, coders)
     users = project_users(coder, coders)
     xml = project_xml(
@@ -418,11 +416,12 @@ def export_project(
     }
 
 
-def export_codebook(path: str | Path, data_dir: str | Path) -> int:
-    """Write the codebook alone as a REFI-QDA codebook (``.qdc``); returns the number of codes."""
+def export_codebook(path: str | Path, folder: ProgrammeFolder) -> int:
+    """Write the programme's codebook alone as a REFI-QDA codebook (``.qdc``); returns the
+    number of codes."""
     from ..kern.version import __version__
 
-    codebook = load_codebook(codebook_path(data_dir))
+    codebook = codebook_in(folder)
     xml = codebook_xml(codebook, origin=f"npdw-learning {__version__}")
     write_atomic(path, lambda tmp: tmp.write_bytes(xml))
     return len(codebook)
@@ -714,8 +713,7 @@ class CodingImport:
 def import_codings(
     path: str | Path,
     coder: str,
-    stories_dir: str | Path,
-    data_dir: str | Path,
+    folder: ProgrammeFolder,
     *,
     user: str | Sequence[str] | None = None,
     coded_only: bool = False,
@@ -723,7 +721,8 @@ def import_codings(
 ) -> CodingImport:
     """Turn a coder's codings in a REFI-QDA project into ``stories/coding/<coder>.csv``.
 
-    Parameters are those of :func:`read_codings`, plus the coder's name (the
+    Parameters are those of :func:`read_codings`, plus the programme folder (its
+    stories, codebook and ``coding/`` folder), the coder's name (the
     file name: lowercase letters, digits, ``-`` and ``_``; not ``auto`` or
     ``codeur``) and ``overwrite``: an existing coder file is only replaced when
     it is true. The automatic coding of the stories tells codings a person made
@@ -742,14 +741,14 @@ def import_codings(
         :func:`read_codings`; nothing is written then.
     """
     check_coder_name(coder)
-    target = Path(stories_dir) / "coding" / f"{coder}.csv"
+    target = folder.coding_dir / f"{coder}.csv"
     if target.exists() and not overwrite:
         raise _fail(
             str(target),
             f"er is al een codeerbestand van '{coder}'; kies een andere naam of "
             "gebruik --overwrite om het te vervangen",
         )
-    collection, codebook = _load(Path(stories_dir), Path(data_dir))
+    collection, codebook = _load(folder)
     story_ids = [s.id for s in collection.stories]
     others = [p.stem for p in target.parent.glob("*.csv") if p.stem != coder]
     spans = auto_code_spans(collection.frame(), codebook=codebook)

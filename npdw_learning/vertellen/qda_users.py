@@ -24,6 +24,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..kern.errors import Finding, InputError
+from ..kern.programme import ProgrammeFolder
 from ..kern.registry import ID_PATTERN
 
 __all__ = [
@@ -78,7 +79,7 @@ def coder_name_problem(name: str) -> str | None:
     if not isinstance(name, str) or not ID_PATTERN.fullmatch(name):
         return (
             "gebruik kleine letters, cijfers, - en _ (de naam wordt het bestand "
-            "stories/coding/NAAM.csv)"
+            f"{ProgrammeFolder.coding_dir}/NAAM.csv)"
         )
     if name in _RESERVED:
         return f"'{AUTO_USER}' en '{NEUTRAL_USER}' zijn gereserveerd, kies een eigen naam"

@@ -21,8 +21,9 @@ A story file looks like::
     ---
     De pseudonimised text of the story ...
 
-The allowed values for area (``areas.yaml``), pillars (``pillars.yaml``),
-teller, channel, change and consent (``stories.yaml``) live in the registry.
+The allowed values for area, pillars (the registry), teller, channel, change
+and consent (the story vocabulary next to it) belong to the programme folder
+(:class:`~npdw_learning.kern.programme.ProgrammeFolder`).
 Validation names file, field and the allowed values. A story without a
 valid consent level is rejected: it never reaches an analysis.
 
@@ -59,8 +60,8 @@ import yaml
 from ..kern.atomic import write_text
 from ..kern.errors import Finding, InputError
 from ..kern.inputfile import read_input_text
-from ..kern.paths import PROJ_ROOT, REGISTRY_DIR
-from ..kern.registry import ID_PATTERN, Registry, load_registry
+from ..kern.programme import BUNDLED_STORIES_DIR, ProgrammeFolder
+from ..kern.registry import ID_PATTERN, Registry
 from ..kern.yamlfile import load_text
 from .language import DUTCH
 
@@ -71,6 +72,8 @@ __all__ = [
     "StoryCollection",
     "StoryVocabulary",
     "load_story_vocabulary",
+    "vocabulary_in",
+    "stories_in",
     "parse_story",
     "load_stories",
     "write_story",
@@ -78,7 +81,7 @@ __all__ = [
     "may_quote",
 ]
 
-STORIES_DIR = PROJ_ROOT / "stories"
+STORIES_DIR = BUNDLED_STORIES_DIR  # Dordt West's, the default of --stories without --data
 REQUIRED_FIELDS = ("id", "date", "area", "teller", "channel", "change", "consent")
 OPTIONAL_FIELDS = (
     "pillars",
@@ -121,7 +124,7 @@ _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)(.*)\Z", re.DOTALL)
 
 @dataclass(frozen=True)
 class StoryVocabulary:
-    """Allowed values for story fields (``data/registry/stories.yaml`` + areas, pillars)."""
+    """Allowed values for story fields (the programme's story vocabulary + areas, pillars)."""
 
     areas: tuple[str, ...]
     pillars: tuple[str, ...]
@@ -144,9 +147,22 @@ class StoryVocabulary:
 
 
 def load_story_vocabulary(
-    registry: Registry | None = None, directory: str | Path | None = None
+    registry: Registry, path: str | Path, streets: str | Path | None = None
 ) -> StoryVocabulary:
-    """Read ``stories.yaml`` next to the registry and combine it with areas and pillars.
+    """Read a story vocabulary file and combine it with the registry's areas and pillars.
+
+    A programme's vocabulary is best read through :func:`vocabulary_in`, once per folder.
+
+    Parameters
+    ----------
+    registry : Registry
+        The same programme's.
+    path : path
+        The vocabulary (:attr:`ProgrammeFolder.vocabulary_file
+        <npdw_learning.kern.programme.ProgrammeFolder>`).
+    streets : path, optional
+        The street names pseudonymisation replaces; a file that does not exist
+        (or ``None``) means none.
 
     Raises
     ------
@@ -155,9 +171,7 @@ def load_story_vocabulary(
     """
     from ..kern.errors import RegistryError
 
-    directory = Path(directory) if directory is not None else REGISTRY_DIR
-    registry = registry if registry is not None else load_registry(directory)
-    path = directory / "stories.yaml"
+    path = Path(path)
     try:
         data = load_text(read_input_text(path, kind="yaml", what="woordenlijst")) or {}
     except InputError as exc:
@@ -192,12 +206,34 @@ def load_story_vocabulary(
         changes=lists["changes"],
         consent_levels=lists["consent_levels"],
         allowlist=tuple(dict.fromkeys(names)),
-        streets=_streets(directory / "streets.yaml"),
+        streets=_streets(Path(streets)) if streets is not None else (),
+    )
+
+
+def vocabulary_in(folder: ProgrammeFolder) -> StoryVocabulary:
+    """The story vocabulary of a programme folder with its registry; read once per folder."""
+    return folder.loaded(
+        vocabulary_in,
+        lambda: load_story_vocabulary(folder.registry, folder.vocabulary_file, folder.streets_file),
+    )
+
+
+def stories_in(folder: ProgrammeFolder) -> StoryCollection:
+    """Every story in the folder's stories folder, valid or not; read once per folder.
+
+    Examples
+    --------
+    >>> folder = ProgrammeFolder.bundled()
+    >>> stories_in(folder) is stories_in(folder)
+    True
+    """
+    return folder.loaded(
+        stories_in, lambda: load_stories(folder.stories_dir, vocabulary_in(folder))
     )
 
 
 def _streets(path: Path) -> tuple[str, ...]:
-    """The street names of ``streets.yaml`` (none when the registry has no such file)."""
+    """The street names of the street list (none when the programme has no such file)."""
     from ..kern.errors import RegistryError
 
     if not path.exists():
@@ -517,21 +553,20 @@ class StoryCollection:
         return pd.DataFrame(rows, columns=STORY_COLUMNS)
 
 
-def load_stories(
-    stories_dir: str | Path | None = None, vocab: StoryVocabulary | None = None
-) -> StoryCollection:
+def load_stories(stories_dir: str | Path, vocab: StoryVocabulary) -> StoryCollection:
     """Read every ``*.md`` story in a folder (not its subfolders).
 
-    Invalid stories are left out and reported; duplicate ids are errors.
+    Invalid stories are left out and reported; duplicate ids are errors. A
+    programme's stories are best read through :func:`stories_in`, once per folder.
 
     Examples
     --------
-    >>> collection = load_stories()
+    >>> folder = ProgrammeFolder.bundled()
+    >>> collection = load_stories(folder.stories_dir, vocabulary_in(folder))
     >>> collection.errors
     []
     """
-    stories_dir = Path(stories_dir) if stories_dir is not None else STORIES_DIR
-    vocab = vocab if vocab is not None else load_story_vocabulary()
+    stories_dir = Path(stories_dir)
     stories: list[Story] = []
     findings: list[Finding] = []
     seen: dict[str, str] = {}

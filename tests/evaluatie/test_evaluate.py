@@ -19,6 +19,8 @@ from packaging.utils import canonicalize_name
 from npdw_learning.evaluatie.runner import NOTEBOOKS_DIR, input_files, load_notebook_list
 from npdw_learning.evaluatie.steps import Run
 from npdw_learning.kern.paths import PROJ_ROOT
+from npdw_learning.kern.programme import ProgrammeFolder
+from npdw_learning.vertellen.stories import vocabulary_in
 
 pytestmark = pytest.mark.slow
 
@@ -521,7 +523,7 @@ def _published_of(area: str) -> set[str]:
     made single."""
     from npdw_learning.vertellen.stories import STORIES_DIR, load_stories
 
-    frame = load_stories(STORIES_DIR).frame()
+    frame = load_stories(STORIES_DIR, vocabulary_in(ProgrammeFolder.bundled())).frame()
     mine = frame[(frame["area"] == area) & (frame["consent"] == "publiceren")]
     return {" ".join(str(t).split()) for t in mine["text"]}
 

@@ -19,9 +19,9 @@ from npdw_learning.evaluatie.joint import (
     publishable,
     stories_direction,
 )
-from npdw_learning.kern.registry import load_registry
+from npdw_learning.kern.programme import ProgrammeFolder
 
-REG = load_registry()
+REG = ProgrammeFolder.bundled().registry
 # og37 is measured by indicators; og39 has none. Themes are made up for the test.
 GOAL = "og37-misdrijven"
 LINKS = pd.DataFrame({"theme": ["t-veilig", "t-ander"], "goal": [GOAL, "og01-woonomgeving"]})

@@ -21,7 +21,7 @@ from npdw_learning.evaluatie.status import (
     status_cells,
 )
 from npdw_learning.kern.page import FIGURE_MAX_HEIGHT_MM, MIN_TEXT_PT, TEXT_WIDTH_MM
-from npdw_learning.kern.registry import load_registry
+from npdw_learning.kern.programme import ProgrammeFolder
 
 # One indicator with a target, one without; areas a-f each reach a different reading.
 INDICATORS = pd.DataFrame({"id": ["doel", "vrij"], "pillar": ["wonen", "veilig"]})
@@ -215,7 +215,7 @@ def test_symbols_meet_wcag_contrast_on_their_cell():
 
 # -- the figure and its alt text --------------------------------------------------------
 
-REGISTRY = load_registry()
+REGISTRY = ProgrammeFolder.bundled().registry
 
 
 def _full_matrix(**overrides) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import pytest
 from npdw_learning.evaluatie import report, summary, views
 from npdw_learning.evaluatie.status import status_cells
 from npdw_learning.evaluatie.summary import dutch_list, summary_sentences
-from npdw_learning.kern.registry import load_registry
+from npdw_learning.kern.programme import ProgrammeFolder
 
 INDICATORS = pd.DataFrame(
     {"id": ["w1", "w2", "v1"], "pillar": ["wonen", "wonen", "veilig"], "label": ["A", "B", "C"]}
@@ -195,7 +195,7 @@ def captured(monkeypatch):
 def test_labels_from_the_registry_reach_the_report_only_escaped(captured, tmp_path):
     from npdw_learning.evaluatie.status import draw_status_matrix
 
-    bundled = load_registry()
+    bundled = ProgrammeFolder.bundled().registry
     pillars = bundled.pillars.assign(
         label=[f"Pijler {i} {SCRIPT}" for i in range(len(bundled.pillars))]
     )
@@ -271,7 +271,7 @@ def test_unreviewed_proposals_are_said_only_while_any_remain():
 
 
 def test_the_samenvatting_shows_the_sentence(captured):
-    registry = load_registry()
+    registry = ProgrammeFolder.bundled().registry
     hoods = list(registry.areas.loc[registry.areas["kind"] == "neighbourhood", "id"])
     columns = [*hoods, registry.aggregate_id]
     table = pd.DataFrame(

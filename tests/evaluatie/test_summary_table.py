@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from npdw_learning.evaluatie.views import PROPOSED, UNSORTED, stories_by_pillar
-from npdw_learning.kern.registry import load_registry
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.vertellen.analysis import CHANGES, TOTAL, suppress
-from npdw_learning.vertellen.stories import STORY_COLUMNS, load_stories
+from npdw_learning.vertellen.stories import STORY_COLUMNS, stories_in
 
-PILLARS = load_registry().pillars
+PILLARS = ProgrammeFolder.bundled().registry.pillars
 
 
 def frame(*groups: tuple[int, tuple[str, ...], str]) -> pd.DataFrame:
@@ -56,7 +56,7 @@ def test_a_large_unsorted_group_is_shown_in_full():
 
 
 def test_without_unsorted_stories_the_row_is_zero_and_the_pillars_unchanged():
-    stories = load_stories().frame()
+    stories = stories_in(ProgrammeFolder.bundled()).frame()
     table = stories_by_pillar(stories, PILLARS)
     assert table.iloc[-1][[*CHANGES, TOTAL]].tolist() == [0, 0, 0, 0, 0]
     # The pillar rows count as before: one per (story, pillar).
@@ -131,7 +131,7 @@ def test_reviewed_pillars_count_at_their_pillar_again():
 
 
 def test_the_bundled_stories_have_no_unreviewed_proposals_so_the_table_is_as_before():
-    stories = load_stories().frame()
+    stories = stories_in(ProgrammeFolder.bundled()).frame()
     assert set(stories["pillars_source"].dropna()) == set()
     table = stories_by_pillar(stories, PILLARS)
     assert PROPOSED not in set(table["Pijler"])

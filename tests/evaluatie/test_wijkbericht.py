@@ -24,12 +24,12 @@ from npdw_learning.evaluatie.wijkbericht import (
     Invitation,
     RunTables,
     bericht_for,
-    load_invitation,
+    read_invitation,
 )
 from npdw_learning.evaluatie.wijkopmaak import bericht_html, visible_text
 from npdw_learning.kern.errors import InputError
-from npdw_learning.kern.registry import load_registry
-from npdw_learning.vertellen.stories import load_story_vocabulary
+from npdw_learning.kern.programme import ProgrammeFolder
+from npdw_learning.vertellen.stories import vocabulary_in
 
 # -- the language: B1 ----------------------------------------------------------------
 
@@ -146,7 +146,7 @@ def test_visible_text_reads_each_block_as_a_sentence():
 
 @pytest.fixture(scope="module")
 def reg():
-    return load_registry()
+    return ProgrammeFolder.bundled().registry
 
 
 def cells(reg, rows) -> pd.DataFrame:
@@ -187,7 +187,7 @@ def tables(reg, *, rows=(), trends=None, stories=(), efforts=None, invitation=No
         theme_quotes=pd.DataFrame(columns=["story_id", "sentence"]),
         efforts=efforts if efforts is not None else pd.DataFrame(),
         stories=frame,
-        consent_levels=tuple(load_story_vocabulary(reg).consent_levels),
+        consent_levels=tuple(vocabulary_in(ProgrammeFolder.bundled()).consent_levels),
         invitation={None: invitation or Invitation()},
     )
 
@@ -305,6 +305,10 @@ def test_efforts_that_run_and_name_the_wijk_come_first(reg):
 # -- the invitation (programme.yaml) -----------------------------------------------------
 
 
+def _invitation(folder: Path, reg):
+    return read_invitation(ProgrammeFolder(folder).programme_file, reg)
+
+
 def programme(tmp_path: Path, text: str) -> Path:
     """A programme.yaml of two lines (name, short_name) and then ``text``."""
     folder = tmp_path / "data"
@@ -325,12 +329,12 @@ def test_the_invitation_is_read_per_wijk_with_placeholders_open(tmp_path, reg):
         "  per_wijk:\n"
         "    wielwijk: {datum: 2027-03-09, plaats: De Wielewaal}\n",
     )
-    found = load_invitation(folder, reg)
+    found = _invitation(folder, reg)
     assert found[None] == Invitation(uitnodiging="Kom ook!", plaats="Het buurthuis")
     assert found["wielwijk"].datum == "9 maart 2027" and found["wielwijk"].plaats == "De Wielewaal"
     assert found["crabbehof"].datum is None
     assert found[None].open_fields() == ["datum", "verhaal_insturen", "rapport"]
-    assert load_invitation(programme(tmp_path / "b", ""), reg)[None] == Invitation()
+    assert _invitation(programme(tmp_path / "b", ""), reg)[None] == Invitation()
 
 
 @pytest.mark.parametrize(
@@ -344,7 +348,7 @@ def test_the_invitation_is_read_per_wijk_with_placeholders_open(tmp_path, reg):
 )
 def test_a_wrong_invitation_names_file_row_and_column(tmp_path, reg, text, row, column, says):
     with pytest.raises(InputError) as caught:
-        load_invitation(programme(tmp_path, text), reg)
+        _invitation(programme(tmp_path, text), reg)
     [finding] = caught.value.findings
     assert finding.row == row and finding.column == column and says in finding.message
     assert finding.file.endswith("programme.yaml")
@@ -374,8 +378,7 @@ def empty_year(tmp_path_factory):
         run.out_dir,
         registry=run.registry,
         year=2026,
-        data_dir=folder,
-        stories_dir=folder / "stories",
+        folder=run.folder,
         areas=run.areas,
         started=dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC),
         synthetic=False,

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from npdw_learning.cli import main
 from npdw_learning.kern import scaffold
-from npdw_learning.kern.paths import REGISTRY_DIR
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.kern.registry import ID_PATTERN, NATIONAL_DIR, load_registry
-from npdw_learning.vertellen.coding import load_codebook
-from npdw_learning.vertellen.stories import load_stories, load_story_vocabulary
+from npdw_learning.vertellen.coding import codebook_in
+from npdw_learning.vertellen.stories import stories_in, vocabulary_in
 
 FORBIDDEN = re.compile(r"dordt|dordrecht|krispijn|wielwijk|crabbehof", re.IGNORECASE)
 NAME = "Programma Zuiderhaven Vooruit"
@@ -59,7 +59,10 @@ def programme(tmp_path_factory) -> Path:
 
 
 def test_the_national_part_is_copied_unchanged(programme):
-    ours, theirs = programme / "registry" / NATIONAL_DIR, REGISTRY_DIR / NATIONAL_DIR
+    ours, theirs = (
+        programme / "registry" / NATIONAL_DIR,
+        ProgrammeFolder.bundled().registry_dir / NATIONAL_DIR,
+    )
     names = sorted(p.name for p in theirs.glob("*.yaml"))
     assert names == sorted(p.name for p in ours.glob("*.yaml"))
     assert all(filecmp.cmp(ours / n, theirs / n, shallow=False) for n in names)
@@ -78,7 +81,7 @@ def test_the_registry_loads_with_the_given_names_and_areas(programme):
     assert (reg.reference_label, reg.aggregate_label) == ("Havenstad", "Zuiderhaven")
     assert dict(reg.aggregate_weights) == {"oostkade": 1, "westkade": 1, "molenwijk": 1}
     # Only the national core indicators, each under the placeholder goal of its pillar.
-    bundled = load_registry()
+    bundled = ProgrammeFolder.bundled().registry
     national = set(bundled.indicators.loc[bundled.indicators["scope"] == "national", "id"])
     assert reg.indicator_ids == national and set(reg.indicators["scope"]) == {"national"}
     assert reg.indicators["core"].all()
@@ -102,16 +105,16 @@ def test_the_weights_are_said_to_be_placeholders(programme):
 
 
 def test_codebook_and_story_vocabulary_fit_the_new_registry(programme):
-    reg = load_registry(programme / "registry")
-    book = load_codebook(programme / "registry" / "codebook.yaml", reg)
-    bundled = load_codebook(REGISTRY_DIR / "codebook.yaml")
+    folder = ProgrammeFolder(programme)
+    book = codebook_in(folder)
+    bundled = codebook_in(ProgrammeFolder.bundled())
     assert [t.id for t in book.themes] == [t.id for t in bundled.themes]
     assert all(t.goals == (f"og-{t.pillar}",) for t in book.themes)
-    vocab = load_story_vocabulary(reg, programme / "registry")
+    vocab = vocabulary_in(folder)
     assert set(vocab.areas) == {"oostkade", "westkade", "molenwijk", "zuiderhaven", "havenstad"}
     assert {"Havenstad", "Zuiderhaven", NAME, "PZV"} <= set(vocab.allowlist)
     assert not [n for n in vocab.allowlist + vocab.channels if FORBIDDEN.search(n)]
-    assert len(load_stories(programme / "stories", vocab).stories) == 0
+    assert len(stories_in(folder).stories) == 0
 
 
 def test_local_files_are_empty_and_the_template_is_not_a_delivery(programme):

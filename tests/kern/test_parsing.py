@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from npdw_learning.kern.errors import Finding
-from npdw_learning.kern.registry import load_registry
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.kern.tables import decode, sniff_delimiter
 from npdw_learning.tellen.measurements import (
     MEASUREMENT_COLUMNS,
@@ -21,7 +21,7 @@ from npdw_learning.tellen.measurements import (
     read_measurement_file,
 )
 
-REG = load_registry()
+REG = ProgrammeFolder.bundled().registry
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import yaml
 
 from npdw_learning.kern import registry
 from npdw_learning.kern.errors import RegistryError
-from npdw_learning.kern.paths import MEASUREMENTS_DIR, REGISTRY_DIR
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.kern.registry import TARGET_TYPES, load_registry
 from npdw_learning.kern.yamlfile import YamlChecker
 from npdw_learning.tellen.measurements import read_measurement_file
@@ -19,7 +19,7 @@ from npdw_learning.tellen.measurements import read_measurement_file
 
 @pytest.fixture(scope="module")
 def reg():
-    return load_registry()
+    return ProgrammeFolder.bundled().registry
 
 
 def test_areas_are_the_programme_areas(reg):
@@ -83,12 +83,14 @@ def test_goals_without_indicator_exist(reg):
 
 
 def test_every_baseline_figure_maps_to_a_registered_indicator(reg):
-    raw = pd.read_csv(MEASUREMENTS_DIR / "bijlage3.csv")
+    raw = pd.read_csv(ProgrammeFolder.bundled().measurements_dir / "bijlage3.csv")
     assert set(raw["indicator"]) <= reg.indicator_ids
     assert set(raw["area"]) <= reg.area_ids
     # and every registered indicator has a baseline figure
     assert reg.indicator_ids == set(raw["indicator"])
-    rows, findings = read_measurement_file(MEASUREMENTS_DIR / "bijlage3.csv", reg)
+    rows, findings = read_measurement_file(
+        ProgrammeFolder.bundled().measurements_dir / "bijlage3.csv", reg
+    )
     assert [f for f in findings if f.severity == "error"] == []
     assert len(rows) == len(raw)
 
@@ -121,7 +123,7 @@ def test_indicator_table_columns(reg):
 @pytest.fixture
 def registry_copy(tmp_path: Path) -> Path:
     target = tmp_path / "registry"
-    shutil.copytree(REGISTRY_DIR, target)
+    shutil.copytree(ProgrammeFolder.bundled().registry_dir, target)
     return target
 
 
@@ -477,9 +479,11 @@ def test_check_goal_indicators_keeps_known_ids_only():
 
 def test_build_registry_orders_areas_and_pillars(reg):
     findings: list = []
-    checked = registry._check_files(registry._read_registry_files(REGISTRY_DIR, findings))
+    checked = registry._check_files(
+        registry._read_registry_files(ProgrammeFolder.bundled().registry_dir, findings)
+    )
     assert findings == []  # the bundled registry has none
-    built = registry._build_registry(checked, REGISTRY_DIR)
+    built = registry._build_registry(checked, ProgrammeFolder.bundled().registry_dir)
     assert built.areas["kind"].tolist() == sorted(
         built.areas["kind"], key=["neighbourhood", "aggregate", "reference"].index
     )
@@ -524,7 +528,9 @@ def test_the_national_part_is_the_core_indicators_and_the_pillars(reg):
     assert national["core"].all() and not reg.indicators.loc[~reg.indicators["core"]].empty
     assert (reg.indicators["scope"] == "national").eq(reg.indicators["core"]).all()
     assert set(reg.pillars["scope"]) == {"national"}
-    on_disk = yaml.safe_load((REGISTRY_DIR / "national" / "indicators.yaml").read_text())
+    on_disk = yaml.safe_load(
+        (ProgrammeFolder.bundled().registry_dir / "national" / "indicators.yaml").read_text()
+    )
     assert set(national["id"]) == {i["id"] for i in on_disk["indicators"]}
     # Local goals measure national indicators: the link lives in the local goals.yaml.
     assert set(reg.targets()["indicator"]) & set(national["id"])
@@ -615,11 +621,17 @@ def test_a_national_update_replaces_the_folder_and_leaves_local_files_alone(regi
     assert labels["nieuwe-kernindicator"] == "Nieuw"
     assert labels["leefbaarometer-woningvoorraad"].endswith("(definitie 2027)")
     # A goal of the programme still measures the national indicators it measured.
-    assert set(load_registry().targets()["indicator"]) == set(reg.targets()["indicator"])
+    assert set(ProgrammeFolder.bundled().registry.targets()["indicator"]) == set(
+        reg.targets()["indicator"]
+    )
 
 
 def test_a_registry_without_a_national_part_still_names_the_missing_file(tmp_path):
-    shutil.copytree(REGISTRY_DIR, tmp_path / "registry", ignore=shutil.ignore_patterns("national"))
+    shutil.copytree(
+        ProgrammeFolder.bundled().registry_dir,
+        tmp_path / "registry",
+        ignore=shutil.ignore_patterns("national"),
+    )
     with pytest.raises(RegistryError) as err:
         load_registry(tmp_path / "registry")
     missing = sorted(Path(f.file).name for f in err.value.findings)

@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from npdw_learning.kern.errors import InputError
-from npdw_learning.kern.registry import load_registry
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.kern.tables import HEADER_SEARCH, NotText, decode, read_sheets
 from npdw_learning.tellen.measurements import read_measurement_file
 
 DATA = Path(__file__).parents[1] / "data"
-REG = load_registry()
+REG = ProgrammeFolder.bundled().registry
 HEADER = ["indicator", "area", "year", "value", "source"]
 
 

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 
 from npdw_learning.leeragenda.agenda import Agenda, load_agenda
-from npdw_learning.vertellen.stories import load_stories, load_story_vocabulary
+from npdw_learning.vertellen.stories import load_stories
 
 AGENDA_FIXTURE = Path(__file__).parents[1] / "data" / "agenda"
 
 
 @pytest.fixture(scope="module")
-def collection(registry):
-    return load_stories(AGENDA_FIXTURE / "stories", load_story_vocabulary(registry))
+def collection(vocab):
+    return load_stories(AGENDA_FIXTURE / "stories", vocab)
 
 
 @pytest.fixture(scope="module")

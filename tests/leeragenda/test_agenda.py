@@ -29,7 +29,7 @@ from npdw_learning.leeragenda.agenda import (
     load_agenda,
 )
 from npdw_learning.leeragenda.efforts import NOT_RECORDED, efforts_status
-from npdw_learning.vertellen.stories import load_stories, load_story_vocabulary
+from npdw_learning.vertellen.stories import stories_in
 
 FIXTURE = Path(__file__).parents[1] / "data" / "agenda"
 STORIES = FIXTURE / "stories"
@@ -703,10 +703,10 @@ def test_cli_efforts_status_broken_file(tmp_path, capsys):
 # -- the bundled data --------------------------------------------------------------------------
 
 
-def test_bundled_agenda_loads_without_errors(registry, codebook):
-    stories = load_stories(vocab=load_story_vocabulary(registry))
+def test_bundled_agenda_loads_without_errors(bundled, registry, codebook):
+    stories = stories_in(bundled)
     agenda = load_agenda(
-        registry=registry, codebook=codebook, story_ids=[s.id for s in stories.stories]
+        DATA_DIR, registry, codebook=codebook, story_ids=[s.id for s in stories.stories]
     )
     assert len(agenda.efforts) > 0
     assert len(agenda.learning_questions) > 0

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from npdw_learning.kern.page import FIGURE_DPI
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.kern.synthetic import FIGURE_BANNER
 from npdw_learning.leeragenda import network
 from npdw_learning.leeragenda.agenda import load_agenda
@@ -184,7 +185,7 @@ def test_draw_network_writes_a_deterministic_png(tmp_path, graph):
 
 
 def test_bundled_coverage_names_the_16_goals_without_indicator(registry, codebook):
-    agenda = load_agenda(registry=registry, codebook=codebook)
+    agenda = load_agenda(ProgrammeFolder.bundled().root, registry, codebook=codebook)
     report = coverage_report(build_network(registry, agenda, codebook))
     assert gap_ids(report, GAP_NO_INDICATOR) == GOALS_WITHOUT_INDICATOR
 
@@ -299,15 +300,13 @@ def test_titles_carry_the_banner_only_for_synthetic_data():
 
 
 LAYOUT_SCRIPT = """
-from npdw_learning.kern.paths import DATA_DIR
-from npdw_learning.kern.registry import load_registry
-from npdw_learning.leeragenda.agenda import load_agenda
+from npdw_learning.kern.programme import ProgrammeFolder
+from npdw_learning.leeragenda.agenda import agenda_in
 from npdw_learning.leeragenda.network import _layout, build_network
-from npdw_learning.vertellen.coding import load_codebook
+from npdw_learning.vertellen.coding import codebook_in
 
-registry = load_registry()
-codebook = load_codebook(registry=registry)
-graph = build_network(registry, load_agenda(DATA_DIR, registry, codebook=codebook), codebook)
+folder = ProgrammeFolder.bundled()
+graph = build_network(folder.registry, agenda_in(folder), codebook_in(folder))
 print(sorted(_layout(graph).items()))
 """
 

@@ -13,7 +13,7 @@ from statsmodels.regression.linear_model import OLS
 from statsmodels.tools.tools import add_constant
 
 from npdw_learning.kern.errors import RegistryError
-from npdw_learning.kern.paths import REGISTRY_DIR
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.kern.registry import DEFAULT_START_YEAR, load_registry
 from npdw_learning.tellen.breaks import (
     BREAK_COLUMNS,
@@ -160,9 +160,9 @@ def test_simulation_false_alarms_and_power():
 
 
 def test_start_year_is_a_registry_setting(tmp_path):
-    assert load_registry().start_year == DEFAULT_START_YEAR == 2024
+    assert ProgrammeFolder.bundled().registry.start_year == DEFAULT_START_YEAR == 2024
     reg_dir = tmp_path / "registry"
-    shutil.copytree(REGISTRY_DIR, reg_dir)
+    shutil.copytree(ProgrammeFolder.bundled().registry_dir, reg_dir)
     programme = reg_dir / "programme.yaml"
     text = programme.read_text(encoding="utf-8")
     programme.write_text(text.replace("start_year: 2024", "start_year: 2025"), encoding="utf-8")

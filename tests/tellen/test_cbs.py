@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from npdw_learning.cli import main
 from npdw_learning.kern.atomic import read_csv
 from npdw_learning.kern.paths import DATA_DIR
-from npdw_learning.kern.registry import load_registry
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.tellen.cbs import (
     CbsError,
     build_measurements,
@@ -44,7 +44,7 @@ from npdw_learning.tellen.measurements import MEASUREMENT_COLUMNS, load_measurem
 FIXTURES = Path(__file__).parents[1] / "data" / "cbs"
 TABLES = {2021: "85039NED", 2022: "85318NED", 2024: "85984NED"}
 REAL_2024 = "85984NED"
-REG = load_registry()
+REG = ProgrammeFolder.bundled().registry
 
 
 @pytest.fixture
@@ -640,8 +640,10 @@ def test_mapping_errors_name_file_and_line(data):
         mapping(data)
     by_message = {f.message: f.row for f in exc.value.findings}
     assert by_message["jaar 2022: 85318 is geen tabel-id als 84583NED"] == 8
-    assert any(m.startswith("gebied 'krabbehof' staat niet in areas.yaml") for m in by_message)
-    assert by_message["indicator 'jeugdhulp' staat niet in indicators.yaml"] == 30
+    assert any(
+        m.startswith("gebied 'krabbehof' staat niet in registry/areas.yaml") for m in by_message
+    )
+    assert by_message["indicator 'jeugdhulp' staat niet in registry/indicators.yaml"] == 30
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])

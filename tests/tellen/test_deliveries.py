@@ -9,12 +9,12 @@ import pytest
 
 from npdw_learning.cli import main
 from npdw_learning.kern.paths import DATA_DIR
-from npdw_learning.kern.registry import load_registry
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.tellen.deliveries import DELIVERIES_FILE, plan_deliveries
 from npdw_learning.tellen.measurements import load_measurements
 
 FIXTURES = Path(__file__).parents[1] / "data"
-REG = load_registry()
+REG = ProgrammeFolder.bundled().registry
 BASELINE = "bijlage3.csv"
 REGISTER = """deliveries:
   - file: bijlage3.csv

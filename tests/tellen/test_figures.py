@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.tellen import figures
 from npdw_learning.tellen.figures import (
     AREA_PALETTE,
@@ -657,11 +658,13 @@ def test_a_full_pillar_is_drawn_at_print_size_with_no_text_under_7_pt():
     every text (titles, ticks, legend, notes, banner) at least 7 pt on paper."""
     from matplotlib.text import Text
 
-    from npdw_learning import load_measurements, load_registry, run_tellen
+    from npdw_learning import load_measurements, run_tellen
     from npdw_learning.kern.page import FIGURE_MAX_HEIGHT_MM, MIN_TEXT_PT, TEXT_WIDTH_MM
 
-    reg = load_registry()
-    result = run_tellen(reg, load_measurements(reg, demo=True, until_year=2026))
+    reg = ProgrammeFolder.bundled().registry
+    result = run_tellen(
+        reg, load_measurements(reg, ProgrammeFolder.bundled().root, demo=True, until_year=2026)
+    )
     fig = plot_pillar(
         result.measurements,
         reg.indicators,

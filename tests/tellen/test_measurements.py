@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from npdw_learning.kern.registry import load_registry
+from npdw_learning.kern.paths import DATA_DIR
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.tellen.measurements import (
     MEASUREMENT_COLUMNS,
     aggregate,
@@ -18,7 +19,7 @@ from npdw_learning.tellen.measurements import (
 )
 
 DATA = Path(__file__).parents[1] / "data"
-REG = load_registry()
+REG = ProgrammeFolder.bundled().registry
 
 
 def read(name: str):
@@ -200,7 +201,7 @@ def test_later_file_wins_and_says_so(tmp_path):
 
 
 def test_bundled_baseline_disagreements_are_warnings_and_priority_decides():
-    result = load_measurements(REG)
+    result = load_measurements(REG, DATA_DIR)
     assert result.errors == []
     disagreements = [f for f in result.findings if "spreken elkaar tegen" in f.message]
     # Bijlage 3 prints seven figures twice in reversed neighbourhood order, and more.
@@ -220,13 +221,13 @@ def test_bundled_baseline_disagreements_are_warnings_and_priority_decides():
 def test_until_year_drops_later_measurements(tmp_path):
     extra = tmp_path / "later.csv"
     extra.write_text("indicator,area,year,value\nstress,wielwijk,2030,20\n")
-    result = load_measurements(REG, None, [extra], until_year=2026)
+    result = load_measurements(REG, DATA_DIR, [extra], until_year=2026)
     assert result.measurements["year"].max() <= 2026
 
 
 def test_demo_is_marked_and_only_with_flag():
-    plain = load_measurements(REG)
-    demo = load_measurements(REG, demo=True)
+    plain = load_measurements(REG, DATA_DIR)
+    demo = load_measurements(REG, DATA_DIR, demo=True)
     assert not plain.measurements["synthetic"].any()
     assert demo.synthetic
     assert demo.measurements["year"].min() == 2015

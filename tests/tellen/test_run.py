@@ -12,7 +12,7 @@ import pytest
 from npdw_learning.cli import main
 from npdw_learning.evaluatie.steps import Run, tellen_step
 from npdw_learning.kern.atomic import read_csv
-from npdw_learning.kern.registry import load_registry
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.tellen import run as tellen_run
 from npdw_learning.tellen.figures import FIGURE_DPI
 from npdw_learning.tellen.measurements import load_measurements
@@ -23,13 +23,13 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture(scope="module")
 def reg():
-    return load_registry()
+    return ProgrammeFolder.bundled().registry
 
 
 @pytest.fixture(scope="module")
 def baseline(reg):
     """The bundled baseline only: one year, so every figure is quick to draw."""
-    loaded = load_measurements(reg)
+    loaded = load_measurements(reg, ProgrammeFolder.bundled().root)
     return loaded, run_tellen(reg, loaded)
 
 

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.inter_rater import cohens_kappa as sm_cohens_kappa
 
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.vertellen.agreement import (
     AGREEMENT_COLUMNS,
     agreement_table,
@@ -26,12 +27,12 @@ from npdw_learning.vertellen.agreement import (
     overall_alpha,
     pairwise_kappa,
 )
-from npdw_learning.vertellen.coding import load_codebook
+from npdw_learning.vertellen.coding import codebook_in
 from npdw_learning.vertellen.stories import Story, write_story
 
 DATA = Path(__file__).parents[1] / "data"
 THEMES = ["overlast", "eenzaamheid", "werk", "jongeren"]
-CODEBOOK = load_codebook().ids
+CODEBOOK = codebook_in(ProgrammeFolder.bundled()).ids
 
 
 def make_stories(folder: Path) -> None:

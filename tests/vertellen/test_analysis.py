@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.vertellen.analysis import (
     COMPLEMENT,
     _balanced_by_change,
@@ -23,14 +24,14 @@ from npdw_learning.vertellen.analysis import (
     theme_cooccurrence,
     theme_counts,
 )
-from npdw_learning.vertellen.coding import auto_code
+from npdw_learning.vertellen.coding import auto_code, codebook_in
 from npdw_learning.vertellen.nlp import dutch_pipeline, lemmatise
-from npdw_learning.vertellen.stories import load_story_vocabulary
+from npdw_learning.vertellen.stories import vocabulary_in
 
 
 @pytest.fixture(scope="module")
 def vocab():
-    return load_story_vocabulary()
+    return vocabulary_in(ProgrammeFolder.bundled())
 
 
 def _hidden(value) -> bool:
@@ -284,7 +285,7 @@ def _quote_stories() -> pd.DataFrame:
 
 def test_quotes_only_with_consent_and_never_with_placeholders(vocab):
     stories = _quote_stories()
-    codes = auto_code(stories)
+    codes = auto_code(stories, codebook_in(ProgrammeFolder.bundled()))
     result = quotes(stories, codes, "afval-verloedering", vocab, max_quotes=10)
     assert list(result.columns) == ["story_id", "area", "teller", "change", "sentence"]
     assert "vt-b" not in set(result["story_id"])  # consent "analyse"
@@ -300,7 +301,7 @@ def test_quotes_only_with_consent_and_never_with_placeholders(vocab):
 
 def test_quotes_give_each_direction_a_turn(vocab):
     stories = _quote_stories()
-    codes = auto_code(stories)
+    codes = auto_code(stories, codebook_in(ProgrammeFolder.bundled()))
     result = quotes(stories, codes, "afval-verloedering", vocab, max_quotes=2)
     assert sorted(result["change"]) == ["beter", "slechter"]
 
@@ -309,7 +310,9 @@ def test_quotes_need_evidence(vocab):
     stories = _quote_stories()
     human = pd.DataFrame({"story_id": ["vt-a"], "theme": ["afval-verloedering"]})
     assert quotes(stories, human, "afval-verloedering", vocab).empty
-    assert quotes(stories, auto_code(stories), "werk", vocab).empty
+    assert quotes(
+        stories, auto_code(stories, codebook_in(ProgrammeFolder.bundled())), "werk", vocab
+    ).empty
 
 
 # -- the named steps of distinctive_terms and quotes ------------------------------------

@@ -10,15 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from npdw_learning.kern.errors import InputError, RegistryError
-from npdw_learning.kern.registry import load_registry
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.kern.yamlfile import YamlChecker, display_name
 from npdw_learning.vertellen.coding import (
     CODE_COLUMNS,
-    CODEBOOK_PATH,
     _check_theme,
     _theme_goals,
     auto_code,
-    codebook_path,
+    codebook_in,
     coding_matrix,
     load_codebook,
     read_coder_file,
@@ -45,7 +44,7 @@ THEMES = [
 
 @pytest.fixture(scope="module")
 def book():
-    return load_codebook()
+    return codebook_in(ProgrammeFolder.bundled())
 
 
 def _code(texts: list[str], book) -> pd.DataFrame:
@@ -61,7 +60,7 @@ def test_shipped_codebook_has_the_fixed_themes(book):
 
 
 def test_shipped_codebook_covers_every_pillar_and_only_known_goals(book):
-    reg = load_registry()
+    reg = ProgrammeFolder.bundled().registry
     assert set(book.frame()["pillar"]) == set(reg.pillars["id"])
     assert set(book.goal_links()["goal"]) <= set(reg.operational_goals["id"])
     for theme in book.themes:
@@ -164,7 +163,7 @@ def test_auto_code_needs_id_and_text(book):
 
 def _errors(name: str) -> list:
     with pytest.raises(RegistryError) as info:
-        load_codebook(DATA / name)
+        load_codebook(DATA / name, ProgrammeFolder.bundled().registry)
     # named as a person in the project folder types it (relative to the working folder)
     assert all(display_name(DATA / name) == f.file for f in info.value.findings)
     return info.value.findings
@@ -220,14 +219,14 @@ def test_broken_yaml_gives_line():
 
 def test_missing_codebook(tmp_path):
     with pytest.raises(RegistryError, match="ontbreekt"):
-        load_codebook(tmp_path / "codebook.yaml")
+        load_codebook(tmp_path / "codebook.yaml", ProgrammeFolder.bundled().registry)
 
 
 def test_codebook_without_themes_list(tmp_path):
     path = tmp_path / "codebook.yaml"
     path.write_text("thema:\n  - id: x\n", encoding="utf-8")
     with pytest.raises(RegistryError) as info:
-        load_codebook(path)
+        load_codebook(path, ProgrammeFolder.bundled().registry)
     assert info.value.findings[0].column == "themes"
 
 
@@ -327,11 +326,9 @@ def test_coding_matrix():
         coding_matrix(codes, ["a"], ["werk"])
 
 
-def test_codebook_path_is_under_the_registry_of_the_data_folder(tmp_path):
-    assert codebook_path(tmp_path) == tmp_path / "registry" / "codebook.yaml"
-    assert codebook_path(str(tmp_path)) == tmp_path / "registry" / "codebook.yaml"
-    assert codebook_path() == CODEBOOK_PATH
-    assert CODEBOOK_PATH.is_file()  # the bundled codebook is where the helper says
+def test_the_codebook_of_a_folder_is_under_its_registry(tmp_path):
+    assert ProgrammeFolder(tmp_path).codebook_file == tmp_path / "registry" / "codebook.yaml"
+    assert ProgrammeFolder.bundled().codebook_file.is_file()  # the bundled one is there
 
 
 # -- the named steps of checking a codebook ------------------------------------------

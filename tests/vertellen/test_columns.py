@@ -12,6 +12,7 @@ import yaml
 
 from npdw_learning.kern import atomic
 from npdw_learning.kern.errors import InputError
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.kern.tables import ROW, Sheet, read_sheets
 from npdw_learning.vertellen import columns as col
 from npdw_learning.vertellen.columns import (
@@ -29,9 +30,9 @@ from npdw_learning.vertellen.mapping import (
     ColumnMapping,
     load_mapping,
 )
-from npdw_learning.vertellen.stories import load_story_vocabulary
+from npdw_learning.vertellen.stories import vocabulary_in
 
-VOCAB = load_story_vocabulary()
+VOCAB = vocabulary_in(ProgrammeFolder.bundled())
 DATA = Path(__file__).parents[1] / "data"
 FORM = DATA / "import_formulier_18.csv"
 FORM_HEADERS = [

@@ -18,8 +18,15 @@ from pathlib import Path
 
 import pytest
 
+from npdw_learning.kern.programme import ProgrammeFolder
+from npdw_learning.vertellen.coding import codebook_in
 from npdw_learning.vertellen.importer import import_stories
-from npdw_learning.vertellen.stories import STORIES_DIR, load_stories, load_story_vocabulary
+from npdw_learning.vertellen.stories import (
+    STORIES_DIR,
+    load_stories,
+    stories_in,
+    vocabulary_in,
+)
 
 DATA = Path(__file__).parents[1] / "data"
 CSV = DATA / "verhalen_synthetisch_fictief.csv"
@@ -37,8 +44,10 @@ PLANTED = planted("verhalen_synthetisch_fictief")
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
     out = tmp_path_factory.mktemp("verhalen")
-    vocab = load_story_vocabulary()
-    import_stories(CSV, vocab=vocab, out_dir=out, progress=False)
+    vocab = vocabulary_in(ProgrammeFolder.bundled())
+    import_stories(
+        CSV, vocab=vocab, out_dir=out, progress=False, codebook=ProgrammeFolder.bundled()
+    )
     return out, {p.stem: p.read_text(encoding="utf-8") for p in out.glob("*.md")}
 
 
@@ -62,7 +71,7 @@ def test_planted_identifier_is_gone(imported, story, kind, planted):
 
 def test_neighbourhood_kept(imported):
     out, _ = imported
-    collection = load_stories(out)
+    collection = load_stories(out, vocabulary_in(ProgrammeFolder.bundled()))
     assert collection.errors == []
     assert {s.area for s in collection.stories} == {
         "oud-krispijn",
@@ -82,8 +91,8 @@ def test_analysis_on_shipped_collection_is_non_empty_and_suppressed():
     from npdw_learning.vertellen.analysis import change_by_theme, theme_counts
     from npdw_learning.vertellen.coding import auto_code
 
-    frame = load_stories().frame()
-    codes = auto_code(frame[["id", "text"]])
+    frame = stories_in(ProgrammeFolder.bundled()).frame()
+    codes = auto_code(frame[["id", "text"]], codebook_in(ProgrammeFolder.bundled()))
     for table in (theme_counts(frame, codes, by="area"), change_by_theme(frame, codes)):
         assert not table.empty
         cells = table.drop(columns=[c for c in ("theme", "area") if c in table]).to_numpy().ravel()
@@ -106,7 +115,12 @@ def hard(tmp_path_factory):
     export = out.parent / HARD.name  # the review file of proposed pillars goes beside it
     shutil.copyfile(HARD, export)
     report = import_stories(
-        export, vocab=load_story_vocabulary(), out_dir=out, progress=False, use_cache=False
+        export,
+        vocab=vocabulary_in(ProgrammeFolder.bundled()),
+        codebook=ProgrammeFolder.bundled(),
+        out_dir=out,
+        progress=False,
+        use_cache=False,
     )
     return report, {p.stem: p.read_text(encoding="utf-8") for p in out.glob("*.md")}
 

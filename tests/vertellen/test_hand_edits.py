@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.vertellen import importer
 from npdw_learning.vertellen.importer import import_stories
 from npdw_learning.vertellen.provenance import changed_by_hand, written_hash
@@ -29,15 +30,15 @@ from npdw_learning.vertellen.pseudonymise import Pseudonymiser
 from npdw_learning.vertellen.stories import (
     STORIES_DIR,
     load_stories,
-    load_story_vocabulary,
     parse_story,
     render_story,
+    vocabulary_in,
 )
 
 DATA = Path(__file__).parents[1] / "data"
 FORM = DATA / "import_formulier_zonder_id.csv"  # no id column, no pillars: Dutch Excel CSV
 WITH_IDS = DATA / "import_verhalen.csv"
-VOCAB = load_story_vocabulary()
+VOCAB = vocabulary_in(ProgrammeFolder.bundled())
 NEW_FIRST = ["2-3-2025 08:00:00", "Oud-Krispijn", "bewoner", "enquete", "beter", "citeren"]
 NEW_LAST = ["9-3-2025 19:45:10", "Wielwijk", "professional", "enquete", "gelijk", "analyse"]
 
@@ -66,6 +67,7 @@ def grown(tmp_path: Path) -> Path:
 def run(export: Path, tmp_path: Path, ps, **kwargs):
     kwargs.setdefault("out_dir", tmp_path / "stories")
     kwargs.setdefault("cache_dir", tmp_path / "cache")
+    kwargs.setdefault("codebook", ProgrammeFolder.bundled())
     return import_stories(export, vocab=VOCAB, pseudonymiser=ps, progress=False, **kwargs)
 
 

@@ -13,13 +13,18 @@ from pathlib import Path
 
 import pytest
 
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.vertellen.importer import import_stories
 from npdw_learning.vertellen.provenance import FolderIndex, identity, legacy_id, source_hash
-from npdw_learning.vertellen.stories import STORIES_DIR, load_story_vocabulary, parse_story
+from npdw_learning.vertellen.stories import (
+    STORIES_DIR,
+    parse_story,
+    vocabulary_in,
+)
 
 DATA = Path(__file__).parents[1] / "data"
 FORM = DATA / "import_formulier_zonder_id.csv"
-VOCAB = load_story_vocabulary()
+VOCAB = vocabulary_in(ProgrammeFolder.bundled())
 
 
 def rows_of(path: Path) -> list[list[str]]:
@@ -38,6 +43,7 @@ def write(path: Path, rows: list[list[str]]) -> Path:
 
 def run(export: Path, out: Path, ps, **kwargs):
     kwargs.setdefault("use_cache", False)  # the ids must not depend on a cache
+    kwargs.setdefault("codebook", ProgrammeFolder.bundled())
     return import_stories(
         export, vocab=VOCAB, out_dir=out, pseudonymiser=ps, progress=False, **kwargs
     )

@@ -18,7 +18,8 @@ import pytest
 import yaml
 
 from npdw_learning.kern.errors import InputError
-from npdw_learning.vertellen.coding import load_codebook
+from npdw_learning.kern.programme import ProgrammeFolder
+from npdw_learning.vertellen.coding import codebook_in
 from npdw_learning.vertellen.columns import MissingColumnsError
 from npdw_learning.vertellen.importer import (
     _FORMAT_PROBE,
@@ -32,12 +33,12 @@ from npdw_learning.vertellen.stories import (
     REQUIRED_FIELDS,
     STORIES_DIR,
     load_stories,
-    load_story_vocabulary,
     parse_story,
+    vocabulary_in,
 )
 
 DATA = Path(__file__).parents[1] / "data"
-VOCAB = load_story_vocabulary()
+VOCAB = vocabulary_in(ProgrammeFolder.bundled())
 
 # Every identifier planted in import_verhalen.csv, by type.
 PLANTED = {
@@ -143,6 +144,7 @@ def run(path, tmp_path, ps=None, **kwargs):
     kwargs.setdefault("out_dir", tmp_path / "stories")
     kwargs.setdefault("cache_dir", tmp_path / "cache")
     kwargs.setdefault("progress", False)
+    kwargs.setdefault("codebook", ProgrammeFolder.bundled())
     return import_stories(path, vocab=VOCAB, pseudonymiser=ps, **kwargs)
 
 
@@ -776,14 +778,17 @@ def test_a_changed_row_is_still_a_conflict_when_pillars_were_proposed(tmp_path, 
 
 
 def test_the_codebook_of_the_data_folder_proposes_the_pillars(tmp_path, ps):
-    book = load_codebook()
+    book = codebook_in(ProgrammeFolder.bundled())
     only = [t for t in book.themes if t.id == "werk"]
     report = run(NO_PILLARS, tmp_path, ps, codebook=dataclasses.replace(book, themes=tuple(only)))
     assert {p.id for p in report.proposed if p.pillars} == {"vt-203"}
-    broken = tmp_path / "codebook.yaml"
-    broken.write_text("themes: niets\n", encoding="utf-8")
-    with pytest.raises(InputError):
+    # A programme folder whose codebook is broken: its own codebook is read, and refused.
+    broken = ProgrammeFolder(tmp_path / "programma")
+    shutil.copytree(ProgrammeFolder.bundled().registry_dir, broken.registry_dir)
+    broken.codebook_file.write_text("themes: niets\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
         run(NO_PILLARS, tmp_path / "b", ps, codebook=broken)
+    assert str(broken.codebook_file) in str(caught.value)
     assert not (tmp_path / "b" / "stories").exists()
 
 

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from npdw_learning.kern.errors import Finding, InputError
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.vertellen.mapping import (
     ABSENT_COLUMNS,
     COLUMN_FIELDS,
@@ -24,9 +25,9 @@ from npdw_learning.vertellen.mapping import (
     ColumnMapping,
     load_mapping,
 )
-from npdw_learning.vertellen.stories import REQUIRED_FIELDS, load_story_vocabulary
+from npdw_learning.vertellen.stories import REQUIRED_FIELDS, vocabulary_in
 
-VOCAB = load_story_vocabulary()
+VOCAB = vocabulary_in(ProgrammeFolder.bundled())
 DATA = Path(__file__).parents[1] / "data"
 
 

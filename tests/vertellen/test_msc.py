@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from npdw_learning.kern.errors import InputError
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.vertellen.msc import SELECTED_COLUMNS, load_msc, selected_stories
-from npdw_learning.vertellen.stories import Story, load_stories, write_story
+from npdw_learning.vertellen.stories import Story, load_stories, vocabulary_in, write_story
 
 DATA = Path(__file__).parents[1] / "data"
+VOCAB = vocabulary_in(ProgrammeFolder.bundled())
 
 
 def make_stories(folder: Path, msc_domain: str | None = None) -> None:
@@ -47,7 +49,7 @@ def folder(tmp_path: Path) -> Path:
 def load(folder: Path, fixture: str):
     target = folder / "msc.yaml"
     shutil.copy(DATA / fixture, target)
-    return load_msc(target, load_stories(folder))
+    return load_msc(target, load_stories(folder, VOCAB))
 
 
 def errors_of(folder: Path, fixture: str):
@@ -69,12 +71,12 @@ def test_good_register(folder):
 
 def test_default_collection_is_the_folder_of_the_register(folder):
     shutil.copy(DATA / "msc_goed.yaml", folder / "msc.yaml")
-    assert len(load_msc(folder / "msc.yaml").rounds) == 2
+    assert len(load_msc(folder / "msc.yaml", load_stories(folder, VOCAB)).rounds) == 2
 
 
 def test_selected_stories(folder):
     register = load(folder, "msc_goed.yaml")
-    table = selected_stories(register, load_stories(folder))
+    table = selected_stories(register, load_stories(folder, VOCAB))
     assert list(table.columns) == SELECTED_COLUMNS
     assert table["story_id"].tolist() == ["vt-801", "vt-803", "vt-804"]
     assert table["round"].tolist() == ["msc-2025-najaar"] * 2 + ["msc-2026-voorjaar"]
@@ -145,7 +147,7 @@ def test_reason_must_be_a_full_sentence(folder, reason):
     bad = text[:start] + f'"{reason}"\n'
     (folder / "msc.yaml").write_text(bad, encoding="utf-8")
     with pytest.raises(InputError) as info:
-        load_msc(folder / "msc.yaml", load_stories(folder))
+        load_msc(folder / "msc.yaml", load_stories(folder, VOCAB))
     assert [f.column for f in info.value.findings] == ["reasons"]
 
 
@@ -156,7 +158,7 @@ def test_reason_may_end_in_a_quote(folder):
         "de kern van het programma: 'eindelijk gezien!'\"",
     )
     (folder / "msc.yaml").write_text(text, encoding="utf-8")
-    assert len(load_msc(folder / "msc.yaml", load_stories(folder)).rounds) == 2
+    assert len(load_msc(folder / "msc.yaml", load_stories(folder, VOCAB)).rounds) == 2
 
 
 def test_story_with_unknown_msc_domain(tmp_path):
@@ -173,13 +175,13 @@ def test_story_with_known_msc_domain(tmp_path):
 
 def test_missing_file(tmp_path):
     with pytest.raises(InputError, match="ontbreekt"):
-        load_msc(tmp_path / "msc.yaml", load_stories(tmp_path))
+        load_msc(tmp_path / "msc.yaml", load_stories(tmp_path, VOCAB))
 
 
 def test_invalid_yaml_names_the_line(folder):
     (folder / "msc.yaml").write_text("domains:\n  - id: [samenleven\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
-        load_msc(folder / "msc.yaml", load_stories(folder))
+        load_msc(folder / "msc.yaml", load_stories(folder, VOCAB))
     assert info.value.findings[0].row is not None
 
 
@@ -187,7 +189,7 @@ def test_domain_id_must_be_a_slug(folder):
     text = (DATA / "msc_goed.yaml").read_text(encoding="utf-8")
     (folder / "msc.yaml").write_text(text.replace("id: meedoen", "id: Meedoen En Werk"), "utf-8")
     with pytest.raises(InputError) as info:
-        load_msc(folder / "msc.yaml", load_stories(folder))
+        load_msc(folder / "msc.yaml", load_stories(folder, VOCAB))
     assert ("id", 6) in [(f.column, f.row) for f in info.value.findings]
 
 
@@ -195,5 +197,5 @@ def test_unknown_field_is_a_warning(folder):
     text = (DATA / "msc_goed.yaml").read_text(encoding="utf-8")
     text = text.replace("    domain: meedoen\n", "    domain: meedoen\n    notulist: x\n")
     (folder / "msc.yaml").write_text(text, encoding="utf-8")
-    register = load_msc(folder / "msc.yaml", load_stories(folder))
+    register = load_msc(folder / "msc.yaml", load_stories(folder, VOCAB))
     assert [(w.severity, w.column) for w in register.warnings] == [("warning", "notulist")]

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from npdw_learning.kern.errors import InputError
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.kern.tables import read_sheets
 from npdw_learning.vertellen import importer
 from npdw_learning.vertellen.importer import import_stories
@@ -27,11 +28,11 @@ from npdw_learning.vertellen.pillar_review import (
     is_review_file,
     review_path,
 )
-from npdw_learning.vertellen.stories import load_story_vocabulary, parse_story
+from npdw_learning.vertellen.stories import parse_story, vocabulary_in
 
 DATA = Path(__file__).parents[1] / "data"
 FORM = DATA / "import_formulier_zonder_id.csv"
-VOCAB = load_story_vocabulary()
+VOCAB = vocabulary_in(ProgrammeFolder.bundled())
 PROPOSED = {  # what the codebook proposes for the six rows of FORM
     "vt-001": "leren, veilig",
     "vt-002": "wonen",
@@ -45,6 +46,7 @@ PROPOSED = {  # what the codebook proposes for the six rows of FORM
 def run(export: Path, tmp_path: Path, ps, **kwargs):
     kwargs.setdefault("out_dir", tmp_path / "stories")
     kwargs.setdefault("cache_dir", tmp_path / "cache")
+    kwargs.setdefault("codebook", ProgrammeFolder.bundled())
     return import_stories(export, vocab=VOCAB, pseudonymiser=ps, progress=False, **kwargs)
 
 

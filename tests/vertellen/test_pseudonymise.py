@@ -11,15 +11,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.vertellen.pseudonymise import (
     PLACEHOLDER_TYPES,
     Pseudonymiser,
     PseudonymResult,
     elfproef,
 )
-from npdw_learning.vertellen.stories import load_story_vocabulary
+from npdw_learning.vertellen.stories import vocabulary_in
 
-VOCAB = load_story_vocabulary()
+VOCAB = vocabulary_in(ProgrammeFolder.bundled())
 
 
 def only(result: PseudonymResult) -> set[str]:

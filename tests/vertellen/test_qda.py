@@ -32,9 +32,11 @@ from xsdata_pydantic.bindings import XmlParser
 from npdw_learning import cli
 from npdw_learning.kern.errors import InputError
 from npdw_learning.kern.paths import DATA_DIR
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.vertellen.coding import (
     auto_code,
     auto_code_spans,
+    codebook_in,
     load_codebook,
     read_coder_file,
 )
@@ -49,7 +51,18 @@ from npdw_learning.vertellen.qda import (
     project_xml,
     read_codings,
 )
-from npdw_learning.vertellen.stories import STORIES_DIR, Story, load_stories, write_story
+from npdw_learning.vertellen.stories import (
+    STORIES_DIR,
+    Story,
+    load_stories,
+    stories_in,
+    vocabulary_in,
+    write_story,
+)
+
+BUNDLED = ProgrammeFolder.bundled()
+BOOK = codebook_in(BUNDLED)
+VOCAB = vocabulary_in(BUNDLED)
 
 NS = {"q": PROJECT_NS}
 STRICT = ParserConfig(
@@ -161,7 +174,7 @@ def assert_schema_valid(data: bytes, root_cls) -> None:
 def test_schema_check_catches_what_the_schema_forbids():
     # The check itself must be able to fail: bad GUID, wrong order, unknown attribute,
     # a missing required attribute, an empty Users list.
-    book = load_codebook()
+    book = codebook_in(ProgrammeFolder.bundled())
     good = project_xml([_story("vt-1", "Veel overlast.")], book, [], [AUTO_USER])
     assert_schema_valid(good, Project)
     text = good.decode("utf-8")
@@ -306,10 +319,10 @@ def test_codebook_export_is_schema_valid(tmp_path, capsys):
     out = tmp_path / "codeboek.qdc"
     assert _run("stories", "export", out, "--data", DATA_DIR) == 0
     # one code per theme of the bundled codebook (a theme added there needs no change here)
-    assert f"{len(load_codebook())} codes" in capsys.readouterr().out
+    assert f"{len(BOOK)} codes" in capsys.readouterr().out
     assert_schema_valid(out.read_bytes(), CodeBook)
     book = XmlParser(config=STRICT).from_bytes(out.read_bytes(), CodeBook)
-    codebook = load_codebook()
+    codebook = codebook_in(ProgrammeFolder.bundled())
     assert [c.name for c in book.codes.code] == list(codebook.ids)
     for code in book.codes.code:
         assert codebook[code.name].description in code.description
@@ -321,9 +334,9 @@ def test_bundled_stories_in_an_independent_parser(tmp_path):
     path = _export(STORIES_DIR, tmp_path / "verhalen.qdpx")
     assert_schema_valid(_qde(path), Project)
     project = RefiProject.load(path, extract_dir=str(tmp_path / "uitgepakt"))
-    collection = load_stories()
+    collection = stories_in(ProgrammeFolder.bundled())
     stories = {s.id: s for s in collection.stories}
-    codebook = load_codebook()
+    codebook = codebook_in(ProgrammeFolder.bundled())
 
     sources: dict[str, TextSourceType] = {s.name: s for s in project.sources.text_source}
     assert sorted(sources) == sorted(stories)
@@ -368,7 +381,7 @@ def test_bundled_stories_in_an_independent_parser(tmp_path):
 
     assert found[NEUTRAL_USER] == set()  # the neutral user has coded nothing yet
     for coder in ("anouk", "bram"):
-        rows = read_coder_file(STORIES_DIR / "coding" / f"{coder}.csv")
+        rows = read_coder_file(STORIES_DIR / "coding" / f"{coder}.csv", BOOK)
         assert found[coder] == {(s, t) for s, t in rows.itertuples(index=False) if t}
     auto = auto_code(collection.frame(), codebook=codebook)
     assert found[AUTO_USER] == set(zip(auto["story_id"], auto["theme"], strict=True))
@@ -381,14 +394,14 @@ def test_bundled_stories_in_an_independent_parser(tmp_path):
 
 
 def test_auto_code_spans_are_the_evidence_of_auto_code():
-    frame = load_stories().frame()
-    spans = auto_code_spans(frame)
+    frame = stories_in(ProgrammeFolder.bundled()).frame()
+    spans = auto_code_spans(frame, BOOK)
     texts = dict(zip(frame["id"], frame["text"], strict=True))
     assert len(spans) > 100
     for row in spans.itertuples(index=False):
         assert texts[row.story_id][row.start : row.end] == row.evidence
     joined = spans.groupby(["story_id", "theme"], sort=False)["evidence"].agg(" | ".join)
-    auto = auto_code(frame).set_index(["story_id", "theme"])
+    auto = auto_code(frame, BOOK).set_index(["story_id", "theme"])
     assert joined.to_dict() == auto["evidence"].to_dict()
 
 
@@ -399,7 +412,7 @@ def test_hostile_and_long_text_survives_as_text(folder, tmp_path):
     data = _qde(path)
     assert_schema_valid(data, Project)
     assert b"<script" not in data and b"<img" not in data
-    stories = {s.id: s for s in load_stories(folder).stories}
+    stories = {s.id: s for s in load_stories(folder, VOCAB).stories}
     assert "\x01" in stories["vt-905"].text  # the story file kept the control characters
     with zipfile.ZipFile(path) as archive:
         for ident in ("vt-905", "vt-906"):
@@ -425,7 +438,7 @@ def test_hostile_codebook_text_and_empty_pillars(tmp_path):
     text = text.replace('label: "Overlast"', f'label: "{hostile}"', 1)
     assert hostile in text
     book_file.write_text(text, encoding="utf-8")
-    codebook = load_codebook(book_file)
+    codebook = load_codebook(book_file, BUNDLED.registry)
     xml = codebook_xml(codebook)
     assert_schema_valid(xml, CodeBook)
     description = ET.fromstring(xml).find(".//{urn:QDA-XML:codebook:1.0}Description").text
@@ -461,7 +474,7 @@ def test_round_trip_a_coder_in_a_qda_tool(folder, tmp_path, capsys):
         "--data", DATA_DIR,
     ) == 0  # fmt: skip
     assert "carla.csv" in capsys.readouterr().out
-    rows = read_coder_file(folder / "coding" / "carla.csv")
+    rows = read_coder_file(folder / "coding" / "carla.csv", BOOK)
     assert set(rows.itertuples(index=False, name=None)) == {
         ("vt-901", "afval-verloedering"),
         ("vt-901", "groen-buitenruimte"),
@@ -482,9 +495,9 @@ def test_round_trip_a_coder_in_a_qda_tool(folder, tmp_path, capsys):
     args += ["--stories", folder, "--data", DATA_DIR]
     assert _run(*args) == 1
     assert "--overwrite" in capsys.readouterr().err
-    assert len(read_coder_file(folder / "coding" / "carla.csv")) == 7  # unchanged
+    assert len(read_coder_file(folder / "coding" / "carla.csv", BOOK)) == 7  # unchanged
     assert _run(*args, "--overwrite") == 0
-    rows = read_coder_file(folder / "coding" / "carla.csv")
+    rows = read_coder_file(folder / "coding" / "carla.csv", BOOK)
     assert sorted(set(rows["story_id"])) == ["vt-901", "vt-903", "vt-905"]
 
 
@@ -493,8 +506,8 @@ def test_exported_coder_comes_back_the_same(folder, tmp_path):
     exported = _export(folder, tmp_path / "project.qdpx")
     args = ["stories", "import-codings", exported, "--coder", "anouk-terug", "--user", "anouk"]
     assert _run(*args, "--stories", folder, "--data", DATA_DIR, "--coded-only") == 0
-    back = read_coder_file(folder / "coding" / "anouk-terug.csv")
-    original = read_coder_file(folder / "coding" / "anouk.csv")
+    back = read_coder_file(folder / "coding" / "anouk-terug.csv", BOOK)
+    original = read_coder_file(folder / "coding" / "anouk.csv", BOOK)
     coded = original[original["theme"] != ""]
     assert set(back.itertuples(index=False, name=None)) == set(
         coded.itertuples(index=False, name=None)
@@ -516,7 +529,7 @@ def test_import_refuses_more_than_one_new_user_without_user(folder, tmp_path, ca
     assert "Carla" in err and "Dirk" in err and "--user" in err
     assert not (folder / "coding" / "carla.csv").exists()
     assert _run(*base, "--coder", "dirk", "--user", "dirk", "--coded-only") == 0
-    rows = read_coder_file(folder / "coding" / "dirk.csv")
+    rows = read_coder_file(folder / "coding" / "dirk.csv", BOOK)
     assert rows.values.tolist() == [["vt-903", "jongeren"]]
 
 
@@ -634,7 +647,7 @@ def test_export_keeps_an_old_file_when_it_fails(folder, tmp_path):
 
 
 def test_selection_guids_are_stable_and_distinct():
-    book = load_codebook()
+    book = codebook_in(ProgrammeFolder.bundled())
     stories = [_story("vt-1", "Veel overlast en grofvuil."), _story("vt-2", "Niets.")]
     selections = [
         Selection("vt-1", "overlast", 5, 13, AUTO_USER),
@@ -679,7 +692,7 @@ def test_import_after_a_tool_gave_everything_new_guids(folder, tmp_path):
     args = ["stories", "import-codings", worked, "--coder", "carla", "--coded-only"]
     assert _run(*args, "--stories", folder, "--data", DATA_DIR) == 0
     # auto's and anouk's codings are recognised by name, not counted as carla's
-    rows = read_coder_file(folder / "coding" / "carla.csv")
+    rows = read_coder_file(folder / "coding" / "carla.csv", BOOK)
     assert rows.values.tolist() == [["vt-904", "werk"]]
 
 
@@ -727,7 +740,7 @@ def test_blind_export_has_no_codings_and_round_trips(folder, tmp_path, capsys):
     worked = _rewrite(out, tmp_path / "carla.qdpx", code)
     args = ["stories", "import-codings", worked, "--coder", "carla"]
     assert _run(*args, "--stories", folder, "--data", DATA_DIR) == 0
-    rows = read_coder_file(folder / "coding" / "carla.csv")
+    rows = read_coder_file(folder / "coding" / "carla.csv", BOOK)
     assert set(rows.itertuples(index=False, name=None)) == {
         ("vt-901", ""),
         ("vt-902", "eenzaamheid"),
@@ -770,7 +783,7 @@ def _import(worked: Path, folder: Path, *args: str) -> int:
 
 
 def _rows(path: Path) -> set[tuple[str, str]]:
-    return {(s, t) for s, t in read_coder_file(path).itertuples(index=False, name=None) if t}
+    return {(s, t) for s, t in read_coder_file(path, BOOK).itertuples(index=False, name=None) if t}
 
 
 def test_export_puts_the_coder_first_and_auto_last(folder, tmp_path, capsys):
@@ -849,7 +862,9 @@ def test_codings_made_as_auto_in_an_older_export(folder, tmp_path, capsys, blind
     assert _users(old)[0] == AUTO_USER
     codings = ET.fromstring(_qde(old)).iter(_q("Coding"))
     automatic = sum(c.get("creatingUser") == guid("user", AUTO_USER) for c in codings)
-    assert automatic == (0 if blind else len(auto_code_spans(load_stories(folder).frame())))
+    assert automatic == (
+        0 if blind else len(auto_code_spans(load_stories(folder, VOCAB).frame(), BOOK))
+    )
     coded = (("vt-902", "ontmoeting"), ("vt-904", "werk"))
     worked = _rewrite(old, tmp_path / "terug.qdpx", _code_as_first_user(*coded))
     capsys.readouterr()
@@ -883,7 +898,7 @@ def test_codings_made_as_auto_and_under_own_name(folder, tmp_path, capsys):
 
 def test_a_coding_as_auto_on_an_automatic_span_counts_in_a_blind_project(folder, tmp_path):
     """No automatic coding in the project: a person selecting just the word it would is theirs."""
-    span = auto_code_spans(load_stories(folder).frame()).iloc[0]
+    span = auto_code_spans(load_stories(folder, VOCAB).frame(), BOOK).iloc[0]
     args = ["stories", "export", tmp_path / "b.qdpx", "--no-codings", "--stories", folder]
     assert _run(*args, "--data", DATA_DIR) == 0
     old = _rewrite(tmp_path / "b.qdpx", tmp_path / "oud.qdpx", _auto_first)

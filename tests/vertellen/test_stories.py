@@ -9,17 +9,19 @@ from pathlib import Path
 import pytest
 
 from npdw_learning.cli import main
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.vertellen.stories import (
     Story,
     load_stories,
-    load_story_vocabulary,
     may_quote,
     parse_story,
     render_story,
+    stories_in,
+    vocabulary_in,
     write_story,
 )
 
-VOCAB = load_story_vocabulary()
+VOCAB = vocabulary_in(ProgrammeFolder.bundled())
 
 GOOD = """---
 id: vt-901
@@ -220,7 +222,7 @@ def test_a_story_with_given_pillars_renders_as_before_and_a_proposed_one_says_so
 
 
 def test_every_bundled_story_renders_to_its_own_bytes():
-    collection = load_stories()
+    collection = stories_in(ProgrammeFolder.bundled())
     assert len(collection.stories) == 60 and collection.errors == []
     for story in collection.stories:
         assert story.pillars and story.pillars_source is None
@@ -248,10 +250,8 @@ def test_a_language_that_is_no_language_code_is_an_error(tmp_path, value):
 def test_the_streets_of_the_registry_are_read_and_optional(tmp_path):
     import shutil
 
-    from npdw_learning.kern.paths import REGISTRY_DIR
-
     assert "Admiraalsplein" in VOCAB.streets
-    copy = tmp_path / "registry"
-    shutil.copytree(REGISTRY_DIR, copy)
-    (copy / "streets.yaml").unlink()
-    assert load_story_vocabulary(directory=copy).streets == ()
+    copy = ProgrammeFolder(tmp_path)
+    shutil.copytree(ProgrammeFolder.bundled().registry_dir, copy.registry_dir)
+    copy.streets_file.unlink()
+    assert vocabulary_in(copy).streets == ()
