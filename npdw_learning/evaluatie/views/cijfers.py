@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pandas as pd
 
 from ...tellen.breaks import PREDICTION_LEVEL
@@ -10,6 +12,10 @@ from ...tellen.trends import INTERVAL
 from ..labels import BREAK_NL, CHANGE_NL, PROGRESS_NL, TREND_NL
 from ..method import percent
 from ..report import show_figure, show_markdown, show_table
+
+if TYPE_CHECKING:
+    from ...kern.registry import Registry
+    from ..steps import Run, TellenStep
 
 __all__ = ["show_tellen"]
 
@@ -25,7 +31,7 @@ def _number(value: float, *, signed: bool = False) -> str:
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
-def _change_cell(row) -> str:
+def _change_cell(row: Any) -> str:
     """The change since the baseline as a cell: verdict, size, years and interval."""
     size = f"{_number(row.change, signed=True)} sinds {int(row.baseline_year)}"
     if row.test == "none":
@@ -58,7 +64,7 @@ def _pillar_sentence(hoods: pd.DataFrame) -> str:
     return text
 
 
-def _cell(row) -> str:
+def _cell(row: Any) -> str:
     if row.verdict == "insufficient_data" and isinstance(row.change_verdict, str):
         text = _change_cell(row)
     else:
@@ -68,7 +74,7 @@ def _cell(row) -> str:
     return text
 
 
-def _tellen_rows(step, shown: list[str]) -> pd.DataFrame:
+def _tellen_rows(step: TellenStep, shown: list[str]) -> pd.DataFrame:
     """Trend, change and progress per shown series, one row each."""
     keys = ["indicator", "area"]
     trends = step.trends[step.trends["area"].isin(shown)]
@@ -84,7 +90,7 @@ def _tellen_rows(step, shown: list[str]) -> pd.DataFrame:
     )
 
 
-def show_tellen(run, step) -> None:
+def show_tellen(run: Run, step: TellenStep) -> None:
     """Per pillar: a sentence with the counts, the indicator x area table and the figure.
 
     A series too short for a trend shows its change since the baseline
@@ -143,7 +149,9 @@ def show_tellen(run, step) -> None:
         _show_breaks(run, step, pillar.id, section)
 
 
-def _show_pillar_figure(run, step, pillar, section: str, indicators: list[str]) -> None:
+def _show_pillar_figure(
+    run: Run, step: TellenStep, pillar: Any, section: str, indicators: list[str]
+) -> None:
     reg = run.registry
     if pillar.id in step.figures:
         show_figure(
@@ -162,7 +170,7 @@ def _show_pillar_figure(run, step, pillar, section: str, indicators: list[str]) 
         )
 
 
-def _show_breaks(run, step, pillar: str, section: str) -> None:
+def _show_breaks(run: Run, step: TellenStep, pillar: str, section: str) -> None:
     """One pillar's break reading: how many series could be judged, and those that bent."""
     reg = run.registry
     breaks = getattr(step, "breaks", pd.DataFrame())
@@ -226,7 +234,7 @@ def _show_breaks(run, step, pillar: str, section: str) -> None:
 PILLAR_COLOURS = 64
 
 
-def _figure_alt(pillar: str, indicators: list[str], reg) -> str:
+def _figure_alt(pillar: str, indicators: list[str], reg: Registry) -> str:
     """What a pillar's figure shows, for a reader who cannot see it (names from ``reg``),
     and where its numbers are."""
     return (

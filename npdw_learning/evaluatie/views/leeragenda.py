@@ -4,11 +4,15 @@ the network and its gaps, and the questions proposed this year."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..labels import EFFORT_STATUS_NL, QUESTION_STATUS_NL
 from ..report import show_figure, show_markdown, show_table
+
+if TYPE_CHECKING:
+    from ..steps import LeeragendaStep, Run
 
 __all__ = ["show_leeragenda"]
 
@@ -24,7 +28,7 @@ def _listed(values: object, labels: Mapping[str, str] | None = None) -> str:
     return ", ".join(labels.get(v, str(v)) for v in values)
 
 
-def show_leeragenda(run, step) -> None:
+def show_leeragenda(run: Run, step: LeeragendaStep) -> None:
     """The chapter 'Leeragenda': questions, research and over-asking, lessons,
     efforts, the network and its gaps, and the questions proposed this year.
 
@@ -47,7 +51,7 @@ _EMPTY_NL = (
 )
 
 
-def _show_questions(run, step, section: str) -> None:
+def _show_questions(run: Run, step: LeeragendaStep, section: str) -> None:
     reg = run.registry
     pillars = dict(zip(reg.pillars["id"], reg.pillars["label"], strict=True))
     everything = step.agenda.research  # a question may name research in another area
@@ -95,7 +99,7 @@ def _show_questions(run, step, section: str) -> None:
         )
 
 
-def _show_research(run, step, section: str) -> None:
+def _show_research(run: Run, step: LeeragendaStep, section: str) -> None:
     areas = run.registry.area_labels()
     r = step.research
     flagged = step.overasking[step.overasking["flagged"].astype(bool)]
@@ -159,7 +163,7 @@ def _show_research(run, step, section: str) -> None:
         )
 
 
-def _show_lessons(step, section: str) -> None:
+def _show_lessons(step: LeeragendaStep, section: str) -> None:
     les = step.lessons
     if les.empty:
         show_markdown(
@@ -182,7 +186,7 @@ def _show_lessons(step, section: str) -> None:
     )
 
 
-def _show_efforts(run, step, section: str) -> None:
+def _show_efforts(run: Run, step: LeeragendaStep, section: str) -> None:
     e = step.efforts
     if e.empty:
         show_markdown(
@@ -209,7 +213,7 @@ def _show_efforts(run, step, section: str) -> None:
     )
 
 
-def _show_network(step, section: str) -> None:
+def _show_network(step: LeeragendaStep, section: str) -> None:
     show_markdown(
         "#### Het doelen-inspanningennetwerk\n\nHoe inspanningen, doelen, indicatoren, "
         "verhaalthema's, leervragen en onderzoek met elkaar verbonden zijn. Open symbolen zijn "

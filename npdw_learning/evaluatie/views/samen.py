@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pandas as pd
 
 from ..labels import META_NL, NUMBERS_NL, PROGRESS_NL, STORIES_NL
 from ..report import show_markdown, show_table
 
+if TYPE_CHECKING:
+    from ..steps import JointStep, Run
+
 __all__ = ["show_joint"]
 
 
-def _numbers_cell(row) -> str:
+def _numbers_cell(row: Any) -> str:
     if row.series == 0:
         return NUMBERS_NL[row.numbers_direction]
     return (
@@ -19,7 +24,7 @@ def _numbers_cell(row) -> str:
     )
 
 
-def _progress_cell(row) -> str:
+def _progress_cell(row: Any) -> str:
     parts = [
         f"{getattr(row, f'n_{s}')} {PROGRESS_NL[s]}"
         for s in PROGRESS_NL
@@ -28,13 +33,13 @@ def _progress_cell(row) -> str:
     return ", ".join(parts) if parts else "niet te beoordelen"
 
 
-def _stories_cell(row) -> str:
+def _stories_cell(row: Any) -> str:
     if row.stories == 0:
         return "geen verhalen"
     return f"{row.stories} verhalen, {STORIES_NL[row.stories_direction]}"
 
 
-def show_joint(run, step) -> None:
+def show_joint(run: Run, step: JointStep) -> None:
     """Per pillar: the joint display of its goals, and the discordances as questions."""
     reg = run.registry
     for pillar in reg.pillars.itertuples(index=False):

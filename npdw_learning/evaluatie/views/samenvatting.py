@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...tellen.trends import MIN_POINTS
 from ..report import show_figure, show_markdown
 from ..status import MATRIX_COLOURS, matrix_alt
 from ..summary import summary_sentences
 
+if TYPE_CHECKING:
+    from ..steps import JointStep, Run
+
 __all__ = ["show_summary"]
 
 
-def show_summary(run, step) -> None:
+def show_summary(run: Run, step: JointStep) -> None:
     """The Samenvatting: the status matrix (:mod:`.status`) and, under it, five to eight
     sentences from the tables (:mod:`.summary`)."""
     reg = run.registry

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -11,10 +12,13 @@ from ...tellen.changes import CHANGE_COLUMNS, CONFIDENCE
 from ...tellen.trends import FDR_ALPHA, MIN_POINTS
 from ..report import show_markdown, show_table
 
+if TYPE_CHECKING:
+    from ..steps import Run, TellenStep
+
 __all__ = ["show_readings", "show_data_quality"]
 
 
-def show_readings(run, step) -> None:
+def show_readings(run: Run, step: TellenStep) -> None:
     """The Verantwoording: the three readings of the numbers in plain Dutch, and how many
     series of this run each one covers. Every parameter comes from the code's constants."""
     reg = run.registry
@@ -63,7 +67,7 @@ def show_readings(run, step) -> None:
     )
 
 
-def show_data_quality(run, step, *, limit: int = 25) -> None:
+def show_data_quality(run: Run, step: TellenStep, *, limit: int = 25) -> None:
     """The data-quality findings for the Verantwoording: counts, the first ``limit``,
     every override (a value a later delivery replaced) and the figures left out
     because their year is after the evaluation year."""
@@ -105,7 +109,7 @@ def show_data_quality(run, step, *, limit: int = 25) -> None:
     _show_overrides(step, section)
 
 
-def _show_overrides(step, section: str) -> None:
+def _show_overrides(step: TellenStep, section: str) -> None:
     """Every value a later delivery replaced, with both files and both values."""
     overrides = getattr(step, "overrides", None)
     n = 0 if overrides is None else len(overrides)

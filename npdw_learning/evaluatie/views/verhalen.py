@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -11,6 +12,9 @@ from ...vertellen.analysis import CHANGES, MIN_CELL, TOTAL, suppress
 from ...vertellen.language import DUTCH
 from ..method import dutch_number
 from ..report import show_markdown, show_table
+
+if TYPE_CHECKING:
+    from ..steps import Run, VertellenStep
 
 __all__ = [
     "show_vertellen",
@@ -29,7 +33,7 @@ _NOT_DUTCH_KEY = "#"  # no pillar id (ids are slugs; a NUL key would equal "" in
 PROPOSED = "Voorgesteld, nog niet nagekeken"  # pillars proposed on import (pillars_source: auto)
 
 
-def _theme_labels(step) -> dict[str, str]:
+def _theme_labels(step: VertellenStep) -> dict[str, str]:
     return {t.id: t.label for t in step.codebook.themes}
 
 
@@ -38,7 +42,7 @@ _QUOTE = (
 )
 
 
-def _show_quote(row, labels: Mapping[str, str], section: str) -> None:
+def _show_quote(row: Any, labels: Mapping[str, str], section: str) -> None:
     """One consented quote as a block quote; every part of it is text from outside."""
     show_markdown(
         _QUOTE,
@@ -59,7 +63,7 @@ NO_STORIES_NL = (
 )
 
 
-def _show_who(run, stories: pd.DataFrame, section: str) -> None:
+def _show_who(run: Run, stories: pd.DataFrame, section: str) -> None:
     """Stories per teller and area, and per pillar by their direction of change."""
     reg = run.registry
     labels = reg.area_labels()
@@ -118,7 +122,7 @@ def _show_not_coded(skipped: pd.DataFrame, section: str) -> None:
     )
 
 
-def show_vertellen(run, step) -> None:
+def show_vertellen(run: Run, step: VertellenStep) -> None:
     """The chapter 'Verhalen uit de wijken': who told, themes, terms, MSC."""
     from ..report import chapter
 
@@ -190,7 +194,7 @@ def show_vertellen(run, step) -> None:
         )
 
 
-def show_vertellen_per_pillar(run, step) -> None:
+def show_vertellen_per_pillar(run: Run, step: VertellenStep) -> None:
     """Per pillar: its themes with the directions of change, and consented quotes."""
     reg = run.registry
     labels = reg.area_labels()
@@ -284,6 +288,6 @@ def stories_by_pillar(stories: pd.DataFrame, pillars: pd.DataFrame) -> pd.DataFr
     return table
 
 
-def _no_pillar_key(language) -> tuple[str]:
+def _no_pillar_key(language: object) -> tuple[str]:
     """The table key of a story without a pillar: apart when it is not told in Dutch."""
     return ("",) if language in (DUTCH, "", None) or pd.isna(language) else (_NOT_DUTCH_KEY,)
