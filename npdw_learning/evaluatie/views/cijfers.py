@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -111,32 +112,13 @@ def show_tellen(run: Run, step: TellenStep) -> None:
             )
             continue
         hoods = mine[mine["area"].isin(run.areas)]
-        counts = hoods["status"].fillna("not_assessable").value_counts()
-        assessable = int(len(hoods) - counts.get("not_assessable", 0))
-        text = [_pillar_sentence(hoods)]
-        if assessable:
-            parts = [
-                f"{counts.get(s, 0)} {PROGRESS_NL[s]}"
-                for s in PROGRESS_NL
-                if s != "not_assessable" and counts.get(s, 0)
-            ]
-            text.append(
-                f"Van de {assessable} reeksen met een doel en genoeg metingen: {', '.join(parts)}."
-            )
-        show_markdown(" ".join(text), section)
+        show_markdown(" ".join([_pillar_sentence(hoods), *_progress_sentence(hoods)]), section)
         # The figure first: a table can run on over a page break, a figure cannot, so
         # the flexible parts after it fill the page instead of leaving a gap before it.
         shown_ids = [i for i in ind.index if i in set(mine["indicator"])]
         _show_pillar_figure(run, step, pillar, section, [ind.loc[i, "label"] for i in shown_ids])
-        cells = mine.assign(cell=[_cell(r) for r in mine.itertuples(index=False)])
-        table = cells.pivot(index="indicator", columns="area", values="cell")
-        order = [i for i in ind.index if i in table.index]
-        table = table.reindex(index=order, columns=[a for a in shown if a in table.columns])
-        table = table.fillna("–")
-        table.insert(0, "Indicator", [ind.loc[i, "label"] for i in table.index])
-        table.columns = ["Indicator", *[labels[a] for a in table.columns[1:]]]
         show_table(
-            table.reset_index(drop=True),
+            _pillar_table(mine, ind, shown, labels),
             section,
             caption=(
                 "Trend sinds de eerste meting (of, bij te weinig metingen voor een trend, de "
@@ -147,6 +129,35 @@ def show_tellen(run: Run, step: TellenStep) -> None:
             csv="trends.csv",
         )
         _show_breaks(run, step, pillar.id, section)
+
+
+def _progress_sentence(hoods: pd.DataFrame) -> list[str]:
+    """The progress towards the goals of one pillar's series in the chosen areas, as a
+    sentence (none when no series can be assessed)."""
+    counts = hoods["status"].fillna("not_assessable").value_counts()
+    assessable = int(len(hoods) - counts.get("not_assessable", 0))
+    if not assessable:
+        return []
+    parts = [
+        f"{counts.get(s, 0)} {PROGRESS_NL[s]}"
+        for s in PROGRESS_NL
+        if s != "not_assessable" and counts.get(s, 0)
+    ]
+    return [f"Van de {assessable} reeksen met een doel en genoeg metingen: {', '.join(parts)}."]
+
+
+def _pillar_table(
+    mine: pd.DataFrame, ind: pd.DataFrame, shown: list[str], labels: Mapping[str, str]
+) -> pd.DataFrame:
+    """One pillar's indicator x area table: a cell per series, in registry order."""
+    cells = mine.assign(cell=[_cell(r) for r in mine.itertuples(index=False)])
+    table = cells.pivot(index="indicator", columns="area", values="cell")
+    order = [i for i in ind.index if i in table.index]
+    table = table.reindex(index=order, columns=[a for a in shown if a in table.columns])
+    table = table.fillna("–")
+    table.insert(0, "Indicator", [ind.loc[i, "label"] for i in table.index])
+    table.columns = ["Indicator", *[labels[a] for a in table.columns[1:]]]
+    return table.reset_index(drop=True)
 
 
 def _show_pillar_figure(
@@ -204,6 +215,17 @@ def _show_breaks(run: Run, step: TellenStep, pillar: str, section: str) -> None:
         section,
         reference=reg.reference_label,
     )
+    show_table(
+        _breaks_table(bent, ind, reg),
+        section,
+        caption=(
+            "Reeksen waarvan de laatste meting buiten de marge van de lijn van voor de start valt"
+        ),
+    )
+
+
+def _breaks_table(bent: pd.DataFrame, ind: pd.DataFrame, reg: Registry) -> pd.DataFrame:
+    """The series whose latest value left the margin of the line from before the start."""
     reading = {k: v.format(reference=reg.reference_label) for k, v in _READING_NL.items()}
     expected = zip(
         bent["expected_latest"], bent["expected_low"], bent["expected_high"], strict=True
@@ -220,13 +242,7 @@ def _show_breaks(run: Run, step: TellenStep, pillar: str, section: str) -> None:
             "Oordeel": bent["verdict"].map(BREAK_NL),
         }
     )
-    show_table(
-        table.reset_index(drop=True),
-        section,
-        caption=(
-            "Reeksen waarvan de laatste meting buiten de marge van de lijn van voor de start valt"
-        ),
-    )
+    return table.reset_index(drop=True)
 
 
 # Palette size of the embedded pillar figures (report.embedded_png): lines, bands and text

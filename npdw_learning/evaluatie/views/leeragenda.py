@@ -52,10 +52,6 @@ _EMPTY_NL = (
 
 
 def _show_questions(run: Run, step: LeeragendaStep, section: str) -> None:
-    reg = run.registry
-    pillars = dict(zip(reg.pillars["id"], reg.pillars["label"], strict=True))
-    everything = step.agenda.research  # a question may name research in another area
-    research_titles = dict(zip(everything["id"], everything["title"], strict=True))
     q = step.questions
     if q.empty:
         show_markdown(
@@ -72,23 +68,7 @@ def _show_questions(run: Run, step: LeeragendaStep, section: str) -> None:
             + ". Bij elke vraag staat welk onderzoek haar beantwoordt.",
             section,
         )
-        show_table(
-            q.assign(
-                pillars=q["pillars"].map(lambda v: _listed(v, pillars)),
-                research=q["research"].map(lambda v: _listed(v, research_titles)),
-                status=q["status"].map(QUESTION_STATUS_NL),
-            ),
-            section,
-            caption="De leervragen, met het onderzoek dat ze beantwoordt",
-            columns={
-                "id": "Nr.",
-                "question": "Leervraag",
-                "pillars": "Pijlers",
-                "research": "Onderzoek",
-                "owner": "Eigenaar",
-                "status": "Status",
-            },
-        )
+        _show_question_table(run, step, section)
     if len(step.proposals):
         show_markdown(
             "#### Voorgesteld uit deze evaluatie\n\nBij deze doelen spraken cijfers en verhalen "
@@ -97,6 +77,32 @@ def _show_questions(run: Run, step: LeeragendaStep, section: str) -> None:
             section,
             questions=list(step.proposals["question"]),
         )
+
+
+def _show_question_table(run: Run, step: LeeragendaStep, section: str) -> None:
+    """The learning questions with their pillars and the research that answers them."""
+    reg = run.registry
+    pillars = dict(zip(reg.pillars["id"], reg.pillars["label"], strict=True))
+    everything = step.agenda.research  # a question may name research in another area
+    research_titles = dict(zip(everything["id"], everything["title"], strict=True))
+    q = step.questions
+    show_table(
+        q.assign(
+            pillars=q["pillars"].map(lambda v: _listed(v, pillars)),
+            research=q["research"].map(lambda v: _listed(v, research_titles)),
+            status=q["status"].map(QUESTION_STATUS_NL),
+        ),
+        section,
+        caption="De leervragen, met het onderzoek dat ze beantwoordt",
+        columns={
+            "id": "Nr.",
+            "question": "Leervraag",
+            "pillars": "Pijlers",
+            "research": "Onderzoek",
+            "owner": "Eigenaar",
+            "status": "Status",
+        },
+    )
 
 
 def _show_research(run: Run, step: LeeragendaStep, section: str) -> None:
@@ -123,44 +129,57 @@ def _show_research(run: Run, step: LeeragendaStep, section: str) -> None:
             f"({len(flagged)} keer in deze periode).",
             section,
         )
-        show_table(
-            r.assign(
-                areas=r["areas"].map(lambda v: _listed(v, areas)),
-                start=r["start"].fillna("onbekend"),
-                end=r["end"].fillna("onbekend"),
-            ),
-            section,
-            columns={
-                "title": "Onderzoek",
-                "partner": "Partner",
-                "method": "Methode",
-                "areas": "Wijken",
-                "start": "Start",
-                "end": "Einde",
-                "status": "Status",
-            },
-            caption=(
-                "De onderzoeksactiviteiten in de gekozen wijken"
-                if run.is_selection
-                else "Alle onderzoeksactiviteiten van de leeragenda"
-            ),
-            appendix="Onderzoeksagenda: "
-            + ("de gekozen wijken" if run.is_selection else "alle onderzoeksactiviteiten"),
-            csv="onderzoek.csv",
-        )
+        _show_research_table(run, r, section)
     if len(flagged):
-        show_table(
-            flagged.assign(area=flagged["area"].map(lambda a: areas.get(a, a))),
-            section,
-            caption=f"Kwartalen waarin bewoners vaker dan {threshold} keer werden gevraagd",
-            columns={
-                "area": "Wijk",
-                "quarter": "Kwartaal",
-                "research": "Onderzoeken",
-                "story_moments": "Verhaalmomenten",
-                "total": "Totaal",
-            },
-        )
+        _show_overasked(flagged, areas, threshold, section)
+
+
+def _show_research_table(run: Run, r: pd.DataFrame, section: str) -> None:
+    """The research activities, each with its areas and its dates."""
+    areas = run.registry.area_labels()
+    show_table(
+        r.assign(
+            areas=r["areas"].map(lambda v: _listed(v, areas)),
+            start=r["start"].fillna("onbekend"),
+            end=r["end"].fillna("onbekend"),
+        ),
+        section,
+        columns={
+            "title": "Onderzoek",
+            "partner": "Partner",
+            "method": "Methode",
+            "areas": "Wijken",
+            "start": "Start",
+            "end": "Einde",
+            "status": "Status",
+        },
+        caption=(
+            "De onderzoeksactiviteiten in de gekozen wijken"
+            if run.is_selection
+            else "Alle onderzoeksactiviteiten van de leeragenda"
+        ),
+        appendix="Onderzoeksagenda: "
+        + ("de gekozen wijken" if run.is_selection else "alle onderzoeksactiviteiten"),
+        csv="onderzoek.csv",
+    )
+
+
+def _show_overasked(
+    flagged: pd.DataFrame, areas: Mapping[str, str], threshold: int, section: str
+) -> None:
+    """The quarters in which residents were asked more often than the threshold."""
+    show_table(
+        flagged.assign(area=flagged["area"].map(lambda a: areas.get(a, a))),
+        section,
+        caption=f"Kwartalen waarin bewoners vaker dan {threshold} keer werden gevraagd",
+        columns={
+            "area": "Wijk",
+            "quarter": "Kwartaal",
+            "research": "Onderzoeken",
+            "story_moments": "Verhaalmomenten",
+            "total": "Totaal",
+        },
+    )
 
 
 def _show_lessons(step: LeeragendaStep, section: str) -> None:

@@ -131,7 +131,6 @@ def show_vertellen(run: Run, step: VertellenStep) -> None:
     reg = run.registry
     labels = reg.area_labels()
     stories = step.stories
-    themes = _theme_labels(step)
     if stories.empty:
         show_markdown(NO_STORIES_NL.format(year=run.year), section)
         return
@@ -143,6 +142,17 @@ def show_vertellen(run: Run, step: VertellenStep) -> None:
     )
     _show_not_coded(step.not_coded, section)
     _show_who(run, stories, section)
+    _show_themes(run, step, section)
+    if len(step.terms):
+        _show_terms(step.terms, labels, section)
+    if len(step.msc):
+        _show_msc(step.msc, labels, section)
+
+
+def _show_themes(run: Run, step: VertellenStep, section: str) -> None:
+    """Stories per theme, by area and by teller."""
+    labels = run.registry.area_labels()
+    themes = _theme_labels(step)
     by_area = step.themes_by_area.copy()
     by_area = by_area[["theme", *[a for a in run.areas if a in by_area.columns], TOTAL]]
     by_area.insert(0, "Thema", by_area.pop("theme").map(themes))
@@ -151,47 +161,49 @@ def show_vertellen(run: Run, step: VertellenStep) -> None:
     by_teller = step.themes_by_teller.copy()
     by_teller.insert(0, "Thema", by_teller.pop("theme").map(themes))
     show_table(by_teller, section, caption="Verhalen per thema en verteller")
-    if len(step.terms):
-        terms = (
-            step.terms.groupby("group", sort=False)["term"]
-            .apply(lambda s: ", ".join(s))
-            .reset_index()
-        )
-        terms["group"] = terms["group"].map(lambda a: labels.get(a, a))
-        show_markdown(
-            "#### Woorden die een wijk kenmerken\n\nDeze woorden komen in de verhalen uit een "
-            "wijk opvallend vaker voor dan in de verhalen uit de andere wijken. Ze kunnen "
-            "wijzen op onderwerpen die (nog) niet in het codeboek staan.",
-            section,
-        )
-        show_table(
-            terms,
-            section,
-            caption="Woorden die in de verhalen uit een wijk opvallend vaak voorkomen",
-            columns={"group": "Wijk", "term": "Kenmerkende woorden"},
-        )
-    if len(step.msc):
-        show_markdown(
-            "#### Meest betekenisvolle verandering\n\nPanels van bewoners en professionals "
-            "kozen uit de verhalen per domein het verhaal dat voor hen de belangrijkste "
-            "verandering laat zien, en schreven op waarom.",
-            section,
-        )
-        msc = step.msc.assign(area=step.msc["area"].map(lambda a: labels.get(a, a)))
-        show_table(
-            msc,
-            section,
-            caption="De verhalen die de panels kozen, met hun reden",
-            columns={
-                "date": "Datum",
-                "domain": "Domein",
-                "panel": "Panel",
-                "title": "Verhaal",
-                "area": "Wijk",
-                "change": "Richting",
-                "reason": "Waarom gekozen",
-            },
-        )
+
+
+def _show_terms(found: pd.DataFrame, labels: Mapping[str, str], section: str) -> None:
+    """The words that mark an area's stories against the other areas'."""
+    terms = found.groupby("group", sort=False)["term"].apply(lambda s: ", ".join(s)).reset_index()
+    terms["group"] = terms["group"].map(lambda a: labels.get(a, a))
+    show_markdown(
+        "#### Woorden die een wijk kenmerken\n\nDeze woorden komen in de verhalen uit een "
+        "wijk opvallend vaker voor dan in de verhalen uit de andere wijken. Ze kunnen "
+        "wijzen op onderwerpen die (nog) niet in het codeboek staan.",
+        section,
+    )
+    show_table(
+        terms,
+        section,
+        caption="Woorden die in de verhalen uit een wijk opvallend vaak voorkomen",
+        columns={"group": "Wijk", "term": "Kenmerkende woorden"},
+    )
+
+
+def _show_msc(chosen: pd.DataFrame, labels: Mapping[str, str], section: str) -> None:
+    """The stories the Most Significant Change panels chose, with their reasons."""
+    show_markdown(
+        "#### Meest betekenisvolle verandering\n\nPanels van bewoners en professionals "
+        "kozen uit de verhalen per domein het verhaal dat voor hen de belangrijkste "
+        "verandering laat zien, en schreven op waarom.",
+        section,
+    )
+    msc = chosen.assign(area=chosen["area"].map(lambda a: labels.get(a, a)))
+    show_table(
+        msc,
+        section,
+        caption="De verhalen die de panels kozen, met hun reden",
+        columns={
+            "date": "Datum",
+            "domain": "Domein",
+            "panel": "Panel",
+            "title": "Verhaal",
+            "area": "Wijk",
+            "change": "Richting",
+            "reason": "Waarom gekozen",
+        },
+    )
 
 
 def show_vertellen_per_pillar(run: Run, step: VertellenStep) -> None:
