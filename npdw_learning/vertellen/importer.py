@@ -375,25 +375,7 @@ def _read_rows(
     for record in frame.to_dict(orient="records"):
         row = int(record[ROW])
         cell = mapping.cells({name: record[header] for name, header in header_of.items()})
-        data = mapping.row_values(cell)
-        problems: list[Finding] = []
-        flag = synthetic_flag(cell.get("synthetic"), file, row, names["synthetic"])
-        if isinstance(flag, Finding):
-            problems.append(flag)
-        elif flag is not None:
-            data["synthetic"] = flag
-        # The title is free text like the story: it is not validated here and
-        # goes to the pseudonymiser with the text, never into ``fields`` raw.
-        text = _clean_text(cell.get("text"))
-        title = _clean_text(cell.get("title"))
-        data["id"] = "x"  # a valid stand-in: the id comes from the id column, or later
-        fields, findings = validate_fields(data, vocab, file, row, names)
-        problems += [f for f in findings if f.severity == "error"]
-        if not text:
-            message = "het verhaal heeft geen tekst"
-            problems.append(Finding("error", file, message, row=row, column=names["text"]))
-        elif len(title.encode("utf-8")) + len(text.encode("utf-8")) > MAX_IMPORT_BYTES:
-            problems.append(_too_long(file, row, names["text"], len(text)))
+        fields, title, text, problems = _checked_row(cell, mapping, vocab, file, row, names)
         if problems:
             skipped += problems
             continue
@@ -422,6 +404,37 @@ def _read_rows(
     return rows, skipped
 
 
+def _checked_row(
+    cell: dict[str, Any],
+    mapping: ColumnMapping,
+    vocab: StoryVocabulary,
+    file: str,
+    row: int,
+    names: dict[str, str],
+) -> tuple[dict[str, Any], str, str, list[Finding]]:
+    """One row's checked fields, its raw title and text, and its problems (errors)."""
+    data = mapping.row_values(cell)
+    problems: list[Finding] = []
+    flag = synthetic_flag(cell.get("synthetic"), file, row, names["synthetic"])
+    if isinstance(flag, Finding):
+        problems.append(flag)
+    elif flag is not None:
+        data["synthetic"] = flag
+    # The title is free text like the story: it is not validated here and
+    # goes to the pseudonymiser with the text, never into ``fields`` raw.
+    text = _clean_text(cell.get("text"))
+    title = _clean_text(cell.get("title"))
+    data["id"] = "x"  # a valid stand-in: the id comes from the id column, or later
+    fields, findings = validate_fields(data, vocab, file, row, names)
+    problems += [f for f in findings if f.severity == "error"]
+    if not text:
+        message = "het verhaal heeft geen tekst"
+        problems.append(Finding("error", file, message, row=row, column=names["text"]))
+    elif len(title.encode("utf-8")) + len(text.encode("utf-8")) > MAX_IMPORT_BYTES:
+        problems.append(_too_long(file, row, names["text"], len(text)))
+    return fields, title, text, problems
+
+
 def _read_export(
     path: Path, sheet: str | None, maps: ColumnMapping, vocab: StoryVocabulary, out_dir: Path
 ) -> tuple[list[_Row], list[Finding], list[Finding], int]:
@@ -432,45 +445,14 @@ def _read_export(
     is imported once. Returns rows, skipped-row findings, warnings and the
     number of rows read. A missing export raises.
     """
-    _require_file(path)
-    expected = {*COLUMN_FIELDS, *maps.columns}
-    sheets = read_sheets(path, sheet=sheet, expected=expected)
-    warnings: list[Finding] = []
-    usable = []
-    refused: list[tuple[Any, InputError]] = []
-    for sh in sheets:
-        errors = [f for f in sh.findings if f.severity == "error"]
-        if errors:
-            exc = InputError(f"{sh.file}: het bestand kan zo niet gelezen worden", errors)
-            refused.append((sh, exc))
-            continue
-        try:
-            usable.append((sh, resolve_columns(sh, maps, vocab)))
-        except InputError as exc:
-            refused.append((sh, exc))
-    if not usable:
-        raise _refused(path, [exc for _, exc in refused])
-    for sh, exc in refused:
-        reasons = "; ".join(f.message.splitlines()[0] for f in exc.findings)
-        warnings.append(
-            Finding("warning", sh.file, f"werkblad '{sh.name}' overgeslagen: {reasons}")
-        )
+    usable, warnings = _usable_sheets(path, sheet, maps, vocab)
     rows: list[_Row] = []
     skipped: list[Finding] = []
     first_of: dict[str, str] = {}
     n_read = 0
     for sh, columns in usable:
         warnings += [f for f in sh.findings if f.severity == "warning"]
-        ignored = [str(h) for h in sh.columns if h not in columns.values() and str(h).strip()]
-        if ignored:
-            warnings.append(
-                Finding(
-                    "warning",
-                    sh.file,
-                    f"kolom(men) genegeerd: {', '.join(repr(h) for h in ignored)}",
-                    row=sh.header_row,
-                )
-            )
+        warnings += _ignored_columns(sh, columns)
         got, bad = _read_rows(sh.frame, columns, maps, vocab, sh.file)
         n_read += len(sh.frame)
         skipped += bad
@@ -495,6 +477,52 @@ def _read_export(
             rows.append(r)
     rows, duplicates = assign_ids(rows, out_dir)
     return rows, [*skipped, *duplicates], warnings, n_read
+
+
+def _usable_sheets(
+    path: Path, sheet: str | None, maps: ColumnMapping, vocab: StoryVocabulary
+) -> tuple[list[tuple[Any, dict[str, str]]], list[Finding]]:
+    """The worksheets with the required columns, each with its columns, and a warning
+    for every other one. None usable raises (:func:`_refused`); a missing export too."""
+    _require_file(path)
+    expected = {*COLUMN_FIELDS, *maps.columns}
+    sheets = read_sheets(path, sheet=sheet, expected=expected)
+    warnings: list[Finding] = []
+    usable = []
+    refused: list[tuple[Any, InputError]] = []
+    for sh in sheets:
+        errors = [f for f in sh.findings if f.severity == "error"]
+        if errors:
+            exc = InputError(f"{sh.file}: het bestand kan zo niet gelezen worden", errors)
+            refused.append((sh, exc))
+            continue
+        try:
+            usable.append((sh, resolve_columns(sh, maps, vocab)))
+        except InputError as exc:
+            refused.append((sh, exc))
+    if not usable:
+        raise _refused(path, [exc for _, exc in refused])
+    for sh, exc in refused:
+        reasons = "; ".join(f.message.splitlines()[0] for f in exc.findings)
+        warnings.append(
+            Finding("warning", sh.file, f"werkblad '{sh.name}' overgeslagen: {reasons}")
+        )
+    return usable, warnings
+
+
+def _ignored_columns(sh: Any, columns: dict[str, str]) -> list[Finding]:
+    """A warning naming the columns of a worksheet the import does not read, if any."""
+    ignored = [str(h) for h in sh.columns if h not in columns.values() and str(h).strip()]
+    if not ignored:
+        return []
+    return [
+        Finding(
+            "warning",
+            sh.file,
+            f"kolom(men) genegeerd: {', '.join(repr(h) for h in ignored)}",
+            row=sh.header_row,
+        )
+    ]
 
 
 def _refused(path: Path, errors: Sequence[InputError]) -> InputError:
@@ -735,16 +763,7 @@ def _pseudonymise_rows(
     Returns the results, row index -> language of the story, and the number of
     cache hits.
     """
-    results: dict[int, tuple[tuple[str, ...], dict[str, int]]] = {}
-    languages: dict[int, str] = {}
-    jobs = []
-    for i, key in enumerate(keys):
-        hit = cache.pseudonymised(key)
-        if hit is not None:
-            results[i] = hit
-            languages[i] = cache.language(key)
-        else:
-            jobs.append((i, rows[i].parts))
+    results, languages, jobs = _from_cache(rows, keys, cache)
     hits = len(rows) - len(jobs)
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(jobs) >= _PARALLEL_FROM else 1
@@ -769,6 +788,27 @@ def _pseudonymise_rows(
             cache.put(keys[index], {"parts": list(out), "counts": counts, "language": language})
             bar.update(1)
     return results, languages, hits
+
+
+def _from_cache(
+    rows: Sequence[_Row], keys: Sequence[str], cache: Cache
+) -> tuple[
+    dict[int, tuple[tuple[str, ...], dict[str, int]]],
+    dict[int, str],
+    list[tuple[int, tuple[str, ...]]],
+]:
+    """The rows the cache already holds (results and languages), and the jobs left."""
+    results: dict[int, tuple[tuple[str, ...], dict[str, int]]] = {}
+    languages: dict[int, str] = {}
+    jobs = []
+    for i, key in enumerate(keys):
+        hit = cache.pseudonymised(key)
+        if hit is not None:
+            results[i] = hit
+            languages[i] = cache.language(key)
+        else:
+            jobs.append((i, rows[i].parts))
+    return results, languages, jobs
 
 
 def _mark_languages(rows: Sequence[_Row], languages: dict[int, str]) -> list[Finding]:
