@@ -66,6 +66,8 @@ def worker_pool(pseudonymiser: Pseudonymiser, workers: int) -> Iterator[Any]:
 def pseudonymise_all(
     jobs: list[tuple[int, tuple[str, ...]]], pseudonymiser: Pseudonymiser, pool: Any
 ) -> Iterator[Result]:
+    """Each job's ``(index, parts, counts, language)``, from the pool's workers in the
+    order they finish, or from this process when ``pool`` is ``None``."""
     if pool is not None:
         yield from pool.imap_unordered(_work, jobs, chunksize=16)
         return
