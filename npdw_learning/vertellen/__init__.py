@@ -1,7 +1,8 @@
 """vertellen: the stories of residents and professionals, analysed in Dutch.
 
 Story files and their front matter (:mod:`.stories`); importing a form export
-with pseudonymisation (:mod:`.importer`, :mod:`.pseudonymise`), where each row's
+with pseudonymisation (:mod:`.importer`, :mod:`.pseudonymise`; its cache
+:mod:`.cache` and worker processes :mod:`.workers`), where each row's
 story goes (:mod:`.placement`) and the record that lets a later import see a
 hand correction (:mod:`.provenance`); reviewing the proposed pillars in Excel
 (:mod:`.pillar_review`); the Dutch

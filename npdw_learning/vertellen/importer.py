@@ -55,26 +55,21 @@ rules (see :mod:`.pseudonymise`) and given no proposed pillars: the codebook
 is Dutch.
 
 Pseudonymising is the slow part (deduce). A cache under ``.cache/npdw/``
-(git-ignored; ``NPDW_CACHE_DIR`` or ``cache_dir=`` move it) maps the sha256 of
-the raw title and text plus the pseudonymiser version to the pseudonymised
-output, so a second run over unchanged rows skips deduce. It holds no raw
-text.
+(git-ignored; ``NPDW_CACHE_DIR`` or ``cache_dir=`` move it; :mod:`.cache`) maps
+the sha256 of the raw title and text plus the pseudonymiser version to the
+pseudonymised output, so a second run over unchanged rows skips deduce. It holds
+no raw text. A large export is pseudonymised by forked workers (:mod:`.workers`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
-import json
-import multiprocessing
 import os
 import re
-import sqlite3
 import sys
 import unicodedata
-from collections.abc import Collection, Iterator, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -83,11 +78,11 @@ from ..kern.atomic import write_text
 from ..kern.console import program
 from ..kern.errors import Finding, InputError
 from ..kern.inputfile import LIMITS, count_text
-from ..kern.paths import PROJ_ROOT
 from ..kern.programme import ProgrammeFolder
 from ..kern.tables import ROW, is_blank, read_sheets
+from .cache import Cache, open_cache
 from .columns import MissingColumnsError, resolve_columns
-from .language import DUTCH, detect_language, detector_version, language_name
+from .language import DUTCH, detector_version, language_name
 from .mapping import (
     COLUMN_FIELDS,
     REQUIRED_COLUMNS,
@@ -107,6 +102,7 @@ from .stories import (
     render_story,
     validate_fields,
 )
+from .workers import pseudonymise_all, worker_pool
 
 if TYPE_CHECKING:
     from .coding import Codebook
@@ -114,13 +110,10 @@ if TYPE_CHECKING:
 __all__ = [
     "COLUMN_FIELDS",
     "REQUIRED_COLUMNS",
-    "DEFAULT_CACHE_DIR",
     "ImportReport",
     "import_stories",
     "story_id",
 ]
-
-DEFAULT_CACHE_DIR = Path(os.environ.get("NPDW_CACHE_DIR", PROJ_ROOT / ".cache" / "npdw"))
 
 _PROGRESS_FROM = 200  # rows; smaller files finish before a bar is worth showing
 _PARALLEL_FROM = 400  # uncached rows before two worker processes pay off
@@ -308,148 +301,6 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", strip_accents(text).lower()).strip("-")
 
 
-# --- cache ----------------------------------------------------------------------------
-
-
-class _Cache:
-    """Content hash -> earlier work, in SQLite. Holds no raw text.
-
-    Two kinds of entries: sha256(version, raw title, raw text) -> the
-    pseudonymised parts and counts; and sha256(that key, story fields, file
-    format) -> sha256 of the story file, so an unchanged file is recognised
-    without rendering it again.
-    """
-
-    def __init__(self, directory: Path | None) -> None:
-        self.path = directory / "pseudonymise.sqlite3" if directory is not None else None
-        self._memory: dict[str, Any] = {}
-        self._new: dict[str, Any] = {}
-
-    @staticmethod
-    def key(version: str, parts: Sequence[str]) -> str:
-        h = hashlib.sha256(version.encode("utf-8"))
-        for part in parts:
-            h.update(b"\x1e" + part.encode("utf-8"))
-        return h.hexdigest()
-
-    def _connect(self) -> sqlite3.Connection:
-        assert self.path is not None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.path, timeout=30)
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-        )
-        return con
-
-    def load(self, keys: Sequence[str]) -> None:
-        if self.path is None or not self.path.exists() or not keys:
-            return
-        try:
-            with closing(self._connect()) as con:
-                wanted = list(dict.fromkeys(keys))
-                for i in range(0, len(wanted), 500):
-                    chunk = wanted[i : i + 500]
-                    marks = ",".join("?" * len(chunk))
-                    query = f"SELECT key, value FROM entries WHERE key IN ({marks})"
-                    for key, value in con.execute(query, chunk):
-                        self._memory[key] = json.loads(value)
-        except (sqlite3.Error, ValueError):
-            # A damaged cache only costs time: do the work again.
-            self._memory.clear()
-
-    def pseudonymised(self, key: str) -> tuple[tuple[str, ...], dict[str, int]] | None:
-        value = self._memory.get(key)
-        try:
-            parts, counts = tuple(value["parts"]), dict(value["counts"])
-        except (TypeError, KeyError):
-            return None
-        return (parts, counts) if all(isinstance(p, str) for p in parts) else None
-
-    def language(self, key: str) -> str:
-        """The language a cached pseudonymisation was made for (Dutch when not stored)."""
-        value = self._memory.get(key)
-        language = value.get("language") if isinstance(value, dict) else None
-        return language if isinstance(language, str) and language else DUTCH
-
-    def file_hash(self, key: str) -> str | None:
-        value = self._memory.get(key)
-        return value.get("file") if isinstance(value, dict) else None
-
-    def put(self, key: str, value: dict[str, Any]) -> None:
-        self._memory[key] = value
-        self._new[key] = value
-
-    def save(self) -> None:
-        if self.path is None or not self._new:
-            return
-        rows = [(k, json.dumps(v, ensure_ascii=False)) for k, v in self._new.items()]
-        try:
-            with closing(self._connect()) as con, con:
-                con.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", rows)
-        except sqlite3.Error as exc:
-            print(f"WAARSCHUWING: cache niet bijgewerkt ({exc})", file=sys.stderr)
-        self._new.clear()
-
-
-# --- workers --------------------------------------------------------------------------
-
-_WORKER: Pseudonymiser | None = None
-
-
-_Result = tuple[int, tuple[str, ...], dict[str, int], str]
-
-
-def _pseudonymise_one(pseudonymiser: Pseudonymiser, index: int, parts: tuple[str, ...]) -> _Result:
-    """One row's title and text, pseudonymised in the language they are written in."""
-    language = detect_language("\n".join(parts))
-    out, counts = pseudonymiser.pseudonymise_parts(parts, language)
-    return index, out, counts, language
-
-
-def _work(job: tuple[int, tuple[str, ...]]) -> _Result:
-    assert _WORKER is not None
-    return _pseudonymise_one(_WORKER, *job)
-
-
-def _ignore_sigint() -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-@contextmanager
-def _worker_pool(pseudonymiser: Pseudonymiser, workers: int) -> Iterator[Any]:
-    """A pool of forked workers, or ``None`` to work in this process.
-
-    Forked workers share deduce's tables with the parent (loaded once and
-    frozen out of the garbage collector, so copy-on-write keeps them shared).
-    The pool is made before the progress bar starts its monitor thread.
-    """
-    global _WORKER
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield None
-        return
-    pseudonymiser.warm_up()
-    detect_language("Een tekst van vijf woorden of meer, om het taalmodel te laden.")
-    _WORKER = pseudonymiser
-    try:
-        # Workers ignore Ctrl-C: the parent stops them, and prints the one message.
-        with multiprocessing.get_context("fork").Pool(workers, _ignore_sigint) as pool:
-            yield pool
-    finally:
-        _WORKER = None
-
-
-def _pseudonymise_all(
-    jobs: list[tuple[int, tuple[str, ...]]], pseudonymiser: Pseudonymiser, pool: Any
-) -> Iterator[_Result]:
-    if pool is not None:
-        yield from pool.imap_unordered(_work, jobs, chunksize=16)
-        return
-    for index, parts in jobs:
-        yield _pseudonymise_one(pseudonymiser, index, parts)
-
-
 # --- rows -----------------------------------------------------------------------------
 
 
@@ -525,25 +376,7 @@ def _read_rows(
     for record in frame.to_dict(orient="records"):
         row = int(record[ROW])
         cell = mapping.cells({name: record[header] for name, header in header_of.items()})
-        data = mapping.row_values(cell)
-        problems: list[Finding] = []
-        flag = synthetic_flag(cell.get("synthetic"), file, row, names["synthetic"])
-        if isinstance(flag, Finding):
-            problems.append(flag)
-        elif flag is not None:
-            data["synthetic"] = flag
-        # The title is free text like the story: it is not validated here and
-        # goes to the pseudonymiser with the text, never into ``fields`` raw.
-        text = _clean_text(cell.get("text"))
-        title = _clean_text(cell.get("title"))
-        data["id"] = "x"  # a valid stand-in: the id comes from the id column, or later
-        fields, findings = validate_fields(data, vocab, file, row, names)
-        problems += [f for f in findings if f.severity == "error"]
-        if not text:
-            message = "het verhaal heeft geen tekst"
-            problems.append(Finding("error", file, message, row=row, column=names["text"]))
-        elif len(title.encode("utf-8")) + len(text.encode("utf-8")) > MAX_IMPORT_BYTES:
-            problems.append(_too_long(file, row, names["text"], len(text)))
+        fields, title, text, problems = _checked_row(cell, mapping, vocab, file, row, names)
         if problems:
             skipped += problems
             continue
@@ -572,6 +405,37 @@ def _read_rows(
     return rows, skipped
 
 
+def _checked_row(
+    cell: dict[str, Any],
+    mapping: ColumnMapping,
+    vocab: StoryVocabulary,
+    file: str,
+    row: int,
+    names: dict[str, str],
+) -> tuple[dict[str, Any], str, str, list[Finding]]:
+    """One row's checked fields, its raw title and text, and its problems (errors)."""
+    data = mapping.row_values(cell)
+    problems: list[Finding] = []
+    flag = synthetic_flag(cell.get("synthetic"), file, row, names["synthetic"])
+    if isinstance(flag, Finding):
+        problems.append(flag)
+    elif flag is not None:
+        data["synthetic"] = flag
+    # The title is free text like the story: it is not validated here and
+    # goes to the pseudonymiser with the text, never into ``fields`` raw.
+    text = _clean_text(cell.get("text"))
+    title = _clean_text(cell.get("title"))
+    data["id"] = "x"  # a valid stand-in: the id comes from the id column, or later
+    fields, findings = validate_fields(data, vocab, file, row, names)
+    problems += [f for f in findings if f.severity == "error"]
+    if not text:
+        message = "het verhaal heeft geen tekst"
+        problems.append(Finding("error", file, message, row=row, column=names["text"]))
+    elif len(title.encode("utf-8")) + len(text.encode("utf-8")) > MAX_IMPORT_BYTES:
+        problems.append(_too_long(file, row, names["text"], len(text)))
+    return fields, title, text, problems
+
+
 def _read_export(
     path: Path, sheet: str | None, maps: ColumnMapping, vocab: StoryVocabulary, out_dir: Path
 ) -> tuple[list[_Row], list[Finding], list[Finding], int]:
@@ -582,45 +446,14 @@ def _read_export(
     is imported once. Returns rows, skipped-row findings, warnings and the
     number of rows read. A missing export raises.
     """
-    _require_file(path)
-    expected = {*COLUMN_FIELDS, *maps.columns}
-    sheets = read_sheets(path, sheet=sheet, expected=expected)
-    warnings: list[Finding] = []
-    usable = []
-    refused: list[tuple[Any, InputError]] = []
-    for sh in sheets:
-        errors = [f for f in sh.findings if f.severity == "error"]
-        if errors:
-            exc = InputError(f"{sh.file}: het bestand kan zo niet gelezen worden", errors)
-            refused.append((sh, exc))
-            continue
-        try:
-            usable.append((sh, resolve_columns(sh, maps, vocab)))
-        except InputError as exc:
-            refused.append((sh, exc))
-    if not usable:
-        raise _refused(path, [exc for _, exc in refused])
-    for sh, exc in refused:
-        reasons = "; ".join(f.message.splitlines()[0] for f in exc.findings)
-        warnings.append(
-            Finding("warning", sh.file, f"werkblad '{sh.name}' overgeslagen: {reasons}")
-        )
+    usable, warnings = _usable_sheets(path, sheet, maps, vocab)
     rows: list[_Row] = []
     skipped: list[Finding] = []
     first_of: dict[str, str] = {}
     n_read = 0
     for sh, columns in usable:
         warnings += [f for f in sh.findings if f.severity == "warning"]
-        ignored = [str(h) for h in sh.columns if h not in columns.values() and str(h).strip()]
-        if ignored:
-            warnings.append(
-                Finding(
-                    "warning",
-                    sh.file,
-                    f"kolom(men) genegeerd: {', '.join(repr(h) for h in ignored)}",
-                    row=sh.header_row,
-                )
-            )
+        warnings += _ignored_columns(sh, columns)
         got, bad = _read_rows(sh.frame, columns, maps, vocab, sh.file)
         n_read += len(sh.frame)
         skipped += bad
@@ -645,6 +478,52 @@ def _read_export(
             rows.append(r)
     rows, duplicates = assign_ids(rows, out_dir)
     return rows, [*skipped, *duplicates], warnings, n_read
+
+
+def _usable_sheets(
+    path: Path, sheet: str | None, maps: ColumnMapping, vocab: StoryVocabulary
+) -> tuple[list[tuple[Any, dict[str, str]]], list[Finding]]:
+    """The worksheets with the required columns, each with its columns, and a warning
+    for every other one. None usable raises (:func:`_refused`); a missing export too."""
+    _require_file(path)
+    expected = {*COLUMN_FIELDS, *maps.columns}
+    sheets = read_sheets(path, sheet=sheet, expected=expected)
+    warnings: list[Finding] = []
+    usable = []
+    refused: list[tuple[Any, InputError]] = []
+    for sh in sheets:
+        errors = [f for f in sh.findings if f.severity == "error"]
+        if errors:
+            exc = InputError(f"{sh.file}: het bestand kan zo niet gelezen worden", errors)
+            refused.append((sh, exc))
+            continue
+        try:
+            usable.append((sh, resolve_columns(sh, maps, vocab)))
+        except InputError as exc:
+            refused.append((sh, exc))
+    if not usable:
+        raise _refused(path, [exc for _, exc in refused])
+    for sh, exc in refused:
+        reasons = "; ".join(f.message.splitlines()[0] for f in exc.findings)
+        warnings.append(
+            Finding("warning", sh.file, f"werkblad '{sh.name}' overgeslagen: {reasons}")
+        )
+    return usable, warnings
+
+
+def _ignored_columns(sh: Any, columns: dict[str, str]) -> list[Finding]:
+    """A warning naming the columns of a worksheet the import does not read, if any."""
+    ignored = [str(h) for h in sh.columns if h not in columns.values() and str(h).strip()]
+    if not ignored:
+        return []
+    return [
+        Finding(
+            "warning",
+            sh.file,
+            f"kolom(men) genegeerd: {', '.join(repr(h) for h in ignored)}",
+            row=sh.header_row,
+        )
+    ]
 
 
 def _refused(path: Path, errors: Sequence[InputError]) -> InputError:
@@ -702,7 +581,7 @@ def import_stories(
     progress : bool, default True
         A progress bar on stderr for files over 200 rows.
     cache_dir : path, optional
-        Folder of the pseudonymisation cache (default :data:`DEFAULT_CACHE_DIR`).
+        Folder of the pseudonymisation cache (default :data:`.cache.DEFAULT_CACHE_DIR`).
     use_cache : bool, default True
         ``False`` pseudonymises every row again and stores nothing.
     pseudonymiser : Pseudonymiser, optional
@@ -741,7 +620,7 @@ def import_stories(
     rows, skipped, warnings, rows_read = _read_export(path, sheet, maps, vocab, out_dir)
     book = _codebook_for(rows, codebook)
     ps = pseudonymiser or Pseudonymiser(vocab.allowlist, streets=vocab.streets)
-    cache = _open_cache(cache_dir, use_cache=use_cache)
+    cache = open_cache(cache_dir, use_cache=use_cache)
     show = progress and rows_read > _PROGRESS_FROM
     results, hits, file_keys, marked = _pseudonymised(rows, book, cache, ps, workers, show)
     warnings += marked
@@ -758,17 +637,8 @@ def _require_file(path: Path) -> None:
         )
 
 
-def _open_cache(cache_dir: str | Path | None, *, use_cache: bool) -> _Cache:
-    """The pseudonymisation cache (default :data:`DEFAULT_CACHE_DIR`); one that stores
-    nothing and finds nothing when ``use_cache`` is false."""
-    cache = _Cache(Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR)
-    if not use_cache:
-        cache.path = None
-    return cache
-
-
 def _load_cache_keys(
-    cache: _Cache, pseudonymiser: Pseudonymiser, rows: Sequence[_Row], book: Codebook | None
+    cache: Cache, pseudonymiser: Pseudonymiser, rows: Sequence[_Row], book: Codebook | None
 ) -> tuple[list[str], list[str]]:
     """The cache keys of the rows' pseudonymisation and of their story files, loaded at once."""
     version = f"{pseudonymiser.version}+{detector_version()}"
@@ -796,7 +666,7 @@ def _place_and_write(
 def _pseudonymised(
     rows: Sequence[_Row],
     book: Codebook | None,
-    cache: _Cache,
+    cache: Cache,
     pseudonymiser: Pseudonymiser,
     workers: int | None,
     show: bool,
@@ -809,7 +679,7 @@ def _pseudonymised(
     return results, hits, file_keys, _mark_languages(rows, languages)
 
 
-def _write_placed(placed: Placed, cache: _Cache, review: Path | None) -> None:
+def _write_placed(placed: Placed, cache: Cache, review: Path | None) -> None:
     """Write the review file, the story files, then the cache (a file is written before
     it is remembered). The review file goes first: a folder it cannot be written to
     stops the import before any story is written."""
@@ -871,7 +741,7 @@ def _codebook_for(
 
 
 def _file_keys(
-    cache: _Cache, keys: Sequence[str], rows: Sequence[_Row], book: Codebook | None
+    cache: Cache, keys: Sequence[str], rows: Sequence[_Row], book: Codebook | None
 ) -> list[str]:
     """Cache keys for the hash of each story file.
 
@@ -891,7 +761,7 @@ def _file_keys(
 def _pseudonymise_rows(
     rows: Sequence[_Row],
     keys: Sequence[str],
-    cache: _Cache,
+    cache: Cache,
     pseudonymiser: Pseudonymiser,
     workers: int | None,
     show: bool,
@@ -901,16 +771,7 @@ def _pseudonymise_rows(
     Returns the results, row index -> language of the story, and the number of
     cache hits.
     """
-    results: dict[int, tuple[tuple[str, ...], dict[str, int]]] = {}
-    languages: dict[int, str] = {}
-    jobs = []
-    for i, key in enumerate(keys):
-        hit = cache.pseudonymised(key)
-        if hit is not None:
-            results[i] = hit
-            languages[i] = cache.language(key)
-        else:
-            jobs.append((i, rows[i].parts))
+    results, languages, jobs = _from_cache(rows, keys, cache)
     hits = len(rows) - len(jobs)
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(jobs) >= _PARALLEL_FROM else 1
@@ -918,7 +779,7 @@ def _pseudonymise_rows(
     from tqdm import tqdm
 
     with (
-        _worker_pool(pseudonymiser, workers if jobs else 1) as pool,
+        worker_pool(pseudonymiser, workers if jobs else 1) as pool,
         tqdm(
             total=len(rows),
             initial=hits,
@@ -929,12 +790,33 @@ def _pseudonymise_rows(
             leave=False,
         ) as bar,
     ):
-        for index, out, counts, language in _pseudonymise_all(jobs, pseudonymiser, pool):
+        for index, out, counts, language in pseudonymise_all(jobs, pseudonymiser, pool):
             results[index] = (out, counts)
             languages[index] = language
             cache.put(keys[index], {"parts": list(out), "counts": counts, "language": language})
             bar.update(1)
     return results, languages, hits
+
+
+def _from_cache(
+    rows: Sequence[_Row], keys: Sequence[str], cache: Cache
+) -> tuple[
+    dict[int, tuple[tuple[str, ...], dict[str, int]]],
+    dict[int, str],
+    list[tuple[int, tuple[str, ...]]],
+]:
+    """The rows the cache already holds (results and languages), and the jobs left."""
+    results: dict[int, tuple[tuple[str, ...], dict[str, int]]] = {}
+    languages: dict[int, str] = {}
+    jobs = []
+    for i, key in enumerate(keys):
+        hit = cache.pseudonymised(key)
+        if hit is not None:
+            results[i] = hit
+            languages[i] = cache.language(key)
+        else:
+            jobs.append((i, rows[i].parts))
+    return results, languages, jobs
 
 
 def _mark_languages(rows: Sequence[_Row], languages: dict[int, str]) -> list[Finding]:

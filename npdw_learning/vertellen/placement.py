@@ -36,7 +36,7 @@ from .provenance import FolderIndex, changed_by_hand, identity, legacy_id, with_
 from .stories import DEFAULT_LANGUAGE, Story, StoryVocabulary, parse_story, render_story
 
 if TYPE_CHECKING:
-    from .importer import _Cache as Cache
+    from .cache import Cache
     from .importer import _Row as Row
 
 __all__ = ["Work", "Placed", "Outcome", "assign_ids", "place_stories", "review_target"]

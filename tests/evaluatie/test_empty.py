@@ -81,8 +81,8 @@ def test_no_stories(baseline_only, tmp_path, shown):
     views.show_vertellen_per_pillar(run, told)
     views.show_summary(run, joint)
     views.show_joint(run, joint)
-    assert views.NO_STORIES_NL.format(year=FIRST_YEAR) in shown
-    assert views.NO_STORIES_NL.startswith("Er zijn nog geen verhalen voor {year}")
+    assert views.verhalen.NO_STORIES_NL.format(year=FIRST_YEAR) in shown
+    assert views.verhalen.NO_STORIES_NL.startswith("Er zijn nog geen verhalen voor {year}")
     assert sum("nog geen verhalen (zie" in t for t in shown) == len(run.registry.pillars)
 
 

@@ -48,7 +48,7 @@ def test_the_report_and_the_status_matrix_use_the_same_labels():
     for (reading, outcome), style in status.CELL_STYLES.items():
         family = "no_reading" if reading == "none" else reading
         assert style.label == labels.FAMILIES[family][outcome]
-    assert views.BREAK_NL is labels.BREAK_NL and views.CHANGE_NL is labels.CHANGE_NL
+    assert views.cijfers.BREAK_NL is labels.BREAK_NL and views.cijfers.CHANGE_NL is labels.CHANGE_NL
 
 
 def test_the_residents_wording_keys_off_the_same_codes():

@@ -102,13 +102,13 @@ def test_readings_state_the_constants_the_code_uses(with_partner, shown, monkeyp
     views.show_readings(run, step)
     text = shown[-1]
     assert "Drie manieren om de cijfers te lezen" in text
-    assert f"vanaf {views.MIN_POINTS} metingen" in text
+    assert f"vanaf {views.verantwoording.MIN_POINTS} metingen" in text
     assert f"voor {run.registry.start_year} en" in text
     assert "kleiner dan 5%" in text
     assert "3 een verandering sinds de nulmeting (waarvan 2 met een bekende foutmarge)" in text
-    monkeypatch.setattr(views, "MIN_POINTS", 6)
-    monkeypatch.setattr(views, "FDR_ALPHA", 0.01)
-    monkeypatch.setattr(views, "MIN_PRE_POINTS", 7)
+    monkeypatch.setattr(views.verantwoording, "MIN_POINTS", 6)
+    monkeypatch.setattr(views.verantwoording, "FDR_ALPHA", 0.01)
+    monkeypatch.setattr(views.verantwoording, "MIN_PRE_POINTS", 7)
     later = dataclasses.replace(run.registry, start_year=2027)
     views.show_readings(dataclasses.replace(run, registry=later), step)
     text = shown[-1]
@@ -147,5 +147,5 @@ def test_break_reading_lists_only_the_series_that_bent(with_partner, shown):
     text = "\n".join(shown)
     assert "Bij 2 reeksen (de wijk zelf, en haar verschil met Dordrecht)" in text
     assert "Bij 1 valt de laatste meting buiten de 95%-marge" in text
-    assert text.count(views.BREAK_NL["better_than_trend"]) == 1
-    assert views.BREAK_NL["as_trend"] not in text
+    assert text.count(views.cijfers.BREAK_NL["better_than_trend"]) == 1
+    assert views.cijfers.BREAK_NL["as_trend"] not in text

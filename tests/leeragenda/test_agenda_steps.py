@@ -137,7 +137,7 @@ def test_effort_status_words_cover_every_status_the_files_allow():
     assert EFFORT_STATUS_NL[NOT_RECORDED] == "niet vastgelegd"
     # one table, used by the command and the report
     assert cli.EFFORT_STATUS_NL is EFFORT_STATUS_NL
-    assert views.EFFORT_STATUS_NL is EFFORT_STATUS_NL
+    assert views.leeragenda.EFFORT_STATUS_NL is EFFORT_STATUS_NL
 
 
 def test_check_entries_gives_the_valid_entries_per_kind(tmp_path):

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from npdw_learning.kern.programme import ProgrammeFolder
-from npdw_learning.vertellen import importer
+from npdw_learning.vertellen import cache as import_cache
 from npdw_learning.vertellen.importer import import_stories
 from npdw_learning.vertellen.provenance import changed_by_hand, written_hash
 from npdw_learning.vertellen.pseudonymise import Pseudonymiser
@@ -325,7 +325,7 @@ def test_an_old_hash_id_is_found_again_for_a_row_without_an_id(tmp_path, ps):
 @pytest.fixture
 def npdw(npdw_here, monkeypatch, tmp_path):
     def run_cli(*args: str | Path) -> subprocess.CompletedProcess:
-        monkeypatch.setattr(importer, "DEFAULT_CACHE_DIR", tmp_path / "cache")
+        monkeypatch.setattr(import_cache, "DEFAULT_CACHE_DIR", tmp_path / "cache")
         return npdw_here("stories", "import", *args)
 
     return run_cli

@@ -476,10 +476,10 @@ def test_story_id_rules():
 def npdw(npdw_here, monkeypatch):
     """``npdw(*args, cache=folder)``: ``npdw stories import *args`` in this process, with
     its pseudonymisation cache in ``folder``."""
-    from npdw_learning.vertellen import importer
+    from npdw_learning.vertellen import cache as import_cache
 
     def run(*args: str, cache: Path) -> subprocess.CompletedProcess:
-        monkeypatch.setattr(importer, "DEFAULT_CACHE_DIR", Path(cache))
+        monkeypatch.setattr(import_cache, "DEFAULT_CACHE_DIR", Path(cache))
         return npdw_here("stories", "import", *args)
 
     return run

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from npdw_learning.kern.errors import Finding, InputError
+from npdw_learning.vertellen import cache as import_cache
 from npdw_learning.vertellen import importer as imp
 from npdw_learning.vertellen.pillar_review import Proposal
 from npdw_learning.vertellen.placement import Placed
@@ -26,9 +27,13 @@ def test_require_file(tmp_path):
 
 
 def test_open_cache_where_and_whether(tmp_path):
-    assert imp._open_cache(tmp_path, use_cache=True).path == tmp_path / "pseudonymise.sqlite3"
-    assert imp._open_cache(None, use_cache=True).path.parent == imp.DEFAULT_CACHE_DIR
-    off = imp._open_cache(tmp_path, use_cache=False)
+    assert (
+        import_cache.open_cache(tmp_path, use_cache=True).path == tmp_path / "pseudonymise.sqlite3"
+    )
+    assert (
+        import_cache.open_cache(None, use_cache=True).path.parent == import_cache.DEFAULT_CACHE_DIR
+    )
+    off = import_cache.open_cache(tmp_path, use_cache=False)
     assert off.path is None
     off.put("k", {"parts": ["a"], "counts": {}})
     off.save()
@@ -36,7 +41,7 @@ def test_open_cache_where_and_whether(tmp_path):
 
 
 def test_write_placed_writes_the_stories_then_the_cache(tmp_path):
-    cache = imp._open_cache(tmp_path / "cache", use_cache=True)
+    cache = import_cache.open_cache(tmp_path / "cache", use_cache=True)
     cache.put("k1", {"file": "abc"})
     placed = Placed(to_write=[(tmp_path / "out" / "vt-1.md", "---\nid: vt-1\n---\ntekst\n")])
     imp._write_placed(placed, cache, None)

@@ -19,7 +19,7 @@ import pytest
 from npdw_learning.kern.errors import InputError
 from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.kern.tables import read_sheets
-from npdw_learning.vertellen import importer
+from npdw_learning.vertellen import cache as import_cache
 from npdw_learning.vertellen.importer import import_stories
 from npdw_learning.vertellen.pillar_review import (
     REVIEW_COLUMNS,
@@ -279,7 +279,7 @@ def test_decisions_not_yet_applied_are_not_overwritten(form, tmp_path, ps):
 @pytest.fixture
 def npdw(npdw_here, monkeypatch, tmp_path):
     def run_cli(*args: str | Path) -> subprocess.CompletedProcess:
-        monkeypatch.setattr(importer, "DEFAULT_CACHE_DIR", tmp_path / "cache")
+        monkeypatch.setattr(import_cache, "DEFAULT_CACHE_DIR", tmp_path / "cache")
         return npdw_here("stories", *args)
 
     return run_cli
