@@ -131,7 +131,11 @@ def _fetch_parser(sub) -> None:
             "--out",
             type=Path,
             metavar="FILE",
-            help=f"meetbestand (standaard: data/measurements/{source.default_file})",
+            help=(
+                f"meetbestand (standaard: data/measurements/{source.default_file})"
+                if isinstance(source.default_file, str)
+                else "meetbestand (standaard: in data/measurements/, met de naam van FILE)"
+            ),
         )
         s.add_argument(
             "--offline",

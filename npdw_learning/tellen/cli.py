@@ -220,11 +220,11 @@ def _previous_fetch(out: Path) -> pd.DataFrame | None:
     return previous
 
 
-def _fetch_target(args: argparse.Namespace, source, mdir: Path) -> Path:
+def _fetch_target(args: argparse.Namespace, source, mdir: Path, options) -> Path:
     """The file ``npdw fetch`` writes: ``--out`` or the source's file in ``measurements/``."""
     from ..kern.errors import InputError
 
-    out = Path(args.out) if args.out is not None else mdir / source.default_file
+    out = Path(args.out) if args.out is not None else mdir / source.file_name(options)
     if out.suffix.lower() != ".csv":
         raise InputError(f"--out {out}: het meetbestand wordt een .csv-bestand")
     command = f"npdw fetch {source.name}"
@@ -257,8 +257,8 @@ def cli_fetch(args: argparse.Namespace) -> int:
     data_dir = Path(args.data)
     reg = _registry(data_dir)
     mdir = data_dir / "measurements"
-    out = _fetch_target(args, source, mdir)
     own = {name: getattr(args, name) for name in args.source_options}
+    out = _fetch_target(args, source, mdir, own)
     request = FetchRequest(data_dir, reg, args.first, args.last, out, args.offline, own, echo)
     fetched, warnings = _fetched_frame(source, request)
     frame = fetched.frame
@@ -272,7 +272,7 @@ def cli_fetch(args: argparse.Namespace) -> int:
             mdir,
             out.name,
             date,
-            source.supplier,
+            fetched.supplier or source.supplier,
             comment=f"datum van ophalen (npdw fetch {source.name})",
         )
     manifest_path = out.with_name(out.stem + ".manifest.json")

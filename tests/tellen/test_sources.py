@@ -157,3 +157,21 @@ def test_a_source_is_refused_with_a_bad_name_or_file():
         IndicatorSource(name="Mijn Bron", default_file="x.csv", **common)
     with pytest.raises(ValueError, match=r"\.csv"):
         IndicatorSource(name="mijn", default_file="x.xlsx", **common)
+
+
+def test_a_source_may_name_the_file_by_its_options_and_the_supplier_by_what_it_read(
+    data, proef, monkeypatch
+):
+    import dataclasses
+
+    registry = dict(sources.indicator_sources())
+    registry["proef"] = dataclasses.replace(
+        registry["proef"], default_file=lambda options: f"proef_{options['proef_sleutel']}.csv"
+    )
+    monkeypatch.setattr(sources, "indicator_sources", lambda: registry)
+    proef["answer"] = lambda request: Fetched(_frame(), supplier="Partner X")
+    assert main(["fetch", "proef", "--data", str(data), "--sleutel", "ggd"]) == 0
+    assert (data / "measurements" / "proef_ggd.csv").exists()
+    register = (data / "measurements" / "deliveries.yaml").read_text(encoding="utf-8")
+    assert "file: proef_ggd.csv" in register and "Partner X" in register
+    assert "Proefleverancier" not in register

@@ -19,8 +19,9 @@ It **returns** a :class:`Fetched`: a DataFrame in the long measurement format
 (``MEASUREMENT_COLUMNS`` of ``tellen.measurements``: ``indicator, area, year,
 value, n, se, source, note``; ids from the registry, one row per indicator x
 area x year), a JSON-able ``record`` of what it read (it goes into the
-manifest), ``warnings`` (:class:`~npdw_learning.kern.errors.Finding`) and
-``notes`` (Dutch lines shown after writing).
+manifest), ``warnings`` (:class:`~npdw_learning.kern.errors.Finding`),
+``notes`` (Dutch lines shown after writing) and, when it knows better than
+:attr:`IndicatorSource.supplier` who delivered the figures, ``supplier``.
 
 It **writes nothing**. ``npdw fetch`` checks the figures with the rules every
 delivery meets, writes ``out`` atomically with its manifest
@@ -83,6 +84,7 @@ class Fetched:
     record: dict[str, Any] = field(default_factory=dict)
     warnings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    supplier: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,10 +99,13 @@ class IndicatorSource:
         How the messages name the figures' origin ("CBS").
     help, description : str
         Dutch: the line in ``npdw fetch --help`` and the text of ``npdw fetch NAME --help``.
-    default_file : str
-        The file name in the programme's ``measurements/`` when ``--out`` is not given.
+    default_file : str or callable
+        The file name in the programme's ``measurements/`` when ``--out`` is not
+        given; or ``default_file(options) -> str`` when it follows the source's
+        own options (a file source keeps the partner's file name).
     supplier : str
-        The supplier written into the delivery register.
+        The supplier written into the delivery register (unless
+        :attr:`Fetched.supplier` names another).
     fetch : callable
         ``fetch(request: FetchRequest) -> Fetched``.
     add_arguments : callable, optional
@@ -113,15 +118,21 @@ class IndicatorSource:
     label: str
     help: str
     description: str
-    default_file: str
+    default_file: str | Callable[[Mapping[str, Any]], str]
     supplier: str
     fetch: Callable[[FetchRequest], Fetched]
     add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
 
+    def file_name(self, options: Mapping[str, Any]) -> str:
+        """The file name in ``measurements/`` for these options (:attr:`default_file`)."""
+        return (
+            self.default_file if isinstance(self.default_file, str) else self.default_file(options)
+        )
+
     def __post_init__(self) -> None:
         if not self.name.isidentifier() or self.name != self.name.lower():
             raise ValueError(f"source name {self.name!r}: lowercase letters, digits and _")
-        if not self.default_file.endswith(".csv"):
+        if isinstance(self.default_file, str) and not self.default_file.endswith(".csv"):
             raise ValueError(f"source {self.name}: default_file must be a .csv file")
 
 
