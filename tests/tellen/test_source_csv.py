@@ -53,7 +53,7 @@ def test_a_partner_file_is_written_under_its_name_and_registered(data, tmp_path,
 def test_an_error_in_the_partner_file_writes_nothing(data, tmp_path, capsys):
     before = sorted(p.name for p in (data / "measurements").iterdir())
     path = partner_file(tmp_path, [*LINES, "ses-woa,dordrecht,2025,veel,,,GGD,"])
-    assert main(["fetch", "csv", str(path), "--data", str(data)]) == 1
+    assert main(["fetch", "csv", str(path), "--data", str(data), "--leverancier", "GGD"]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"FOUT: {path}: 1 fout(en); er is niets geschreven")
     assert "rij 5" in err and "value" in err and "Traceback" not in err

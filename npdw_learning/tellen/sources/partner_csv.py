@@ -36,7 +36,7 @@ def fetch(request: FetchRequest) -> Fetched:
     last = years.max() if request.last is None else request.last
     keep = years.between(first, last)
     frame = rows.loc[keep, MEASUREMENT_COLUMNS].reset_index(drop=True)
-    supplier = request.options.get("csv_supplier")
+    supplier = request.options["csv_supplier"]
     record = {"input": {"file": str(path), "sha256": file_sha256(path)}, "supplier": supplier}
     warnings = [f for f in findings if f.severity != "error"]
     notes = [f"Gelezen: {path} ({len(rows)} cijfers; {len(frame)} in de gevraagde jaren)"]
@@ -51,7 +51,8 @@ def add_arguments(parser: Any) -> None:
         "--leverancier",
         dest="csv_supplier",
         metavar="NAAM",
-        help="wie de cijfers leverde, voor het leveringsregister",
+        required=True,
+        help="wie de cijfers leverde (verplicht: het leveringsregister noemt de leverancier)",
     )
 
 
