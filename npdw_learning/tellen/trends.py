@@ -552,7 +552,9 @@ def _trend_block(
     for method in chain:
         rows = todo if method.applies is None else todo & method.applies(block)
         if rows.any():
-            found = np.asarray(method.block(block.take(rows)), dtype=float).reshape(-1, 4)
+            found = np.asarray(method.block(block.take(rows)), dtype=float)
+            if found.shape != (int(rows.sum()), 4):
+                raise ValueError(f"trend method {method.name!r}: block gave shape {found.shape}")
             for c, name in enumerate(("p_value", "slope", "slope_low", "slope_high")):
                 out[name][rows] = found[:, c]
             out["effect"][rows] = found[:, 1] if method.effect == "slope" else out["tau"][rows]

@@ -276,3 +276,10 @@ def test_the_effect_rests_on_the_methods_own_sign():
     )
     effect = trends.verdict_effect(table)
     assert effect[:2].tolist() == [-1.0, -0.6] and math.isnan(effect[2])
+
+
+def test_a_block_of_the_wrong_shape_is_refused(monkeypatch):
+    bad = TrendMethod("bad", lambda block: np.zeros((len(block), 3)))
+    monkeypatch.setattr(trends, "trend_methods", lambda: {"bad": bad})
+    with pytest.raises(ValueError, match=r"'bad': block gave shape \(1, 3\)"):
+        trend_test(range(2015, 2021), RISING[:6], methods=("bad",))

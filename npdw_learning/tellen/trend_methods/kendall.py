@@ -1,6 +1,6 @@
 """Kendall's tau-b with its exact p and the Theil-Sen slope: the rank-based trend test.
 
-The statistics are those every run reports (:class:`~..trends.SeriesBlock`
+The statistics are those every run reports (:class:`~npdw_learning.tellen.trends.SeriesBlock`
 computes them once per block); the two names only say whether the values
 have ties. ``kendall_exact``: no ties, the p of
 ``scipy.stats.kendalltau(method="exact")``; ``kendall_permutation``: with
