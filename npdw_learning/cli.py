@@ -153,40 +153,43 @@ def _init_parser(sub) -> None:
 
 
 def _fetch_parser(sub) -> None:
-    """``npdw fetch cbs``: public history into a measurement file."""
-    p = sub.add_parser("fetch", help="haal open data op (CBS) als meetbestand")
+    """``npdw fetch SOURCE``: figures from a registered source into a measurement file."""
+    from .tellen.sources import indicator_sources
+
+    sources = indicator_sources()
+    p = sub.add_parser("fetch", help=f"haal cijfers op als meetbestand ({', '.join(sources)})")
     fetch = p.add_subparsers(dest="fetch_command", required=True, metavar="BRON")
-    s = fetch.add_parser(
-        "cbs",
-        help="historie uit CBS Kerncijfers wijken en buurten",
-        description=(
-            f"Haalt per jaar de tabel Kerncijfers wijken en buurten op ({_AT.cbs_mapping_file} "
-            "noemt tabel, kolomtitel, gebieden en omrekening) en schrijft één meetbestand. "
-            "Online vraagt het alleen de rijen van de gemeente (municipality_code) op. "
-            f"In {_AT.measurements_dir}/ komt het in het leveringsregister met de datum van "
-            "ophalen. "
-            "Een titel of gebied dat niet gevonden wordt is een fout; dan wordt niets geschreven."
-        ),
-    )
-    s.add_argument("--from", dest="first", type=int, metavar="JAAR", help="eerste jaar")
-    s.add_argument("--to", dest="last", type=int, metavar="JAAR", help="laatste jaar")
-    s.add_argument(
-        "--out",
-        type=Path,
-        metavar="FILE",
-        help=f"meetbestand (standaard: {_AT.measurements_dir}/cbs_kerncijfers.csv in de datamap)",
-    )
-    s.add_argument(
-        "--offline",
-        type=Path,
-        metavar="DIR",
-        help=(
-            "zonder internet: lees opgenomen antwoorden DIR/<tabel>.json (bijv. .cache/cbs); "
-            "zonder --from/--to wordt een jaar zonder antwoord genoemd en overgeslagen"
-        ),
-    )
-    _data_dir_arg(s)
-    s.set_defaults(func=_lazy("tellen", "cli_fetch_cbs"))
+    for source in sources.values():
+        s = fetch.add_parser(source.name, help=source.help, description=source.description)
+        s.add_argument("--from", dest="first", type=int, metavar="JAAR", help="eerste jaar")
+        s.add_argument("--to", dest="last", type=int, metavar="JAAR", help="laatste jaar")
+        s.add_argument(
+            "--out",
+            type=Path,
+            metavar="FILE",
+            help=(
+                f"meetbestand (standaard: {_AT.measurements_dir}/{source.default_file} in de "
+                "datamap)"
+                if isinstance(source.default_file, str)
+                else f"meetbestand (standaard: in {_AT.measurements_dir}/ van de datamap, met de "
+                "naam van FILE)"
+            ),
+        )
+        s.add_argument(
+            "--offline",
+            type=Path,
+            metavar="DIR",
+            help=(
+                "zonder internet: lees opgenomen antwoorden uit DIR (bijv. .cache/cbs); "
+                "zonder --from/--to wordt een jaar zonder antwoord genoemd en overgeslagen"
+            ),
+        )
+        _data_dir_arg(s)
+        common = {action.dest for action in s._actions}
+        if source.add_arguments is not None:
+            source.add_arguments(s)
+        own = [a.dest for a in s._actions if a.dest not in common]
+        s.set_defaults(func=_lazy("tellen", "cli_fetch"), source_options=own)
 
 
 def _tellen_parsers(sub) -> None:
@@ -480,7 +483,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# What Ctrl-C leaves behind, per command: every output is written whole or not at all.
+# What Ctrl-C leaves behind, per command or subcommand: every output is whole or not there.
 _INTERRUPTED_NL = {
     "evaluate": "de evaluatie is afgebroken; de eerdere uitvoer in {out} is niet veranderd",
     "trends": "de berekening is afgebroken; tabellen die al klaar waren zijn heel, de rest is "
@@ -489,7 +492,7 @@ _INTERRUPTED_NL = {
     "importeer opnieuw om de rest toe te voegen (wat er al staat blijft ongewijzigd)",
     "export": "het exporteren is afgebroken; er is geen (half) projectbestand geschreven",
     "import-codings": "het overnemen is afgebroken; er is geen codeerbestand geschreven",
-    "cbs": "het ophalen is afgebroken; het meetbestand en het leveringsregister zijn heel "
+    "fetch": "het ophalen is afgebroken; het meetbestand en het leveringsregister zijn heel "
     "(het oude of het nieuwe bestand, nooit een half)",
     "init": "het aanmaken is afgebroken; er is geen (halve) programmamap geschreven",
     "wijkbericht": "het maken is afgebroken; de eerdere wijkberichten in de uitvoermap zijn "
@@ -506,7 +509,8 @@ def interrupted_message(args: argparse.Namespace, signal_name: str = "Ctrl-C") -
     'Gestopt (Ctrl-C): npdw validate is afgebroken; er is niets veranderd.'
     """
     command, sub = args.command, _subcommand(args)
-    detail = _INTERRUPTED_NL.get(sub or command)
+    # A subcommand's own line, else its command's (every `npdw fetch SOURCE` shares one).
+    detail = _INTERRUPTED_NL.get(sub or command) or _INTERRUPTED_NL.get(command)
     if command == "evaluate" and detail is not None:
         out = getattr(args, "out", None) or OUTPUTS_DIR / str(getattr(args, "year", ""))
         detail = detail.format(out=out)

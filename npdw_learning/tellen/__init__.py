@@ -10,6 +10,8 @@ draws one figure per pillar, and :mod:`.run` ties these together for the
 evaluation.
 
 Who changes it: a statistician adding or refining a method (a new trend test
-goes in :mod:`.trends`, with its test in ``tests/tellen/``). It imports only
-from :mod:`npdw_learning.kern`.
+is a module of :mod:`.trend_methods`, which :func:`.trends.trend_methods`
+registers by name), or anyone adding a source of figures for ``npdw fetch``
+(a module of :mod:`.sources`); CONTRIBUTING.md has both recipes. It imports
+only from :mod:`npdw_learning.kern`.
 """

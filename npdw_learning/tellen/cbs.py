@@ -39,7 +39,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..kern.atomic import FLOAT_FORMAT, write_text
+from ..kern.atomic import write_text
 from ..kern.errors import Finding, InputError
 from ..kern.inputfile import read_input_text
 from ..kern.programme import ProgrammeFolder
@@ -877,59 +877,3 @@ def fetch_table(
     path = Path(cache_dir) / f"{table_id}.json"
     write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", path)
     return RecordedTable(table_id, props, data, str(path))
-
-
-# -- checking and recording a fetch ----------------------------------------------------
-
-
-def check_frame(frame: pd.DataFrame, registry: Registry) -> list[Finding]:
-    """Check the fetched figures with the rules every delivery meets (units, ranges).
-
-    The frame is written to a temporary file and read back with
-    :func:`~npdw_learning.tellen.measurements.read_measurement_file`, so the
-    fetched file is read exactly as ``npdw validate`` will read it.
-
-    Returns
-    -------
-    list of Finding
-        The warnings.
-
-    Raises
-    ------
-    CbsError
-        With the errors (a percentage above 100 after a wrong conversion, ...).
-    """
-    import tempfile
-
-    from ..kern.atomic import write_csv
-    from .measurements import read_measurement_file
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = write_csv(frame, Path(tmp) / "cbs.csv")
-        _, findings = read_measurement_file(path, registry)
-    shown = [
-        Finding(f.severity, "(opgehaalde CBS-cijfers)", f.message, f.row, f.column)
-        for f in findings
-    ]
-    errors = [f for f in shown if f.severity == "error"]
-    if errors:
-        raise CbsError("De opgehaalde cijfers breken de regels; er is niets geschreven", errors)
-    return shown
-
-
-def revisions(previous: pd.DataFrame | None, frame: pd.DataFrame) -> list[str]:
-    """The values CBS changed since the previous fetch into the same file (Dutch lines)."""
-    if previous is None or previous.empty:
-        return []
-    key = ["indicator", "area", "year"]
-    old = previous[[*key, "value"]].rename(columns={"value": "old"})
-    both = frame[[*key, "value"]].merge(old, on=key)
-    # compare as written: the file keeps FLOAT_FORMAT's significant digits
-    shown = both["value"].map(lambda v: FLOAT_FORMAT % v) != both["old"].map(
-        lambda v: FLOAT_FORMAT % v
-    )
-    changed = both[shown]
-    return [
-        f"  {r.indicator}, {r.area}, {r.year}: {r.old:g} -> {r.value:g}"
-        for r in changed.itertuples(index=False)
-    ]

@@ -1,4 +1,4 @@
-"""The tellen commands: ``npdw indicators``, ``validate``, ``trends`` and ``fetch cbs``."""
+"""The tellen commands: ``npdw indicators``, ``validate``, ``trends`` and ``fetch SOURCE``."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from ..kern.version import __version__
 from ..kern.years import check_year
 from .measurements import LoadResult, load_measurements, override_lines
 
-__all__ = ["cli_indicators", "cli_validate", "cli_trends", "cli_fetch_cbs", "SYNTHETIC_BANNER"]
+__all__ = ["cli_indicators", "cli_validate", "cli_trends", "cli_fetch", "SYNTHETIC_BANNER"]
 
 SYNTHETIC_BANNER = COMMAND_BANNER
 SYNTHETIC_MARKER = MARKER_FILE
@@ -146,81 +146,22 @@ def _counts(s: pd.Series) -> str:
     return ", ".join(f"{k} {v}" for k, v in s.value_counts().sort_index().items()) or "geen"
 
 
-# -- npdw fetch cbs ----------------------------------------------------------------
-
-CBS_OUTPUT = "cbs_kerncijfers.csv"
-CBS_SUPPLIER = "CBS Open Data (Kerncijfers wijken en buurten), opgehaald met npdw fetch cbs"
+# -- npdw fetch SOURCE ---------------------------------------------------------------
 
 
-def _cbs_tables(mapping, years: list[int], offline: Path | None, *, skip_missing: bool):
-    """``(year -> RecordedTable, skipped years)``: recorded answers in ``offline``, or fetched.
-
-    With ``skip_missing`` (``--offline`` without ``--from``/``--to``) a year
-    without a recorded answer is skipped and listed; otherwise it is an error.
-    """
-    from ..kern.paths import CBS_CACHE_DIR
-    from .cbs import CbsError, RecordedMissing, fetch_table, read_recorded
-
-    tables, skipped = {}, []
-    for year in years:
-        table_id = mapping.tables[year]
-        if offline is None:
-            echo(f"Ophalen: CBS-tabel {table_id} ({year}), alleen {mapping.municipality} ...")
-            tables[year] = fetch_table(
-                table_id, CBS_CACHE_DIR, municipality_code=mapping.municipality_code, year=year
-            )
-            continue
-        try:
-            tables[year] = read_recorded(offline, table_id)
-        except RecordedMissing:
-            if not skip_missing:
-                raise
-            skipped.append(year)
-    if skipped:
-        listed = ", ".join(f"{y} ({mapping.tables[y]})" for y in skipped)
-        echo(
-            f"Geen opgenomen antwoord in {offline} voor {listed}: overgeslagen "
-            "(vraag een jaar met --from/--to om er een fout van te maken)"
-        )
-    if not tables:
-        raise CbsError(
-            f"{offline}: geen enkel opgenomen antwoord (<tabel>.json) voor de jaren in "
-            f"{mapping.path}; er is niets geschreven"
-        )
-    return tables, skipped
-
-
-def _cbs_manifest(args, mapping, tables: dict, frame, missing, out: Path, fetched) -> dict:
-    """What the fetch read and wrote; ``skipped`` is added by the caller."""
+def _manifest(args, source, fetched, out: Path, date) -> dict:
+    """What the fetch read (the source's record) and wrote; ``register`` is added by the caller."""
     import datetime as dt
-    from importlib.metadata import PackageNotFoundError, version
 
-    try:
-        cbsodata_version = version("cbsodata")
-    except PackageNotFoundError:  # pragma: no cover - a dependency of the project
-        cbsodata_version = None
-    notes = frame.drop_duplicates(["indicator", "year"])
     return {
-        "command": "npdw fetch cbs",
-        "fetched": fetched.isoformat(),
+        "command": f"npdw fetch {source.name}",
+        "fetched": date.isoformat(),
         "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "mode": "offline" if args.offline is not None else "online",
         "offline_dir": str(args.offline) if args.offline is not None else None,
         "npdw_learning": __version__,
-        "cbsodata": cbsodata_version,
-        "mapping": {"file": str(mapping.path), "sha256": file_sha256(mapping.path)},
-        "tables": [
-            {
-                "year": year,
-                "table_id": t.table_id,
-                "file": t.file,
-                "sha256": file_sha256(Path(t.file)) if t.file else None,
-                "columns": {r.indicator: r.note for r in notes[notes["year"] == year].itertuples()},
-            }
-            for year, t in sorted(tables.items())
-        ],
-        "output": {"file": str(out), "rows": int(len(frame)), "sha256": file_sha256(out)},
-        "missing": missing,
+        **fetched.record,
+        "output": {"file": str(out), "rows": int(len(fetched.frame)), "sha256": file_sha256(out)},
     }
 
 
@@ -228,7 +169,9 @@ def _same_file(a: str | Path, b: str | Path) -> bool:
     return Path(a).resolve() == Path(b).resolve()
 
 
-def _cbs_report_replaced(reg: Registry, data_dir: Path, out: Path, registered: bool) -> None:
+def _report_replaced(
+    reg: Registry, data_dir: Path, out: Path, registered: bool, label: str
+) -> None:
     """Say which earlier values the fetched file replaces, and which later ones win over it."""
     result = load_measurements(reg, data_dir, () if registered else (out,))
     # The overrides name files as the run does (relative to the data folder): find ours.
@@ -239,33 +182,34 @@ def _cbs_report_replaced(reg: Registry, data_dir: Path, out: Path, registered: b
     if mine.empty:
         echo("Vervangen waarden: geen (geen eerdere levering geeft voor deze cijfers iets anders).")
     else:
-        echo(f"Vervangen waarden ({len(mine)}): deze CBS-cijfers zijn de latere levering en winnen")
+        echo(
+            f"Vervangen waarden ({len(mine)}): deze {label}-cijfers zijn de latere levering "
+            "en winnen"
+        )
         for o in mine.itertuples(index=False):
             echo(
                 f"  {o.indicator}, {o.area}, {o.year}: {o.replaced_value:g} uit "
                 f"{o.replaced_file} (rij {o.replaced_row}) -> {o.value:g}"
             )
     if not theirs.empty:
-        echo(f"Niet gebruikt ({len(theirs)}): een latere levering gaat voor deze CBS-cijfers")
+        echo(f"Niet gebruikt ({len(theirs)}): een latere levering gaat voor deze {label}-cijfers")
         for o in theirs.itertuples(index=False):
             where = f"{o.indicator}, {o.area}, {o.year}"
             echo(f"  {where}: {o.replaced_value:g} -> {o.value:g} uit {o.file}")
 
 
-def _fetched_before(out: Path) -> bool:
-    """Whether ``out`` is the file an earlier fetch wrote, unchanged since (per its manifest)."""
+def _fetched_before(out: Path, command: str) -> bool:
+    """Whether ``out`` is the file an earlier ``command`` wrote, unchanged since (its manifest)."""
     manifest = out.with_name(out.stem + ".manifest.json")
     try:
         record = json.loads(manifest.read_text(encoding="utf-8"))
-        return record.get("command") == "npdw fetch cbs" and record["output"][
-            "sha256"
-        ] == file_sha256(out)
+        return record.get("command") == command and record["output"]["sha256"] == file_sha256(out)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
 
 
 def _previous_fetch(out: Path) -> pd.DataFrame | None:
-    """The file an earlier fetch wrote, to show what CBS revised; None when absent or unreadable."""
+    """The file an earlier fetch wrote, to show what the source revised; None if absent or bad."""
     from ..kern.atomic import read_csv
 
     if not out.exists():
@@ -280,68 +224,81 @@ def _previous_fetch(out: Path) -> pd.DataFrame | None:
     return previous
 
 
-def cli_fetch_cbs(args: argparse.Namespace) -> int:
-    """``npdw fetch cbs``: CBS Kerncijfers wijken en buurten into one measurement file."""
+def _fetch_target(args: argparse.Namespace, source, mdir: Path, options) -> Path:
+    """The file ``npdw fetch`` writes: ``--out`` or the source's file in ``measurements/``."""
+    from ..kern.errors import InputError
+
+    out = Path(args.out) if args.out is not None else mdir / source.file_name(options)
+    if out.suffix.lower() != ".csv":
+        raise InputError(f"--out {out}: het meetbestand wordt een .csv-bestand")
+    command = f"npdw fetch {source.name}"
+    check_output_file(out, mine=_fetched_before(out, command), what=f"meetbestand van {command}")
+    return out
+
+
+def _fetched_frame(source, request) -> tuple:
+    """The source's figures, checked with the rules of every delivery (:mod:`.sources`)."""
+    from ..kern.errors import InputError
+    from .sources import check_fetched
+
+    fetched = source.fetch(request)
+    if fetched.frame.empty:
+        raise InputError(
+            f"npdw fetch {source.name}: geen enkel cijfer gevonden; er is niets geschreven"
+        )
+    warnings = list(fetched.warnings) + check_fetched(fetched.frame, request.registry, source.label)
+    return fetched, warnings
+
+
+def cli_fetch(args: argparse.Namespace) -> int:
+    """``npdw fetch SOURCE``: a registered indicator source into one measurement file."""
     import datetime as dt
 
-    from .cbs import (
-        CbsError,
-        build_measurements,
-        check_frame,
-        load_cbs_mapping,
-        revisions,
-    )
     from .deliveries import register_delivery
+    from .sources import FetchRequest, indicator_sources, revisions
 
+    source = indicator_sources()[args.fetch_command]
     folder = ProgrammeFolder(args.data)
-    data_dir, reg = folder.root, folder.registry
-    mapping = load_cbs_mapping(folder.cbs_mapping_file, reg)
-    years = mapping.years(args.first, args.last)
-    if not years:
-        known = ", ".join(str(y) for y in sorted(mapping.tables))
-        raise CbsError(
-            f"geen CBS-tabel tussen --from en --to; {mapping.path} noemt de jaren {known}"
-        )
     mdir = folder.measurements_dir
-    out = Path(args.out) if args.out is not None else mdir / CBS_OUTPUT
-    if out.suffix.lower() != ".csv":
-        raise CbsError(f"--out {out}: het meetbestand wordt een .csv-bestand")
-    check_output_file(out, mine=_fetched_before(out), what="meetbestand van npdw fetch cbs")
-    asked = args.first is not None or args.last is not None
-    tables, skipped = _cbs_tables(mapping, years, args.offline, skip_missing=not asked)
-    years = sorted(tables)
-    frame, missing, name_warnings = build_measurements(tables, mapping)
-    warnings = name_warnings + check_frame(frame, reg)
+    own = {name: getattr(args, name) for name in args.source_options}
+    out = _fetch_target(args, source, mdir, own)
+    request = FetchRequest(folder, args.first, args.last, out, args.offline, own, echo)
+    fetched, warnings = _fetched_frame(source, request)
+    frame = fetched.frame
     previous = _previous_fetch(out)
-    fetched = dt.datetime.now(dt.UTC).date()
+    date = dt.datetime.now(dt.UTC).date()
     write_csv(frame, out)
-    manifest = _cbs_manifest(args, mapping, tables, frame, missing, out, fetched)
-    manifest["skipped"] = [{"year": y, "table_id": mapping.tables[y]} for y in skipped]
+    manifest = _manifest(args, source, fetched, out, date)
     registered = _same_file(out.parent, mdir)
     if registered:
         manifest["register"] = register_delivery(
-            mdir, out.name, fetched, CBS_SUPPLIER, comment="datum van ophalen (npdw fetch cbs)"
+            mdir,
+            out.name,
+            date,
+            fetched.supplier or source.supplier,
+            comment=f"datum van ophalen (npdw fetch {source.name})",
         )
     manifest_path = out.with_name(out.stem + ".manifest.json")
     write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", manifest_path)
+    years = sorted(set(frame["year"].astype(int)))
     echo(
         f"Geschreven: {out} ({len(frame)} cijfers, {len(years)} jaren {years[0]}-{years[-1]}, "
         f"{frame['indicator'].nunique()} indicatoren); manifest: {manifest_path}"
     )
     if registered:
-        echo(f"Leveringsregister: {out.name} staat in {folder.deliveries_file} met datum {fetched}")
+        echo(f"Leveringsregister: {out.name} staat in {folder.deliveries_file} met datum {date}")
     else:
         echo(
             f"Niet in {mdir}: het leveringsregister is niet aangepast. Gebruik het bestand met "
             f"--measurements {out} (dan telt het als nieuwste levering)."
         )
-    if missing:
-        echo(f"Leeg bij CBS (niet gepubliceerd of geheim), overgeslagen: {len(missing)} cijfers")
+    for note in fetched.notes:
+        echo(note)
     report_findings(warnings)
     changed = revisions(previous, frame)
     if changed:
-        echo(f"Door CBS herzien sinds de vorige keer ophalen ({len(changed)}):")
+        echo(f"Door {source.label} herzien sinds de vorige keer ophalen ({len(changed)}):")
         for line in changed:
             echo(line)
-    _cbs_report_replaced(reg, data_dir, out, registered)
+    _report_replaced(folder.registry, folder.root, out, registered, source.label)
     return EXIT_OK

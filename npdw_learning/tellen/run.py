@@ -24,7 +24,7 @@ from .changes import CHANGE_COLUMNS, change_table, directional_verdicts
 from .figures import FIGURE_DPI, save_pillar_figures
 from .measurements import LoadResult
 from .progress import progress_table
-from .trends import FDR_ALPHA, MIN_POINTS, se_from_n, trend_table
+from .trends import FDR_ALPHA, MIN_POINTS, se_from_n, trend_table, verdict_effect
 
 __all__ = [
     "TellenOutputs",
@@ -89,8 +89,8 @@ def joint_fdr(
     The family is every trend row with at least
     :data:`~.trends.MIN_POINTS` years and every change row with a test; the
     q-values of both tables are replaced by the joint ones and the verdicts
-    recomputed from them (the sign of the effect: the WLS slope for a
-    ``wls_known_se`` trend, else tau; the change for a change row). The rows
+    recomputed from them (the sign of the effect: :func:`~.trends.verdict_effect`
+    for a trend row, the change for a change row). The rows
     without a test keep their verdict.
 
     Returns
@@ -112,12 +112,7 @@ def joint_fdr(
     # method="fdr_bh" is explicit on purpose: multipletests defaults to Holm-Sidak.
     q = multipletests(p, method="fdr_bh")[1]
     q_trends, q_changes = q[: t_rows.sum()], q[t_rows.sum() :]
-    methods = trends.attrs.get("method", {})
-    wls = [
-        methods.get((i, a)) == "wls_known_se"
-        for i, a in zip(trends.loc[t_rows, "indicator"], trends.loc[t_rows, "area"], strict=True)
-    ]
-    effect = np.where(wls, trends.loc[t_rows, "slope_per_year"], trends.loc[t_rows, "tau"])
+    effect = verdict_effect(trends.loc[t_rows])
     trends.loc[t_rows, "q_value"] = q_trends
     trends.loc[t_rows, "verdict"] = directional_verdicts(
         q_trends,

@@ -17,6 +17,14 @@ Series that share their years are computed together as arrays (a national
 table of 99,000 series takes seconds); :func:`trend_test` is the same
 computation on one series.
 
+The tests themselves are registered by name (:func:`trend_methods`): each
+module in ``tellen/trend_methods/`` defines ``METHODS``, a tuple of
+:class:`TrendMethod` (a name, one vectorised function over a
+:class:`SeriesBlock`, the sign the verdict rests on and which series it can
+test). A run tries the methods of :data:`DEFAULT_METHODS` in order; the first
+that applies to a series gives its p-value and slope, and its name is the
+``method`` column of ``trends.csv``.
+
 No autocorrelation corrections (Hamed-Rao, pre-whitening): on 4-12 points
 they estimate the lag-1 correlation so poorly that they add noise, not rigour.
 """
@@ -24,9 +32,12 @@ they estimate the lag-1 correlation so poorly that they add noise, not rigour.
 from __future__ import annotations
 
 import functools
+import importlib
 import itertools
-from collections.abc import Mapping, Sequence
+import pkgutil
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -39,14 +50,19 @@ __all__ = [
     "MIN_POINTS",
     "FDR_ALPHA",
     "INTERVAL",
-    "METHODS",
+    "DEFAULT_METHODS",
+    "NO_TEST",
     "TREND_COLUMNS",
     "VERDICTS",
+    "SeriesBlock",
+    "TrendMethod",
     "TrendResult",
     "se_from_n",
+    "trend_methods",
     "trend_results",
     "trend_table",
     "trend_test",
+    "verdict_effect",
 ]
 
 TREND_COLUMNS = [
@@ -64,11 +80,17 @@ TREND_COLUMNS = [
     "slope_low",
     "slope_high",
     "verdict",
+    "method",
 ]
 VERDICTS = ("improving", "worsening", "no_significant_trend", "insufficient_data")
-# kendall_exact: no ties in the values; kendall_permutation: ties, the orderings
-# counted exactly as well (until 2026 a seeded Monte Carlo estimate for n > 8).
-METHODS = ("insufficient_data", "kendall_exact", "kendall_permutation", "wls_known_se")
+# The ``method`` of a series too short to test; every other ``method`` is a
+# registered name (:func:`trend_methods`).
+NO_TEST = "insufficient_data"
+# The methods a run tries per series, in order; the last applies to every series.
+# wls_known_se: every point has its sampling error; kendall_exact: no ties in the
+# values; kendall_permutation: ties, the orderings counted exactly as well (until
+# 2026 a seeded Monte Carlo estimate for n > 8).
+DEFAULT_METHODS = ("wls_known_se", "kendall_exact", "kendall_permutation")
 
 # With n = 4 the most extreme two-sided Kendall p-value is 2/4! = 0.083, so no
 # series shorter than 5 can ever be significant at 0.05; 4 is kept as the
@@ -82,7 +104,9 @@ INTERVAL = 0.95
 _MEASUREMENT_COLUMNS = ("indicator", "area", "year", "value", "se")
 _DUPLICATE_YEAR = "a series has the same year twice; resolve duplicates first"
 # The float results of :func:`_trend_block` besides its ``method``.
-_BLOCK_FLOATS = ("tau", "p_value", "slope", "slope_low", "slope_high")
+_BLOCK_FLOATS = ("tau", "p_value", "slope", "slope_low", "slope_high", "effect")
+# The package whose modules each define ``METHODS`` (:func:`trend_methods`).
+_METHODS_PACKAGE = "trend_methods"
 
 
 @dataclass(frozen=True)
@@ -103,8 +127,10 @@ class TrendResult:
     slope_low, slope_high : float
         95% interval of the slope.
     method : str
-        One of :data:`METHODS`: ``"insufficient_data"``, ``"kendall_exact"``,
-        ``"kendall_permutation"`` or ``"wls_known_se"``.
+        The registered method that gave ``p_value`` and ``slope``
+        (:func:`trend_methods`; by default ``"wls_known_se"``,
+        ``"kendall_exact"`` or ``"kendall_permutation"``), or :data:`NO_TEST`
+        (``"insufficient_data"``) below :data:`MIN_POINTS` points.
     """
 
     n: int
@@ -300,37 +326,166 @@ def _theil_sen_rows(
     return out
 
 
-def _wls_rows(
-    x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], se: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    """WLS slope, 95% low/high and p for each row of ``y`` (k, n) with its ``se`` (k, n).
+# -- the registry of trend methods ------------------------------------------------
 
-    The known variances are taken as exact (a z test, as statsmodels'
-    ``WLS(...).fit(cov_type="fixed scale")``) unless the points scatter around
-    the line more than their standard errors allow (Pearson chi-square / df >
-    1): then there is variation between years beyond sampling error, and the
-    slope's variance is scaled by that ratio and the test uses t with n - 2 df,
-    as in a meta-regression with multiplicative overdispersion. Otherwise a
-    noisy series with small survey errors would be called significant far too
-    easily. Closed form of the straight line with weights 1/se^2, on the
-    weighted-centred years (well conditioned for years ~2000 with a spread of
-    ~10), for all rows at once. Returns shape (k, 4).
+
+class SeriesBlock:
+    """Series that share their years: what a :attr:`TrendMethod.block` function gets.
+
+    Attributes
+    ----------
+    x : numpy.ndarray
+        The years, shape (n,): distinct, ascending, at least :data:`MIN_POINTS`.
+    y : numpy.ndarray
+        The values, shape (k, n): one row per series, no NaN.
+    se : numpy.ndarray
+        The standard error of each value, shape (k, n); NaN where unknown.
+
+    The rank statistics every run reports are computed once per block, on
+    first use, and shared by the methods: :attr:`ties`, :attr:`kendall`
+    (tau-b and its exact p) and :attr:`theil_sen` (slope, low, high).
     """
-    w = 1.0 / se**2
-    total = w.sum(axis=1, keepdims=True)
-    dx = x - (w * x).sum(axis=1, keepdims=True) / total
-    dy = y - (w * y).sum(axis=1, keepdims=True) / total
-    sxx = (w * dx * dx).sum(axis=1)
-    slope = (w * dx * dy).sum(axis=1) / sxx
-    resid = dy - slope[:, np.newaxis] * dx
-    df = x.shape[-1] - 2
-    dispersion = (w * resid * resid).sum(axis=1) / df  # Pearson chi-square / df
-    scaled = dispersion > 1.0
-    slope_se = np.sqrt(np.where(scaled, dispersion, 1.0) / sxx)
-    crit = np.where(scaled, stats.t.ppf(0.5 + INTERVAL / 2, df), stats.norm.ppf(0.5 + INTERVAL / 2))
-    ratio = np.abs(slope) / slope_se
-    p = np.where(scaled, 2 * stats.t.sf(ratio, df), 2 * stats.norm.sf(ratio))
-    return np.column_stack([slope, slope - crit * slope_se, slope + crit * slope_se, p])
+
+    def __init__(
+        self,
+        x: npt.NDArray[np.float64],
+        y: npt.NDArray[np.float64],
+        se: npt.NDArray[np.float64],
+    ) -> None:
+        self.x, self.y, self.se = x, y, se
+
+    def __len__(self) -> int:
+        return self.y.shape[0]
+
+    @functools.cached_property
+    def ties(self) -> npt.NDArray[np.int64]:
+        """For each value: how many values of its row equal it (1 without ties), (k, n)."""
+        return _tie_counts(self.y)
+
+    @functools.cached_property
+    def kendall(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Kendall tau-b and its exact two-sided p per row (:func:`trend_test`, rule 2)."""
+        return _kendall_rows(self.y, self.ties)
+
+    @functools.cached_property
+    def theil_sen(self) -> npt.NDArray[np.float64]:
+        """Theil-Sen slope per year and its :data:`INTERVAL` interval per row, (k, 3)."""
+        return _theil_sen_rows(self.y, self.x, self.ties)
+
+    def take(self, rows: npt.NDArray[np.bool_]) -> SeriesBlock:
+        """The block of the chosen rows, with the statistics already computed carried along."""
+        part = SeriesBlock(self.x, self.y[rows], self.se[rows])
+        if "ties" in self.__dict__:
+            part.ties = self.ties[rows]
+        if "kendall" in self.__dict__:
+            part.kendall = (self.kendall[0][rows], self.kendall[1][rows])
+        if "theil_sen" in self.__dict__:
+            part.theil_sen = self.theil_sen[rows]
+        return part
+
+
+@dataclass(frozen=True)
+class TrendMethod:
+    """One trend test, by name: the entry a module of ``tellen/trend_methods/`` registers.
+
+    Attributes
+    ----------
+    name : str
+        The name in :func:`trend_methods` and in the ``method`` column of
+        ``trends.csv``; lowercase, never renamed once published.
+    block : callable
+        ``block(series: SeriesBlock) -> ndarray`` of shape (k, 4): per row the
+        two-sided ``p_value``, ``slope`` per year, ``slope_low`` and
+        ``slope_high`` (the :data:`INTERVAL` interval). Vectorised over the
+        rows; a row's numbers must not depend on the other rows. The one-series
+        result (:func:`trend_test`) is this function on a block of one row.
+    effect : {"tau", "slope"}
+        The sign the verdict rests on (with the indicator's direction): Kendall's
+        tau, or the method's own slope.
+    applies : callable, optional
+        ``applies(series: SeriesBlock) -> bool ndarray`` (k,): the rows this
+        method can test (others go to the next method of the run's list).
+        None: every series; the last method of a list must be such a one.
+    summary : str
+        One sentence for the reader of the code and the docs.
+    """
+
+    name: str
+    block: Callable[[SeriesBlock], npt.NDArray[np.float64]]
+    effect: str = "tau"
+    applies: Callable[[SeriesBlock], npt.NDArray[np.bool_]] | None = None
+    summary: str = ""
+
+    def __post_init__(self) -> None:
+        if self.effect not in ("tau", "slope"):
+            raise ValueError(f"trend method {self.name!r}: effect must be 'tau' or 'slope'")
+        if not self.name.isidentifier() or self.name != self.name.lower() or self.name == NO_TEST:
+            raise ValueError(f"trend method name {self.name!r}: lowercase letters, digits and _")
+
+
+@functools.cache
+def trend_methods() -> Mapping[str, TrendMethod]:
+    """Every registered trend method by name.
+
+    Read once from the modules of the package ``npdw_learning.tellen.trend_methods``:
+    each defines ``METHODS``, a tuple of :class:`TrendMethod`. A new method is
+    a new module there; nothing else needs to name it.
+
+    Raises
+    ------
+    TypeError
+        If a module has no ``METHODS`` tuple of :class:`TrendMethod`.
+    ValueError
+        If two methods share a name.
+
+    Examples
+    --------
+    >>> sorted(trend_methods())[:3]
+    ['kendall_exact', 'kendall_permutation', 'wls_known_se']
+    >>> trend_methods()["wls_known_se"].effect
+    'slope'
+    """
+    package = importlib.import_module(f"{__package__}.{_METHODS_PACKAGE}")
+    found: dict[str, TrendMethod] = {}
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        methods = getattr(module, "METHODS", None)
+        if not isinstance(methods, tuple) or not all(isinstance(m, TrendMethod) for m in methods):
+            raise TypeError(f"{module.__name__}: METHODS must be a tuple of TrendMethod")
+        for method in methods:
+            if method.name in found:
+                raise ValueError(f"{module.__name__}: trend method {method.name!r} exists already")
+            found[method.name] = method
+    return MappingProxyType(found)
+
+
+def _chain(methods: Sequence[str]) -> tuple[TrendMethod, ...]:
+    """The registered methods named in ``methods``, checked: known, and the last applies to all."""
+    registry = trend_methods()
+    if isinstance(methods, str):
+        methods = (methods,)
+    unknown = [m for m in methods if m not in registry]
+    if unknown or not methods:
+        raise ValueError(f"unknown trend method(s) {unknown}; registered: {sorted(registry)}")
+    chain = tuple(registry[m] for m in methods)
+    if chain[-1].applies is not None:
+        raise ValueError(
+            f"trend method {chain[-1].name!r} does not apply to every series, so it cannot "
+            "come last; end the list with one that does (e.g. 'kendall_permutation')"
+        )
+    return chain
+
+
+def verdict_effect(table: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """Per row of a trend table: the number whose sign the verdict rests on.
+
+    ``slope_per_year`` for a row whose ``method`` has ``effect="slope"``,
+    else ``tau`` (NaN for :data:`NO_TEST`).
+    """
+    registry = trend_methods()
+    by_slope = [m in registry and registry[m].effect == "slope" for m in table["method"]]
+    slope = table["slope_per_year"].to_numpy(dtype=float)
+    return np.where(by_slope, slope, table["tau"].to_numpy(dtype=float))
 
 
 def _group_by_years(years: Sequence[npt.NDArray[np.float64]]) -> list[list[int]]:
@@ -375,43 +530,51 @@ def _clean_series(
 
 
 def _trend_block(
-    x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], se: npt.NDArray[np.float64]
+    x: npt.NDArray[np.float64],
+    y: npt.NDArray[np.float64],
+    se: npt.NDArray[np.float64],
+    chain: Sequence[TrendMethod],
 ) -> dict[str, npt.NDArray[Any]]:
     """The rules of :func:`trend_test` for the rows of ``y`` (k, n), which share the years ``x``.
 
-    ``se`` has the shape of ``y`` (NaN where unknown). Returns the arrays
-    ``tau, p_value, slope, slope_low, slope_high, method`` of length k.
+    ``se`` has the shape of ``y`` (NaN where unknown). Each row goes to the
+    first method of ``chain`` that applies to it. Returns the arrays ``tau,
+    p_value, slope, slope_low, slope_high, effect, method`` of length k.
     """
     k, n = y.shape
-    nan = np.full(k, np.nan)
+    out = {name: np.full(k, np.nan) for name in _BLOCK_FLOATS}
+    out["method"] = np.full(k, NO_TEST, dtype=object)
     if n < MIN_POINTS:
-        method = np.full(k, "insufficient_data", dtype=object)
-        return dict(tau=nan, p_value=nan, slope=nan, slope_low=nan, slope_high=nan, method=method)
-    ties = _tie_counts(y)
-    tau, p = _kendall_rows(y, ties)
-    ts = _theil_sen_rows(y, x, ties)
-    method = np.where((ties > 1).any(axis=1), "kendall_permutation", "kendall_exact")
-    method = method.astype(object)
-    with np.errstate(invalid="ignore"):
-        known = np.all(np.isfinite(se) & (se > 0), axis=1)
-    if known.any():
-        wls = _wls_rows(x, y[known], se[known])
-        ts[known], p[known] = wls[:, :3], wls[:, 3]
-        method[known] = "wls_known_se"
-    return dict(
-        tau=tau, p_value=p, slope=ts[:, 0], slope_low=ts[:, 1], slope_high=ts[:, 2], method=method
-    )
+        return out
+    block = SeriesBlock(x, y, se)
+    out["tau"] = block.kendall[0]
+    todo = np.ones(k, dtype=bool)
+    for method in chain:
+        rows = todo if method.applies is None else todo & method.applies(block)
+        if rows.any():
+            found = np.asarray(method.block(block.take(rows)), dtype=float)
+            if found.shape != (int(rows.sum()), 4):
+                raise ValueError(f"trend method {method.name!r}: block gave shape {found.shape}")
+            for c, name in enumerate(("p_value", "slope", "slope_low", "slope_high")):
+                out[name][rows] = found[:, c]
+            out["effect"][rows] = found[:, 1] if method.effect == "slope" else out["tau"][rows]
+            out["method"][rows] = method.name
+            todo &= ~rows
+    return out
 
 
 def trend_test(
     years: npt.ArrayLike,
     values: npt.ArrayLike,
     se: npt.ArrayLike | None = None,
+    *,
+    methods: Sequence[str] = DEFAULT_METHODS,
 ) -> TrendResult:
     """Test one series for a monotone trend and estimate its slope per year.
 
     Points with a missing year or value are dropped; the rest are put in year
-    order. Rules, in order:
+    order. Rules, in order (those of :data:`DEFAULT_METHODS`; another list of
+    registered methods in ``methods`` changes rules 2-4):
 
     1. Fewer than :data:`MIN_POINTS` (4) points: ``method="insufficient_data"``
        and NaN tau, p and slope. Few points is *not* evidence of no trend:
@@ -452,6 +615,9 @@ def trend_test(
         Values, aligned with ``years``.
     se : array-like of float, optional
         Standard error per value (NaN when unknown).
+    methods : sequence of str, default :data:`DEFAULT_METHODS`
+        Registered method names (:func:`trend_methods`), tried in order; the
+        first that applies to the series gives its p-value and slope.
 
     Returns
     -------
@@ -460,7 +626,8 @@ def trend_test(
     Raises
     ------
     ValueError
-        If the arrays differ in length or a year occurs twice.
+        If the arrays differ in length, a year occurs twice or a method is
+        unknown (or the last cannot test every series).
 
     Examples
     --------
@@ -470,9 +637,10 @@ def trend_test(
     >>> trend_test([2021, 2022, 2023], [1.0, 2.0, 3.0]).method
     'insufficient_data'
     """
+    chain = _chain(methods)
     x, y, s = _clean_series(years, values, se)
     known = np.full(len(x), np.nan) if s is None else s
-    block = _trend_block(x, y[np.newaxis, :], known[np.newaxis, :])
+    block = _trend_block(x, y[np.newaxis, :], known[np.newaxis, :], chain)
     return _result(len(x), block, 0)
 
 
@@ -542,7 +710,7 @@ def _year_blocks(
             yield series[part], rows[part]
 
 
-def _trend_arrays(frame: pd.DataFrame) -> dict[str, npt.NDArray[Any]]:
+def _trend_arrays(frame: pd.DataFrame, chain: Sequence[TrendMethod]) -> dict[str, npt.NDArray[Any]]:
     """Every series of a sorted frame through :func:`_trend_block`, block by block.
 
     Returns per series ``indicator, area, n, first_year, last_year,
@@ -565,36 +733,40 @@ def _trend_arrays(frame: pd.DataFrame) -> dict[str, npt.NDArray[Any]]:
         "first_value": values[starts],
         "last_value": values[stops - 1],
         **{name: np.full(k, np.nan) for name in _BLOCK_FLOATS},
-        "method": np.full(k, "insufficient_data", dtype=object),
+        "method": np.full(k, NO_TEST, dtype=object),
     }
     for series, rows in _year_blocks(years, starts, stops):
-        block = _trend_block(years[rows[0]], values[rows], se[rows])
+        block = _trend_block(years[rows[0]], values[rows], se[rows], chain)
         for name, column in block.items():
             out[name][series] = column
     return out
 
 
-def _run_series(measurements: pd.DataFrame) -> dict[str, npt.NDArray[Any]]:
+def _run_series(measurements: pd.DataFrame, methods: Sequence[str]) -> dict[str, npt.NDArray[Any]]:
     """:func:`_trend_arrays` of the series with at least one year and value."""
+    chain = _chain(methods)
     frame = _check_measurements(measurements)
     keep = np.isfinite(frame["value"].to_numpy(dtype=float)) & np.isfinite(
         frame["year"].to_numpy(dtype=float)
     )
-    return _trend_arrays(frame[keep].reset_index(drop=True))
+    return _trend_arrays(frame[keep].reset_index(drop=True), chain)
 
 
-def trend_results(measurements: pd.DataFrame) -> dict[tuple[str, str], TrendResult]:
+def trend_results(
+    measurements: pd.DataFrame, *, methods: Sequence[str] = DEFAULT_METHODS
+) -> dict[tuple[str, str], TrendResult]:
     """Run :func:`trend_test` on every (indicator, area) series.
 
-    Use this when the test method per series is needed (e.g. to mark the
-    ``wls_known_se`` rows in a report); :func:`trend_table` gives the same
-    numbers as a tidy table and stores the methods in ``table.attrs["method"]``.
+    :func:`trend_table` gives the same numbers as a tidy table, the method of
+    each row in its ``method`` column.
 
     Parameters
     ----------
     measurements : pandas.DataFrame
         Columns ``indicator``, ``area``, ``year``, ``value``, ``se``; one row
         per (indicator, area, year). Rows with a missing value are ignored.
+    methods : sequence of str, default :data:`DEFAULT_METHODS`
+        As for :func:`trend_test`.
 
     Returns
     -------
@@ -609,7 +781,7 @@ def trend_results(measurements: pd.DataFrame) -> dict[tuple[str, str], TrendResu
     >>> trend_results(m)[("x", "wielwijk")].method
     'kendall_permutation'
     """
-    arrays = _run_series(measurements)
+    arrays = _run_series(measurements, methods)
     return {
         (ind, area): _result(int(arrays["n"][k]), arrays, k)
         for k, (ind, area) in enumerate(zip(arrays["indicator"], arrays["area"], strict=True))
@@ -621,6 +793,7 @@ def trend_table(
     higher_is_better: Mapping[str, bool],
     *,
     alpha: float = FDR_ALPHA,
+    methods: Sequence[str] = DEFAULT_METHODS,
 ) -> pd.DataFrame:
     """Trend test, slope, BH q-value and verdict for every series.
 
@@ -639,6 +812,8 @@ def trend_table(
         Direction per indicator; every indicator in ``measurements`` needs one.
     alpha : float, default 0.05
         False discovery rate for the verdict.
+    methods : sequence of str, default :data:`DEFAULT_METHODS`
+        Registered method names, tried in order per series (:func:`trend_test`).
 
     Returns
     -------
@@ -649,16 +824,16 @@ def trend_table(
         the Benjamini-Hochberg adjustment of ``p_value`` over all series of
         this call with at least :data:`MIN_POINTS` points (NaN for the
         others). ``verdict``: ``insufficient_data`` below :data:`MIN_POINTS`;
-        ``improving``/``worsening`` when q < alpha, by the sign of tau (of the
-        slope for WLS) and the indicator's direction; else
-        ``no_significant_trend``. ``table.attrs["method"]`` maps
-        ``(indicator, area)`` to the :attr:`TrendResult.method` of the row.
+        ``improving``/``worsening`` when q < alpha, by the sign of
+        :func:`verdict_effect` (tau, or the slope for a method such as WLS)
+        and the indicator's direction; else ``no_significant_trend``.
+        ``method`` is the :attr:`TrendResult.method` of the row.
 
     Raises
     ------
     ValueError
-        If a column is missing, an indicator has no direction or a series has
-        a year twice.
+        If a column is missing, an indicator has no direction, a series has
+        a year twice or a method is unknown.
 
     Examples
     --------
@@ -668,16 +843,12 @@ def trend_table(
     >>> t = trend_table(m, {"leefbaarheid": True})
     >>> t.loc[0, "verdict"], round(float(t.loc[0, "slope_per_year"]), 3)
     ('improving', 0.2)
-    >>> t.attrs["method"][("leefbaarheid", "crabbehof")]
+    >>> t.loc[0, "method"]
     'kendall_exact'
     """
     _check_directions(measurements, higher_is_better)
-    rows = _trend_rows(measurements, higher_is_better)
-    table = _typed_trend_table(_with_verdicts(rows, alpha))
-    table.attrs["method"] = dict(
-        zip(zip(rows["indicator"], rows["area"], strict=True), rows["_method"], strict=True)
-    )
-    return table
+    rows = _trend_rows(measurements, higher_is_better, methods)
+    return _typed_trend_table(_with_verdicts(rows, alpha))
 
 
 def _check_directions(measurements: pd.DataFrame, higher_is_better: Mapping[str, bool]) -> None:
@@ -690,17 +861,18 @@ def _check_directions(measurements: pd.DataFrame, higher_is_better: Mapping[str,
         raise ValueError(f"no higher_is_better for indicator(s) {unknown}")
 
 
-def _trend_rows(measurements: pd.DataFrame, higher_is_better: Mapping[str, bool]) -> pd.DataFrame:
+def _trend_rows(
+    measurements: pd.DataFrame,
+    higher_is_better: Mapping[str, bool],
+    methods: Sequence[str] = DEFAULT_METHODS,
+) -> pd.DataFrame:
     """One row per series with its test result, before the q-values and verdicts.
 
     Besides :data:`TREND_COLUMNS` (``q_value`` NaN, ``verdict``
     ``insufficient_data``) a row carries ``_effect`` (the sign the verdict
-    rests on), ``_better`` (the indicator's direction) and ``_method``.
+    rests on: :attr:`TrendMethod.effect`) and ``_better`` (the indicator's direction).
     """
-    arrays = _run_series(measurements)
-    method = arrays["method"]
-    # Sign of the effect the verdict rests on: the WLS slope when it supplied p.
-    effect = np.where(method == "wls_known_se", arrays["slope"], arrays["tau"])
+    arrays = _run_series(measurements, methods)
     better = pd.Series(arrays["indicator"], dtype=object).map(higher_is_better)
     return pd.DataFrame(
         {
@@ -718,11 +890,11 @@ def _trend_rows(measurements: pd.DataFrame, higher_is_better: Mapping[str, bool]
             "slope_low": arrays["slope_low"],
             "slope_high": arrays["slope_high"],
             "verdict": "insufficient_data",
-            "_effect": effect,
+            "method": arrays["method"],
+            "_effect": arrays["effect"],
             "_better": better.to_numpy(dtype=bool),
-            "_method": method,
         },
-        columns=[*TREND_COLUMNS, "_effect", "_better", "_method"],
+        columns=[*TREND_COLUMNS, "_effect", "_better"],
     )
 
 
@@ -757,5 +929,6 @@ def _typed_trend_table(table: pd.DataFrame) -> pd.DataFrame:
             "last_year": "int64",
             **dict.fromkeys(TREND_COLUMNS[5:13], "float64"),
             "verdict": object,
+            "method": object,
         }
     )

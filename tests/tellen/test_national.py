@@ -102,7 +102,7 @@ def _close(a: float, b: float) -> bool:
 
 
 def test_fixture_is_as_hostile_as_it_claims(measurements):
-    methods = pd.Series(trend_table(measurements, HIGHER_IS_BETTER).attrs["method"])
+    methods = trend_table(measurements, HIGHER_IS_BETTER)["method"]
     counts = methods.value_counts()
     for method in ("insufficient_data", "kendall_exact", "kendall_permutation", "wls_known_se"):
         assert counts.get(method, 0) >= 15, counts
@@ -123,7 +123,7 @@ def test_trend_table_equals_trend_test_per_series(measurements):
                 dataclasses.astuple(from_results), dataclasses.astuple(single), strict=True
             )
         )
-        assert table.attrs["method"][(row.indicator, row.area)] == single.method
+        assert row.method == single.method
         assert row.n == single.n
         for column, field in (
             ("tau", "tau"),
@@ -141,7 +141,7 @@ def test_trend_statistics_equal_scipy(measurements):
     table = trend_table(measurements, HIGHER_IS_BETTER)
     checked = {"kendall_exact": 0, "kendall_permutation": 0}
     for row in table.itertuples():
-        method = table.attrs["method"][(row.indicator, row.area)]
+        method = row.method
         if method not in checked:
             continue
         s = _series(measurements, row.indicator, row.area)
@@ -164,7 +164,7 @@ def test_wls_rows_equal_statsmodels(measurements):
     table = trend_table(measurements, HIGHER_IS_BETTER)
     checked = {False: 0, True: 0}  # overdispersed or not
     for row in table.itertuples():
-        if table.attrs["method"][(row.indicator, row.area)] != "wls_known_se":
+        if row.method != "wls_known_se":
             continue
         s = _series(measurements, row.indicator, row.area)
         s = s[np.isfinite(s["value"])]
@@ -192,7 +192,7 @@ def test_tied_short_series_p_equals_count_over_all_orderings(measurements):
     table = trend_table(measurements, HIGHER_IS_BETTER)
     checked = 0
     for row in table.itertuples():
-        method = table.attrs["method"][(row.indicator, row.area)]
+        method = row.method
         if method != "kendall_permutation" or row.n > 7:
             continue
         s = _series(measurements, row.indicator, row.area)

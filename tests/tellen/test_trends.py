@@ -379,7 +379,7 @@ def test_verdict_wls_uses_slope_sign():
         {("x", "w"): (list(range(2015, 2021)), [10.0, 12.0, 14.0, 16.0, 18.0, 20.0])}, se=0.5
     )
     table = trend_table(frame, {"x": False})
-    assert table.attrs["method"][("x", "w")] == "wls_known_se"
+    assert table["method"].item() == "wls_known_se"
     assert table["verdict"].item() == "worsening"
 
 
@@ -417,7 +417,7 @@ def test_table_matches_trend_test_per_series_and_results():
         years, values = series[(row.indicator, row.area)]
         single = trend_test(years, values)
         assert results[(row.indicator, row.area)] == single
-        assert table.attrs["method"][(row.indicator, row.area)] == single.method
+        assert row.method == single.method
         assert row.p_value == pytest.approx(single.p_value, abs=1e-15)
         assert row.slope_per_year == pytest.approx(single.slope, abs=1e-15)
 
@@ -486,13 +486,13 @@ def test_trend_rows_carry_the_sign_the_verdict_rests_on():
     rows = trends._trend_rows(frame, {"a": True, "b": False, "c": True})
     by_id = {row["indicator"]: row for row in rows.to_dict("records")}
     a, b, c = by_id["a"], by_id["b"], by_id["c"]
-    assert (a["_method"], a["_effect"], a["_better"]) == ("kendall_exact", a["tau"], True)
+    assert (a["method"], a["_effect"], a["_better"]) == ("kendall_exact", a["tau"], True)
     assert a["tau"] == pytest.approx(1.0)
     # WLS: the effect is the slope, whose sign here differs from tau's.
-    assert b["_method"] == "wls_known_se" and b["_better"] is False
+    assert b["method"] == "wls_known_se" and b["_better"] is False
     assert b["_effect"] == b["slope_per_year"]
     assert b["tau"] > 0 > b["slope_per_year"]
-    assert c["_method"] == "insufficient_data" and c["n"] == 2
+    assert c["method"] == "insufficient_data" and c["n"] == 2
     assert (c["first_year"], c["last_year"], c["first_value"], c["last_value"]) == (
         2021,
         2022,
