@@ -475,7 +475,10 @@ def test_bad_measurement_file_is_reported_before_any_notebook_runs(npdw, tmp_pat
     shutil.copytree(PROJ_ROOT / "data", data)
     shutil.copy(DATA / "fout_percentage_140.csv", data / "measurements" / "levering.csv")
     out = tmp_path / "uit"
-    proc = npdw("evaluate", "--year", "2026", "--data", str(data), "--out", str(out))
+    stories = str(PROJ_ROOT / "stories")  # a copied data/ has no stories of its own
+    proc = npdw(
+        "evaluate", "--year", "2026", "--data", str(data), "--stories", stories, "--out", str(out)
+    )
     assert proc.returncode == 1
     assert "levering.csv" in proc.stderr and "rij" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -494,7 +497,11 @@ def test_bad_agenda_file_is_reported_before_any_notebook_runs(npdw, tmp_path):
         ),
         encoding="utf-8",
     )
-    proc = npdw("evaluate", "--year", "2026", "--data", str(data), "--out", str(tmp_path / "uit"))
+    stories = str(PROJ_ROOT / "stories")  # a copied data/ has no stories of its own
+    out = str(tmp_path / "uit")
+    proc = npdw(
+        "evaluate", "--year", "2026", "--data", str(data), "--stories", stories, "--out", out
+    )
     assert proc.returncode == 1
     assert "lessons.yaml" in proc.stderr and "e-bestaat-niet" in proc.stderr
     assert "Traceback" not in proc.stderr and "[1/" not in proc.stdout
