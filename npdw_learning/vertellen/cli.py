@@ -102,7 +102,7 @@ def cli_import(args: argparse.Namespace) -> int:
             print(str(f), flush=True)
         print(f"FOUT: {exc.args[0]}; er is niets geschreven.", flush=True)
         return 1
-    for line in report.lines():
+    for line in report.lines(folder):
         print(line, flush=True)
     if report.rows_read == 0:
         print("FOUT: het bestand bevat geen rijen.", flush=True)

@@ -96,7 +96,6 @@ from .placement import Placed, Work, assign_ids, place_stories, review_target
 from .provenance import source_hash
 from .pseudonymise import PLACEHOLDER_TYPES, Pseudonymiser
 from .stories import (
-    STORIES_DIR,
     Story,
     StoryVocabulary,
     render_story,
@@ -187,8 +186,12 @@ class ImportReport:
         """Something was imported or already present, and no conflicts."""
         return bool(self.present) and not self.conflicts
 
-    def lines(self) -> list[str]:
-        """The report as Dutch lines for the terminal."""
+    def lines(self, folder: ProgrammeFolder | None = None) -> list[str]:
+        """The report as Dutch lines for the terminal.
+
+        ``folder``: the programme the stories belong to, so that the command it
+        suggests next reads that programme's vocabulary, not Dordt West's.
+        """
         out = [str(f) for f in self.warnings]
         if self.skipped:
             out.append(f"Overgeslagen rijen ({self.skipped_rows}), niet geïmporteerd:")
@@ -197,7 +200,7 @@ class ImportReport:
             out.append(f"Conflicten ({len(self.conflicts)}), niets overschreven:")
             out += [f"  {f}" for f in self.conflicts]
         out += self._kept_lines()
-        out += self._proposal_lines()
+        out += self._proposal_lines(folder)
         counts = [
             f"{len(self.imported)} geïmporteerd",
             f"{len(self.unchanged)} ongewijzigd",
@@ -240,7 +243,7 @@ class ImportReport:
             )
         return out
 
-    def _proposal_lines(self) -> list[str]:
+    def _proposal_lines(self, folder: ProgrammeFolder | None) -> list[str]:
         out = []
         if self.proposed:
             n = len(self.proposed)
@@ -254,15 +257,32 @@ class ImportReport:
                 for p in self.proposed
             ]
         if self.review and self.review_file:
-            default = Path(self.out_dir).resolve() == STORIES_DIR.resolve()
-            folder = "" if default else f" --stories {self.out_dir}"
+            where = _folder_options(Path(self.out_dir), folder)
             out.append(
                 f"Nakijken: {_stories_have(len(self.review))} nog voorgestelde pijlers; ze staan "
                 f"in {self.review_file}. Vul daar de kolom 'nagekeken' in "
                 "(ok, geen of de pijlers) en voer dan uit: "
-                f"{program()} stories pijlers {self.review_file}{folder}"
+                f"{program()} stories pijlers {self.review_file}{where}"
             )
         return out
+
+
+def _folder_options(out_dir: Path, folder: ProgrammeFolder | None) -> str:
+    """``--data``/``--stories`` that name the programme and stories folder, when not the defaults.
+
+    >>> _folder_options(ProgrammeFolder.bundled().stories_dir, ProgrammeFolder.bundled())
+    ''
+    >>> _folder_options(Path("zuid/stories"), ProgrammeFolder.chosen("zuid"))
+    ' --data zuid'
+    """
+    bundled = ProgrammeFolder.bundled()
+    options = ""
+    if folder is not None and Path(folder.root).resolve() != Path(bundled.root).resolve():
+        options += f" --data {folder.root}"
+    own = folder.stories_dir if folder is not None else bundled.stories_dir
+    if out_dir.resolve() != Path(own).resolve():
+        options += f" --stories {out_dir}"
+    return options
 
 
 def _stories_have(n: int) -> str:

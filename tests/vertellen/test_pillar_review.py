@@ -95,6 +95,17 @@ def test_proposals_are_listed_by_row_with_their_first_words(form, tmp_path, ps):
     assert f"npdw stories pijlers {review_path(form)} --stories {tmp_path / 'stories'}" in shown
 
 
+def test_the_suggested_command_names_the_programme_the_stories_belong_to(form, tmp_path, ps):
+    """Into another programme's own stories folder: the next command reads that programme
+    (--data), not Dordt West's vocabulary with those stories."""
+    from npdw_learning.kern.programme import ProgrammeFolder
+
+    report = run(form, tmp_path, ps)
+    other = ProgrammeFolder(tmp_path, tmp_path / "stories")
+    [line] = [x for x in report.lines(other) if "stories pijlers" in x]
+    assert line.endswith(f"stories pijlers {review_path(form)} --data {tmp_path}")
+
+
 def test_the_review_file_opens_in_dutch_excel(form, tmp_path, ps):
     report = run(form, tmp_path, ps)
     path = review_path(form)
