@@ -17,11 +17,12 @@ import pytest
 from npdw_learning.evaluatie.wijkbericht import load_invitation
 from npdw_learning.kern.errors import Finding, InputError
 from npdw_learning.kern.paths import DATA_DIR
+from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.kern.registry import load_registry
 from npdw_learning.leeragenda.agenda import LESSONS_FILE, RESEARCH_FILE, load_agenda
 from npdw_learning.tellen.cbs import load_cbs_mapping
 from npdw_learning.tellen.deliveries import plan_deliveries
-from npdw_learning.vertellen.coding import load_codebook
+from npdw_learning.vertellen.coding import codebook_in, load_codebook
 from npdw_learning.vertellen.msc import load_msc
 from npdw_learning.vertellen.stories import StoryCollection
 
@@ -31,12 +32,12 @@ HOSTILE = '=HYPERLINK("x")\x1b[31m<b>\n'  # a formula, a terminal escape, markup
 
 @pytest.fixture(scope="module")
 def registry():
-    return load_registry()
+    return ProgrammeFolder.bundled().registry
 
 
 @pytest.fixture(scope="module")
 def codebook(registry):
-    return load_codebook(registry=registry)
+    return codebook_in(ProgrammeFolder.bundled())
 
 
 def _registry_copy(tmp_path: Path) -> Path:
@@ -135,7 +136,7 @@ def test_invitation_wrong_type_points_at_the_value(tmp_path, registry):
     text = "name: P\nshort_name: P\nwijkbericht:\n  datum: [1, 2]\n"
     (folder / "programme.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as exc:
-        load_invitation(tmp_path, registry)
+        load_invitation(ProgrammeFolder(tmp_path))
     assert _located(exc.value.findings) == [
         (4, 10, "datum", "wijkbericht.datum: verwacht tekst, niet [1, 2]")
     ]
@@ -269,9 +270,10 @@ def test_cbs_mapping_unknown_area_points_at_the_key(tmp_path, registry):
         load_cbs_mapping(_write(tmp_path / "cbs.yaml", text), registry)
     located = _located(exc.value.findings)
     assert (
-        located[0][:3] == (5, 3, "areas") and "'nergens' staat niet in areas.yaml" in located[0][3]
+        located[0][:3] == (5, 3, "areas")
+        and "'nergens' staat niet in registry/areas.yaml" in located[0][3]
     )
-    assert located[1] == (7, 9, "id", "indicator 'nope' staat niet in indicators.yaml")
+    assert located[1] == (7, 9, "id", "indicator 'nope' staat niet in registry/indicators.yaml")
 
 
 # -- hostile text --------------------------------------------------------------------------
