@@ -17,7 +17,8 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
 
 from ..kern.atomic import write_text
@@ -36,6 +37,7 @@ from ..kern.synthetic import DataOrigin
 from ..kern.version import __version__
 from .interrupt import ctrl_c_remembered
 from .manifest import MANIFEST, build_manifest, finish_manifest, manifest_summary
+from .parallel import Beside, in_background
 from .preflight import NOTEBOOKS_DIR, NotebookSpec, check_inputs, input_files, load_notebook_list
 from .steps import Run
 
@@ -86,37 +88,53 @@ def _selection_note(run: Run) -> tuple[str, dict[str, str]]:
 _KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 
 
+# What every notebook imports first: imported by the kernel as soon as it is up, while this
+# process checks the inputs, and kept when the namespace is cleared between notebooks.
+_WARM_UP = (
+    "import npdw_learning.evaluatie.steps, npdw_learning.evaluatie.views, "
+    "npdw_learning.evaluatie.status, npdw_learning.tellen.run"
+)
+
+
 @contextmanager
-def _shared_kernel(cwd: Path) -> Iterator[object]:
+def _shared_kernel(cwd: Path, timeout: int = DEFAULT_TIMEOUT) -> Iterator[object]:
     """One kernel for all notebooks of a run, shut down however the run ends.
 
     Starting a kernel and importing the package costs about 4 s a notebook; the
     namespace is cleared between notebooks (:func:`_reset`), so each notebook
     still sees only what it defines itself, as when it runs alone (``nbval``).
+    The kernel starts importing the package at once (:data:`_WARM_UP`), beside
+    whatever this process does until the first notebook.
     """
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name="python3")
     km.start_kernel(cwd=str(cwd), extra_arguments=_KERNEL_ARGUMENTS)
+    warming = in_background(lambda: _run_code(km, _WARM_UP, timeout))
     try:
         yield km
     finally:
         km.shutdown_kernel(now=True)
+        warming.join()
 
 
-def _reset(km: object, timeout: int) -> None:
-    """Clear the kernel's namespace (``%reset -f``); imported modules stay loaded."""
+def _run_code(km: object, code: str, timeout: int) -> dict:
+    """Run ``code`` in the kernel, quietly; the reply (``reply["content"]["status"]``)."""
     kc = km.blocking_client()  # type: ignore[attr-defined]
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=timeout)
-        reply = kc.execute_interactive(
-            "%reset -f", timeout=timeout, store_history=False, output_hook=lambda msg: None
+        return kc.execute_interactive(
+            code, timeout=timeout, store_history=False, output_hook=lambda msg: None
         )
-        if reply["content"]["status"] != "ok":
-            raise EvaluationError("de kernel kon niet worden leeggemaakt tussen twee notebooks")
     finally:
         kc.stop_channels()
+
+
+def _reset(km: object, timeout: int) -> None:
+    """Clear the kernel's namespace (``%reset -f``); imported modules stay loaded."""
+    if _run_code(km, "%reset -f", timeout)["content"]["status"] != "ok":
+        raise EvaluationError("de kernel kon niet worden leeggemaakt tussen twee notebooks")
 
 
 def _execute(
@@ -221,37 +239,72 @@ def evaluate(
     check_output_dir(Path(out_dir).resolve())  # first: refused before anything is read
     run = Run.from_parameters(year, data_dir, stories_dir, out_dir, areas, demo)
     specs = load_notebook_list(notebooks_dir)
-    origin = check_inputs(run, echo)
-    inputs = input_files(run, notebooks_dir)
-    out = run.out_dir.resolve()
-    build = new_build(out)
-    parameters = _notebook_parameters(run, build)
+    with ExitStack() as kernel:
+        # The kernel starts, and imports the package, while the inputs are checked.
+        km = kernel.enter_context(_shared_kernel(notebooks_dir, timeout))
+        origin = check_inputs(run, echo)
+        inputs = input_files(run, notebooks_dir)
+        out = run.out_dir.resolve()
+        build = new_build(out)
+        try:
+            parameters = _notebook_parameters(run, build)
+            with step("de notebooks uitvoeren"):
+                prepared = in_background(*_prework(pdf))
+                timings = _run_notebooks(specs, notebooks_dir, build, parameters, timeout, echo, km)
+            kernel.close()  # the notebooks are done: the kernel's core goes to the PDFs
+            manifest = build_manifest(
+                run, out, parameters, origin, started, timings, inputs, notebooks_dir
+            )
+            prepared.join()
+            _write_outputs(run, specs, build, manifest, inputs, origin, started, echo, pdf)
+            with step(f"de uitvoer op zijn plaats zetten ({out})"):
+                finish_manifest(build, manifest, seconds=time.perf_counter() - t0)
+                seal(build)
+                replace_with(build, out)
+        except EvaluationError as exc:
+            exc.kept = _keep_failed_build(build, out)
+            raise
+        except BaseException:
+            shutil.rmtree(build, ignore_errors=True)
+            raise
+    return out / REPORT
+
+
+def _prework(pdf: bool) -> list[Callable[[], object]]:
+    """What the report and the residents' outputs load in any case (each cached once
+    loaded), for :func:`~.parallel.in_background` while the kernel runs the notebooks."""
+    import importlib
+
+    from ..kern.fonts import font_face_css
+    from ..vertellen.nlp import dutch_pipeline
+    from .pdf import shared_fonts
+
+    modules = ("nbconvert", ".report", ".wijkuitvoer", ".wijkopmaak", ".presentatie")
+    work: list[Callable[[], object]] = [
+        *(lambda m=m: importlib.import_module(m, __package__) for m in modules),
+        font_face_css,
+        dutch_pipeline,
+    ]
+    return [shared_fonts, *work] if pdf else work
+
+
+def _write_outputs(run, specs, build, manifest, inputs, origin, started, echo, pdf) -> None:
+    """``rapport.html`` and ``rapport.pdf`` in ``build``, and beside them, in a process of
+    their own (:class:`~.parallel.Beside`), the residents' outputs; its lines come after
+    those of the report, as when the two are made one after the other."""
+    residents = Beside(partial(_write_resident_outputs, run, build, started, origin.short(), pdf))
     try:
-        with step("de notebooks uitvoeren"):
-            timings = _run_notebooks(specs, notebooks_dir, build, parameters, timeout, echo)
-        manifest = build_manifest(
-            run, out, parameters, origin, started, timings, inputs, notebooks_dir
-        )
         with step("het rapport samenstellen (rapport.html)"):
             _write_report(run, specs, build, manifest, inputs, origin, started)
         if pdf:
             with step("de afdruk maken (rapport.pdf)"):
                 _write_pdf(build, echo)
-        _write_resident_outputs(run, build, started, origin.short(), echo, pdf)
-        with step(f"de uitvoer op zijn plaats zetten ({out})"):
-            finish_manifest(build, manifest, seconds=time.perf_counter() - t0)
-            seal(build)
-            replace_with(build, out)
-    except EvaluationError as exc:
-        exc.kept = _keep_failed_build(build, out)
-        raise
-    except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
-        raise
-    return out / REPORT
+        residents.result(echo)
+    finally:
+        residents.stop()
 
 
-def _write_resident_outputs(run, build, started, warning: str, echo, pdf) -> None:
+def _write_resident_outputs(run, build, started, warning: str, pdf: bool, echo) -> None:
     """The wijkberichten, the slides and the one-page summary, from the tables in ``build``
     (:mod:`.wijkuitvoer`); ``warning`` the report's short demo-data warning or empty."""
     from .wijkuitvoer import write_for_run
@@ -295,14 +348,19 @@ def _run_notebooks(
     parameters: dict,
     timeout: int,
     echo: Callable[[str], None],
+    km: object | None = None,
 ) -> list[dict]:
-    """Execute the notebooks in order into ``build/notebooks``; their timings."""
+    """Execute the notebooks in order into ``build/notebooks`` in the kernel ``km`` (default:
+    one of their own, :func:`_shared_kernel`); their timings."""
     # The kernels inherit these unless the caller set its own (figures need no display).
     os.environ.setdefault("MPLBACKEND", "agg")
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
     timings = []
     (build / "notebooks").mkdir()
-    with ctrl_c_remembered() as stop_if_pressed, _shared_kernel(notebooks_dir) as km:
+    with ExitStack() as own:
+        stop_if_pressed = own.enter_context(ctrl_c_remembered())
+        if km is None:
+            km = own.enter_context(_shared_kernel(notebooks_dir, timeout))
         for i, spec in enumerate(specs, start=1):
             echo(f"[{i}/{len(specs)}] {spec.file}: {spec.title} ...")
             t = time.perf_counter()
