@@ -9,6 +9,7 @@ notebooks and stops before the next one.
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,9 +44,18 @@ def ctrl_c_remembered() -> Iterator[Callable[[], None]]:
         if pressed:
             raise KeyboardInterrupt
 
+    def unraisable(info) -> None:
+        # The signal's exception can land where Python cannot raise it (a weakref callback,
+        # a finaliser) and would be printed as "Exception ignored": it is remembered anyway.
+        if not issubclass(info.exc_type, KeyboardInterrupt):  # Terminated is one too
+            hook(info)
+
+    hook = sys.unraisablehook
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    sys.unraisablehook = unraisable
     try:
         yield check
     finally:
+        sys.unraisablehook = hook
         for s, handler in previous.items():
             signal.signal(s, handler)

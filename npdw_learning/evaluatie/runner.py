@@ -360,7 +360,7 @@ def _run_notebooks(
     with ExitStack() as own:
         stop_if_pressed = own.enter_context(ctrl_c_remembered())
         if km is None:
-            km = own.enter_context(_shared_kernel(notebooks_dir, timeout))
+            km = own.enter_context(_shared_kernel(notebooks_dir))
         for i, spec in enumerate(specs, start=1):
             echo(f"[{i}/{len(specs)}] {spec.file}: {spec.title} ...")
             t = time.perf_counter()
