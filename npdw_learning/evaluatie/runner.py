@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import queue
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -110,12 +112,36 @@ def _shared_kernel(cwd: Path, timeout: int = DEFAULT_TIMEOUT) -> Iterator[object
 
     km = KernelManager(kernel_name="python3")
     km.start_kernel(cwd=str(cwd), extra_arguments=_KERNEL_ARGUMENTS)
-    warming = in_background(lambda: _run_code(km, _WARM_UP, timeout))
+    done = threading.Event()
+    warming = in_background(lambda: _warm_up(km, done, timeout))
     try:
         yield km
     finally:
+        done.set()
         km.shutdown_kernel(now=True)
-        warming.join()
+        warming.join(timeout=5)
+
+
+def _warm_up(km: object, done: threading.Event, timeout: int) -> None:
+    """Have the kernel run :data:`_WARM_UP`; wait for its reply until ``done`` is set.
+
+    Nothing is waited for by the run: the first notebook's cells queue behind it.
+    """
+    kc = km.blocking_client()  # type: ignore[attr-defined]
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=timeout)  # ends too when the kernel is shut down
+        asked = kc.execute(_WARM_UP, silent=True, store_history=False)
+        deadline = time.monotonic() + timeout
+        while not done.is_set() and time.monotonic() < deadline:
+            try:
+                reply = kc.get_shell_msg(timeout=0.2)
+            except queue.Empty:
+                continue
+            if reply["parent_header"].get("msg_id") == asked:
+                return
+    finally:
+        kc.stop_channels()
 
 
 def _run_code(km: object, code: str, timeout: int) -> dict:
