@@ -1,17 +1,17 @@
-"""Work of ``npdw evaluate`` that runs beside other work, on the machine's second core.
-
-Two helpers, both used by :mod:`.runner`:
+"""Work that runs beside other work, on the machine's second core (``npdw evaluate``).
 
 * :func:`in_background` starts a function in a thread of this process, for
   preparing what the report will need (fonts, WeasyPrint, the Dutch pipeline)
   while the kernel runs the notebooks and this process mostly waits;
 * :class:`Beside` runs a function in a forked child process (Linux), for the
-  residents' outputs while this process lays out ``rapport.pdf``. The child
+  residents' outputs while this process lays out ``rapport.pdf``;
+* :func:`map_forked` deals a list of independent jobs (the pillar figures) over
+  this process and a forked child. A child
   starts with everything this process has loaded, writes its own files, and
   hands back its progress lines and its result or error, so the messages come
   out in the same order as when the two ran one after the other. Where ``fork``
-  is not the way to start a process (macOS, Windows) the function simply runs
-  when its result is asked for.
+  is not the way to start a process (macOS, Windows) the work simply runs in
+  this process, one job after the other.
 """
 
 from __future__ import annotations
@@ -20,10 +20,13 @@ import multiprocessing
 import signal
 import sys
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
-__all__ = ["in_background", "Beside"]
+__all__ = ["in_background", "Beside", "map_forked"]
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 def in_background(*work: Callable[[], object]) -> threading.Thread:
@@ -117,3 +120,28 @@ def _picklable(exc: BaseException) -> BaseException:
     except Exception:  # any exception that does not travel becomes its text
         return RuntimeError(f"{type(exc).__name__}: {exc}")
     return exc
+
+
+def map_forked(function: Callable[[_T], _R], items: Iterable[_T], processes: int = 2) -> list[_R]:
+    """``[function(x) for x in items]``, with the items dealt over this process and
+    ``processes - 1`` forked children (:class:`Beside`); the results in the items' order.
+
+    For jobs that share nothing but what this process has loaded and write their
+    own files; a result must be picklable. An error in any job is raised here.
+    """
+    jobs: Sequence[_T] = list(items)
+    if not _forking() or processes < 2 or len(jobs) < 2:
+        return [function(x) for x in jobs]
+    shares = [jobs[k::processes] for k in range(processes)]
+    others = [
+        Beside(lambda echo, share=share: [function(x) for x in share]) for share in shares[1:]
+    ]
+    try:
+        done = [[function(x) for x in shares[0]], *(b.result(lambda line: None) for b in others)]
+    finally:
+        for b in others:
+            b.stop()
+    out: list = [None] * len(jobs)
+    for k, results in enumerate(done):
+        out[k::processes] = results
+    return out
