@@ -34,12 +34,12 @@ from ..kern.outdir import (
     replace_with,
     seal,
 )
+from ..kern.parallel import Beside, in_background
 from ..kern.paths import OUTPUTS_DIR
 from ..kern.synthetic import DataOrigin
 from ..kern.version import __version__
 from .interrupt import ctrl_c_remembered
 from .manifest import MANIFEST, build_manifest, finish_manifest, manifest_summary
-from ..kern.parallel import Beside, in_background
 from .preflight import NOTEBOOKS_DIR, NotebookSpec, check_inputs, input_files, load_notebook_list
 from .steps import Run
 
@@ -298,7 +298,8 @@ def evaluate(
 
 def _prework(pdf: bool) -> list[Callable[[], object]]:
     """What the report and the residents' outputs load in any case (each cached once
-    loaded), for :func:`~npdw_learning.kern.parallel.in_background` while the kernel runs the notebooks."""
+    loaded), for :func:`~npdw_learning.kern.parallel.in_background` while the kernel runs
+    the notebooks."""
     import importlib
 
     from ..kern.fonts import font_face_css
@@ -316,8 +317,8 @@ def _prework(pdf: bool) -> list[Callable[[], object]]:
 
 def _write_outputs(run, specs, build, manifest, inputs, origin, started, echo, pdf) -> None:
     """``rapport.html`` and ``rapport.pdf`` in ``build``, and beside them, in a process of
-    their own (:class:`~npdw_learning.kern.parallel.Beside`), the residents' outputs; its lines come after
-    those of the report, as when the two are made one after the other."""
+    their own (:class:`~npdw_learning.kern.parallel.Beside`), the residents' outputs; its
+    lines come after those of the report, as when the two are made one after the other."""
     residents = Beside(partial(_write_resident_outputs, run, build, started, origin.short(), pdf))
     try:
         with step("het rapport samenstellen (rapport.html)"):
