@@ -34,7 +34,7 @@ from ..kern.outdir import (
     replace_with,
     seal,
 )
-from ..kern.parallel import Beside, in_background
+from ..kern.parallel import Beside, in_background, stop_all
 from ..kern.paths import OUTPUTS_DIR
 from ..kern.synthetic import DataOrigin
 from ..kern.version import __version__
@@ -327,8 +327,9 @@ def _write_outputs(run, specs, build, manifest, inputs, origin, started, echo, p
             with step("de afdruk maken (rapport.pdf)"):
                 _write_pdf(build, echo)
         residents.result(echo)
-    finally:
-        residents.stop()
+    except BaseException as exc:
+        stop_all([residents], exc)
+        raise
 
 
 def _write_resident_outputs(run, build, started, warning: str, pdf: bool, echo) -> None:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..kern.atomic import read_csv, write_csv
 from ..kern.errors import InputError
-from ..kern.parallel import Beside
+from ..kern.parallel import Beside, stop_all
 from ..kern.paths import DATA_DIR, OUTPUTS_DIR
 from ..kern.registry import Registry, load_registry
 from ..vertellen.stories import STORIES_DIR
@@ -225,8 +225,9 @@ def tellen_step(run: Run) -> TellenStep:
             areas=run.areas,
         )
         figure = drawing.result(print)
-    finally:
-        drawing.stop()
+    except BaseException as exc:
+        stop_all([drawing], exc)
+        raise
     overrides = rows_in_areas(loaded.overrides, run.kept_areas)
     run.write_table(overrides, "vervangen_waarden")
     return TellenStep(

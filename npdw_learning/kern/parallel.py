@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["in_background", "Beside", "map_forked"]
+__all__ = ["in_background", "Beside", "stop_all", "map_forked"]
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -104,11 +104,20 @@ class Beside:
             raise value
         return value
 
-    def stop(self) -> None:
-        """End the child now, if it still runs."""
+    def stop(self, *, kill: bool = True) -> None:
+        """End the child: at once (``kill``, for Ctrl-C), or let it finish what it writes
+        (after an error in the caller's own work: a killed child would leave its
+        temporary file behind); its outcome is dropped."""
         if self._process is not None and self._process.is_alive():
-            self._process.kill()
+            if kill:
+                self._process.kill()
             self._process.join()
+
+
+def stop_all(children: Sequence[Beside], error: BaseException) -> None:
+    """Stop ``children`` after ``error`` in the caller: killed on Ctrl-C, else waited for."""
+    for child in children:
+        child.stop(kill=isinstance(error, KeyboardInterrupt))
 
 
 def _picklable(exc: BaseException) -> BaseException:
@@ -138,9 +147,9 @@ def map_forked(function: Callable[[_T], _R], items: Iterable[_T], processes: int
     ]
     try:
         done = [[function(x) for x in shares[0]], *(b.result(lambda line: None) for b in others)]
-    finally:
-        for b in others:
-            b.stop()
+    except BaseException as exc:
+        stop_all(others, exc)
+        raise
     out: list = [None] * len(jobs)
     for k, results in enumerate(done):
         out[k::processes] = results
