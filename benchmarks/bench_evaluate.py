@@ -35,7 +35,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET_S = 20.0
-COPY = ("Makefile", "pyproject.toml", "README.md", "data", "stories", "notebooks")
+COPY = (
+    "Makefile",
+    "pyproject.toml",
+    "requirements.lock",
+    "README.md",
+    "data",
+    "stories",
+    "notebooks",
+)
 _SECONDS = re.compile(r"gemaakt in (\d+,\d) s")
 
 
@@ -99,7 +107,8 @@ def _copy(work: Path) -> None:
             shutil.copy2(src, work / name)
     # The venv is "in place": link it, and keep make from rebuilding it.
     (work / ".venv").symlink_to(ROOT / ".venv")
-    os.utime(work / "pyproject.toml", (0, 0))
+    for name in ("pyproject.toml", "requirements.lock"):
+        os.utime(work / name, (0, 0))
 
 
 def main() -> None:
