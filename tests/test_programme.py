@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from npdw_learning.cli import main
-from npdw_learning.evaluatie import runner, steps
+from npdw_learning.evaluatie import preflight, steps
 from npdw_learning.kern import inputfile
 from npdw_learning.kern.paths import DATA_DIR
 from npdw_learning.kern.programme import BUNDLED_STORIES_DIR, ProgrammeFolder
@@ -127,7 +127,7 @@ def test_the_commands_and_the_run_read_the_second_programme_only(zuiderhaven, op
     assert main(["validate", "--data", data]) == 0
     run = steps.Run.from_parameters(2026, data, None, tmp_path / "uit", None, False)
     assert run.stories_dir == zuiderhaven / "stories"
-    runner._preflight(run)
+    preflight.check_inputs(run)
     assert ProgrammeFolder(zuiderhaven).vocabulary_file.resolve() in opened
     assert _bundled(opened) == []
 
@@ -193,7 +193,7 @@ def test_each_input_is_loaded_once_per_run(monkeypatch, tmp_path):
     counted(msc, "load_msc")
     counted(agenda, "load_agenda")
     run = steps.Run.from_parameters(2026, None, None, tmp_path / "uit", None, False)
-    runner._preflight(run)
+    preflight.check_inputs(run)
     for _ in range(2):  # what the steps read after the checks
         stories_in(run.folder), vocabulary_in(run.folder), codebook_in(run.folder)
         agenda_in(run.folder), msc_in(run.folder)

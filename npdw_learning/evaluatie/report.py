@@ -46,6 +46,7 @@ allows no script and no network.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import re
 from collections.abc import Mapping, Sequence
@@ -653,23 +654,30 @@ def _heading_levels(fragment: str, top: int) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", fragment)
 
 
-def _fragment(cells: list, prefix: str, top: int = 4) -> str:
-    """The cells' HTML without input, prompts, page frame, script or style; its
-    headings start at level ``top``."""
+@functools.lru_cache(maxsize=1)
+def _exporter():
+    """nbconvert's HTML exporter for :func:`_fragment`, made once (its templates load in
+    about 0.1 s, for each of the report's twenty fragments otherwise)."""
     from nbconvert import HTMLExporter
-    from nbformat import v4
 
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="basic",
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         anchor_link_text="",
     )
+
+
+def _fragment(cells: list, prefix: str, top: int = 4) -> str:
+    """The cells' HTML without input, prompts, page frame, script or style; its
+    headings start at level ``top``."""
+    from nbformat import v4
+
     for i, cell in enumerate(cells):
         cell.id = f"{prefix}-{i}"  # stable ids: the same run gives the same page
     nb = v4.new_notebook(cells=cells)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _exporter().from_notebook_node(nb)
     return _heading_levels(_breakable_code(sanitize(body)), top)
 
 

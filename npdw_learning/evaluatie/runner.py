@@ -1,47 +1,46 @@
-"""``npdw evaluate``: the notebooks run in order, the manifest and the report.
+"""``npdw evaluate``: the notebooks run in order in one kernel, then the report.
 
-:func:`evaluate` checks every input first (a wrong file is reported the same
-way as by ``npdw validate``, before any notebook starts), executes the
-notebooks listed in ``notebooks/notebooks.yaml`` with papermill into a
-temporary folder, assembles ``rapport.html``, writes ``manifest.json`` and
-only then swaps the folder into place, so a failed run leaves the previous
-outputs of that year as they were. The notebooks themselves call the steps in
-:mod:`npdw_learning.evaluatie.steps`.
+:func:`evaluate` checks every input first (:mod:`.preflight`: a wrong file is
+reported the same way as by ``npdw validate``, before any notebook starts),
+executes the notebooks listed in ``notebooks/notebooks.yaml`` with papermill
+into a temporary folder (the kernel loop below; Ctrl-C and SIGTERM are
+:mod:`.interrupt`'s), assembles ``rapport.html`` and the PDFs, writes
+``manifest.json`` (:mod:`.manifest`) and only then swaps the folder into place,
+so a failed run leaves the previous outputs of that year as they were. The
+notebooks themselves call the steps in :mod:`npdw_learning.evaluatie.steps`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import os
-import platform
+import queue
 import shutil
-import signal
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from importlib import metadata
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
 
 from ..kern.atomic import write_text
-from ..kern.console import Terminated, step
-from ..kern.errors import EvaluationError, InputError
+from ..kern.console import step
+from ..kern.errors import EvaluationError
 from ..kern.outdir import (
     BUILD_PID,
     OutputFolderError,
     check_output_dir,
-    file_sha256,
     new_build,
     replace_with,
     seal,
 )
-from ..kern.paths import OUTPUTS_DIR, PROJ_ROOT
+from ..kern.parallel import Beside, in_background, stop_all
+from ..kern.paths import OUTPUTS_DIR
 from ..kern.synthetic import DataOrigin
 from ..kern.version import __version__
+from .interrupt import ctrl_c_remembered
+from .manifest import MANIFEST, build_manifest, finish_manifest, manifest_summary
+from .preflight import NOTEBOOKS_DIR, NotebookSpec, check_inputs, input_files, load_notebook_list
 from .steps import Run
 
 __all__ = [
@@ -49,124 +48,14 @@ __all__ = [
     "NotebookSpec",
     "load_notebook_list",
     "input_files",
+    "MANIFEST",
     "EvaluationError",
     "evaluate",
 ]
 
-NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
-NOTEBOOK_LIST = "notebooks.yaml"
 DEFAULT_TIMEOUT = 600  # seconds per cell
-MANIFEST = "manifest.json"
 REPORT = "rapport.html"
 REPORT_PDF = "rapport.pdf"
-PACKAGES = (
-    "npdw-learning",
-    "numpy",
-    "pandas",
-    "scipy",
-    "statsmodels",
-    "matplotlib",
-    "pandera",
-    "spacy",
-    "deduce",
-    "krippendorff",
-    "networkx",
-    "papermill",
-    "nbconvert",
-    "nbformat",
-    "ipykernel",
-    "weasyprint",
-)
-
-
-@dataclass(frozen=True)
-class NotebookSpec:
-    """One entry of ``notebooks/notebooks.yaml``."""
-
-    file: str
-    title: str
-
-
-def load_notebook_list(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[NotebookSpec]:
-    """The notebooks of the evaluation, in run order (``notebooks.yaml``)."""
-    from ..kern.yamlfile import read_yaml
-
-    path = notebooks_dir / NOTEBOOK_LIST
-    data, _ = read_yaml(path, error=InputError, what="notebooklijst")
-    entries = data.get("notebooks") if isinstance(data, dict) else None
-    if not isinstance(entries, list) or not entries:
-        raise InputError(f"{path}: verwacht een lijst 'notebooks:' met file en title")
-    specs = []
-    for i, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict) or not entry.get("file") or not entry.get("title"):
-            raise InputError(f"{path}: notebook {i}: 'file' en 'title' zijn verplicht")
-        if not (notebooks_dir / entry["file"]).exists():
-            raise InputError(f"{path}: notebook {i}: {entry['file']} bestaat niet")
-        specs.append(NotebookSpec(str(entry["file"]), str(entry["title"])))
-    return specs
-
-
-def input_files(run: Run, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
-    """Every file the evaluation reads, sorted: registry (with its national part),
-    measurements, demo (with ``demo``), agenda, stories, coding, MSC, and the notebooks."""
-    notebooks = [*sorted(notebooks_dir.glob("*.ipynb")), notebooks_dir / NOTEBOOK_LIST]
-    return run.folder.input_files(demo=run.demo) + [p for p in notebooks if p.is_file()]
-
-
-def _shown_path(path: Path, roots: Mapping[str, Path]) -> str:
-    """How the manifest names an input: ``data/...``, ``stories/...`` or ``notebooks/...``
-    after the folder it was read from (``roots``: label to folder, the first that holds it),
-    wherever that folder lies, so the same inputs give the report the same fingerprint on
-    every machine. A file outside them keeps its absolute path."""
-    resolved = path.resolve()
-    for label, root in roots.items():
-        try:
-            return f"{label}/{resolved.relative_to(root.resolve()).as_posix()}"
-        except ValueError:
-            continue
-    return str(resolved)
-
-
-def _versions() -> dict[str, str]:
-    out = {}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "niet geïnstalleerd"
-    return out
-
-
-def _manifest_summary(manifest: dict) -> tuple[str, dict[str, str]]:
-    """The Verantwoording's paragraph on reproducibility, from the manifest.
-
-    Returns the Markdown template and its values (the area names come from the
-    registry, a file a person edits, so they enter the report as values).
-    """
-    p = manifest["parameters"]
-    fingerprint = hashlib.sha256(
-        "".join(f"{i['path']}:{i['sha256']}\n" for i in manifest["inputs"]).encode()
-    ).hexdigest()[:16]
-    started = dt.datetime.fromisoformat(manifest["started"]).astimezone()
-    pk = manifest["packages"]
-    lines = [
-        "#### Herhaalbaarheid",
-        "",
-        "Dezelfde invoer geeft dezelfde tabellen, tot op de byte. Alles wat deze evaluatie "
-        f"las en gebruikte staat in `{MANIFEST}` naast dit rapport, met van elk invoerbestand "
-        "een SHA-256-controlegetal.",
-        "",
-        f"- Evaluatiejaar {p['year']}; wijken: {{areas}}; demodata: "
-        f"{'ja' if p['demo'] else 'nee'}.",
-        f"- Gestart op {started:%d-%m-%Y} om {started:%H:%M}; "
-        f"{len(manifest['notebooks'])} notebooks uitgevoerd.",
-        f"- {len(manifest['inputs'])} invoerbestanden, samen met vingerafdruk `{fingerprint}`.",
-        f"- npdw-learning {manifest['npdw_learning']}, Python {manifest['python']}, "
-        f"pandas {pk['pandas']}, statsmodels {pk['statsmodels']}, scipy {pk['scipy']}, "
-        f"spaCy {pk['spacy']}, deduce {pk['deduce']}, papermill {pk['papermill']}.",
-    ]
-    areas = p.get("area_labels") or ", ".join(p["areas"])
-    return "\n".join(lines), {"areas": areas}
 
 
 SELECTION_NL = (
@@ -195,117 +84,83 @@ def _selection_note(run: Run) -> tuple[str, dict[str, str]]:
     }
 
 
-def _preflight(run: Run, echo: Callable[[str], None] | None = None) -> DataOrigin:
-    """Check every input before the notebooks start; return what of it is invented.
-
-    ``echo`` is told every override (a value a later delivery replaced), with
-    both files and both values, as ``npdw validate`` prints them.
-    """
-    from ..leeragenda.agenda import agenda_in
-    from ..tellen.measurements import load_measurements
-    from ..vertellen.coding import codebook_in
-    from ..vertellen.msc import msc_in
-    from ..vertellen.stories import stories_in
-    from .wijkbericht import load_invitation
-
-    reg, folder = run.registry, run.folder
-    loaded = load_measurements(reg, run.data_dir, demo=run.demo, until_year=run.year)
-    if loaded.errors:
-        raise InputError("de metingen bevatten fouten (zie `npdw validate`)", loaded.errors)
-    # No measurements yet is a valid state (a new programme): the report says so.
-    if echo is not None and len(loaded.overrides):
-        from ..tellen.measurements import override_lines
-
-        echo(f"Vervangen waarden ({len(loaded.overrides)}): de latere levering wint")
-        for line in override_lines(loaded):
-            echo(line)
-    collection = stories_in(folder)
-    if collection.errors:
-        raise InputError(
-            "de verhalen bevatten fouten (zie `npdw stories validate`)", collection.errors
-        )
-    codebook_in(folder)
-    load_invitation(folder)  # the wijkbericht's invitation (in the programme file)
-    msc_in(folder)
-    if folder.agenda_dir.is_dir():
-        agenda_in(folder)
-    # The stories the report counts: those of the chosen areas.
-    shown = [s for s in collection.stories if s.area in run.areas]
-    invented = sum(s.synthetic for s in shown)
-    return DataOrigin(loaded.synthetic, invented, len(shown) - invented, run.data_dir.name)
-
-
 # The kernel's own log (a warning about its local TCP transport; on Ctrl-C a socket error
 # while we close it) is noise on the stderr it shares with us: a failing cell reaches us
 # as PapermillExecutionError, not as a log line.
 _KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 
 
+# What every notebook imports first: imported by the kernel as soon as it is up, while this
+# process checks the inputs, and kept when the namespace is cleared between notebooks.
+_WARM_UP = (
+    "import npdw_learning.evaluatie.steps, npdw_learning.evaluatie.views, "
+    "npdw_learning.evaluatie.status, npdw_learning.tellen.run"
+)
+
+
 @contextmanager
-def _shared_kernel(cwd: Path) -> Iterator[object]:
+def _shared_kernel(cwd: Path, timeout: int = DEFAULT_TIMEOUT) -> Iterator[object]:
     """One kernel for all notebooks of a run, shut down however the run ends.
 
     Starting a kernel and importing the package costs about 4 s a notebook; the
     namespace is cleared between notebooks (:func:`_reset`), so each notebook
     still sees only what it defines itself, as when it runs alone (``nbval``).
+    The kernel starts importing the package at once (:data:`_WARM_UP`), beside
+    whatever this process does until the first notebook.
     """
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name="python3")
     km.start_kernel(cwd=str(cwd), extra_arguments=_KERNEL_ARGUMENTS)
+    done = threading.Event()
+    warming = in_background(lambda: _warm_up(km, done, timeout))
     try:
         yield km
     finally:
+        done.set()
         km.shutdown_kernel(now=True)
+        warming.join(timeout=5)
 
 
-@contextmanager
-def _ctrl_c_remembered() -> Iterator[Callable[[], None]]:
-    """Ctrl-C (and SIGTERM) raise KeyboardInterrupt as always, and are also remembered.
+def _warm_up(km: object, done: threading.Event, timeout: int) -> None:
+    """Have the kernel run :data:`_WARM_UP`; wait for its reply until ``done`` is set.
 
-    Yields a check that raises again once one of them arrived. The notebook
-    client waits for the kernel inside asyncio, where the interrupt can get
-    lost (a run went on to the end after Ctrl-C); checked between the steps,
-    it still stops the run before the next notebook. SIGTERM raises
-    :class:`~npdw_learning.kern.console.Terminated`, so the run ends with its
-    own message and exit code.
+    Nothing is waited for by the run: the first notebook's cells queue behind it.
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield lambda: None
-        return
-    pressed: list[int] = []
-
-    def on_signal(signum: int, frame: object) -> None:
-        pressed.append(signum)
-        raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
-
-    def check() -> None:
-        if signal.SIGTERM in pressed:
-            raise Terminated
-        if pressed:
-            raise KeyboardInterrupt
-
-    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    kc = km.blocking_client()  # type: ignore[attr-defined]
+    kc.start_channels()
     try:
-        yield check
+        kc.wait_for_ready(timeout=timeout)  # ends too when the kernel is shut down
+        asked = kc.execute(_WARM_UP, silent=True, store_history=False)
+        deadline = time.monotonic() + timeout
+        while not done.is_set() and time.monotonic() < deadline:
+            try:
+                reply = kc.get_shell_msg(timeout=0.2)
+            except queue.Empty:
+                continue
+            if reply["parent_header"].get("msg_id") == asked:
+                return
     finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
+        kc.stop_channels()
 
 
-def _reset(km: object, timeout: int) -> None:
-    """Clear the kernel's namespace (``%reset -f``); imported modules stay loaded."""
+def _run_code(km: object, code: str, timeout: int) -> dict:
+    """Run ``code`` in the kernel, quietly; the reply (``reply["content"]["status"]``)."""
     kc = km.blocking_client()  # type: ignore[attr-defined]
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=timeout)
-        reply = kc.execute_interactive(
-            "%reset -f", timeout=timeout, store_history=False, output_hook=lambda msg: None
+        return kc.execute_interactive(
+            code, timeout=timeout, store_history=False, output_hook=lambda msg: None
         )
-        if reply["content"]["status"] != "ok":
-            raise EvaluationError("de kernel kon niet worden leeggemaakt tussen twee notebooks")
     finally:
         kc.stop_channels()
+
+
+def _reset(km: object, timeout: int) -> None:
+    """Clear the kernel's namespace (``%reset -f``); imported modules stay loaded."""
+    if _run_code(km, "%reset -f", timeout)["content"]["status"] != "ok":
+        raise EvaluationError("de kernel kon niet worden leeggemaakt tussen twee notebooks")
 
 
 def _execute(
@@ -412,35 +267,74 @@ def evaluate(
     check_output_dir(Path(out_dir).resolve())  # first: refused before anything is read
     run = Run.from_parameters(year, data_dir, stories_dir, out_dir, areas, demo)
     specs = load_notebook_list(notebooks_dir)
-    origin = _preflight(run, echo)
-    inputs = input_files(run, notebooks_dir)
-    out = run.out_dir.resolve()
-    build = new_build(out)
-    parameters = _notebook_parameters(run, build)
+    with ExitStack() as kernel:
+        # The kernel starts, and imports the package, while the inputs are checked.
+        km = kernel.enter_context(_shared_kernel(notebooks_dir, timeout))
+        origin = check_inputs(run, echo)
+        inputs = input_files(run, notebooks_dir)
+        out = run.out_dir.resolve()
+        build = new_build(out)
+        try:
+            parameters = _notebook_parameters(run, build)
+            with step("de notebooks uitvoeren"):
+                prepared = in_background(*_prework(pdf))
+                timings = _run_notebooks(specs, notebooks_dir, build, parameters, timeout, echo, km)
+            kernel.close()  # the notebooks are done: the kernel's core goes to the PDFs
+            manifest = build_manifest(
+                run, out, parameters, origin, started, timings, inputs, notebooks_dir
+            )
+            prepared.join()
+            _write_outputs(run, specs, build, manifest, inputs, origin, started, echo, pdf)
+            with step(f"de uitvoer op zijn plaats zetten ({out})"):
+                finish_manifest(build, manifest, seconds=time.perf_counter() - t0)
+                seal(build)
+                replace_with(build, out)
+        except EvaluationError as exc:
+            exc.kept = _keep_failed_build(build, out)
+            raise
+        except BaseException:
+            shutil.rmtree(build, ignore_errors=True)
+            raise
+    return out / REPORT
+
+
+def _prework(pdf: bool) -> list[Callable[[], object]]:
+    """What the report and the residents' outputs load in any case (each cached once
+    loaded), for :func:`~npdw_learning.kern.parallel.in_background` while the kernel runs
+    the notebooks."""
+    import importlib
+
+    from ..kern.fonts import font_face_css
+    from ..vertellen.nlp import dutch_pipeline
+    from .pdf import shared_fonts
+
+    modules = ("nbconvert", ".report", ".wijkuitvoer", ".wijkopmaak", ".presentatie")
+    work: list[Callable[[], object]] = [
+        *(lambda m=m: importlib.import_module(m, __package__) for m in modules),
+        font_face_css,
+        dutch_pipeline,
+    ]
+    return [shared_fonts, *work] if pdf else work
+
+
+def _write_outputs(run, specs, build, manifest, inputs, origin, started, echo, pdf) -> None:
+    """``rapport.html`` and ``rapport.pdf`` in ``build``, and beside them, in a process of
+    their own (:class:`~npdw_learning.kern.parallel.Beside`), the residents' outputs; its
+    lines come after those of the report, as when the two are made one after the other."""
+    residents = Beside(partial(_write_resident_outputs, run, build, started, origin.short(), pdf))
     try:
-        with step("de notebooks uitvoeren"):
-            timings = _run_notebooks(specs, notebooks_dir, build, parameters, timeout, echo)
-        manifest = _manifest(run, out, parameters, origin, started, timings, inputs, notebooks_dir)
         with step("het rapport samenstellen (rapport.html)"):
             _write_report(run, specs, build, manifest, inputs, origin, started)
         if pdf:
             with step("de afdruk maken (rapport.pdf)"):
                 _write_pdf(build, echo)
-        _write_resident_outputs(run, build, started, origin.short(), echo, pdf)
-        with step(f"de uitvoer op zijn plaats zetten ({out})"):
-            _finish_manifest(build, manifest, seconds=time.perf_counter() - t0)
-            seal(build)
-            replace_with(build, out)
-    except EvaluationError as exc:
-        exc.kept = _keep_failed_build(build, out)
+        residents.result(echo)
+    except BaseException as exc:
+        stop_all([residents], exc)
         raise
-    except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
-        raise
-    return out / REPORT
 
 
-def _write_resident_outputs(run, build, started, warning: str, echo, pdf) -> None:
+def _write_resident_outputs(run, build, started, warning: str, pdf: bool, echo) -> None:
     """The wijkberichten, the slides and the one-page summary, from the tables in ``build``
     (:mod:`.wijkuitvoer`); ``warning`` the report's short demo-data warning or empty."""
     from .wijkuitvoer import write_for_run
@@ -459,13 +353,6 @@ def _notebook_parameters(run: Run, build: Path) -> dict:
         "areas": list(run.areas),
         "demo": run.demo,
     }
-
-
-def _finish_manifest(build: Path, manifest: dict, *, seconds: float) -> None:
-    """Stamp the end time and duration on the manifest and write it into ``build``."""
-    manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    manifest["seconds"] = round(seconds, 1)
-    write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", build / MANIFEST)
 
 
 def _keep_failed_build(build: Path, out: Path) -> Path:
@@ -491,14 +378,19 @@ def _run_notebooks(
     parameters: dict,
     timeout: int,
     echo: Callable[[str], None],
+    km: object | None = None,
 ) -> list[dict]:
-    """Execute the notebooks in order into ``build/notebooks``; their timings."""
+    """Execute the notebooks in order into ``build/notebooks`` in the kernel ``km`` (default:
+    one of their own, :func:`_shared_kernel`); their timings."""
     # The kernels inherit these unless the caller set its own (figures need no display).
     os.environ.setdefault("MPLBACKEND", "agg")
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
     timings = []
     (build / "notebooks").mkdir()
-    with _ctrl_c_remembered() as stop_if_pressed, _shared_kernel(notebooks_dir) as km:
+    with ExitStack() as own:
+        stop_if_pressed = own.enter_context(ctrl_c_remembered())
+        if km is None:
+            km = own.enter_context(_shared_kernel(notebooks_dir))
         for i, spec in enumerate(specs, start=1):
             echo(f"[{i}/{len(specs)}] {spec.file}: {spec.title} ...")
             t = time.perf_counter()
@@ -511,43 +403,6 @@ def _run_notebooks(
             timings.append({"file": spec.file, "title": spec.title, "seconds": round(seconds, 1)})
             echo(f"      klaar in {seconds:.1f} s".replace(".", ","))
     return timings
-
-
-def _manifest(
-    run: Run,
-    out: Path,
-    parameters: dict,
-    origin: DataOrigin,
-    started: dt.datetime,
-    timings: list[dict],
-    inputs: Sequence[Path],
-    notebooks_dir: Path = NOTEBOOKS_DIR,
-) -> dict:
-    """What this run read and used: parameters, versions, timings, inputs with SHA-256."""
-    labels = run.registry.area_labels()
-    # The specific folders first: a programme folder may hold its stories inside data/.
-    roots = {"stories": run.stories_dir, "notebooks": notebooks_dir, "data": run.data_dir}
-    return {
-        "npdw_learning": __version__,
-        "parameters": {
-            **parameters,
-            "out_dir": str(out),
-            "area_labels": ", ".join(labels[a] for a in run.areas),
-        },
-        "synthetic": origin.parts,
-        "stories": {"synthetic": origin.synthetic_stories, "real": origin.real_stories},
-        "banner": origin.banner(),
-        "started": started.isoformat(timespec="seconds"),
-        "finished": None,
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "packages": _versions(),
-        "notebooks": timings,
-        "inputs": [
-            {"path": _shown_path(p, roots), "sha256": file_sha256(p), "bytes": p.stat().st_size}
-            for p in inputs
-        ],
-    }
 
 
 def _write_report(
@@ -567,7 +422,7 @@ def _write_report(
     executed = [nbformat.read(build / "notebooks" / s.file, as_version=4) for s in specs]
     reg = run.registry
     report = assemble(executed, reg.pillars, title=f"Vertellen en tellen {run.year}")
-    template, values = _manifest_summary(manifest)
+    template, values = manifest_summary(manifest)
     add_markdown(report, "verantwoording", template, **values)
     names = manifest["parameters"]["area_labels"]
     if run.is_selection:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..kern.atomic import read_csv, write_csv
 from ..kern.errors import InputError
+from ..kern.parallel import Beside, stop_all
 from ..kern.paths import OUTPUTS_DIR
 from ..kern.programme import ProgrammeFolder
 from ..kern.registry import Registry
@@ -220,13 +221,24 @@ def tellen_step(run: Run) -> TellenStep:
     # Computed over every area (one false discovery rate for the whole run), then kept
     # to the chosen neighbourhoods with the aggregate and the reference.
     result = limit_to_areas(run_tellen(reg, loaded), run.kept_areas)
-    written = write_tellen_outputs(
-        reg, loaded, result, tables_dir=run.tables_dir, figures_dir=run.figures_dir, areas=run.areas
-    )
+    matrix = _status_matrix(run, result.progress, result.trends, result.changes, result.breaks)
+    # The status matrix is drawn beside the pillar figures (:mod:`npdw_learning.kern.parallel`).
+    drawing = Beside(lambda echo: _draw_matrix(run, matrix, result.synthetic))
+    try:
+        written = write_tellen_outputs(
+            reg,
+            loaded,
+            result,
+            tables_dir=run.tables_dir,
+            figures_dir=run.figures_dir,
+            areas=run.areas,
+        )
+        figure = drawing.result(print)
+    except BaseException as exc:
+        stop_all([drawing], exc)
+        raise
     overrides = rows_in_areas(loaded.overrides, run.kept_areas)
     run.write_table(overrides, "vervangen_waarden")
-    matrix = _status_matrix(run, result.progress, result.trends, result.changes, result.breaks)
-    figure = _draw_matrix(run, matrix, result.synthetic)
     return TellenStep(
         result.measurements,
         result.trends,

@@ -10,7 +10,9 @@ import stat
 
 import pytest
 
+from npdw_learning.evaluatie import manifest as manifest_module
 from npdw_learning.evaluatie import runner
+from npdw_learning.evaluatie.preflight import check_inputs
 from npdw_learning.evaluatie.steps import Run
 from npdw_learning.kern import errors
 from npdw_learning.kern.paths import PROJ_ROOT
@@ -58,8 +60,8 @@ def test_notebook_parameters_are_absolute_and_point_into_the_build(tmp_path, mon
 
 def test_finish_manifest_stamps_end_and_duration(tmp_path):
     manifest = {"year": 2026, "started": "2026-01-01T00:00:00+00:00"}
-    runner._finish_manifest(tmp_path, manifest, seconds=12.345)
-    written = json.loads((tmp_path / runner.MANIFEST).read_text(encoding="utf-8"))
+    manifest_module.finish_manifest(tmp_path, manifest, seconds=12.345)
+    written = json.loads((tmp_path / manifest_module.MANIFEST).read_text(encoding="utf-8"))
     assert written == manifest
     assert written["seconds"] == 12.3
     assert written["finished"] >= written["started"] and written["finished"].endswith("+00:00")
@@ -155,13 +157,13 @@ def test_preflight_counts_invented_and_imported_stories_of_the_chosen_areas(tmp_
         path.write_text(text.replace("\nsynthetic: true\n", "\n", 1), encoding="utf-8")
         made_real += "\narea: wielwijk\n" in text
     run = Run.from_parameters(2026, None, stories, tmp_path / "uit", ["wielwijk"], True)
-    origin = runner._preflight(run)
+    origin = check_inputs(run)
     in_wielwijk = [p for p in stories.glob("vt-*.md") if "area: wielwijk\n" in p.read_text("utf-8")]
     assert origin.real_stories == made_real > 0
     assert origin.synthetic_stories == len(in_wielwijk) - made_real
     assert origin.demo_series and origin.parts == ["measurements", "stories"]
     assert f"{origin.real_stories} geïmporteerde verhalen" in origin.banner()
-    without = runner._preflight(Run.from_parameters(2026, None, stories, None, ["wielwijk"], False))
+    without = check_inputs(Run.from_parameters(2026, None, stories, None, ["wielwijk"], False))
     assert not without.demo_series and "alle cijfers (uit data/measurements/)" in without.banner()
 
 
@@ -180,9 +182,11 @@ def test_the_same_inputs_elsewhere_give_the_same_manifest_names_and_fingerprint(
         inputs = runner.input_files(run, root / "nb")
         params = {"year": 2026, "areas": run.areas, "demo": True}
         origin = DataOrigin(True, 60, 0)
-        manifest = runner._manifest(run, root, params, origin, started, [], inputs, root / "nb")
+        manifest = manifest_module.build_manifest(
+            run, root, params, origin, started, [], inputs, root / "nb"
+        )
         names.append([i["path"] for i in manifest["inputs"]])
-        summaries.append(runner._manifest_summary(manifest))
+        summaries.append(manifest_module.manifest_summary(manifest))
     assert names[0] == names[1]
     assert {"data/measurements/bijlage3.csv", "stories/msc.yaml", "notebooks/01_tellen.ipynb"} <= {
         *names[0]
@@ -193,4 +197,4 @@ def test_the_same_inputs_elsewhere_give_the_same_manifest_names_and_fingerprint(
 def test_an_input_outside_the_run_folders_keeps_its_absolute_path(tmp_path):
     elsewhere = tmp_path / "los.csv"
     roots = {"data": tmp_path / "data"}
-    assert runner._shown_path(elsewhere, roots) == str(elsewhere.resolve())
+    assert manifest_module.shown_path(elsewhere, roots) == str(elsewhere.resolve())

@@ -743,13 +743,13 @@ def test_cli_agenda_check_refuses_story_files_evaluate_refuses(tmp_path, capsys)
     assert "1 verhaalbestand(en) met fouten; `npdw evaluate` weigert ze ook" in out
     assert "FOUT: " in out and "vt-kapot.md" in out
     assert "Samenvatting: 1 fout(en)" in out
-    from npdw_learning.evaluatie.runner import _preflight
+    from npdw_learning.evaluatie.preflight import check_inputs
     from npdw_learning.evaluatie.steps import Run
 
     shutil.copytree(DATA_DIR / "measurements", data / "measurements")
     run = Run.from_parameters(2026, data, stories, tmp_path / "uit")
     with pytest.raises(InputError) as refused:
-        _preflight(run)
+        check_inputs(run)
     refused_files = {f.file for f in refused.value.findings}
     assert refused_files == {str(stories / "vt-kapot.md")}
     assert all(str(f) in out for f in refused.value.findings)

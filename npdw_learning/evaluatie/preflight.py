@@ -1,0 +1,110 @@
+"""Before any notebook of ``npdw evaluate`` runs: the notebook list and every input, checked.
+
+A wrong file is reported the same way as by ``npdw validate`` (file, row and
+column) and stops the run before a notebook starts or anything is written.
+:func:`input_files` lists what the run reads, for the manifest
+(:mod:`.manifest`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..kern.errors import InputError
+from ..kern.paths import PROJ_ROOT
+from ..kern.synthetic import DataOrigin
+from .steps import Run
+
+__all__ = [
+    "NOTEBOOKS_DIR",
+    "NOTEBOOK_LIST",
+    "NotebookSpec",
+    "load_notebook_list",
+    "input_files",
+    "check_inputs",
+]
+
+NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
+NOTEBOOK_LIST = "notebooks.yaml"
+
+
+@dataclass(frozen=True)
+class NotebookSpec:
+    """One entry of ``notebooks/notebooks.yaml``."""
+
+    file: str
+    title: str
+
+
+def load_notebook_list(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[NotebookSpec]:
+    """The notebooks of the evaluation, in run order (``notebooks.yaml``)."""
+    from ..kern.yamlfile import read_yaml
+
+    path = notebooks_dir / NOTEBOOK_LIST
+    data, _ = read_yaml(path, error=InputError, what="notebooklijst")
+    entries = data.get("notebooks") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise InputError(f"{path}: verwacht een lijst 'notebooks:' met file en title")
+    specs = []
+    for i, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not entry.get("file") or not entry.get("title"):
+            raise InputError(f"{path}: notebook {i}: 'file' en 'title' zijn verplicht")
+        if not (notebooks_dir / entry["file"]).exists():
+            raise InputError(f"{path}: notebook {i}: {entry['file']} bestaat niet")
+        specs.append(NotebookSpec(str(entry["file"]), str(entry["title"])))
+    return specs
+
+
+def input_files(run: Run, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """Every file the evaluation reads, sorted: registry (with its national part),
+    measurements, demo (with ``demo``), agenda, stories, coding, MSC, and the notebooks."""
+    notebooks = [*sorted(notebooks_dir.glob("*.ipynb")), notebooks_dir / NOTEBOOK_LIST]
+    return run.folder.input_files(demo=run.demo) + [p for p in notebooks if p.is_file()]
+
+
+def check_inputs(run: Run, echo: Callable[[str], None] | None = None) -> DataOrigin:
+    """Check every input before the notebooks start; return what of it is invented.
+
+    ``echo`` is told every override (a value a later delivery replaced), with
+    both files and both values, as ``npdw validate`` prints them.
+
+    Raises
+    ------
+    InputError
+        A measurement file, a story, the codebook, the invitation, ``msc.yaml``
+        or the agenda is wrong; its findings name file, row and column.
+    """
+    from ..leeragenda.agenda import agenda_in
+    from ..tellen.measurements import load_measurements
+    from ..vertellen.coding import codebook_in
+    from ..vertellen.msc import msc_in
+    from ..vertellen.stories import stories_in
+    from .wijkbericht import load_invitation
+
+    reg, folder = run.registry, run.folder
+    loaded = load_measurements(reg, run.data_dir, demo=run.demo, until_year=run.year)
+    if loaded.errors:
+        raise InputError("de metingen bevatten fouten (zie `npdw validate`)", loaded.errors)
+    # No measurements yet is a valid state (a new programme): the report says so.
+    if echo is not None and len(loaded.overrides):
+        from ..tellen.measurements import override_lines
+
+        echo(f"Vervangen waarden ({len(loaded.overrides)}): de latere levering wint")
+        for line in override_lines(loaded):
+            echo(line)
+    collection = stories_in(folder)
+    if collection.errors:
+        raise InputError(
+            "de verhalen bevatten fouten (zie `npdw stories validate`)", collection.errors
+        )
+    codebook_in(folder)
+    load_invitation(folder)  # the wijkbericht's invitation (in the programme file)
+    msc_in(folder)
+    if folder.agenda_dir.is_dir():
+        agenda_in(folder)
+    # The stories the report counts: those of the chosen areas.
+    shown = [s for s in collection.stories if s.area in run.areas]
+    invented = sum(s.synthetic for s in shown)
+    return DataOrigin(loaded.synthetic, invented, len(shown) - invented, run.data_dir.name)
