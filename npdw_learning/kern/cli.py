@@ -30,7 +30,8 @@ def cli_init(args: argparse.Namespace) -> int:
     )
     folder = scaffold_programme(args.dir, spec)
     at = ProgrammeFolder  # the files by their path in the folder
-    echo(f"Programmamap gemaakt: {folder} ({spec.name}, {len(spec.neighbourhoods)} wijken).")
+    n = len(spec.neighbourhoods)
+    echo(f"Programmamap gemaakt: {folder} ({spec.name}, {n} {'wijk' if n == 1 else 'wijken'}).")
     echo(f"Lees eerst {folder / 'README.md'}: wat u invult, in welke volgorde.")
     echo(f"Nog in te vullen: de gewichten van de wijken ({at.areas_file}), de doelen")
     echo(f"({at.goals_file}), metingen, verhalen, inspanningen en de leeragenda.")

@@ -369,3 +369,10 @@ def test_init_validate_agenda_check_and_evaluate_a_new_programme(tmp_path):
         assert flesch_douma(seen) >= MIN_FLESCH_DOUMA and forbidden_words(seen) == [], area
         assert "lantaarns" not in seen and not FORBIDDEN.search(seen), area
     assert (out / "presentatie.pdf").is_file() and (out / "samenvatting.pdf").is_file()
+
+
+@pytest.mark.parametrize(("areas", "says"), [(["a=A"], "1 wijk)."), (["a=A", "b=B"], "2 wijken).")])
+def test_the_summary_counts_wijken_in_dutch(tmp_path, capsys, areas, says):
+    args = ["init", str(tmp_path / "p"), "--name", "P", "--areas", *areas, "--reference", "s=S"]
+    assert main(args) == 0
+    assert capsys.readouterr().out.splitlines()[0].endswith(f"(P, {says}")
