@@ -32,12 +32,9 @@ they estimate the lag-1 correlation so poorly that they add noise, not rigour.
 from __future__ import annotations
 
 import functools
-import importlib
 import itertools
-import pkgutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -45,6 +42,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
+
+from ..kern.plugins import discover
 
 __all__ = [
     "MIN_POINTS",
@@ -445,18 +444,7 @@ def trend_methods() -> Mapping[str, TrendMethod]:
     >>> trend_methods()["wls_known_se"].effect
     'slope'
     """
-    package = importlib.import_module(f"{__package__}.{_METHODS_PACKAGE}")
-    found: dict[str, TrendMethod] = {}
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        methods = getattr(module, "METHODS", None)
-        if not isinstance(methods, tuple) or not all(isinstance(m, TrendMethod) for m in methods):
-            raise TypeError(f"{module.__name__}: METHODS must be a tuple of TrendMethod")
-        for method in methods:
-            if method.name in found:
-                raise ValueError(f"{module.__name__}: trend method {method.name!r} exists already")
-            found[method.name] = method
-    return MappingProxyType(found)
+    return discover(f"{__package__}.{_METHODS_PACKAGE}", "METHODS", TrendMethod)
 
 
 def _chain(methods: Sequence[str]) -> tuple[TrendMethod, ...]:

@@ -39,14 +39,13 @@ prints ``FOUT: ...``, exits 1 and writes nothing.
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
+
+from ...kern.plugins import discover
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -159,16 +158,7 @@ def indicator_sources() -> Mapping[str, IndicatorSource]:
     >>> "cbs" in indicator_sources()
     True
     """
-    found: dict[str, IndicatorSource] = {}
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        source = getattr(module, "SOURCE", None)
-        if not isinstance(source, IndicatorSource):
-            raise TypeError(f"{module.__name__}: SOURCE must be an IndicatorSource")
-        if source.name in found:
-            raise ValueError(f"{module.__name__}: source {source.name!r} exists already")
-        found[source.name] = source
-    return MappingProxyType(found)
+    return discover(__name__, "SOURCE", IndicatorSource)
 
 
 # -- what npdw fetch does with every source's figures ---------------------------------
