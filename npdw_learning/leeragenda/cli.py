@@ -32,32 +32,14 @@ def _load_for_cli(args: argparse.Namespace):
 def cli_agenda_check(args: argparse.Namespace) -> int:
     """``npdw agenda check``: validation findings, over-asking flags, coverage gaps."""
     folder, codebook, collection, agenda = _load_for_cli(args)
-    registry = folder.registry
     warnings: list[Finding] = list(agenda.findings)
-    errors: list[Finding] = []
     echo(
         f"Leeragenda: {len(agenda.learning_questions)} leervragen, "
         f"{len(agenda.research)} onderzoeksactiviteiten, {len(agenda.lessons)} lessen, "
         f"{len(agenda.efforts)} inspanningen."
     )
     _echo_empty(agenda)
-    if collection is None:
-        echo(
-            f"Geen verhalenmap gevonden ({folder.stories_dir}): verhaal-id's zijn niet "
-            "gecontroleerd en verhaalmomenten tellen niet mee."
-        )
-        stories = None
-    else:
-        stories = collection.frame()
-        echo(f"Verhalen: {len(collection.stories)} geldige verhalen in {folder.stories_dir}.")
-        if collection.errors:
-            # The same story files `npdw evaluate` refuses: errors here too, exit 1.
-            errors += collection.errors
-            files = sorted({f.file for f in collection.errors})
-            echo(f"  {len(files)} verhaalbestand(en) met fouten; `npdw evaluate` weigert ze ook:")
-            for finding in collection.errors:
-                echo(f"  {finding}")
-
+    stories, errors = _echo_stories(folder, collection)
     echo()
     echo("Controle van de bestanden:")
     if agenda.findings:
@@ -65,21 +47,54 @@ def cli_agenda_check(args: argparse.Namespace) -> int:
             echo(f"  {finding}")
     else:
         echo("  geen fouten of waarschuwingen")
+    warnings += _echo_overasking(agenda, stories)
+    _echo_coverage(folder.registry, agenda, codebook, stories)
+    echo()
+    echo(f"Samenvatting: {len(errors)} fout(en), {len(warnings)} waarschuwing(en).")
+    if errors:
+        return 1
+    if warnings and args.strict:
+        echo("--strict: waarschuwingen tellen als fout.")
+        return 1
+    return 0
 
-    threshold = agenda.overasking_threshold
+
+def _echo_stories(folder, collection) -> tuple[pd.DataFrame | None, list[Finding]]:
+    """Say which stories were read; their frame (None without a stories folder) and errors."""
+    if collection is None:
+        echo(
+            f"Geen verhalenmap gevonden ({folder.stories_dir}): verhaal-id's zijn niet "
+            "gecontroleerd en verhaalmomenten tellen niet mee."
+        )
+        return None, []
+    echo(f"Verhalen: {len(collection.stories)} geldige verhalen in {folder.stories_dir}.")
+    if collection.errors:
+        # The same story files `npdw evaluate` refuses: errors here too, exit 1.
+        files = sorted({f.file for f in collection.errors})
+        echo(f"  {len(files)} verhaalbestand(en) met fouten; `npdw evaluate` weigert ze ook:")
+        for finding in collection.errors:
+            echo(f"  {finding}")
+    return collection.frame(), list(collection.errors)
+
+
+def _echo_overasking(agenda, stories: pd.DataFrame | None) -> list[Finding]:
+    """The quarters above the over-asking threshold, as warnings."""
     table = overasking(agenda, stories)
     over = overasking_findings(agenda, stories)
-    warnings += over
     echo()
     echo(
-        f"Overvraging (meer dan {threshold} vraagmomenten per wijk per kwartaal: "
-        "onderzoeksactiviteiten onder bewoners plus verhaalmomenten):"
+        f"Overvraging (meer dan {agenda.overasking_threshold} vraagmomenten per wijk per "
+        "kwartaal: onderzoeksactiviteiten onder bewoners plus verhaalmomenten):"
     )
     for finding in over:
         echo(f"  {finding}")
     if not any(table["flagged"]):
         echo("  geen wijk en kwartaal boven de drempel")
+    return over
 
+
+def _echo_coverage(registry, agenda, codebook, stories: pd.DataFrame | None) -> None:
+    """What has no indicator, stories, learning question or research yet."""
     graph = build_network(registry, agenda, codebook)
     # A stories folder without stories yet: no goal has stories (a gap), not "not checked".
     spoken = None if stories is None else set()
@@ -98,15 +113,6 @@ def cli_agenda_check(args: argparse.Namespace) -> int:
         echo(f"  {len(group)} x {gap}: {ids}")
     if gaps.empty:
         echo("  geen gaten gevonden")
-
-    echo()
-    echo(f"Samenvatting: {len(errors)} fout(en), {len(warnings)} waarschuwing(en).")
-    if errors:
-        return 1
-    if warnings and args.strict:
-        echo("--strict: waarschuwingen tellen als fout.")
-        return 1
-    return 0
 
 
 _AGENDA_PARTS = (
