@@ -307,3 +307,39 @@ def test_a_hostile_key_is_named_escaped(tmp_path):
     (warning,) = register.warnings
     assert "\x1b" not in str(warning) and "\n" not in str(warning)
     assert warning.column == "k\\x1b[2J\\nx" and (warning.row, warning.char) == (4, 5)
+
+
+# -- the story vocabulary and the street list ---------------------------------------------
+
+
+def test_vocabulary_wrong_type_and_missing_list_point_at_line_and_column(tmp_path, registry):
+    from npdw_learning.kern.errors import RegistryError
+    from npdw_learning.vertellen.stories import load_story_vocabulary
+
+    text = (
+        "tellers: [bewoner, professional]\n"
+        "channels: [gesprek, 12]\n"
+        "changes: beter\n"
+        "allowlist:\n  organisaties: [Wijkteam]\n"
+    )
+    with pytest.raises(RegistryError) as exc:
+        load_story_vocabulary(registry, _write(tmp_path / "stories.yaml", text))
+    assert _located(exc.value.findings) == [
+        (2, 21, "channels", "'channels' bevat 12; verwacht tekst"),
+        (3, 10, "changes", "'changes' moet een lijst zijn ([a, b]), niet 'beter'"),
+        (1, 1, "consent_levels", "de lijst 'consent_levels' ontbreekt of is leeg"),
+    ]
+    assert all(f.file.endswith("stories.yaml") for f in exc.value.findings)
+
+
+def test_street_list_entry_that_is_no_text_points_at_it(tmp_path, registry):
+    from npdw_learning.kern.errors import RegistryError
+    from npdw_learning.vertellen.stories import load_story_vocabulary
+
+    streets = _write(tmp_path / "streets.yaml", "streets:\n  - Bosweg\n  - [Dijk]\n")
+    vocabulary = DATA_DIR / "registry" / "stories.yaml"
+    with pytest.raises(RegistryError) as exc:
+        load_story_vocabulary(registry, vocabulary, streets)
+    assert _located(exc.value.findings) == [
+        (3, 5, "streets", "'streets' bevat ['Dijk']; verwacht tekst")
+    ]

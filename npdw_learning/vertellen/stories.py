@@ -62,7 +62,7 @@ from ..kern.errors import Finding, InputError
 from ..kern.inputfile import read_input_text
 from ..kern.programme import BUNDLED_STORIES_DIR, ProgrammeFolder
 from ..kern.registry import ID_PATTERN, Registry
-from ..kern.yamlfile import load_text
+from ..kern.yamlfile import YamlChecker, load_text
 from .language import DUTCH
 
 __all__ = [
@@ -171,31 +171,18 @@ def load_story_vocabulary(
     """
     from ..kern.errors import RegistryError
 
-    path = Path(path)
-    try:
-        data = load_text(read_input_text(path, kind="yaml", what="woordenlijst")) or {}
-    except InputError as exc:
-        raise RegistryError(str(exc.args[0]), exc.findings) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise RegistryError(
-            f"{path}: kan de woordenlijst van de verhalen niet lezen",
-            [Finding("error", str(path), str(exc))],
-        ) from None
-    findings = []
+    chk, data = YamlChecker.load(path, what="woordenlijst", error=RegistryError)
     lists: dict[str, tuple[str, ...]] = {}
     for key in ("tellers", "channels", "changes", "consent_levels"):
-        values = data.get(key)
-        ok = isinstance(values, list) and values and all(isinstance(v, str) for v in values)
-        if not ok:
-            findings.append(Finding("error", str(path), f"'{key}' moet een lijst van woorden zijn"))
-            values = []
-        lists[key] = tuple(values)
-    allow = data.get("allowlist") or {}
+        if not data.get(key):
+            chk.error((key,), "", key, f"de lijst '{key}' ontbreekt of is leeg", at="key")
+        lists[key] = tuple(chk.strings(data, (), "", key))
+    allow = chk.mapping(data, (), "", "allowlist")
     names: list[str] = list(registry.areas["label"])
-    for group in allow.values() if isinstance(allow, dict) else []:
-        names += [str(v) for v in group or []]
-    if findings:
-        raise RegistryError(f"{path} bevat fouten", findings)
+    for group in allow:
+        names += chk.strings(allow, ("allowlist",), "", group, column=f"allowlist.{group}")
+    if chk.errors:
+        raise RegistryError(f"{chk.file} bevat fouten", chk.errors)
     # Neighbourhoods only: a story is about a place people live, not an aggregate.
     story_areas = registry.areas.loc[registry.areas["kind"] == "neighbourhood", "id"]
     return StoryVocabulary(
@@ -238,21 +225,13 @@ def _streets(path: Path) -> tuple[str, ...]:
 
     if not path.exists():
         return ()
-    try:
-        data = load_text(read_input_text(path, kind="yaml", what="straatnamenlijst")) or {}
-    except InputError as exc:
-        raise RegistryError(str(exc.args[0]), exc.findings) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise RegistryError(
-            f"{path}: kan de straatnamenlijst niet lezen", [Finding("error", str(path), str(exc))]
-        ) from None
-    streets = data.get("streets") if isinstance(data, dict) else None
-    if not isinstance(streets, list) or not all(isinstance(v, str) for v in streets):
-        raise RegistryError(
-            f"{path} bevat fouten",
-            [Finding("error", str(path), "'streets' moet een lijst van straatnamen zijn")],
-        )
-    return tuple(dict.fromkeys(v.strip() for v in streets if v.strip()))
+    chk, data = YamlChecker.load(path, what="straatnamenlijst", error=RegistryError)
+    if not isinstance(data.get("streets"), list):
+        chk.error(("streets",), "", "streets", "de lijst 'streets' ontbreekt", at="key")
+    streets = chk.strings(data, (), "", "streets")
+    if chk.errors:
+        raise RegistryError(f"{chk.file} bevat fouten", chk.errors)
+    return tuple(dict.fromkeys(streets))
 
 
 @dataclass(frozen=True)
