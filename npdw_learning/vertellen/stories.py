@@ -346,8 +346,9 @@ def validate_fields(
         findings.append(Finding("error", file, message, row=row, column=label(name)))
 
     data = _plain_values(data, label, error)
+    refused = {f.column for f in findings}  # a field refused above is not "missing" too
     for name in REQUIRED_FIELDS:
-        if data.get(name) in (None, "", []):
+        if data.get(name) in (None, "", []) and label(name) not in refused:
             if name == "consent":
                 error(name, "geen toestemming: het verhaal wordt niet gebruikt")
             else:
@@ -492,6 +493,7 @@ def parse_story(path: str | Path, vocab: StoryVocabulary) -> tuple[Story | None,
     if not isinstance(data, dict):
         return None, [Finding("error", name, "de YAML-kop moet velden bevatten", row=2)]
     fields, findings = validate_fields(data, vocab, name)
+    findings = _placed(findings, match.group(1))
     text = match.group(2).strip()
     if not text:
         findings.append(Finding("error", name, "het verhaal heeft geen tekst", column="text"))
@@ -507,6 +509,25 @@ def parse_story(path: str | Path, vocab: StoryVocabulary) -> tuple[Story | None,
     if any(f.severity == "error" for f in findings):
         return None, findings
     return Story(text=text, file=name, **fields), findings
+
+
+def _placed(findings: list[Finding], front: str) -> list[Finding]:
+    """The findings of a story's front matter at the line and column of their field.
+
+    The front matter starts on the file's second line (after ``---``); a field
+    that is missing is named at the first line of the front matter.
+    """
+    import dataclasses
+
+    chk, _ = YamlChecker.from_text(front, "")
+    out = []
+    for finding in findings:
+        spot = chk.spot((finding.column,)) if finding.column else None
+        if spot is None or finding.row is not None:
+            out.append(finding)
+        else:
+            out.append(dataclasses.replace(finding, row=spot.line + 1, char=spot.char))
+    return out
 
 
 @dataclass

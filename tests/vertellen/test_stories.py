@@ -156,7 +156,24 @@ def test_cli_validate(tmp_path, capsys):
     write(tmp_path, "vt-901.md", GOOD.replace("area: wielwijk", "area: zwijndrecht"))
     assert main(["stories", "validate", "--stories", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert "kolom 'area'" in out and "zwijndrecht" in out
+    # at the line and column of the value, as an editor counts them (line 1 is '---')
+    assert "vt-901.md, rij 4, kolom 7, veld 'area'" in out and "zwijndrecht" in out
+
+
+def test_a_field_of_the_wrong_shape_is_one_error_at_its_line(tmp_path, capsys):
+    """A list where one value belongs is refused at its place, and not also called missing."""
+    write(tmp_path, "vt-901.md", GOOD.replace("teller: bewoner", "teller: [bewoner]"))
+    assert main(["stories", "validate", "--stories", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "vt-901.md, rij 5, kolom 9, veld 'teller'" in out
+    assert "ontbreekt" not in out and "1 fout(en)" in out
+
+
+def test_a_missing_field_is_named_without_a_place_to_point_at(tmp_path, capsys):
+    write(tmp_path, "vt-901.md", GOOD.replace("channel: buurtbakkie\n", ""))
+    assert main(["stories", "validate", "--stories", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "veld 'channel' ontbreekt" in out
 
 
 # --- stories without pillars, or with proposed pillars ----------------------------------
