@@ -308,7 +308,7 @@ def test_an_xlsx_bomb_is_refused_while_it_inflates(ws, kind):
     assert path.stat().st_size < 5 * MB
     refused(ws, path.name, "validate", "--data", ws.data, "--measurements", path)
     refused(ws, path.name, "stories", "import", path, "--data", ws.data, "--out", ws.stories)
-    refused(ws, path.name, "fetch", "csv", path, "--leverancier", "X", "--data", ws.data)
+    refused(ws, path.name, "fetch", "csv", path, "--supplier", "X", "--data", ws.data)
 
 
 def test_a_qdpx_that_understates_its_size_is_stopped_at_the_limit(ws):

@@ -36,7 +36,7 @@ def partner_file(tmp_path: Path, lines: list[str]) -> Path:
 
 def test_a_partner_file_is_written_under_its_name_and_registered(data, tmp_path, capsys):
     path = partner_file(tmp_path, LINES)
-    argv = ["fetch", "csv", str(path), "--data", str(data), "--leverancier", "GGD Proef"]
+    argv = ["fetch", "csv", str(path), "--data", str(data), "--supplier", "GGD Proef"]
     assert main([*argv, "--from", "2022"]) == 0
     out = data / "measurements" / "ggd_levering.csv"
     written = read_csv(out)
@@ -53,7 +53,7 @@ def test_a_partner_file_is_written_under_its_name_and_registered(data, tmp_path,
 def test_an_error_in_the_partner_file_writes_nothing(data, tmp_path, capsys):
     before = sorted(p.name for p in (data / "measurements").iterdir())
     path = partner_file(tmp_path, [*LINES, "ses-woa,dordrecht,2025,veel,,,GGD,"])
-    assert main(["fetch", "csv", str(path), "--data", str(data), "--leverancier", "GGD"]) == 1
+    assert main(["fetch", "csv", str(path), "--data", str(data), "--supplier", "GGD"]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"FOUT: {path}: 1 fout(en); er is niets geschreven")
     assert "rij 5" in err and "value" in err and "Traceback" not in err

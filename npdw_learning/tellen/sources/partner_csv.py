@@ -5,7 +5,7 @@ CSV (or XLSX) file with the columns ``indicator, area, year, value`` (and
 optionally ``n, se, source, note``). This source reads it as every delivery
 is read, keeps the years between ``--from`` and ``--to``, and ``npdw fetch``
 writes it into ``measurements/`` under its own name, in the delivery register
-with today's date and the supplier named by ``--leverancier``.
+with today's date and the supplier named by ``--supplier``.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def add_arguments(parser: Any) -> None:
         "csv_file", type=Path, metavar="FILE", help="het bestand van de partner (CSV of XLSX)"
     )
     parser.add_argument(
-        "--leverancier",
+        "--supplier",
         dest="csv_supplier",
         metavar="NAAM",
         required=True,
