@@ -938,6 +938,28 @@ FORM_PLANTED = [
 ]
 
 
+# What looks like a phone number or an e-mail address anywhere in a fixture.
+CONTACT = re.compile(rb"\b06[- ]?\d{4} ?\d{4}\b|\b06[- ]?\d{8}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+@pytest.mark.parametrize(
+    ("fixture", "promised"),
+    [
+        (FORM, FORM_PLANTED),
+        (DATA / "import_formulier_zonder_id.csv", ["06-11223344", "k.devries@voorbeeld.example"]),
+    ],
+)
+def test_every_contact_detail_in_a_form_fixture_is_invented_and_promised_gone(fixture, promised):
+    """Each phone number and e-mail address in the fixture is invented (e-mail on the reserved
+    .example domain) and listed among what the import tests assert absent from the stories."""
+    found = {m.decode().rstrip(".") for m in CONTACT.findall(fixture.read_bytes())}
+    assert found, fixture  # the pattern finds them: the check below is not empty
+    for item in found:
+        if "@" in item:
+            assert item.endswith(".example"), item
+        assert any(p in item for p in promised), item
+
+
 def test_the_form_export_is_as_it_arrives_from_windows():
     raw = FORM.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark
