@@ -267,6 +267,22 @@ def evaluate(
     check_output_dir(Path(out_dir).resolve())  # first: refused before anything is read
     run = Run.from_parameters(year, data_dir, stories_dir, out_dir, areas, demo)
     specs = load_notebook_list(notebooks_dir)
+    return _evaluate_run(run, specs, (started, t0), notebooks_dir, timeout, echo, pdf)
+
+
+def _evaluate_run(
+    run: Run,
+    specs: list[NotebookSpec],
+    clock: tuple[dt.datetime, float],
+    notebooks_dir: Path,
+    timeout: int,
+    echo: Callable[[str], None],
+    pdf: bool,
+) -> Path:
+    """:func:`evaluate` once its parameters are checked: the kernel, the checked inputs, the
+    build folder filled and put in the place of ``run.out_dir``; ``clock``: when the run
+    started (UTC) and its ``perf_counter``."""
+    started, t0 = clock
     with ExitStack() as kernel:
         # The kernel starts, and imports the package, while the inputs are checked.
         km = kernel.enter_context(_shared_kernel(notebooks_dir, timeout))
