@@ -48,11 +48,9 @@ REG = ProgrammeFolder.bundled().registry
 
 
 @pytest.fixture
-def data(tmp_path) -> Path:
+def data(programme_copy) -> Path:
     """The bundled registry, baseline and register, with the test mapping as cbs.yaml."""
-    d = tmp_path / "data"
-    shutil.copytree(DATA_DIR / "registry", d / "registry")
-    shutil.copytree(DATA_DIR / "measurements", d / "measurements")
+    d = programme_copy()
     shutil.copy(FIXTURES / "cbs.yaml", d / "registry" / "cbs.yaml")
     return d
 
@@ -1029,12 +1027,9 @@ def test_the_bundled_mapping_loads_and_covers_every_programme_area():
 
 
 @pytest.fixture
-def bundled(tmp_path) -> Path:
+def bundled(programme_copy) -> Path:
     """The bundled registry and measurements, with the bundled cbs.yaml."""
-    d = tmp_path / "bundled"
-    shutil.copytree(DATA_DIR / "registry", d / "registry")
-    shutil.copytree(DATA_DIR / "measurements", d / "measurements")
-    return d
+    return programme_copy("bundled")
 
 
 @pytest.mark.parametrize("areas", ["by name", "by code"])

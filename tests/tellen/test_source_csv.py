@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from npdw_learning.cli import main
 from npdw_learning.kern.atomic import read_csv
-from npdw_learning.kern.paths import DATA_DIR
 
 LINES = [
     "indicator,area,year,value,n,se,source,note",
@@ -21,11 +19,8 @@ LINES = [
 
 
 @pytest.fixture
-def data(tmp_path) -> Path:
-    d = tmp_path / "data"
-    shutil.copytree(DATA_DIR / "registry", d / "registry")
-    shutil.copytree(DATA_DIR / "measurements", d / "measurements")
-    return d
+def data(programme_copy) -> Path:
+    return programme_copy()
 
 
 def partner_file(tmp_path: Path, lines: list[str]) -> Path:

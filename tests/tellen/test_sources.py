@@ -10,7 +10,6 @@ source's place in the command line.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +18,6 @@ import pytest
 from npdw_learning.cli import interrupted_message, main
 from npdw_learning.kern.atomic import read_csv
 from npdw_learning.kern.errors import InputError
-from npdw_learning.kern.paths import DATA_DIR
 from npdw_learning.tellen import sources
 from npdw_learning.tellen.measurements import MEASUREMENT_COLUMNS
 from npdw_learning.tellen.sources import Fetched, IndicatorSource, indicator_sources
@@ -28,11 +26,8 @@ NAMES = sorted(indicator_sources())
 
 
 @pytest.fixture
-def data(tmp_path) -> Path:
-    d = tmp_path / "data"
-    shutil.copytree(DATA_DIR / "registry", d / "registry")
-    shutil.copytree(DATA_DIR / "measurements", d / "measurements")
-    return d
+def data(programme_copy) -> Path:
+    return programme_copy()
 
 
 def _frame(value: float = 5.5) -> pd.DataFrame:

@@ -21,10 +21,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from importrun import VOCAB, run
 
-from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.vertellen import cache as import_cache
-from npdw_learning.vertellen.importer import import_stories
 from npdw_learning.vertellen.provenance import changed_by_hand, written_hash
 from npdw_learning.vertellen.pseudonymise import Pseudonymiser
 from npdw_learning.vertellen.stories import (
@@ -32,13 +31,11 @@ from npdw_learning.vertellen.stories import (
     load_stories,
     parse_story,
     render_story,
-    vocabulary_in,
 )
 
 DATA = Path(__file__).parents[1] / "data"
 FORM = DATA / "import_formulier_zonder_id.csv"  # no id column, no pillars: Dutch Excel CSV
 WITH_IDS = DATA / "import_verhalen.csv"
-VOCAB = vocabulary_in(ProgrammeFolder.bundled())
 NEW_FIRST = ["2-3-2025 08:00:00", "Oud-Krispijn", "bewoner", "enquete", "beter", "citeren"]
 NEW_LAST = ["9-3-2025 19:45:10", "Wielwijk", "professional", "enquete", "gelijk", "analyse"]
 
@@ -62,13 +59,6 @@ def grown(tmp_path: Path) -> Path:
     first = [*NEW_FIRST, "Op het plein staan nieuwe bankjes en er is meer groen gekomen."]
     last = [*NEW_LAST, "De wachtlijst voor schuldhulp is nog steeds lang."]
     return write_form(tmp_path / "export" / "formulier.csv", [header, first, *rows, last])
-
-
-def run(export: Path, tmp_path: Path, ps, **kwargs):
-    kwargs.setdefault("out_dir", tmp_path / "stories")
-    kwargs.setdefault("cache_dir", tmp_path / "cache")
-    kwargs.setdefault("codebook", ProgrammeFolder.bundled())
-    return import_stories(export, vocab=VOCAB, pseudonymiser=ps, progress=False, **kwargs)
 
 
 @pytest.fixture

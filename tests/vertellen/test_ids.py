@@ -12,19 +12,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from importrun import VOCAB, run_import
 
-from npdw_learning.kern.programme import ProgrammeFolder
-from npdw_learning.vertellen.importer import import_stories
 from npdw_learning.vertellen.provenance import FolderIndex, identity, legacy_id, source_hash
 from npdw_learning.vertellen.stories import (
     STORIES_DIR,
     parse_story,
-    vocabulary_in,
 )
 
 DATA = Path(__file__).parents[1] / "data"
 FORM = DATA / "import_formulier_zonder_id.csv"
-VOCAB = vocabulary_in(ProgrammeFolder.bundled())
 
 
 def rows_of(path: Path) -> list[list[str]]:
@@ -43,10 +40,7 @@ def write(path: Path, rows: list[list[str]]) -> Path:
 
 def run(export: Path, out: Path, ps, **kwargs):
     kwargs.setdefault("use_cache", False)  # the ids must not depend on a cache
-    kwargs.setdefault("codebook", ProgrammeFolder.bundled())
-    return import_stories(
-        export, vocab=VOCAB, out_dir=out, pseudonymiser=ps, progress=False, **kwargs
-    )
+    return run_import(export, out, ps, **kwargs)
 
 
 def ids_by_text(out: Path) -> dict[str, str]:

@@ -13,9 +13,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import importrun
 import pandas as pd
 import pytest
 import yaml
+from importrun import VOCAB
 
 from npdw_learning.kern.errors import InputError
 from npdw_learning.kern.programme import ProgrammeFolder
@@ -24,7 +26,6 @@ from npdw_learning.vertellen.columns import MissingColumnsError
 from npdw_learning.vertellen.importer import (
     _FORMAT_PROBE,
     COLUMN_FIELDS,
-    import_stories,
     story_id,
 )
 from npdw_learning.vertellen.pseudonymise import Pseudonymiser
@@ -34,11 +35,9 @@ from npdw_learning.vertellen.stories import (
     STORIES_DIR,
     load_stories,
     parse_story,
-    vocabulary_in,
 )
 
 DATA = Path(__file__).parents[1] / "data"
-VOCAB = vocabulary_in(ProgrammeFolder.bundled())
 
 # Every identifier planted in import_verhalen.csv, by type.
 PLANTED = {
@@ -140,12 +139,8 @@ def exported(path: Path, tmp_path: Path) -> Path:
 
 
 def run(path, tmp_path, ps=None, **kwargs):
-    path = exported(path, tmp_path)
-    kwargs.setdefault("out_dir", tmp_path / "stories")
-    kwargs.setdefault("cache_dir", tmp_path / "cache")
-    kwargs.setdefault("progress", False)
-    kwargs.setdefault("codebook", ProgrammeFolder.bundled())
-    return import_stories(path, vocab=VOCAB, pseudonymiser=ps, **kwargs)
+    """The import of a copy of ``path`` (:func:`exported`), as :func:`importrun.run`."""
+    return importrun.run(exported(path, tmp_path), tmp_path, ps, **kwargs)
 
 
 def written(directory: Path) -> dict[str, bytes]:

@@ -15,12 +15,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from importrun import VOCAB, run
 
 from npdw_learning.kern.errors import InputError
 from npdw_learning.kern.programme import ProgrammeFolder
 from npdw_learning.kern.tables import read_sheets
 from npdw_learning.vertellen import cache as import_cache
-from npdw_learning.vertellen.importer import import_stories
 from npdw_learning.vertellen.pillar_review import (
     REVIEW_COLUMNS,
     apply_review,
@@ -28,11 +28,10 @@ from npdw_learning.vertellen.pillar_review import (
     is_review_file,
     review_path,
 )
-from npdw_learning.vertellen.stories import parse_story, vocabulary_in
+from npdw_learning.vertellen.stories import parse_story
 
 DATA = Path(__file__).parents[1] / "data"
 FORM = DATA / "import_formulier_zonder_id.csv"
-VOCAB = vocabulary_in(ProgrammeFolder.bundled())
 PROPOSED = {  # what the codebook proposes for the six rows of FORM
     "vt-001": "leren, veilig",
     "vt-002": "wonen",
@@ -41,13 +40,6 @@ PROPOSED = {  # what the codebook proposes for the six rows of FORM
     "vt-005": "leren",
     "vt-006": "geen",
 }
-
-
-def run(export: Path, tmp_path: Path, ps, **kwargs):
-    kwargs.setdefault("out_dir", tmp_path / "stories")
-    kwargs.setdefault("cache_dir", tmp_path / "cache")
-    kwargs.setdefault("codebook", ProgrammeFolder.bundled())
-    return import_stories(export, vocab=VOCAB, pseudonymiser=ps, progress=False, **kwargs)
 
 
 @pytest.fixture
@@ -98,7 +90,6 @@ def test_proposals_are_listed_by_row_with_their_first_words(form, tmp_path, ps):
 def test_the_suggested_command_names_the_programme_the_stories_belong_to(form, tmp_path, ps):
     """Into another programme's own stories folder: the next command reads that programme
     (--data), not Dordt West's vocabulary with those stories."""
-    from npdw_learning.kern.programme import ProgrammeFolder
 
     report = run(form, tmp_path, ps)
     other = ProgrammeFolder(tmp_path, tmp_path / "stories")
