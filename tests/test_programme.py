@@ -186,7 +186,11 @@ def test_each_input_is_loaded_once_per_run(monkeypatch, tmp_path):
 
         monkeypatch.setattr(module, name, wrapper)
 
+    from npdw_learning.tellen import measurements
+
+    monkeypatch.setattr(programme, "_KEPT", {})  # as in a fresh kernel
     counted(programme, "load_registry")
+    counted(measurements, "load_measurements")
     counted(stories, "load_story_vocabulary")
     counted(stories, "load_stories")
     counted(coding, "load_codebook")
@@ -197,17 +201,49 @@ def test_each_input_is_loaded_once_per_run(monkeypatch, tmp_path):
     for _ in range(2):  # what the steps read after the checks
         stories_in(run.folder), vocabulary_in(run.folder), codebook_in(run.folder)
         agenda_in(run.folder), msc_in(run.folder)
-    assert calls == {
+    once = {
         "load_registry": 1,
+        "load_measurements": 1,
         "load_story_vocabulary": 1,
         "load_stories": 1,
         "load_codebook": 1,
         "load_msc": 1,
         "load_agenda": 1,
     }
+    assert calls == once
+    # The next notebook in the same kernel opens the folder anew and reads nothing again.
+    again = steps.Run.from_parameters(2026, None, None, tmp_path / "uit", None, False)
+    assert again.folder is run.folder
+    preflight.check_inputs(again)
+    assert calls == once
     # Another folder object reads again: the cache belongs to one run, not to the process.
     codebook_in(ProgrammeFolder.bundled())
     assert calls["load_codebook"] == 2
+
+
+def test_a_kept_folder_is_read_again_after_any_input_changes(tmp_path, monkeypatch):
+    """ProgrammeFolder.kept gives the same object only while every input file is the same,
+    by content: an edit that keeps the size and the modification time counts too."""
+    from npdw_learning.kern import programme
+
+    monkeypatch.setattr(programme, "_KEPT", {})
+    root = tmp_path / "p"
+    shutil.copytree(DATA_DIR, root)
+    first = ProgrammeFolder.kept(root, BUNDLED_STORIES_DIR)
+    assert ProgrammeFolder.kept(root, BUNDLED_STORIES_DIR) is first
+    measured = sorted((root / "measurements").glob("*.csv"))[0]
+    text = measured.read_bytes()
+    stamp = measured.stat()
+    digit = next(i for i, c in enumerate(text) if chr(c).isdigit() and i > text.index(b"\n"))
+    other = b"1" if text[digit : digit + 1] != b"1" else b"2"
+    measured.write_bytes(text[:digit] + other + text[digit + 1 :])  # same size
+    os.utime(measured, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # same time
+    changed = ProgrammeFolder.kept(root, BUNDLED_STORIES_DIR)
+    assert changed is not first
+    (root / "demo" / "extra.csv").write_text("indicator,area,year,value\n", encoding="utf-8")
+    assert ProgrammeFolder.kept(root, BUNDLED_STORIES_DIR) is not changed
+    # Another stories folder is another folder.
+    assert ProgrammeFolder.kept(root) is not ProgrammeFolder.kept(root, BUNDLED_STORIES_DIR)
 
 
 def test_a_failed_load_is_not_kept(tmp_path):

@@ -118,16 +118,21 @@ def parse_demo(value: bool | int | str) -> bool:
     raise _refused("demo", value, "geen True of False")
 
 
-def data_spans(folder: ProgrammeFolder, *, demo: bool) -> dict[str, tuple[int, int] | None]:
+def data_spans(
+    folder: ProgrammeFolder, *, demo: bool, year: int | None = None
+) -> dict[str, tuple[int, int] | None]:
     """The first and last year of the measurements (with the demo series when ``demo``)
     and of the stories' dates: the data an evaluation year is checked against.
 
     Files with errors count with their valid rows; their errors are reported by
     the run itself (``npdw evaluate`` before it starts, a notebook in its step).
+    ``year``, the evaluation year asked for, does not change the spans (measurements
+    after it count in them); the measurements are read as the run reads them, so
+    they are read once (:func:`~npdw_learning.tellen.measurements.measurements_in`).
     """
-    from ..tellen.measurements import load_measurements
+    from ..tellen.measurements import measurements_in
     from ..vertellen.stories import stories_in
 
-    measured = load_measurements(folder.registry, folder.root, demo=demo).years
+    measured = measurements_in(folder, demo=demo, until_year=year).years
     told = span(s.date.year for s in stories_in(folder).stories)
     return {"de metingen": measured, "de verhalen": told}

@@ -77,14 +77,14 @@ def check_inputs(run: Run, echo: Callable[[str], None] | None = None) -> DataOri
         or the agenda is wrong; its findings name file, row and column.
     """
     from ..leeragenda.agenda import agenda_in
-    from ..tellen.measurements import load_measurements
+    from ..tellen.measurements import measurements_in
     from ..vertellen.coding import codebook_in
     from ..vertellen.msc import msc_in
     from ..vertellen.stories import stories_in
     from .wijkbericht import load_invitation
 
-    reg, folder = run.registry, run.folder
-    loaded = load_measurements(reg, run.data_dir, demo=run.demo, until_year=run.year)
+    folder = run.folder
+    loaded = measurements_in(folder, demo=run.demo, until_year=run.year)
     if loaded.errors:
         raise InputError("de metingen bevatten fouten (zie `npdw validate`)", loaded.errors)
     # No measurements yet is a valid state (a new programme): the report says so.

@@ -92,7 +92,7 @@ class Run:
         from .parameters import data_spans, parse_areas, parse_demo, parse_year
 
         year, demo = parse_year(year), parse_demo(demo)
-        folder = ProgrammeFolder.chosen(data_dir, stories_dir)
+        folder = ProgrammeFolder.kept(data_dir, stories_dir)  # read once per kernel
         registry = folder.registry
         hoods = _neighbourhoods(registry)
         chosen = parse_areas(areas) or hoods
@@ -101,7 +101,7 @@ class Run:
             raise InputError(
                 f"onbekende wijk(en) in areas: {', '.join(unknown)}; kies uit {', '.join(hoods)}"
             )
-        check_year(year, data_spans(folder, demo=demo))
+        check_year(year, data_spans(folder, demo=demo, year=year))
         return cls(
             year=year,
             folder=folder,
@@ -211,11 +211,11 @@ def tellen_step(run: Run) -> TellenStep:
     InputError
         A measurement file has errors (the same findings as ``npdw validate``).
     """
-    from ..tellen.measurements import load_measurements
+    from ..tellen.measurements import measurements_in
     from ..tellen.run import limit_to_areas, rows_in_areas, run_tellen, write_tellen_outputs
 
     reg = run.registry
-    loaded = load_measurements(reg, run.data_dir, demo=run.demo, until_year=run.year)
+    loaded = measurements_in(run.folder, demo=run.demo, until_year=run.year)
     if loaded.errors:
         raise InputError("de metingen bevatten fouten", loaded.errors)
     # Computed over every area (one false discovery rate for the whole run), then kept

@@ -39,6 +39,9 @@ __all__ = ["ProgrammeFolder", "BUNDLED_STORIES_DIR", "STORIES_GUIDE"]
 
 T = TypeVar("T")
 
+# ProgrammeFolder.kept: per (folder, stories folder), the fingerprint and the folder object.
+_KEPT: dict[tuple[Path, Path], tuple[str, ProgrammeFolder]] = {}
+
 STORIES_DIR_NAME = "stories"
 # Inside the stories folder (which the bundled programme keeps beside data/).
 MSC_FILE = "msc.yaml"
@@ -159,6 +162,47 @@ class ProgrammeFolder:
             folder = cls.bundled()
             return folder if stories is None else cls(folder.root, stories)
         return cls(data, stories)
+
+    @classmethod
+    def kept(
+        cls,
+        data: str | os.PathLike[str] | None,
+        stories: str | os.PathLike[str] | None = None,
+    ) -> ProgrammeFolder:
+        """:meth:`chosen`, but the same object as the last call for that folder in this
+        process while none of its :meth:`input_files` changed (by content, demo series
+        included), so what it loaded is not read again.
+
+        For the notebooks of a run, which share one kernel: each notebook opens the
+        folder anew (:meth:`npdw_learning.evaluatie.steps.Run.from_parameters`), and
+        without this each would read the registry, the stories and the measurements
+        again. A changed, added or removed file gives a new object.
+
+        Examples
+        --------
+        >>> ProgrammeFolder.kept(None) is ProgrammeFolder.kept(None)
+        True
+        """
+        folder = cls.chosen(data, stories)
+        key = (folder.root.resolve(), folder.stories_dir.resolve())
+        stamp = folder.fingerprint()
+        known = _KEPT.get(key)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        _KEPT[key] = (stamp, folder)
+        return folder
+
+    def fingerprint(self) -> str:
+        """A hash of the names and contents of every input file (:meth:`input_files`,
+        demo series included)."""
+        import hashlib
+
+        digest = hashlib.blake2b(digest_size=16)
+        for path in self.input_files(demo=True):
+            digest.update(self.name(path).encode("utf-8") + b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+        return digest.hexdigest()
 
     def __repr__(self) -> str:
         return f"ProgrammeFolder({str(self.root)!r}, stories={str(self.stories_dir)!r})"

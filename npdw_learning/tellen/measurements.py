@@ -45,6 +45,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..kern.errors import Finding, InputError, renamed, renamed_findings
+from ..kern.programme import ProgrammeFolder
 from ..kern.registry import Registry
 from ..kern.tables import HEADER_SEARCH, ROW, Sheet, is_blank, read_sheets
 from ..kern.years import span
@@ -57,6 +58,7 @@ __all__ = [
     "LoadResult",
     "read_measurement_file",
     "load_measurements",
+    "measurements_in",
     "is_synthetic",
 ]
 
@@ -851,6 +853,18 @@ def _future_findings(raw: pd.DataFrame, until_year: int) -> list[Finding]:
             )
         )
     return out
+
+
+def measurements_in(
+    folder: ProgrammeFolder, *, demo: bool, until_year: int | None = None
+) -> LoadResult:
+    """:func:`load_measurements` for a programme folder (its registry and files), read once
+    per folder object for the same ``demo`` and ``until_year``. Treat the result as
+    read-only: every caller shares it."""
+    return folder.loaded(
+        (measurements_in, demo, until_year),
+        lambda: load_measurements(folder.registry, folder.root, demo=demo, until_year=until_year),
+    )
 
 
 def load_measurements(
