@@ -54,6 +54,11 @@ if os.environ.get("FONTCONFIG_FILE") != str(NO_FONTS):  # not yet set (xdist wor
     os.environ["FONTCONFIG_FILE"] = str(NO_FONTS)
 
 
+# Every figure is drawn, not copied from the cache of earlier draws (kern/filecache.py): a
+# test that breaks the drawing must see it break. The cache's own tests turn it on.
+os.environ["NPDW_FILE_CACHE"] = "off"
+
+
 @pytest.fixture(scope="session")
 def machine_fonts_env() -> dict[str, str]:
     """This process's environment with the machine's own fontconfig (its installed fonts)."""

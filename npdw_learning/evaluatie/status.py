@@ -28,15 +28,18 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..kern.atomic import write_atomic
 from ..kern.fonts import figure_fonts
 from ..kern.page import FIGURE_DPI, TEXT_WIDTH_MM, inches
 from ..kern.synthetic import FIGURE_BANNER
 from ..tellen.trends import MIN_POINTS
 from .labels import BREAK_NL, CHANGE_NL, NO_READING_NL, PROGRESS_NL, TREND_NL
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "READINGS",
@@ -336,7 +339,31 @@ def draw_status_matrix(
         Draw the demo-data warning above the matrix.
     dpi : int
         Resolution; at the default the figure is about 1420 pixels wide (180 mm).
+
+    A matrix drawn before from the same cells and labels is copied
+    (:func:`~npdw_learning.kern.filecache.made_once`).
     """
+    from ..kern.filecache import digest, made_once
+
+    key = digest("statusoverzicht", cells, indicators, pillars, dict(columns), synthetic, dpi)
+
+    def make(tmp: Path) -> None:
+        fig = _matrix_figure(cells, indicators, pillars, columns, synthetic=synthetic, dpi=dpi)
+        fig.savefig(tmp, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white")
+
+    return made_once(path, key, make)
+
+
+def _matrix_figure(
+    cells: pd.DataFrame,
+    indicators: pd.DataFrame,
+    pillars: pd.DataFrame,
+    columns: Mapping[str, str],
+    *,
+    synthetic: bool,
+    dpi: int,
+) -> Figure:
+    """The matrix of :func:`draw_status_matrix` as a figure of its own (no pyplot)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -375,12 +402,7 @@ def draw_status_matrix(
             fontweight="bold",
             color="#C00000",
         )
-    return write_atomic(
-        Path(path),
-        lambda tmp: fig.savefig(
-            tmp, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white"
-        ),
-    )
+    return fig
 
 
 def _count(cells: pd.DataFrame, pillar: str) -> int:

@@ -43,7 +43,6 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..kern.atomic import write_atomic
 from ..kern.fonts import figure_fonts
 from ..kern.page import FIGURE_DPI, LANDSCAPE_HEIGHT_MM, LANDSCAPE_WIDTH_MM, inches
 from ..kern.registry import Registry
@@ -483,6 +482,27 @@ def draw_network(
     >>> draw_network(g, pathlib.Path(tempfile.mkdtemp()) / "netwerk.png").suffix
     '.png'
     """
+    from ..kern.filecache import digest, made_once
+
+    # A network drawn before from the same nodes and edges is copied (kern.filecache).
+    key = digest(
+        "netwerk",
+        [(n, dict(d)) for n, d in graph.nodes(data=True)],
+        [(a, b, dict(d)) for a, b, d in graph.edges(data=True)],
+        dict(graph.graph),
+        synthetic,
+        dpi,
+    )
+
+    def make(tmp: Path) -> None:
+        fig = _network_figure(graph, synthetic=synthetic)
+        fig.savefig(tmp, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white")
+
+    return made_once(path, key, make)
+
+
+def _network_figure(graph: nx.DiGraph, *, synthetic: bool) -> Figure:
+    """The figure of :func:`draw_network` (no pyplot: nothing to close)."""
     pos = _layout(graph)
     hollow = _hollow_nodes(graph)
     fig = Figure(figsize=_SIZE, layout=None)
@@ -504,12 +524,7 @@ def draw_network(
         borderaxespad=0.2,
     )
     _draw_titles(fig, synthetic=synthetic)
-    return write_atomic(
-        Path(path),
-        lambda tmp: fig.savefig(
-            tmp, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white"
-        ),
-    )
+    return fig
 
 
 def _hollow_nodes(graph: nx.DiGraph) -> set[str]:

@@ -1031,27 +1031,52 @@ def save_pillar_figures(
     >>> [p.name for p in paths]
     ['tellen_wonen.png']
     """
+    from ..kern.filecache import digest, made_once
     from ..kern.parallel import map_forked
 
     _require(pillars, ("id", "label"), "pillars")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    # Everything a figure is drawn from: a figure drawn before from the same is copied.
+    shared = digest(
+        dict(area_labels),
+        reference,
+        aggregate,
+        None if areas is None else list(areas),
+        synthetic,
+        dpi,
+        start_year,
+    )
+
+    def inputs(pillar: tuple[str, str]) -> str:
+        """The key of one pillar's figure: its own rows of every table (plot_pillar
+        draws no other), so new figures for one pillar leave the others' copies valid."""
+        own = indicators[indicators["pillar"] == pillar[0]]
+        ids = set(own["id"])
+        rows = measurements[measurements["indicator"].isin(ids)]
+        targets = progress
+        if progress is not None and "indicator" in progress.columns:
+            targets = progress[progress["indicator"].isin(ids)]
+        return digest("tellen-pillar", shared, str(pillar[0]), str(pillar[1]), own, rows, targets)
 
     def draw(pillar: tuple[str, str]) -> Path:
-        fig = plot_pillar(
-            measurements,
-            indicators,
-            progress,
-            str(pillar[0]),
-            pillar_label=str(pillar[1]),
-            area_labels=area_labels,
-            reference=reference,
-            aggregate=aggregate,
-            areas=areas,
-            synthetic=synthetic,
-            start_year=start_year,
-        )
-        return _save_png(fig, out / f"tellen_{pillar[0]}.png", dpi)
+        def make(tmp: Path) -> None:
+            fig = plot_pillar(
+                measurements,
+                indicators,
+                progress,
+                str(pillar[0]),
+                pillar_label=str(pillar[1]),
+                area_labels=area_labels,
+                reference=reference,
+                aggregate=aggregate,
+                areas=areas,
+                synthetic=synthetic,
+                start_year=start_year,
+            )
+            _save_png(fig, tmp, dpi)
+
+        return made_once(out / f"tellen_{pillar[0]}.png", inputs(pillar), make)
 
     # Each figure is drawn on its own: on both cores at once (:mod:`~npdw_learning.kern.parallel`).
     return map_forked(draw, zip(pillars["id"], pillars["label"], strict=True))
