@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
@@ -23,8 +23,9 @@ import spacy
 from spacy.attrs import LEMMA, LOWER
 from spacy.lang.nl.lemmatizer import DutchLemmatizer
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
-from spacy.util import compile_prefix_regex, is_package
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, is_package
 
 __all__ = [
     "MODELS",
@@ -75,14 +76,16 @@ def dutch_pipeline() -> Language:
     for name in MODELS:
         if is_package(name):
             nlp = spacy.load(name)
+            _keep_placeholders(nlp)
             break
     else:
-        nlp = spacy.blank("nl")
+        # The placeholder-keeping tokenizer from the start: setting its rules on spaCy's
+        # default one afterwards rebuilds its 14,000 special cases once per rule.
+        nlp = spacy.blank("nl", config={"nlp": {"tokenizer": {"@tokenizers": _TOKENIZER}}})
         # Lookup tables come from the installed spacy-lookups-data package.
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         nlp.add_pipe("sentencizer")
         nlp.initialize()
-    _keep_placeholders(nlp)
     return nlp
 
 
@@ -173,16 +176,48 @@ def lemmatise(
         yield doc
 
 
-def _keep_placeholders(nlp: Language) -> None:
-    # As a prefix, a placeholder is split off whole before "[" or a trailing "."
-    # could be; without this "[PERSOON-1]." becomes "[", "PERSOON-1", "]." and
-    # the sentencizer may even end a sentence inside it.
-    prefixes = [PLACEHOLDER.pattern, *nlp.Defaults.prefixes]
-    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
-    match = nlp.tokenizer.token_match
+# As a prefix, a placeholder is split off whole before "[" or a trailing "." could be;
+# without this "[PERSOON-1]." becomes "[", "PERSOON-1", "]." and the sentencizer may even
+# end a sentence inside it. As a token match, a placeholder alone is one token.
+
+
+def _placeholder_prefixes(nlp: Language):
+    return compile_prefix_regex([PLACEHOLDER.pattern, *nlp.Defaults.prefixes]).search
+
+
+def _placeholder_match(match):
     pattern = PLACEHOLDER.fullmatch
 
     def token_match(text: str):
         return pattern(text) or (match(text) if match else None)
 
-    nlp.tokenizer.token_match = token_match
+    return token_match
+
+
+def _keep_placeholders(nlp: Language) -> None:
+    """Make a loaded pipeline's tokenizer keep placeholders (a trained model)."""
+    nlp.tokenizer.prefix_search = _placeholder_prefixes(nlp)
+    nlp.tokenizer.token_match = _placeholder_match(nlp.tokenizer.token_match)
+
+
+_TOKENIZER = "npdw_placeholder_tokenizer.v1"
+
+
+@spacy.registry.tokenizers(_TOKENIZER)
+def _placeholder_tokenizer() -> Callable[[Language], Tokenizer]:
+    """spaCy's default tokenizer for the language (``spacy.language.create_tokenizer``)
+    with the placeholder rules above, built once."""
+
+    def build(nlp: Language) -> Tokenizer:
+        d = nlp.Defaults
+        return Tokenizer(
+            nlp.vocab,
+            rules=d.tokenizer_exceptions,
+            prefix_search=_placeholder_prefixes(nlp),
+            suffix_search=compile_suffix_regex(d.suffixes).search if d.suffixes else None,
+            infix_finditer=compile_infix_regex(d.infixes).finditer if d.infixes else None,
+            token_match=_placeholder_match(d.token_match),
+            url_match=d.url_match,
+        )
+
+    return build

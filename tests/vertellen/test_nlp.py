@@ -105,3 +105,24 @@ def test_largest_installed_model_wins(monkeypatch):
     monkeypatch.setattr(nlp_module.spacy, "load", fake_load)
     nlp_module.dutch_pipeline.__wrapped__()
     assert loaded == ["nl_core_news_md"]
+
+
+def test_the_built_in_tokenizer_splits_as_spacys_default_with_the_placeholder_rules(nlp):
+    """The blank pipeline's tokenizer is built once with the placeholder rules; it must
+    split every text exactly as spaCy's own default tokenizer with those rules set on it
+    afterwards (the way a trained model gets them), on the bundled stories and on
+    placeholders next to punctuation."""
+
+    from npdw_learning.kern.paths import PROJ_ROOT
+
+    reference = spacy.blank("nl")
+    nlp_module._keep_placeholders(reference)
+    texts = [p.read_text(encoding="utf-8") for p in sorted((PROJ_ROOT / "stories").glob("*.md"))]
+    texts += [
+        "Mevrouw [PERSOON-1]. woont op [ADRES-2], tel. [TELEFOONNUMMER-1]!",
+        "([PERSOON-12]) zei: 'het is rustig.' Dat is 't, z.g.a.n. 2e-hands.",
+        "www.example.org of info@example.org en 06-12345678? [URL]",
+    ]
+    assert len(texts) > 20
+    for text in texts:
+        assert [t.text for t in nlp.tokenizer(text)] == [t.text for t in reference(text)]
