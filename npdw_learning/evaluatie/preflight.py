@@ -32,10 +32,16 @@ NOTEBOOK_LIST = "notebooks.yaml"
 
 @dataclass(frozen=True)
 class NotebookSpec:
-    """One entry of ``notebooks/notebooks.yaml``."""
+    """One entry of ``notebooks/notebooks.yaml``.
+
+    ``after``: the notebooks whose tables it reads, which must be done before it
+    starts; by default every notebook above it in the list. A notebook that needs
+    fewer (``after: []``) runs beside the one before it, in a kernel of its own.
+    """
 
     file: str
     title: str
+    after: tuple[str, ...] = ()
 
 
 def load_notebook_list(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[NotebookSpec]:
@@ -47,14 +53,32 @@ def load_notebook_list(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[NotebookSpec
     entries = data.get("notebooks") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise InputError(f"{path}: verwacht een lijst 'notebooks:' met file en title")
-    specs = []
+    specs: list[NotebookSpec] = []
     for i, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict) or not entry.get("file") or not entry.get("title"):
             raise InputError(f"{path}: notebook {i}: 'file' en 'title' zijn verplicht")
         if not (notebooks_dir / entry["file"]).exists():
             raise InputError(f"{path}: notebook {i}: {entry['file']} bestaat niet")
-        specs.append(NotebookSpec(str(entry["file"]), str(entry["title"])))
+        earlier = tuple(s.file for s in specs)
+        after = _after(entry.get("after", list(earlier)), earlier, f"{path}: notebook {i}")
+        specs.append(NotebookSpec(str(entry["file"]), str(entry["title"]), after))
     return specs
+
+
+def _after(value: object, earlier: tuple[str, ...], where: str) -> tuple[str, ...]:
+    """The ``after`` of one entry: notebooks above it in the list, so the list's own order
+    is always a valid order to run them in."""
+    from ..kern.yamlfile import literal
+
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InputError(f"{where}: 'after' moet een lijst notebooks zijn, niet {literal(value)}")
+    for name in value:
+        if name not in earlier:
+            raise InputError(
+                f"{where}: 'after' noemt {literal(name)}; dat moet een notebook zijn dat "
+                "eerder in de lijst staat"
+            )
+    return tuple(dict.fromkeys(value))
 
 
 def input_files(run: Run, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:

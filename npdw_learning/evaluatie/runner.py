@@ -19,7 +19,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from functools import partial
 from pathlib import Path
 
@@ -98,6 +98,20 @@ _WARM_UP = (
 )
 
 
+def lanes(specs: Sequence[NotebookSpec]) -> int:
+    """How many notebooks can run at once: 2 when one of them waits for fewer than all the
+    notebooks above it (``after`` in ``notebooks.yaml``), else 1. Two is the most: the
+    reference machine has two cores, and the figures and PDFs use both."""
+    return 2 if any(s.after != tuple(p.file for p in specs[:i]) for i, s in enumerate(specs)) else 1
+
+
+@contextmanager
+def _kernels(cwd: Path, count: int, timeout: int = DEFAULT_TIMEOUT) -> Iterator[list[object]]:
+    """``count`` kernels (:func:`_shared_kernel`), started together, shut down together."""
+    with ExitStack() as stack:
+        yield [stack.enter_context(_shared_kernel(cwd, timeout)) for _ in range(count)]
+
+
 @contextmanager
 def _shared_kernel(cwd: Path, timeout: int = DEFAULT_TIMEOUT) -> Iterator[object]:
     """One kernel for all notebooks of a run, shut down however the run ends.
@@ -170,7 +184,10 @@ def _execute(
     parameters: dict,
     timeout: int,
     km: object,
+    halt: threading.Event | None = None,
 ) -> None:
+    """Run one notebook with papermill in ``km``; once ``halt`` is set no further cell of
+    it starts (the run stops: :func:`_stop_lanes`)."""
     import logging
 
     import papermill as pm
@@ -191,15 +208,27 @@ def _execute(
             execution_timeout=timeout,
             progress_bar=False,
             log_output=False,
-            cwd=str(source.parent),
+            # No cwd: papermill would change the working directory of this whole process,
+            # which two notebooks running at once cannot share. The kernel was started in
+            # the notebooks' folder (_shared_kernel) and keeps it.
             extra_arguments=_KERNEL_ARGUMENTS,
             km=km,  # the run's kernel (_shared_kernel), already started
+            on_cell_start=partial(_refuse_if, halt),  # nbclient's hook, passed on by papermill
         )
     except PapermillExecutionError as exc:
         raise EvaluationError(
             f"notebook {spec.file} ({spec.title}) is gestopt in {_cell_name(source, exc.source)}: "
             f"{exc.ename}: {exc.evalue}".strip()
         ) from None
+
+
+class _Halted(Exception):
+    """A cell not started because the run stops."""
+
+
+def _refuse_if(halt: threading.Event | None, **_cell: object) -> None:
+    if halt is not None and halt.is_set():
+        raise _Halted("de run stopt")
 
 
 def _cell_name(notebook: Path, source: str) -> str:
@@ -285,7 +314,7 @@ def _evaluate_run(
     started, t0 = clock
     with ExitStack() as kernel:
         # The kernel starts, and imports the package, while the inputs are checked.
-        km = kernel.enter_context(_shared_kernel(notebooks_dir, timeout))
+        kms = kernel.enter_context(_kernels(notebooks_dir, lanes(specs), timeout))
         origin = check_inputs(run, echo)
         inputs = input_files(run, notebooks_dir)
         out = run.out_dir.resolve()
@@ -294,7 +323,9 @@ def _evaluate_run(
             parameters = _notebook_parameters(run, build)
             with step("de notebooks uitvoeren"):
                 prepared = in_background(*_prework(pdf))
-                timings = _run_notebooks(specs, notebooks_dir, build, parameters, timeout, echo, km)
+                timings = _run_notebooks(
+                    specs, notebooks_dir, build, parameters, timeout, echo, kms
+                )
             kernel.close()  # the notebooks are done: the kernel's core goes to the PDFs
             manifest = build_manifest(
                 run, out, parameters, origin, started, timings, inputs, notebooks_dir
@@ -394,31 +425,135 @@ def _run_notebooks(
     parameters: dict,
     timeout: int,
     echo: Callable[[str], None],
-    km: object | None = None,
+    kernels: Sequence[object] | None = None,
 ) -> list[dict]:
-    """Execute the notebooks in order into ``build/notebooks`` in the kernel ``km`` (default:
-    one of their own, :func:`_shared_kernel`); their timings."""
+    """Execute the notebooks into ``build/notebooks``, each as soon as the notebooks it
+    reads are done (``after``), on the ``kernels`` (default: :func:`lanes` of their own),
+    one notebook per kernel at a time; their timings, in the list's order.
+
+    The first error stops the run: no notebook starts after it, the one still running
+    beside it is interrupted, and the error is raised once both lanes have stopped.
+    """
     # The kernels inherit these unless the caller set its own (figures need no display).
     os.environ.setdefault("MPLBACKEND", "agg")
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
-    timings = []
     (build / "notebooks").mkdir()
     with ExitStack() as own:
         stop_if_pressed = own.enter_context(ctrl_c_remembered())
-        if km is None:
-            km = own.enter_context(_shared_kernel(notebooks_dir))
-        for i, spec in enumerate(specs, start=1):
-            echo(f"[{i}/{len(specs)}] {spec.file}: {spec.title} ...")
+        if kernels is None:
+            kernels = own.enter_context(_kernels(notebooks_dir, lanes(specs), timeout))
+        queue_ = _Queue(specs)
+        run = partial(_lane, queue_, notebooks_dir, build, parameters, timeout, echo)
+        lanes_ = [threading.Thread(target=run, args=(km,), daemon=True) for km in kernels]
+        for lane in lanes_:
+            lane.start()
+        try:
+            while any(lane.is_alive() for lane in lanes_) or queue_.error is not None:
+                if queue_.error is not None:
+                    raise queue_.error
+                for lane in lanes_:
+                    lane.join(timeout=0.1)
+                stop_if_pressed()
+        except BaseException:
+            _stop_lanes(queue_, lanes_, kernels)
+            raise
+    order = {s.file: i for i, s in enumerate(specs)}
+    return sorted(queue_.timings, key=lambda row: order[row["file"]])
+
+
+class _Queue:
+    """The notebooks still to run, handed to the lanes in the list's order as soon as
+    the notebooks they wait for are done; the first error stops the handing out."""
+
+    def __init__(self, specs: Sequence[NotebookSpec]) -> None:
+        self.specs = list(specs)
+        self.started: set[str] = set()
+        self.done: set[str] = set()
+        self.timings: list[dict] = []
+        self.error: BaseException | None = None
+        self.halt = threading.Event()  # set: no notebook and no cell starts any more
+        self.lock = threading.Condition()
+
+    def take(self) -> tuple[int, NotebookSpec] | None:
+        """The next notebook whose ``after`` are done (waiting for one), or None at the end."""
+        with self.lock:
+            while not self.halt.is_set():
+                for i, spec in enumerate(self.specs, start=1):
+                    if spec.file not in self.started and set(spec.after) <= self.done:
+                        self.started.add(spec.file)
+                        return i, spec
+                if len(self.started) == len(self.specs):
+                    return None
+                self.lock.wait()
+            return None
+
+    def finish(self, spec: NotebookSpec, seconds: float) -> None:
+        with self.lock:
+            self.done.add(spec.file)
+            self.timings.append(
+                {"file": spec.file, "title": spec.title, "seconds": round(seconds, 1)}
+            )
+            self.lock.notify_all()
+
+    def fail(self, error: BaseException) -> None:
+        with self.lock:
+            self.error = self.error or error
+            self.stop()
+
+    def stop(self) -> None:
+        with self.lock:
+            self.halt.set()
+            self.lock.notify_all()
+
+
+def _lane(queue_, notebooks_dir, build, parameters, timeout, echo, km) -> None:
+    """One kernel's share of the notebooks (:func:`_run_notebooks`), in a thread."""
+    used = False
+    try:
+        while (job := queue_.take()) is not None:
+            i, spec = job
+            echo(f"[{i}/{len(queue_.specs)}] {spec.file}: {spec.title} ...")
             t = time.perf_counter()
-            if i > 1:
+            if used:
                 _reset(km, timeout)
+            used = True
             target = build / "notebooks" / spec.file
-            _execute(spec, notebooks_dir / spec.file, target, parameters, timeout, km)
-            stop_if_pressed()
+            _execute(spec, notebooks_dir / spec.file, target, parameters, timeout, km, queue_.halt)
             seconds = time.perf_counter() - t
-            timings.append({"file": spec.file, "title": spec.title, "seconds": round(seconds, 1)})
-            echo(f"      klaar in {seconds:.1f} s".replace(".", ","))
-    return timings
+            echo(f"      klaar in {seconds:.1f} s ({spec.file})".replace(".", ",", 1))
+            queue_.finish(spec, seconds)  # after the line: the next notebook's line follows it
+    except BaseException as exc:  # raised by _run_notebooks in the main thread
+        queue_.fail(exc)
+
+
+def _stop_lanes(queue_: _Queue, lanes_: Sequence[threading.Thread], kernels) -> None:
+    """After Ctrl-C or an error: no notebook starts any more, the running ones are
+    interrupted, and this returns once no lane writes into the build folder."""
+    queue_.stop()  # no cell starts any more (_refuse_if)
+    deadline = time.monotonic() + _STOP_SECONDS
+    while any(lane.is_alive() for lane in lanes_) and time.monotonic() < deadline:
+        for km in kernels:  # the running cell ends (again: one may have been queued)
+            if km is not None:
+                with suppress(Exception):  # a kernel already gone: nothing runs in it
+                    km.interrupt_kernel()  # type: ignore[attr-defined]
+        _join(lanes_, 1.0)
+    # A lane still waiting for a kernel that does not answer is left behind: it writes
+    # nothing until that kernel answers, and the kernels are shut down next.
+
+
+_STOP_SECONDS = 15
+
+
+def _join(lanes_: Sequence[threading.Thread], seconds: float) -> None:
+    """Wait at most ``seconds`` for the lanes; another Ctrl-C meanwhile does not cut the
+    wait short, since a lane may still be writing into the build folder."""
+    deadline = time.monotonic() + seconds
+    for lane in lanes_:
+        while lane.is_alive() and time.monotonic() < deadline:
+            try:
+                lane.join(timeout=0.1)
+            except KeyboardInterrupt:
+                continue
 
 
 def _write_report(
