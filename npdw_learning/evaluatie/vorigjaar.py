@@ -61,6 +61,7 @@ __all__ = [
     "read_tables",
     "compare",
     "cell_grade",
+    "ChangesStep",
     "changes_step",
 ]
 
@@ -432,9 +433,10 @@ def cell_grade(value: str) -> int | None:
 
 @dataclass
 class ChangesStep:
-    """What :func:`changes_step` found: the earlier run and the comparison."""
+    """What :func:`changes_step` found: the earlier run (None: no comparison), the
+    comparison and the notes on what could not be compared."""
 
-    previous: Previous
+    previous: Previous | None
     comparison: Comparison
     notes: list[str]
 
@@ -456,11 +458,12 @@ def _version_notes(previous: Previous, run: Run) -> list[str]:
     return notes
 
 
-def changes_step(run: Run) -> ChangesStep | None:
-    """Compare the run's tables with those of ``run.previous`` (None: no comparison, None
-    returned, nothing written); write ``tables/veranderd_sinds_vorig_jaar.csv``."""
+def changes_step(run: Run) -> ChangesStep:
+    """Compare the run's tables with those of ``run.previous`` and write
+    ``tables/veranderd_sinds_vorig_jaar.csv``; without ``run.previous`` nothing is
+    compared or written (``previous`` of the result is None)."""
     if run.previous is None:
-        return None
+        return ChangesStep(None, Comparison(pd.DataFrame(columns=CHANGE_COLUMNS)), [])
     previous = read_previous(run.previous)
     before, before_notes = read_tables(previous.folder / "tables")
     after, after_notes = read_tables(run.tables_dir)

@@ -252,9 +252,10 @@ def test_the_second_run_says_which_evaluation_it_compared_and_records_it(two_yea
         "Zo leest u dit rapport",
     ]
     section = page[page.index('<section id="veranderd">') : page.index('<section id="leeswijzer">')]
-    assert (
-        "vakken van het statusoverzicht" in section and "veranderd_sinds_vorig_jaar.csv" in section
-    )
+    assert "vakken van het statusoverzicht" in section and "Wat het meest telt" in section
+    assert "veranderd_<wbr>sinds_<wbr>vorig_<wbr>jaar.csv" in section  # the pointer to the list
+    appendix = page[page.index('<section id="bijlage">') :]
+    assert "Alles wat veranderde sinds de evaluatie van 2025" in appendix
 
 
 @pytest.mark.slow
@@ -272,10 +273,11 @@ def test_a_run_without_last_years_output_has_no_such_section_and_says_why(two_ye
 
 
 @pytest.mark.slow
-def test_a_garbled_previous_folder_reaches_report_and_csv_only_as_text(two_years, tmp_path):
+def test_a_garbled_previous_folder_reaches_report_and_csv_only_as_text(
+    two_years, tmp_path, monkeypatch
+):
     """The step and its view on a copy of the 2026 run, against a garbled older 2025."""
-    from IPython.utils.capture import capture_output
-
+    from npdw_learning.evaluatie import report
     from npdw_learning.evaluatie.steps import Run
     from npdw_learning.evaluatie.views import show_changes
     from npdw_learning.evaluatie.vorigjaar import changes_step
@@ -300,9 +302,36 @@ def test_a_garbled_previous_folder_reaches_report_and_csv_only_as_text(two_years
     raw = (new / "tables" / "veranderd_sinds_vorig_jaar.csv").read_text(encoding="utf-8")
     assert ",'=cmd|' /C calc'!A0," in raw  # formula-inert, as every CSV writer does it
     assert ",=cmd" not in raw
-    with capture_output() as shown:
-        show_changes(run, step)
-    text = " ".join(
-        str(v) for out in shown.outputs for k, v in out.data.items() if k != "text/plain"
+    shown: list[str] = []  # what the report would get (the plain-text twin stays out of it)
+    monkeypatch.setattr(
+        report,
+        "_display",
+        lambda bundle, section, **_: shown.extend(
+            v for k, v in bundle.items() if k != "text/plain"
+        ),
     )
+    show_changes(run, step)
+    text = " ".join(shown)
     assert "<script>" not in text and "&lt;script&gt;" in text
+
+
+def test_the_section_opens_with_cells_turned_the_wrong_way_then_the_right_way():
+    from npdw_learning.evaluatie.views.veranderd import MAX_HIGHLIGHTS, highlights
+
+    rows = [
+        ["cell", "a", "w", "trend:improving", "trend:no_significant_trend"],  # not a turn
+        ["cell", "b", "w", "progress:moderate_progress", "progress:insufficient_progress"],
+        ["cell", "c", "w", "trend:worsening", "trend:improving"],
+        ["cell", "d", "w", "progress:on_track", "progress:moving_away"],
+        ["cell", "e", "w", "oud:onbekend", "trend:worsening"],  # an older tool's code
+        ["question_status", "lq-01", "", "open", "beantwoord"],
+    ]
+    changes = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+    top = highlights(changes, {"d": "Indicator D"}, {"w": "Wielwijk"})
+    assert top[0].startswith("Indicator D in Wielwijk: van 'op koers' naar 'van het doel af'")
+    assert top[1].startswith("b in Wielwijk: van 'matige voortgang' naar 'onvoldoende")
+    assert top[2].startswith("c in Wielwijk") and "de goede kant op" in top[2]
+    assert top[3] == "Leervraag lq-01: van 'open' naar 'beantwoord'."
+    assert len(top) == 4
+    many = pd.DataFrame([rows[3]] * 20, columns=CHANGE_COLUMNS)
+    assert len(highlights(many, {}, {})) == MAX_HIGHLIGHTS

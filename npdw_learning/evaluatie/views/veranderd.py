@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ..steps import Run
     from ..vorigjaar import ChangesStep
 
-__all__ = ["show_changes", "highlights", "MAX_HIGHLIGHTS"]
+__all__ = ["show_changes"]
 
 SECTION = "veranderd"
 MAX_HIGHLIGHTS = 8
@@ -87,9 +87,9 @@ def highlights(changes: pd.DataFrame, indicators: dict[str, str], areas: dict[st
     return out[:MAX_HIGHLIGHTS]
 
 
-def show_changes(run: Run, step: ChangesStep | None) -> None:
-    """The chapter, when the run was compared with an earlier one (``step`` not None)."""
-    if step is None:
+def show_changes(run: Run, step: ChangesStep) -> None:
+    """The chapter, when the run was compared with an earlier one (``step.previous``)."""
+    if step.previous is None:
         return
     reg = run.registry
     counts = step.comparison.counts()
