@@ -153,15 +153,16 @@ def read_previous(folder: str | Path) -> Previous:
     try:
         data = json.loads(raw.decode("utf-8"))
         params = data["parameters"]
-        year, version, areas = params["year"], data["npdw_learning"], params["areas"]
+        year, version = params["year"], data["npdw_learning"]
+        areas = params.get("areas", [])  # an older manifest may not say; the tables do
         if not isinstance(year, int) or isinstance(year, bool) or not isinstance(version, str):
             raise TypeError
         if not isinstance(areas, list) or not all(isinstance(a, str) for a in areas):
             raise TypeError
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise InputError(
-            f"{path}: geen manifest van npdw evaluate (verwacht JSON met npdw_learning, "
-            "parameters.year en parameters.areas)"
+            f"{path}: geen manifest van npdw evaluate (verwacht JSON met npdw_learning "
+            "en parameters.year)"
         ) from None
     digest = hashlib.sha256(raw).hexdigest()
     return Previous(folder, year, version, tuple(areas), digest)
@@ -450,10 +451,10 @@ def _version_notes(previous: Previous, run: Run) -> list[str]:
             f"De evaluatie van {previous.year} is gemaakt met npdw-learning {previous.version}, "
             f"deze met {__version__}; wat toen anders werd vastgelegd, staat hieronder"
         )
-    if set(previous.areas) != set(run.areas):
+    if previous.areas and set(previous.areas) != set(run.areas):
         notes.append(
             f"De evaluatie van {previous.year} ging over andere wijken "
-            f"({', '.join(previous.areas) or 'geen'}); alleen de gedeelde zijn vergeleken"
+            f"({', '.join(previous.areas)}); alleen de gedeelde zijn vergeleken"
         )
     return notes
 
