@@ -323,15 +323,17 @@ def test_the_section_opens_with_cells_turned_the_wrong_way_then_the_right_way():
         ["cell", "b", "w", "progress:moderate_progress", "progress:insufficient_progress"],
         ["cell", "c", "w", "trend:worsening", "trend:improving"],
         ["cell", "d", "w", "progress:on_track", "progress:moving_away"],
+        ["cell", "f", "w", "progress:on_track", "progress:insufficient_progress"],
         ["cell", "e", "w", "oud:onbekend", "trend:worsening"],  # an older tool's code
         ["question_status", "lq-01", "", "open", "beantwoord"],
     ]
     changes = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
     top = highlights(changes, {"d": "Indicator D"}, {"w": "Wielwijk"})
     assert top[0].startswith("Indicator D in Wielwijk: van 'op koers' naar 'van het doel af'")
-    assert top[1].startswith("b in Wielwijk: van 'matige voortgang' naar 'onvoldoende")
-    assert top[2].startswith("c in Wielwijk") and "de goede kant op" in top[2]
-    assert top[3] == "Leervraag lq-01: van 'open' naar 'beantwoord'."
-    assert len(top) == 4
+    assert top[1].startswith("f in Wielwijk: van 'op koers' naar 'onvoldoende")  # larger step
+    assert top[2].startswith("b in Wielwijk: van 'matige voortgang' naar 'onvoldoende")
+    assert top[3].startswith("c in Wielwijk") and "de goede kant op" in top[3]
+    assert top[4] == "Leervraag lq-01: van 'open' naar 'beantwoord'."
+    assert len(top) == 5
     many = pd.DataFrame([rows[3]] * 20, columns=CHANGE_COLUMNS)
     assert len(highlights(many, {}, {})) == MAX_HIGHLIGHTS

@@ -49,7 +49,7 @@ def _cell_label(value: str) -> str:
 
 def _turned(changes: pd.DataFrame, sign: int) -> pd.DataFrame:
     """The cells that turned from the other side of the scale to ``sign`` (1 or -1), the
-    darkest first (from the right way to the wrong way before one that is only too slow)."""
+    darkest first (to the wrong way before to too slow)."""
     cells = changes[changes["kind"] == "cell"]
     before = cells["before"].map(cell_grade)
     after = cells["after"].map(cell_grade)
@@ -58,7 +58,16 @@ def _turned(changes: pd.DataFrame, sign: int) -> pd.DataFrame:
         for b, a in zip(before, after, strict=True)
     ]
     turned = cells[keep]
-    return turned.iloc[turned["after"].map(lambda v: sign * cell_grade(v)).argsort()[::-1]]
+    # The darkest first, and among equals the largest step (on track to too slow before
+    # moderate to too slow).
+    order = sorted(
+        range(len(turned)),
+        key=lambda i: (
+            -sign * cell_grade(turned["after"].iloc[i]),
+            -abs(cell_grade(turned["after"].iloc[i]) - cell_grade(turned["before"].iloc[i])),
+        ),
+    )
+    return turned.iloc[order]
 
 
 def highlights(changes: pd.DataFrame, indicators: dict[str, str], areas: dict[str, str]) -> list:
