@@ -102,6 +102,21 @@ def parse_year(value: int | str) -> int:
         raise _refused("year", value, "geen jaartal") from None
 
 
+def parse_previous(value: str | os.PathLike[str] | None) -> Path | None:
+    """The folder of the earlier evaluation to compare with; None (or empty, or the text
+    ``None`` papermill's ``-p`` may pass) for no comparison.
+
+    >>> parse_previous("outputs/2025"), parse_previous("None"), parse_previous(None)
+    (PosixPath('outputs/2025'), None, None)
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str | os.PathLike):
+        raise _refused("previous", value, "geen map")
+    text = os.fspath(value).strip()
+    return None if text in ("", "None") else Path(text)
+
+
 _TRUTH = {"true": True, "ja": True, "yes": True, "1": True, "false": False, "nee": False}
 _TRUTH |= {"no": False, "0": False}
 
@@ -119,21 +134,6 @@ def parse_demo(value: bool | int | str) -> bool:
     if isinstance(value, str) and value.strip().lower() in _TRUTH:
         return _TRUTH[value.strip().lower()]
     raise _refused("demo", value, "geen True of False")
-
-
-def parse_previous(value: str | os.PathLike[str] | None) -> Path | None:
-    """The folder of the earlier evaluation to compare with; None (or empty, or the text
-    ``None`` papermill's ``-p`` may pass) for no comparison.
-
-    >>> parse_previous("outputs/2025"), parse_previous("None"), parse_previous(None)
-    (PosixPath('outputs/2025'), None, None)
-    """
-    if value is None:
-        return None
-    if not isinstance(value, str | os.PathLike):
-        raise _refused("previous", value, "geen map")
-    text = os.fspath(value).strip()
-    return None if text in ("", "None") else Path(text)
 
 
 def data_spans(folder: ProgrammeFolder, *, demo: bool) -> dict[str, tuple[int, int] | None]:
