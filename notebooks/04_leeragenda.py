@@ -5,7 +5,7 @@
 
 # %% tags=["parameters"]
 # Parameters. `npdw evaluate` vult ze in; zo gelden de meegeleverde data. Met papermill,
-# vanuit de projectmap, en 01 tot en met 04 na elkaar met dezelfde out_dir (zie README.md):
+# vanuit de projectmap, en 01 tot en met 05 na elkaar met dezelfde out_dir (zie README.md):
 #   .venv/bin/papermill notebooks/04_leeragenda.ipynb outputs/04_leeragenda.ipynb -p areas '["wielwijk", "crabbehof"]'
 # Achter elke parameter staat hoe papermill hem meegeeft.
 year = 2026  # evaluatiejaar, binnen de jaren van de data; papermill: -p year 2025
@@ -14,11 +14,12 @@ stories_dir = None  # None: stories/; papermill: -p stories_dir stories
 out_dir = None  # None: outputs/verkenning/<jaar>/ (een kladmap); papermill: -p out_dir outputs/verkenning/2025
 areas = None  # None: alle wijken; papermill: -p areas '["wielwijk", "crabbehof"]' of -y 'areas: [wielwijk, crabbehof]'
 demo = True  # de synthetische demoreeksen meenemen (het rapport meldt dat); papermill: -p demo False
+previous = None  # None: niet vergelijken met een eerdere evaluatie; papermill: -p previous outputs/2025
 
 # %%
 from npdw_learning.evaluatie import steps, views
 
-run = steps.Run.from_parameters(year, data_dir, stories_dir, out_dir, areas, demo)
+run = steps.Run.from_parameters(year, data_dir, stories_dir, out_dir, areas, demo, previous)
 run
 
 # %% [markdown] tags=["rapport:leeswijzer"]

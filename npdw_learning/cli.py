@@ -391,6 +391,19 @@ def _evaluate_parser(sub) -> None:
         action="store_true",
         help="maak geen rapport.pdf (alleen rapport.html)",
     )
+    earlier = p.add_mutually_exclusive_group()
+    earlier.add_argument(
+        "--previous",
+        type=Path,
+        metavar="MAP",
+        help="vergelijk met de evaluatie in deze map (standaard: de map van vorig jaar naast "
+        "de uitvoermap, als daar een evaluatie staat)",
+    )
+    earlier.add_argument(
+        "--no-previous",
+        action="store_true",
+        help="vergelijk niet met vorig jaar",
+    )
     p.set_defaults(func=_lazy("evaluatie", "cli_evaluate"))
 
 

@@ -26,6 +26,8 @@ def cli_evaluate(args: argparse.Namespace) -> int:
             notebooks_dir=args.notebooks or NOTEBOOKS_DIR,
             echo=lambda m: print(m, flush=True),
             pdf=not getattr(args, "no_pdf", False),
+            previous=getattr(args, "previous", None),
+            no_previous=getattr(args, "no_previous", False),
         )
     except EvaluationError as exc:
         out = (args.out or OUTPUTS_DIR / str(args.year)).resolve()

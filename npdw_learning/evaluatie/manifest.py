@@ -154,4 +154,9 @@ def manifest_summary(manifest: dict) -> tuple[str, dict[str, str]]:
         f"spaCy {pk['spacy']}, deduce {pk['deduce']}, papermill {pk['papermill']}.",
     ]
     areas = p.get("area_labels") or ", ".join(p["areas"])
-    return "\n".join(lines), {"areas": areas}
+    values = {"areas": areas}
+    previous = manifest.get("previous")
+    if previous:  # which earlier evaluation this one was compared with, or why none
+        lines.append("- {previous}")
+        values["previous"] = previous["reason"]
+    return "\n".join(lines), values

@@ -11,13 +11,15 @@ covers, for :func:`~npdw_learning.kern.years.check_year`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
 from ..kern.errors import InputError
 from ..kern.programme import ProgrammeFolder
 from ..kern.years import span
 
-__all__ = ["PAPERMILL", "parse_areas", "parse_year", "parse_demo", "data_spans"]
+__all__ = ["PAPERMILL", "parse_areas", "parse_year", "parse_demo", "parse_previous", "data_spans"]
 
 # How each parameter is written on papermill's command line (the parameters cells show the same).
 PAPERMILL = {
@@ -27,6 +29,7 @@ PAPERMILL = {
     "out_dir": "-p out_dir outputs/verkenning/2025",
     "areas": """-p areas '["wielwijk", "crabbehof"]'""",
     "demo": "-p demo False",
+    "previous": "-p previous outputs/2025",
 }
 
 
@@ -97,6 +100,21 @@ def parse_year(value: int | str) -> int:
         return int(str(value).strip())
     except ValueError:
         raise _refused("year", value, "geen jaartal") from None
+
+
+def parse_previous(value: str | os.PathLike[str] | None) -> Path | None:
+    """The folder of the earlier evaluation to compare with; None (or empty, or the text
+    ``None`` papermill's ``-p`` may pass) for no comparison.
+
+    >>> parse_previous("outputs/2025"), parse_previous("None"), parse_previous(None)
+    (PosixPath('outputs/2025'), None, None)
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str | os.PathLike):
+        raise _refused("previous", value, "geen map")
+    text = os.fspath(value).strip()
+    return None if text in ("", "None") else Path(text)
 
 
 _TRUTH = {"true": True, "ja": True, "yes": True, "1": True, "false": False, "nee": False}

@@ -12,7 +12,8 @@ therefore say *where* each piece belongs:
 * a Markdown cell joins the report when it carries the cell tag
   ``rapport:<section>``.
 
-Section keys: ``samenvatting``, ``leeswijzer``, ``pijler:<pillar id>:<part>``
+Section keys: ``samenvatting``, ``veranderd`` (what changed since last year),
+``leeswijzer``, ``pijler:<pillar id>:<part>``
 with part ``cijfers``, ``verhalen`` or ``samen``, any other chapter name
 (declared with :func:`chapter`), ``verantwoording`` and ``bijlage`` (the
 appendix: :func:`show_table` with ``appendix=`` puts a long reference table
@@ -89,11 +90,12 @@ TAG_PREFIX = "rapport:"
 PARTS = {"cijfers": "Cijfers", "verhalen": "Verhalen", "samen": "Vertellen en tellen"}
 FIXED_CHAPTERS = {
     "samenvatting": "Samenvatting",
+    "veranderd": "Wat is er veranderd sinds vorig jaar",
     "leeswijzer": "Zo leest u dit rapport",
     "verantwoording": "Verantwoording",
     "bijlage": "Bijlage: de volledige tabellen",
 }
-_FIRST = ("samenvatting", "leeswijzer")
+_FIRST = ("samenvatting", "veranderd", "leeswijzer")
 _LAST = ("verantwoording", "bijlage")
 APPENDIX = "bijlage"
 

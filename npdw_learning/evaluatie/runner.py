@@ -42,6 +42,7 @@ from .interrupt import ctrl_c_remembered
 from .manifest import MANIFEST, build_manifest, finish_manifest, manifest_summary
 from .preflight import NOTEBOOKS_DIR, NotebookSpec, check_inputs, input_files, load_notebook_list
 from .steps import Run
+from .vorigjaar import PreviousChoice, choose_previous
 
 __all__ = [
     "NOTEBOOKS_DIR",
@@ -255,6 +256,8 @@ def evaluate(
     timeout: int = DEFAULT_TIMEOUT,
     echo: Callable[[str], None] = print,
     pdf: bool = True,
+    previous: Path | None = None,
+    no_previous: bool = False,
 ) -> Path:
     """Run the yearly evaluation and return the path of ``rapport.html``.
 
@@ -281,11 +284,15 @@ def evaluate(
         Progress messages.
     pdf : bool
         Also write ``rapport.pdf`` (the page laid out for print) and the other PDFs.
+    previous : path, optional
+        An earlier evaluation to compare with (:mod:`.vorigjaar`); default the sibling
+        folder of the year before when it holds one. ``no_previous``: no comparison.
 
     Raises
     ------
     InputError
-        An input file is wrong (nothing is written).
+        An input file is wrong, or ``previous`` is no earlier evaluation (nothing is
+        written).
     EvaluationError
         A notebook failed (the previous outputs stay; the failed build is kept
         next to them as ``<out>.mislukt/`` for inspection).
@@ -294,9 +301,13 @@ def evaluate(
     t0 = time.perf_counter()
     out_dir = out_dir if out_dir is not None else OUTPUTS_DIR / str(year)
     check_output_dir(Path(out_dir).resolve())  # first: refused before anything is read
-    run = Run.from_parameters(year, data_dir, stories_dir, out_dir, areas, demo)
+    choice = choose_previous(year, out_dir, previous, skip=no_previous)
+    folder = choice.previous.folder if choice.previous is not None else None
+    run = Run.from_parameters(year, data_dir, stories_dir, out_dir, areas, demo, folder)
     specs = load_notebook_list(notebooks_dir)
-    return _evaluate_run(run, specs, (started, t0), notebooks_dir, timeout, echo, pdf)
+    echo(f"WAARSCHUWING: {choice.reason}" if choice.warning else choice.reason)
+    clock = (started, t0)
+    return _evaluate_run(run, specs, clock, notebooks_dir, timeout, echo, pdf, choice)
 
 
 def _evaluate_run(
@@ -307,10 +318,12 @@ def _evaluate_run(
     timeout: int,
     echo: Callable[[str], None],
     pdf: bool,
+    previous: PreviousChoice,
 ) -> Path:
     """:func:`evaluate` once its parameters are checked: the kernel, the checked inputs, the
     build folder filled and put in the place of ``run.out_dir``; ``clock``: when the run
-    started (UTC) and its ``perf_counter``."""
+    started (UTC) and its ``perf_counter``; ``previous``: the earlier evaluation compared
+    with (in the manifest)."""
     started, t0 = clock
     with ExitStack() as kernel:
         # The kernel starts, and imports the package, while the inputs are checked.
@@ -330,6 +343,7 @@ def _evaluate_run(
             manifest = build_manifest(
                 run, out, parameters, origin, started, timings, inputs, notebooks_dir
             )
+            manifest["previous"] = previous.manifest_entry()
             prepared.join()
             _write_outputs(run, specs, build, manifest, inputs, origin, started, echo, pdf)
             with step(f"de uitvoer op zijn plaats zetten ({out})"):
@@ -399,6 +413,7 @@ def _notebook_parameters(run: Run, build: Path) -> dict:
         "out_dir": str(build),
         "areas": list(run.areas),
         "demo": run.demo,
+        "previous": str(run.previous) if run.previous is not None else None,
     }
 
 

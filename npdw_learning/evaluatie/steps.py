@@ -63,6 +63,7 @@ class Run:
     areas: list[str]
     demo: bool
     registry: Registry = field(repr=False)
+    previous: Path | None = None  # the earlier evaluation compared with (:mod:`.vorigjaar`)
 
     @classmethod
     def from_parameters(
@@ -73,12 +74,14 @@ class Run:
         out_dir: str | os.PathLike[str] | None = None,
         areas: Sequence[str] | str | None = None,
         demo: bool | str = True,
+        previous: str | os.PathLike[str] | None = None,
     ) -> Run:
         """Resolve and check the notebook parameters.
 
         ``out_dir=None`` writes to ``outputs/verkenning/<year>/``, a scratch
         folder for running a notebook by hand; ``npdw evaluate`` always
         passes its own folder. ``areas=None`` means every neighbourhood in the registry.
+        ``previous``: the folder of an earlier evaluation to compare with; None: none.
         Each parameter may come as the text papermill's ``-p`` passes
         (``areas`` as a JSON or YAML list, :mod:`.parameters`).
 
@@ -89,7 +92,7 @@ class Run:
             outside the years of the data (:func:`~npdw_learning.kern.years.check_year`).
         """
         from ..kern.years import check_year
-        from .parameters import data_spans, parse_areas, parse_demo, parse_year
+        from .parameters import data_spans, parse_areas, parse_demo, parse_previous, parse_year
 
         year, demo = parse_year(year), parse_demo(demo)
         folder = ProgrammeFolder.kept(data_dir, stories_dir)  # read once per kernel
@@ -111,6 +114,7 @@ class Run:
             areas=chosen,
             demo=demo,
             registry=registry,
+            previous=parse_previous(previous),
         )
 
     @property

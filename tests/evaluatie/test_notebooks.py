@@ -10,7 +10,7 @@ import pytest
 from npdw_learning.evaluatie.runner import NOTEBOOKS_DIR, load_notebook_list
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
-PARAMETERS = {"year", "data_dir", "stories_dir", "out_dir", "areas", "demo"}
+PARAMETERS = {"year", "data_dir", "stories_dir", "out_dir", "areas", "demo", "previous"}
 
 
 def test_the_notebook_list_names_every_notebook_in_run_order():

@@ -54,6 +54,7 @@ def test_notebook_parameters_are_absolute_and_point_into_the_build(tmp_path, mon
         "out_dir": str(tmp_path / "bouw"),
         "areas": ["wielwijk"],
         "demo": False,
+        "previous": None,
     }
     json.dumps(params)  # papermill hands them over as JSON
 

@@ -26,6 +26,7 @@ def test_the_modules_follow_the_report():
         "leeragenda",
         "samen",
         "samenvatting",
+        "veranderd",
         "verantwoording",
         "verhalen",
     ]

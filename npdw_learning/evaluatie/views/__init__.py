@@ -9,6 +9,7 @@ each in its place in the report. The notebooks call one function per part, as
 The modules follow the report:
 
 * :mod:`.samenvatting` - the Samenvatting (status matrix and sentences);
+* :mod:`.veranderd` - what changed since last year's evaluation;
 * :mod:`.cijfers` - each pillar chapter's numbers (``pijler:<id>:cijfers``);
 * :mod:`.verhalen` - each pillar chapter's stories (``pijler:<id>:verhalen``)
   and the chapter Verhalen uit de wijken;
@@ -22,6 +23,7 @@ from .cijfers import show_tellen
 from .leeragenda import show_leeragenda
 from .samen import show_joint
 from .samenvatting import show_summary
+from .veranderd import show_changes
 from .verantwoording import show_data_quality, show_readings
 from .verhalen import (
     NOT_DUTCH,
@@ -40,6 +42,7 @@ __all__ = [
     "show_vertellen_per_pillar",
     "show_joint",
     "show_summary",
+    "show_changes",
     "stories_by_pillar",
     "UNSORTED",
     "NOT_DUTCH",
