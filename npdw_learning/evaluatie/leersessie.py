@@ -51,8 +51,11 @@ __all__ = [
 EVIDENCE_TABLE = "leervragen_bewijs"
 CHANGES_TABLE = "veranderd_sinds_vorig_jaar"
 PROMPTS = 3
-#: Changes shown per pillar; the rest are counted and left to the table.
+#: Changes shown per pillar; the rest are counted and left to the table. A pillar with
+#: more than :data:`ROOMY` questions shows one change fewer per extra question (at least
+#: two), so that its page stays one page.
 MAX_CHANGES = 6
+ROOMY = 7
 
 #: ``veranderd_sinds_vorig_jaar.csv`` column ``kind``, in the order a page lists them.
 CHANGE_KIND_NL = {
@@ -89,15 +92,15 @@ ol.vragen {{ margin: 0; padding-left: 1.3rem; }}
   @page {{ size: A4 landscape; margin: 9mm 12mm 10mm 12mm;
           @bottom-right {{ content: "pagina " counter(page) " van " counter(pages);
                           font-size: 8pt; color: {COLOURS["grijs"]}; }} }}
-  body {{ font-size: 8.6pt; line-height: 1.25; }}
+  body {{ font-size: 8.2pt; line-height: 1.2; }}
   section.pijler {{ max-width: none; padding: 0; break-after: page; margin: 0; }}
   section.pijler:last-child {{ break-after: auto; }}
   h1 {{ font-size: 16pt; margin: 1pt 0 2pt; }}
   h3 {{ font-size: 10pt; margin: 4pt 0 1pt; }}
-  .programma, .meta {{ font-size: 8.6pt; }}
+  .programma, .meta {{ font-size: 8.2pt; }}
   .banner {{ padding: 2pt 6pt; margin: 2pt 0; }}
   table.vragen {{ margin: 2pt 0 3pt; }}
-  table.vragen th, table.vragen td {{ padding: 1.5pt 4pt; }}
+  table.vragen th, table.vragen td {{ padding: 1pt 4pt; }}
   table.vragen tr {{ break-inside: avoid; }}
 }}
 """
@@ -295,13 +298,14 @@ def _questions_html(rows: pd.DataFrame) -> str:
     return f'<table class="vragen">{head}<tbody>{body}</tbody></table>'
 
 
-def _changes_html(rows: list[dict] | None, session: SessionTables, describe) -> str:
+def _changes_html(rows: list[dict], session: SessionTables, describe, questions: int) -> str:
     if session.changes is None:
         return f'<p class="leeg">{esc(session.no_changes.capitalize())}.</p>'
     if not rows:
         return '<p class="leeg">Geen veranderingen bij deze pijler.</p>'
-    items = "".join(f"<li>{esc(describe(r))}</li>" for r in rows[:MAX_CHANGES])
-    rest = len(rows) - MAX_CHANGES
+    room = max(2, MAX_CHANGES - max(0, questions - ROOMY))
+    items = "".join(f"<li>{esc(describe(r))}</li>" for r in rows[:room])
+    rest = len(rows) - room
     more = f"<li>… en nog {rest} (zie tables/{CHANGES_TABLE}.csv)</li>" if rest > 0 else ""
     return f'<ul class="kort">{items}{more}</ul>'
 
@@ -328,7 +332,7 @@ def _pillar_html(
     prompts = "".join(f"<li>{esc(p)}</li>" for p in session_prompts(questions, rows, describe))
     inner += (
         '<div class="kolommen"><div><h3>Veranderd sinds vorig jaar</h3>'
-        f"{_changes_html(rows, session, describe)}</div>"
+        f"{_changes_html(rows, session, describe, len(questions))}</div>"
         f'<div><h3>Om over te praten</h3><ol class="vragen">{prompts}</ol>'
         '<p class="voet">De uitkomst vastleggen: <code>npdw agenda sheet --out leersessie.csv'
         "</code> maakt het blad om in te vullen (nieuwe status, nieuwe les); "
@@ -352,8 +356,8 @@ def leersessie_html(
     describe = _describe(registry)
     title = f"Leersessie {year}"
     head = (
-        f'<p class="programma">{esc(registry.programme_name)} · {esc(title)}</p>'
-        f'<p class="meta">Uit de evaluatie van {esc(year)}, gemaakt op {esc(run_date)}.</p>'
+        f'<p class="programma">{esc(registry.programme_name)} · {esc(title)}'
+        f" · uit de evaluatie van {esc(year)}, gemaakt op {esc(run_date)}</p>"
     )
     if banner:
         head += f'<p class="banner">{esc(banner)}</p>'

@@ -186,3 +186,35 @@ def test_pdf_has_one_page_per_pillar(registry, tmp_path):
     page = leersessie_html(registry, session, year=2026, run_date="vandaag")
     pages = write_pdf(page, tmp_path / "leersessie.pdf", shared_fonts())
     assert pages == len(registry.pillars)
+
+
+def test_the_bundled_agenda_fits_a_page_per_pillar(registry, tmp_path):
+    """Dordt West's 24 questions (13 on one pillar) and nine worse cells per pillar."""
+    from npdw_learning.evaluatie.pdf import shared_fonts, write_pdf
+    from npdw_learning.kern.programme import ProgrammeFolder
+    from npdw_learning.leeragenda.agenda import agenda_in
+
+    questions = agenda_in(ProgrammeFolder.bundled()).learning_questions
+    label = ["converging", "diverging", "numbers_only", "stories_only", "none"]
+    evidence = pd.DataFrame(
+        {
+            "question": questions["id"],
+            "text": questions["question"],
+            "pillars": questions["pillars"].map(";".join),
+            "status": questions["status"],
+            "evidence": [label[i % 5] for i in range(len(questions))],
+            "lessons": questions["lessons"].map(";".join),
+            "themes": questions["themes"].map(";".join),
+            "next_step": "cijfers en verhalen spreken elkaar tegen: bespreek het verschil en "
+            "zoek uit waar het vandaan komt",
+        }
+    )
+    cells = registry.indicators.groupby("pillar").head(9)
+    changes = pd.DataFrame(
+        {"kind": "cell", "id": cells["id"], "area": "oud-krispijn"}
+        | {"before": "no_significant_trend", "after": "worsening"}
+    )
+    page = leersessie_html(
+        registry, SessionTables(evidence, changes), year=2026, run_date="6 december 2026"
+    )
+    assert write_pdf(page, tmp_path / "l.pdf", shared_fonts()) == len(registry.pillars)
