@@ -123,7 +123,10 @@ def session_tables(run_folder: Path, effort_pillars: Mapping[str, str] | None = 
 
     def table(name: str) -> pd.DataFrame | None:
         path = run_folder / "tables" / f"{name}.csv"
-        return read_csv(path).fillna("") if path.is_file() else None
+        if not path.is_file():
+            return None
+        frame = read_csv(path).astype(object)
+        return frame.where(frame.notna(), "")  # an empty cell is shown as nothing
 
     return SessionTables(
         table(EVIDENCE_TABLE), table(CHANGES_TABLE), effort_pillars=dict(effort_pillars or {})

@@ -52,6 +52,7 @@ import yaml
 from ..kern.atomic import formula_safe_text, unformula_text, write_atomic, write_text
 from ..kern.errors import Finding, InputError
 from ..kern.inputfile import read_input_text
+from ..kern.outdir import check_output_file, starts_with
 from ..kern.programme import ProgrammeFolder
 from ..kern.tables import ROW, is_blank, read_sheets
 from ..kern.yamlfile import YamlChecker, display_name
@@ -149,8 +150,13 @@ evaluatiejaar'
 
 
 def write_sheet(folder: ProgrammeFolder, year: int, path: str | Path) -> Path:
-    """Write the sheet of ``folder``'s learning questions to ``path`` (atomically)."""
+    """Write the sheet of ``folder``'s learning questions to ``path`` (atomically).
+
+    An earlier sheet is replaced; any other file of that name is refused.
+    """
     path = Path(path)
+    mine = starts_with(path, ('\ufeff"' + _INSTRUCTION[:20]).encode("utf-8"))
+    check_output_file(path, mine=mine, what="leersessieblad van npdw")
     data = render_sheet(agenda_in(folder), year, path.name)
     return write_atomic(path, lambda tmp: tmp.write_bytes(data))
 

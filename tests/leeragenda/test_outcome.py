@@ -305,3 +305,29 @@ def test_cli_sheet_and_apply(programme, tmp_path, capsys):
     assert main(["agenda", "apply", str(sheet), "--data", data]) != 0
     err = capsys.readouterr().err
     assert "FOUT:" in err and "kolom 'nieuwe status'" in err and "Traceback" not in err
+
+
+def test_sheet_replaces_its_own_kind_only(programme, tmp_path):
+    path = tmp_path / "leersessie.csv"
+    write_sheet(programme, 2026, path)
+    write_sheet(programme, 2027, path)  # an earlier sheet is replaced
+    assert read_sheet(path)[1][0].year == "2027"
+    own = tmp_path / "begroting.csv"
+    own.write_text("post;bedrag\nkoffie;12\n", encoding="utf-8")
+    with pytest.raises(InputError, match="bestaat al en is geen leersessieblad"):
+        write_sheet(programme, 2026, own)
+    assert own.read_text(encoding="utf-8") == "post;bedrag\nkoffie;12\n"
+
+
+def test_sheet_saved_as_xlsx_also_reads(programme, tmp_path):
+    from openpyxl import Workbook
+
+    _, rows = sheet_rows(programme, tmp_path)
+    book = Workbook()
+    for row in [["Leersessie"], *fill(rows, {"lq-16": {"nieuwe status": "in_onderzoek"}})]:
+        book.active.append(row)
+    book.save(tmp_path / "blad.xlsx")
+    apply_outcome(tmp_path / "blad.xlsx", programme, today=DAY)
+    assert fresh(programme).learning_questions.set_index("id").loc["lq-16", "status"] == (
+        "in_onderzoek"
+    )
