@@ -433,7 +433,8 @@ def _wijkbericht_parser(sub) -> None:
         help="maak de wijkberichten, presentaties en samenvatting opnieuw uit een evaluatie",
         description="Maakt wijkberichten/<wijk>.html en .pdf (voor bewoners), presentatie.html "
         "en .pdf en presentatie/<wijk>.* (voor de wijkavond), samenvatting.pdf (voor het "
-        "bestuur) en leersessie.pdf (een pagina per pijler voor de leersessie) opnieuw uit de tabellen van een evaluatie, zonder de notebooks opnieuw uit te "
+        "bestuur) en leersessie.pdf (een pagina per pijler voor de leersessie) opnieuw uit "
+        "de tabellen van een evaluatie, zonder de notebooks opnieuw uit te "
         f"voeren; bijvoorbeeld na het invullen van de uitnodiging in {_AT.programme_file}.",
     )
     p.add_argument("--year", type=int, required=True, help="evaluatiejaar, bijv. 2026")

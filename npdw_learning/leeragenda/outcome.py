@@ -51,7 +51,7 @@ import yaml
 
 from ..kern.atomic import formula_safe_text, unformula_text, write_atomic, write_text
 from ..kern.errors import Finding, InputError
-from ..kern.inputfile import read_input_text
+from ..kern.inputfile import read_input_bytes
 from ..kern.outdir import check_output_file, starts_with
 from ..kern.programme import ProgrammeFolder
 from ..kern.tables import ROW, is_blank, read_sheets
@@ -200,7 +200,7 @@ def read_sheet(path: str | Path) -> tuple[str, list[SheetRow]]:
             status=_cell(r, STATUS_COLUMN).casefold().replace(" ", "_"),
             lesson=_cell(r, LESSON_COLUMN),
             existing=tuple(i for i in _SPLIT.split(_cell(r, EXISTING_COLUMN).casefold()) if i),
-            year=_cell(r, YEAR_COLUMN),
+            year=re.sub(r"[.,]0+$", "", _cell(r, YEAR_COLUMN)),  # a number cell: 2026.0
         )
         for r in frame.to_dict(orient="records")
     ]
@@ -494,6 +494,14 @@ def _loads(folder: ProgrammeFolder, texts: dict[Path, str]) -> list[Finding]:
     return []
 
 
+def _read_lines(path: Path) -> tuple[str, str]:
+    """The text of an agenda file with ``\n`` line ends, and the line end it was saved with
+    (a file saved on Windows keeps its ``\r\n``)."""
+    text = read_input_bytes(path, kind="yaml", what="agendabestand").decode("utf-8")
+    end = "\r\n" if "\r\n" in text else "\n"
+    return text.replace("\r\n", "\n"), end
+
+
 def apply_outcome(
     path: str | Path, folder: ProgrammeFolder, *, today: dt.date | None = None
 ) -> Outcome:
@@ -510,8 +518,8 @@ def apply_outcome(
         return outcome
     day = today or dt.date.today()
     q_path, l_path = folder.learning_questions_file, folder.lessons_file
-    q_text = read_input_text(q_path, kind="yaml", what="leervragenbestand")
-    l_text = read_input_text(l_path, kind="yaml", what="lessenbestand")
+    q_text, q_end = _read_lines(q_path)
+    l_text, l_end = _read_lines(l_path)
     new_q, q_errors = _question_edits(q_text, outcome)
     new_l, l_errors = _lesson_edits(l_text, outcome, day)
     errors = q_errors + l_errors
@@ -522,8 +530,8 @@ def apply_outcome(
         raise InputError(
             f"{file}: de leeragenda zou zo niet meer te laden zijn; er is niets geschreven", errors
         )
-    for target, new, old in ((l_path, new_l, l_text), (q_path, new_q, q_text)):
+    for target, new, old, end in ((l_path, new_l, l_text, l_end), (q_path, new_q, q_text, q_end)):
         if new != old:
-            write_text(new, target)
+            write_text(new.replace("\n", end), target)
     folder.forget(agenda_in)
     return outcome

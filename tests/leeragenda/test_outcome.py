@@ -331,3 +331,20 @@ def test_sheet_saved_as_xlsx_also_reads(programme, tmp_path):
     assert fresh(programme).learning_questions.set_index("id").loc["lq-16", "status"] == (
         "in_onderzoek"
     )
+
+
+def test_a_file_saved_on_windows_keeps_its_line_ends(programme, tmp_path):
+    path = programme.root / QUESTIONS
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    before = path.read_bytes()
+    _, rows = sheet_rows(programme, tmp_path)
+    apply_outcome(
+        save(fill(rows, {"lq-17": {"nieuwe status": "in_onderzoek"}}), tmp_path / "b.csv"),
+        programme,
+        today=DAY,
+    )
+    after = path.read_bytes()
+    assert after.count(b"\r\n") == before.count(b"\r\n") and b"\n" not in after.replace(
+        b"\r\n", b""
+    )
+    assert len(after.splitlines()) == len(before.splitlines())
