@@ -344,8 +344,9 @@ def _record(outcome: Outcome, r: SheetRow, q: dict, taken: list[str]) -> None:
 
 # -- editing the files line by line ----------------------------------------------------------
 
-# A value on its key's line: a flow list, a quoted string or a plain word.
-_VALUE = re.compile(r"\[[^\]\n]*\]|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\n]|'')*'|[^\s#]+")
+# A value on its key's line: a flow list, a quoted string or a plain word. A flow list
+# that goes on over the next line matches none of them.
+_VALUE = re.compile(r"\[[^\]\n]*\]|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\n]|'')*'|[^\s#\[\]{}\"']+")
 
 
 def _flow(ids: Sequence[str]) -> str:

@@ -247,12 +247,13 @@ def test_duplicate_line_and_missing_column(programme, tmp_path):
     assert {f.column for f in caught.value.findings} >= {"nieuwe status", "nieuwe les"}
 
 
-def test_block_list_is_not_edited_and_nothing_written(programme, tmp_path):
+@pytest.mark.parametrize("written", ["lessons:\n      - les-07", "lessons: [\n      les-07]"])
+def test_list_over_two_lines_is_not_edited_and_nothing_written(programme, tmp_path, written):
     """A ``lessons:`` value over several lines cannot be edited on its line: refused, named."""
     path = programme.root / QUESTIONS
     text = path.read_text(encoding="utf-8")
     at = text.index("lessons: [les-07]")
-    path.write_text(text[:at] + "lessons:\n      - les-07" + text[at + 17 :], encoding="utf-8")
+    path.write_text(text[:at] + written + text[at + 17 :], encoding="utf-8")
     line = text[:at].count("\n") + 1
     _, rows = sheet_rows(programme, tmp_path)
     filled = fill(rows, {"lq-02": {"bestaande les": "les-03"}})
