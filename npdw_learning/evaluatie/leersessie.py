@@ -140,9 +140,14 @@ def _ids(value: object) -> list[str]:
     return [p.strip() for p in str(value).split(";") if p.strip()]
 
 
+def _text(value: object) -> str:
+    """A cell as text; an empty one (None, NaN) as ``""``."""
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
 def _code_label(code: object) -> str:
     """The Dutch label of a result code, from :mod:`.labels`; the code itself when unknown."""
-    text = "" if code is None or (isinstance(code, float) and pd.isna(code)) else str(code)
+    text = _text(code)
     for family in (_evidence_labels(), *labels.FAMILIES.values()):
         if text in family:
             return family[text]
@@ -277,7 +282,7 @@ def _describe(registry: Registry):
     def describe(row: Mapping) -> str:
         kind, ident = str(row.get("kind", "")), str(row.get("id", ""))
         name = indicators.get(ident, ident) if kind == "cell" else ident
-        area = str(row.get("area") or "")
+        area = _text(row.get("area"))
         where = f" ({areas.get(area, area)})" if area else ""
         before, after = _code_label(row.get("before")), _code_label(row.get("after"))
         step = f"{before or 'niets'} → {after or 'niets'}"

@@ -8,6 +8,8 @@ so the pages are tested without the branches that write them.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -74,7 +76,7 @@ def changes_table(registry) -> pd.DataFrame:
         {
             "kind": ["cell", "question_status", "lesson_new", "theme_stories", "question_status"],
             "id": [wonen, "lq-02", "les-04", "afval-verloedering", "lq-99"],
-            "area": ["wielwijk", "", "", "", ""],
+            "area": ["wielwijk", None, float("nan"), "", ""],  # empty, as a table reads
             "before": ["improving", "open", "", "3", "open"],
             "after": ["worsening", "in_onderzoek", "Een nieuwe les", "5", "beantwoord"],
         }
@@ -113,6 +115,7 @@ def test_changes_land_on_their_pillar(registry, labels):
     # A theme by the questions that link it (lq-01: wonen and veilig).
     assert "verhalen over thema, afval-verloedering: 3 → 5" in by[labels["veilig"]]
     assert "status van leervraag, lq-02: open → in onderzoek" in gezond
+    assert not re.search(r"\bnan\b", " ".join(by.values()))
     # A lesson by the questions that list it (les-04: lq-04, werk).
     assert "nieuwe les, les-04" in by[labels["werk"]]
     # A change about nothing the pillars know (lq-99) is on no page.
