@@ -334,7 +334,7 @@ def _qda_parsers(stories) -> None:
 
 
 def _agenda_parsers(sub) -> None:
-    """``agenda check`` and ``efforts status`` (leeragenda)."""
+    """``agenda check|sheet|apply`` and ``efforts status`` (leeragenda)."""
     p = sub.add_parser("agenda", help="de leeragenda: leervragen, onderzoek, lessen")
     agenda = p.add_subparsers(dest="agenda_command", required=True, metavar="AGENDA_COMMAND")
     s = agenda.add_parser(
@@ -346,6 +346,38 @@ def _agenda_parsers(sub) -> None:
         "--strict", action="store_true", help="ook bij waarschuwingen afsluiten met code 1"
     )
     s.set_defaults(func=_lazy("leeragenda", "cli_agenda_check"))
+
+    s = agenda.add_parser(
+        "sheet",
+        help="maak het leersessieblad (CSV voor Excel): per leervraag de status en lessen",
+        description="Een regel per leervraag, met kolommen om in de leersessie in te vullen: "
+        "nieuwe status, nieuwe les, bestaande les. Schrijf het ingevulde blad terug met "
+        "`npdw agenda apply FILE`.",
+    )
+    s.add_argument("--out", type=Path, required=True, metavar="FILE", help="het blad (.csv)")
+    s.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="evaluatiejaar waar nieuwe lessen uit komen (standaard: dit jaar)",
+    )
+    _data_dir_arg(s)
+    _stories_arg(s)
+    s.set_defaults(func=_lazy("leeragenda", "cli_agenda_sheet"))
+
+    s = agenda.add_parser(
+        "apply",
+        help="schrijf een ingevuld leersessieblad naar learning_questions.yaml en lessons.yaml",
+        description="Controleert eerst elke regel (leervraag, status, les) en schrijft niets "
+        "als er een fout in staat. Alleen de regels status: en lessons: van de gewijzigde "
+        "leervragen veranderen; nieuwe lessen krijgen het volgende vrije les-nummer.",
+    )
+    s.add_argument(
+        "file", type=Path, metavar="FILE", help="het ingevulde blad (.csv, of als .xlsx)"
+    )
+    _data_dir_arg(s)
+    _stories_arg(s)
+    s.set_defaults(func=_lazy("leeragenda", "cli_agenda_apply"))
 
     p = sub.add_parser("efforts", help="de inspanningen (uitvoering)")
     efforts = p.add_subparsers(dest="efforts_command", required=True, metavar="EFFORTS_COMMAND")
@@ -413,8 +445,9 @@ def _wijkbericht_parser(sub) -> None:
         "wijkbericht",
         help="maak de wijkberichten, presentaties en samenvatting opnieuw uit een evaluatie",
         description="Maakt wijkberichten/<wijk>.html en .pdf (voor bewoners), presentatie.html "
-        "en .pdf en presentatie/<wijk>.* (voor de wijkavond) en samenvatting.pdf (voor het "
-        "bestuur) opnieuw uit de tabellen van een evaluatie, zonder de notebooks opnieuw uit te "
+        "en .pdf en presentatie/<wijk>.* (voor de wijkavond), samenvatting.pdf (voor het "
+        "bestuur) en leersessie.pdf (een pagina per pijler voor de leersessie) opnieuw uit "
+        "de tabellen van een evaluatie, zonder de notebooks opnieuw uit te "
         f"voeren; bijvoorbeeld na het invullen van de uitnodiging in {_AT.programme_file}.",
     )
     p.add_argument("--year", type=int, required=True, help="evaluatiejaar, bijv. 2026")

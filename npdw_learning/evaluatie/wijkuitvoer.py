@@ -11,7 +11,9 @@ an existing run, without running a notebook (:func:`rewrite`):
   programme, and ``presentatie/<wijk>.html`` and ``.pdf`` for one wijk
   (:mod:`.presentatie`);
 * ``samenvatting.html`` and ``.pdf``: the status matrix and the Samenvatting's
-  sentences on one A4 page, for a council or board member.
+  sentences on one A4 page, for a council or board member;
+* ``leersessie.html`` and ``.pdf``: one page per pillar for the learning session
+  (:mod:`.leersessie`), from the run's learning-question and since-last-year tables.
 
 Each wijkbericht's readability (Flesch-Douma) and page count are printed; a
 wijkbericht over :data:`MAX_PAGES` pages or under
@@ -50,6 +52,7 @@ __all__ = [
     "DECKS_DIR",
     "DECK",
     "SUMMARY",
+    "LEERSESSIE",
     "Made",
     "run_tables",
     "write_outputs",
@@ -64,6 +67,7 @@ BERICHTEN_DIR = "wijkberichten"
 DECKS_DIR = "presentatie"
 DECK = "presentatie"
 SUMMARY = "samenvatting"
+LEERSESSIE = "leersessie"
 _TABLES = ("statusoverzicht", "trends", "progress", "citaten_per_thema", "inspanningen")
 
 
@@ -157,7 +161,7 @@ def output_names(areas: Sequence[str], aggregate: str, only: str | None = None) 
     ]
     names += [f"{DECKS_DIR}/{a}.{ext}" for a in hoods for ext in both]
     if not only:
-        names += [f"{name}.{ext}" for name in (DECK, SUMMARY) for ext in both]
+        names += [f"{name}.{ext}" for name in (DECK, SUMMARY, LEERSESSIE) for ext in both]
     return names
 
 
@@ -229,6 +233,34 @@ def _summary(tables: RunTables, source: Path, target: Path, fonts, warning: str)
     _write_page(page, target / f"{SUMMARY}.html", fonts)
 
 
+def _leersessie(tables: RunTables, source: Path, target: Path, fonts, warning: str, echo) -> None:
+    """``leersessie.html`` and ``.pdf``: per pillar the learning questions, the changes since
+    last year and open questions for the session (:mod:`.leersessie`); a warning when a
+    pillar's page runs over."""
+    from .leersessie import leersessie_html, session_tables
+
+    efforts = tables.efforts
+    pillars = (
+        dict(zip(efforts["id"], efforts["pillar"], strict=True))
+        if {"id", "pillar"} <= set(efforts.columns)
+        else {}
+    )
+    page = leersessie_html(
+        tables.registry,
+        session_tables(source, pillars),
+        year=tables.year,
+        run_date=tables.run_date,
+        banner=warning if tables.synthetic else None,
+    )
+    pages = _write_page(page, target / f"{LEERSESSIE}.html", fonts)
+    pillars = len(tables.registry.pillars)
+    if pages is not None and pages > pillars:
+        echo(
+            f"WAARSCHUWING: {LEERSESSIE}.pdf heeft {pages} pagina's voor {pillars} pijlers: "
+            "een pijler past niet op één pagina"
+        )
+
+
 def write_outputs(
     tables: RunTables,
     source: Path,
@@ -261,6 +293,7 @@ def write_outputs(
         _write_page(slides_html(b), deck, fonts)
     if only is None:
         _summary(tables, source, target, fonts, warning)
+        _leersessie(tables, source, target, fonts, warning, echo)
     _warn_open_invitation(tables, echo)
     return made
 
@@ -292,7 +325,10 @@ def write_for_run(
     )
     made = write_outputs(tables, build, build, pdf=pdf, echo=echo, warning=synthetic)
     seconds = f"{time.perf_counter() - t:.1f}".replace(".", ",")
-    echo(f"{len(made)} wijkberichten, de presentaties en de samenvatting: gemaakt in {seconds} s")
+    echo(
+        f"{len(made)} wijkberichten, de presentaties, de samenvatting en de leersessie: "
+        f"gemaakt in {seconds} s"
+    )
     return made
 
 

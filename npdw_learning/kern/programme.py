@@ -249,6 +249,10 @@ class ProgrammeFolder:
             self._loaded[key] = load()
         return self._loaded[key]
 
+    def forget(self, key: Any) -> None:
+        """Read ``key`` again next time it is asked for (after a command changed its files)."""
+        self._loaded.pop(key, None)
+
     @property
     def registry(self) -> Registry:
         """The programme registry (``registry/`` with its national part), read once."""

@@ -88,8 +88,10 @@ map daarna stap voor stap, en controleer na elke stap.
     `.venv/bin/npdw evaluate --year JJJJ --data {folder} --stories {folder}/{stories}
     --out uitvoer/JJJJ` (één regel) maakt `uitvoer/JJJJ/rapport.html`, en daarnaast
     een wijkbericht per wijk voor de bewoners (`wijkberichten/`), dia's voor de
-    wijkavond (`presentatie.pdf`) en een samenvatting van één pagina voor het bestuur
-    (`samenvatting.pdf`). De uitnodiging in het wijkbericht staat in
+    wijkavond (`presentatie.pdf`), een samenvatting van één pagina voor het bestuur
+    (`samenvatting.pdf`) en een pagina per pijler voor de leersessie (`leersessie.pdf`;
+    de uitkomst gaat terug in de leeragenda met `.venv/bin/npdw agenda sheet` en
+    `.venv/bin/npdw agenda apply`). De uitnodiging in het wijkbericht staat in
     `{programme_file}` onder `wijkbericht` (nu nog "nog in te vullen"); na het
     invullen maakt `.venv/bin/npdw wijkbericht --year JJJJ --out uitvoer/JJJJ` ze
     opnieuw, zonder de notebooks.

@@ -1,4 +1,4 @@
-"""The leeragenda commands: ``npdw agenda check`` and ``npdw efforts status``."""
+"""The leeragenda commands: ``npdw agenda check|sheet|apply`` and ``npdw efforts status``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .efforts import EFFORT_STATUS_NL, efforts_status
 from .network import build_network, coverage_report
 from .overasking import overasking, overasking_findings
 
-__all__ = ["cli_agenda_check", "cli_efforts_status"]
+__all__ = ["cli_agenda_check", "cli_agenda_sheet", "cli_agenda_apply", "cli_efforts_status"]
 
 
 def _load_for_cli(args: argparse.Namespace):
@@ -174,4 +174,41 @@ def cli_efforts_status(args: argparse.Namespace) -> int:
     counts = table["status"].map(EFFORT_STATUS_NL).value_counts()
     print()
     print("Totaal: " + ", ".join(f"{n} {label}" for label, n in counts.items()))
+    return 0
+
+
+def cli_agenda_sheet(args: argparse.Namespace) -> int:
+    """``npdw agenda sheet``: the sheet to fill in during the learning session."""
+    import datetime as dt
+
+    from .outcome import write_sheet
+
+    folder = ProgrammeFolder.chosen(args.data, getattr(args, "stories", None))
+    year = args.year if args.year is not None else dt.date.today().year
+    path = write_sheet(folder, year, args.out)
+    echo(
+        f"{path}: het leersessieblad, een regel per leervraag. Vul in Excel 'nieuwe status', "
+        f"'nieuwe les' en 'bestaande les' in, sla op als CSV en schrijf het terug met "
+        f"`npdw agenda apply {path}`."
+    )
+    return 0
+
+
+def cli_agenda_apply(args: argparse.Namespace) -> int:
+    """``npdw agenda apply FILE``: the filled-in sheet into learning_questions and lessons."""
+    from .outcome import apply_outcome
+
+    folder = ProgrammeFolder.chosen(args.data, getattr(args, "stories", None))
+    outcome = apply_outcome(args.file, folder)
+    for finding in outcome.warnings:
+        echo(str(finding))
+    if outcome.empty:
+        echo(f"{args.file}: niets veranderd; de leeragenda blijft zoals ze was.")
+        return 0
+    for line in outcome.lines():
+        echo(line)
+    echo(
+        f"Geschreven: {ProgrammeFolder.learning_questions_file} en "
+        f"{ProgrammeFolder.lessons_file}; `npdw agenda check` laat de hele leeragenda zien."
+    )
     return 0

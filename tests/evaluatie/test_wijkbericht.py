@@ -395,6 +395,12 @@ def test_the_empty_year_makes_every_output_and_says_what_is_missing(empty_year):
         assert f"wijkberichten/{stem}.html" in names and f"wijkberichten/{stem}.pdf" in names
     for name in ("presentatie.pdf", "presentatie/oostkade.pdf", "samenvatting.pdf"):
         assert name in names
+    # The learning session: a page per pillar, saying what this run has no table for.
+    seen = visible_text((out / "leersessie.html").read_text(encoding="utf-8"))
+    assert seen.count("Geen vorig jaar om mee te vergelijken.") == len(
+        ProgrammeFolder(out.parent / "zuiderhaven").registry.pillars
+    )
+    assert not any(line.startswith("WAARSCHUWING: leersessie.pdf") for line in said)
     seen = visible_text((out / "wijkberichten" / "oostkade.html").read_text(encoding="utf-8"))
     assert "Hierover weten we nog te weinig. Er zijn nog geen cijfers over Oostkade." in seen
     assert "Er zijn nog geen verhalen uit Oostkade." in seen
@@ -437,7 +443,12 @@ def test_every_colour_pair_of_the_pages_meets_wcag_aa():
 
 def test_the_empty_year_s_pdfs_are_tagged_and_its_pictures_named(empty_year):
     out, _, _ = empty_year
-    for name in ("wijkberichten/oostkade.pdf", "presentatie.pdf", "samenvatting.pdf"):
+    for name in (
+        "wijkberichten/oostkade.pdf",
+        "presentatie.pdf",
+        "samenvatting.pdf",
+        "leersessie.pdf",
+    ):
         pdf = pdf_with_streams(out / name)
         assert b"pdfuaid:part" in pdf and b"/StructTreeRoot" in pdf, name
         assert b"/Lang (nl)" in pdf, name
