@@ -400,7 +400,7 @@ def _write_resident_outputs(run, build, started, warning: str, pdf: bool, echo) 
     (:mod:`.wijkuitvoer`); ``warning`` the report's short demo-data warning or empty."""
     from .wijkuitvoer import write_for_run
 
-    with step("de wijkberichten, de presentaties en de samenvatting maken"):
+    with step("de wijkberichten, de presentaties, de samenvatting en de leersessie maken"):
         write_for_run(run, build, started=started, synthetic=warning, echo=echo, pdf=pdf)
 
 
