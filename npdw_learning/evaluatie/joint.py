@@ -87,10 +87,11 @@ MIN_STORIES = 3
 _ASSESSABLE = ("improving", "worsening", "no_significant_trend")
 # Which way each outcome of the status matrix (``status.CELL_STYLES``) points, in the trend
 # verdict's words (:func:`numbers_direction`); ``insufficient_data``: no direction.
-# Progress too slow for the target still goes the right way; a target reached counts as
-# the right way, as on the matrix's scale.
+# Progress too slow for the target still goes the right way. A target reached says where
+# a series stands, not which way it moves (it may be reached and still worsening): no
+# direction.
 SERIES_DIRECTIONS: dict[tuple[str, str], str] = {
-    ("progress", "target_reached"): "improving",
+    ("progress", "target_reached"): "insufficient_data",
     ("progress", "on_track"): "improving",
     ("progress", "moderate_progress"): "improving",
     ("progress", "insufficient_progress"): "improving",

@@ -16,12 +16,13 @@ if TYPE_CHECKING:
 __all__ = ["show_joint"]
 
 
-def numbers_in_words(row: Any) -> str:
+def numbers_in_words(row: Any, readings: str | None = None) -> str:
     """The direction of the numbers with its series and the readings it rests on, e.g.
-    ``verbetering (2 beter, 1 gelijk; lezing: trend 1, verandering sinds de nulmeting 2)``.
+    ``verbetering (2 beter, 1 gelijk; lezing: trend 1, verandering 2)``.
 
     ``row`` has ``numbers_direction, series, improving, worsening, no_trend`` and
-    ``readings`` (:func:`~npdw_learning.evaluatie.joint.reading_counts`).
+    ``readings`` (:func:`~npdw_learning.evaluatie.joint.reading_counts`), or ``readings``
+    is given.
     """
     if row.series == 0:
         return NUMBERS_NL[row.numbers_direction]
@@ -34,8 +35,10 @@ def numbers_in_words(row: Any) -> str:
         )
         if n
     ]
-    pairs = (part.split("=") for part in str(row.readings).split(";") if part)
-    readings = ", ".join(f"{READING_NL[r].lower()} {n}" for r, n in pairs)
+    counted = row.readings if readings is None else readings
+    pairs = (part.split("=") for part in str(counted).split(";") if part)
+    # each reading by the first word of its name: voortgang, trend, verandering, afbuiging
+    readings = ", ".join(f"{READING_NL[r].split()[0].lower()} {n}" for r, n in pairs)
     return f"{NUMBERS_NL[row.numbers_direction]} ({', '.join(counts)}; lezing: {readings})"
 
 
