@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 03 Vertellen en tellen: cijfers en verhalen per doel naast elkaar
 #
-# Dit notebook zet per operationeel doel de cijfers (trend en voortgang van de indicatoren die het doel meten) naast de verhalen die over dat doel gaan (via de thema's van het codeboek), en trekt er een gezamenlijke conclusie uit. Het leest de tabellen die 01 en 02 in dezelfde uitvoermap schreven.
+# Dit notebook zet per operationeel doel de cijfers (per reeks de lezing van het statusoverzicht: voortgang, trend, verandering sinds de nulmeting of afbuiging) naast de verhalen die over dat doel gaan (via de thema's van het codeboek), en trekt er een gezamenlijke conclusie uit. Het leest de tabellen die 01 en 02 in dezelfde uitvoermap schreven.
 
 # %% tags=["parameters"]
 # Parameters. `npdw evaluate` vult ze in; zo gelden de meegeleverde data. Met papermill,
@@ -63,6 +63,6 @@ views.show_joint(run, samen)
 # #### Hoe cijfers en verhalen zijn samengebracht
 #
 # - **Welke verhalen bij een doel horen.** Elk thema van het codeboek hoort bij één of meer operationele doelen. Een verhaal telt bij een doel als het een van die thema's heeft.
-# - **Richting van de cijfers.** Van de reeksen (indicator x wijk) met een oordeel: meer verbeterend dan verslechterend is *verbetering*, andersom *verslechtering*, evenveel *gemengd*, geen enkele aantoonbare trend *geen duidelijke trend*.
+# - **Richting van de cijfers.** Elke reeks (indicator x wijk) telt met haar lezing in het statusoverzicht, dus ook als er nog geen trend is. Te langzame voortgang telt als beter, van het doel af als slechter, een bereikt doel (een stand, geen beweging) niet. Meer beter dan slechter is *verbetering*, andersom *verslechtering*, evenveel *gemengd*, anders *geen duidelijke verandering*.
 # - **Richting van de verhalen.** De richting die vertellers het vaakst noemen (beter, slechter of gelijk), als die vaker voorkomt dan elk van de andere twee; anders *gemengd*. Met minder dan {{min_stories_word}} verhalen geven we geen richting.
 # - **De conclusie** volgt uit die twee richtingen (zie de leeswijzer). Dit is een hulpmiddel om het gesprek te voeren, geen eindoordeel: lees de verhalen en de reeksen erbij.

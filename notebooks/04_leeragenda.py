@@ -25,16 +25,20 @@ run
 # %% [markdown] tags=["rapport:leeswijzer"]
 # #### Leeragenda
 #
-# Het hoofdstuk Leeragenda en uitvoering gaat over het tweede en derde niveau van de monitoring: worden de inspanningen uitgevoerd, en wat leren we? Een leervraag is *open*, *in onderzoek* of *beantwoord*. De controle op overvragen telt per wijk en kwartaal hoe vaak bewoners om medewerking worden gevraagd.
+# Het hoofdstuk Leeragenda en uitvoering gaat over het tweede en derde niveau van de monitoring: worden de inspanningen uitgevoerd, en wat leren we? Een leervraag is *open*, *in onderzoek* of *beantwoord*. Bij elke leervraag staat wat de cijfers en verhalen van dit jaar erover zeggen, het bewijs (*eensgezind*, *uiteenlopend*, *alleen cijfers*, *alleen verhalen* of *nog geen bewijs*), en een voorstel voor de volgende stap. De controle op overvragen telt per wijk en kwartaal hoe vaak bewoners om medewerking worden gevraagd.
 
 # %%
 agenda = steps.leeragenda_step(run)
 
-# Controles (nbval): de agenda is geldig geladen en de dekking noemt de doelen zonder indicator.
+# Controles (nbval): de agenda is geldig geladen, de dekking noemt de doelen zonder indicator
+# en elke leervraag heeft haar bewijs.
 measured = {g for g, inds in zip(run.registry.operational_goals["id"], run.registry.operational_goals["indicators"]) if inds}
 no_indicator = set(agenda.coverage.loc[agenda.coverage["kind"] == "operational_goal", "id"])
 assert set(run.registry.operational_goals["id"]) - measured <= no_indicator
 assert agenda.overasking["flagged"].dtype == bool
+# Elke leervraag heeft haar bewijs en een volgende stap.
+assert list(agenda.evidence["question"]) == list(agenda.questions["id"])
+assert agenda.evidence["next_step"].str.len().gt(0).all()
 agenda.coverage["gap"].value_counts()
 
 # %%

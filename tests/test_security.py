@@ -40,6 +40,10 @@ JS_LINK = "[klik](javascript:alert(3))"
 MD_IMAGE = "![plaatje](http://voorbeeld.invalid/y.png)"
 FORMULA = "=cmd|' /C calc'!A0"
 POISONS = (SCRIPT, ONERROR, JS_LINK, MD_IMAGE)
+# A learning question that opens with a formula: its evidence block and leervragen_bewijs.csv
+HOSTILE_QUESTION = (
+    f'=HYPERLINK("http://voorbeeld.invalid","klik") {SCRIPT} [hier](http://x.invalid)?'
+)
 
 
 class _Page(HTMLParser):
@@ -268,6 +272,7 @@ def poisoned(tmp_path_factory):
 
     def question(d):
         d["learning_questions"][0]["question"] = f"Vraag {JS_LINK} {MD_IMAGE} {ONERROR}?"
+        d["learning_questions"][1]["question"] = HOSTILE_QUESTION
 
     _poison_yaml(data / "agenda" / "learning_questions.yaml", question)
 
@@ -331,6 +336,7 @@ def test_poisoned_text_is_shown_literally(poisoned):
     assert f"omdat {SCRIPT} en {JS_LINK} en {MD_IMAGE} iets laten zien." in visible
     assert f"Les {SCRIPT} {ONERROR} {JS_LINK} {MD_IMAGE}" in visible
     assert f"Vraag {JS_LINK} {MD_IMAGE} {ONERROR}?" in visible
+    assert HOSTILE_QUESTION in visible  # the evidence block of the Leeragenda chapter
     assert f"Wielwijk {JS_LINK}" in visible
     # The escaped forms only: no raw markup of a poison anywhere in the file.
     for raw in (SCRIPT, ONERROR):
@@ -349,6 +355,10 @@ def test_poisoned_formula_is_inert_in_every_table(poisoned):
                 assert not cell.startswith(("=", "@", "\t", "\r")), (path.name, cell)
     back = read_csv(out / "tables" / "citaten_per_thema.csv")
     assert back["sentence"].str.startswith(FORMULA).any()
+    evidence = (out / "tables" / "leervragen_bewijs.csv").read_text(encoding="utf-8")
+    assert "\"'=HYPERLINK(" in evidence  # quoted by the CSV writer, guarded inside
+    back = read_csv(out / "tables" / "leervragen_bewijs.csv")
+    assert back["text"].tolist()[1] == HOSTILE_QUESTION
 
 
 # -- the wijkberichten, slides and summary (issue 23) ----------------------------------------

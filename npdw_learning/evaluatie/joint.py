@@ -1,18 +1,23 @@
 """Vertellen en tellen: the joint display per operational goal and its meta-inference.
 
-For every operational goal the joint display puts the numbers (the trend
-verdicts and progress statuses of the indicators that measure the goal, in
-the chosen areas) next to the stories that speak to it (stories coded with a
-theme the codebook links to the goal). The two are compared on one thing
-both can say: the *direction of change*.
+For every operational goal the joint display puts the numbers (the readings of
+the indicators that measure the goal, in the chosen areas) next to the stories
+that speak to it (stories coded with a theme the codebook links to the goal).
+The two are compared on one thing both can say: the *direction of change*.
 
-Numbers (:func:`numbers_direction`), over the series with a verdict other
-than ``insufficient_data``:
+Numbers: each series (indicator x area) counts with the one reading the status
+matrix shows for it (:func:`~npdw_learning.evaluatie.status.status_cells`: the
+progress status, else the trend verdict, else the change since the baseline,
+else the break after the start), so in the programme's first years, before any
+series has a trend, a change since the baseline or a break already gives a
+direction. :data:`SERIES_DIRECTIONS` says which way each outcome points; the
+column ``readings`` says which readings the direction rests on. Over the
+series with a direction (:func:`numbers_direction`):
 
 * ``verbetering`` - more series improve than worsen (at least one improves);
 * ``verslechtering`` - more series worsen than improve;
 * ``gemengd`` - as many improve as worsen (at least one of each);
-* ``geen_trend`` - no series has a significant trend;
+* ``geen_trend`` - no series shows a clear change;
 * ``geen_cijfers`` - no series can be assessed.
 
 Stories (:func:`stories_direction`), with the direction each teller gave
@@ -49,10 +54,15 @@ import pandas as pd
 from ..kern.registry import Registry
 from ..tellen.progress import STATUSES
 from ..vertellen.analysis import CHANGES, MIN_CELL, TOTAL, suppress
+from .status import READINGS
 
 __all__ = [
     "META_INFERENCES",
     "JOINT_COLUMNS",
+    "SERIES_DIRECTIONS",
+    "series_directions",
+    "reading_counts",
+    "numbers_summary",
     "numbers_direction",
     "stories_direction",
     "meta_inference",
@@ -75,6 +85,30 @@ STORIES_DIRECTIONS = ("beter", "slechter", "gelijk", "gemengd", "te_weinig", "ge
 MIN_STORIES = 3
 
 _ASSESSABLE = ("improving", "worsening", "no_significant_trend")
+# Which way each outcome of the status matrix (``status.CELL_STYLES``) points, in the trend
+# verdict's words (:func:`numbers_direction`); ``insufficient_data``: no direction.
+# Progress too slow for the target still goes the right way. A target reached says where
+# a series stands, not which way it moves (it may be reached and still worsening): no
+# direction.
+SERIES_DIRECTIONS: dict[tuple[str, str], str] = {
+    ("progress", "target_reached"): "insufficient_data",
+    ("progress", "on_track"): "improving",
+    ("progress", "moderate_progress"): "improving",
+    ("progress", "insufficient_progress"): "improving",
+    ("progress", "moving_away"): "worsening",
+    ("trend", "improving"): "improving",
+    ("trend", "no_significant_trend"): "no_significant_trend",
+    ("trend", "worsening"): "worsening",
+    ("change", "improving"): "improving",
+    ("change", "no_significant_change"): "no_significant_trend",
+    ("change", "worsening"): "worsening",
+    ("change", "no_test"): "insufficient_data",
+    ("break", "better_than_trend"): "improving",
+    ("break", "as_trend"): "no_significant_trend",
+    ("break", "worse_than_trend"): "worsening",
+    ("none", "insufficient_data"): "insufficient_data",
+    ("none", "no_data"): "insufficient_data",
+}
 _SAME = {("verbetering", "beter"), ("verslechtering", "slechter"), ("geen_trend", "gelijk")}
 _OPPOSITE = {("verbetering", "slechter"), ("verslechtering", "beter")}
 _PROGRESS_COUNTS = [f"n_{s}" for s in STATUSES if s != "not_assessable"]
@@ -88,6 +122,7 @@ JOINT_COLUMNS = [
     "improving",
     "worsening",
     "no_trend",
+    "readings",
     *_PROGRESS_COUNTS,
     "numbers_direction",
     "stories",
@@ -98,8 +133,45 @@ JOINT_COLUMNS = [
 ]
 
 
+def series_directions(cells: pd.DataFrame) -> pd.DataFrame:
+    """The status matrix's cells with the ``direction`` of each (:data:`SERIES_DIRECTIONS`).
+
+    ``cells`` has at least ``indicator, area, reading, outcome``
+    (:func:`~npdw_learning.evaluatie.status.status_cells` or ``statusoverzicht.csv``).
+    """
+    pairs = zip(cells["reading"], cells["outcome"], strict=True)
+    return cells.assign(direction=[SERIES_DIRECTIONS[(r, o)] for r, o in pairs])
+
+
+def reading_counts(readings: Iterable[str]) -> str:
+    """How many series rest on each reading, in the matrix's order of precedence.
+
+    >>> reading_counts(["change", "trend", "change"])
+    'trend=1;change=2'
+    """
+    readings = list(readings)
+    return ";".join(f"{r}={readings.count(r)}" for r in READINGS if r in readings)
+
+
+def numbers_summary(series: pd.DataFrame) -> dict:
+    """``series, improving, worsening, no_trend, readings, numbers_direction`` of a group
+    of series (rows of :func:`series_directions`); ``readings`` counts the readings of
+    the series with a direction (:func:`reading_counts`)."""
+    directions = series["direction"].tolist()
+    judged = series[series["direction"].isin(_ASSESSABLE)]
+    return {
+        "series": len(judged),
+        "improving": directions.count("improving"),
+        "worsening": directions.count("worsening"),
+        "no_trend": directions.count("no_significant_trend"),
+        "readings": reading_counts(judged["reading"]),
+        "numbers_direction": numbers_direction(directions),
+    }
+
+
 def numbers_direction(verdicts: Iterable[str]) -> str:
-    """Direction of change of a goal's indicator series (see the module docstring).
+    """Direction of change of a goal's indicator series (see the module docstring), from
+    each series' direction in the trend verdict's words (:data:`SERIES_DIRECTIONS`).
 
     Examples
     --------
@@ -175,8 +247,7 @@ def meta_inference(numbers: str, stories: str) -> str:
 
 def joint_display(
     registry: Registry,
-    trends: pd.DataFrame,
-    progress: pd.DataFrame,
+    cells: pd.DataFrame,
     stories: pd.DataFrame,
     codes: pd.DataFrame,
     goal_links: pd.DataFrame,
@@ -191,8 +262,9 @@ def joint_display(
     registry : Registry
         For the operational goals and the indicators that measure them
         (context indicators are not counted).
-    trends, progress : DataFrame
-        ``trends.csv`` and ``progress.csv`` (:func:`~npdw_learning.tellen.run.run_tellen`).
+    cells : DataFrame
+        The status matrix: ``indicator, area, reading, outcome``, the one reading
+        of every series (:func:`~npdw_learning.evaluatie.status.status_cells`).
     stories : DataFrame
         ``id, area, change`` (:meth:`~npdw_learning.vertellen.stories.StoryCollection.frame`).
     codes : DataFrame
@@ -210,15 +282,16 @@ def joint_display(
     -------
     DataFrame
         :data:`JOINT_COLUMNS`, goals in registry order. ``indicators`` and
-        ``themes`` are ``;``-separated; the counts are raw (use
-        :func:`publishable` before showing them).
+        ``themes`` are ``;``-separated; ``readings`` counts the readings the
+        direction rests on (:func:`reading_counts`); ``n_<status>`` counts the
+        series whose reading is that progress status; the story counts are raw
+        (use :func:`publishable` before showing them).
     """
     areas = list(areas) if areas is not None else _programme_areas(registry)
-    trends = trends[trends["area"].isin(areas)]
-    progress = progress[progress["area"].isin(areas)]
+    series = series_directions(cells[cells["area"].isin(areas)])
     by_goal = _stories_by_goal(stories, codes, goal_links, areas)
     rows = [
-        _goal_row(goal, trends, progress, by_goal, min_stories)
+        _goal_row(goal, series, by_goal, min_stories)
         for goal in registry.operational_goals.itertuples(index=False)
     ]
     return pd.DataFrame(rows, columns=JOINT_COLUMNS)
@@ -240,33 +313,28 @@ def _stories_by_goal(
     return coded.merge(goal_links, on="theme", how="inner")
 
 
-def _goal_row(
-    goal, trends: pd.DataFrame, progress: pd.DataFrame, by_goal: pd.DataFrame, min_stories: int
-) -> dict:
-    """One row of the joint display: the goal's series and statuses, its stories, the verdict."""
+def _goal_row(goal, series: pd.DataFrame, by_goal: pd.DataFrame, min_stories: int) -> dict:
+    """One row of the joint display: the goal's series (rows of :func:`series_directions`)
+    and their progress statuses, its stories, the verdict."""
     indicators = list(goal.indicators)
-    verdicts = trends.loc[trends["indicator"].isin(indicators), "verdict"].tolist()
-    statuses = progress.loc[progress["indicator"].isin(indicators), "status"].tolist()
+    mine = series[series["indicator"].isin(indicators)]
+    statuses = mine.loc[mine["reading"] == "progress", "outcome"].tolist()
+    numbers = numbers_summary(mine)
     on_goal = by_goal[by_goal["goal"] == goal.id]
     changes = on_goal.drop_duplicates("story_id")["change"].astype(str).tolist()
-    numbers = numbers_direction(verdicts)
     told = stories_direction(changes, min_stories)
     return {
         "goal": goal.id,
         "pillar": goal.pillar,
         "label": goal.label,
         "indicators": ";".join(indicators),
-        "series": sum(v in _ASSESSABLE for v in verdicts),
-        "improving": verdicts.count("improving"),
-        "worsening": verdicts.count("worsening"),
-        "no_trend": verdicts.count("no_significant_trend"),
+        **numbers,
         **{f"n_{s}": statuses.count(s) for s in STATUSES if s != "not_assessable"},
-        "numbers_direction": numbers,
         "stories": len(changes),
         **{c: changes.count(c) for c in CHANGES},
         "themes": ";".join(sorted(on_goal["theme"].unique())),
         "stories_direction": told,
-        "meta_inference": meta_inference(numbers, told),
+        "meta_inference": meta_inference(numbers["numbers_direction"], told),
     }
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "META_NL",
     "NUMBERS_NL",
     "STORIES_NL",
+    "EVIDENCE_NL",
     "EFFORT_STATUS_NL",
     "QUESTION_STATUS_NL",
     "FAMILIES",
@@ -89,7 +90,7 @@ NUMBERS_NL = {
     "verbetering": "verbetering",
     "verslechtering": "verslechtering",
     "gemengd": "gemengd",
-    "geen_trend": "geen duidelijke trend",
+    "geen_trend": "geen duidelijke verandering",
     "geen_cijfers": "geen beoordeelbare cijfers",
 }
 #: ``joint.csv`` column ``stories_direction``
@@ -101,6 +102,15 @@ STORIES_NL = {
     "gemengd": "gemengd",
     "te_weinig": "te weinig verhalen",
     "geen_verhalen": "geen verhalen",
+}
+#: ``leervragen_bewijs.csv`` column ``evidence``
+#: (:data:`npdw_learning.evaluatie.evidence.EVIDENCE`).
+EVIDENCE_NL = {
+    "converging": "eensgezind",
+    "diverging": "uiteenlopend",
+    "numbers_only": "alleen cijfers",
+    "stories_only": "alleen verhalen",
+    "none": "nog geen bewijs",
 }
 #: Learning questions' ``status`` (:data:`npdw_learning.leeragenda.agenda.QUESTION_STATUSES`).
 QUESTION_STATUS_NL = {"open": "open", "in_onderzoek": "in onderzoek", "beantwoord": "beantwoord"}
@@ -117,6 +127,7 @@ FAMILIES: dict[str, dict[str, str]] = {
     "meta_inference": META_NL,
     "numbers_direction": NUMBERS_NL,
     "stories_direction": STORIES_NL,
+    "evidence": EVIDENCE_NL,
     "effort_status": EFFORT_STATUS_NL,
     "question_status": QUESTION_STATUS_NL,
 }

@@ -384,7 +384,8 @@ def joint_step(run: Run) -> JointStep:
     """The joint display from the tables of the two earlier steps.
 
     Writes ``vertellen_en_tellen`` (the joint display, small story counts
-    hidden) and ``voorgestelde_leervragen`` (one per discordant goal).
+    hidden; each series counts with its reading in the status matrix) and
+    ``voorgestelde_leervragen`` (one per discordant goal).
     """
     from ..vertellen.coding import codebook_in
     from ..vertellen.stories import stories_in
@@ -396,9 +397,10 @@ def joint_step(run: Run) -> JointStep:
     frame = stories_in(run.folder).frame()
     stories = frame[frame["area"].isin(run.areas)].reset_index(drop=True)
     codebook = codebook_in(run.folder)
-    joint = joint_display(
-        reg, trends, progress, stories, codes, codebook.goal_links(), areas=run.areas
-    )
+    changes = run.table("changes")
+    # Every series counts with the reading the status matrix shows for it.
+    matrix = _status_matrix(run, progress, trends, changes, run.table("breaks"))
+    joint = joint_display(reg, matrix, stories, codes, codebook.goal_links(), areas=run.areas)
     joint = add_quotes(joint, run.table("citaten_per_thema"))
     labels = dict(zip(reg.indicators["id"], reg.indicators["label"], strict=True))
     proposals = proposed_learning_questions(joint, labels)
@@ -406,8 +408,6 @@ def joint_step(run: Run) -> JointStep:
     run.write_table(shown, "vertellen_en_tellen")
     run.write_table(proposals, "voorgestelde_leervragen")
     themes = {t.id: t.label for t in codebook.themes}
-    changes = run.table("changes")
-    matrix = _status_matrix(run, progress, trends, changes, run.table("breaks"))
     figure = run.figures_dir / f"{MATRIX}.png"
     return JointStep(
         joint,
@@ -437,6 +437,8 @@ class LeeragendaStep:
     proposals: pd.DataFrame
     network_figure: Path
     year: int | None
+    evidence: pd.DataFrame = field(default_factory=pd.DataFrame)
+    evidence_series: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _touching(frame: pd.DataFrame, areas: Sequence[str]) -> pd.DataFrame:
@@ -453,6 +455,25 @@ def _joined(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _question_evidence(run: Run, agenda, stories: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
+    """The evidence per learning question (:mod:`.evidence`) from the run's tables: the
+    status matrix, the codes, the consented quotes; and every series it rests on."""
+    from .evidence import question_evidence, question_series
+
+    cells = run.table(MATRIX)
+    questions = agenda.learning_questions
+    evidence = question_evidence(
+        questions,
+        cells,
+        stories,
+        run.table("verhalen_codes"),
+        run.table("citaten_per_thema"),
+        agenda.research,
+        areas=run.areas,
+    )
+    return evidence, question_series(questions, cells, run.areas)
+
+
 # The network figure is a landscape page wide (267 mm); at 150 dpi it is just under the
 # report's MAX_FIGURE_WIDTH, so it is embedded as drawn instead of drawn larger and scaled
 # down (the same pixels on the page, fewer bytes in rapport.html).
@@ -467,8 +488,10 @@ def leeragenda_step(run: Run) -> LeeragendaStep:
     in none named), ``overvraging`` (chosen area x quarter), ``lessen``,
     ``inspanningen`` (status in the evaluation year, or the last year with a
     status before it), ``dekking`` (coverage gaps; goals without stories from
-    ``vertellen_en_tellen``). Questions, lessons, efforts and gaps belong to the
-    whole programme, not to an area, and are kept whole. Figure: ``figures/netwerk.png``.
+    ``vertellen_en_tellen``), ``leervragen_bewijs`` (what the chosen areas' numbers
+    and stories say about each question, :mod:`.evidence`). Questions, lessons, efforts
+    and gaps belong to the whole programme, not to an area, and are kept whole. Figure:
+    ``figures/netwerk.png``.
     """
     from ..leeragenda.agenda import agenda_in
     from ..leeragenda.efforts import efforts_status
@@ -476,6 +499,7 @@ def leeragenda_step(run: Run) -> LeeragendaStep:
     from ..leeragenda.overasking import overasking
     from ..vertellen.coding import codebook_in
     from ..vertellen.stories import stories_in
+    from .evidence import publishable_evidence
 
     reg = run.registry
     codebook = codebook_in(run.folder)
@@ -494,8 +518,10 @@ def leeragenda_step(run: Run) -> LeeragendaStep:
     coverage = coverage_report(graph, goals_with_stories=set(with_stories))
     figure = draw_network(graph, run.figures_dir / "netwerk.png", synthetic=False, dpi=NETWORK_DPI)
     proposals = run.table("voorgestelde_leervragen")
+    evidence, series = _question_evidence(run, agenda, stories)
 
     run.write_table(_joined(agenda.learning_questions), "leervragen")
+    run.write_table(publishable_evidence(evidence), "leervragen_bewijs")
     run.write_table(_joined(research), "onderzoek")
     run.write_table(asked, "overvraging")
     run.write_table(_joined(agenda.lessons), "lessen")
@@ -512,6 +538,8 @@ def leeragenda_step(run: Run) -> LeeragendaStep:
         proposals=proposals,
         network_figure=figure,
         year=year,
+        evidence=evidence,
+        evidence_series=series,
     )
 
 

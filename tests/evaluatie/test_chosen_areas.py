@@ -90,19 +90,33 @@ def test_every_table_holds_only_the_chosen_areas(chosen):
                 assert set(table["story_id"]) <= chosen_stories, name
         elif name in FROM_CHOSEN_SERIES:
             pass  # below
+        elif name == "leervragen_bewijs":  # every series and the quote from a chosen area
+            for listed in table["readings"].fillna("").astype(str):
+                series = [p.split("=")[0] for p in listed.split(";") if p]
+                assert {s.split("@")[1] for s in series} <= set(CHOSEN), listed
+            assert set(table["quote_story"].dropna()) <= chosen_stories
         else:
             assert name in PROGRAMME_WIDE, f"{name}.csv: no area column; which areas does it hold?"
 
 
 def test_the_joint_display_counts_only_the_chosen_series(chosen):
+    """Each series counts with its reading in the status matrix, in the chosen areas only;
+    no direction: no reading, a change without a test, a target reached (a level)."""
     out, _, _ = chosen
     joint = read_csv(out / "tables" / "vertellen_en_tellen.csv")
-    trends = read_csv(out / "tables" / "trends.csv")
+    cells = read_csv(out / "tables" / "statusoverzicht.csv")
+    pairs = list(zip(cells["reading"], cells["outcome"], strict=True))
+    no_direction = {("change", "no_test"), ("progress", "target_reached")}
+    cells["judged"] = [r != "none" and (r, o) not in no_direction for r, o in pairs]
     for row in joint.itertuples():
         indicators = [i for i in str(row.indicators).split(";") if i and i != "nan"]
-        mine = trends[trends["indicator"].isin(indicators) & trends["area"].isin(CHOSEN)]
-        judged = mine["verdict"].isin(["improving", "worsening", "no_significant_trend"])
-        assert int(row.series) == int(judged.sum()), row.goal
+        mine = cells[cells["indicator"].isin(indicators) & cells["area"].isin(CHOSEN)]
+        judged = mine[mine["judged"]]
+        assert int(row.series) == len(judged), row.goal
+        counted = judged["reading"].value_counts()
+        assert {
+            p.split("=")[0]: int(p.split("=")[1]) for p in str(row.readings).split(";") if "=" in p
+        } == {r: int(n) for r, n in counted.items()}, row.goal
 
 
 def test_the_report_names_the_chosen_areas_and_what_the_tables_hold(chosen):

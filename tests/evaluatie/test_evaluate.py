@@ -215,6 +215,38 @@ def test_leeragenda_chapter_names_the_goals_without_indicator(evaluated):
     assert all(goal in coverage for goal in unmeasured)
 
 
+def test_every_learning_question_has_its_evidence_in_the_csv_and_the_chapter(evaluated):
+    """Issue 25: leervragen_bewijs.csv has the shared contract's columns and one row per
+    question of the agenda, each with a known label and a next step; the chapter shows
+    every question's block with its label in Dutch and its next step."""
+    import csv
+
+    from npdw_learning.evaluatie.evidence import EVIDENCE
+    from npdw_learning.evaluatie.labels import EVIDENCE_NL
+    from npdw_learning.leeragenda.agenda import agenda_in
+
+    out, _, _ = evaluated
+    path = out / "tables" / "leervragen_bewijs.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    contract = ["question", "text", "pillars", "status", "indicators", "readings", "themes"]
+    contract += ["stories", "evidence", "research_status", "lessons", "next_step"]
+    assert set(contract) <= set(rows[0])
+    agenda = agenda_in(ProgrammeFolder.bundled())
+    assert [r["question"] for r in rows] == list(agenda.learning_questions["id"])
+    assert {r["evidence"] for r in rows} <= set(EVIDENCE)
+    assert all(r["next_step"] for r in rows)
+    for r in rows:  # a question without indicators has no readings, one with has them all
+        assert bool(r["readings"]) == bool(r["indicators"]), r["question"]
+        assert r["stories"] in ("0", "<5") or int(r["stories"]) >= 5, r["question"]
+    page = (out / "rapport.html").read_text(encoding="utf-8")
+    chapter = page[page.index('<section id="leeragenda">') :]
+    chapter = html.unescape(chapter[: chapter.index("</section>")])
+    for r in rows:
+        assert f"{r['question']}</strong> {r['text']}" in chapter, r["question"]
+        assert f"<strong>{EVIDENCE_NL[r['evidence']]}</strong>" in chapter
+        assert r["next_step"] in chapter
+
+
 def test_published_tables_hide_small_story_counts(evaluated):
     out, _, _ = evaluated
     joint = (out / "tables" / "vertellen_en_tellen.csv").read_text(encoding="utf-8")
@@ -233,7 +265,10 @@ def test_published_tables_hide_small_story_counts(evaluated):
 
 # -- the report as a reader sees it ---------------------------------------------------
 
-PAGE_BUDGET = 30  # pages of rapport.pdf on the bundled demo run (issue 12)
+# Pages of rapport.pdf on the bundled demo run (issue 12: 30). Issue 25 adds a block per
+# learning question to the Leeragenda chapter and more directions (so more proposed
+# learning questions) to the pillar chapters: 32.
+PAGE_BUDGET = 32
 HTML_BUDGET = 2_000_000  # bytes of rapport.html
 
 

@@ -1,4 +1,5 @@
-"""The joint display: every meta-inference label on a constructed case."""
+"""The joint display: every meta-inference label on a constructed case, and the numbers
+read from every reading of the status matrix (progress, trend, change, break)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from npdw_learning.evaluatie.joint import (
     JOINT_COLUMNS,
     META_INFERENCES,
+    SERIES_DIRECTIONS,
     _goal_row,
     _programme_areas,
     _stories_by_goal,
@@ -17,8 +19,11 @@ from npdw_learning.evaluatie.joint import (
     numbers_direction,
     proposed_learning_questions,
     publishable,
+    reading_counts,
+    series_directions,
     stories_direction,
 )
+from npdw_learning.evaluatie.status import CELL_STYLES, status_cells
 from npdw_learning.kern.programme import ProgrammeFolder
 
 REG = ProgrammeFolder.bundled().registry
@@ -26,15 +31,26 @@ REG = ProgrammeFolder.bundled().registry
 GOAL = "og37-misdrijven"
 LINKS = pd.DataFrame({"theme": ["t-veilig", "t-ander"], "goal": [GOAL, "og01-woonomgeving"]})
 INDICATORS = list(REG.operational_goals.set_index("id").loc[GOAL, "indicators"])
+# The status matrix's areas as a run has them, with the reference for the tests that
+# check it never counts.
+MATRIX_AREAS = [*_programme_areas(REG), REG.aggregate_id, REG.reference]
+
+
+def cells_for(trends=None, progress=None, changes=None, breaks=None) -> pd.DataFrame:
+    """The status matrix of the given tables, every indicator x area."""
+    return status_cells(REG.indicators, MATRIX_AREAS, progress, trends, changes, breaks)
 
 
 def trends_for(verdicts: list[str], area: str = "wielwijk") -> pd.DataFrame:
-    """One row per verdict on the goal's indicators, in one area or spread over four."""
+    """One row per verdict on the goal's indicators, each its own series: in ``area``
+    first, then in the next neighbourhoods; or, with ``"spread"``, over four."""
     areas = ["oud-krispijn", "nieuw-krispijn", "wielwijk", "crabbehof"]
+    order = [area, *(a for a in areas if a != area)] if area in areas else [area]
+    n = len(INDICATORS)
     rows = [
         {
-            "indicator": INDICATORS[i % len(INDICATORS)],
-            "area": areas[i % 4] if area == "spread" else area,
+            "indicator": INDICATORS[i % n],
+            "area": areas[i % 4] if area == "spread" else order[i // n],
             "verdict": v,
         }
         for i, v in enumerate(verdicts)
@@ -52,8 +68,7 @@ def stories_for(changes: list[str], area: str = "wielwijk") -> tuple[pd.DataFram
 def row_for(verdicts, changes, **kw) -> pd.Series:
     trends = trends_for(verdicts) if verdicts else trends_for([])
     stories, codes = stories_for(changes)
-    progress = pd.DataFrame(columns=["indicator", "area", "status"])
-    table = joint_display(REG, trends, progress, stories, codes, LINKS, **kw)
+    table = joint_display(REG, cells_for(trends), stories, codes, LINKS, **kw)
     return table.set_index("goal").loc[GOAL]
 
 
@@ -91,11 +106,12 @@ def test_all_labels_are_covered_by_the_cases_above():
 
 def test_counts_in_the_row_are_the_constructed_ones():
     row = row_for(
-        ["improving", "improving", "worsening", "no_significant_trend", "insufficient_data"],
+        ["improving", "worsening", "no_significant_trend", "insufficient_data"],
         ["beter", "beter", "slechter", "gemengd"],
     )
-    assert (row["series"], row["improving"], row["worsening"], row["no_trend"]) == (4, 2, 1, 1)
-    assert row["numbers_direction"] == "verbetering"
+    assert (row["series"], row["improving"], row["worsening"], row["no_trend"]) == (3, 1, 1, 1)
+    assert row["readings"] == "trend=3"
+    assert row["numbers_direction"] == "gemengd"
     assert (row["stories"], row["beter"], row["slechter"], row["gelijk"], row["gemengd"]) == (
         4,
         2,
@@ -112,8 +128,7 @@ def test_a_story_with_two_themes_of_one_goal_counts_once():
     stories = pd.DataFrame({"id": ["a"], "area": ["wielwijk"], "change": ["beter"]})
     codes = pd.DataFrame({"story_id": ["a", "a"], "theme": ["t-veilig", "t-veilig2"]})
     links = pd.concat([LINKS, pd.DataFrame({"theme": ["t-veilig2"], "goal": [GOAL]})])
-    empty = pd.DataFrame(columns=["indicator", "area", "verdict", "status"])
-    table = joint_display(REG, empty, empty, stories, codes, links).set_index("goal")
+    table = joint_display(REG, cells_for(), stories, codes, links).set_index("goal")
     assert table.loc[GOAL, "stories"] == 1
     assert table.loc[GOAL, "themes"] == "t-veilig;t-veilig2"
 
@@ -121,20 +136,18 @@ def test_a_story_with_two_themes_of_one_goal_counts_once():
 def test_areas_outside_the_selection_do_not_count():
     trends = trends_for(["worsening"], area="wielwijk")
     stories, codes = stories_for(["beter"] * 3, area="wielwijk")
-    empty = pd.DataFrame(columns=["indicator", "area", "status"])
-    table = joint_display(REG, trends, empty, stories, codes, LINKS, areas=["crabbehof"])
+    table = joint_display(REG, cells_for(trends), stories, codes, LINKS, areas=["crabbehof"])
     assert table.set_index("goal").loc[GOAL, "meta_inference"] == "no_evidence"
     # The reference and the aggregate never count by default (no double counting).
     ref = trends_for(["worsening"], area="dordrecht")
     agg = trends_for(["worsening"], area="dordt-west")
-    table = joint_display(REG, pd.concat([ref, agg]), empty, stories, codes, LINKS)
+    table = joint_display(REG, cells_for(pd.concat([ref, agg])), stories, codes, LINKS)
     assert table.set_index("goal").loc[GOAL, "numbers_direction"] == "geen_cijfers"
 
 
 def test_joint_display_has_one_row_per_goal_in_registry_order():
-    empty = pd.DataFrame(columns=["indicator", "area", "verdict", "status"])
     stories, codes = stories_for([])
-    table = joint_display(REG, empty, empty, stories, codes, LINKS)
+    table = joint_display(REG, cells_for(), stories, codes, LINKS)
     assert list(table.columns) == JOINT_COLUMNS
     assert table["goal"].tolist() == REG.operational_goals["id"].tolist()
     assert set(table["meta_inference"]) == {"no_evidence"}
@@ -144,8 +157,11 @@ def test_progress_statuses_are_counted():
     trends = trends_for(["improving", "improving"], area="spread")
     progress = trends.assign(status=["on_track", "moving_away"]).drop(columns="verdict")
     stories, codes = stories_for([])
-    row = joint_display(REG, trends, progress, stories, codes, LINKS).set_index("goal").loc[GOAL]
+    cells = cells_for(trends, progress)
+    row = joint_display(REG, cells, stories, codes, LINKS).set_index("goal").loc[GOAL]
     assert (row["n_on_track"], row["n_moving_away"], row["n_target_reached"]) == (1, 1, 0)
+    # The progress status is the reading these two series count with (it comes first).
+    assert (row["improving"], row["worsening"], row["readings"]) == (1, 1, "progress=2")
 
 
 @pytest.mark.parametrize(
@@ -263,6 +279,7 @@ def test_stories_by_goal_counts_a_story_once_per_theme_and_only_in_the_areas():
 
 def test_goal_row_counts_series_statuses_and_stories_of_one_goal():
     goal = next(g for g in REG.operational_goals.itertuples(index=False) if g.id == GOAL)
+    # wielwijk, oud-krispijn, nieuw-krispijn, crabbehof in that order; "elders" is no indicator
     trends = trends_for(["improving", "improving", "worsening", "insufficient_data"])
     trends = pd.concat(
         [
@@ -270,22 +287,85 @@ def test_goal_row_counts_series_statuses_and_stories_of_one_goal():
             pd.DataFrame({"indicator": ["elders"], "area": ["wielwijk"], "verdict": ["worsening"]}),
         ]
     )
-    progress = pd.DataFrame(
-        {"indicator": [INDICATORS[0], INDICATORS[0]], "area": "wielwijk"}
-    ).assign(status=["on_track", "not_assessable"])
+    progress = pd.DataFrame({"indicator": INDICATORS[0], "area": ["wielwijk", "crabbehof"]}).assign(
+        status=["moving_away", "not_assessable"]
+    )
+    cells = cells_for(trends, progress)
+    series = series_directions(cells[cells["area"].isin(_programme_areas(REG))])
     stories, codes = stories_for(["beter", "beter", "beter", "slechter"])
     by_goal = _stories_by_goal(stories, codes, LINKS, ["wielwijk"])
-    row = _goal_row(goal, trends, progress, by_goal, min_stories=3)
+    row = _goal_row(goal, series, by_goal, min_stories=3)
     assert set(row) == set(JOINT_COLUMNS)
-    assert (row["series"], row["improving"], row["worsening"], row["no_trend"]) == (3, 2, 1, 0)
-    assert row["n_on_track"] == 1
+    # wielwijk: moving away (progress comes before its improving trend); two trends; none
+    directions = ["worsening", "improving", "worsening"]
+    assert (row["series"], row["improving"], row["worsening"], row["no_trend"]) == (3, 1, 2, 0)
+    assert row["readings"] == "progress=1;trend=2"
+    assert (row["n_moving_away"], row["n_on_track"]) == (1, 0)
     assert (row["stories"], row["beter"], row["slechter"]) == (4, 3, 1)
     assert row["themes"] == "t-veilig"
-    assert row["numbers_direction"] == numbers_direction(["improving", "improving", "worsening"])
+    assert row["numbers_direction"] == numbers_direction(directions)
     assert row["stories_direction"] == stories_direction(["beter", "beter", "beter", "slechter"])
     assert row["meta_inference"] == meta_inference(
         row["numbers_direction"], row["stories_direction"]
     )
-    empty = _goal_row(goal, trends.iloc[0:0], progress.iloc[0:0], by_goal.iloc[0:0], 3)
+    empty = _goal_row(goal, series.iloc[0:0], by_goal.iloc[0:0], 3)
     assert (empty["series"], empty["stories"], empty["themes"]) == (0, 0, "")
     assert empty["meta_inference"] == "no_evidence"
+
+
+# -- every reading gives a direction (issue 25) ----------------------------------------
+
+
+def test_every_outcome_of_the_status_matrix_has_a_direction():
+    assert set(SERIES_DIRECTIONS) == set(CELL_STYLES)
+    for (reading, outcome), direction in SERIES_DIRECTIONS.items():
+        grade = CELL_STYLES[(reading, outcome)].grade
+        if grade is None or (reading, outcome) == ("progress", "target_reached"):
+            # a target reached is a level, not a change: reached and still worsening happens
+            assert direction == "insufficient_data", (reading, outcome)
+        elif (reading, outcome) == ("progress", "insufficient_progress"):
+            assert direction == "improving"  # the right way, too slowly for the target
+        else:
+            expected = {1: "improving", 2: "improving", 0: "no_significant_trend"}
+            assert direction == expected.get(grade, "worsening"), (reading, outcome)
+
+
+def first_year_tables(indicator: str) -> dict[str, pd.DataFrame]:
+    """A programme's first years: every series of the goal too short for a trend
+    (``insufficient_data``), one with a change since the baseline, one with a break."""
+    areas = ["wielwijk", "crabbehof"]
+    trends = pd.DataFrame({"indicator": indicator, "area": areas, "verdict": "insufficient_data"})
+    changes = pd.DataFrame({"indicator": [indicator], "area": ["wielwijk"], "verdict": "improving"})
+    breaks = pd.DataFrame(
+        {
+            "indicator": indicator,
+            "area": ["crabbehof", "crabbehof"],
+            "reading": ["level", "gap"],
+            "verdict": ["better_than_trend", "worse_than_trend"],
+        }
+    )
+    return {"trends": trends, "changes": changes, "breaks": breaks}
+
+
+def test_first_year_the_numbers_rest_on_the_change_and_the_break_not_on_geen_cijfers():
+    """Baseline plus one or two measurements: no trend yet, but a change since the
+    baseline and a break after the start give the goal its direction, and the row
+    names the readings it rests on."""
+    tables = first_year_tables(INDICATORS[0])
+    stories, codes = stories_for(["beter"] * 4)
+    # Before issue 25 only the trend verdicts counted: this goal read "geen cijfers".
+    assert numbers_direction(tables["trends"]["verdict"]) == "geen_cijfers"
+    cells = cells_for(**tables)
+    row = joint_display(REG, cells, stories, codes, LINKS).set_index("goal").loc[GOAL]
+    assert row["numbers_direction"] == "verbetering"
+    assert (row["series"], row["improving"], row["worsening"]) == (2, 2, 0)
+    assert row["readings"] == "change=1;break=1"  # the gap reading of a break never counts
+    assert row["meta_inference"] == "convergent"
+    worse = tables | {"changes": tables["changes"].assign(verdict="worsening")}
+    row = joint_display(REG, cells_for(**worse), stories, codes, LINKS).set_index("goal").loc[GOAL]
+    assert (row["numbers_direction"], row["meta_inference"]) == ("gemengd", "expansion")
+
+
+def test_reading_counts_follow_the_order_of_precedence():
+    assert reading_counts([]) == ""
+    assert reading_counts(["break", "progress", "break"]) == "progress=1;break=2"

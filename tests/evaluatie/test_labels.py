@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from npdw_learning.evaluatie import joint, labels, status, views, wijktaal
+from npdw_learning.evaluatie import evidence, joint, labels, status, views, wijktaal
 from npdw_learning.leeragenda import agenda
 from npdw_learning.leeragenda.efforts import NOT_RECORDED
 from npdw_learning.tellen import breaks, changes, progress, trends
@@ -25,6 +25,7 @@ ENGINE_CODES = {
     "meta_inference": joint.META_INFERENCES,
     "numbers_direction": joint.NUMBERS_DIRECTIONS,
     "stories_direction": joint.STORIES_DIRECTIONS,
+    "evidence": evidence.EVIDENCE,
     "effort_status": (*agenda.EFFORT_STATUSES, NOT_RECORDED),
     "question_status": agenda.QUESTION_STATUSES,
 }

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ...kern.programme import ProgrammeFolder as _AT  # on the class: paths as messages name them
-from ..labels import EFFORT_STATUS_NL, QUESTION_STATUS_NL
+from ..labels import EFFORT_STATUS_NL, EVIDENCE_NL, QUESTION_STATUS_NL, STORIES_NL
 from ..report import show_figure, show_markdown, show_table
+from .samen import numbers_in_words
 
 if TYPE_CHECKING:
     from ..steps import LeeragendaStep, Run
@@ -62,14 +63,25 @@ def _show_questions(run: Run, step: LeeragendaStep, section: str) -> None:
         )
     else:
         counts = q["status"].map(QUESTION_STATUS_NL).value_counts()
+        found = step.evidence["evidence"].map(EVIDENCE_NL).value_counts()
         show_markdown(
             "#### Leervragen\n\n"
             f"De leeragenda heeft {len(q)} leervragen: "
             + ", ".join(f"{n} {s}" for s, n in counts.items())
-            + ". Bij elke vraag staat welk onderzoek haar beantwoordt.",
+            + ". Per pijler hieronder wat de cijfers en verhalen van dit jaar over elke vraag "
+            "zeggen, met een voorstel voor de volgende stap. Bewijs: "
+            + ", ".join(f"{n} {s}" for s, n in found.items())
+            + " (*uiteenlopend*: cijfers en verhalen spreken elkaar tegen, of de een toont een "
+            "richting die de ander niet toont). De cijfers zijn per reeks (indicator x wijk) "
+            "de lezing uit het statusoverzicht, de verhalen die met een thema van de vraag, "
+            "zoals bij de doelen in de pijlerhoofdstukken. Het citaat per vraag (in de bijlage) "
+            "komt alleen uit zinnen die de verteller liet citeren. De volgende stap is een "
+            "voorstel; de leersessie beslist. Elke lezing staat in "
+            "`tables/leervragen_bewijs.csv`.",
             section,
         )
-        _show_question_table(run, step, section)
+        _show_evidence(run, step, section)
+        _show_evidence_details(step, section)
     if len(step.proposals):
         show_markdown(
             "#### Voorgesteld uit deze evaluatie\n\nBij deze doelen spraken cijfers en verhalen "
@@ -80,29 +92,94 @@ def _show_questions(run: Run, step: LeeragendaStep, section: str) -> None:
         )
 
 
-def _show_question_table(run: Run, step: LeeragendaStep, section: str) -> None:
-    """The learning questions with their pillars and the research that answers them."""
+OVERARCHING_NL = "Overkoepelende vragen (alle pijlers)"
+
+
+def _by_pillar(run: Run, evidence: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The questions grouped by their first pillar, in the registry's order; a question
+    of every pillar goes to the overarching group at the end."""
     reg = run.registry
-    pillars = dict(zip(reg.pillars["id"], reg.pillars["label"], strict=True))
-    everything = step.agenda.research  # a question may name research in another area
-    research_titles = dict(zip(everything["id"], everything["title"], strict=True))
-    q = step.questions
+    every = set(reg.pillars["id"])
+    pillars = evidence["pillars"].map(lambda v: [p for p in str(v).split(";") if p])
+    home = pillars.map(lambda ps: "" if set(ps) >= every or not ps else ps[0])
+    groups = [
+        (label, evidence[home == pid])
+        for pid, label in zip(reg.pillars["id"], reg.pillars["label"], strict=True)
+    ]
+    groups.append((OVERARCHING_NL, evidence[home == ""]))
+    return [(label, rows) for label, rows in groups if len(rows)]
+
+
+def _stories_in_words(n: object, direction: str) -> str:
+    """``12 verhalen, vooral beter``; a hidden small count (``<5``) as such."""
+    if str(n) == "0":
+        return "geen verhalen"
+    return f"{n} verhalen, {STORIES_NL[direction]}"
+
+
+def _research_in_words(states: object) -> str:
+    """``1 lopend, 2 gepland`` from ``id=status;...``, or ``geen``."""
+    listed = [p.split("=", 1)[1] for p in str(states).split(";") if "=" in p]
+    if not listed:
+        return "geen"
+    return ", ".join(f"{listed.count(s)} {s}" for s in dict.fromkeys(listed))
+
+
+def _show_evidence(run: Run, step: LeeragendaStep, section: str) -> None:
+    """One compact block per question, grouped by pillar: the question, its evidence
+    label and status, the numbers and stories in short, its research and next step."""
+    from ..evidence import publishable_evidence
+    from ..joint import numbers_summary
+
+    shown = publishable_evidence(step.evidence)
+    series = step.evidence_series
+    owners = dict(zip(step.questions["id"], step.questions["owner"], strict=True))
+    for label, rows in _by_pillar(run, shown):
+        parts, values = ["##### {pillar}"], {"pillar": label}
+        for i, row in enumerate(rows.itertuples(index=False)):
+            parts.append(
+                f"**{{id{i}}}** {{text{i}}} *({{status{i}}}; eigenaar: {{owner{i}}}; "
+                f"onderzoek: {{research{i}}})*  \n"
+                f"**{{label{i}}}**: cijfers {{numbers{i}}}; {{stories{i}}}.  \n"
+                f"*Volgende stap*: {{step{i}}}."
+            )
+            values |= {
+                f"id{i}": row.question,
+                f"text{i}": row.text,
+                f"label{i}": EVIDENCE_NL[row.evidence],
+                f"status{i}": QUESTION_STATUS_NL.get(row.status, row.status),
+                f"owner{i}": owners.get(row.question, "–"),
+                f"numbers{i}": numbers_in_words(
+                    row, numbers_summary(series[series["question"] == row.question])["readings"]
+                ),
+                f"stories{i}": _stories_in_words(row.stories, row.stories_direction),
+                f"research{i}": _research_in_words(row.research_status),
+                f"step{i}": row.next_step,
+            }
+        show_markdown("\n\n".join(parts), section, **values)
+
+
+def _show_evidence_details(step: LeeragendaStep, section: str) -> None:
+    """The long parts of each question, to the appendix: its research by title and state,
+    and a quote. Every reading per series is in ``leervragen_bewijs.csv``."""
+    e = step.evidence
+    research = step.agenda.research  # a question may name research in another area
+    titles = dict(zip(research["id"], research["title"], strict=True))
+    studied = [
+        "; ".join(
+            f"{titles.get(r, r)} ({status})"
+            for r, status in (p.split("=", 1) for p in str(v).split(";") if "=" in p)
+        )
+        or "–"
+        for v in e["research_status"]
+    ]
     show_table(
-        q.assign(
-            pillars=q["pillars"].map(lambda v: _listed(v, pillars)),
-            research=q["research"].map(lambda v: _listed(v, research_titles)),
-            status=q["status"].map(QUESTION_STATUS_NL),
-        ),
+        e.assign(research=studied, quote=e["quote"].fillna("–")),
         section,
-        caption="De leervragen, met het onderzoek dat ze beantwoordt",
-        columns={
-            "id": "Nr.",
-            "question": "Leervraag",
-            "pillars": "Pijlers",
-            "research": "Onderzoek",
-            "owner": "Eigenaar",
-            "status": "Status",
-        },
+        caption="Per leervraag: het onderzoek en een citaat",
+        columns={"question": "Nr.", "research": "Onderzoek", "quote": "Een stem uit de wijk"},
+        appendix="Leervragen: onderzoek en een citaat",
+        csv="leervragen_bewijs.csv",
     )
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..labels import META_NL, NUMBERS_NL, PROGRESS_NL, STORIES_NL
 from ..report import show_markdown, show_table
+from ..status import READING_NL
 
 if TYPE_CHECKING:
     from ..steps import JointStep, Run
@@ -15,13 +16,30 @@ if TYPE_CHECKING:
 __all__ = ["show_joint"]
 
 
-def _numbers_cell(row: Any) -> str:
+def numbers_in_words(row: Any, readings: str | None = None) -> str:
+    """The direction of the numbers with its series and the readings it rests on, e.g.
+    ``verbetering (2 beter, 1 gelijk; lezing: trend 1, verandering 2)``.
+
+    ``row`` has ``numbers_direction, series, improving, worsening, no_trend`` and
+    ``readings`` (:func:`~npdw_learning.evaluatie.joint.reading_counts`), or ``readings``
+    is given.
+    """
     if row.series == 0:
         return NUMBERS_NL[row.numbers_direction]
-    return (
-        f"{NUMBERS_NL[row.numbers_direction]} ({row.improving} beter, {row.worsening} slechter, "
-        f"{row.no_trend} geen trend)"
-    )
+    counts = [
+        f"{n} {word}"
+        for n, word in (
+            (row.improving, "beter"),
+            (row.worsening, "slechter"),
+            (row.no_trend, "gelijk"),
+        )
+        if n
+    ]
+    counted = row.readings if readings is None else readings
+    pairs = (part.split("=") for part in str(counted).split(";") if part)
+    # each reading by the first word of its name: voortgang, trend, verandering, afbuiging
+    readings = ", ".join(f"{READING_NL[r].split()[0].lower()} {n}" for r, n in pairs)
+    return f"{NUMBERS_NL[row.numbers_direction]} ({', '.join(counts)}; lezing: {readings})"
 
 
 def _progress_cell(row: Any) -> str:
@@ -49,7 +67,7 @@ def show_joint(run: Run, step: JointStep) -> None:
         table = pd.DataFrame(
             {
                 "Doel": mine["label"],
-                "Trend in de cijfers": [_numbers_cell(r) for r in rows],
+                "Richting in de cijfers": [numbers_in_words(r) for r in rows],
                 "Voortgang naar 2043": [_progress_cell(r) for r in rows],
                 "Verhalen": [_stories_cell(r) for r in rows],
                 "Thema's": [
