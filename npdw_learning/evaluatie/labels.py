@@ -32,6 +32,7 @@ __all__ = [
     "NUMBERS_NL",
     "STORIES_NL",
     "EVIDENCE_NL",
+    "CHANGE_KIND_NL",
     "EFFORT_STATUS_NL",
     "QUESTION_STATUS_NL",
     "FAMILIES",
@@ -115,6 +116,17 @@ EVIDENCE_NL = {
 #: Learning questions' ``status`` (:data:`npdw_learning.leeragenda.agenda.QUESTION_STATUSES`).
 QUESTION_STATUS_NL = {"open": "open", "in_onderzoek": "in onderzoek", "beantwoord": "beantwoord"}
 
+#: The kinds of change since last year's evaluation (:mod:`.vorigjaar`), as counted.
+CHANGE_KIND_NL = {
+    "cell": "vakken van het statusoverzicht met een andere lezing of uitkomst",
+    "question_status": "leervragen met een andere status",
+    "question_evidence": "leervragen met een ander bewijslabel",
+    "lesson_new": "nieuwe lessen",
+    "lesson_changed": "veranderde lessen",
+    "effort_status": "inspanningen met een andere status",
+    "theme_stories": "thema's met meer of minder verhalen (per wijk of in totaal)",
+}
+
 #: Every family of result codes: its name (as in ``docs/glossary.md``) and labels.
 #: Effort statuses (:data:`~npdw_learning.leeragenda.efforts.EFFORT_STATUS_NL`) live in
 #: leeragenda, whose command ``npdw efforts status`` prints them too; they are listed here.
@@ -130,4 +142,5 @@ FAMILIES: dict[str, dict[str, str]] = {
     "evidence": EVIDENCE_NL,
     "effort_status": EFFORT_STATUS_NL,
     "question_status": QUESTION_STATUS_NL,
+    "change_kind": CHANGE_KIND_NL,
 }

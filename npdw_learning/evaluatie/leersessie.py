@@ -148,15 +148,10 @@ def _text(value: object) -> str:
 def _code_label(code: object) -> str:
     """The Dutch label of a result code, from :mod:`.labels`; the code itself when unknown."""
     text = _text(code)
-    for family in (_evidence_labels(), *labels.FAMILIES.values()):
+    for family in (labels.EVIDENCE_NL, *labels.FAMILIES.values()):
         if text in family:
             return family[text]
     return text
-
-
-def _evidence_labels() -> Mapping[str, str]:
-    """The evidence labels' Dutch words (:mod:`.labels`, added with the evidence table)."""
-    return getattr(labels, "EVIDENCE_NL", None) or labels.FAMILIES.get("evidence", {})
 
 
 # -- which pillar a change is about --------------------------------------------------------

@@ -43,6 +43,7 @@ import pandas as pd
 from ..kern.atomic import unformula_text
 from ..kern.errors import InputError
 from ..kern.inputfile import read_input_bytes, read_input_text
+from .labels import CHANGE_KIND_NL
 
 if TYPE_CHECKING:
     from .steps import Run
@@ -76,15 +77,7 @@ KINDS = (
     "effort_status",
     "theme_stories",
 )
-KIND_NL = {
-    "cell": "vakken van het statusoverzicht met een andere lezing of uitkomst",
-    "question_status": "leervragen met een andere status",
-    "question_evidence": "leervragen met een ander bewijslabel",
-    "lesson_new": "nieuwe lessen",
-    "lesson_changed": "veranderde lessen",
-    "effort_status": "inspanningen met een andere status",
-    "theme_stories": "thema's met meer of minder verhalen (per wijk of in totaal)",
-}
+KIND_NL = CHANGE_KIND_NL  # their Dutch words (labels.py: one place for every code)
 # The tables compared, with the columns each needs.
 TABLES = {
     "statusoverzicht": ("indicator", "area", "reading", "outcome"),

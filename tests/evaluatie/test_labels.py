@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from npdw_learning.evaluatie import evidence, joint, labels, status, views, wijktaal
+from npdw_learning.evaluatie import evidence, joint, labels, status, views, vorigjaar, wijktaal
 from npdw_learning.leeragenda import agenda
 from npdw_learning.leeragenda.efforts import NOT_RECORDED
 from npdw_learning.tellen import breaks, changes, progress, trends
@@ -28,6 +28,7 @@ ENGINE_CODES = {
     "evidence": evidence.EVIDENCE,
     "effort_status": (*agenda.EFFORT_STATUSES, NOT_RECORDED),
     "question_status": agenda.QUESTION_STATUSES,
+    "change_kind": vorigjaar.KINDS,
 }
 
 

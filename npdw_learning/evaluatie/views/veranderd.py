@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..labels import EFFORT_STATUS_NL, QUESTION_STATUS_NL
+from ..labels import EFFORT_STATUS_NL, EVIDENCE_NL, QUESTION_STATUS_NL
 from ..report import show_markdown, show_table
 from ..status import GRADE_NL
 from ..vorigjaar import CHANGES, KIND_NL, cell_grade
@@ -84,7 +84,7 @@ def highlights(changes: pd.DataFrame, indicators: dict[str, str], areas: dict[st
             )
     named = (
         ("question_status", "Leervraag", QUESTION_STATUS_NL),
-        ("question_evidence", "Bewijs bij leervraag", {}),
+        ("question_evidence", "Bewijs bij leervraag", EVIDENCE_NL),
         ("effort_status", "Inspanning", EFFORT_STATUS_NL),
     )
     for kind, what, words in named:
