@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from .kern.console import (
     EXIT_INPUT,
@@ -665,5 +666,23 @@ def resource_message(exc: BaseException, args: argparse.Namespace) -> str:
     )
 
 
+def run() -> NoReturn:
+    """The ``npdw`` command: :func:`main`, then the process ends.
+
+    Everything is written and flushed when :func:`main` returns; Python's last
+    garbage collection over all that a run loaded (pandas, spaCy, the notebook
+    client, WeasyPrint) would then take about a second before the shell gets its
+    prompt back. :func:`gc.freeze` leaves those objects out of it; exit handlers
+    still run. Only here, never in :func:`main`, which tests call many times.
+    """
+    import gc
+
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()
