@@ -33,6 +33,7 @@ __all__ = [
     "STORIES_NL",
     "EVIDENCE_NL",
     "CHANGE_KIND_NL",
+    "CHANGE_KIND_SHORT_NL",
     "EFFORT_STATUS_NL",
     "QUESTION_STATUS_NL",
     "FAMILIES",
@@ -125,6 +126,16 @@ CHANGE_KIND_NL = {
     "lesson_changed": "veranderde lessen",
     "effort_status": "inspanningen met een andere status",
     "theme_stories": "thema's met meer of minder verhalen (per wijk of in totaal)",
+}
+#: The same kinds named for one change (a row of the table, a line of the leersessie).
+CHANGE_KIND_SHORT_NL = {
+    "cell": "statusoverzicht",
+    "question_status": "status leervraag",
+    "question_evidence": "bewijs leervraag",
+    "lesson_new": "nieuwe les",
+    "lesson_changed": "veranderde les",
+    "effort_status": "status inspanning",
+    "theme_stories": "verhalen per thema",
 }
 
 #: Every family of result codes: its name (as in ``docs/glossary.md``) and labels.

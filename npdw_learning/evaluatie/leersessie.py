@@ -35,6 +35,8 @@ import pandas as pd
 from ..kern.atomic import read_csv
 from ..kern.registry import Registry
 from . import labels
+from .labels import CHANGE_KIND_SHORT_NL
+from .vorigjaar import value_label
 from .wijkopmaak import BASE_STYLE, COLOURS, esc, page_html
 
 __all__ = [
@@ -58,15 +60,6 @@ MAX_CHANGES = 6
 ROOMY = 7
 
 #: ``veranderd_sinds_vorig_jaar.csv`` column ``kind``, in the order a page lists them.
-CHANGE_KIND_NL = {
-    "cell": "statusoverzicht",
-    "question_evidence": "bewijs bij leervraag",
-    "question_status": "status van leervraag",
-    "lesson_new": "nieuwe les",
-    "lesson_changed": "les gewijzigd",
-    "effort_status": "status van inspanning",
-    "theme_stories": "verhalen over thema",
-}
 _WORSE = ("worsening", "worse_than_trend", "moving_away", "insufficient_progress", "slechter")
 
 STYLE = (
@@ -193,8 +186,8 @@ def _changes_by_pillar(
     changes: pd.DataFrame, index: Mapping[tuple[str, str], set[str]]
 ) -> dict[str, list[dict]]:
     """The rows of the changes table per pillar, the ones that matter most first: a
-    change for the worse, then in the order of :data:`CHANGE_KIND_NL`."""
-    order = {kind: i for i, kind in enumerate(CHANGE_KIND_NL)}
+    change for the worse, then in the order of :data:`CHANGE_KIND_SHORT_NL`."""
+    order = {kind: i for i, kind in enumerate(CHANGE_KIND_SHORT_NL)}
     out: dict[str, list[dict]] = {}
     for row in changes.to_dict(orient="records"):
         kind = str(row.get("kind", ""))
@@ -279,9 +272,9 @@ def _describe(registry: Registry):
         name = indicators.get(ident, ident) if kind == "cell" else ident
         area = _text(row.get("area"))
         where = f" ({areas.get(area, area)})" if area else ""
-        before, after = _code_label(row.get("before")), _code_label(row.get("after"))
+        before, after = value_label(kind, row.get("before")), value_label(kind, row.get("after"))
         step = f"{before or 'niets'} → {after or 'niets'}"
-        return f"{CHANGE_KIND_NL.get(kind, kind)}, {name}{where}: {step}"
+        return f"{CHANGE_KIND_SHORT_NL.get(kind, kind)}, {name}{where}: {step}"
 
     return describe
 

@@ -62,6 +62,7 @@ __all__ = [
     "read_tables",
     "compare",
     "cell_grade",
+    "value_label",
     "ChangesStep",
     "changes_step",
 ]
@@ -410,6 +411,29 @@ def compare(
         pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CHANGE_COLUMNS)
     )
     return Comparison(changes.astype(str).reset_index(drop=True), notes)
+
+
+def value_label(kind: object, value: object) -> str:
+    """A ``before`` or ``after`` of the table as a reader sees it: a cell's
+    ``reading:outcome`` as the status matrix labels it, a status or evidence code by
+    its label (:mod:`.labels`); anything else, or a value an older tool wrote that
+    this version does not know, as it is. Empty for nothing."""
+    from .labels import EFFORT_STATUS_NL, EVIDENCE_NL, QUESTION_STATUS_NL
+    from .status import CELL_STYLES
+
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    text = str(value)
+    if kind == "cell":
+        reading, _, outcome = text.partition(":")
+        style = CELL_STYLES.get((reading, outcome))
+        return style.label if style is not None else text
+    words = {
+        "question_status": QUESTION_STATUS_NL,
+        "question_evidence": EVIDENCE_NL,
+        "effort_status": EFFORT_STATUS_NL,
+    }.get(str(kind), {})
+    return words.get(text, text)
 
 
 def cell_grade(value: str) -> int | None:

@@ -77,8 +77,9 @@ def changes_table(registry) -> pd.DataFrame:
             "kind": ["cell", "question_status", "lesson_new", "theme_stories", "question_status"],
             "id": [wonen, "lq-02", "les-04", "afval-verloedering", "lq-99"],
             "area": ["wielwijk", None, float("nan"), "", ""],  # empty, as a table reads
-            "before": ["improving", "open", "", "3", "open"],
-            "after": ["worsening", "in_onderzoek", "Een nieuwe les", "5", "beantwoord"],
+            # a cell as vorigjaar writes it: reading:outcome
+            "before": ["trend:improving", "open", "", "3", "open"],
+            "after": ["trend:worsening", "in_onderzoek", "Een nieuwe les", "5", "beantwoord"],
         }
     )
 
@@ -113,8 +114,8 @@ def test_changes_land_on_their_pillar(registry, labels):
     # A cell by its indicator's pillar, with the Dutch words of its readings.
     assert "verbetert → verslechtert" in wonen and "Wielwijk" in wonen
     # A theme by the questions that link it (lq-01: wonen and veilig).
-    assert "verhalen over thema, afval-verloedering: 3 → 5" in by[labels["veilig"]]
-    assert "status van leervraag, lq-02: open → in onderzoek" in gezond
+    assert "verhalen per thema, afval-verloedering: 3 → 5" in by[labels["veilig"]]
+    assert "status leervraag, lq-02: open → in onderzoek" in gezond
     assert not re.search(r"\bnan\b", " ".join(by.values()))
     # A lesson by the questions that list it (les-04: lq-04, werk).
     assert "nieuwe les, les-04" in by[labels["werk"]]

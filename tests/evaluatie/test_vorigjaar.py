@@ -337,3 +337,17 @@ def test_the_section_opens_with_cells_turned_the_wrong_way_then_the_right_way():
     assert len(top) == 5
     many = pd.DataFrame([rows[3]] * 20, columns=CHANGE_COLUMNS)
     assert len(highlights(many, {}, {})) == MAX_HIGHLIGHTS
+
+
+def test_a_value_of_the_changes_table_reads_as_the_report_shows_it():
+    from npdw_learning.evaluatie.vorigjaar import value_label
+
+    assert value_label("cell", "trend:improving") == "verbetert"
+    assert value_label("cell", "progress:moving_away") == "van het doel af"
+    assert value_label("question_evidence", "converging") == "eensgezind"
+    assert value_label("question_status", "in_onderzoek") == "in onderzoek"
+    assert value_label("effort_status", "in_uitvoering") == "in uitvoering"
+    # What an older tool wrote, or another kind, stays as it is; nothing is empty.
+    assert value_label("cell", "trend:oud_oordeel") == "trend:oud_oordeel"
+    assert value_label("theme_stories", "<5") == "<5"
+    assert value_label("cell", float("nan")) == value_label("cell", None) == ""

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..labels import EFFORT_STATUS_NL, EVIDENCE_NL, QUESTION_STATUS_NL
+from ..labels import CHANGE_KIND_SHORT_NL
 from ..report import show_markdown, show_table
 from ..status import GRADE_NL
-from ..vorigjaar import CHANGES, KIND_NL, cell_grade
+from ..vorigjaar import CHANGES, KIND_NL, cell_grade, value_label
 
 if TYPE_CHECKING:
     from ..steps import Run
@@ -27,24 +27,6 @@ __all__ = ["show_changes"]
 
 SECTION = "veranderd"
 MAX_HIGHLIGHTS = 8
-_KIND_SHORT = {
-    "cell": "statusoverzicht",
-    "question_status": "status leervraag",
-    "question_evidence": "bewijs leervraag",
-    "lesson_new": "nieuwe les",
-    "lesson_changed": "veranderde les",
-    "effort_status": "status inspanning",
-    "theme_stories": "verhalen per thema",
-}
-
-
-def _cell_label(value: str) -> str:
-    """``reading:outcome`` as the matrix's label; an unknown value (an older tool's) as is."""
-    from ..status import CELL_STYLES
-
-    reading, _, outcome = value.partition(":")
-    style = CELL_STYLES.get((reading, outcome))
-    return style.label if style is not None else value
 
 
 def _turned(changes: pd.DataFrame, sign: int) -> pd.DataFrame:
@@ -79,17 +61,17 @@ def highlights(changes: pd.DataFrame, indicators: dict[str, str], areas: dict[st
         for row in _turned(changes, sign).itertuples(index=False):
             out.append(
                 f"{indicators.get(row.id, row.id)} in {areas.get(row.area, row.area)}: van "
-                f"'{_cell_label(row.before)}' naar '{_cell_label(row.after)}' "
+                f"'{value_label('cell', row.before)}' naar '{value_label('cell', row.after)}' "
                 f"({GRADE_NL[cell_grade(row.after)]})."
             )
     named = (
-        ("question_status", "Leervraag", QUESTION_STATUS_NL),
-        ("question_evidence", "Bewijs bij leervraag", EVIDENCE_NL),
-        ("effort_status", "Inspanning", EFFORT_STATUS_NL),
+        ("question_status", "Leervraag"),
+        ("question_evidence", "Bewijs bij leervraag"),
+        ("effort_status", "Inspanning"),
     )
-    for kind, what, words in named:
+    for kind, what in named:
         for row in changes[changes["kind"] == kind].itertuples(index=False):
-            was, now = words.get(row.before, row.before), words.get(row.after, row.after)
+            was, now = value_label(kind, row.before), value_label(kind, row.after)
             out.append(f"{what} {row.id}: van '{was}' naar '{now}'.")
     for row in changes[changes["kind"] == "lesson_new"].itertuples(index=False):
         out.append(f"Nieuwe les {row.id}: {row.after[:160]}")
@@ -123,8 +105,15 @@ def show_changes(run: Run, step: ChangesStep) -> None:
     if step.notes:
         show_markdown("#### Niet (helemaal) vergeleken\n\n{notes}", SECTION, notes=step.notes)
     if total:
-        shown = step.comparison.changes.assign(
-            kind=step.comparison.changes["kind"].map(lambda k: _KIND_SHORT.get(k, k))
+        changes = step.comparison.changes
+        shown = changes.assign(
+            kind=changes["kind"].map(lambda k: CHANGE_KIND_SHORT_NL.get(k, k)),
+            before=[
+                value_label(k, v) for k, v in zip(changes["kind"], changes["before"], strict=True)
+            ],
+            after=[
+                value_label(k, v) for k, v in zip(changes["kind"], changes["after"], strict=True)
+            ],
         )
         show_table(
             shown,
