@@ -351,9 +351,11 @@ def _evaluate_run(
                 seal(build)
                 replace_with(build, out)
         except EvaluationError as exc:
+            kernel.close()  # first: a kernel still running writes into the build folder
             exc.kept = _keep_failed_build(build, out)
             raise
         except BaseException:
+            kernel.close()  # (its forked drawing processes die with it: one process group)
             shutil.rmtree(build, ignore_errors=True)
             raise
     return out / REPORT

@@ -267,8 +267,10 @@ def test_published_tables_hide_small_story_counts(evaluated):
 
 # Pages of rapport.pdf on the bundled demo run (issue 12: 30). Issue 25 adds a block per
 # learning question to the Leeragenda chapter and more directions (so more proposed
-# learning questions) to the pillar chapters: 32.
-PAGE_BUDGET = 32
+# learning questions) to the pillar chapters, and the Verantwoording explains the
+# comparison with last year (its chapter itself comes only with an earlier evaluation,
+# about two pages more): 33 measured, 34 allowed.
+PAGE_BUDGET = 34
 HTML_BUDGET = 2_000_000  # bytes of rapport.html
 
 

@@ -92,10 +92,11 @@ def show_changes(run: Run, step: ChangesStep) -> None:
         else "In de vergeleken tabellen is niets veranderd."
     )
     show_markdown(
-        "Deze evaluatie is vergeleken met die van {year} (in {folder}). " + found,
+        "Deze evaluatie is vergeleken met die van {year} (map {folder}; het volledige pad "
+        "staat in `manifest.json`). " + found,
         SECTION,
         year=step.previous.year,
-        folder=str(step.previous.folder),
+        folder=step.previous.folder.name,
         counts=lines,
     )
     indicators = dict(zip(reg.indicators["id"], reg.indicators["label"], strict=True))
