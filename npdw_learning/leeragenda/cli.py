@@ -6,7 +6,7 @@ import argparse
 
 import pandas as pd
 
-from ..kern.console import echo
+from ..kern.console import echo, program
 from ..kern.errors import Finding
 from ..kern.programme import ProgrammeFolder
 from .agenda import agenda_in
@@ -186,10 +186,12 @@ def cli_agenda_sheet(args: argparse.Namespace) -> int:
     folder = ProgrammeFolder.chosen(args.data, getattr(args, "stories", None))
     year = args.year if args.year is not None else dt.date.today().year
     path = write_sheet(folder, year, args.out)
+    # The command to copy names the programme folder unless it is the bundled one.
+    data = "" if args.data is None else f" --data {folder.root}"
     echo(
         f"{path}: het leersessieblad, een regel per leervraag. Vul in Excel 'nieuwe status', "
         f"'nieuwe les' en 'bestaande les' in, sla op als CSV en schrijf het terug met "
-        f"`npdw agenda apply {path}`."
+        f"`{program()} agenda apply {path}{data}`."
     )
     return 0
 

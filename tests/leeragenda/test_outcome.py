@@ -293,7 +293,8 @@ def test_cli_sheet_and_apply(programme, tmp_path, capsys):
     sheet = tmp_path / "uit" / "leersessie.csv"
     data = str(programme.root)
     assert main(["agenda", "sheet", "--data", data, "--year", "2026", "--out", str(sheet)]) == 0
-    assert "npdw agenda apply" in capsys.readouterr().out
+    # The command to copy names this programme's folder, not only the sheet.
+    assert f"npdw agenda apply {sheet} --data {data}`" in capsys.readouterr().out
     _, rows = read_sheet(sheet)
     assert len(rows) == len(agenda_in(programme).learning_questions)
     raw = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8-sig")), delimiter=";"))[1:]
