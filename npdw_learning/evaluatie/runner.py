@@ -371,7 +371,19 @@ def _prework(pdf: bool) -> list[Callable[[], object]]:
     from ..vertellen.nlp import dutch_pipeline
     from .pdf import shared_fonts
 
-    modules = ("nbconvert", ".report", ".wijkuitvoer", ".wijkopmaak", ".presentatie")
+    modules = (
+        "nbconvert",
+        ".report",
+        ".wijkuitvoer",
+        ".wijkopmaak",
+        ".presentatie",
+        # what the report's method prose reads its constants from (.method.method_values):
+        # scipy and statsmodels with them, a second's import otherwise done after the notebooks
+        "..tellen.trends",
+        "..tellen.progress",
+        "..vertellen.analysis",
+        ".joint",
+    )
     work: list[Callable[[], object]] = [
         *(lambda m=m: importlib.import_module(m, __package__) for m in modules),
         font_face_css,

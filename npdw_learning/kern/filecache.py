@@ -37,7 +37,15 @@ __all__ = ["CACHE_DIR", "cache_dir", "code_stamp", "digest", "made_once", "made_
 CACHE_DIR = PROJ_ROOT / ".cache" / "npdw"
 #: At most this many files are kept; the least recently used go first.
 MAX_FILES = 400
-_LIBRARIES = ("matplotlib", "numpy", "pandas", "pillow", "networkx", "fontpkg-fira-sans")
+_LIBRARIES = (
+    "matplotlib",
+    "numpy",
+    "pandas",
+    "pillow",
+    "networkx",
+    "fontpkg-fira-sans",
+    "fonttools",
+)
 
 
 def cache_dir() -> Path | None:

@@ -105,7 +105,16 @@ def font_files() -> dict[tuple[int, str], Path]:
 
 
 def _woff2(path: Path) -> bytes:
-    """``path`` as WOFF2, cut down to :data:`CHARACTERS`; the same bytes every time."""
+    """``path`` as WOFF2, cut down to :data:`CHARACTERS`; the same bytes every time, so
+    made once per font file and kept (:mod:`~npdw_learning.kern.filecache`): the
+    compression takes about half a second a face, in every run."""
+    from .filecache import digest, made_once_bytes
+
+    key = digest("woff2", path.read_bytes(), sorted(CHARACTERS), list(_FEATURES))
+    return made_once_bytes(key, ".woff2", lambda: _subset_woff2(path))
+
+
+def _subset_woff2(path: Path) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -126,7 +135,8 @@ def _woff2(path: Path) -> bytes:
 def font_face_css() -> str:
     """The ``@font-face`` rules of the four faces, each font a ``data:`` URL.
 
-    Computed once per process (about 2 s); the page's Content-Security-Policy
+    Computed once per process (about 2 s, unless the faces are in the file cache);
+    the page's Content-Security-Policy
     must allow ``font-src data:``.
 
     Examples

@@ -183,3 +183,17 @@ def test_pillar_figures_are_copied_byte_for_byte_and_redrawn_after_a_change(
     assert drawn == ["werk"]  # only the pillar whose values changed is drawn again
     assert after[0].read_bytes() == first[0].read_bytes()
     assert after[1].read_bytes() != first[1].read_bytes()
+
+
+def test_the_report_fonts_come_from_the_cache_unchanged(cache, monkeypatch):
+    """The WOFF2 subsets of the report's faces are made once and kept: the kept bytes are
+    the ones fontTools makes."""
+    from npdw_learning.kern import fonts
+
+    made: list[Path] = []
+    real = fonts._subset_woff2
+    monkeypatch.setattr(fonts, "_subset_woff2", lambda p: made.append(p) or real(p))
+    path = next(iter(fonts.font_files().values()))
+    first = fonts._woff2(path)
+    assert fonts._woff2(path) == first == real(path)
+    assert made == [path]
