@@ -25,6 +25,7 @@ import os
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -1014,9 +1015,9 @@ def save_pillar_figures(
     Returns
     -------
     list of pathlib.Path
-        The written files, in the order of ``pillars``. Each figure is closed
-        after saving. The same inputs give byte-identical files. Where processes
-        can be forked (Linux), the figures are drawn two at a time.
+        The written files, in the order of ``pillars`` (byte-identical for the same
+        inputs, so copied when drawn before: :mod:`~npdw_learning.kern.filecache`);
+        drawn two at a time where processes can be forked (Linux).
 
     Examples
     --------
@@ -1031,55 +1032,60 @@ def save_pillar_figures(
     >>> [p.name for p in paths]
     ['tellen_wonen.png']
     """
-    from ..kern.filecache import digest, made_once
+    from ..kern.filecache import made_once
     from ..kern.parallel import map_forked
 
     _require(pillars, ("id", "label"), "pillars")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     # Everything a figure is drawn from: a figure drawn before from the same is copied.
-    shared = digest(
-        dict(area_labels),
-        reference,
-        aggregate,
-        None if areas is None else list(areas),
-        synthetic,
-        dpi,
-        start_year,
-    )
+    chosen = None if areas is None else list(areas)
+    options = (dict(area_labels), reference, aggregate, chosen, synthetic, dpi, start_year)
+    inputs = partial(_figure_key, measurements, indicators, progress, options)
 
-    def inputs(pillar: tuple[str, str]) -> str:
-        """The key of one pillar's figure: its own rows of every table (plot_pillar
-        draws no other), so new figures for one pillar leave the others' copies valid."""
-        own = indicators[indicators["pillar"] == pillar[0]]
-        ids = set(own["id"])
-        rows = measurements[measurements["indicator"].isin(ids)]
-        targets = progress
-        if progress is not None and "indicator" in progress.columns:
-            targets = progress[progress["indicator"].isin(ids)]
-        return digest("tellen-pillar", shared, str(pillar[0]), str(pillar[1]), own, rows, targets)
+    plot = partial(
+        plot_pillar,
+        measurements,
+        indicators,
+        progress,
+        area_labels=area_labels,
+        reference=reference,
+        aggregate=aggregate,
+        areas=areas,
+        synthetic=synthetic,
+        start_year=start_year,
+    )
 
     def draw(pillar: tuple[str, str]) -> Path:
         def make(tmp: Path) -> None:
-            fig = plot_pillar(
-                measurements,
-                indicators,
-                progress,
-                str(pillar[0]),
-                pillar_label=str(pillar[1]),
-                area_labels=area_labels,
-                reference=reference,
-                aggregate=aggregate,
-                areas=areas,
-                synthetic=synthetic,
-                start_year=start_year,
-            )
-            _save_png(fig, tmp, dpi)
+            _save_png(plot(str(pillar[0]), pillar_label=str(pillar[1])), tmp, dpi)
 
         return made_once(out / f"tellen_{pillar[0]}.png", inputs(pillar), make)
 
     # Each figure is drawn on its own: on both cores at once (:mod:`~npdw_learning.kern.parallel`).
     return map_forked(draw, zip(pillars["id"], pillars["label"], strict=True))
+
+
+def _figure_key(
+    measurements: pd.DataFrame,
+    indicators: pd.DataFrame,
+    progress: pd.DataFrame | None,
+    options: tuple,
+    pillar: tuple[str, str],
+) -> str:
+    """The cache key of one pillar's figure (:func:`save_pillar_figures`): its own rows of
+    every table (:func:`plot_pillar` draws no other), so new figures for one pillar leave
+    the others' copies valid, and the drawing options."""
+    from ..kern.filecache import digest
+
+    own = indicators[indicators["pillar"] == pillar[0]]
+    ids = set(own["id"])
+    rows = measurements[measurements["indicator"].isin(ids)]
+    targets = progress
+    if progress is not None and "indicator" in progress.columns:
+        targets = progress[progress["indicator"].isin(ids)]
+    key = ("tellen-pillar", list(options), str(pillar[0]), str(pillar[1]))
+    return digest(*key, own, rows, targets)
 
 
 @figure_fonts()  # tick labels take their font when the figure is drawn
