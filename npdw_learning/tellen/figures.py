@@ -1032,7 +1032,6 @@ def save_pillar_figures(
     >>> [p.name for p in paths]
     ['tellen_wonen.png']
     """
-    from ..kern.filecache import made_once
     from ..kern.parallel import map_forked
 
     _require(pillars, ("id", "label"), "pillars")
@@ -1041,29 +1040,24 @@ def save_pillar_figures(
     # Everything a figure is drawn from: a figure drawn before from the same is copied.
     chosen = None if areas is None else list(areas)
     options = (dict(area_labels), reference, aggregate, chosen, synthetic, dpi, start_year)
-    inputs = partial(_figure_key, measurements, indicators, progress, options)
-
-    plot = partial(
-        plot_pillar,
-        measurements,
-        indicators,
-        progress,
-        area_labels=area_labels,
-        reference=reference,
-        aggregate=aggregate,
-        areas=areas,
-        synthetic=synthetic,
-        start_year=start_year,
-    )
-
-    def draw(pillar: tuple[str, str]) -> Path:
-        def make(tmp: Path) -> None:
-            _save_png(plot(str(pillar[0]), pillar_label=str(pillar[1])), tmp, dpi)
-
-        return made_once(out / f"tellen_{pillar[0]}.png", inputs(pillar), make)
-
+    key = partial(_figure_key, measurements, indicators, progress, options)
+    style = {"area_labels": area_labels, "reference": reference, "aggregate": aggregate}
+    style |= {"areas": areas, "synthetic": synthetic, "start_year": start_year}
+    plot = partial(plot_pillar, measurements, indicators, progress, **style)
+    draw = partial(_draw_once, plot, key, out, dpi)
     # Each figure is drawn on its own: on both cores at once (:mod:`~npdw_learning.kern.parallel`).
     return map_forked(draw, zip(pillars["id"], pillars["label"], strict=True))
+
+
+def _draw_once(plot, key, out: Path, dpi: int, pillar: tuple[str, str]) -> Path:
+    """One pillar's figure of :func:`save_pillar_figures`: drawn with ``plot``, or copied
+    when the same ``key`` was drawn before (:func:`~npdw_learning.kern.filecache.made_once`)."""
+    from ..kern.filecache import made_once
+
+    def make(tmp: Path) -> None:
+        _save_png(plot(str(pillar[0]), pillar_label=str(pillar[1])), tmp, dpi)
+
+    return made_once(out / f"tellen_{pillar[0]}.png", key(pillar), make)
 
 
 def _figure_key(

@@ -53,12 +53,16 @@ _EMPTY_NL = (
 )
 
 
+def _empty_note(heading: str, what: str, file: object) -> str:
+    """A part of the agenda with nothing in it yet: its heading and where to fill it in."""
+    return f"#### {heading}\n\n" + _EMPTY_NL.format(what=what, file=f"data/{file}")
+
+
 def _show_questions(run: Run, step: LeeragendaStep, section: str) -> None:
     q = step.questions
     if q.empty:
         show_markdown(
-            "#### Leervragen\n\n"
-            + _EMPTY_NL.format(what="leervragen", file=f"data/{_AT.learning_questions_file}"),
+            _empty_note("Leervragen", "leervragen", _AT.learning_questions_file),
             section,
         )
     else:
@@ -190,8 +194,9 @@ def _show_research(run: Run, step: LeeragendaStep, section: str) -> None:
     threshold = step.agenda.overasking_threshold
     if r.empty:
         show_markdown(
-            "#### Onderzoeksagenda en overvragen\n\n"
-            + _EMPTY_NL.format(what="onderzoeksactiviteiten", file=f"data/{_AT.research_file}")
+            _empty_note(
+                "Onderzoeksagenda en overvragen", "onderzoeksactiviteiten", _AT.research_file
+            )
             + f" Overvragen telt dan alleen de verhaalmomenten (drempel: {threshold} per wijk "
             f"per kwartaal; {len(flagged)} keer overschreden).",
             section,
@@ -264,8 +269,7 @@ def _show_lessons(step: LeeragendaStep, section: str) -> None:
     les = step.lessons
     if les.empty:
         show_markdown(
-            "#### Geleerde lessen\n\n"
-            + _EMPTY_NL.format(what="lessen", file=f"data/{_AT.lessons_file}"),
+            _empty_note("Geleerde lessen", "lessen", _AT.lessons_file),
             section,
         )
         return
@@ -287,8 +291,7 @@ def _show_efforts(run: Run, step: LeeragendaStep, section: str) -> None:
     e = step.efforts
     if e.empty:
         show_markdown(
-            "#### Uitvoering: de inspanningen\n\n"
-            + _EMPTY_NL.format(what="inspanningen", file=f"data/{_AT.efforts_file}"),
+            _empty_note("Uitvoering: de inspanningen", "inspanningen", _AT.efforts_file),
             section,
         )
         return
