@@ -63,6 +63,10 @@ LIMITS = {
     "workbook": 50_000_000,
     # A REFI-QDA project (.qdpx) as stored; project.qde inside is bounded in qda.py.
     "qdpx": 200_000_000,
+    # A national file (npdw fetch cbs --national, or a partner's): every buurt of the
+    # country (14,000 x 32 indicators x 12 years, 5.4 million rows) is about 400 MB as CSV,
+    # a tenth of that as Parquet.
+    "national": 600_000_000,
     # A recorded CBS answer (fetch cbs --offline): one municipality's table is under 2 MB,
     # a whole-country table about 100 MB.
     "json": 256_000_000,

@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .paths import DATA_DIR, PROJ_ROOT
-from .registry import NATIONAL_DIR, load_registry
+from .registry import NATIONAL_DIR, NPLV_FILE, load_registry
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -103,6 +103,8 @@ class ProgrammeFolder:
     sources_file = _Inside("registry/sources.yaml")
     national_pillars_file = _Inside(f"registry/{NATIONAL_DIR}/pillars.yaml")
     national_indicators_file = _Inside(f"registry/{NATIONAL_DIR}/indicators.yaml")
+    # The NPLV focus areas (tellen.nplv): national, kept out of every comparison pool.
+    nplv_file = _Inside(f"registry/{NATIONAL_DIR}/{NPLV_FILE}")
     efforts_file = _Inside("registry/efforts.yaml")
     codebook_file = _Inside("registry/codebook.yaml")
     vocabulary_file = _Inside("registry/stories.yaml")  # the story vocabulary

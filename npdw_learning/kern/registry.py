@@ -66,6 +66,9 @@ NATIONAL_FILES = {
     "share_groups.yaml": "share_groups",
     "indicators.yaml": "indicators",
 }
+# The national part's own file that is no registry list: the NPLV focus areas, read by
+# tellen.nplv (ProgrammeFolder.nplv_file), not by the registry.
+NPLV_FILE = "nplv.yaml"
 
 
 @dataclass(frozen=True)
@@ -294,10 +297,10 @@ def _check_national_folder(national: Path, findings: list[Finding]) -> None:
     if not national.is_dir():
         return
     for path in sorted(national.glob("*.yaml")):
-        if path.name not in NATIONAL_FILES:
+        if path.name not in NATIONAL_FILES and path.name != NPLV_FILE:
             message = (
                 f"hoort niet in het landelijke deel; daar staan alleen "
-                f"{', '.join(NATIONAL_FILES)} (zet het bestand een map hoger)"
+                f"{', '.join([*NATIONAL_FILES, NPLV_FILE])} (zet het bestand een map hoger)"
             )
             findings.append(Finding("error", display_name(path), message))
 

@@ -64,6 +64,10 @@ __all__ = [
     "read_recorded",
     "fetch_table",
     "build_measurements",
+    "NATIONAL_LEVELS",
+    "national_filter",
+    "fetch_national_table",
+    "build_national",
 ]
 
 CBS_MAPPING_FILE = Path(ProgrammeFolder.cbs_mapping_file).name
@@ -533,8 +537,9 @@ def area_row(
     area: CbsArea,
     municipality: str,
     *,
-    year: int,
+    year: int | None,
     municipality_code: str | None = None,
+    where: str | None = None,
 ) -> dict[str, Any]:
     """The data row of one area: by its CBS code, or by municipality, level and name.
 
@@ -544,13 +549,16 @@ def area_row(
     case, padding and hyphens do not count (``Oud Krispijn`` matches
     ``Oud-Krispijn``).
 
+    ``where`` names the table in a message (default ``CBS-tabel <id> (<year>)``;
+    the national file names itself, :func:`.national.programme_units`).
+
     Raises
     ------
     CbsError
         Naming table, year and area, with code and name of every region CBS
         has at that level in the municipality.
     """
-    where = _where(table.table_id, year)
+    where = where or _where(table.table_id, year)
     cols = _region_columns(table, year)
     if area.code:
         hits = [r for r in table.data if _code(r.get(cols.code)) == area.code]
@@ -785,8 +793,11 @@ def _check_shape(payload: object, name: str) -> tuple[list[dict], list[dict]]:
     return props, data
 
 
-def read_recorded(directory: str | Path, table_id: str) -> RecordedTable:
-    """Read ``<directory>/<table_id>.json`` (a recorded or cached response).
+def read_recorded(directory: str | Path, table_id: str, *, suffix: str = "") -> RecordedTable:
+    """Read ``<directory>/<table_id><suffix>.json`` (a recorded or cached response).
+
+    ``suffix`` names a national answer (``_wijk``: every wijk of the country,
+    :func:`fetch_national_table`) beside the municipality's own.
 
     Raises
     ------
@@ -797,7 +808,7 @@ def read_recorded(directory: str | Path, table_id: str) -> RecordedTable:
         ``LIMITS["json"]`` (:mod:`npdw_learning.kern.inputfile`), not JSON,
         nested too deeply to read, or not in the cbsodata shape.
     """
-    path = Path(directory) / f"{table_id}.json"
+    path = Path(directory) / f"{table_id}{suffix}.json"
     name = str(path)
     if not path.exists() and not path.is_symlink():
         raise RecordedMissing(f"{path}: opgenomen antwoord voor tabel {table_id} ontbreekt")
@@ -877,3 +888,170 @@ def fetch_table(
     path = Path(cache_dir) / f"{table_id}.json"
     write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", path)
     return RecordedTable(table_id, props, data, str(path))
+
+
+# -- the whole country: npdw fetch cbs --national ------------------------------------------
+
+# The levels a national fetch asks for: ``wijk`` gives every gemeente and wijk (the
+# programme's wijken are wijken); ``buurt`` every buurt too.
+NATIONAL_LEVELS = {"wijk": ("Gemeente", "Wijk"), "buurt": ("Gemeente", "Wijk", "Buurt")}
+# The matching covariates by their Title in every Kerncijfers table (85984NED:
+# AantalInwoners_5 "aantal", MateVanStedelijkheid_127 "code", 1 = zeer sterk stedelijk).
+COVARIATE_TITLES = {"inwoners": "Aantal inwoners", "stedelijkheid": "Mate van stedelijkheid"}
+_PREFIX_OF_LEVEL = {level: prefix for prefix, level in LEVEL_OF_PREFIX.items()}
+
+
+def national_filter(level: str, region: str = REGION_KEY) -> str:
+    """The OData ``$filter`` for every region of ``level`` and above (not the country).
+
+    The filter is on the region column, as :func:`municipality_filter`'s: its
+    keys are the codes, padded (``'WK050505  '``), and ``substringof`` (the
+    function CBS's own selections use) finds the two letters a code starts with.
+    The column ``SoortRegio_2`` is checked on every row after the download
+    (:func:`build_national`): its values are padded (``'Wijk      '``) and an
+    ``eq`` on it is not documented for CBS's OData service.
+
+    Examples
+    --------
+    >>> national_filter("wijk")
+    "substringof('GM',WijkenEnBuurten) or substringof('WK',WijkenEnBuurten)"
+    """
+    prefixes = [_PREFIX_OF_LEVEL[lv] for lv in NATIONAL_LEVELS[level]]
+    return " or ".join(f"substringof('{prefix}',{region})" for prefix in prefixes)
+
+
+def _national_keys(properties: list[dict[str, Any]], mapping: CbsMapping, table_id: str, year):
+    """The column keys a national fetch needs: the region columns, the mapped indicators'
+    columns (with their conversion columns) and the covariates; None where a title is missing
+    (:func:`build_national` reports it)."""
+    titles = [MUNICIPALITY_TITLE, LEVEL_TITLE, CODE_TITLE, *COVARIATE_TITLES.values()]
+    for ind in (i for i in mapping.indicators if i.covers(year)):
+        titles += [t for t in (ind.title_in(year), ind.times, ind.per) if t]
+    keys = [region_key(properties, table_id=table_id, year=year)]
+    for title in dict.fromkeys(titles):
+        try:
+            keys.append(str(resolve_topic(properties, title, table_id=table_id, year=year)["Key"]))
+        except CbsError:
+            continue
+    return keys
+
+
+def fetch_national_table(
+    table_id: str, cache_dir: str | Path, *, mapping: CbsMapping, level: str, year: int
+) -> RecordedTable:
+    """Fetch every region of ``level`` (and the gemeenten) of one table; cache it.
+
+    Only the columns the mapping needs are asked for (``select``), with the
+    filter of :func:`national_filter`; cbsodata pages through the answer.
+    Cached as ``<table_id>_<level>.json`` in the recorded-response shape, so
+    ``--offline`` replays it (:func:`read_recorded` with ``suffix``).
+
+    Raises
+    ------
+    CbsError
+        No region column, no network (one Dutch sentence), or CBS refuses the table.
+    """
+    import cbsodata  # imported here: only a real fetch needs it
+    import requests
+
+    try:
+        props = cbsodata.get_meta(table_id, "DataProperties")
+        region = region_key(props, table_id=table_id, year=year)
+        data = cbsodata.get_data(
+            table_id,
+            filters=national_filter(level, region),
+            select=_national_keys(props, mapping, table_id, year),
+        )
+    except (requests.ConnectionError, requests.Timeout) as exc:
+        raise CbsError(NO_NETWORK.format(what="opendata.cbs.nl is niet bereikbaar")) from exc
+    except requests.HTTPError as exc:
+        raise CbsError(f"CBS-tabel {table_id}: CBS weigert de tabel ({exc})") from None
+    payload = {"DataProperties": props, "data": data}
+    path = Path(cache_dir) / f"{table_id}_{level}.json"
+    write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", path)
+    return RecordedTable(table_id, props, data, str(path))
+
+
+def _national_regions(table: RecordedTable, cols: _RegionColumns, level: str) -> list[tuple]:
+    """``(row, code, name, municipality code, level)`` of every region of the wanted levels,
+    by ``SoortRegio`` (padding does not count) and a code that fits it."""
+    wanted = {_norm(lv): lv.lower() for lv in NATIONAL_LEVELS[level]}
+    out = []
+    for row in table.data:
+        kind = wanted.get(_norm(row.get(cols.level)))
+        code = _code(row.get(cols.code))
+        if kind is None or LEVEL_OF_PREFIX.get(code[:2], "").lower() != kind:
+            continue
+        out.append((row, code, _norm_text(row.get(cols.region)), f"GM{code[2:6]}", kind))
+    return out
+
+
+def _national_columns(table: RecordedTable, mapping: CbsMapping, year: int):
+    """``(indicator id, CbsIndicator, main key, times, per)`` per figure, and the errors."""
+    columns, errors = [], []
+    for ind in (i for i in mapping.indicators if i.covers(year)):
+        try:
+            main, times, per = _columns(table, ind, year)
+        except CbsError as exc:
+            errors.append(exc)
+            continue
+        columns.append((ind.id, ind, str(main["Key"]), times, per))
+    for cov, title in COVARIATE_TITLES.items():
+        try:
+            key = resolve_topic(table.properties, title, table_id=table.table_id, year=year)["Key"]
+        except CbsError as exc:
+            errors.append(exc)
+            continue
+        columns.append((cov, CbsIndicator(cov, title), str(key), None, None))
+    return columns, errors
+
+
+def build_national(
+    tables: Mapping[int, RecordedTable], mapping: CbsMapping, level: str
+) -> tuple[pd.DataFrame, int]:
+    """Every region's figures of the given tables in the national format.
+
+    The mapped indicators (with the mapping's conversions) and the
+    covariates ``inwoners`` and ``stedelijkheid`` of every gemeente, wijk
+    and (with ``level="buurt"``) buurt: the region's ``SoortRegio`` and code
+    prefix say its level. An empty cell is no row.
+
+    Returns
+    -------
+    frame : DataFrame
+        The columns of :data:`.national.NATIONAL_COLUMNS`.
+    empty : int
+        The number of cells CBS left empty.
+
+    Raises
+    ------
+    CbsError
+        Every title or unit not found, in all tables together.
+    """
+    records, errors, empty = [], [], 0
+    for year in sorted(tables):
+        table = tables[year]
+        try:
+            cols = _region_columns(table, year)
+            columns, errs = _national_columns(table, mapping, year)
+        except CbsError as exc:
+            errors.append(exc)
+            continue
+        errors += errs
+        for row, code, name, gm, kind in _national_regions(table, cols, level):
+            for ind_id, ind, key, times, per in columns:
+                value = _value(row, key, ind, times, per)
+                if value is None:
+                    empty += 1
+                    continue
+                records.append((code, name, gm, kind, ind_id, year, value))
+    if errors:
+        messages = list(dict.fromkeys(str(e) for e in errors))
+        findings = [Finding("error", str(mapping.path), m) for m in messages]
+        raise CbsError(
+            f"{len(messages)} probleem/problemen met de CBS-tabellen; er is niets geschreven",
+            findings,
+        )
+    columns = ["region_code", "region_name", "municipality_code", "level", "indicator", "year"]
+    frame = pd.DataFrame(records, columns=[*columns, "value"])
+    return frame.astype({"year": "int64", "value": "float64"}), empty

@@ -250,8 +250,51 @@ def _fetched_frame(source, request) -> tuple:
     return fetched, warnings
 
 
+def _fetch_national(args: argparse.Namespace, source, folder, own, name: str) -> int:
+    """``npdw fetch SOURCE --national``: every region of the country into one national file
+    (:mod:`.national`); no delivery, so the register and the measurements stay as they are."""
+    import datetime as dt
+
+    from ..kern.errors import InputError
+    from ..kern.paths import OUTPUTS_DIR
+    from .national import NATIONAL_COLUMNS, SUFFIXES, check_national, write_national
+    from .sources import FetchRequest
+
+    out = Path(args.out) if args.out is not None else OUTPUTS_DIR / name
+    if out.suffix.lower() not in SUFFIXES:
+        raise InputError(f"--out {out}: het landelijke bestand wordt .parquet of .csv")
+    command = f"npdw fetch {source.name} --national"
+    check_output_file(out, mine=_fetched_before(out, command), what=f"bestand van {command}")
+    request = FetchRequest(folder, args.first, args.last, out, args.offline, own, echo)
+    fetched = source.fetch(request)
+    frame = check_national(fetched.frame[NATIONAL_COLUMNS], f"(opgehaalde {source.label}-cijfers)")
+    if frame.empty:
+        raise InputError(f"{command}: geen enkel cijfer gevonden; er is niets geschreven")
+    write_national(frame, out)
+    fetched.frame = frame
+    manifest = _manifest(args, source, fetched, out, dt.datetime.now(dt.UTC).date())
+    manifest["command"] = command
+    manifest_path = out.with_name(out.stem + ".manifest.json")
+    write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", manifest_path)
+    years = sorted(set(frame["year"]))
+    levels = ", ".join(
+        f"{n} {lv}" for lv, n in frame.groupby("level")["region_code"].nunique().items()
+    )
+    echo(
+        f"Geschreven: {out} ({len(frame)} cijfers van {levels}; {len(years)} jaren "
+        f"{years[0]}-{years[-1]}, {frame['indicator'].nunique()} indicatoren met inwoners en "
+        f"stedelijkheid); manifest: {manifest_path}"
+    )
+    echo("Dit is het landelijke bestand voor de vergelijking; het is geen levering.")
+    for note in fetched.notes:
+        echo(note)
+    report_findings(fetched.warnings)
+    return EXIT_OK
+
+
 def cli_fetch(args: argparse.Namespace) -> int:
-    """``npdw fetch SOURCE``: a registered indicator source into one measurement file."""
+    """``npdw fetch SOURCE``: a registered indicator source into one measurement file
+    (or, when the source's options ask for it, into a national file)."""
     import datetime as dt
 
     from .deliveries import register_delivery
@@ -261,6 +304,9 @@ def cli_fetch(args: argparse.Namespace) -> int:
     folder = ProgrammeFolder(args.data)
     mdir = folder.measurements_dir
     own = {name: getattr(args, name) for name in args.source_options}
+    national = source.national_name(own)
+    if national is not None:
+        return _fetch_national(args, source, folder, own, national)
     out = _fetch_target(args, source, mdir, own)
     request = FetchRequest(folder, args.first, args.last, out, args.offline, own, echo)
     fetched, warnings = _fetched_frame(source, request)

@@ -30,6 +30,15 @@ delivery meets, writes ``out`` atomically with its manifest
 (``<out>.manifest.json``), adds it to the delivery register when it is in the
 programme's ``measurements/`` and reports which values it replaces.
 
+A source may also write a **national file** (:mod:`npdw_learning.tellen.national`:
+every region of the country, for comparisons) when its own options ask for
+one (``npdw fetch cbs --national``): :attr:`IndicatorSource.national_file`
+then gives the file's default name, and ``fetch`` returns the frame in the
+national format (``NATIONAL_COLUMNS``) instead of measurements. ``npdw fetch``
+checks it as :func:`~npdw_learning.tellen.national.read_national` would,
+writes it (Parquet, or CSV by ``--out``'s extension) with its manifest and
+leaves the delivery register alone: it is no delivery.
+
 It **reports an error** by raising :class:`~npdw_learning.kern.errors.InputError`
 (or a subclass) with a Dutch message naming file, row and column where it can,
 and all problems at once (``InputError(message, findings)``); the command then
@@ -118,6 +127,10 @@ class IndicatorSource:
         ``add_arguments(parser)`` adds the source's own options; their values
         reach ``fetch`` as ``request.options``. Every source has ``--data``,
         ``--from``, ``--to``, ``--out`` and ``--offline``.
+    national_file : callable, optional
+        ``national_file(options) -> str | None``: the default name of the
+        national file when the options ask for one (then ``fetch`` returns a
+        national frame), else None.
     """
 
     name: str
@@ -128,6 +141,11 @@ class IndicatorSource:
     supplier: str
     fetch: Callable[[FetchRequest], Fetched]
     add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
+    national_file: Callable[[Mapping[str, Any]], str | None] | None = None
+
+    def national_name(self, options: Mapping[str, Any]) -> str | None:
+        """The national file's default name when ``options`` ask for one, else None."""
+        return self.national_file(options) if self.national_file is not None else None
 
     def file_name(self, options: Mapping[str, Any]) -> str:
         """The file name in ``measurements/`` for these options (:attr:`default_file`)."""

@@ -90,8 +90,70 @@ def _record(mapping: Any, tables: dict, frame: Any, missing: list[str], skipped:
     }
 
 
+def _national_tables(
+    request: FetchRequest, mapping: Any, years: list[int], *, skip_missing: bool
+) -> tuple[dict, list[int]]:
+    """``(year -> RecordedTable, skipped years)`` of the whole country at the asked level:
+    ``<table>_<level>.json`` in ``offline``, or fetched into the cache."""
+    from ...kern.paths import CBS_CACHE_DIR
+    from ..cbs import CbsError, RecordedMissing, fetch_national_table, read_recorded
+
+    level, offline = request.options["level"], request.offline
+    tables, skipped = {}, []
+    for year in years:
+        table_id = mapping.tables[year]
+        if offline is None:
+            request.say(f"Ophalen: CBS-tabel {table_id} ({year}), elke {level} van Nederland ...")
+            tables[year] = fetch_national_table(
+                table_id, CBS_CACHE_DIR, mapping=mapping, level=level, year=year
+            )
+            continue
+        try:
+            tables[year] = read_recorded(offline, table_id, suffix=f"_{level}")
+        except RecordedMissing:
+            if not skip_missing:
+                raise
+            skipped.append(year)
+    if skipped:
+        listed = ", ".join(f"{y} ({mapping.tables[y]}_{level}.json)" for y in skipped)
+        request.say(f"Geen opgenomen antwoord in {offline} voor {listed}: overgeslagen")
+    if not tables:
+        raise CbsError(
+            f"{offline}: geen enkel opgenomen landelijk antwoord (<tabel>_{level}.json) voor de "
+            f"jaren in {mapping.path}; er is niets geschreven"
+        )
+    return tables, skipped
+
+
+def _national(request: FetchRequest, mapping: Any, years: list[int], asked: bool) -> Fetched:
+    """Every region of the country at the asked level, in the national format."""
+    from ...kern.outdir import file_sha256
+    from ..cbs import build_national
+
+    tables, skipped = _national_tables(request, mapping, years, skip_missing=not asked)
+    frame, empty = build_national(tables, mapping, request.options["level"])
+    record = {
+        "level": request.options["level"],
+        "mapping": {"file": str(mapping.path), "sha256": file_sha256(mapping.path)},
+        "tables": [
+            {
+                "year": year,
+                "table_id": t.table_id,
+                "file": t.file,
+                "sha256": file_sha256(Path(t.file)) if t.file else None,
+            }
+            for year, t in sorted(tables.items())
+        ],
+        "empty_cells": empty,
+        "skipped": [{"year": y, "table_id": mapping.tables[y]} for y in skipped],
+    }
+    notes = [f"Leeg bij CBS (niet gepubliceerd of geheim), overgeslagen: {empty} cijfers"]
+    return Fetched(frame, record, [], notes if empty else [])
+
+
 def fetch(request: FetchRequest) -> Fetched:
-    """The CBS figures of the years in the mapping (or between ``first`` and ``last``)."""
+    """The CBS figures of the years in the mapping (or between ``first`` and ``last``);
+    with ``--national`` every region of the country in the national format."""
     from ..cbs import CbsError, build_measurements, load_cbs_mapping
 
     mapping = load_cbs_mapping(request.folder.cbs_mapping_file, request.registry)
@@ -102,6 +164,8 @@ def fetch(request: FetchRequest) -> Fetched:
             f"geen CBS-tabel tussen --from en --to; {mapping.path} noemt de jaren {known}"
         )
     asked = request.first is not None or request.last is not None
+    if request.options.get("national"):
+        return _national(request, mapping, years, asked)
     tables, skipped = _tables(request, mapping, years, skip_missing=not asked)
     frame, missing, warnings = build_measurements(tables, mapping)
     notes = []
@@ -111,6 +175,27 @@ def fetch(request: FetchRequest) -> Fetched:
         )
     record = _record(mapping, tables, frame, missing, skipped)
     return Fetched(frame, record, warnings, notes)
+
+
+def _arguments(parser) -> None:
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help=(
+            "haal elke wijk (of buurt) van Nederland op, met inwoners en stedelijkheid, in één "
+            "landelijk bestand voor de vergelijking (Parquet; .csv met --out); geen meetbestand"
+        ),
+    )
+    parser.add_argument(
+        "--level",
+        choices=("wijk", "buurt"),
+        default="wijk",
+        help="met --national: wijk (standaard; met de gemeenten) of buurt (ook met de wijken)",
+    )
+
+
+def _national_file(options) -> str | None:
+    return f"landelijk_cbs_{options['level']}.parquet" if options.get("national") else None
 
 
 SOURCE = IndicatorSource(
@@ -127,4 +212,6 @@ SOURCE = IndicatorSource(
     default_file="cbs_kerncijfers.csv",
     supplier="CBS Open Data (Kerncijfers wijken en buurten), opgehaald met npdw fetch cbs",
     fetch=fetch,
+    add_arguments=_arguments,
+    national_file=_national_file,
 )
