@@ -15,11 +15,14 @@ out_dir = None  # None: outputs/verkenning/<jaar>/ (een kladmap); papermill: -p 
 areas = None  # None: alle wijken; papermill: -p areas '["wielwijk", "crabbehof"]' of -y 'areas: [wielwijk, crabbehof]'
 demo = True  # de synthetische demoreeksen meenemen (het rapport meldt dat); papermill: -p demo False
 previous = None  # None: niet vergelijken met een eerdere evaluatie; papermill: -p previous outputs/2025
+national = None  # None: het landelijke bestand uit cbs.yaml, anders geen (met demo: een synthetisch demopanel); papermill: -p national landelijk.parquet
 
 # %%
 from npdw_learning.evaluatie import steps, views
 
-run = steps.Run.from_parameters(year, data_dir, stories_dir, out_dir, areas, demo, previous)
+run = steps.Run.from_parameters(
+    year, data_dir, stories_dir, out_dir, areas, demo, previous, national
+)
 run
 
 # %% [markdown] tags=["rapport:leeswijzer"]

@@ -218,6 +218,29 @@ def _tellen_parsers(sub) -> None:
     p.add_argument("--out", type=Path, required=True, help="uitvoermap, bijv. outputs/2026")
     p.set_defaults(func=_lazy("tellen", "cli_trends"))
 
+    p = sub.add_parser(
+        "compare", help="de programmawijken tegen vergelijkbare wijken in het hele land"
+    )
+    p.add_argument(
+        "--national",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="landelijk bestand (CSV of Parquet; `npdw fetch cbs --national` maakt het)",
+    )
+    _data_dir_arg(p)
+    p.add_argument(
+        "--year", type=int, default=None, help="evaluatiejaar: latere jaren tellen niet mee"
+    )
+    p.add_argument("--out", type=Path, help="uitvoermap (standaard: outputs/vergelijking/)")
+    p.add_argument(
+        "--method",
+        choices=("matched", "synthetic", "both"),
+        default="both",
+        help="matched (verschil-in-verschillen), synthetic (synthetische controle) of both",
+    )
+    p.set_defaults(func=_lazy("tellen", "cli_compare"))
+
 
 def _stories_parsers(sub) -> None:
     """``stories validate|import|pijlers|agreement|export|import-codings`` (vertellen)."""
@@ -424,6 +447,14 @@ def _evaluate_parser(sub) -> None:
         action="store_true",
         help="maak geen rapport.pdf (alleen rapport.html)",
     )
+    p.add_argument(
+        "--national",
+        type=Path,
+        metavar="FILE",
+        help="vergelijk de wijken met vergelijkbare wijken uit dit landelijke bestand (CSV of "
+        "Parquet, `npdw fetch cbs --national`; standaard: national_file in cbs.yaml, anders "
+        "geen vergelijking)",
+    )
     earlier = p.add_mutually_exclusive_group()
     earlier.add_argument(
         "--previous",
@@ -539,6 +570,7 @@ _INTERRUPTED_NL = {
     "importeer opnieuw om de rest toe te voegen (wat er al staat blijft ongewijzigd)",
     "export": "het exporteren is afgebroken; er is geen (half) projectbestand geschreven",
     "import-codings": "het overnemen is afgebroken; er is geen codeerbestand geschreven",
+    "compare": "de vergelijking is afgebroken; de eerdere uitvoer is niet veranderd",
     "fetch": "het ophalen is afgebroken; het meetbestand en het leveringsregister zijn heel "
     "(het oude of het nieuwe bestand, nooit een half)",
     "init": "het aanmaken is afgebroken; er is geen (halve) programmamap geschreven",

@@ -28,6 +28,7 @@ def cli_evaluate(args: argparse.Namespace) -> int:
             pdf=not getattr(args, "no_pdf", False),
             previous=getattr(args, "previous", None),
             no_previous=getattr(args, "no_previous", False),
+            national=getattr(args, "national", None),
         )
     except EvaluationError as exc:
         out = (args.out or OUTPUTS_DIR / str(args.year)).resolve()

@@ -159,4 +159,8 @@ def manifest_summary(manifest: dict) -> tuple[str, dict[str, str]]:
     if previous:  # which earlier evaluation this one was compared with, or why none
         lines.append("- {previous}")
         values["previous"] = previous["reason"]
+    national = manifest.get("national")
+    if national:  # the comparison with comparable wijken: which national file, or why none
+        lines.append("- {national}")
+        values["national"] = national["reason"]
     return "\n".join(lines), values

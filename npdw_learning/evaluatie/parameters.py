@@ -117,6 +117,22 @@ def parse_previous(value: str | os.PathLike[str] | None) -> Path | None:
     return None if text in ("", "None") else Path(text)
 
 
+def parse_national(value: str | os.PathLike[str] | None) -> Path | None:
+    """The national file to compare the programme with (``npdw evaluate --national``); None
+    (or empty, or the text ``None`` papermill's ``-p`` may pass) for the one ``cbs.yaml``
+    names, or none.
+
+    >>> parse_national("landelijk.parquet"), parse_national("None")
+    (PosixPath('landelijk.parquet'), None)
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str | os.PathLike):
+        raise _refused("national", value, "geen bestand")
+    text = os.fspath(value).strip()
+    return None if text in ("", "None") else Path(text)
+
+
 _TRUTH = {"true": True, "ja": True, "yes": True, "1": True, "false": False, "nee": False}
 _TRUTH |= {"no": False, "0": False}
 

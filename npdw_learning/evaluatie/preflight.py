@@ -83,9 +83,25 @@ def _after(value: object, earlier: tuple[str, ...], where: str) -> tuple[str, ..
 
 def input_files(run: Run, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
     """Every file the evaluation reads, sorted: registry (with its national part),
-    measurements, demo (with ``demo``), agenda, stories, coding, MSC, and the notebooks."""
+    measurements, demo (with ``demo``), agenda, stories, coding, MSC, the national file of
+    the comparison (``--national``) and the notebooks."""
     notebooks = [*sorted(notebooks_dir.glob("*.ipynb")), notebooks_dir / NOTEBOOK_LIST]
-    return run.folder.input_files(demo=run.demo) + [p for p in notebooks if p.is_file()]
+    national = [run.national] if run.national is not None else []
+    return run.folder.input_files(demo=run.demo) + national + [p for p in notebooks if p.is_file()]
+
+
+def check_national_file(run: Run) -> None:
+    """The national file of ``--national`` before any notebook starts: readable, in the
+    national format, and holding the programme's wijken (each error names file, row and
+    column, or the area that is missing)."""
+    from ..tellen.cbs import load_cbs_mapping
+    from ..tellen.national import programme_units, read_national
+
+    path = run.national
+    if not path.is_file():
+        raise InputError(f"{path}: het landelijke bestand (--national) bestaat niet")
+    mapping = load_cbs_mapping(run.folder.cbs_mapping_file, run.registry)
+    programme_units(read_national(path), mapping, run.registry, file=path.name)
 
 
 def check_inputs(run: Run, echo: Callable[[str], None] | None = None) -> DataOrigin:
@@ -128,6 +144,8 @@ def check_inputs(run: Run, echo: Callable[[str], None] | None = None) -> DataOri
     msc_in(folder)
     if folder.agenda_dir.is_dir():
         agenda_in(folder)
+    if run.national is not None:
+        check_national_file(run)
     # The stories the report counts: those of the chosen areas.
     shown = [s for s in collection.stories if s.area in run.areas]
     invented = sum(s.synthetic for s in shown)

@@ -258,6 +258,7 @@ def evaluate(
     pdf: bool = True,
     previous: Path | None = None,
     no_previous: bool = False,
+    national: Path | None = None,
 ) -> Path:
     """Run the yearly evaluation and return the path of ``rapport.html``.
 
@@ -287,6 +288,10 @@ def evaluate(
     previous : path, optional
         An earlier evaluation to compare with (:mod:`.vorigjaar`); default the sibling
         folder of the year before when it holds one. ``no_previous``: no comparison.
+    national : path, optional
+        A national file (``npdw fetch cbs --national``) to compare the programme's wijken
+        with comparable wijken of the whole country; default the one ``cbs.yaml`` names,
+        else none (with ``demo``: a synthetic demo panel).
 
     Raises
     ------
@@ -303,9 +308,10 @@ def evaluate(
     check_output_dir(Path(out_dir).resolve())  # first: refused before anything is read
     choice = choose_previous(year, out_dir, previous, skip=no_previous)
     folder = choice.previous.folder if choice.previous is not None else None
-    run = Run.from_parameters(year, data_dir, stories_dir, out_dir, areas, demo, folder)
+    run = Run.from_parameters(year, data_dir, stories_dir, out_dir, areas, demo, folder, national)
     specs = load_notebook_list(notebooks_dir)
     echo(f"WAARSCHUWING: {choice.reason}" if choice.warning else choice.reason)
+    echo(national_entry(run)["reason"])
     clock = (started, t0)
     return _evaluate_run(run, specs, clock, notebooks_dir, timeout, echo, pdf, choice)
 
@@ -344,6 +350,7 @@ def _evaluate_run(
                 run, out, parameters, origin, started, timings, inputs, notebooks_dir
             )
             manifest["previous"] = previous.manifest_entry()
+            manifest["national"] = national_entry(run)
             prepared.join()
             _write_outputs(run, specs, build, manifest, inputs, origin, started, echo, pdf)
             with step(f"de uitvoer op zijn plaats zetten ({out})"):
@@ -359,6 +366,38 @@ def _evaluate_run(
             shutil.rmtree(build, ignore_errors=True)
             raise
     return out / REPORT
+
+
+def national_entry(run: Run) -> dict:
+    """What the run compares the programme with (manifest and the printed line): the national
+    file with its SHA-256, the synthetic demo panel, or nothing, and why."""
+    from ..kern.outdir import file_sha256
+    from ..tellen.national_run import DEMO_FILE
+
+    if run.national is not None:
+        sha = file_sha256(run.national)
+        return {
+            "file": run.national.name,
+            "sha256": sha,
+            "synthetic": False,
+            "reason": f"Vergeleken met vergelijkbare wijken uit het landelijke bestand "
+            f"{run.national.name} (SHA-256 {sha[:12]}...).",
+        }
+    if run.demo:
+        return {
+            "file": None,
+            "sha256": None,
+            "synthetic": True,
+            "reason": f"Vergeleken met een {DEMO_FILE}: er is geen landelijk bestand gegeven "
+            "(npdw evaluate --national BESTAND).",
+        }
+    return {
+        "file": None,
+        "sha256": None,
+        "synthetic": False,
+        "reason": "Niet vergeleken met vergelijkbare wijken: er is geen landelijk bestand "
+        "gegeven (npdw evaluate --national BESTAND).",
+    }
 
 
 def _prework(pdf: bool) -> list[Callable[[], object]]:
@@ -428,6 +467,7 @@ def _notebook_parameters(run: Run, build: Path) -> dict:
         "areas": list(run.areas),
         "demo": run.demo,
         "previous": str(run.previous) if run.previous is not None else None,
+        "national": str(run.national.resolve()) if run.national is not None else None,
     }
 
 

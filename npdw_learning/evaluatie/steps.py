@@ -64,6 +64,9 @@ class Run:
     demo: bool
     registry: Registry = field(repr=False)
     previous: Path | None = None  # the earlier evaluation compared with (:mod:`.vorigjaar`)
+    # The national file of the comparison with comparable wijken (``--national``, or the one
+    # cbs.yaml names); None with the demo series: the synthetic demo panel, else none.
+    national: Path | None = None
 
     @classmethod
     def from_parameters(
@@ -75,6 +78,7 @@ class Run:
         areas: Sequence[str] | str | None = None,
         demo: bool | str = True,
         previous: str | os.PathLike[str] | None = None,
+        national: str | os.PathLike[str] | None = None,
     ) -> Run:
         """Resolve and check the notebook parameters.
 
@@ -82,6 +86,9 @@ class Run:
         folder for running a notebook by hand; ``npdw evaluate`` always
         passes its own folder. ``areas=None`` means every neighbourhood in the registry.
         ``previous``: the folder of an earlier evaluation to compare with; None: none.
+        ``national``: the national file to compare with comparable wijken
+        (:mod:`npdw_learning.tellen.national_run`); None: the one ``cbs.yaml`` names, else
+        none (with ``demo``: the synthetic demo panel).
         Each parameter may come as the text papermill's ``-p`` passes
         (``areas`` as a JSON or YAML list, :mod:`.parameters`).
 
@@ -92,7 +99,15 @@ class Run:
             outside the years of the data (:func:`~npdw_learning.kern.years.check_year`).
         """
         from ..kern.years import check_year
-        from .parameters import data_spans, parse_areas, parse_demo, parse_previous, parse_year
+        from ..tellen.national_run import national_file_for
+        from .parameters import (
+            data_spans,
+            parse_areas,
+            parse_demo,
+            parse_national,
+            parse_previous,
+            parse_year,
+        )
 
         year, demo = parse_year(year), parse_demo(demo)
         folder = ProgrammeFolder.kept(data_dir, stories_dir)  # read once per kernel
@@ -115,6 +130,7 @@ class Run:
             demo=demo,
             registry=registry,
             previous=parse_previous(previous),
+            national=national_file_for(folder, parse_national(national)),
         )
 
     @property
@@ -201,6 +217,24 @@ def _status_matrix(run: Run, progress, trends, changes, breaks) -> pd.DataFrame:
     return status_cells(reg.indicators, matrix_areas(run), progress, trends, changes, breaks)
 
 
+def comparison_tables(run: Run, measurements: pd.DataFrame) -> list[Path]:
+    """The comparison with comparable wijken in the whole country
+    (:func:`~npdw_learning.tellen.national_run.run_comparison`), written into the run's
+    tables before the status matrix reads it; no tables when there is nothing to compare
+    with (no national file and no demo series)."""
+    from ..tellen.national_run import run_comparison, write_comparison_tables
+
+    compared = run_comparison(
+        run.folder,
+        run.national,
+        demo=run.demo,
+        measurements=measurements,
+        until_year=run.year,
+        say=lambda line: None,
+    )
+    return [] if compared is None else write_comparison_tables(compared, run.tables_dir)
+
+
 def tellen_step(run: Run) -> TellenStep:
     """Trends, changes, breaks, progress and data quality; ``trends.csv``,
     ``changes.csv``, ``breaks.csv``, ``progress.csv``, ``data_quality.csv``,
@@ -225,6 +259,7 @@ def tellen_step(run: Run) -> TellenStep:
     # Computed over every area (one false discovery rate for the whole run), then kept
     # to the chosen neighbourhoods with the aggregate and the reference.
     result = limit_to_areas(run_tellen(reg, loaded), run.kept_areas)
+    comparison_tables(run, loaded.measurements)
     matrix = _status_matrix(run, result.progress, result.trends, result.changes, result.breaks)
     # The status matrix is drawn beside the pillar figures (:mod:`npdw_learning.kern.parallel`).
     drawing = Beside(lambda echo: _draw_matrix(run, matrix, result.synthetic))

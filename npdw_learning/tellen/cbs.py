@@ -159,6 +159,9 @@ class CbsMapping:
     tables: Mapping[int, str]
     areas: tuple[CbsArea, ...]
     indicators: tuple[CbsIndicator, ...]
+    # A national file (``npdw fetch cbs --national``) that ``npdw evaluate`` compares with
+    # when no --national is given; relative to the programme folder.
+    national_file: str | None = None
 
     def years(self, first: int | None = None, last: int | None = None) -> list[int]:
         """The table years within ``first``..``last`` (both optional)."""
@@ -358,6 +361,15 @@ def load_cbs_mapping(path: str | Path, registry: Registry) -> CbsMapping:
         chk.add(("indicators",), None, "verwacht 'indicators:' met een lijst")
         items = []
     indicators = [_read_indicator(it, i, chk, registry) for i, it in enumerate(items)]
+    national_file = data.get("national_file")
+    if national_file is not None and not (isinstance(national_file, str) and national_file.strip()):
+        chk.add(
+            ("national_file",),
+            None,
+            f"national_file {literal(national_file)}: verwacht een "
+            "bestandsnaam (CSV of Parquet), relatief aan de datamap",
+        )
+        national_file = None
     if chk.findings:
         raise CbsError(f"{chk.file}: het CBS-koppelbestand klopt niet", chk.findings)
     return CbsMapping(
@@ -368,6 +380,7 @@ def load_cbs_mapping(path: str | Path, registry: Registry) -> CbsMapping:
         tables=tables,
         areas=tuple(areas),
         indicators=tuple(i for i in indicators if i is not None),
+        national_file=national_file.strip() if national_file else None,
     )
 
 

@@ -19,7 +19,14 @@ from ..kern.version import __version__
 from ..kern.years import check_year
 from .measurements import LoadResult, load_measurements, override_lines
 
-__all__ = ["cli_indicators", "cli_validate", "cli_trends", "cli_fetch", "SYNTHETIC_BANNER"]
+__all__ = [
+    "cli_indicators",
+    "cli_validate",
+    "cli_trends",
+    "cli_fetch",
+    "cli_compare",
+    "SYNTHETIC_BANNER",
+]
 
 SYNTHETIC_BANNER = COMMAND_BANNER
 SYNTHETIC_MARKER = MARKER_FILE
@@ -347,4 +354,60 @@ def cli_fetch(args: argparse.Namespace) -> int:
         for line in changed:
             echo(line)
     _report_replaced(folder.registry, folder.root, out, registered, source.label)
+    return EXIT_OK
+
+
+# -- npdw compare ------------------------------------------------------------------------
+
+
+def _compare_methods(choice: str) -> tuple[str, ...]:
+    from .comparison import METHODS
+
+    return METHODS if choice == "both" else (choice,)
+
+
+def _compare_summary(comparison) -> None:
+    """One line per method with its verdicts, then the programme effects found."""
+    table = comparison.result.comparison
+    for method, rows in table.groupby("method", sort=False):
+        echo(f"{method}: {_counts(rows['verdict'])}")
+    found = table[table["verdict"].isin(["better_than_comparison", "worse_than_comparison"])]
+    for row in found.itertuples():
+        echo(
+            f"  {row.area} / {row.indicator} ({row.method}): {row.verdict}, effect "
+            f"{row.effect:.3g} (95%: {row.effect_low:.3g} tot {row.effect_high:.3g}), "
+            f"p = {row.p_value:.2g}"
+        )
+
+
+def cli_compare(args: argparse.Namespace) -> int:
+    """``npdw compare --national FILE``: the programme against comparable regions."""
+    from ..kern.paths import OUTPUTS_DIR
+    from .national import read_national
+    from .national_run import national_comparison, write_comparison_tables
+
+    national_path = Path(args.national)
+    out = Path(args.out) if args.out else OUTPUTS_DIR / "vergelijking"
+    check_output_dir(out)
+    folder = ProgrammeFolder(args.data)
+    _ = folder.registry  # a broken registry is reported before the national file is read
+    national = read_national(national_path)
+    years = (int(national["year"].min()), int(national["year"].max()))
+    if args.year is not None:
+        check_year(args.year, {f"het landelijke bestand {national_path.name}": years})
+    comparison = national_comparison(
+        folder,
+        national,
+        file=national_path.name,
+        sha256=file_sha256(national_path),
+        methods=_compare_methods(args.method),
+        until_year=args.year,
+        say=echo,
+    )
+    with owned_output(out) as build:
+        written = write_comparison_tables(comparison, build)
+        record = {"version": __version__, "year": args.year, "national": comparison.record}
+        write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", build / "run.json")
+    _compare_summary(comparison)
+    echo(f"Geschreven naar {out}/: {', '.join(p.name for p in written)}, run.json")
     return EXIT_OK

@@ -543,10 +543,18 @@ def inside(codes: pd.Series, excluded: Collection[str]) -> pd.Series:
     tails = sorted({c.strip().upper()[2:] for c in excluded if len(c.strip()) > 2})
     if not tails:
         return pd.Series(False, index=codes.index)
-    tail = codes.str.upper().str[2:]
-    down = tail.str.startswith(tuple(tails))
-    up = tail.map(lambda t: any(e.startswith(t) for e in tails) if t else False)
-    return down | up.astype(bool)
+    # Decided once per distinct code (a national frame repeats each code on every row).
+    index, unique = pd.factorize(codes, use_na_sentinel=False)
+    prefixes = {e[:i] for e in tails for i in range(1, len(e) + 1)}
+    starts = tuple(tails)
+    flags = np.array(
+        [
+            bool(t) and (t.startswith(starts) or t in prefixes)
+            for t in (str(c).upper()[2:] for c in unique)
+        ],
+        dtype=bool,
+    )
+    return pd.Series(flags[index], index=codes.index)
 
 
 def comparison_pool(
