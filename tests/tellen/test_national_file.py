@@ -267,7 +267,10 @@ def pool_frame() -> pd.DataFrame:
         ("WK059914", "GM0599"),  # another Rotterdam wijk
         ("WK0363TA", "GM0363"),  # NPLV by the stadsdeel prefix WK0363T
         ("WK0363KA", "GM0363"),
-        ("WK020201", "GM0202"),  # Arnhem: the whole municipality stands in
+        ("WK085543", "GM0855"),  # Tilburg: the whole municipality stands in
+        ("WK020204", "GM0202"),  # NPLV Arnhem-Oost (Presikhaaf-West)
+        ("WK020201", "GM0202"),  # Arnhem Centrum: not in the focus area
+        ("WK036393", "GM0363"),  # Amsterdam Zuidoost in the older numbering
         ("WK064201", "GM0642"),
     ]
     level = {"WK": "wijk", "BU": "buurt"}
@@ -279,7 +282,7 @@ def test_the_pool_leaves_out_nplv_areas_and_the_own_municipality():
     pool = comparison_pool(
         pool_frame(), level="wijk", exclude_codes=nplv.codes, municipality_code="GM0505"
     )
-    assert sorted(pool["region_code"]) == ["WK0363KA", "WK059914", "WK064201"]
+    assert sorted(pool["region_code"]) == ["WK020201", "WK0363KA", "WK059914", "WK064201"]
     kept = comparison_pool(
         pool_frame(),
         level="wijk",
