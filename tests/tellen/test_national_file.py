@@ -172,6 +172,18 @@ def test_hostile_files_are_one_input_error(tmp_path, name, content, expected):
         read_national(path)
 
 
+def test_a_named_pipe_or_a_file_over_the_limit_is_refused_before_reading(tmp_path):
+    from hostile_files import fifo, sparse_file
+
+    from npdw_learning.kern.inputfile import LIMITS
+
+    with pytest.raises(InputError, match="named pipe"):
+        read_national(fifo(tmp_path / "pijp.csv"))
+    big = sparse_file(tmp_path / "groot.parquet", LIMITS["national"] + 1, head=b"PAR1")
+    with pytest.raises(InputError, match="landelijk bestand mag hoogstens 600 MB"):
+        read_national(big)
+
+
 def test_a_link_out_of_the_folder_is_refused(tmp_path):
     link = tmp_path / "apparaat.csv"
     link.symlink_to("/dev/zero")
