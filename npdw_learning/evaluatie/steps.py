@@ -195,10 +195,17 @@ def matrix_areas(run: Run) -> list[str]:
 
 
 def _status_matrix(run: Run, progress, trends, changes, breaks) -> pd.DataFrame:
+    """The status matrix (:mod:`.status`), with the comparison with comparable wijken when
+    the run's tables hold one (``tables/comparison.csv``, :mod:`.comparison`)."""
+    from .comparison import read_comparison
     from .status import status_cells
 
     reg = run.registry
-    return status_cells(reg.indicators, matrix_areas(run), progress, trends, changes, breaks)
+    compared = read_comparison(run.tables_dir)
+    comparison = None if compared is None else compared.comparison
+    return status_cells(
+        reg.indicators, matrix_areas(run), progress, trends, changes, breaks, comparison
+    )
 
 
 def tellen_step(run: Run) -> TellenStep:
