@@ -296,6 +296,14 @@ class ComparisonStep:
 FIGURE_PREFIX = "vergelijking"  # figures/vergelijking_<pillar>.png
 
 
+def _mark(symbol: str, effect: object) -> str:
+    """A panel's verdict: the status matrix's symbol and the effect, ``≻ +3,20``."""
+    value = pd.to_numeric(effect, errors="coerce")
+    if pd.isna(value):
+        return symbol
+    return f"{symbol} {value:+.2f}".replace(".", ",")
+
+
 def comparison_step(run: Run, *, synthetic: bool = False) -> ComparisonStep:
     """Read the run's comparison tables and draw one figure per pillar that has a
     comparison path (``figures/vergelijking_<pillar>.png``). ``synthetic``: the figures
@@ -311,7 +319,7 @@ def comparison_step(run: Run, *, synthetic: bool = False) -> ComparisonStep:
     shown = [*run.areas, reg.aggregate_id]
     cells = cells[cells["area"].isin(shown)].reset_index(drop=True)
     marks = {
-        (r.indicator, r.area): CELL_STYLES[("comparison", r.verdict)].symbol
+        (r.indicator, r.area): _mark(CELL_STYLES[("comparison", r.verdict)].symbol, r.effect)
         for r in cells.itertuples(index=False)
         if ("comparison", r.verdict) in CELL_STYLES
     }

@@ -48,7 +48,7 @@ PATH_COLUMNS = ("area", "indicator", "method", "year", "programme", "comparison"
 _WIDTH = inches(TEXT_WIDTH_MM)
 _MAX_HEIGHT = inches(FIGURE_MAX_HEIGHT_MM)
 _LEFT, _RIGHT, _GAP = 0.42, 0.05, 0.07  # inches: y tick labels, right edge, between panels
-_HEAD, _ROW_HEAD, _ROW_GAP, _BOTTOM = 0.42, 0.19, 0.2, 0.5  # title, row title, x ticks, legend
+_HEAD, _ROW_HEAD, _ROW_GAP, _BOTTOM = 0.42, 0.32, 0.2, 0.5  # title, row title, x ticks, legend
 _BANNER = 0.3
 _PITCH = 1.05  # inches per indicator row at most
 _SMALL_PT, _TITLE_PT, _HEADING_PT = 7.0, 7.5, 11.0
@@ -127,6 +127,19 @@ def _draw_series(ax, rows: pd.DataFrame, style, start_year: int | None) -> None:
         ax.axvline(start_year - 0.5, color=_START, linewidth=0.6, zorder=0)
 
 
+def _ticks(first: int, last: int, start_year: int | None) -> list[int]:
+    """A few years that never touch the next panel's: the first, the start year and
+    round years between, none within two years of the last.
+
+    >>> _ticks(2016, 2026, 2024)
+    [2016, 2020, 2024]
+    """
+    ticks = [y for y in _year_ticks(first, last) if last - y >= 2 or y == first]
+    if start_year is not None and first < start_year <= last:
+        ticks = [y for y in ticks if abs(y - start_year) >= 2 or y == first] + [start_year]
+    return sorted(set(ticks))
+
+
 def _decorate(ax, i: int, j: int, grid: _Grid, mark: str | None) -> None:
     ax.tick_params(labelsize=_SMALL_PT, length=2, pad=1.2)
     ax.tick_params(axis="y", labelleft=j == 0)
@@ -136,28 +149,29 @@ def _decorate(ax, i: int, j: int, grid: _Grid, mark: str | None) -> None:
     ax.grid(True, color="#E5E5E5", linewidth=0.5)
     ax.set_axisbelow(True)
     ax.spines[["top", "right"]].set_visible(False)
-    if mark:
+    if mark:  # above the panel, right: never over the data
         ax.text(
-            0.97,
-            0.93,
+            1.0,
+            1.03,
             mark,
             transform=ax.transAxes,
             ha="right",
-            va="top",
-            fontsize=_TITLE_PT + 1,
-            fontweight="bold",
+            va="bottom",
+            fontsize=_SMALL_PT,
             color="#1d2a33",
+            parse_math=False,
         )
 
 
 def _row_title(fig: Figure, grid: _Grid, i: int, meta: Mapping) -> None:
     """The indicator's name, unit and direction, above its row."""
-    unit = "" if pd.isna(meta.get("unit_label")) else f" ({meta['unit_label']})"
+    unit = meta.get("unit_label")
+    unit = "" if pd.isna(unit) or str(unit) in str(meta["label"]) else f" ({unit})"
     hib = meta.get("higher_is_better")
     note = "" if pd.isna(hib) else (" · ↑ hoger is beter" if bool(hib) else " · ↓ lager is beter")
     room = int(grid.width / 0.055)
     text = textwrap.shorten(f"{meta['label']}{unit}", room - len(note), placeholder="…") + note
-    y = grid.top + i * grid.pitch + _ROW_HEAD * 0.45
+    y = grid.top + i * grid.pitch + 0.09
     fig.text(
         0.005,
         1 - y / grid.height,
@@ -310,7 +324,7 @@ def plot_comparison_pillar(
             _decorate(ax, i, j, grid, (marks or {}).get((ident, area)))
     years = data["year"]
     first.set_xlim(int(years.min()) - 0.6, int(years.max()) + 0.6)
-    first.set_xticks(_year_ticks(int(years.min()), int(years.max())))
+    first.set_xticks(_ticks(int(years.min()), int(years.max()), start_year))
     first.xaxis.set_major_formatter(ticker.FormatStrFormatter("%d"))
     _heading(fig, grid, pillar_label, area_labels, synthetic)
     _legend(fig, grid, bool((data["method"] == "synthetic").any()))
