@@ -66,7 +66,9 @@ def _opening(run: Run, step: ComparisonStep, programme: str) -> None:
     cells = step.cells
     counted = cells["verdict"].value_counts()
     judged = int(len(cells) - counted.get("insufficient_data", 0))
-    k = pd.to_numeric(step.tables.comparison["n_comparison"], errors="coerce").dropna()
+    comparison = step.tables.comparison
+    matched = comparison[comparison["method"] == "matched"]
+    k = pd.to_numeric(matched["n_comparison"], errors="coerce").dropna()
     show_markdown(
         "Gaat het in {programme} beter dan in wijken die er vóór de start van het programma "
         f"op leken, maar geen programma kregen? Per indicator en per gebied zoeken we in de "
@@ -121,7 +123,6 @@ def _pillar(run: Run, step: ComparisonStep, pillar: str, label: str) -> None:
     cells = step.cells[step.cells["indicator"].isin(set(own["id"]))]
     if cells.empty:
         return
-    show_markdown("#### {label}", SECTION, label=label)
     figure = step.figures.get(pillar)
     if figure is not None:
         years = step.tables.paths["year"]
@@ -227,7 +228,7 @@ def _method(run: Run, step: ComparisonStep, programme: str) -> None:
 def _members(run: Run, step: ComparisonStep) -> None:
     reg = run.registry
     summary = members_summary(
-        step.tables.members, [*run.areas, reg.aggregate_id], reg.area_labels()
+        step.tables.members, [*run.areas, reg.aggregate_id], reg.area_labels(), top=3
     )
     if summary.empty:
         return
@@ -272,6 +273,7 @@ def _balance(step: ComparisonStep) -> None:
         caption=(
             "Hoe goed de vergelijking vóór de start leek: het gestandaardiseerde verschil "
             "(mediaan van de absolute waarden) met alle wijken van de pool en met de "
-            "vergelijking; tables/balance.csv"
+            f"vergelijking; 'onder {_number(BALANCED)}': het aandeel reeksen dat na de keuze "
+            "minder dan zoveel standaardafwijkingen van zijn vergelijking lag; tables/balance.csv"
         ),
     )
