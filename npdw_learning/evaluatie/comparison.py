@@ -18,11 +18,12 @@ A fifth, ``nplv_ranking.csv``, ranks the programme among the other areas of the
 Nationaal Programma Leefbaarheid en Veiligheid, when the run has it.
 
 :func:`read_comparison` reads them back (``None`` when the run has no
-comparison: no national file was given) and :func:`comparison_step` prepares
-the chapter *Dordt West vergeleken met vergelijkbare wijken*
-(:mod:`.views.vergelijking`). The status matrix takes one verdict per cell
-(:func:`cell_verdicts`): the ``matched`` comparison, and the ``synthetic`` one
-only where the matched comparison could not judge.
+comparison: no national file was given) and
+:func:`~npdw_learning.evaluatie.steps.comparison_step` prepares the chapter
+*Dordt West vergeleken met vergelijkbare wijken* (:mod:`.views.vergelijking`). The
+status matrix takes one verdict per cell (:func:`cell_verdicts`): the ``matched``
+comparison, and the ``synthetic`` one only where the matched comparison could not
+judge.
 
 Region names come from a national file made elsewhere: outside text, shown
 literally (tables are escaped, Markdown values through ``show_markdown``).
@@ -31,17 +32,13 @@ literally (tables are escaped, Markdown values through ``show_markdown``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..kern.atomic import read_csv, write_csv
 from ..kern.errors import Finding, InputError
-
-if TYPE_CHECKING:
-    from .steps import Run
 
 __all__ = [
     "TABLES",
@@ -62,8 +59,8 @@ __all__ = [
     "members_summary",
     "balance_summary",
     "programme_ranking",
-    "ComparisonStep",
-    "comparison_step",
+    "FIGURE_PREFIX",
+    "verdict_mark",
 ]
 
 # The engine's contract (CONTRACT24 §2, ``tellen.comparison``): the report reads these
@@ -280,61 +277,16 @@ def programme_ranking(ranking: pd.DataFrame | None, areas: Sequence[str]) -> pd.
     return latest.reset_index(drop=True)
 
 
-# -- the step ---------------------------------------------------------------------
-
-
-@dataclass
-class ComparisonStep:
-    """What :func:`comparison_step` prepared; ``tables`` is ``None`` without a comparison."""
-
-    tables: ComparisonTables | None
-    cells: pd.DataFrame = field(default_factory=pd.DataFrame)  # :func:`cell_verdicts`
-    figures: dict[str, Path] = field(default_factory=dict)  # pillar id -> PNG
-    synthetic: bool = False
-
-
 FIGURE_PREFIX = "vergelijking"  # figures/vergelijking_<pillar>.png
 
 
-def _mark(symbol: str, effect: object) -> str:
-    """A panel's verdict: the status matrix's symbol and the effect, ``≻ +3,20``."""
+def verdict_mark(symbol: str, effect: object) -> str:
+    """A figure panel's verdict: the status matrix's symbol and the effect.
+
+    >>> verdict_mark("≻", 3.2), verdict_mark("≍", float("nan"))
+    ('≻ +3,20', '≍')
+    """
     value = pd.to_numeric(effect, errors="coerce")
     if pd.isna(value):
         return symbol
     return f"{symbol} {value:+.2f}".replace(".", ",")
-
-
-def comparison_step(run: Run, *, synthetic: bool = False) -> ComparisonStep:
-    """Read the run's comparison tables and draw one figure per pillar that has a
-    comparison path (``figures/vergelijking_<pillar>.png``). ``synthetic``: the figures
-    carry the demo-data banner. Without ``comparison.csv`` nothing is drawn."""
-    from ..tellen.comparison_figure import save_comparison_figures
-    from .status import CELL_STYLES
-
-    tables = read_comparison(run.tables_dir)
-    if tables is None:
-        return ComparisonStep(None, synthetic=synthetic)
-    reg = run.registry
-    cells = cell_verdicts(tables.comparison)
-    shown = [*run.areas, reg.aggregate_id]
-    cells = cells[cells["area"].isin(shown)].reset_index(drop=True)
-    marks = {
-        (r.indicator, r.area): _mark(CELL_STYLES[("comparison", r.verdict)].symbol, r.effect)
-        for r in cells.itertuples(index=False)
-        if ("comparison", r.verdict) in CELL_STYLES
-    }
-    paths = tables.paths[tables.paths["area"].isin(shown)]
-    figures = save_comparison_figures(
-        paths,
-        reg.indicators,
-        reg.pillars,
-        run.figures_dir,
-        area_labels=reg.area_labels(),
-        areas=shown,
-        start_year=reg.start_year,
-        marks=marks,
-        synthetic=synthetic,
-        aggregate=reg.aggregate_id,
-        prefix=FIGURE_PREFIX,
-    )
-    return ComparisonStep(tables, cells, figures, synthetic)

@@ -19,7 +19,7 @@ from comparison_tables import HOSTILE_NAMES, comparison_tables, write_tables
 from PIL import Image
 
 from npdw_learning.evaluatie import comparison as cmp
-from npdw_learning.evaluatie import joint, report, summary, views, vorigjaar, wijktaal
+from npdw_learning.evaluatie import joint, report, steps, summary, views, vorigjaar, wijktaal
 from npdw_learning.evaluatie.labels import COMPARISON_NL
 from npdw_learning.evaluatie.leersessie import _worse
 from npdw_learning.evaluatie.status import (
@@ -316,7 +316,7 @@ def _run(tmp_path: Path) -> SimpleNamespace:
 
 def test_without_a_national_file_one_sentence_says_why_and_nothing_is_drawn(tmp_path, shown):
     run = _run(tmp_path)
-    step = cmp.comparison_step(run, synthetic=True)
+    step = steps.comparison_step(run, synthetic=True)
     assert step.tables is None and step.figures == {}
     views.show_comparison(run, step)
     assert [section for section, _ in shown] == ["verantwoording"]
@@ -329,7 +329,7 @@ def test_without_a_national_file_one_sentence_says_why_and_nothing_is_drawn(tmp_
 def test_the_chapter_shows_verdicts_figures_ranking_and_its_verantwoording(tmp_path, shown, tables):
     run = _run(tmp_path)
     write_tables(tables, run.tables_dir)
-    step = cmp.comparison_step(run, synthetic=True)
+    step = steps.comparison_step(run, synthetic=True)
     assert set(step.figures) == {"werk", "veilig"}
     views.show_comparison(run, step)
     sections = [section for section, _ in shown]
@@ -365,7 +365,7 @@ def test_outside_text_reaches_the_report_literally_and_the_csv_inertly(tmp_path,
         names = [row["region_name"] for row in csv.DictReader(handle)]
     assert f"'{HOSTILE_NAMES[2]}" in names and HOSTILE_NAMES[2] not in names
     assert HOSTILE_NAMES[2] in set(cmp.read_comparison(run.tables_dir).members["region_name"])
-    views.show_comparison(run, cmp.comparison_step(run))
+    views.show_comparison(run, steps.comparison_step(run))
     html = "\n".join(t for _, t in shown).replace("<wbr>", "")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;Wijk Noord" in html
     assert "<script" not in html

@@ -27,8 +27,7 @@ from ..report import chapter, show_figure, show_markdown, show_table
 from .cijfers import _number
 
 if TYPE_CHECKING:
-    from ..comparison import ComparisonStep
-    from ..steps import Run
+    from ..steps import ComparisonStep, Run
 
 __all__ = ["show_comparison"]
 
@@ -200,6 +199,11 @@ def _method(run: Run, step: ComparisonStep, programme: str) -> None:
         "wijken een gewicht zodat ze samen de lijn van vóór de start volgen; het "
         "statusoverzicht gebruikt haar alleen waar de eerste niet kon. Gebruikt in deze "
         "evaluatie: {methods}.\n\n"
+        "**In het statusoverzicht** gaat deze lezing voor alle andere, omdat alleen zij het "
+        "programma scheidt van wat overal tegelijk gebeurt. Een wijk die net zo vooruitgaat "
+        "als vergelijkbare wijken zonder programma krijgt daar *zoals vergelijkbare wijken*, "
+        "ook als haar eigen cijfers beter worden; de voortgang naar het doel staat dan in de "
+        "tabel van de pijler.\n\n"
         "**Toeval.** Dezelfde berekening doen we voor de wijken uit de pool alsof zij het "
         "programma kregen (placebo's). De p-waarde is het aandeel placebo's met een effect dat "
         "minstens zo groot is; de marge is het midden van de placebo-effecten (95%). Alle "
