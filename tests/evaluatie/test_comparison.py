@@ -334,7 +334,7 @@ def test_the_chapter_shows_verdicts_figures_ranking_and_its_verantwoording(tmp_p
     views.show_comparison(run, step)
     sections = [section for section, _ in shown]
     assert sections[0] == "vergelijking"  # the chapter's title
-    assert {"vergelijking", "verantwoording"} == set(sections)
+    assert {"vergelijking", "leeswijzer", "verantwoording"} == set(sections)
     text = "\n".join(t for _, t in shown)
     assert "Van de 20 reeksen (indicator x gebied) met een vergelijking zijn er 20" in text
     # the 4th indicator: matched cannot judge, the synthetic one can (marked *)
@@ -372,3 +372,58 @@ def test_outside_text_reaches_the_report_literally_and_the_csv_inertly(tmp_path,
     assert "[klik hier](https://voorbeeld.example/x)" in html  # shown, not a link
     assert "<a " not in html
     assert "=HYPERLINK(&quot;https://voorbeeld.example&quot;" in html
+
+
+# -- end to end: a run with the tables, laid out for print ---------------------------------
+
+DRIVER = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from comparison_tables import comparison_tables, write_tables
+from npdw_learning.evaluatie import runner
+from npdw_learning.kern.programme import ProgrammeFolder
+
+reg = ProgrammeFolder.bundled().registry
+hoods = list(reg.areas.loc[reg.areas["kind"] == "neighbourhood", "id"])
+one = reg.indicators[reg.indicators["pillar"] == "werk"].head(1)
+tables = comparison_tables(one, [*hoods, reg.aggregate_id], hostile=True)
+tables["nplv_ranking"]["label"] = "=HYPERLINK(1)"
+made = runner.new_build
+
+def seeded(out):  # the lead's glue writes the tables here, before the notebooks run
+    build = made(out)
+    write_tables(tables, Path(build) / "tables")
+    return build
+
+runner.new_build = seeded
+runner.evaluate(2026, out_dir=Path(sys.argv[1]), demo=True, no_previous=True)
+"""
+
+
+@pytest.mark.slow
+def test_a_run_with_the_tables_shows_the_chapter_literal_and_within_the_page(tmp_path):
+    import subprocess
+    import sys
+
+    from npdw_learning.evaluatie.pdf import layout, overflowing_boxes
+
+    out = tmp_path / "2026"
+    proc = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(out), str(Path(__file__).parent)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    page = (out / "rapport.html").read_text(encoding="utf-8")
+    assert "Dordt West vergeleken met vergelijkbare wijken" in page
+    assert (out / "figures" / "vergelijking_werk.png").exists()
+    flat = page.replace("<wbr>", "")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;Wijk Noord" in flat
+    assert "<script" not in page.lower()
+    assert "[klik hier](https://voorbeeld.example/x)" in flat
+    assert "=HYPERLINK(1)" in flat
+    matrix = pd.read_csv(out / "tables" / "statusoverzicht.csv")
+    assert (matrix["reading"] == "comparison").sum() == len(AREAS)
+    assert overflowing_boxes(layout(page)) == []

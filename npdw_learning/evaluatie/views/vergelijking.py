@@ -50,7 +50,16 @@ def show_comparison(run: Run, step: ComparisonStep) -> None:
     if step.tables is None:
         show_markdown(_HEAD + ABSENT, "verantwoording", programme=programme)
         return
-    chapter(SECTION, f"{programme} vergeleken met vergelijkbare wijken")
+    title = f"{programme} vergeleken met vergelijkbare wijken"
+    chapter(SECTION, title)
+    show_markdown(
+        "Met een landelijk bestand toont het statusoverzicht in een vakje eerst de "
+        "vergelijking met wijken elders in het land die vóór de start op het gebied leken: "
+        "*beter dan*, *slechter dan* of *zoals vergelijkbare wijken*. Het hoofdstuk '{title}' "
+        "laat per pijler zien hoe elk gebied zich tot die wijken verhoudt.",
+        "leeswijzer",
+        title=title,
+    )
     _opening(run, step, programme)
     reg = run.registry
     for pillar, label in zip(reg.pillars["id"], reg.pillars["label"], strict=True):
