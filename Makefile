@@ -65,6 +65,7 @@ lab: $(BIN)/npdw
 bench: $(BIN)/npdw
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_national.py
+	$(BIN)/python benchmarks/bench_compare.py
 	$(BIN)/python benchmarks/bench_stories.py
 	$(BIN)/python benchmarks/bench_evaluate.py
 	$(BIN)/python benchmarks/bench_hostile.py

@@ -81,3 +81,12 @@ views.show_readings(run, tellen)
 
 # %%
 views.show_data_quality(run, tellen)
+
+# %% [markdown]
+# ## Vergelijking met vergelijkbare wijken
+#
+# Met een landelijk bestand (`npdw evaluate --national BESTAND`) staan in `tables/` ook `comparison.csv`, `comparison_members.csv`, `balance.csv` en `comparison_paths.csv`: elke wijk en het gebied als geheel tegen de wijken elders in het land die er vóór de start op leken. Deze cel tekent per pijler de figuur en zet het hoofdstuk en de verantwoording in het rapport; zonder die tabellen zegt het rapport in één zin waarom er geen vergelijking is. De rekenregels staan in `npdw_learning.evaluatie.comparison`.
+
+# %%
+comparison = steps.comparison_step(run, synthetic=tellen.synthetic)
+views.show_comparison(run, comparison)

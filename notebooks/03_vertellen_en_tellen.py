@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 03 Vertellen en tellen: cijfers en verhalen per doel naast elkaar
 #
-# Dit notebook zet per operationeel doel de cijfers (per reeks de lezing van het statusoverzicht: voortgang, trend, verandering sinds de nulmeting of afbuiging) naast de verhalen die over dat doel gaan (via de thema's van het codeboek), en trekt er een gezamenlijke conclusie uit. Het leest de tabellen die 01 en 02 in dezelfde uitvoermap schreven.
+# Dit notebook zet per operationeel doel de cijfers (per reeks de lezing van het statusoverzicht: vergelijking met vergelijkbare wijken, voortgang, trend, verandering sinds de nulmeting of afbuiging) naast de verhalen die over dat doel gaan (via de thema's van het codeboek), en trekt er een gezamenlijke conclusie uit. Het leest de tabellen die 01 en 02 in dezelfde uitvoermap schreven.
 
 # %% tags=["parameters"]
 # Parameters. `npdw evaluate` vult ze in; zo gelden de meegeleverde data. Met papermill,

@@ -6,8 +6,8 @@ gathers, from the tables the run already has:
 
 * the numbers: the one reading the status matrix shows for each linked
   indicator in each chosen neighbourhood (``statusoverzicht.csv``, the same
-  order of precedence as everywhere: progress, trend, change since the
-  baseline, break after the start), with the direction it points
+  order of precedence as everywhere: comparison with comparable wijken,
+  progress, trend, change since the baseline, break after the start), with the direction it points
   (:data:`~npdw_learning.evaluatie.joint.SERIES_DIRECTIONS`) and the direction of
   them all (:func:`~npdw_learning.evaluatie.joint.numbers_direction`);
 * the stories: the stories of the chosen neighbourhoods coded with a linked

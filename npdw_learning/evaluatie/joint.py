@@ -7,12 +7,12 @@ The two are compared on one thing both can say: the *direction of change*.
 
 Numbers: each series (indicator x area) counts with the one reading the status
 matrix shows for it (:func:`~npdw_learning.evaluatie.status.status_cells`: the
-progress status, else the trend verdict, else the change since the baseline,
-else the break after the start), so in the programme's first years, before any
-series has a trend, a change since the baseline or a break already gives a
-direction. :data:`SERIES_DIRECTIONS` says which way each outcome points; the
-column ``readings`` says which readings the direction rests on. Over the
-series with a direction (:func:`numbers_direction`):
+comparison with comparable wijken, else the progress status, else the trend
+verdict, else the change since the baseline, else the break after the start), so
+in the programme's first years, before any series has a trend, a change since the
+baseline or a break already gives a direction. :data:`SERIES_DIRECTIONS` says which
+way each outcome points; the column ``readings`` says which readings the direction
+rests on. Over the series with a direction (:func:`numbers_direction`):
 
 * ``verbetering`` - more series improve than worsen (at least one improves);
 * ``verslechtering`` - more series worsen than improve;
@@ -91,6 +91,11 @@ _ASSESSABLE = ("improving", "worsening", "no_significant_trend")
 # a series stands, not which way it moves (it may be reached and still worsening): no
 # direction.
 SERIES_DIRECTIONS: dict[tuple[str, str], str] = {
+    # Against comparable wijken: better than them points the right way, as them shows no
+    # change of the programme's own (the wijk may move, but as everywhere).
+    ("comparison", "better_than_comparison"): "improving",
+    ("comparison", "as_comparison"): "no_significant_trend",
+    ("comparison", "worse_than_comparison"): "worsening",
     ("progress", "target_reached"): "insufficient_data",
     ("progress", "on_track"): "improving",
     ("progress", "moderate_progress"): "improving",

@@ -27,6 +27,9 @@ __all__ = [
     "PROGRESS_NL",
     "CHANGE_NL",
     "BREAK_NL",
+    "COMPARISON_NL",
+    "COMPARISON_METHOD_NL",
+    "BALANCE_MEASURE_NL",
     "NO_READING_NL",
     "META_NL",
     "NUMBERS_NL",
@@ -69,6 +72,28 @@ BREAK_NL = {
     "worse_than_trend": "slechter dan de trend van voor de start",
     "as_trend": "zoals de trend van voor de start",
     "insufficient_data": "te weinig metingen",
+}
+#: ``comparison.csv`` column ``verdict`` (:data:`npdw_learning.evaluatie.comparison.VERDICTS`,
+#: the engine's ``tellen.comparison.VERDICTS``): Dordt West against comparable
+#: neighbourhoods elsewhere in the country.
+COMPARISON_NL = {
+    "better_than_comparison": "beter dan vergelijkbare wijken",
+    "worse_than_comparison": "slechter dan vergelijkbare wijken",
+    "as_comparison": "zoals vergelijkbare wijken",
+    "insufficient_data": "niet te vergelijken",
+}
+#: ``comparison.csv`` column ``method`` (:data:`npdw_learning.evaluatie.comparison.METHODS`).
+COMPARISON_METHOD_NL = {
+    "matched": "meest gelijkende wijken",
+    "synthetic": "synthetische vergelijking",
+}
+#: ``balance.csv`` column ``measure``: the pre-start level and slope of the indicator and
+#: the national file's two covariates (``tellen.national.COVARIATES``).
+BALANCE_MEASURE_NL = {
+    "pre_level": "niveau voor de start",
+    "pre_slope": "ontwikkeling voor de start",
+    "inwoners": "aantal inwoners",
+    "stedelijkheid": "stedelijkheid",
 }
 #: The status matrix's cells without a reading
 #: (:data:`npdw_learning.evaluatie.status.CELL_STYLES`, reading ``none``).
@@ -146,6 +171,9 @@ FAMILIES: dict[str, dict[str, str]] = {
     "progress": PROGRESS_NL,
     "change": CHANGE_NL,
     "break": BREAK_NL,
+    "comparison": COMPARISON_NL,
+    "comparison_method": COMPARISON_METHOD_NL,
+    "balance_measure": BALANCE_MEASURE_NL,
     "no_reading": NO_READING_NL,
     "meta_inference": META_NL,
     "numbers_direction": NUMBERS_NL,

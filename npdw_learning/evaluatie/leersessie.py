@@ -60,7 +60,10 @@ MAX_CHANGES = 6
 ROOMY = 7
 
 #: ``veranderd_sinds_vorig_jaar.csv`` column ``kind``, in the order a page lists them.
-_WORSE = ("worsening", "worse_than_trend", "moving_away", "insufficient_progress", "slechter")
+_WORSE = (
+    *("worsening", "worse_than_trend", "worse_than_comparison", "moving_away"),
+    *("insufficient_progress", "slechter"),
+)
 
 STYLE = (
     BASE_STYLE

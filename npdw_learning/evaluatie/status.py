@@ -3,21 +3,32 @@
 One cell per indicator x area (the chosen neighbourhoods and the aggregate),
 showing the one reading that says most about it, in this order:
 
-1. ``progress`` - the progress status towards the 2043 target
+1. ``comparison`` - the comparison with comparable neighbourhoods elsewhere in
+   the country (``comparison.csv``, :mod:`.comparison`), when the run has one
+   and it could judge: the ``matched`` verdict, or the ``synthetic`` one where
+   the matched comparison had too little data. It comes first because it is
+   the only reading that separates the programme from what happens everywhere
+   at the same time (the economy, national policy, a wijk already on its own
+   path): a wijk that improves as much as comparable wijken without the
+   programme shows *zoals vergelijkbare wijken*, not *verbetert*. The progress
+   towards the target stays in the pillar chapters' tables;
+2. ``progress`` - else the progress status towards the 2043 target
    (``progress.csv``), when the indicator has a target and the status can be
    judged;
-2. ``trend`` - else the trend verdict (``trends.csv``), from
+3. ``trend`` - else the trend verdict (``trends.csv``), from
    :data:`~npdw_learning.tellen.trends.MIN_POINTS` measurements on;
-3. ``change`` - else the change since the baseline (``changes.csv``);
-4. ``break`` - else the break after the start, read on the series itself
+4. ``change`` - else the change since the baseline (``changes.csv``);
+5. ``break`` - else the break after the start, read on the series itself
    (``breaks.csv``, reading ``level``);
-5. ``none`` - nothing to judge yet: too few measurements, or none at all.
+6. ``none`` - nothing to judge yet: too few measurements, or none at all.
 
 Every outcome has a grade on one diverging scale (dark blue: target reached
-or on track; light blue: the right way; grey: no clear change; light orange:
-the right way but too slowly for the target; red: the wrong way; white: no
-judgement) and a symbol of its own, so the figure reads in black and white
-and a cell says which reading it shows. The colours are ColorBrewer's RdBu
+or on track; light blue: the right way, or better than comparable wijken;
+grey: no clear change, or as comparable wijken; light orange: the right way
+but too slowly for the target; red: the wrong way, or worse than comparable
+wijken; white: no judgement) and a symbol of its own, so the figure reads in
+black and white and a cell says which reading it shows (the comparison's
+``≻ ≺ ≍``: preferred to, after, on a par with). The colours are ColorBrewer's RdBu
 (five classes, marked colour-blind safe); ``tests/evaluatie/test_status.py``
 checks them under simulated protan, deutan and tritan vision.
 """
@@ -36,7 +47,8 @@ from ..kern.fonts import figure_fonts
 from ..kern.page import FIGURE_DPI, TEXT_WIDTH_MM, inches
 from ..kern.synthetic import FIGURE_BANNER
 from ..tellen.trends import MIN_POINTS
-from .labels import BREAK_NL, CHANGE_NL, NO_READING_NL, PROGRESS_NL, TREND_NL
+from .comparison import cell_verdicts
+from .labels import BREAK_NL, CHANGE_NL, COMPARISON_NL, NO_READING_NL, PROGRESS_NL, TREND_NL
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -57,8 +69,9 @@ __all__ = [
     "draw_status_matrix",
 ]
 
-READINGS = ("progress", "trend", "change", "break", "none")
+READINGS = ("comparison", "progress", "trend", "change", "break", "none")
 READING_NL = {
+    "comparison": "Vergelijking met vergelijkbare wijken",
     "progress": "Voortgang naar het doel",
     "trend": "Trend",
     "change": "Verandering sinds de nulmeting",
@@ -79,6 +92,9 @@ class CellStyle:
 # The symbol and grade of each outcome; its label is the report's one label of the code
 # (:mod:`npdw_learning.evaluatie.labels`).
 _CELL_MARKS: dict[tuple[str, str], tuple[int | None, str]] = {
+    ("comparison", "better_than_comparison"): (1, "≻"),
+    ("comparison", "as_comparison"): (0, "≍"),
+    ("comparison", "worse_than_comparison"): (-2, "≺"),
     ("progress", "target_reached"): (2, "★"),
     ("progress", "on_track"): (2, "▲"),
     ("progress", "moderate_progress"): (1, "△"),
@@ -98,6 +114,7 @@ _CELL_MARKS: dict[tuple[str, str], tuple[int | None, str]] = {
     ("none", "no_data"): (None, "–"),
 }
 _READING_LABELS = {
+    "comparison": COMPARISON_NL,
     "progress": PROGRESS_NL,
     "trend": TREND_NL,
     "change": CHANGE_NL,
@@ -157,6 +174,7 @@ def status_cells(
     trends: pd.DataFrame | None,
     changes: pd.DataFrame | None = None,
     breaks: pd.DataFrame | None = None,
+    comparison: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The reading of every indicator x area cell (see the module docstring).
 
@@ -170,6 +188,9 @@ def status_cells(
         The tables of one run (``progress.csv`` ..., at least ``indicator, area``
         and ``status``, ``verdict``, ``verdict`` and ``reading, verdict``);
         ``None`` or empty when a run has none.
+    comparison : DataFrame or None
+        ``comparison.csv`` (``indicator, area, method, verdict``); one verdict per cell
+        by :func:`~npdw_learning.evaluatie.comparison.cell_verdicts`.
 
     Returns
     -------
@@ -194,7 +215,14 @@ def status_cells(
     if breaks is not None and not breaks.empty and "reading" in breaks.columns:
         level = breaks[breaks["reading"] == "level"]
     bent = _outcomes(level, "verdict", "insufficient_data")
-    readings = (("progress", status), ("trend", trend), ("change", change), ("break", bent))
+    compared = _outcomes(cell_verdicts(comparison), "verdict", "insufficient_data")
+    readings = (
+        ("comparison", compared),
+        ("progress", status),
+        ("trend", trend),
+        ("change", change),
+        ("break", bent),
+    )
     rows = []
     for ident, pillar in zip(indicators["id"], indicators["pillar"], strict=True):
         for area in areas:

@@ -6,6 +6,8 @@ figures (``figures/*.png``) into the run's output folder, where the next
 notebook finds them (:meth:`Run.table`):
 
 * :func:`tellen_step` - trends, progress, data quality, pillar figures;
+* :func:`comparison_step` - the comparison with comparable neighbourhoods in the
+  country, read from the tables the engine wrote (:mod:`.comparison`);
 * :func:`vertellen_step` - coded stories, theme tables, terms, quotes, MSC;
 * :func:`joint_step` - the joint display and the proposed learning questions;
 * :func:`leeragenda_step` - the learning agenda, efforts, over-asking, network.
@@ -31,6 +33,8 @@ __all__ = [
     "Run",
     "TellenStep",
     "tellen_step",
+    "ComparisonStep",
+    "comparison_step",
     "VertellenStep",
     "vertellen_step",
     "JointStep",
@@ -211,10 +215,17 @@ def matrix_areas(run: Run) -> list[str]:
 
 
 def _status_matrix(run: Run, progress, trends, changes, breaks) -> pd.DataFrame:
+    """The status matrix (:mod:`.status`), with the comparison with comparable wijken when
+    the run's tables hold one (``tables/comparison.csv``, :mod:`.comparison`)."""
+    from .comparison import read_comparison
     from .status import status_cells
 
     reg = run.registry
-    return status_cells(reg.indicators, matrix_areas(run), progress, trends, changes, breaks)
+    compared = read_comparison(run.tables_dir)
+    comparison = None if compared is None else compared.comparison
+    return status_cells(
+        reg.indicators, matrix_areas(run), progress, trends, changes, breaks, comparison
+    )
 
 
 def comparison_tables(run: Run, measurements: pd.DataFrame) -> list[Path]:
@@ -311,6 +322,53 @@ def _draw_matrix(run: Run, matrix: pd.DataFrame, synthetic: bool) -> Path | None
         run.figures_dir / f"{MATRIX}.png",
         synthetic=synthetic,
     )
+
+
+@dataclass
+class ComparisonStep:
+    """What :func:`comparison_step` prepared; ``tables`` is ``None`` without a comparison."""
+
+    tables: object | None  # :class:`~npdw_learning.evaluatie.comparison.ComparisonTables`
+    cells: pd.DataFrame = field(default_factory=pd.DataFrame)  # one verdict per cell
+    figures: dict[str, Path] = field(default_factory=dict)  # pillar id -> PNG
+    synthetic: bool = False
+
+
+def comparison_step(run: Run, *, synthetic: bool = False) -> ComparisonStep:
+    """Read the run's comparison tables (:func:`.comparison.read_comparison`: written into
+    ``tables/`` before the notebooks run) and draw one figure per pillar with a comparison
+    path, ``figures/vergelijking_<pillar>.png``; ``synthetic``: with the demo-data banner.
+    Without ``comparison.csv`` nothing is read or drawn (``tables`` is ``None``)."""
+    from ..tellen.comparison_figure import save_comparison_figures
+    from .comparison import FIGURE_PREFIX, cell_verdicts, read_comparison, verdict_mark
+    from .status import CELL_STYLES
+
+    tables = read_comparison(run.tables_dir)
+    if tables is None:
+        return ComparisonStep(None, synthetic=synthetic)
+    reg = run.registry
+    shown = matrix_areas(run)
+    cells = cell_verdicts(tables.comparison)
+    cells = cells[cells["area"].isin(shown)].reset_index(drop=True)
+    marks = {
+        (r.indicator, r.area): verdict_mark(CELL_STYLES[("comparison", r.verdict)].symbol, r.effect)
+        for r in cells.itertuples(index=False)
+        if ("comparison", r.verdict) in CELL_STYLES
+    }
+    figures = save_comparison_figures(
+        tables.paths[tables.paths["area"].isin(shown)],
+        reg.indicators,
+        reg.pillars,
+        run.figures_dir,
+        area_labels=reg.area_labels(),
+        areas=shown,
+        start_year=reg.start_year,
+        marks=marks,
+        synthetic=synthetic,
+        aggregate=reg.aggregate_id,
+        prefix=FIGURE_PREFIX,
+    )
+    return ComparisonStep(tables, cells, figures, synthetic)
 
 
 @dataclass

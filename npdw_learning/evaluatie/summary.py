@@ -115,6 +115,14 @@ def _progress(cells: pd.DataFrame) -> str | None:
     if not with_target:
         return None
     count = judged["outcome"].value_counts()
+    compared = int((cells["has_target"] & (cells["reading"] == "comparison")).sum())
+    if compared:
+        shown = (
+            f"Bij {compared} reeksen met een doel voor 2043 toont het overzicht de vergelijking "
+            "met vergelijkbare wijken; hun voortgang staat in de tabel van de pijler."
+        )
+        rest = _progress(cells[~(cells["has_target"] & (cells["reading"] == "comparison"))])
+        return shown if rest is None else f"{rest} {shown}"
     if judged.empty:
         return (
             f"{with_target} reeksen hebben een doel voor 2043, maar nog te weinig metingen om "
@@ -202,7 +210,8 @@ def review_sentence(stories: pd.DataFrame | None) -> str | None:
 def _not_judged(cells: pd.DataFrame) -> str:
     """How many series have no judgement and why; where there is no target (yet)."""
     no_target = int((~cells["has_target"]).sum())
-    unjudged_target = int((cells["has_target"] & (cells["reading"] != "progress")).sum())
+    shown_other = ~cells["reading"].isin(["progress", "comparison"])
+    unjudged_target = int((cells["has_target"] & shown_other).sum())
     targets = f"Voor {no_target} reeksen is er geen doel voor 2043"
     if unjudged_target:
         targets += f" en bij {unjudged_target} met een doel is de voortgang nog niet te beoordelen"
@@ -304,6 +313,7 @@ def _sentences(
             _stories(joint, labels),
         ]
     named = {
+        "comparison": "de vergelijking met vergelijkbare wijken",
         "progress": "de voortgang naar het doel",
         "trend": "een trend",
         "change": "de verandering sinds de nulmeting",

@@ -221,6 +221,14 @@ def count_words(count: int, one: str, many: str) -> str:
 # -- the readings of the status matrix, for a resident ----------------------------------
 
 _READING: dict[tuple[str, str], str] = {
+    (
+        "comparison",
+        "better_than_comparison",
+    ): "Dit gaat beter dan in wijken die op deze wijk lijken.",
+    (
+        "comparison",
+        "worse_than_comparison",
+    ): "Dit gaat slechter dan in wijken die op deze wijk lijken.",
     ("progress", "target_reached"): "Het doel voor {target_year} is al gehaald.",
     ("progress", "on_track"): "Dit is goed op weg naar het doel voor {target_year}.",
     ("progress", "moderate_progress"): "Dit gaat de goede kant op, maar nog te langzaam.",

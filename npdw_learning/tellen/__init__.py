@@ -5,7 +5,9 @@ Partner deliveries are read and checked against the registry
 series gets a trend (:mod:`.trends`), a series too short for one its change
 since the baseline (:mod:`.changes`), a series with history before the
 programme's start the break reading (:mod:`.breaks`) and, where the
-registry sets a goal, a progress status (:mod:`.progress`); :mod:`.figures`
+registry sets a goal, a progress status (:mod:`.progress`); every programme
+unit is compared with similar regions of the whole country (:mod:`.comparison`,
+checked on simulated national panels from :mod:`.comparison_sim`); :mod:`.figures`
 draws one figure per pillar, and :mod:`.run` ties these together for the
 evaluation.
 

@@ -3,9 +3,12 @@
 The other readings compare a wijk with its own past. This one compares it with
 regions of the whole country that did not get the programme, so what happens
 everywhere at once (the economy, a pandemic, national policy) drops out. Two
-estimators, both per programme unit x indicator, on the years the unit has a
-value (its *analysis years*; pool regions need a value in every one of them,
-the others are left out of that comparison):
+estimators, both per programme unit x indicator, on the unit's *analysis
+years*: the years in which it has a value and at least half of the pool has
+one too. Pool regions need a value in every analysis year; the others are left
+out of that comparison (no values are filled in). At least
+:data:`MIN_PRE_YEARS` (4) analysis years before the start year and
+:data:`MIN_POST_YEARS` (1) from it on, or the row is ``insufficient_data``:
 
 ``matched`` (difference in differences on matched regions)
     The :data:`DEFAULT_K` (20) nearest pool regions on the indicator's own
@@ -22,7 +25,8 @@ the others are left out of that comparison):
     interpolation bias down) that minimise the pre-start misfit
     ``|y - D w|^2 + ridge |w|^2``, with ``ridge = m * s^2`` for ``m`` pre-start
     years and ``s^2`` the pool's noise variance (the median residual variance
-    around each region's own pre-start line). The ridge term is the noise the
+    around each region's own pre-start line, after the pool's mean of each
+    year, the common shock, is taken out). The ridge term is the noise the
     donors bring into each post-start year (``s^2 |w|^2``), so the weights
     trade pre-start fit against post-start noise; without it, fifty donors
     in four to ten dimensions reproduce the unit's noise exactly (pre-RMSPE 0).
@@ -60,11 +64,29 @@ call a unit whose mean gap is 0. The q-values are Benjamini-Hochberg over all
 tests of the call and the verdict is direction-aware
 (:func:`~.changes.directional_verdicts`).
 
-What it cannot do: the programme was not assigned at random, so a wijk that
-differs from its comparison in something unmeasured that changed at the start
-year is read as an effect; the placebos assume the programme unit is
-exchangeable with the pool (an aggregate of several wijken is smoother than a
-single region, so its p is conservative).
+``paths`` give per analysis year the unit, its comparison (the weighted mean
+of the members) and the placebo band: the comparison plus the 2.5% and 97.5%
+quantiles of the placebos' gaps in that year; for ``matched`` the gaps are
+taken relative to their own pre-start mean and the band is shifted by the
+unit's pre-start gap, as difference in differences reads a constant gap as no
+effect. ``balance`` gives the pre-start level and slope (and the covariates
+used) of the unit, the pool and the comparison, with standardised differences
+(the difference over the pool's sd) before and after matching.
+
+What it can and cannot see (measured on the simulated panels of the tests:
+3,000 regions, 8 years before the start and 4 after): without an effect 5%
+of the units have p < 0.05 and the interval covers the true effect in 95%;
+an effect of 1 noise sd is estimated without bias but found in only about
+15% (the unit's own noise and the uncertainty of its own pre-start slope give
+the effect an sd of about 1.1 noise sd), one of 3 noise sd in about 80%.
+A unit whose own pre-start trend is steep (2 sd of the pool's slopes) gets
+p < 0.05 in about 11% instead of 5%: its slope is measured with noise, and
+the regions matched on the same measured slope have, on average, a less steep
+true one (regression to the mean). The programme was not assigned at random,
+so a wijk that differs from its comparison in something unmeasured that
+changed at the start year is read as an effect; the placebos assume the
+programme unit is exchangeable with the pool (an aggregate of several wijken
+is smoother than a single region, so its p is conservative).
 """
 
 from __future__ import annotations

@@ -103,8 +103,10 @@ def _raw_csv(path: Path, data: bytes) -> tuple[pd.DataFrame, int]:
         detail = str(exc).splitlines()[0] if str(exc) else "leeg bestand"
         raise _refused(path, f"geen leesbare CSV ({detail})") from None
     frame.columns = [str(c).strip().lstrip("\ufeff").strip().lower() for c in frame.columns]
-    for column in frame.columns:
-        frame[column] = frame[column].map(unformula_text)
+    for column in frame.columns:  # the guard a CSV writer put in front of a formula
+        guarded = frame[column].str.startswith("'")
+        if guarded.any():
+            frame.loc[guarded, column] = frame.loc[guarded, column].map(unformula_text)
     if sep == ";" and "value" in frame.columns:  # Dutch Excel: a decimal comma
         frame["value"] = frame["value"].str.replace(",", ".", regex=False)
     return frame, 2
@@ -147,10 +149,7 @@ def _texts(raw: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=raw.index)
     for column in _TEXT:
         cells = raw[column]
-        out[column] = cells.map(lambda v: "" if v is None or v is pd.NA else str(v)).where(
-            cells.notna(), ""
-        )
-        out[column] = out[column].str.strip()
+        out[column] = cells.where(cells.notna(), "").astype(str).str.strip()
     out["region_code"] = out["region_code"].str.upper()
     out["municipality_code"] = out["municipality_code"].str.upper()
     out["level"] = out["level"].str.lower()
@@ -161,7 +160,7 @@ def _years(raw: pd.Series) -> pd.Series:
     """The years as numbers (NaN where a cell is not a whole number)."""
     if pd.api.types.is_integer_dtype(raw):
         return raw.astype("float64")
-    numbers = pd.to_numeric(raw.map(lambda v: str(v).strip()), errors="coerce")
+    numbers = pd.to_numeric(raw.where(raw.notna(), "").astype(str).str.strip(), errors="coerce")
     return numbers.where(numbers.notna() & (numbers == np.floor(numbers)))
 
 
@@ -170,10 +169,9 @@ def _values(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         values = raw.astype("float64")
         return values, values.isna()
-    text = raw.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else v)
-    text = text.map(lambda v: v.strip() if isinstance(v, str) else v)
-    empty = text.map(lambda v: isinstance(v, str) and v.lower() in ("", "nan"))
-    numbers = pd.to_numeric(text.where(~empty, None), errors="coerce").astype("float64")
+    text = raw.where(raw.notna(), "").astype(str).str.strip()
+    empty = text.str.lower().isin(("", "nan", "none"))
+    numbers = pd.to_numeric(text.where(~empty, ""), errors="coerce").astype("float64")
     return numbers.where(np.isfinite(numbers)), empty
 
 
@@ -232,9 +230,10 @@ def _check_rows(
 ) -> list[Finding]:
     out = _check_codes(path, t, rows)
     ind = t["indicator"]
+    good = {i for i in ind.unique() if ID_PATTERN.match(i)}
     out += _findings(
         path,
-        ~ind.map(lambda s: bool(ID_PATTERN.match(s))),
+        ~ind.isin(good),
         rows,
         "indicator",
         lambda i: f"indicator {_show(ind[i])} is geen id als woz-waarde",

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from npdw_learning.evaluatie import evidence, joint, labels, status, views, vorigjaar, wijktaal
+from npdw_learning.evaluatie import (
+    comparison,
+    evidence,
+    joint,
+    labels,
+    status,
+    views,
+    vorigjaar,
+    wijktaal,
+)
 from npdw_learning.leeragenda import agenda
 from npdw_learning.leeragenda.efforts import NOT_RECORDED
 from npdw_learning.tellen import breaks, changes, progress, trends
@@ -21,6 +30,11 @@ ENGINE_CODES = {
     "progress": progress.STATUSES,
     "change": changes.CHANGE_VERDICTS,
     "break": breaks.BREAK_VERDICTS,
+    # The report's copy of the engine's codes (tellen.comparison, CONTRACT24 §2);
+    # tests/evaluatie/test_comparison.py checks the two agree once the engine is there.
+    "comparison": comparison.VERDICTS,
+    "comparison_method": comparison.METHODS,
+    "balance_measure": comparison.MEASURES,
     "no_reading": tuple(o for r, o in status.CELL_STYLES if r == "none"),
     "meta_inference": joint.META_INFERENCES,
     "numbers_direction": joint.NUMBERS_DIRECTIONS,

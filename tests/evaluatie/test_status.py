@@ -112,12 +112,14 @@ def test_grades_and_symbols_come_from_the_styles():
 
 
 def test_every_outcome_of_the_engine_has_a_style():
+    from npdw_learning.evaluatie.comparison import VERDICTS as COMPARISON_VERDICTS
     from npdw_learning.tellen.breaks import BREAK_VERDICTS
     from npdw_learning.tellen.changes import CHANGE_VERDICTS
     from npdw_learning.tellen.progress import STATUSES
     from npdw_learning.tellen.trends import VERDICTS
 
     expected = {
+        *(("comparison", v) for v in COMPARISON_VERDICTS if v != "insufficient_data"),
         *(("progress", s) for s in STATUSES if s != "not_assessable"),
         *(("trend", v) for v in VERDICTS if v != "insufficient_data"),
         *(("change", v) for v in CHANGE_VERDICTS),

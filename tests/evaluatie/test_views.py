@@ -28,6 +28,7 @@ def test_the_modules_follow_the_report():
         "samenvatting",
         "veranderd",
         "verantwoording",
+        "vergelijking",
         "verhalen",
     ]
 

@@ -15,6 +15,8 @@ The modules follow the report:
   and the chapter Verhalen uit de wijken;
 * :mod:`.samen` - each pillar chapter's goals, numbers and stories together
   (``pijler:<id>:samen``);
+* :mod:`.vergelijking` - the chapter on Dordt West against comparable
+  neighbourhoods in the country, and its part of the Verantwoording;
 * :mod:`.leeragenda` - the chapter Leeragenda en uitvoering;
 * :mod:`.verantwoording` - the Verantwoording (readings, data quality).
 """
@@ -25,6 +27,7 @@ from .samen import show_joint
 from .samenvatting import show_summary
 from .veranderd import show_changes
 from .verantwoording import show_data_quality, show_readings
+from .vergelijking import show_comparison
 from .verhalen import (
     NOT_DUTCH,
     PROPOSED,
@@ -43,6 +46,7 @@ __all__ = [
     "show_joint",
     "show_summary",
     "show_changes",
+    "show_comparison",
     "stories_by_pillar",
     "UNSORTED",
     "NOT_DUTCH",

@@ -22,6 +22,8 @@ def show_summary(run: Run, step: JointStep) -> None:
     section = "samenvatting"
     columns = [*run.areas, reg.aggregate_id]
     labels = reg.area_labels()
+    compared = bool(len(step.matrix)) and (step.matrix["reading"] == "comparison").any()
+    first = "de vergelijking met vergelijkbare wijken waar die er is, anders " if compared else ""
     if step.matrix_figure is not None:
         show_figure(
             step.matrix_figure,
@@ -30,8 +32,9 @@ def show_summary(run: Run, step: JointStep) -> None:
             + " Het oordeel van elk vak staat voluit in de tabellen 'Trend en voortgang per "
             "indicator en wijk' in de bijlage, en in tables/statusoverzicht.csv.",
             caption=(
-                "Elk vak is één reeks (indicator x gebied) met één lezing: de voortgang naar "
-                "het doel voor 2043 waar die te beoordelen is, anders de trend (vanaf "
+                "Elk vak is één reeks (indicator x gebied) met één lezing: "
+                f"{first}de voortgang naar het doel voor 2043 waar die te beoordelen is, "
+                "anders de trend (vanaf "
                 f"{MIN_POINTS} metingen), anders de verandering sinds de nulmeting, anders de "
                 "afbuiging na de start. Namen zijn ingekort; voluit in de bijlage en in "
                 "tables/statusoverzicht.csv."
