@@ -5,7 +5,9 @@ evaluate --national``, so both write the same tables:
 
 1. the programme's units (each member wijk and the aggregate) are found in the
    national file by their CBS code or name (:func:`.national.programme_units`),
-   so both sides of the comparison share one source and one definition;
+   so both sides of the comparison share one source and one definition. An
+   aggregate's count indicators are left out: a sum of four wijken has no
+   comparable region in a pool of single wijken (:func:`_without_summed_counts`);
 2. the pool is the rest of the country at the programme's level, without the
    NPLV focus areas and the programme's own municipality
    (:func:`.national.comparison_pool`);
@@ -142,7 +144,9 @@ def national_comparison(
     mapping = load_cbs_mapping(folder.cbs_mapping_file, registry)
     if until_year is not None:
         national = national[national["year"] <= until_year]
-    units = programme_units(national, mapping, registry, file=file)
+    units, sums = _without_summed_counts(
+        programme_units(national, mapping, registry, file=file), registry
+    )
     level = _level(mapping, registry)
     nplv = nplv_in(folder)
     own = {c for c in _codes_of(mapping, registry) if c}
@@ -187,11 +191,26 @@ def national_comparison(
         "left_out": {
             "nplv_areas": len(nplv.areas),
             "municipality": mapping.municipality_code,
+            "aggregate_counts": sums,
         },
         "methods": list(methods),
         "engine": result.notes,
     }
     return NationalComparison(result, ranking, record)
+
+
+def _without_summed_counts(units: pd.DataFrame, registry: Registry) -> tuple[pd.DataFrame, list]:
+    """The units without the aggregate's count indicators, and which those were.
+
+    A count of the aggregate is the sum of its wijken (:func:`.measurements.aggregate`),
+    and every region of the pool is one wijk: no region of the pool is comparable with
+    it, so it is left out rather than matched with the largest wijken of the country.
+    """
+    kind = registry.units.set_index("id")["kind"]
+    counts = {i for i, unit in registry.unit_of().items() if kind.get(unit) == "count"}
+    summed = (units["area"] == registry.aggregate_id) & units["indicator"].isin(counts)
+    left = sorted(set(units.loc[summed, "indicator"]))
+    return units[~summed].reset_index(drop=True), left
 
 
 def _codes_of(mapping: CbsMapping, registry: Registry) -> list[str | None]:
