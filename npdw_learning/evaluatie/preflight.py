@@ -149,4 +149,10 @@ def check_inputs(run: Run, echo: Callable[[str], None] | None = None) -> DataOri
     # The stories the report counts: those of the chosen areas.
     shown = [s for s in collection.stories if s.area in run.areas]
     invented = sum(s.synthetic for s in shown)
-    return DataOrigin(loaded.synthetic, invented, len(shown) - invented, run.data_dir.name)
+    return DataOrigin(
+        loaded.synthetic,
+        invented,
+        len(shown) - invented,
+        run.data_dir.name,
+        synthetic_comparison=run.demo and run.national is None,
+    )

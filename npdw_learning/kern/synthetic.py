@@ -49,6 +49,8 @@ class DataOrigin:
     synthetic_stories: int
     real_stories: int
     data: str = "data"
+    # The comparison with comparable wijken used the synthetic demo panel (no national file).
+    synthetic_comparison: bool = False
 
     @classmethod
     def from_manifest(cls, manifest: dict) -> DataOrigin:
@@ -67,16 +69,19 @@ class DataOrigin:
             demo_series="measurements" in kinds,
             synthetic_stories=int(stories.get("synthetic", 0)),
             real_stories=int(stories.get("real", 0)),
+            synthetic_comparison="comparison" in kinds,
         )
 
     @property
     def parts(self) -> list[str]:
-        """``measurements`` and/or ``stories``: which kinds of data are (partly) invented."""
+        """``measurements``, ``stories`` and/or ``comparison``: which kinds of data are
+        (partly) invented."""
         return [
             name
             for name, invented in (
                 ("measurements", self.demo_series),
                 ("stories", self.synthetic_stories > 0),
+                ("comparison", self.synthetic_comparison),
             )
             if invented
         ]
@@ -112,6 +117,8 @@ class DataOrigin:
             real.append("1 geïmporteerd verhaal")
         elif self.real_stories:
             real.append(f"{self.real_stories} geïmporteerde verhalen")
+        if self.synthetic_comparison:
+            invented.append("de vergelijkingswijken uit het hele land (een synthetisch demopanel)")
         none_real = " Er is nog geen echt (geïmporteerd) verhaal." if not self.real_stories else ""
         return (
             f"LET OP: dit rapport gebruikt SYNTHETISCHE DEMODATA. Verzonnen, om de werkwijze te "
@@ -135,6 +142,8 @@ class DataOrigin:
             named.append(f"alle {_stories(total)}")
         elif self.synthetic_stories:
             named.append(f"{self.synthetic_stories} van de {_stories(total)}")
+        if self.synthetic_comparison:
+            named.append("vergelijkingswijken")
         return (
             f"LET OP: synthetische demodata ({'; '.join(named)}); "
             "trek er geen conclusies uit over de wijken."

@@ -145,7 +145,7 @@ def test_the_banner_counts_invented_and_imported_stories(chosen):
     )
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["stories"] == {"synthetic": invented, "real": real}
-    assert manifest["synthetic"] == ["measurements", "stories"]
+    assert manifest["synthetic"] == ["measurements", "stories", "comparison"]
     # The printed page: the banner on the first page, the short warning on every page.
     from npdw_learning.evaluatie.pdf import box_texts, layout
 

@@ -140,7 +140,7 @@ def test_manifest_hashes_match_the_inputs(evaluated):
     params = manifest["parameters"]
     assert params["year"] == 2026 and params["demo"] is True
     assert params["areas"] == ["oud-krispijn", "nieuw-krispijn", "wielwijk", "crabbehof"]
-    assert manifest["synthetic"] == ["measurements", "stories"]
+    assert manifest["synthetic"] == ["measurements", "stories", "comparison"]
     assert manifest["started"] <= manifest["finished"]
     assert manifest["packages"]["papermill"] and manifest["packages"]["pandas"]
     listed = {i["path"]: i for i in manifest["inputs"]}

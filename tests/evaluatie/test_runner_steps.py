@@ -162,7 +162,8 @@ def test_preflight_counts_invented_and_imported_stories_of_the_chosen_areas(tmp_
     in_wielwijk = [p for p in stories.glob("vt-*.md") if "area: wielwijk\n" in p.read_text("utf-8")]
     assert origin.real_stories == made_real > 0
     assert origin.synthetic_stories == len(in_wielwijk) - made_real
-    assert origin.demo_series and origin.parts == ["measurements", "stories"]
+    assert origin.demo_series and origin.parts == ["measurements", "stories", "comparison"]
+    assert "de vergelijkingswijken uit het hele land (een synthetisch demopanel)" in origin.banner()
     assert f"{origin.real_stories} geïmporteerde verhalen" in origin.banner()
     without = check_inputs(Run.from_parameters(2026, None, stories, None, ["wielwijk"], False))
     assert not without.demo_series and "alle cijfers (uit data/measurements/)" in without.banner()
