@@ -3,7 +3,8 @@
 The engine (``tellen.comparison``, issue 24) compares every programme wijk and
 the aggregate with regions elsewhere in the country that did not get the
 programme, and writes four tables into the run's ``tables/`` folder
-(:func:`write_comparison`; columns as :data:`COMPARISON_COLUMNS` ...):
+(:func:`~npdw_learning.tellen.national_run.write_comparison_tables`; columns as
+:data:`COMPARISON_COLUMNS` ...):
 
 * ``comparison.csv`` - per indicator x area x method the effect (programme
   minus comparison, in the indicator's own unit), its placebo interval, p and
@@ -37,8 +38,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..kern.atomic import read_csv, write_csv
+from ..kern.atomic import read_csv
 from ..kern.errors import Finding, InputError
+from ..tellen.comparison import (
+    BALANCE_COLUMNS,
+    COMPARISON_COLUMNS,
+    MEMBER_COLUMNS,
+    METHODS,
+    PATH_COLUMNS,
+    VERDICTS,
+)
+from ..tellen.nplv import RANKING_COLUMNS
 
 __all__ = [
     "TABLES",
@@ -54,7 +64,6 @@ __all__ = [
     "BALANCED",
     "ComparisonTables",
     "read_comparison",
-    "write_comparison",
     "cell_verdicts",
     "members_summary",
     "balance_summary",
@@ -63,25 +72,8 @@ __all__ = [
     "verdict_mark",
 ]
 
-# The engine's contract (CONTRACT24 §2, ``tellen.comparison``): the report reads these
-# columns and codes; tests/evaluatie/test_comparison.py checks them against the engine.
-COMPARISON_COLUMNS = [
-    *("indicator", "area", "method", "pre_years", "post_years", "n_comparison"),
-    *("effect", "effect_low", "effect_high", "p_value", "q_value", "verdict"),
-]
-MEMBER_COLUMNS = ["area", "indicator", "method", "region_code", "region_name", "weight"]
-BALANCE_COLUMNS = [
-    *("area", "indicator", "method", "measure", "programme", "pool_mean"),
-    *("comparison_mean", "std_diff_before", "std_diff_after"),
-]
-PATH_COLUMNS = [
-    *("area", "indicator", "method", "year", "programme", "comparison"),
-    *("placebo_low", "placebo_high"),
-]
-RANKING_COLUMNS = ["indicator", "year", "area", "label", "value", "rank", "n_areas"]
-METHODS = ("matched", "synthetic")
+# The engine's tables and codes (``tellen.comparison``, ``tellen.nplv``): one definition.
 MEASURES = ("pre_level", "pre_slope", "inwoners", "stedelijkheid")
-VERDICTS = ("better_than_comparison", "worse_than_comparison", "as_comparison", "insufficient_data")
 
 #: Table name (``tables/<name>.csv``) of each of the engine's four tables.
 TABLES = {
@@ -155,19 +147,6 @@ def read_comparison(tables_dir: str | Path) -> ComparisonTables | None:
     ranking_path = folder / f"{RANKING}.csv"
     ranking = _checked(ranking_path, RANKING_COLUMNS) if ranking_path.exists() else None
     return ComparisonTables(**frames, ranking=ranking)
-
-
-def write_comparison(result: object, tables_dir: str | Path) -> list[Path]:
-    """Write the engine's result (``tellen.comparison.ComparisonResult``: attributes
-    ``comparison, members, balance, paths``) as the four tables, formula-safe
-    (:func:`~npdw_learning.kern.atomic.write_csv`: a region name that starts with ``=``
-    stays text in a spreadsheet). Returns the written paths."""
-    folder = Path(tables_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    return [
-        write_csv(getattr(result, key)[_COLUMNS[key]], folder / f"{name}.csv")
-        for key, name in TABLES.items()
-    ]
 
 
 def cell_verdicts(comparison: pd.DataFrame | None) -> pd.DataFrame:

@@ -118,6 +118,7 @@ def check_inputs(run: Run, echo: Callable[[str], None] | None = None) -> DataOri
     """
     from ..leeragenda.agenda import agenda_in
     from ..tellen.measurements import measurements_in
+    from ..tellen.national_run import uses_demo_panel
     from ..vertellen.coding import codebook_in
     from ..vertellen.msc import msc_in
     from ..vertellen.stories import stories_in
@@ -154,5 +155,5 @@ def check_inputs(run: Run, echo: Callable[[str], None] | None = None) -> DataOri
         invented,
         len(shown) - invented,
         run.data_dir.name,
-        synthetic_comparison=run.demo and run.national is None,
+        synthetic_comparison=uses_demo_panel(run.folder, run.national, demo=run.demo),
     )

@@ -372,7 +372,7 @@ def national_entry(run: Run) -> dict:
     """What the run compares the programme with (manifest and the printed line): the national
     file with its SHA-256, the synthetic demo panel, or nothing, and why."""
     from ..kern.outdir import file_sha256
-    from ..tellen.national_run import DEMO_FILE
+    from ..tellen.national_run import DEMO_FILE, uses_demo_panel
 
     if run.national is not None:
         sha = file_sha256(run.national)
@@ -383,7 +383,7 @@ def national_entry(run: Run) -> dict:
             "reason": f"Vergeleken met vergelijkbare wijken uit het landelijke bestand "
             f"{run.national.name} (SHA-256 {sha[:12]}...).",
         }
-    if run.demo:
+    if uses_demo_panel(run.folder, None, demo=run.demo):
         return {
             "file": None,
             "sha256": None,

@@ -243,7 +243,9 @@ def comparison_tables(run: Run, measurements: pd.DataFrame) -> list[Path]:
         until_year=run.year,
         say=lambda line: None,
     )
-    return [] if compared is None else write_comparison_tables(compared, run.tables_dir)
+    if compared is None:
+        return []
+    return write_comparison_tables(compared.result, compared.ranking, run.tables_dir)
 
 
 def tellen_step(run: Run) -> TellenStep:

@@ -405,7 +405,7 @@ def cli_compare(args: argparse.Namespace) -> int:
         say=echo,
     )
     with owned_output(out) as build:
-        written = write_comparison_tables(comparison, build)
+        written = write_comparison_tables(comparison.result, comparison.ranking, build)
         record = {"version": __version__, "year": args.year, "national": comparison.record}
         write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", build / "run.json")
     _compare_summary(comparison)

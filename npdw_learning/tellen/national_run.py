@@ -57,6 +57,7 @@ __all__ = [
     "demo_national",
     "national_file_for",
     "run_comparison",
+    "uses_demo_panel",
     "national_comparison",
     "write_comparison_tables",
 ]
@@ -218,20 +219,24 @@ def _codes_of(mapping: CbsMapping, registry: Registry) -> list[str | None]:
     return [a.code for a in mapping.areas if a.id in members]
 
 
-def write_comparison_tables(comparison: NationalComparison, tables_dir: str | Path) -> list[Path]:
-    """The five tables of :data:`COMPARISON_TABLES` in ``tables_dir`` (formula-safe CSV:
-    a region name from outside stays text in a spreadsheet)."""
+def write_comparison_tables(
+    result: ComparisonResult, ranking: pd.DataFrame | None, tables_dir: str | Path
+) -> list[Path]:
+    """The tables of :data:`COMPARISON_TABLES` in ``tables_dir`` (``nplv_ranking.csv``
+    only with a ``ranking``), formula-safe: a region name from outside stays text in a
+    spreadsheet. Returns the written paths."""
     folder = Path(tables_dir)
     frames = {
-        "comparison": comparison.result.comparison,
-        "comparison_members": comparison.result.members,
-        "balance": comparison.result.balance,
-        "comparison_paths": comparison.result.paths,
-        "nplv_ranking": comparison.ranking,
+        "comparison": result.comparison,
+        "comparison_members": result.members,
+        "balance": result.balance,
+        "comparison_paths": result.paths,
+        "nplv_ranking": ranking,
     }
     return [
         write_csv(frames[name][columns], folder / f"{name}.csv")
         for name, columns in COMPARISON_TABLES.items()
+        if frames[name] is not None
     ]
 
 
@@ -370,8 +375,16 @@ def national_file_for(folder: ProgrammeFolder, given: str | Path | None) -> Path
     names (``national_file:``, relative to the programme folder), else None."""
     if given is not None:
         return Path(given)
+    if not folder.cbs_mapping_file.is_file():  # a programme without CBS coupling (yet)
+        return None
     mapping = load_cbs_mapping(folder.cbs_mapping_file, folder.registry)
     return folder.root / mapping.national_file if mapping.national_file else None
+
+
+def uses_demo_panel(folder: ProgrammeFolder, national: Path | None, *, demo: bool) -> bool:
+    """Whether a run compares with the synthetic demo panel: it uses the demo series, has
+    no national file, and its ``cbs.yaml`` says how CBS knows its wijken."""
+    return national is None and demo and folder.cbs_mapping_file.is_file()
 
 
 def run_comparison(
@@ -384,12 +397,13 @@ def run_comparison(
     say: Callable[[str], None] = print,
 ) -> NationalComparison | None:
     """The comparison of an evaluation: with the national file when there is one, else with
-    the synthetic demo panel when the run uses the demo series, else None (no comparison)."""
+    the synthetic demo panel when the run uses the demo series (and the programme has a
+    ``cbs.yaml`` naming its wijken at CBS), else None (no comparison)."""
     from .national import read_national
 
     if national is not None:
         frame, file, sha = read_national(national), Path(national).name, file_sha256(national)
-    elif demo:
+    elif uses_demo_panel(folder, national, demo=demo):
         frame, file, sha = demo_national(folder, measurements), DEMO_FILE, None
     else:
         return None

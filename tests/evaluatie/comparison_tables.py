@@ -109,7 +109,7 @@ def comparison_tables(
                         )
                     )
     ranking = [
-        (ident, 2024, area, f"Gebied {area}", 40.0 + n, 1 + n % 21, 21)
+        (ident, 2024, area, f"Gebied {area}", "programme", 40.0 + n, 1 + n % 21, 21, "hoger", True)
         for n, ident in enumerate(indicators["id"])
         for area in areas[-1:]
     ]

@@ -9,7 +9,6 @@ figure per pillar, the chapter and its Verantwoording, and outside text kept lit
 from __future__ import annotations
 
 import csv
-import importlib.util
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -32,6 +31,7 @@ from npdw_learning.evaluatie.status import (
 from npdw_learning.kern.errors import InputError
 from npdw_learning.kern.page import FIGURE_MAX_HEIGHT_MM, MIN_TEXT_PT, TEXT_WIDTH_MM
 from npdw_learning.kern.programme import ProgrammeFolder
+from npdw_learning.tellen.national_run import write_comparison_tables
 
 REG = ProgrammeFolder.bundled().registry
 HOODS = REG.areas.loc[REG.areas["kind"] == "neighbourhood", "id"].tolist()
@@ -84,21 +84,6 @@ def test_a_table_off_the_contract_is_an_error_naming_file_row_and_column(tmp_pat
     [finding] = err.value.findings
     assert (finding.row, finding.column) == (4, "verdict")  # header is row 1
     assert "much_better" in finding.message
-
-
-@pytest.mark.skipif(
-    importlib.util.find_spec("npdw_learning.tellen.comparison") is None,
-    reason="the engine (branch compare) is not merged yet",
-)
-def test_the_report_reads_the_columns_and_codes_the_engine_writes():
-    from npdw_learning.tellen import comparison as engine
-
-    assert list(engine.COMPARISON_COLUMNS) == cmp.COMPARISON_COLUMNS
-    assert list(engine.MEMBER_COLUMNS) == cmp.MEMBER_COLUMNS
-    assert list(engine.BALANCE_COLUMNS) == cmp.BALANCE_COLUMNS
-    assert list(engine.PATH_COLUMNS) == cmp.PATH_COLUMNS
-    assert tuple(engine.METHODS) == cmp.METHODS
-    assert tuple(engine.VERDICTS) == cmp.VERDICTS
 
 
 # -- one verdict per cell, and the matrix ----------------------------------------------------
@@ -357,9 +342,8 @@ def test_outside_text_reaches_the_report_literally_and_the_csv_inertly(tmp_path,
         balance=tables["balance"],
         paths=tables["comparison_paths"],
     )
-    written = cmp.write_comparison(result, run.tables_dir)
-    assert [p.name for p in written] == [f"{n}.csv" for n in cmp.TABLES.values()]
-    write_tables({cmp.RANKING: tables[cmp.RANKING]}, run.tables_dir)
+    written = write_comparison_tables(result, tables[cmp.RANKING], run.tables_dir)
+    assert [p.name for p in written] == [f"{n}.csv" for n in [*cmp.TABLES.values(), cmp.RANKING]]
     # CSV: the formula stays text in a spreadsheet, and reads back as it was.
     with (run.tables_dir / "comparison_members.csv").open(encoding="utf-8") as handle:
         names = [row["region_name"] for row in csv.DictReader(handle)]
@@ -397,7 +381,9 @@ def seeded(out):  # the lead's glue writes the tables here, before the notebooks
     return build
 
 runner.new_build = seeded
-runner.evaluate(2026, out_dir=Path(sys.argv[1]), demo=True, no_previous=True)
+# No demo series: with them and no national file the run would compute its own (synthetic)
+# comparison in 01_tellen and write over the seeded tables.
+runner.evaluate(2026, out_dir=Path(sys.argv[1]), demo=False, no_previous=True)
 """
 
 
