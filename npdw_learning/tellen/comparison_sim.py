@@ -30,8 +30,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-__all__ = ["SimulatedPanel", "simulate_panel"]
+__all__ = ["NATIONAL_COLUMNS", "SimulatedPanel", "simulate_panel"]
 
+# The national file's columns (CONTRACT24 section 1; tellen.national reads them).
 NATIONAL_COLUMNS = [
     "region_code",
     "region_name",
