@@ -30,8 +30,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-__all__ = ["SimulatedPanel", "simulate_panel"]
+__all__ = ["NATIONAL_COLUMNS", "SimulatedPanel", "simulate_panel"]
 
+# The national file's columns (CONTRACT24 section 1; tellen.national reads them).
 NATIONAL_COLUMNS = [
     "region_code",
     "region_name",
@@ -68,6 +69,33 @@ class SimulatedPanel:
     truth: pd.DataFrame
     higher_is_better: dict[str, bool]
     noise_sd: float
+
+    def national(self, codes: Mapping[str, str], municipality_code: str) -> pd.DataFrame:
+        """The pool with the units added as regions of one municipality: a national file.
+
+        ``codes`` maps each unit's area id to its CBS code (as ``cbs.yaml``
+        does), so a demo can write one file holding both sides of the comparison.
+
+        Examples
+        --------
+        >>> p = simulate_panel(20, range(2020, 2026), start_year=2024, units=["wielwijk"])
+        >>> f = p.national({"wielwijk": "WK050501"}, "GM0505")
+        >>> f[f["region_code"] == "WK050501"]["municipality_code"].unique().tolist()
+        ['GM0505']
+        """
+        units = self.units[self.units["area"].isin(list(codes))]
+        added = pd.DataFrame(
+            {
+                "region_code": units["area"].map(codes),
+                "region_name": units["area"],
+                "municipality_code": municipality_code,
+                "level": self.pool["level"].iloc[0],
+                "indicator": units["indicator"],
+                "year": units["year"],
+                "value": units["value"],
+            }
+        )
+        return pd.concat([self.pool, added], ignore_index=True)
 
 
 def _indicator_ids(indicators: int | Sequence[str]) -> list[str]:

@@ -1,6 +1,6 @@
 """npdw fetch cbs --national: every region of the country into one national file, offline.
 
-The recorded answers are in ``tests/data/cbs_national/`` (see its make_fixtures.py): the
+The recorded answers are in ``tests/data/cbs_national/`` (see its make_national_fixtures.py): the
 municipal answers of ``tests/data/cbs/`` (2024 with the REAL metadata of 85984NED: a
 ``GeoDetail`` region column, ``SoortRegio_2`` padded to 10 characters) plus a handful of
 invented regions elsewhere, one named like a spreadsheet formula. No test touches the

@@ -78,3 +78,16 @@ def test_the_components_have_the_spreads_asked_for():
     resid = y - y.mean(axis=1, keepdims=True) - slope[:, None] * x
     assert abs(np.sqrt((resid**2).sum() / (resid.size - 2 * len(y))) - 1.0) < 0.02
     assert abs(slope.std() - np.sqrt(0.4**2 + 1 / (x @ x))) < 0.02
+
+
+def test_national_holds_the_pool_and_the_units_under_their_cbs_codes():
+    p = simulate_panel(30, YEARS, start_year=2022, units=["wielwijk", "crabbehof"], seed=3)
+    f = p.national({"wielwijk": "WK050501", "crabbehof": "WK050502"}, "GM0505")
+    assert list(f.columns) == NATIONAL_COLUMNS
+    assert len(f) == len(p.pool) + len(p.units)
+    mine = f[f["municipality_code"] == "GM0505"]
+    back = mine.assign(
+        area=mine["region_code"].map({"WK050501": "wielwijk", "WK050502": "crabbehof"})
+    )
+    merged = back.merge(p.units, on=["area", "indicator", "year"], suffixes=("", "_unit"))
+    assert len(merged) == len(p.units) and (merged["value"] == merged["value_unit"]).all()

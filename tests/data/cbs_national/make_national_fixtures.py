@@ -11,7 +11,7 @@ Anderdorp) and one Amsterdam-style code (WK0363TA, a letter code as Amsterdam's)
 them named like a spreadsheet formula. ``_wijk`` holds the gemeenten and wijken, ``_buurt``
 the buurten too, as the filter and SoortRegio give them.
 
-    .venv/bin/python tests/data/cbs_national/make_fixtures.py
+    .venv/bin/python tests/data/cbs_national/make_national_fixtures.py
 """
 
 from __future__ import annotations
