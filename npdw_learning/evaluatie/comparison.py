@@ -43,6 +43,7 @@ from ..kern.errors import Finding, InputError
 from ..tellen.comparison import (
     BALANCE_COLUMNS,
     COMPARISON_COLUMNS,
+    MEASURES,
     MEMBER_COLUMNS,
     METHODS,
     PATH_COLUMNS,
@@ -73,7 +74,6 @@ __all__ = [
 ]
 
 # The engine's tables and codes (``tellen.comparison``, ``tellen.nplv``): one definition.
-MEASURES = ("pre_level", "pre_slope", "inwoners", "stedelijkheid")
 
 #: Table name (``tables/<name>.csv``) of each of the engine's four tables.
 TABLES = {

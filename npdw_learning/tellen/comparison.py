@@ -103,6 +103,7 @@ from scipy.spatial import cKDTree
 from statsmodels.stats.multitest import multipletests
 
 from .changes import directional_verdicts
+from .national import COVARIATES
 from .trends import FDR_ALPHA, INTERVAL, MIN_POINTS
 
 __all__ = [
@@ -112,6 +113,7 @@ __all__ = [
     "DEFAULT_K",
     "FIT_QUANTILE",
     "MEMBER_COLUMNS",
+    "MEASURES",
     "METHODS",
     "MIN_POST_YEARS",
     "MIN_PRE_YEARS",
@@ -162,8 +164,8 @@ PATH_COLUMNS = [
 ]
 METHODS = ("matched", "synthetic")
 VERDICTS = ("better_than_comparison", "worse_than_comparison", "as_comparison", "insufficient_data")
-# The same pair as tellen.national.COVARIATES (the national file's matching covariates).
-COVARIATES = ("inwoners", "stedelijkheid")
+# The rows of balance.csv: the pre-start level and slope, and the matching covariates.
+MEASURES = ("pre_level", "pre_slope", *COVARIATES)
 MIN_PRE_YEARS = MIN_POINTS  # 4: a pre-start level and slope worth the name
 MIN_POST_YEARS = 1
 # Fewer placebos than this cannot give p < 0.05 at all.
@@ -656,7 +658,7 @@ def _balance_rows(
     comparison = est.weights @ pool[est.members]
     mean, sd = pool.mean(axis=0), pool.std(axis=0, ddof=1)
     sd = np.where(sd > 0, sd, _NAN)
-    names = ("pre_level", "pre_slope", *design.cov_names)
+    names = (*MEASURES[:2], *design.cov_names)
     return [
         (*head, name, float(u), float(m), float(c), float((u - m) / s), float((u - c) / s))
         for name, u, m, c, s in zip(names, unit, mean, comparison, sd, strict=True)

@@ -30,18 +30,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .national import NATIONAL_COLUMNS
+
 __all__ = ["NATIONAL_COLUMNS", "SimulatedPanel", "simulate_panel"]
 
-# The national file's columns (CONTRACT24 section 1; tellen.national reads them).
-NATIONAL_COLUMNS = [
-    "region_code",
-    "region_name",
-    "municipality_code",
-    "level",
-    "indicator",
-    "year",
-    "value",
-]
 _REGIONS_PER_MUNICIPALITY = 10
 
 
