@@ -30,8 +30,7 @@ ENGINE_CODES = {
     "progress": progress.STATUSES,
     "change": changes.CHANGE_VERDICTS,
     "break": breaks.BREAK_VERDICTS,
-    # The report's copy of the engine's codes (tellen.comparison, CONTRACT24 §2);
-    # tests/evaluatie/test_comparison.py checks the two agree once the engine is there.
+    # The engine's codes (tellen.comparison), as the report imports them.
     "comparison": comparison.VERDICTS,
     "comparison_method": comparison.METHODS,
     "balance_measure": comparison.MEASURES,
