@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ...tellen.national_run import DEMO_POOL_REGIONS, uses_demo_panel
 from ...tellen.trends import FDR_ALPHA
 from ..comparison import BALANCED, balance_summary, members_summary, programme_ranking
 from ..labels import BALANCE_MEASURE_NL, COMPARISON_METHOD_NL, COMPARISON_NL
@@ -37,6 +38,15 @@ ABSENT = (
     "omdat er geen landelijk bestand is meegegeven (`npdw evaluate --national BESTAND`)."
 )
 _HEAD = "#### Vergelijking met vergelijkbare wijken\n\n"
+
+
+# Said when the run compared with the synthetic demo panel (no national file was given).
+_INVENTED = (
+    "\n\n**Let op: de vergelijkingswijken hier zijn verzonnen.** Er is geen landelijk bestand "
+    "gegeven (`npdw evaluate --national BESTAND`), dus vergelijkt deze demo met een "
+    f"synthetisch landelijk panel: {DEMO_POOL_REGIONS} bedachte wijken rond de demoreeksen. "
+    "Het laat zien hoe de vergelijking werkt; over de echte wijken zegt het niets."
+)
 
 
 def _programme(run: Run) -> str:
@@ -90,7 +100,8 @@ def _opening(run: Run, step: ComparisonStep, programme: str) -> None:
         f"{judged} te beoordelen: {int(counted.get('better_than_comparison', 0))} gaan beter "
         f"dan vergelijkbare wijken, {int(counted.get('worse_than_comparison', 0))} slechter en "
         f"{int(counted.get('as_comparison', 0))} niet aantoonbaar anders. Het oordeel staat "
-        "ook in het statusoverzicht van de Samenvatting, als eerste lezing van een vakje.",
+        "ook in het statusoverzicht van de Samenvatting, als eerste lezing van een vakje."
+        + (_INVENTED if uses_demo_panel(run.folder, run.national, demo=run.demo) else ""),
         SECTION,
         programme=programme,
     )
