@@ -96,3 +96,19 @@ def test_a_later_year_never_enters_the_comparison(demo):
     )
     assert compared.result.paths["year"].max() == 2025
     assert isinstance(compared.ranking, pd.DataFrame)
+
+
+def test_a_national_file_in_cbs_yaml_that_is_no_name_is_an_error_naming_file_and_line(
+    programme_copy,
+):
+    from npdw_learning.tellen.cbs import CbsError
+
+    data = programme_copy()
+    folder = ProgrammeFolder(data)
+    cbs = folder.cbs_mapping_file
+    cbs.write_text(cbs.read_text(encoding="utf-8") + "\nnational_file: [1, 2]\n", "utf-8")
+    with pytest.raises(CbsError) as caught:
+        national_file_for(ProgrammeFolder(data), None)
+    (finding,) = caught.value.findings
+    assert finding.file.endswith("cbs.yaml") and finding.row is not None
+    assert "national_file" in finding.message
