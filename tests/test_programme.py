@@ -246,6 +246,22 @@ def test_a_kept_folder_is_read_again_after_any_input_changes(tmp_path, monkeypat
     assert ProgrammeFolder.kept(root) is not ProgrammeFolder.kept(root, BUNDLED_STORIES_DIR)
 
 
+def test_a_kept_folder_keeps_the_spelling_it_was_asked_for(monkeypatch):
+    """A notebook named the bundled folder relatively (papermill's ``-p data_dir data``);
+    a later call without names must not get that object with relative paths back (the
+    manifest test failed when the two met in one process)."""
+    from npdw_learning.kern import programme
+    from npdw_learning.kern.paths import PROJ_ROOT
+
+    monkeypatch.setattr(programme, "_KEPT", {})
+    monkeypatch.chdir(PROJ_ROOT)
+    relative = ProgrammeFolder.kept("data", "stories")
+    assert not relative.stories_dir.is_absolute()
+    bundled = ProgrammeFolder.kept(None)
+    assert bundled.root.is_absolute() and bundled.stories_dir.is_absolute()
+    assert ProgrammeFolder.kept("data", "stories") is relative
+
+
 def test_a_failed_load_is_not_kept(tmp_path):
     folder = ProgrammeFolder(tmp_path / "p")
     shutil.copytree(ProgrammeFolder.bundled().registry_dir, folder.registry_dir)

@@ -40,7 +40,7 @@ __all__ = ["ProgrammeFolder", "BUNDLED_STORIES_DIR", "STORIES_GUIDE"]
 T = TypeVar("T")
 
 # ProgrammeFolder.kept: per (folder, stories folder), the fingerprint and the folder object.
-_KEPT: dict[tuple[Path, Path], tuple[str, ProgrammeFolder]] = {}
+_KEPT: dict[tuple[Path, ...], tuple[str, ProgrammeFolder]] = {}
 
 STORIES_DIR_NAME = "stories"
 # Inside the stories folder (which the bundled programme keeps beside data/).
@@ -186,7 +186,9 @@ class ProgrammeFolder:
         True
         """
         folder = cls.chosen(data, stories)
-        key = (folder.root.resolve(), folder.stories_dir.resolve())
+        # Resolved (a relative name means another folder after a chdir) and as spelled (the
+        # object's paths are what the caller named: "data" stays relative, None absolute).
+        key = (folder.root.resolve(), folder.stories_dir.resolve(), folder.root, folder.stories_dir)
         stamp = folder.fingerprint()
         known = _KEPT.get(key)
         if known is not None and known[0] == stamp:

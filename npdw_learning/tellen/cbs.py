@@ -64,7 +64,7 @@ __all__ = [
     "read_recorded",
     "fetch_table",
     "build_measurements",
-    "NATIONAL_LEVELS",
+    "FETCH_LEVELS",
     "national_filter",
     "fetch_national_table",
     "build_national",
@@ -907,7 +907,7 @@ def fetch_table(
 
 # The levels a national fetch asks for: ``wijk`` gives every gemeente and wijk (the
 # programme's wijken are wijken); ``buurt`` every buurt too.
-NATIONAL_LEVELS = {"wijk": ("Gemeente", "Wijk"), "buurt": ("Gemeente", "Wijk", "Buurt")}
+FETCH_LEVELS = {"wijk": ("Gemeente", "Wijk"), "buurt": ("Gemeente", "Wijk", "Buurt")}
 # The matching covariates by their Title in every Kerncijfers table (85984NED:
 # AantalInwoners_5 "aantal", MateVanStedelijkheid_127 "code", 1 = zeer sterk stedelijk).
 COVARIATE_TITLES = {"inwoners": "Aantal inwoners", "stedelijkheid": "Mate van stedelijkheid"}
@@ -929,7 +929,7 @@ def national_filter(level: str, region: str = REGION_KEY) -> str:
     >>> national_filter("wijk")
     "substringof('GM',WijkenEnBuurten) or substringof('WK',WijkenEnBuurten)"
     """
-    prefixes = [_PREFIX_OF_LEVEL[lv] for lv in NATIONAL_LEVELS[level]]
+    prefixes = [_PREFIX_OF_LEVEL[lv] for lv in FETCH_LEVELS[level]]
     return " or ".join(f"substringof('{prefix}',{region})" for prefix in prefixes)
 
 
@@ -988,7 +988,7 @@ def fetch_national_table(
 def _national_regions(table: RecordedTable, cols: _RegionColumns, level: str) -> list[tuple]:
     """``(row, code, name, municipality code, level)`` of every region of the wanted levels,
     by ``SoortRegio`` (padding does not count) and a code that fits it."""
-    wanted = {_norm(lv): lv.lower() for lv in NATIONAL_LEVELS[level]}
+    wanted = {_norm(lv): lv.lower() for lv in FETCH_LEVELS[level]}
     out = []
     for row in table.data:
         kind = wanted.get(_norm(row.get(cols.level)))
