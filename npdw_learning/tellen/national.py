@@ -393,7 +393,7 @@ def _as_table(national: pd.DataFrame, mapping: CbsMapping, file: str) -> Recorde
     """The national file's regions of the programme's municipality as a recorded table."""
     regions = national.sort_values("year").drop_duplicates("region_code", keep="last")
     names = regions[regions["level"] == "gemeente"].set_index("region_code")["region_name"]
-    municipality = regions["municipality_code"].map(names).fillna("")
+    municipality = regions["municipality_code"].map(names).astype(object).fillna("")
     digits = mapping.municipality_code[2:] if mapping.municipality_code else None
     codes = {a.code for a in mapping.areas if a.code}
     keep = (
