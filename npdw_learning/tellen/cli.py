@@ -380,6 +380,23 @@ def _compare_summary(comparison) -> None:
         )
 
 
+def _nothing_judged(comparison, national: pd.DataFrame, start_year: int) -> None:
+    """A warning with the figures when no unit x indicator could be judged at all."""
+    from .comparison import MIN_POST_YEARS, MIN_PRE_YEARS
+
+    if (comparison.result.comparison["verdict"] != "insufficient_data").any():
+        return
+    years = sorted(int(y) for y in national["year"].unique())
+    before = sum(y < start_year for y in years)
+    echo(
+        f"WAARSCHUWING: geen enkele reeks te beoordelen. Nodig: minstens {MIN_PRE_YEARS} "
+        f"jaren vóór {start_year} en {MIN_POST_YEARS} erna, en een vergelijkingsgroep van "
+        f"enkele tientallen wijken; het bestand heeft {before} jaar/jaren vóór de start "
+        f"({', '.join(map(str, years))}) en {comparison.record['pool_regions']} wijken in "
+        "de groep."
+    )
+
+
 def cli_compare(args: argparse.Namespace) -> int:
     """``npdw compare --national FILE``: the programme against comparable regions."""
     from ..kern.paths import OUTPUTS_DIR
@@ -409,5 +426,6 @@ def cli_compare(args: argparse.Namespace) -> int:
         record = {"version": __version__, "year": args.year, "national": comparison.record}
         write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", build / "run.json")
     _compare_summary(comparison)
+    _nothing_judged(comparison, national, folder.registry.start_year)
     echo(f"Geschreven naar {out}/: {', '.join(p.name for p in written)}, run.json")
     return EXIT_OK

@@ -123,3 +123,15 @@ def test_a_hostile_region_name_stays_inert_in_the_members_table(tmp_path, hostil
     assert len(members) == 5 * len(INDICATORS) * 20  # every member carries a hostile name
     expected = ("'" if hostile.startswith("=") else "") + hostile  # a formula is quoted
     assert (members["region_name"] == expected + " " + members["region_code"]).all()
+
+
+def test_a_file_too_short_for_any_verdict_says_what_is_needed(tmp_path, capsys):
+    national = _national_file(tmp_path)
+    frame = read_national(national)
+    write_national(frame[frame["year"] >= 2022], national)  # 2 years before the start
+    code, out = _compare(tmp_path, national, "--method", "matched")
+    assert code == 0
+    assert set(pd.read_csv(out / "comparison.csv")["verdict"]) == {"insufficient_data"}
+    printed = capsys.readouterr().out
+    assert "WAARSCHUWING: geen enkele reeks te beoordelen" in printed
+    assert "minstens 4 jaren vóór 2024" in printed and "2 jaar/jaren vóór de start" in printed
