@@ -19,7 +19,15 @@ from ..kern.errors import InputError
 from ..kern.programme import ProgrammeFolder
 from ..kern.years import span
 
-__all__ = ["PAPERMILL", "parse_areas", "parse_year", "parse_demo", "parse_previous", "data_spans"]
+__all__ = [
+    "PAPERMILL",
+    "parse_areas",
+    "parse_year",
+    "parse_demo",
+    "parse_previous",
+    "parse_national",
+    "data_spans",
+]
 
 # How each parameter is written on papermill's command line (the parameters cells show the same).
 PAPERMILL = {
@@ -30,6 +38,7 @@ PAPERMILL = {
     "areas": """-p areas '["wielwijk", "crabbehof"]'""",
     "demo": "-p demo False",
     "previous": "-p previous outputs/2025",
+    "national": "-p national landelijk.parquet",
 }
 
 

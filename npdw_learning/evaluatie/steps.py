@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -245,7 +245,25 @@ def comparison_tables(run: Run, measurements: pd.DataFrame) -> list[Path]:
     )
     if compared is None:
         return []
-    return write_comparison_tables(compared.result, compared.ranking, run.tables_dir)
+    # Computed for every unit (one false discovery rate for the run), kept to the chosen
+    # wijken and the aggregate, as the other tables (:func:`~..tellen.run.limit_to_areas`).
+    kept = set(run.kept_areas)
+    result = compared.result
+    result = replace(
+        result,
+        **{
+            name: frame[frame["area"].isin(kept)].reset_index(drop=True)
+            for name, frame in (
+                ("comparison", result.comparison),
+                ("members", result.members),
+                ("balance", result.balance),
+                ("paths", result.paths),
+            )
+        },
+    )
+    ranking = compared.ranking
+    ranking = ranking[(ranking["kind"] != "programme") | ranking["area"].isin(kept)]
+    return write_comparison_tables(result, ranking, run.tables_dir)
 
 
 def tellen_step(run: Run) -> TellenStep:
@@ -334,6 +352,7 @@ class ComparisonStep:
     cells: pd.DataFrame = field(default_factory=pd.DataFrame)  # one verdict per cell
     figures: dict[str, Path] = field(default_factory=dict)  # pillar id -> PNG
     synthetic: bool = False
+    invented: bool = False  # compared with the synthetic demo panel (no national file)
 
 
 def comparison_step(run: Run, *, synthetic: bool = False) -> ComparisonStep:
@@ -342,6 +361,7 @@ def comparison_step(run: Run, *, synthetic: bool = False) -> ComparisonStep:
     path, ``figures/vergelijking_<pillar>.png``; ``synthetic``: with the demo-data banner.
     Without ``comparison.csv`` nothing is read or drawn (``tables`` is ``None``)."""
     from ..tellen.comparison_figure import save_comparison_figures
+    from ..tellen.national_run import uses_demo_panel
     from .comparison import FIGURE_PREFIX, cell_verdicts, read_comparison, verdict_mark
     from .status import CELL_STYLES
 
@@ -370,7 +390,8 @@ def comparison_step(run: Run, *, synthetic: bool = False) -> ComparisonStep:
         aggregate=reg.aggregate_id,
         prefix=FIGURE_PREFIX,
     )
-    return ComparisonStep(tables, cells, figures, synthetic)
+    invented = uses_demo_panel(run.folder, run.national, demo=run.demo)
+    return ComparisonStep(tables, cells, figures, synthetic, invented)
 
 
 @dataclass

@@ -152,7 +152,10 @@ def test_the_banner_counts_invented_and_imported_stories(chosen):
     document = layout(page)
     first = " ".join(box_texts(document.pages[0]._page_box))
     assert f"{invented} van de {len(shown)} verhalen" in first and expected_real in first
-    short = f"LET OP: synthetische demodata (demoreeksen; {invented} van de {len(shown)} verhalen)"
+    short = (
+        f"LET OP: synthetische demodata (demoreeksen; {invented} van de {len(shown)} verhalen; "
+        "vergelijkingswijken)"
+    )
     for number, printed in enumerate(document.pages, start=1):
         assert short in " ".join(box_texts(printed._page_box)), number
 

@@ -290,13 +290,29 @@ def shown(monkeypatch):
     return seen
 
 
-def _run(tmp_path: Path) -> SimpleNamespace:
+def _run(tmp_path: Path, *, demo: bool = False) -> SimpleNamespace:
+    """What the chapter reads of a run; ``demo`` without a national file: the demo panel."""
     return SimpleNamespace(
         registry=REG,
         areas=HOODS,
         tables_dir=tmp_path / "tables",
         figures_dir=tmp_path / "figures",
+        folder=ProgrammeFolder.bundled(),
+        national=None,
+        demo=demo,
     )
+
+
+def test_the_chapter_says_so_when_the_comparison_wijken_are_invented(tmp_path, shown, tables):
+    for demo in (False, True):
+        run = _run(tmp_path / str(demo), demo=demo)
+        write_tables(tables, run.tables_dir)
+        step = steps.comparison_step(run)
+        assert step.invented is demo
+        shown.clear()
+        views.show_comparison(run, step)
+        text = "\n".join(t for _, t in shown)
+        assert ("de vergelijkingswijken hier zijn verzonnen" in text) is demo
 
 
 def test_without_a_national_file_one_sentence_says_why_and_nothing_is_drawn(tmp_path, shown):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -10,7 +11,9 @@ import pytest
 from npdw_learning.evaluatie.runner import NOTEBOOKS_DIR, load_notebook_list
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
-PARAMETERS = {"year", "data_dir", "stories_dir", "out_dir", "areas", "demo", "previous"}
+PARAMETERS = {
+    *("year", "data_dir", "stories_dir", "out_dir", "areas", "demo", "previous", "national"),
+}
 
 
 def test_the_notebook_list_names_every_notebook_in_run_order():
@@ -31,7 +34,7 @@ def test_committed_without_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_one_parameters_cell_with_the_six_parameters(path):
+def test_one_parameters_cell_with_the_eight_parameters(path):
     nb = nbformat.read(path, as_version=4)
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
@@ -146,6 +149,7 @@ def test_papermill_options_as_documented_reach_the_run(tmp_path, monkeypatch):
     monkeypatch.chdir(PROJ_ROOT)  # papermill's kernel runs where papermill was started
     run = Run.from_parameters(**given)
     assert run.areas == ["wielwijk", "crabbehof"]
+    assert run.national == Path("landelijk.parquet")
     assert (run.year, run.demo) == (2025, False)
     assert run.data_dir.resolve() == (PROJ_ROOT / "data").resolve()
     # The YAML form gives a list already; the same run.

@@ -55,8 +55,15 @@ def test_notebook_parameters_are_absolute_and_point_into_the_build(tmp_path, mon
         "areas": ["wielwijk"],
         "demo": False,
         "previous": None,
+        "national": None,
     }
-    json.dumps(params)  # papermill hands them over as JSON
+    json.dumps(params)
+    given = Run.from_parameters(
+        2024, None, "verhalen", tmp_path / "uit", ["wielwijk"], False, None, "landelijk.csv"
+    )
+    assert runner._notebook_parameters(given, tmp_path / "bouw")["national"] == str(
+        tmp_path / "landelijk.csv"
+    )  # papermill hands them over as JSON
 
 
 def test_finish_manifest_stamps_end_and_duration(tmp_path):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ...tellen.national_run import DEMO_POOL_REGIONS, uses_demo_panel
+from ...tellen.national_run import DEMO_POOL_REGIONS
 from ...tellen.trends import FDR_ALPHA
 from ..comparison import BALANCED, balance_summary, members_summary, programme_ranking
 from ..labels import BALANCE_MEASURE_NL, COMPARISON_METHOD_NL, COMPARISON_NL
@@ -101,7 +101,7 @@ def _opening(run: Run, step: ComparisonStep, programme: str) -> None:
         f"dan vergelijkbare wijken, {int(counted.get('worse_than_comparison', 0))} slechter en "
         f"{int(counted.get('as_comparison', 0))} niet aantoonbaar anders. Het oordeel staat "
         "ook in het statusoverzicht van de Samenvatting, als eerste lezing van een vakje."
-        + (_INVENTED if uses_demo_panel(run.folder, run.national, demo=run.demo) else ""),
+        + (_INVENTED if step.invented else ""),
         SECTION,
         programme=programme,
     )
