@@ -881,7 +881,6 @@ def fetch_table(
         no network (one Dutch sentence), or CBS refuses the table.
     """
     import cbsodata  # imported here: only a real fetch needs it
-    import requests
 
     if not municipality_code:
         raise CbsError(
@@ -889,16 +888,28 @@ def fetch_table(
             f"{CBS_MAPPING_FILE}; "
             "zonder die code zou npdw fetch cbs de tabel van heel Nederland ophalen"
         )
+
+    def rows(props: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        region = region_key(props, table_id=table_id, year=year)
+        return cbsodata.get_data(table_id, filters=municipality_filter(municipality_code, region))
+
+    return _fetched(table_id, Path(cache_dir) / f"{table_id}.json", rows)
+
+
+def _fetched(table_id: str, path: Path, rows) -> RecordedTable:
+    """``DataProperties`` and ``rows(properties)`` of one table from CBS, cached at ``path``
+    in the recorded-response shape; a network failure or a refusal is one Dutch sentence."""
+    import cbsodata  # imported here: only a real fetch needs it
+    import requests
+
     try:
         props = cbsodata.get_meta(table_id, "DataProperties")
-        region = region_key(props, table_id=table_id, year=year)
-        data = cbsodata.get_data(table_id, filters=municipality_filter(municipality_code, region))
+        data = rows(props)
     except (requests.ConnectionError, requests.Timeout) as exc:
         raise CbsError(NO_NETWORK.format(what="opendata.cbs.nl is niet bereikbaar")) from exc
     except requests.HTTPError as exc:
         raise CbsError(f"CBS-tabel {table_id}: CBS weigert de tabel ({exc})") from None
     payload = {"DataProperties": props, "data": data}
-    path = Path(cache_dir) / f"{table_id}.json"
     write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", path)
     return RecordedTable(table_id, props, data, str(path))
 
@@ -965,24 +976,16 @@ def fetch_national_table(
         No region column, no network (one Dutch sentence), or CBS refuses the table.
     """
     import cbsodata  # imported here: only a real fetch needs it
-    import requests
 
-    try:
-        props = cbsodata.get_meta(table_id, "DataProperties")
+    def rows(props: list[dict[str, Any]]) -> list[dict[str, Any]]:
         region = region_key(props, table_id=table_id, year=year)
-        data = cbsodata.get_data(
+        return cbsodata.get_data(
             table_id,
             filters=national_filter(level, region),
             select=_national_keys(props, mapping, table_id, year),
         )
-    except (requests.ConnectionError, requests.Timeout) as exc:
-        raise CbsError(NO_NETWORK.format(what="opendata.cbs.nl is niet bereikbaar")) from exc
-    except requests.HTTPError as exc:
-        raise CbsError(f"CBS-tabel {table_id}: CBS weigert de tabel ({exc})") from None
-    payload = {"DataProperties": props, "data": data}
-    path = Path(cache_dir) / f"{table_id}_{level}.json"
-    write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", path)
-    return RecordedTable(table_id, props, data, str(path))
+
+    return _fetched(table_id, Path(cache_dir) / f"{table_id}_{level}.json", rows)
 
 
 def _national_regions(table: RecordedTable, cols: _RegionColumns, level: str) -> list[tuple]:

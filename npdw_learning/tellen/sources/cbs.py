@@ -61,6 +61,24 @@ def _tables(
     return tables, skipped
 
 
+def _table_entries(tables: dict) -> list[tuple[int, dict]]:
+    """Per year the manifest's record of a table read: id, file and the file's SHA-256."""
+    from ...kern.outdir import file_sha256
+
+    return [
+        (
+            year,
+            {
+                "year": year,
+                "table_id": t.table_id,
+                "file": t.file,
+                "sha256": file_sha256(Path(t.file)) if t.file else None,
+            },
+        )
+        for year, t in sorted(tables.items())
+    ]
+
+
 def _record(mapping: Any, tables: dict, frame: Any, missing: list[str], skipped: list[int]):
     """What the fetch read, for the manifest: mapping, tables (with their columns), gaps."""
     from importlib.metadata import PackageNotFoundError, version
@@ -76,14 +94,9 @@ def _record(mapping: Any, tables: dict, frame: Any, missing: list[str], skipped:
         "cbsodata": cbsodata_version,
         "mapping": {"file": str(mapping.path), "sha256": file_sha256(mapping.path)},
         "tables": [
-            {
-                "year": year,
-                "table_id": t.table_id,
-                "file": t.file,
-                "sha256": file_sha256(Path(t.file)) if t.file else None,
-                "columns": {r.indicator: r.note for r in notes[notes["year"] == year].itertuples()},
-            }
-            for year, t in sorted(tables.items())
+            entry
+            | {"columns": {r.indicator: r.note for r in notes[notes["year"] == year].itertuples()}}
+            for year, entry in _table_entries(tables)
         ],
         "missing": missing,
         "skipped": [{"year": y, "table_id": mapping.tables[y]} for y in skipped],
@@ -135,15 +148,7 @@ def _national(request: FetchRequest, mapping: Any, years: list[int], asked: bool
     record = {
         "level": request.options["level"],
         "mapping": {"file": str(mapping.path), "sha256": file_sha256(mapping.path)},
-        "tables": [
-            {
-                "year": year,
-                "table_id": t.table_id,
-                "file": t.file,
-                "sha256": file_sha256(Path(t.file)) if t.file else None,
-            }
-            for year, t in sorted(tables.items())
-        ],
+        "tables": [entry for _, entry in _table_entries(tables)],
         "empty_cells": empty,
         "skipped": [{"year": y, "table_id": mapping.tables[y]} for y in skipped],
     }
