@@ -232,7 +232,40 @@ def comparison_tables(run: Run, measurements: pd.DataFrame) -> list[Path]:
     """The comparison with comparable wijken in the whole country
     (:func:`~npdw_learning.tellen.national_run.run_comparison`), written into the run's
     tables before the status matrix reads it; no tables when there is nothing to compare
-    with (no national file and no demo series)."""
+    with (no national file and no demo series).
+
+    The tables are kept in the file cache (:func:`~npdw_learning.kern.filecache.
+    made_once_bytes`) under a hash of every input of the programme folder, the national
+    file, the year, the areas and the package's code: the same inputs give the same bytes.
+    """
+    import json
+
+    from ..kern.atomic import write_atomic
+    from ..kern.filecache import digest, made_once_bytes
+    from ..kern.outdir import file_sha256
+
+    national = file_sha256(run.national) if run.national is not None else None
+    key = digest(
+        "comparison-tables",
+        run.folder.fingerprint(),
+        national,
+        run.demo,
+        run.year,
+        list(run.kept_areas),
+    )
+    made = made_once_bytes(key, ".json", lambda: _comparison_files(run, measurements))
+    files = json.loads(made)
+    return [
+        write_atomic(run.tables_dir / name, lambda tmp, text=text: tmp.write_bytes(text.encode()))
+        for name, text in files.items()
+    ]
+
+
+def _comparison_files(run: Run, measurements: pd.DataFrame) -> bytes:
+    """The comparison's tables as ``{file name: CSV text}`` in JSON (empty: no comparison)."""
+    import json
+    import tempfile
+
     from ..tellen.national_run import run_comparison, write_comparison_tables
 
     compared = run_comparison(
@@ -244,7 +277,7 @@ def comparison_tables(run: Run, measurements: pd.DataFrame) -> list[Path]:
         say=lambda line: None,
     )
     if compared is None:
-        return []
+        return b"{}"
     # Computed for every unit (one false discovery rate for the run), kept to the chosen
     # wijken and the aggregate, as the other tables (:func:`~..tellen.run.limit_to_areas`).
     kept = set(run.kept_areas)
@@ -263,7 +296,10 @@ def comparison_tables(run: Run, measurements: pd.DataFrame) -> list[Path]:
     )
     ranking = compared.ranking
     ranking = ranking[(ranking["kind"] != "programme") | ranking["area"].isin(kept)]
-    return write_comparison_tables(result, ranking, run.tables_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        written = write_comparison_tables(result, ranking, tmp)
+        files = {p.name: p.read_bytes().decode("utf-8") for p in written}
+    return json.dumps(files, ensure_ascii=False).encode("utf-8")
 
 
 def tellen_step(run: Run) -> TellenStep:
