@@ -150,18 +150,8 @@ def national_comparison(
     )
     level = _level(mapping, registry)
     nplv = nplv_in(folder)
-    own = {c for c in _codes_of(mapping, registry) if c}
-    pool = comparison_pool(
-        national,
-        level=level,
-        exclude_codes=nplv.codes | own,
-        municipality_code=mapping.municipality_code,
-    )
+    pool = _pool(national, mapping, registry, nplv, level, file)
     regions = pool["region_code"].nunique()
-    if regions == 0:
-        raise InputError(
-            f"{file}: geen enkele {level} buiten de programmagebieden om mee te vergelijken"
-        )
     say(
         f"Vergelijkingsgroep: {regions} {level}en in {file} (zonder de NPLV-gebieden en "
         f"{mapping.municipality})"
@@ -198,6 +188,30 @@ def national_comparison(
         "engine": result.notes,
     }
     return NationalComparison(result, ranking, record)
+
+
+def _pool(
+    national: pd.DataFrame,
+    mapping: CbsMapping,
+    registry: Registry,
+    nplv,
+    level: str,
+    file: str,
+) -> pd.DataFrame:
+    """The comparison pool (:func:`.national.comparison_pool`): the programme's level
+    without the NPLV focus areas, the programme's own areas and its municipality."""
+    own = {c for c in _codes_of(mapping, registry) if c}
+    pool = comparison_pool(
+        national,
+        level=level,
+        exclude_codes=nplv.codes | own,
+        municipality_code=mapping.municipality_code,
+    )
+    if pool.empty:
+        raise InputError(
+            f"{file}: geen enkele {level} buiten de programmagebieden om mee te vergelijken"
+        )
+    return pool
 
 
 def _without_summed_counts(units: pd.DataFrame, registry: Registry) -> tuple[pd.DataFrame, list]:
