@@ -98,8 +98,6 @@ def check_national_file(run: Run) -> None:
     from ..tellen.national import programme_units, read_national
 
     path = run.national
-    if not path.is_file():
-        raise InputError(f"{path}: het landelijke bestand (--national) bestaat niet")
     mapping = load_cbs_mapping(run.folder.cbs_mapping_file, run.registry)
     programme_units(read_national(path), mapping, run.registry, file=path.name)
 

@@ -124,6 +124,12 @@ class Run:
                 f"onbekende wijk(en) in areas: {', '.join(unknown)}; kies uit {', '.join(hoods)}"
             )
         check_year(year, data_spans(folder, demo=demo, year=year))
+        national = national_file_for(folder, parse_national(national))
+        if national is not None and not national.is_file():
+            raise InputError(
+                f"{national}: het landelijke bestand voor de vergelijking bestaat niet "
+                "(--national, of national_file in cbs.yaml)"
+            )
         return cls(
             year=year,
             folder=folder,
@@ -134,7 +140,7 @@ class Run:
             demo=demo,
             registry=registry,
             previous=parse_previous(previous),
-            national=national_file_for(folder, parse_national(national)),
+            national=national,
         )
 
     @property

@@ -31,7 +31,8 @@ def _refused(npdw_here, tmp_path: Path, national: Path) -> str:
 
 def test_a_missing_national_file_is_a_fout_and_nothing_is_written(npdw_here, tmp_path):
     missing = tmp_path / "bestaat_niet.parquet"
-    assert str(missing) in _refused(npdw_here, tmp_path, missing)
+    err = _refused(npdw_here, tmp_path, missing)
+    assert f"{missing}: het landelijke bestand voor de vergelijking bestaat niet" in err
 
 
 def test_a_national_file_with_a_bad_cell_is_refused_naming_row_and_column(npdw_here, tmp_path):

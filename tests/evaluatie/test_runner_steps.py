@@ -58,6 +58,7 @@ def test_notebook_parameters_are_absolute_and_point_into_the_build(tmp_path, mon
         "national": None,
     }
     json.dumps(params)
+    (tmp_path / "landelijk.csv").write_text("", encoding="utf-8")
     given = Run.from_parameters(
         2024, None, "verhalen", tmp_path / "uit", ["wielwijk"], False, None, "landelijk.csv"
     )
