@@ -49,6 +49,7 @@ from ..tellen.comparison import (
     PATH_COLUMNS,
     VERDICTS,
 )
+from ..tellen.national_run import RANKING_TABLE, RESULT_TABLES
 from ..tellen.nplv import RANKING_COLUMNS
 
 __all__ = [
@@ -75,21 +76,11 @@ __all__ = [
 
 # The engine's tables and codes (``tellen.comparison``, ``tellen.nplv``): one definition.
 
-#: Table name (``tables/<name>.csv``) of each of the engine's four tables.
-TABLES = {
-    "comparison": "comparison",
-    "members": "comparison_members",
-    "balance": "balance",
-    "paths": "comparison_paths",
-}
-_COLUMNS = {
-    "comparison": COMPARISON_COLUMNS,
-    "members": MEMBER_COLUMNS,
-    "balance": BALANCE_COLUMNS,
-    "paths": PATH_COLUMNS,
-}
-#: The NPLV ranking (another helper's table; shown when the run has it).
-RANKING = "nplv_ranking"
+#: Table name (``tables/<name>.csv``) of each of the engine's four tables, and the NPLV
+#: ranking's (shown when the run has it): as ``tellen.national_run`` writes them.
+TABLES = {attr: name for attr, (name, _) in RESULT_TABLES.items()}
+_COLUMNS = {attr: columns for attr, (_, columns) in RESULT_TABLES.items()}
+RANKING = RANKING_TABLE
 #: A standardised difference below this (in absolute value) counts as balanced
 #: (Stuart 2010, "Matching methods for causal inference", Statistical Science 25: 0.25).
 BALANCED = 0.25

@@ -311,9 +311,10 @@ def evaluate(
     run = Run.from_parameters(year, data_dir, stories_dir, out_dir, areas, demo, folder, national)
     specs = load_notebook_list(notebooks_dir)
     echo(f"WAARSCHUWING: {choice.reason}" if choice.warning else choice.reason)
-    echo(national_entry(run)["reason"])
+    compared = national_entry(run)  # the national file's SHA-256, once
+    echo(compared["reason"])
     clock = (started, t0)
-    return _evaluate_run(run, specs, clock, notebooks_dir, timeout, echo, pdf, choice)
+    return _evaluate_run(run, specs, clock, notebooks_dir, timeout, echo, pdf, (choice, compared))
 
 
 def _evaluate_run(
@@ -324,13 +325,14 @@ def _evaluate_run(
     timeout: int,
     echo: Callable[[str], None],
     pdf: bool,
-    previous: PreviousChoice,
+    compared: tuple[PreviousChoice, dict],
 ) -> Path:
     """:func:`evaluate` once its parameters are checked: the kernel, the checked inputs, the
     build folder filled and put in the place of ``run.out_dir``; ``clock``: when the run
-    started (UTC) and its ``perf_counter``; ``previous``: the earlier evaluation compared
-    with (in the manifest)."""
+    started (UTC) and its ``perf_counter``; ``compared``: the earlier evaluation compared
+    with and :func:`national_entry` (both in the manifest)."""
     started, t0 = clock
+    previous, national = compared
     with ExitStack() as kernel:
         # The kernel starts, and imports the package, while the inputs are checked.
         kms = kernel.enter_context(_kernels(notebooks_dir, lanes(specs), timeout))
@@ -350,7 +352,7 @@ def _evaluate_run(
                 run, out, parameters, origin, started, timings, inputs, notebooks_dir
             )
             manifest["previous"] = previous.manifest_entry()
-            manifest["national"] = national_entry(run)
+            manifest["national"] = national
             prepared.join()
             _write_outputs(run, specs, build, manifest, inputs, origin, started, echo, pdf)
             with step(f"de uitvoer op zijn plaats zetten ({out})"):

@@ -272,7 +272,8 @@ def _comparison_files(run: Run, measurements: pd.DataFrame) -> bytes:
     import json
     import tempfile
 
-    from ..tellen.national_run import run_comparison, write_comparison_tables
+    from ..tellen.national_run import RESULT_TABLES, run_comparison, write_comparison_tables
+    from ..tellen.run import rows_in_areas
 
     compared = run_comparison(
         run.folder,
@@ -286,22 +287,13 @@ def _comparison_files(run: Run, measurements: pd.DataFrame) -> bytes:
         return b"{}"
     # Computed for every unit (one false discovery rate for the run), kept to the chosen
     # wijken and the aggregate, as the other tables (:func:`~..tellen.run.limit_to_areas`).
-    kept = set(run.kept_areas)
     result = compared.result
     result = replace(
         result,
-        **{
-            name: frame[frame["area"].isin(kept)].reset_index(drop=True)
-            for name, frame in (
-                ("comparison", result.comparison),
-                ("members", result.members),
-                ("balance", result.balance),
-                ("paths", result.paths),
-            )
-        },
+        **{attr: rows_in_areas(getattr(result, attr), run.kept_areas) for attr in RESULT_TABLES},
     )
-    ranking = compared.ranking
-    ranking = ranking[(ranking["kind"] != "programme") | ranking["area"].isin(kept)]
+    ranking = compared.ranking  # the NPLV areas stay; the programme's own: the chosen ones
+    ranking = ranking[(ranking["kind"] != "programme") | ranking["area"].isin(run.kept_areas)]
     with tempfile.TemporaryDirectory() as tmp:
         written = write_comparison_tables(result, ranking, tmp)
         files = {p.name: p.read_bytes().decode("utf-8") for p in written}

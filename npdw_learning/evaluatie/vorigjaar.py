@@ -43,7 +43,6 @@ import pandas as pd
 from ..kern.atomic import unformula_text
 from ..kern.errors import InputError
 from ..kern.inputfile import read_input_bytes, read_input_text
-from .labels import CHANGE_KIND_NL
 
 if TYPE_CHECKING:
     from .steps import Run
@@ -52,7 +51,6 @@ __all__ = [
     "CHANGES",
     "CHANGE_COLUMNS",
     "KINDS",
-    "KIND_NL",
     "TABLES",
     "Previous",
     "PreviousChoice",
@@ -78,7 +76,6 @@ KINDS = (
     "effort_status",
     "theme_stories",
 )
-KIND_NL = CHANGE_KIND_NL  # their Dutch words (labels.py: one place for every code)
 # The tables compared, with the columns each needs.
 TABLES = {
     "statusoverzicht": ("indicator", "area", "reading", "outcome"),

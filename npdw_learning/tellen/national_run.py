@@ -52,6 +52,8 @@ from .nplv import RANKING_COLUMNS, nplv_in, nplv_ranking
 
 __all__ = [
     "COMPARISON_TABLES",
+    "RANKING_TABLE",
+    "RESULT_TABLES",
     "DEMO_POOL_REGIONS",
     "NationalComparison",
     "demo_national",
@@ -63,12 +65,18 @@ __all__ = [
 ]
 
 # The run's tables (tables/<name>.csv) and their columns.
+# The run's tables (tables/<name>.csv): each attribute of a ComparisonResult by its file
+# name and columns, then the NPLV ranking.
+RESULT_TABLES = {
+    "comparison": ("comparison", COMPARISON_COLUMNS),
+    "members": ("comparison_members", MEMBER_COLUMNS),
+    "balance": ("balance", BALANCE_COLUMNS),
+    "paths": ("comparison_paths", PATH_COLUMNS),
+}
+RANKING_TABLE = "nplv_ranking"
 COMPARISON_TABLES = {
-    "comparison": COMPARISON_COLUMNS,
-    "comparison_members": MEMBER_COLUMNS,
-    "balance": BALANCE_COLUMNS,
-    "comparison_paths": PATH_COLUMNS,
-    "nplv_ranking": RANKING_COLUMNS,
+    **{name: columns for name, columns in RESULT_TABLES.values()},
+    RANKING_TABLE: RANKING_COLUMNS,
 }
 # Regions in the synthetic demo panel: enough for placebo p-values down to 1/1001,
 # small enough to keep `make evaluate` quick.
@@ -240,18 +248,13 @@ def write_comparison_tables(
     only with a ``ranking``), formula-safe: a region name from outside stays text in a
     spreadsheet. Returns the written paths."""
     folder = Path(tables_dir)
-    frames = {
-        "comparison": result.comparison,
-        "comparison_members": result.members,
-        "balance": result.balance,
-        "comparison_paths": result.paths,
-        "nplv_ranking": ranking,
-    }
-    return [
-        write_csv(frames[name][columns], folder / f"{name}.csv")
-        for name, columns in COMPARISON_TABLES.items()
-        if frames[name] is not None
+    written = [
+        write_csv(getattr(result, attr)[columns], folder / f"{name}.csv")
+        for attr, (name, columns) in RESULT_TABLES.items()
     ]
+    if ranking is not None:
+        written.append(write_csv(ranking[RANKING_COLUMNS], folder / f"{RANKING_TABLE}.csv"))
+    return written
 
 
 # -- the synthetic demo panel ------------------------------------------------------------

@@ -18,7 +18,7 @@ from comparison_tables import HOSTILE_NAMES, comparison_tables, write_tables
 from PIL import Image
 
 from npdw_learning.evaluatie import comparison as cmp
-from npdw_learning.evaluatie import joint, report, steps, summary, views, vorigjaar, wijktaal
+from npdw_learning.evaluatie import joint, steps, summary, views, vorigjaar, wijktaal
 from npdw_learning.evaluatie.labels import COMPARISON_NL
 from npdw_learning.evaluatie.leersessie import _worse
 from npdw_learning.evaluatie.status import (
@@ -276,18 +276,6 @@ def test_the_figure_has_no_text_under_7_pt_and_draws_outside_text_as_text(tables
 
 
 # -- the chapter ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    """Every text and table a view shows, in order, as ``(section, text or HTML)``."""
-    seen: list[tuple[str, str]] = []
-
-    def collect(bundle, section, **extra):
-        seen.append((section, bundle.get("text/markdown") or bundle.get("text/html") or ""))
-
-    monkeypatch.setattr(report, "_display", collect)
-    return seen
 
 
 def _run(tmp_path: Path, *, demo: bool = False) -> SimpleNamespace:

@@ -287,17 +287,6 @@ HOSTILE = (
 )
 
 
-@pytest.fixture
-def shown(monkeypatch):
-    seen: list[tuple[str, str]] = []
-
-    def collect(bundle, section, **extra):
-        seen.append((section, bundle.get("text/markdown") or bundle.get("text/html") or ""))
-
-    monkeypatch.setattr(report, "_display", collect)
-    return seen
-
-
 def test_the_blocks_show_hostile_question_text_literally_grouped_by_pillar(shown):
     from npdw_learning.evaluatie.views.leeragenda import OVERARCHING_NL, _show_evidence
 

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from npdw_learning.evaluatie import report, views
+from npdw_learning.evaluatie import views
 
 CHAPTERS = sorted(m.name for m in pkgutil.iter_modules(views.__path__))
 
@@ -55,18 +55,6 @@ def test_every_exported_view_takes_a_run_and_a_step():
             assert params[:2] == ["run", "step"], name
             assert obj.__annotations__["run"] == "Run", name
             assert obj.__annotations__["step"].endswith("Step"), name
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    """Every text and table a view shows, in order, as ``(section, text or HTML)``."""
-    seen: list[tuple[str, str]] = []
-
-    def collect(bundle, section, **extra):
-        seen.append((section, bundle.get("text/markdown") or bundle.get("text/html") or ""))
-
-    monkeypatch.setattr(report, "_display", collect)
-    return seen
 
 
 def test_a_view_shows_its_parts_in_its_section(shown):

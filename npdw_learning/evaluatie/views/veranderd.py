@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..labels import CHANGE_KIND_SHORT_NL
+from ..labels import CHANGE_KIND_NL, CHANGE_KIND_SHORT_NL
 from ..report import show_markdown, show_table
 from ..status import GRADE_NL
-from ..vorigjaar import CHANGES, KIND_NL, cell_grade, value_label
+from ..vorigjaar import CHANGES, cell_grade, value_label
 
 if TYPE_CHECKING:
     from ..steps import Run
@@ -85,7 +85,7 @@ def show_changes(run: Run, step: ChangesStep) -> None:
     reg = run.registry
     counts = step.comparison.counts()
     total = sum(counts.values())
-    lines = [f"{n} {KIND_NL[kind]}" for kind, n in counts.items() if n]
+    lines = [f"{n} {CHANGE_KIND_NL[kind]}" for kind, n in counts.items() if n]
     found = (
         "Wat er veranderde:\n\n{counts}"
         if total
